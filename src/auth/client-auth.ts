@@ -1,0 +1,32 @@
+// Authenticates client calls (/v1, /v1beta): Bearer, x-api-key, x-goog-api-key or ?key=.
+// An invalid key is always a 401; a missing one is anonymous unless keys are required.
+import type { MiddlewareHandler } from "hono";
+import { GatewayError } from "../canonical/errors.ts";
+import type { Services } from "../services.ts";
+
+export function presentedKey(headers: Headers, url: URL): string | undefined {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (match) return match[1]!.trim();
+  }
+  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? undefined;
+}
+
+export function requireClientKey(services: Services): MiddlewareHandler {
+  return async function requireClientKey(c, next) {
+    const secret = presentedKey(c.req.raw.headers, new URL(c.req.url));
+    if (secret) {
+      const key = services.apiKeys.authenticate(secret);
+      if (!key) throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", { code: "invalid_api_key" });
+      c.set("apiKey", key);
+    } else {
+      const required = services.settings.get().requireApiKey ?? services.config.requireApiKey;
+      if (required) {
+        throw new GatewayError("authentication", "An API key is required: send it as \"Authorization: Bearer <key>\" (or x-api-key / x-goog-api-key).", { code: "missing_api_key" });
+      }
+      c.set("apiKey", null);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+// Client API keys in memory by hash, so authenticating a request costs one HMAC and one map lookup.
+import type { Db } from "../db/client.ts";
+import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, type ApiKeyRow } from "../db/queries/api-keys.ts";
+import { generateApiKey } from "./api-key-hash.ts";
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: readonly string[];
+}
+
+export interface ApiKeyStore {
+  /** The key a presented secret belongs to, or undefined. */
+  authenticate(secret: string): ApiKey | undefined;
+  list(): ApiKeyRow[];
+  create(name: string, scopes: string[]): { row: ApiKeyRow; key: string };
+  remove(id: string): boolean;
+  /** Write lastUsedAt of keys used since the last flush. */
+  flush(): void;
+  reload(): void;
+}
+
+export function createApiKeyStore(db: Db, hashKey: (key: string) => string): ApiKeyStore {
+  let byHash = new Map<string, ApiKey>();
+  const used = new Map<string, number>();
+  const reload = () => {
+    byHash = new Map(listApiKeys(db).map((row) => [row.keyHash, { id: row.id, name: row.name, scopes: row.scopes }]));
+  };
+  reload();
+  return {
+    authenticate(secret) {
+      const key = byHash.get(hashKey(secret));
+      if (key) used.set(key.id, Date.now());
+      return key;
+    },
+    list: () => listApiKeys(db),
+    create(name, scopes) {
+      const key = generateApiKey();
+      const row = insertApiKey(db, { id: Bun.randomUUIDv7(), name, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), scopes });
+      reload();
+      return { row, key };
+    },
+    remove(id) {
+      const removed = deleteApiKey(db, id);
+      if (removed) reload();
+      return removed;
+    },
+    flush() {
+      for (const [id, at] of used) touchApiKey(db, id, at);
+      used.clear();
+    },
+    reload,
+  };
+}

@@ -1,0 +1,54 @@
+// Guards /api/*: the dashboard's session cookie (with same-origin checks on writes) or a `manage`-scoped API key.
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { GatewayError } from "../canonical/errors.ts";
+import type { Services } from "../services.ts";
+import { presentedKey } from "./client-auth.ts";
+import { SESSION_COOKIE } from "./session.ts";
+
+/** Paths anyone may call: signing in needs no session. */
+const OPEN_PATHS = new Set(["/api/auth/login", "/api/auth/logout", "/api/auth/status"]);
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A browser write must come from our own origin: cross-site forms and fetches are refused. */
+export function isSameOrigin(c: Context): boolean {
+  const site = c.req.header("sec-fetch-site");
+  if (site) return site === "same-origin" || site === "none";
+  const origin = c.req.header("origin");
+  if (!origin) return true; // not a browser write (browsers send Origin on every cross-site POST)
+  return origin === new URL(c.req.url).origin;
+}
+
+export async function hasSession(c: Context, services: Services): Promise<boolean> {
+  const token = getCookie(c, SESSION_COOKIE);
+  return token ? services.sessions.verify(token) : false;
+}
+
+export function requireManagement(services: Services): MiddlewareHandler {
+  return async function requireManagement(c, next) {
+    if (OPEN_PATHS.has(c.req.path)) return next();
+    const secret = presentedKey(c.req.raw.headers, new URL(c.req.url));
+    if (secret) {
+      const key = services.apiKeys.authenticate(secret);
+      if (!key) throw new GatewayError("authentication", "Invalid API key.", { code: "invalid_api_key" });
+      if (!key.scopes.includes("manage")) {
+        throw new GatewayError("permission", `API key "${key.name}" lacks the "manage" scope needed for /api.`, { code: "missing_scope" });
+      }
+      c.set("authVia", "key");
+      return next();
+    }
+    if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) {
+      throw new GatewayError("permission", "Cross-site request refused: management writes must come from the dashboard's own origin.", { code: "csrf" });
+    }
+    if (await hasSession(c, services)) {
+      c.set("authVia", "cookie");
+      return next();
+    }
+    if (!services.settings.get().requireLogin) {
+      c.set("authVia", "open");
+      return next();
+    }
+    throw new GatewayError("authentication", "Sign in first (POST /api/auth/login) or send a manage-scoped API key as a Bearer token.", { code: "unauthenticated" });
+  };
+}

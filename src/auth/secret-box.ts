@@ -1,0 +1,35 @@
+// AES-256-GCM encryption of secrets at rest (provider credentials, proxy passwords), key derived from ENCRYPTION_KEY.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+
+const VERSION = "v1";
+
+export interface SecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+}
+
+/** A box keyed by HKDF-SHA256(secret). Sealed form: `v1.<iv b64url>.<tag b64url>.<ciphertext b64url>`. */
+export function createSecretBox(secret: string): SecretBox {
+  const key = Buffer.from(hkdfSync("sha256", secret, "omniroute", "provider-credentials", 32));
+  return {
+    seal(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+      return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(".");
+    },
+    open(sealed) {
+      const [version, iv, tag, data] = sealed.split(".");
+      if (version !== VERSION || !iv || !tag || data === undefined) throw new Error("Unrecognised sealed secret");
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+    },
+  };
+}
+
+/** `sk-abc…wxyz`: enough to recognise a secret, never enough to use it. */
+export function maskSecret(secret: string): string {
+  if (secret.length <= 8) return "••••";
+  return `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}

@@ -1,0 +1,94 @@
+// Environment parsed once with zod into a frozen Config; mirrors .env.example. A bad value stops startup.
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export const DEFAULT_JWT_SECRET = "omniroute-default-secret-change-me";
+export const DEFAULT_API_KEY_SECRET = "endpoint-proxy-api-key-secret";
+export const DEFAULT_ENCRYPTION_KEY = "omniroute-default-encryption-key-change-me";
+export const DEFAULT_PASSWORD = "123456";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ message: "must be a number" }).int().min(0).max(65535).default(20128),
+  HOSTNAME: z.string().min(1).default("127.0.0.1"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATA_DIR: z.string().min(1).default(join(homedir(), ".omniroute")),
+  BASE_URL: z.url({ message: "must be a URL such as http://localhost:20128" }).optional(),
+  CLOUD_URL: z.url({ message: "must be a URL" }).optional(),
+  JWT_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_JWT_SECRET),
+  INITIAL_PASSWORD: z.string().min(1).default(DEFAULT_PASSWORD),
+  API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_API_KEY_SECRET),
+  ENCRYPTION_KEY: z.string().min(16, "must be at least 16 characters").default(DEFAULT_ENCRYPTION_KEY),
+  REQUIRE_API_KEY: bool.default(false),
+  ENABLE_REQUEST_LOGS: bool.default(false),
+  AUTH_COOKIE_SECURE: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = Readonly<{
+  port: number;
+  hostname: string;
+  env: "development" | "production" | "test";
+  dataDir: string;
+  baseUrl: string;
+  cloudUrl?: string;
+  jwtSecret: string;
+  initialPassword: string;
+  apiKeySecret: string;
+  encryptionKey: string;
+  requireApiKey: boolean;
+  enableRequestLogs: boolean;
+  authCookieSecure: boolean;
+  shutdownTimeoutMs: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parse the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === "production") {
+    const defaults = [
+      ["JWT_SECRET", e.JWT_SECRET === DEFAULT_JWT_SECRET],
+      ["API_KEY_SECRET", e.API_KEY_SECRET === DEFAULT_API_KEY_SECRET],
+      ["ENCRYPTION_KEY", e.ENCRYPTION_KEY === DEFAULT_ENCRYPTION_KEY],
+    ].filter(([, isDefault]) => isDefault).map(([name]) => name);
+    if (defaults.length) {
+      throw new ConfigError(
+        `Refusing to start in production with the default ${defaults.join(", ")}: set ${defaults.length > 1 ? "them" : "it"} to a long random value (e.g. \`openssl rand -hex 32\`).`,
+      );
+    }
+  }
+  const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);
+  return Object.freeze({
+    port: e.PORT,
+    hostname: e.HOSTNAME,
+    env: e.NODE_ENV,
+    dataDir,
+    baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
+    cloudUrl: e.CLOUD_URL,
+    jwtSecret: e.JWT_SECRET,
+    initialPassword: e.INITIAL_PASSWORD,
+    apiKeySecret: e.API_KEY_SECRET,
+    encryptionKey: e.ENCRYPTION_KEY,
+    requireApiKey: e.REQUIRE_API_KEY,
+    enableRequestLogs: e.ENABLE_REQUEST_LOGS,
+    authCookieSecure: e.AUTH_COOKIE_SECURE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,132 @@
+// The drizzle schema: configuration and history that must survive a restart. Hot state lives in memory.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** Key/value settings; values are JSON. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** An account at a provider: its credential (encrypted), overrides and limits. */
+export const providerConnections = sqliteTable(
+  "provider_connections",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider").notNull(),
+    name: text("name").notNull(),
+    authType: text("auth_type", { enum: ["api-key", "oauth", "none"] }).notNull(),
+    /** AES-256-GCM ciphertext of the credential JSON ({apiKey} or OAuth tokens). */
+    credentials: text("credentials"),
+    baseUrl: text("base_url"),
+    priority: integer("priority").notNull().default(1),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    limits: text("limits", { mode: "json" }).$type<{ rpm?: number; minIntervalMs?: number; maxConcurrent?: number }>(),
+    /** AES-256-GCM ciphertext of the proxy JSON (it may carry credentials). */
+    proxy: text("proxy"),
+    /** Non-secret facts about the account (email, plan, quota windows). */
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [index("provider_connections_provider_idx").on(t.provider)],
+);
+
+/** A custom provider that speaks one of the four formats at its own base URL. */
+export const providerNodes = sqliteTable("provider_nodes", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  prefix: text("prefix").notNull().unique(),
+  apiType: text("api_type", { enum: ["openai", "anthropic", "responses", "gemini"] }).notNull(),
+  baseUrl: text("base_url").notNull(),
+  headers: text("headers", { mode: "json" }).$type<Record<string, string>>(),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** Models a user added to a provider beyond the catalog. */
+export const providerModels = sqliteTable(
+  "provider_models",
+  {
+    provider: text("provider").notNull(),
+    modelId: text("model_id").notNull(),
+    modelName: text("model_name").notNull(),
+    type: text("type", { enum: ["chat", "embedding", "image", "audio"] }).notNull().default("chat"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.modelId] })],
+);
+
+export type ComboModel = { model: string; weight?: number };
+
+/** A named fallback chain of models. */
+export const combos = sqliteTable("combos", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  strategy: text("strategy", { enum: ["priority", "round-robin", "random", "weighted", "least-used", "cost-optimized"] })
+    .notNull()
+    .default("priority"),
+  models: text("models", { mode: "json" }).$type<ComboModel[]>().notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** Client API keys: only an HMAC of the key is stored; the key is shown once. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  keyHash: text("key_hash").notNull().unique(),
+  /** The first characters of the key, for recognising it in lists. */
+  keyPrefix: text("key_prefix").notNull(),
+  scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+  lastUsedAt: integer("last_used_at"),
+});
+
+/** One row per proxied request, whatever its outcome. Kept small: numbers and short strings. */
+export const usageLog = sqliteTable(
+  "usage_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ts: integer("ts").notNull(),
+    requestId: text("request_id").notNull(),
+    keyId: text("key_id"),
+    endpoint: text("endpoint").notNull(),
+    provider: text("provider"),
+    connectionId: text("connection_id"),
+    modelRequested: text("model_requested").notNull(),
+    modelServed: text("model_served"),
+    combo: text("combo"),
+    attempt: integer("attempt").notNull().default(1),
+    stream: integer("stream", { mode: "boolean" }).notNull().default(false),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costUsd: real("cost_usd").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    ttftMs: integer("ttft_ms"),
+    status: integer("status").notNull(),
+    errorClass: text("error_class"),
+    cache: text("cache", { enum: ["hit", "miss"] }),
+  },
+  (t) => [index("usage_log_ts_idx").on(t.ts), index("usage_log_key_ts_idx").on(t.keyId, t.ts)],
+);
+
+/** Spending limits per API key. */
+export const budgets = sqliteTable(
+  "budgets",
+  {
+    keyId: text("key_id").notNull().references(() => apiKeys.id, { onDelete: "cascade" }),
+    period: text("period", { enum: ["daily", "weekly", "monthly"] }).notNull(),
+    limitUsd: real("limit_usd").notNull(),
+    warnAt: real("warn_at").notNull().default(0.8),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("budgets_key_period_idx").on(t.keyId, t.period)],
+);
