@@ -1,0 +1,247 @@
+// Canonical stream events -> Anthropic SSE frames in the official order (start, ping, one block at a time, delta, stop).
+import { GatewayError, toGatewayError } from "../../canonical/errors.ts";
+import type { CanonicalRequest } from "../../canonical/request.ts";
+import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
+import { sseFrame } from "../../canonical/sse.ts";
+import type { FinishReason, Usage } from "../../canonical/usage.ts";
+import { anthropicErrorType } from "./errors.ts";
+import { encodeStopReason } from "./stop-reason.ts";
+import { encodeInputUsage } from "./usage.ts";
+import type { Json } from "./wire.ts";
+
+/**
+ * Parallel tool calls. Anthropic blocks cannot interleave, but canonical tool events can (OpenAI
+ * streams args for calls 0,1,0,1). The first call opens its block; a call that starts while
+ * another tool block is open waits in a queue and only its args are buffered. When the open call
+ * ends, the next queued call opens, gets its buffer as one input_json_delta, and closes too if it
+ * already ended. Text, thinking or finish close the open call and drain the queue first. Args that
+ * arrive for a call after its block was closed cannot be expressed and are not sent.
+ */
+interface ToolState {
+  id: string;
+  name: string;
+  buffer: string;
+  ended: boolean;
+  status: "queued" | "open" | "closed";
+}
+
+type OpenBlock =
+  | { kind: "text"; index: number }
+  | { kind: "thinking"; index: number; signature: string }
+  | { kind: "tool"; index: number; tool: ToolState };
+
+class AnthropicStreamWriter {
+  done = false;
+  private started = false;
+  private nextIndex = 0;
+  private open: OpenBlock | undefined;
+  private readonly tools = new Map<number, ToolState>();
+  private readonly queue: ToolState[] = [];
+  private usage: Partial<Usage> = {};
+  private sawToolCall = false;
+
+  constructor(private readonly model: string) {}
+
+  push(event: CanonicalEvent): string[] {
+    const out: string[] = [];
+    if (event.type !== "start" && event.type !== "error") this.ensureStarted(out);
+    switch (event.type) {
+      case "start":
+        this.mergeUsage(event.usage);
+        this.ensureStarted(out, event.id, event.model);
+        break;
+      case "text-delta":
+        if (event.text === "") break;
+        this.drainTools(out);
+        if (this.open?.kind !== "text") this.startBlock(out, { type: "text", text: "" }, { kind: "text", index: this.nextIndex });
+        out.push(this.delta({ type: "text_delta", text: event.text }));
+        break;
+      case "reasoning-delta":
+        if (event.text === "") break;
+        this.ensureThinking(out);
+        out.push(this.delta({ type: "thinking_delta", thinking: event.text }));
+        break;
+      case "reasoning-signature": {
+        const block = this.ensureThinking(out);
+        block.signature = event.signature;
+        break;
+      }
+      case "redacted-reasoning":
+        this.drainTools(out);
+        this.closeOpen(out);
+        out.push(frame("content_block_start", { type: "content_block_start", index: this.nextIndex, content_block: { type: "redacted_thinking", data: event.data } }));
+        out.push(frame("content_block_stop", { type: "content_block_stop", index: this.nextIndex++ }));
+        break;
+      case "tool-call-start": {
+        this.sawToolCall = true;
+        if (this.tools.has(event.index)) break;
+        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued" };
+        this.tools.set(event.index, tool);
+        if (this.open?.kind === "tool" || this.queue.length > 0) this.queue.push(tool);
+        else this.openTool(out, tool);
+        break;
+      }
+      case "tool-args-delta": {
+        const tool = this.tools.get(event.index);
+        if (!tool || event.delta === "") break;
+        if (tool.status === "open") out.push(this.delta({ type: "input_json_delta", partial_json: event.delta }));
+        else if (tool.status === "queued") tool.buffer += event.delta;
+        break;
+      }
+      case "tool-call-end": {
+        const tool = this.tools.get(event.index);
+        if (!tool) break;
+        tool.ended = true;
+        if (tool.status === "open") this.advanceTools(out);
+        break;
+      }
+      case "usage":
+        this.mergeUsage(event.usage);
+        break;
+      case "finish":
+        this.mergeUsage(event.usage);
+        this.finish(out, event.reason, event.stopSequence);
+        break;
+      case "error":
+        out.push(errorFrame(event.error));
+        this.done = true;
+        break;
+      default:
+        return assertNever(event, "canonical event");
+    }
+    return out;
+  }
+
+  /** The canonical stream ended without finish: Anthropic's own way of saying the stream failed. */
+  end(): string[] {
+    if (this.done) return [];
+    this.done = true;
+    return [errorFrame(new GatewayError("upstream", "The upstream stream ended before the answer was complete"))];
+  }
+
+  fail(err: GatewayError): string[] {
+    if (this.done) return [];
+    this.done = true;
+    return [errorFrame(err)];
+  }
+
+  /** Usage counters are cumulative: a later report replaces each counter it carries. */
+  private mergeUsage(usage: Partial<Usage> | undefined): void {
+    if (!usage) return;
+    for (const [key, value] of Object.entries(usage) as Array<[keyof Usage, number | undefined]>) {
+      if (value !== undefined) this.usage[key] = value;
+    }
+  }
+
+  private ensureStarted(out: string[], id?: string, model?: string): void {
+    if (this.started) return;
+    this.started = true;
+    const message = {
+      id: id || `msg_${crypto.randomUUID().replaceAll("-", "")}`,
+      type: "message",
+      role: "assistant",
+      model: model || this.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...encodeInputUsage(this.usage), output_tokens: 0 },
+    };
+    out.push(frame("message_start", { type: "message_start", message }));
+    out.push(frame("ping", { type: "ping" }));
+  }
+
+  private delta(delta: Json): string {
+    return frame("content_block_delta", { type: "content_block_delta", index: this.open!.index, delta });
+  }
+
+  private startBlock(out: string[], contentBlock: Json, block: OpenBlock): void {
+    this.closeOpen(out);
+    out.push(frame("content_block_start", { type: "content_block_start", index: block.index, content_block: contentBlock }));
+    this.nextIndex = block.index + 1;
+    this.open = block;
+  }
+
+  private ensureThinking(out: string[]): { signature: string } {
+    this.drainTools(out);
+    if (this.open?.kind === "thinking") return this.open;
+    const block: OpenBlock = { kind: "thinking", index: this.nextIndex, signature: "" };
+    this.startBlock(out, { type: "thinking", thinking: "", signature: "" }, block);
+    return block;
+  }
+
+  private closeOpen(out: string[]): void {
+    const block = this.open;
+    if (!block) return;
+    // The official stream always sends a thinking block's signature_delta just before its stop.
+    if (block.kind === "thinking") out.push(this.delta({ type: "signature_delta", signature: block.signature }));
+    if (block.kind === "tool") block.tool.status = "closed";
+    out.push(frame("content_block_stop", { type: "content_block_stop", index: block.index }));
+    this.open = undefined;
+  }
+
+  private openTool(out: string[], tool: ToolState): void {
+    this.startBlock(out, { type: "tool_use", id: tool.id, name: tool.name, input: {} }, { kind: "tool", index: this.nextIndex, tool });
+    tool.status = "open";
+    if (tool.buffer) out.push(this.delta({ type: "input_json_delta", partial_json: tool.buffer }));
+    tool.buffer = "";
+  }
+
+  /** Close the open (ended) tool and open queued ones in order until one is still streaming. */
+  private advanceTools(out: string[]): void {
+    this.closeOpen(out);
+    let next = this.queue.shift();
+    while (next) {
+      this.openTool(out, next);
+      if (!next.ended) return;
+      this.closeOpen(out);
+      next = this.queue.shift();
+    }
+  }
+
+  /** Before any other block: every tool block opened, flushed and closed, in order. */
+  private drainTools(out: string[]): void {
+    if (this.open?.kind !== "tool" && this.queue.length === 0) return;
+    if (this.open?.kind === "tool") this.closeOpen(out);
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      this.openTool(out, next);
+      this.closeOpen(out);
+    }
+  }
+
+  private finish(out: string[], reason: FinishReason, stopSequence: string | undefined): void {
+    this.drainTools(out);
+    this.closeOpen(out);
+    const usage: Json = { output_tokens: this.usage.outputTokens ?? 0 };
+    if (this.usage.inputTokens !== undefined) Object.assign(usage, encodeInputUsage(this.usage));
+    if (this.usage.reasoningTokens) usage.output_tokens_details = { thinking_tokens: this.usage.reasoningTokens };
+    out.push(frame("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: encodeStopReason(reason, this.sawToolCall), stop_sequence: stopSequence ?? null },
+      usage,
+    }));
+    out.push(frame("message_stop", { type: "message_stop" }));
+    this.done = true;
+  }
+}
+
+function frame(event: string, data: Json): string {
+  return sseFrame(JSON.stringify(data), event);
+}
+
+function errorFrame(err: GatewayError): string {
+  return frame("error", { type: "error", error: { type: anthropicErrorType(err.status), message: err.message } });
+}
+
+export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
+  const writer = new AnthropicStreamWriter(req.model);
+  try {
+    for await (const event of events) {
+      for (const f of writer.push(event)) yield f;
+      if (writer.done) return;
+    }
+  } catch (err) {
+    for (const f of writer.fail(toGatewayError(err))) yield f;
+    return;
+  }
+  for (const f of writer.end()) yield f;
+}
