@@ -1,0 +1,95 @@
+// Catalog entries for providers reached through a paid subscription's OAuth login (Claude, Codex, Gemini CLI, Copilot).
+import type { ProviderSpec } from "../types.ts";
+
+export const SUBSCRIPTION_PROVIDERS: ProviderSpec[] = [
+  {
+    id: "claude",
+    alias: "cc",
+    name: "Claude Code",
+    format: "anthropic",
+    authType: "oauth",
+    // Claude Pro/Max OAuth access tokens travel as `Authorization: Bearer` and need the oauth beta flag.
+    authHeader: "bearer",
+    baseUrl: "https://api.anthropic.com",
+    tier: "subscription",
+    headers: { "anthropic-version": "2023-06-01", "anthropic-beta": "oauth-2025-04-20" },
+    docsUrl: "https://claude.ai/upgrade",
+    models: [
+      { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat" },
+      { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat" },
+      { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat" },
+      { id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", type: "chat" },
+    ],
+  },
+  {
+    id: "codex",
+    alias: "cx",
+    name: "OpenAI Codex",
+    format: "responses",
+    authType: "oauth",
+    authHeader: "bearer",
+    // The ChatGPT backend the Codex CLI uses when logged in with ChatGPT; requests go to `<base>/responses`
+    // and also need a per-account `chatgpt-account-id` header (set by the OAuth adapter, not here).
+    baseUrl: "https://chatgpt.com/backend-api/codex",
+    tier: "subscription",
+    headers: { "OpenAI-Beta": "responses=experimental", originator: "codex_cli_rs" },
+    docsUrl: "https://chatgpt.com/pricing",
+    models: [
+      { id: "gpt-5.2-codex", name: "GPT-5.2 Codex", type: "chat" },
+      { id: "gpt-5.2", name: "GPT-5.2", type: "chat" },
+      { id: "gpt-5.1-codex-max", name: "GPT-5.1 Codex Max", type: "chat" },
+      { id: "gpt-5.1-codex", name: "GPT-5.1 Codex", type: "chat" },
+      { id: "gpt-5.1-codex-mini", name: "GPT-5.1 Codex Mini", type: "chat" },
+    ],
+  },
+  {
+    id: "gemini-cli",
+    alias: "gc",
+    name: "Gemini CLI",
+    format: "gemini",
+    authType: "oauth",
+    authHeader: "bearer",
+    // Google's Code Assist backend: `POST <base>/v1internal:streamGenerateContent?alt=sse` with the Gemini body
+    // wrapped as `{ model, project, request }`; the adapter builds that URL and wrapper, not the gemini format.
+    baseUrl: "https://cloudcode-pa.googleapis.com",
+    tier: "subscription",
+    docsUrl: "https://github.com/google-gemini/gemini-cli",
+    models: [
+      { id: "gemini-3-pro-preview", name: "Gemini 3 Pro (preview)", type: "chat" },
+      { id: "gemini-3-flash-preview", name: "Gemini 3 Flash (preview)", type: "chat" },
+      { id: "gemini-2.5-pro", name: "Gemini 2.5 Pro", type: "chat" },
+      { id: "gemini-2.5-flash", name: "Gemini 2.5 Flash", type: "chat" },
+      { id: "gemini-2.5-flash-lite", name: "Gemini 2.5 Flash-Lite", type: "chat" },
+    ],
+  },
+  {
+    id: "github",
+    alias: "gh",
+    name: "GitHub Copilot",
+    format: "openai-chat",
+    authType: "oauth",
+    // The GitHub OAuth token is exchanged for a short-lived Copilot token (adapter's job), sent as Bearer.
+    authHeader: "bearer",
+    baseUrl: "https://api.githubcopilot.com",
+    tier: "subscription",
+    // Headers as the VS Code Copilot client sends them; unverified which of them the API strictly requires.
+    headers: { "Copilot-Integration-Id": "vscode-chat", "Editor-Version": "vscode/1.99.0" },
+    docsUrl: "https://github.com/features/copilot",
+    models: [
+      { id: "gpt-5", name: "GPT-5", type: "chat" },
+      { id: "gpt-5-mini", name: "GPT-5 mini", type: "chat" },
+      // Copilot serves the Codex models only on its /responses endpoint (unverified).
+      { id: "gpt-5.1-codex", name: "GPT-5.1 Codex", type: "chat" },
+      { id: "gpt-4.1", name: "GPT-4.1", type: "chat" },
+      // The user guide's name; Copilot's own model list calls it `claude-sonnet-4.5` (unverified that both work).
+      { id: "claude-4.5-sonnet", name: "Claude Sonnet 4.5", type: "chat" },
+      { id: "claude-sonnet-4.5", name: "Claude Sonnet 4.5", type: "chat" },
+      { id: "claude-haiku-4.5", name: "Claude Haiku 4.5", type: "chat" },
+      // The user guide's name; Copilot's own model list calls it `gemini-3-pro-preview` (unverified that both work).
+      { id: "gemini-3-pro", name: "Gemini 3 Pro", type: "chat" },
+      { id: "gemini-3-pro-preview", name: "Gemini 3 Pro (preview)", type: "chat" },
+      { id: "gemini-2.5-pro", name: "Gemini 2.5 Pro", type: "chat" },
+      { id: "grok-code-fast-1", name: "Grok Code Fast 1", type: "chat" },
+    ],
+  },
+];
