@@ -1,0 +1,143 @@
+// Provider connections as the API and dashboard see them: validated, credentials sealed, secrets masked.
+import { z } from "zod";
+import { GatewayError } from "../canonical/errors.ts";
+import { maskSecret } from "../auth/secret-box.ts";
+import {
+  deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow,
+} from "../db/queries/connections.ts";
+import type { Services } from "../services.ts";
+import { openCredentials } from "./pool.ts";
+
+const LimitsSchema = z.object({
+  rpm: z.number().int().min(0).max(100_000).optional(),
+  minIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+  maxConcurrent: z.number().int().min(0).max(10_000).optional(),
+}).strict();
+
+const ProxySchema = z.object({
+  type: z.enum(["http", "https", "socks5"]),
+  host: z.string().min(1).max(255),
+  port: z.coerce.number().int().min(1).max(65535),
+  username: z.string().max(255).optional(),
+  password: z.string().max(1000).optional(),
+}).strict();
+
+const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000);
+
+export const ConnectionCreateSchema = z.object({
+  provider: z.string().min(1).max(64),
+  name: z.string().min(1).max(100).optional(),
+  apiKey: z.string().min(1).max(10_000).optional(),
+  baseUrl: httpUrl.nullable().optional(),
+  priority: z.number().int().min(0).max(1000).optional(),
+  isActive: z.boolean().optional(),
+  limits: LimitsSchema.nullable().optional(),
+  proxy: ProxySchema.nullable().optional(),
+}).strict();
+
+export const ConnectionUpdateSchema = ConnectionCreateSchema.omit({ provider: true }).partial().strict();
+
+export type ConnectionView = {
+  id: string;
+  provider: string;
+  name: string;
+  authType: ConnectionRow["authType"];
+  apiKey: string | null;
+  baseUrl: string | null;
+  priority: number;
+  isActive: boolean;
+  limits: ConnectionRow["limits"];
+  proxy: { type: string; host: string; port: number; username?: string; hasPassword: boolean } | null;
+  metadata: ConnectionRow["metadata"];
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+};
+
+export function connectionView(services: Services, row: ConnectionRow): ConnectionView {
+  const creds = openCredentials(services.secrets, row.credentials);
+  let proxy: ConnectionView["proxy"] = null;
+  if (row.proxy) {
+    try {
+      const p = JSON.parse(services.secrets.open(row.proxy)) as z.infer<typeof ProxySchema>;
+      proxy = { type: p.type, host: p.host, port: p.port, username: p.username, hasPassword: Boolean(p.password) };
+    } catch { /* unreadable under this key: shown as none */ }
+  }
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    authType: row.authType,
+    apiKey: creds.apiKey ? maskSecret(creds.apiKey) : null,
+    baseUrl: row.baseUrl,
+    priority: row.priority,
+    isActive: row.isActive,
+    limits: row.limits,
+    proxy,
+    metadata: row.metadata,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+export function listConnectionViews(services: Services, provider?: string): ConnectionView[] {
+  return listConnections(services.db, provider).map((row) => connectionView(services, row));
+}
+
+export function requireConnection(services: Services, id: string): ConnectionRow {
+  const row = getConnection(services.db, id);
+  if (!row) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
+  return row;
+}
+
+export function createConnection(services: Services, input: z.infer<typeof ConnectionCreateSchema>): ConnectionView {
+  const spec = services.providers.get(input.provider);
+  if (!spec) {
+    throw new GatewayError("invalid_request", `Unknown provider "${input.provider}". GET /api/providers/catalog lists them; custom ones are added with POST /api/provider-nodes.`, { param: "provider" });
+  }
+  if (spec.authType === "api-key" && !input.apiKey) {
+    throw new GatewayError("invalid_request", `Provider "${spec.id}" needs an apiKey.`, { param: "apiKey" });
+  }
+  if (spec.authType === "oauth" && input.apiKey === undefined) {
+    throw new GatewayError("invalid_request", `Provider "${spec.id}" connects with OAuth: use POST /api/oauth/${spec.id}/start, or pass an apiKey (token) directly.`, { param: "apiKey" });
+  }
+  const existing = listConnections(services.db, spec.id).length;
+  const row = insertConnection(services.db, {
+    id: Bun.randomUUIDv7(),
+    provider: spec.id,
+    name: input.name ?? (existing ? `${spec.name} ${existing + 1}` : spec.name),
+    authType: spec.authType === "oauth" ? "oauth" : "api-key",
+    credentials: input.apiKey ? services.secrets.seal(JSON.stringify({ apiKey: input.apiKey })) : null,
+    baseUrl: input.baseUrl ?? null,
+    priority: input.priority ?? existing + 1,
+    isActive: input.isActive ?? true,
+    limits: input.limits ?? null,
+    proxy: input.proxy ? services.secrets.seal(JSON.stringify(input.proxy)) : null,
+  });
+  services.accounts.reload();
+  return connectionView(services, row);
+}
+
+export function updateConnectionById(services: Services, id: string, input: z.infer<typeof ConnectionUpdateSchema>): ConnectionView {
+  const row = requireConnection(services, id);
+  const patch: Parameters<typeof updateConnection>[2] = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.apiKey !== undefined) {
+    const creds = openCredentials(services.secrets, row.credentials);
+    patch.credentials = services.secrets.seal(JSON.stringify({ ...creds, apiKey: input.apiKey }));
+  }
+  if (input.baseUrl !== undefined) patch.baseUrl = input.baseUrl;
+  if (input.priority !== undefined) patch.priority = input.priority;
+  if (input.isActive !== undefined) patch.isActive = input.isActive;
+  if (input.limits !== undefined) patch.limits = input.limits;
+  if (input.proxy !== undefined) patch.proxy = input.proxy ? services.secrets.seal(JSON.stringify(input.proxy)) : null;
+  const updated = updateConnection(services.db, id, patch)!;
+  services.accounts.reload();
+  return connectionView(services, updated);
+}
+
+export function deleteConnectionById(services: Services, id: string): void {
+  if (!deleteConnection(services.db, id)) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
+  services.accounts.reload();
+}

@@ -1,0 +1,59 @@
+// "Test connection": one real, minimal upstream call with the account's credential, timed.
+import type { CanonicalRequest } from "../canonical/request.ts";
+import { getFormat } from "../formats/registry.ts";
+import { upstreamCall } from "../providers/upstream.ts";
+import type { ProviderSpec } from "../providers/types.ts";
+import type { Services } from "../services.ts";
+import type { ConnectionRow } from "../db/queries/connections.ts";
+import { listProviderModels } from "../db/queries/provider-models.ts";
+import { openCredentials } from "./pool.ts";
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  latencyMs: number;
+  model?: string;
+  error?: string;
+}
+
+const TEST_TIMEOUT_MS = 20_000;
+
+function testModel(services: Services, spec: ProviderSpec): string | undefined {
+  return spec.models.find((m) => m.type === "chat")?.id ?? listProviderModels(services.db, spec.id).find((m) => m.type === "chat")?.modelId;
+}
+
+export async function testConnection(services: Services, row: ConnectionRow, model?: string): Promise<ConnectionTestResult> {
+  const spec = services.providers.get(row.provider);
+  if (!spec) return { ok: false, latencyMs: 0, error: `Provider "${row.provider}" no longer exists.` };
+  const chosen = model ?? testModel(services, spec);
+  if (!chosen) return { ok: false, latencyMs: 0, error: "No chat model is known for this provider: add one with POST /api/provider-models." };
+  const format = getFormat(spec.format);
+  const request: CanonicalRequest = {
+    model: chosen,
+    messages: [{ role: "user", content: [{ type: "text", text: "ping" }] }],
+    stream: false,
+    maxTokens: 1,
+    extra: {},
+  };
+  const account = {
+    id: row.id, provider: row.provider, name: row.name, priority: row.priority, baseUrl: row.baseUrl,
+    credentials: openCredentials(services.secrets, row.credentials), limits: row.limits,
+  };
+  const call = upstreamCall(spec, account, format, chosen, false);
+  const started = performance.now();
+  try {
+    const res = await fetch(call.url, {
+      method: "POST",
+      headers: call.headers,
+      body: JSON.stringify(format.encodeRequest(request).body),
+      signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+    });
+    const latencyMs = Math.round(performance.now() - started);
+    const text = await res.text();
+    if (res.ok) return { ok: true, latencyMs, model: chosen };
+    return { ok: false, latencyMs, model: chosen, error: `${spec.name} answered ${res.status}: ${format.decodeErrorMessage(text)}` };
+  } catch (err) {
+    const latencyMs = Math.round(performance.now() - started);
+    const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${TEST_TIMEOUT_MS / 1000} s` : err instanceof Error ? err.message : String(err);
+    return { ok: false, latencyMs, model: chosen, error: `Could not reach ${call.url}: ${reason}` };
+  }
+}

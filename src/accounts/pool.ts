@@ -1,0 +1,94 @@
+// The account pool in memory: active connections per provider with their opened credentials,
+// beside (not inside) their live state. Reloaded whenever a connection is written.
+import type { SecretBox } from "../auth/secret-box.ts";
+import type { Db } from "../db/client.ts";
+import { listConnections, touchConnection, type ConnectionRow } from "../db/queries/connections.ts";
+
+export interface Credentials {
+  apiKey?: string;
+  accessToken?: string;
+  refreshToken?: string;
+  expiresAt?: number;
+  [field: string]: unknown;
+}
+
+export interface Account {
+  id: string;
+  provider: string;
+  name: string;
+  priority: number;
+  baseUrl: string | null;
+  credentials: Credentials;
+  limits: ConnectionRow["limits"];
+}
+
+export interface AccountLiveState {
+  inFlight: number;
+  lastUsedAt: number;
+}
+
+export interface AccountPool {
+  /** Active accounts of a provider, by priority. */
+  accountsOf(provider: string): readonly Account[];
+  live(accountId: string): AccountLiveState;
+  markUsed(accountId: string, at: number): void;
+  reload(): void;
+  /** Write lastUsedAt of used accounts to the database (called periodically and at shutdown). */
+  flush(): void;
+}
+
+export function openCredentials(secrets: SecretBox, sealed: string | null): Credentials {
+  if (!sealed) return {};
+  try {
+    return JSON.parse(secrets.open(sealed)) as Credentials;
+  } catch {
+    // A credential sealed under another ENCRYPTION_KEY cannot be used; the connection test says so.
+    return {};
+  }
+}
+
+export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
+  let byProvider = new Map<string, Account[]>();
+  const liveState = new Map<string, AccountLiveState>();
+  const dirty = new Set<string>();
+
+  function reload() {
+    const next = new Map<string, Account[]>();
+    for (const row of listConnections(db)) {
+      if (!row.isActive) continue;
+      const account: Account = {
+        id: row.id,
+        provider: row.provider,
+        name: row.name,
+        priority: row.priority,
+        baseUrl: row.baseUrl,
+        credentials: openCredentials(secrets, row.credentials),
+        limits: row.limits,
+      };
+      const list = next.get(row.provider) ?? [];
+      list.push(account);
+      next.set(row.provider, list);
+      if (!liveState.has(row.id)) liveState.set(row.id, { inFlight: 0, lastUsedAt: row.lastUsedAt ?? 0 });
+    }
+    byProvider = next;
+  }
+  reload();
+
+  return {
+    accountsOf: (provider) => byProvider.get(provider) ?? [],
+    live(accountId) {
+      let state = liveState.get(accountId);
+      if (!state) liveState.set(accountId, (state = { inFlight: 0, lastUsedAt: 0 }));
+      return state;
+    },
+    markUsed(accountId, at) {
+      this.live(accountId).lastUsedAt = at;
+      dirty.add(accountId);
+    },
+    reload,
+    flush() {
+      for (const id of dirty) touchConnection(db, id, liveState.get(id)?.lastUsedAt ?? Date.now());
+      dirty.clear();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// /api/keys: client API keys. The key itself is in the 201 answer and nowhere else, ever.
+import { Hono } from "hono";
+import { z } from "zod";
+import { GatewayError } from "../canonical/errors.ts";
+import type { ApiKeyRow } from "../db/queries/api-keys.ts";
+import type { Services } from "../services.ts";
+import { validate } from "./validate.ts";
+
+function keyView(row: ApiKeyRow) {
+  return { id: row.id, name: row.name, prefix: row.keyPrefix, scopes: row.scopes, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
+}
+
+export function keyRoutes(services: Services) {
+  return new Hono()
+    .get("/", (c) => c.json(services.apiKeys.list().map(keyView)))
+    .post("/", validate("json", z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["manage"])).max(1).optional() }).strict()), (c) => {
+      const { name, scopes } = c.req.valid("json");
+      const { row, key } = services.apiKeys.create(name, scopes ?? []);
+      return c.json({ ...keyView(row), key }, 201);
+    })
+    .delete("/:id", (c) => {
+      if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", `No API key with id "${c.req.param("id")}".`, { code: "key_not_found" });
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,55 @@
+// The Hono app: client routes (/v1, /v1beta), the management API (/api), health, and one onError.
+import { Hono } from "hono";
+import { authRoutes } from "./api/auth.ts";
+import { keyRoutes } from "./api/keys.ts";
+import { modelCatalogRoutes, providerModelRoutes } from "./api/provider-models.ts";
+import { providerNodeRoutes } from "./api/provider-nodes.ts";
+import { providerRoutes } from "./api/providers.ts";
+import { settingsRoutes } from "./api/settings.ts";
+import { requireManagement } from "./auth/manage-auth.ts";
+import { GatewayError } from "./canonical/errors.ts";
+import type { AppEnv } from "./context.ts";
+import { errorResponse } from "./gateway/error-response.ts";
+import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
+import { log } from "./log.ts";
+import type { Services } from "./services.ts";
+
+export function createApp(services: Services) {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async function assignRequestId(c, next) {
+    const id = Bun.randomUUIDv7();
+    c.set("requestId", id);
+    c.set("services", services);
+    await next();
+    c.header("x-omniroute-request-id", id);
+  });
+
+  app.get("/healthz", (c) => {
+    services.db.$client.query("select 1").get();
+    return c.json({ status: "ok" });
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use("*", requireManagement(services));
+  api.route("/auth", authRoutes(services));
+  api.route("/providers", providerRoutes(services));
+  api.route("/provider-nodes", providerNodeRoutes(services));
+  api.route("/provider-models", providerModelRoutes(services));
+  api.route("/models", modelCatalogRoutes(services));
+  api.route("/keys", keyRoutes(services));
+  api.route("/settings", settingsRoutes(services));
+  app.route("/api", api);
+
+  app.route("/v1", clientRoutes(services));
+  app.route("/", bareClientRoutes(services));
+
+  app.get("/", (c) => c.redirect("/dashboard"));
+
+  app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
+  app.onError((err, c) => {
+    if (!(err instanceof GatewayError)) log.error(`${c.req.method} ${c.req.path} failed`, err);
+    return errorResponse(c.req.path, err);
+  });
+  return app;
+}

@@ -1,0 +1,36 @@
+// The OpenAI Chat fast path: ask for a usage chunk on streams, read usage from frames and bodies.
+import type { GatewayError } from "../../canonical/errors.ts";
+import type { Usage } from "../../canonical/usage.ts";
+import type { Passthrough } from "../types.ts";
+import { encodeError } from "./errors.ts";
+import { decodeUsage } from "./usage.ts";
+import { isRecord } from "./wire.ts";
+
+/** A wire `usage` object as canonical usage (kept as a name for callers of the fast path). */
+export function chatUsage(u: unknown): Partial<Usage> | undefined {
+  return decodeUsage(u);
+}
+
+export const openaiChatPassthrough: Passthrough = {
+  forwardBody(body, model, stream) {
+    const options = isRecord(body.stream_options) ? body.stream_options : undefined;
+    if (!stream || options?.include_usage === true) return { body: { ...body, model }, addedUsageFrame: false };
+    return { body: { ...body, model, stream_options: { ...options, include_usage: true } }, addedUsageFrame: true };
+  },
+  frameUsage(data) {
+    return isRecord(data) ? chatUsage(data.usage) : undefined;
+  },
+  isUsageOnlyFrame(data) {
+    return isRecord(data) && Array.isArray(data.choices) && data.choices.length === 0 && isRecord(data.usage);
+  },
+  isErrorFrame(data) {
+    return isRecord(data) && data.error !== undefined && data.error !== null;
+  },
+  streamErrorFrames(err: GatewayError) {
+    // The same body as a non-streamed error: the OpenAI SDK throws an APIError on a chunk with `error`.
+    return `data: ${JSON.stringify(encodeError(err))}\n\n`;
+  },
+  responseUsage(body) {
+    return isRecord(body) ? chatUsage(body.usage) : undefined;
+  },
+};

@@ -1,0 +1,36 @@
+// GET /v1/models: what the user can actually call — models of connected providers, custom models, combos.
+import { listProviderModels } from "../db/queries/provider-models.ts";
+import { listCombos } from "../db/queries/combos.ts";
+import { discoverNodeModels } from "../providers/node-models.ts";
+import type { Services } from "../services.ts";
+
+export interface ModelEntry {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+  type?: string;
+}
+
+export async function listModels(services: Services): Promise<ModelEntry[]> {
+  const created = Math.floor(services.startedAt / 1000);
+  const out: ModelEntry[] = [];
+  const seen = new Set<string>();
+  const add = (id: string, owner: string, type?: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ id, object: "model", created, owned_by: owner, ...(type ? { type } : {}) });
+  };
+  const custom = listProviderModels(services.db);
+  const connected = services.providers.all().filter((spec) => services.accounts.accountsOf(spec.id).length > 0);
+  const discovered = await Promise.all(
+    connected.map((spec) => (services.providers.isCustom(spec.id) ? discoverNodeModels(spec, services.accounts.accountsOf(spec.id)[0]!) : [])),
+  );
+  connected.forEach((spec, i) => {
+    for (const m of spec.models) add(`${spec.alias}/${m.id}`, spec.id, m.type);
+    for (const m of custom) if (m.provider === spec.id) add(`${spec.alias}/${m.modelId}`, spec.id, m.type);
+    for (const id of discovered[i]!) add(`${spec.alias}/${id}`, spec.id, "chat");
+  });
+  for (const combo of listCombos(services.db)) add(combo.name, "combo");
+  return out;
+}

@@ -1,0 +1,61 @@
+// The client-facing routes (/v1, /v1beta): parse the body, then hand it to the pipeline.
+import { Hono, type Context } from "hono";
+import { GatewayError } from "../canonical/errors.ts";
+import { requireClientKey } from "../auth/client-auth.ts";
+import { getFormat } from "../formats/registry.ts";
+import type { FormatId, RouteHints } from "../formats/types.ts";
+import type { Services } from "../services.ts";
+import type { AppEnv } from "../context.ts";
+import { listModels } from "./models.ts";
+import { proxyChat } from "./pipeline.ts";
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new GatewayError("invalid_request", "The request body must be JSON.", { code: "invalid_json" });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new GatewayError("invalid_request", "The request body must be a JSON object.", { code: "invalid_json" });
+  }
+  return body as Record<string, unknown>;
+}
+
+/** A proxied call may take minutes: lift Bun's idle timeout for this request only. */
+function liftIdleTimeout(c: Context<AppEnv>) {
+  c.env?.server?.timeout(c.req.raw, 0);
+}
+
+export function chatHandler(services: Services, formatId: FormatId, endpoint: string, hints?: (c: Context) => RouteHints) {
+  const ingress = getFormat(formatId);
+  return async function handleChat(c: Context<AppEnv>) {
+    liftIdleTimeout(c);
+    const startedAt = performance.now();
+    return proxyChat(services, {
+      requestId: c.get("requestId"),
+      keyId: c.get("apiKey")?.id ?? null,
+      endpoint,
+      ingress,
+      body: await jsonBody(c),
+      hints: hints?.(c) ?? {},
+      signal: c.req.raw.signal,
+      startedAt,
+      receivedAt: Date.now(),
+    });
+  };
+}
+
+/** Routes under /v1. Middleware is attached per route so the same set can also mount at the root. */
+export function clientRoutes(services: Services) {
+  const auth = requireClientKey(services);
+  return new Hono<AppEnv>()
+    .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
+    .get("/models", auth, async (c) => c.json({ object: "list", data: await listModels(services) }));
+}
+
+/** The few client routes that also answer without the /v1 prefix. */
+export function bareClientRoutes(services: Services) {
+  const auth = requireClientKey(services);
+  return new Hono<AppEnv>().post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"));
+}

@@ -1,0 +1,64 @@
+// The translated path's stream: upstream SSE -> canonical events -> the client's SSE, event by event.
+import { GatewayError } from "../canonical/errors.ts";
+import type { CanonicalRequest } from "../canonical/request.ts";
+import type { CanonicalEvent } from "../canonical/response.ts";
+import { parseSse } from "../canonical/sse.ts";
+import type { WireFormat } from "../formats/types.ts";
+import type { StreamOutcome } from "./passthrough-stream.ts";
+
+/** Upstream events, with a broken connection turned into a canonical error event, and usage observed. */
+async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOutcome): AsyncGenerator<CanonicalEvent> {
+  try {
+    for await (const event of events) {
+      if (event.type === "usage" || event.type === "finish") Object.assign(outcome.usage, event.usage);
+      else if (event.type === "start" && event.usage) Object.assign(outcome.usage, event.usage);
+      else if (event.type === "error") outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
+      yield event;
+    }
+  } catch (err) {
+    outcome.error = { status: 502, errorClass: "upstream_cut" };
+    yield { type: "error", error: new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`) };
+  }
+}
+
+export function translateStream(
+  upstream: ReadableStream<Uint8Array>,
+  from: WireFormat,
+  to: WireFormat,
+  request: CanonicalRequest,
+  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void },
+): ReadableStream<Uint8Array> {
+  const outcome: StreamOutcome = { usage: {} };
+  const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal)), outcome), request)[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    opts.onDone(outcome);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await frames.next();
+        if (done) {
+          controller.close();
+          finish();
+          return;
+        }
+        outcome.firstByteAt ??= performance.now() - opts.startedAt;
+        controller.enqueue(encoder.encode(value));
+      } catch (err) {
+        outcome.error = { status: 500, errorClass: "translation_error" };
+        controller.error(err);
+        finish();
+      }
+    },
+    async cancel() {
+      outcome.error ??= { status: 499, errorClass: "client_closed" };
+      finish();
+      await frames.return?.(undefined);
+      await upstream.cancel().catch(() => {});
+    },
+  });
+}

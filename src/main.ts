@@ -1,0 +1,61 @@
+// Wiring only: config -> database + migrations -> services -> app -> Bun.serve; SIGTERM drains and exits 0.
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { openDataDir } from "./db/client.ts";
+import { log, setLogLevel } from "./log.ts";
+import { createServices } from "./services.ts";
+import { VERSION } from "./version.ts";
+
+const FLUSH_INTERVAL_MS = 10_000;
+
+async function start(config: Config) {
+  const bootStarted = performance.now();
+  setLogLevel(config.logLevel);
+  const db = await openDataDir(config.dataDir);
+  const services = await createServices(config, db);
+  const app = createApp(services);
+
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.hostname,
+    // Management calls are quick; proxied calls lift this per request (see gateway/routes.ts).
+    idleTimeout: 30,
+    fetch: (request, server) => app.fetch(request, { server }),
+  });
+
+  const flusher = setInterval(() => services.flush(), FLUSH_INTERVAL_MS);
+  flusher.unref();
+
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: no longer accepting; waiting for ${server.pendingRequests} request(s) in flight`);
+    const drained = server.stop(false);
+    const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(config.shutdownTimeoutMs).then(() => true)]);
+    if (timedOut) {
+      log.warn(`${server.pendingRequests} request(s) still open after ${config.shutdownTimeoutMs} ms; closing them`);
+      await server.stop(true);
+    }
+    clearInterval(flusher);
+    services.flush();
+    db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    db.$client.close();
+    log.info("stopped cleanly");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  log.info(`OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`);
+}
+
+try {
+  await start(loadConfig());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

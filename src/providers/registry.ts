@@ -1,0 +1,73 @@
+// All providers the gateway knows: the built-in catalog plus the user's custom provider nodes.
+import type { Db } from "../db/client.ts";
+import { listProviderNodes, type ProviderNodeRow } from "../db/queries/provider-nodes.ts";
+import type { FormatId } from "../formats/types.ts";
+import { PROVIDER_CATALOG } from "./catalog.ts";
+import type { AuthHeader, ProviderSpec } from "./types.ts";
+
+export const NODE_FORMAT: Record<ProviderNodeRow["apiType"], FormatId> = {
+  openai: "openai-chat",
+  anthropic: "anthropic",
+  responses: "responses",
+  gemini: "gemini",
+};
+
+const NODE_AUTH: Record<FormatId, AuthHeader> = {
+  "openai-chat": "bearer",
+  responses: "bearer",
+  anthropic: "x-api-key",
+  gemini: "x-goog-api-key",
+};
+
+export interface ProviderRegistry {
+  /** A provider by id or alias (case-insensitive). */
+  get(idOrAlias: string): ProviderSpec | undefined;
+  all(): ProviderSpec[];
+  /** True for custom nodes: any model name passes through to them. */
+  isCustom(id: string): boolean;
+  /** Re-read custom nodes after they change. */
+  reload(): void;
+}
+
+export function nodeToSpec(node: ProviderNodeRow): ProviderSpec {
+  const format = NODE_FORMAT[node.apiType];
+  return {
+    id: node.prefix,
+    alias: node.prefix,
+    name: node.name,
+    format,
+    authType: "api-key",
+    authHeader: NODE_AUTH[format],
+    baseUrl: node.baseUrl,
+    tier: "api-key",
+    headers: node.headers ?? undefined,
+    models: [],
+  };
+}
+
+export function createProviderRegistry(db: Db): ProviderRegistry {
+  let byName = new Map<string, ProviderSpec>();
+  let custom = new Set<string>();
+  let all: ProviderSpec[] = [];
+
+  function reload() {
+    const next = new Map<string, ProviderSpec>();
+    for (const spec of PROVIDER_CATALOG) {
+      next.set(spec.id.toLowerCase(), spec);
+      next.set(spec.alias.toLowerCase(), spec);
+    }
+    const nodes = listProviderNodes(db).map(nodeToSpec);
+    for (const spec of nodes) next.set(spec.id.toLowerCase(), spec);
+    byName = next;
+    custom = new Set(nodes.map((n) => n.id));
+    all = [...PROVIDER_CATALOG, ...nodes];
+  }
+  reload();
+
+  return {
+    get: (name) => byName.get(name.toLowerCase()),
+    all: () => all,
+    isCustom: (id) => custom.has(id),
+    reload,
+  };
+}

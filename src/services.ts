@@ -1,0 +1,57 @@
+// The services every route and the pipeline share, built once from Config and the database.
+import { createAccountPool, type AccountPool } from "./accounts/pool.ts";
+import { createKeyHasher } from "./auth/api-key-hash.ts";
+import { createApiKeyStore, type ApiKeyStore } from "./auth/key-store.ts";
+import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.ts";
+import { createPasswordStore, type PasswordStore } from "./auth/password.ts";
+import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
+import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
+import { DEFAULT_PASSWORD, type Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import { createUsageWriter } from "./db/queries/usage.ts";
+import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
+import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
+import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
+import { log } from "./log.ts";
+
+export interface Services {
+  config: Config;
+  db: Db;
+  secrets: SecretBox;
+  settings: SettingsStore;
+  providers: ProviderRegistry;
+  accounts: AccountPool;
+  apiKeys: ApiKeyStore;
+  password: PasswordStore;
+  sessions: SessionTokens;
+  loginThrottle: LoginThrottle;
+  usage: UsageRecorder;
+  startedAt: number;
+  /** Write what is held in memory (last-used times) to the database. */
+  flush(): void;
+}
+
+export async function createServices(config: Config, db: Db): Promise<Services> {
+  const secrets = createSecretBox(config.encryptionKey);
+  const password = await createPasswordStore(db, config.initialPassword, config.initialPassword === DEFAULT_PASSWORD);
+  const accounts = createAccountPool(db, secrets);
+  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret));
+  return {
+    config,
+    db,
+    secrets,
+    settings: createSettingsStore(db),
+    providers: createProviderRegistry(db),
+    accounts,
+    apiKeys,
+    password,
+    sessions: createSessionTokens(config.jwtSecret, () => password.changedAt()),
+    loginThrottle: createLoginThrottle(),
+    usage: createUsageRecorder(createUsageWriter(db), (err) => log.error("usage row not written", err)),
+    startedAt: Date.now(),
+    flush() {
+      accounts.flush();
+      apiKeys.flush();
+    },
+  };
+}

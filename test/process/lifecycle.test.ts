@@ -1,0 +1,93 @@
+// The real process: `bun run start` boots, SIGTERM drains streams in flight and exits 0, the compiled binary runs alone.
+import { afterAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "omniroute-proc-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Start a gateway process and wait for its "listening on" line; returns its URL. */
+async function boot(cmd: string[], dataDir: string, cwd = ROOT) {
+  const proc = Bun.spawn(cmd, {
+    cwd,
+    env: { PATH: process.env.PATH!, HOME: dataDir, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", INITIAL_PASSWORD: "pw-for-tests" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const reader = proc.stderr.getReader();
+  let text = "";
+  const started = performance.now();
+  while (!/listening on (http:\/\/\S+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`gateway exited before listening:\n${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  const bootMs = performance.now() - started;
+  const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1");
+  const rest = (async () => { while (!(await reader.read()).done) { /* drain */ } })();
+  return { proc, url, bootMs, rest };
+}
+
+describe("process lifecycle", () => {
+  test("SIGTERM lets a stream in flight finish, writes its usage row, and exits 0", async () => {
+    const upstream = startOpenAIUpstream({ kind: "text", text: "one two three four five six seven eight", chunks: 8, delayMs: 100 });
+    const dataDir = tempDir();
+    const { proc, url } = await boot([process.execPath, "run", "src/main.ts"], dataDir);
+    try {
+      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+      const conn = await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
+      expect(conn.status).toBe(201);
+
+      const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }) });
+      expect(res.status).toBe(200);
+      const reading = res.text();
+      await Bun.sleep(150);
+      proc.kill("SIGTERM");
+      const body = await reading;
+      expect(body).toContain("[DONE]");
+      const text = body.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "").join("");
+      expect(text).toBe("one two three four five six seven eight");
+      expect(await proc.exited).toBe(0);
+
+      const db = new Database(join(dataDir, "omniroute.sqlite"), { readonly: true });
+      const row = db.query("select status, output_tokens from usage_log order by id desc limit 1").get() as { status: number; output_tokens: number };
+      db.close();
+      expect(row.status).toBe(200);
+      expect(row.output_tokens).toBeGreaterThan(0);
+    } finally {
+      proc.kill("SIGKILL");
+      await upstream.close();
+    }
+  }, 30_000);
+
+  test("the compiled binary runs with no checkout beside it", async () => {
+    const outDir = tempDir();
+    const binary = join(outDir, "omniroute");
+    const build = Bun.spawnSync([process.execPath, "run", "scripts/build-binary.ts", binary], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    expect(build.exitCode, build.stderr.toString()).toBe(0);
+
+    const runDir = tempDir();
+    const { proc, url } = await boot([binary], runDir, runDir);
+    try {
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      expect(login.status).toBe(200);
+      const models = await fetch(`${url}/v1/models`);
+      expect((await models.json()).object).toBe("list");
+    } finally {
+      proc.kill("SIGTERM");
+      expect(await proc.exited).toBe(0);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,61 @@
+// Test gateway: a real app on a real port with a real SQLite file in a fresh temp folder.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../src/app.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { openDataDir } from "../../src/db/client.ts";
+import { createServices, type Services } from "../../src/services.ts";
+
+export interface TestGateway {
+  url: string;
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  /** Sign in and return the cookie header value. */
+  login(password?: string): Promise<string>;
+  /** A manage-scoped API key for /api calls. */
+  adminKey(): string;
+  /** fetch against /api with the admin key and JSON body. */
+  api(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), "omniroute-test-"));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "test-password", LOG_LEVEL: "error", ...env });
+  const db = await openDataDir(config.dataDir);
+  const services = await createServices(config, db);
+  const app = createApp(services);
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, server) => app.fetch(req, { server }) });
+  const url = `http://127.0.0.1:${server.port}`;
+  let key: string | undefined;
+  const gw: TestGateway = {
+    url,
+    services,
+    app,
+    config,
+    async login(password = "test-password") {
+      const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password }) });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+      return res.headers.get("set-cookie")!.split(";")[0]!;
+    },
+    adminKey() {
+      key ??= services.apiKeys.create("test-admin", ["manage"]).key;
+      return key;
+    },
+    api(path, init = {}) {
+      return fetch(`${url}${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    },
+    async close() {
+      await server.stop(true);
+      db.$client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return gw;
+}
