@@ -2,6 +2,8 @@
 import type { FormatId, Passthrough, WireFormat } from "./types.ts";
 import { openaiChatFormat } from "./openai-chat/index.ts";
 import { openaiChatPassthrough } from "./openai-chat/passthrough.ts";
+import { anthropicFormat } from "./anthropic/index.ts";
+import { anthropicPassthrough } from "./anthropic/passthrough.ts";
 
 export interface GatewayFormat extends WireFormat {
   readonly passthrough: Passthrough;
@@ -9,6 +11,7 @@ export interface GatewayFormat extends WireFormat {
 
 const formats = new Map<FormatId, GatewayFormat>([
   ["openai-chat", { ...openaiChatFormat, passthrough: openaiChatPassthrough }],
+  ["anthropic", { ...anthropicFormat, passthrough: anthropicPassthrough }],
 ]);
 
 export function getFormat(id: FormatId): GatewayFormat {

@@ -8,8 +8,9 @@ import type { Services } from "../services.ts";
 import type { AppEnv } from "../context.ts";
 import { listModels } from "./models.ts";
 import { proxyChat } from "./pipeline.ts";
+import { countTokens } from "./count-tokens.ts";
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   let body: unknown;
   try {
     body = await c.req.json();
@@ -51,6 +52,8 @@ export function clientRoutes(services: Services) {
   const auth = requireClientKey(services);
   return new Hono<AppEnv>()
     .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
+    .post("/messages", auth, chatHandler(services, "anthropic", "messages"))
+    .post("/messages/count_tokens", auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
     .get("/models", auth, async (c) => c.json({ object: "list", data: await listModels(services) }));
 }
 

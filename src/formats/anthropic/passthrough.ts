@@ -1,0 +1,33 @@
+// The Anthropic fast path: the body passes with the upstream model id; usage is read from message_start/message_delta.
+import type { Usage } from "../../canonical/usage.ts";
+import type { Passthrough } from "../types.ts";
+import { encodeError } from "./errors.ts";
+import { decodeUsage, readCounts } from "./usage.ts";
+import { isRecord } from "./wire.ts";
+import { sseFrame } from "../../canonical/sse.ts";
+
+/** Only the counters a frame carries, so later frames refine earlier ones instead of zeroing them. */
+function frameCounts(u: unknown): Partial<Usage> | undefined {
+  const c = readCounts(u);
+  const out: Partial<Usage> = {};
+  if (c.input !== undefined) out.inputTokens = c.input + (c.cacheRead ?? 0) + (c.cacheWrite ?? 0);
+  if (c.output !== undefined) out.outputTokens = c.output;
+  if (c.cacheRead !== undefined) out.cacheReadTokens = c.cacheRead;
+  if (c.cacheWrite !== undefined) out.cacheWriteTokens = c.cacheWrite;
+  if (c.thinking !== undefined) out.reasoningTokens = c.thinking;
+  return Object.keys(out).length ? out : undefined;
+}
+
+export const anthropicPassthrough: Passthrough = {
+  forwardBody: (body, model) => ({ body: { ...body, model }, addedUsageFrame: false }),
+  frameUsage(data) {
+    if (!isRecord(data)) return undefined;
+    if (data.type === "message_start" && isRecord(data.message)) return frameCounts(data.message.usage);
+    if (data.type === "message_delta") return frameCounts(data.usage);
+    return undefined;
+  },
+  isUsageOnlyFrame: () => false,
+  isErrorFrame: (data, event) => event === "error" || (isRecord(data) && data.type === "error"),
+  streamErrorFrames: (err) => sseFrame(JSON.stringify(encodeError(err)), "error"),
+  responseUsage: (body) => (isRecord(body) ? decodeUsage(body.usage) : undefined),
+};

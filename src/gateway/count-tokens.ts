@@ -1,0 +1,61 @@
+// POST /v1/messages/count_tokens: the upstream's own count when it speaks Anthropic, else a local o200k estimate.
+import { GatewayError } from "../canonical/errors.ts";
+import type { CanonicalRequest } from "../canonical/request.ts";
+import { selectAccount } from "../accounts/select.ts";
+import { getFormat } from "../formats/registry.ts";
+import { upstreamCall } from "../providers/upstream.ts";
+import { resolveTargets } from "../routing/resolve.ts";
+import type { Services } from "../services.ts";
+
+/** Flat cost of one image, roughly what providers charge for a mid-size picture. */
+const IMAGE_TOKENS = 1_000;
+
+export async function countTokens(services: Services, body: Record<string, unknown>): Promise<{ input_tokens: number }> {
+  if (typeof body.model !== "string") throw new GatewayError("invalid_request", "model: required", { param: "model" });
+  const anthropic = getFormat("anthropic");
+  // count_tokens bodies carry no max_tokens; decoding validates everything else.
+  const canonical = anthropic.decodeRequest({ ...body, max_tokens: 1 });
+  const [target] = resolveTargets(services.providers, body.model);
+  const account = target && selectAccount(services.accounts, target.provider.id);
+  if (target && account && target.provider.format === "anthropic") {
+    const call = upstreamCall(target.provider, account, anthropic, target.model, false);
+    try {
+      const res = await fetch(call.url.replace(/\/messages$/, "/messages/count_tokens"), {
+        method: "POST",
+        headers: call.headers,
+        body: JSON.stringify({ ...body, model: target.model }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.ok) {
+        const counted = (await res.json()) as { input_tokens?: unknown };
+        if (typeof counted.input_tokens === "number") return { input_tokens: counted.input_tokens };
+      }
+    } catch {
+      // Fall back to the local estimate below.
+    }
+  }
+  return { input_tokens: await estimateTokens(canonical) };
+}
+
+/** Tokens of every text, tool definition and tool argument in the request, counted with o200k. */
+export async function estimateTokens(req: CanonicalRequest): Promise<number> {
+  const { countTokens: count } = await import("gpt-tokenizer/encoding/o200k_base");
+  let images = 0;
+  const texts: string[] = [];
+  for (const message of req.messages) {
+    for (const part of message.content) {
+      switch (part.type) {
+        case "text": texts.push(part.text); break;
+        case "thinking": texts.push(part.text); break;
+        case "tool-call": texts.push(part.name, part.arguments); break;
+        case "tool-result":
+          for (const inner of part.content) inner.type === "text" ? texts.push(inner.text) : images++;
+          break;
+        case "image": images++; break;
+        case "file": case "redacted-thinking": break;
+      }
+    }
+  }
+  for (const tool of req.tools ?? []) texts.push(tool.name, tool.description ?? "", JSON.stringify(tool.parameters));
+  return count(texts.join("\n")) + images * IMAGE_TOKENS + req.messages.length * 3;
+}
