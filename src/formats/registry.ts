@@ -4,6 +4,8 @@ import { openaiChatFormat } from "./openai-chat/index.ts";
 import { openaiChatPassthrough } from "./openai-chat/passthrough.ts";
 import { anthropicFormat } from "./anthropic/index.ts";
 import { anthropicPassthrough } from "./anthropic/passthrough.ts";
+import { responsesFormat } from "./responses/index.ts";
+import { responsesPassthrough } from "./responses/passthrough.ts";
 
 export interface GatewayFormat extends WireFormat {
   readonly passthrough: Passthrough;
@@ -12,6 +14,7 @@ export interface GatewayFormat extends WireFormat {
 const formats = new Map<FormatId, GatewayFormat>([
   ["openai-chat", { ...openaiChatFormat, passthrough: openaiChatPassthrough }],
   ["anthropic", { ...anthropicFormat, passthrough: anthropicPassthrough }],
+  ["responses", { ...responsesFormat, passthrough: responsesPassthrough }],
 ]);
 
 export function getFormat(id: FormatId): GatewayFormat {

@@ -53,6 +53,7 @@ export function clientRoutes(services: Services) {
   return new Hono<AppEnv>()
     .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
     .post("/messages", auth, chatHandler(services, "anthropic", "messages"))
+    .post("/responses", auth, chatHandler(services, "responses", "responses"))
     .post("/messages/count_tokens", auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
     .get("/models", auth, async (c) => c.json({ object: "list", data: await listModels(services) }));
 }
@@ -60,5 +61,7 @@ export function clientRoutes(services: Services) {
 /** The few client routes that also answer without the /v1 prefix. */
 export function bareClientRoutes(services: Services) {
   const auth = requireClientKey(services);
-  return new Hono<AppEnv>().post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"));
+  return new Hono<AppEnv>()
+    .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
+    .post("/responses", auth, chatHandler(services, "responses", "responses"));
 }

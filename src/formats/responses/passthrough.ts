@@ -1,0 +1,45 @@
+// The Responses fast path: the body passes with the upstream model (stateless rules kept); usage is in the terminal event.
+import type { GatewayError } from "../../canonical/errors.ts";
+import { sseFrame } from "../../canonical/sse.ts";
+import type { Passthrough } from "../types.ts";
+import { responseError } from "./errors.ts";
+import { isForeignEncrypted } from "./reasoning-signature.ts";
+import { refuseServerState } from "./request-decode.ts";
+import { decodeUsage } from "./usage.ts";
+import { isRecord } from "./wire.ts";
+
+const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
+
+export const responsesPassthrough: Passthrough = {
+  forwardBody(body, model) {
+    // The same stateless rules as the translated path: no server-side state (previous_response_id,
+    // conversation), and nothing left stored upstream unless the client asked for it.
+    refuseServerState(body);
+    const forwarded: Record<string, unknown> = { ...body, model, store: body.store ?? false };
+    // Reasoning another provider produced (wrapped by this gateway for the client) means nothing to OpenAI.
+    if (Array.isArray(body.input)) {
+      forwarded.input = body.input.filter((item) => !(isRecord(item) && item.type === "reasoning" && isForeignEncrypted(item.encrypted_content)));
+    }
+    return { body: forwarded, addedUsageFrame: false };
+  },
+  frameUsage(data) {
+    if (!isRecord(data) || typeof data.type !== "string" || !TERMINAL.has(data.type) || !isRecord(data.response)) return undefined;
+    return decodeUsage(data.response.usage);
+  },
+  isUsageOnlyFrame() {
+    return false;
+  },
+  isErrorFrame(data, event) {
+    const type = isRecord(data) ? data.type : undefined;
+    return type === "error" || type === "response.failed" || event === "error" || event === "response.failed";
+  },
+  streamErrorFrames(err: GatewayError) {
+    // The fast path does not track the upstream's sequence numbers or response id, which response.failed
+    // would need to match, so a broken stream ends with the `error` event (the SDK raises it as APIError).
+    const { code, message, param } = responseError(err);
+    return sseFrame(JSON.stringify({ type: "error", code, message, param: param ?? null }), "error");
+  },
+  responseUsage(body) {
+    return isRecord(body) ? decodeUsage(body.usage) : undefined;
+  },
+};
