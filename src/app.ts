@@ -6,6 +6,9 @@ import { modelCatalogRoutes, providerModelRoutes } from "./api/provider-models.t
 import { providerNodeRoutes } from "./api/provider-nodes.ts";
 import { providerRoutes } from "./api/providers.ts";
 import { settingsRoutes } from "./api/settings.ts";
+import { comboRoutes } from "./api/combos.ts";
+import { healthRoutes } from "./api/health.ts";
+import { resilienceRoutes } from "./api/resilience.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
@@ -39,6 +42,9 @@ export function createApp(services: Services) {
   api.route("/models", modelCatalogRoutes(services));
   api.route("/keys", keyRoutes(services));
   api.route("/settings", settingsRoutes(services));
+  api.route("/combos", comboRoutes(services));
+  api.route("/resilience", resilienceRoutes(services));
+  api.route("/health", healthRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));

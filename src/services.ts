@@ -13,6 +13,13 @@ import { createProviderRegistry, type ProviderRegistry } from "./providers/regis
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
 import { log } from "./log.ts";
+import { createHealth, type Health } from "./accounts/health.ts";
+import { createResilienceSettings, type ResilienceSettings } from "./accounts/profiles.ts";
+import { createAccountStrategies, type AccountStrategyName } from "./accounts/strategies/index.ts";
+import type { AccountStrategy } from "./accounts/strategies/types.ts";
+import { createComboStore, type ComboStore } from "./routing/combos.ts";
+import { RecentUsage } from "./routing/recent-usage.ts";
+import { createRouter, type Router } from "./routing/resolve.ts";
 
 export interface Services {
   config: Config;
@@ -26,6 +33,12 @@ export interface Services {
   sessions: SessionTokens;
   loginThrottle: LoginThrottle;
   usage: UsageRecorder;
+  combos: ComboStore;
+  router: Router;
+  recentUsage: RecentUsage;
+  health: Health;
+  resilience: ResilienceSettings;
+  accountStrategies: Record<AccountStrategyName, AccountStrategy>;
   startedAt: number;
   /** Write what is held in memory (last-used times) to the database. */
   flush(): void;
@@ -36,12 +49,39 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
   const password = await createPasswordStore(db, config.initialPassword, config.initialPassword === DEFAULT_PASSWORD);
   const accounts = createAccountPool(db, secrets);
   const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret));
+  const settings = createSettingsStore(db);
+  const providers = createProviderRegistry(db);
+  const combos = createComboStore(db);
+  const recentUsage = new RecentUsage();
+  const health = createHealth(db);
+  const turns = new Map<string, number>();
+  const router = createRouter({
+    providers,
+    combos,
+    settings: () => settings.get(),
+    comboContext: {
+      random: Math.random,
+      recentRequests: (model) => recentUsage.count(model),
+      price: () => undefined,
+      nextTurn: (combo) => {
+        const n = turns.get(combo) ?? 0;
+        turns.set(combo, n + 1);
+        return n;
+      },
+    },
+  });
   return {
     config,
     db,
     secrets,
-    settings: createSettingsStore(db),
-    providers: createProviderRegistry(db),
+    settings,
+    providers,
+    combos,
+    router,
+    recentUsage,
+    health,
+    resilience: createResilienceSettings(db),
+    accountStrategies: createAccountStrategies(),
     accounts,
     apiKeys,
     password,
@@ -52,6 +92,7 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     flush() {
       accounts.flush();
       apiKeys.flush();
+      health.flush();
     },
   };
 }

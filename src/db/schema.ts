@@ -130,3 +130,10 @@ export const budgets = sqliteTable(
   },
   (t) => [uniqueIndex("budgets_key_period_idx").on(t.keyId, t.period)],
 );
+
+/** Open breakers and account cooldowns, so a restart does not hammer a rate-limited account. */
+export const resilienceState = sqliteTable("resilience_state", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at").notNull().default(now),
+});

@@ -4,7 +4,6 @@ import type { CanonicalRequest } from "../canonical/request.ts";
 import { selectAccount } from "../accounts/select.ts";
 import { getFormat } from "../formats/registry.ts";
 import { upstreamCall } from "../providers/upstream.ts";
-import { resolveTargets } from "../routing/resolve.ts";
 import type { Services } from "../services.ts";
 
 /** Flat cost of one image, roughly what providers charge for a mid-size picture. */
@@ -15,8 +14,8 @@ export async function countTokens(services: Services, body: Record<string, unkno
   const anthropic = getFormat("anthropic");
   // count_tokens bodies carry no max_tokens; decoding validates everything else.
   const canonical = anthropic.decodeRequest({ ...body, max_tokens: 1 });
-  const [target] = resolveTargets(services.providers, body.model);
-  const account = target && selectAccount(services.accounts, target.provider.id);
+  const [target] = services.router.resolve(body.model);
+  const account = target && selectAccount(services, target.provider.id);
   if (target && account && target.provider.format === "anthropic") {
     const call = upstreamCall(target.provider, account, anthropic, target.model, false);
     try {

@@ -1,6 +1,5 @@
 // GET /v1/models: what the user can actually call — models of connected providers, custom models, combos.
 import { listProviderModels } from "../db/queries/provider-models.ts";
-import { listCombos } from "../db/queries/combos.ts";
 import { discoverNodeModels } from "../providers/node-models.ts";
 import type { Services } from "../services.ts";
 
@@ -31,6 +30,6 @@ export async function listModels(services: Services): Promise<ModelEntry[]> {
     for (const m of custom) if (m.provider === spec.id) add(`${spec.alias}/${m.modelId}`, spec.id, m.type);
     for (const id of discovered[i]!) add(`${spec.alias}/${id}`, spec.id, "chat");
   });
-  for (const combo of listCombos(services.db)) add(combo.name, "combo");
+  for (const combo of services.combos.list()) add(combo.name, "combo");
   return out;
 }

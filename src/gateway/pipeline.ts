@@ -1,16 +1,18 @@
-// The straight line every proxied chat request walks: resolve targets, pick an account, send,
-// fail over before the first byte, then stream back in the client's format while usage is tapped.
-import { GatewayError, kindForStatus } from "../canonical/errors.ts";
+// The straight line every proxied chat request walks: resolve targets, pick accounts, send, fail over
+// before the first byte, then answer in the client's format while usage is tapped.
+import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
-import { SSE_HEADERS } from "../canonical/sse.ts";
-import { selectAccount } from "../accounts/select.ts";
-import { getFormat, type GatewayFormat } from "../formats/registry.ts";
+import { canFallBack, type Failure } from "../accounts/failure.ts";
+import type { Account } from "../accounts/pool.ts";
+import { limitsOf, orderAccounts } from "../accounts/select.ts";
+import type { GatewayFormat } from "../formats/registry.ts";
 import type { RouteHints } from "../formats/types.ts";
-import { upstreamCall } from "../providers/upstream.ts";
-import { resolveTargets, type Target } from "../routing/resolve.ts";
+import type { Target } from "../routing/resolve.ts";
 import type { Services } from "../services.ts";
-import { passthroughStream, type StreamOutcome } from "./passthrough-stream.ts";
-import { translateStream } from "./translate-stream.ts";
+import type { UsageRecord } from "../usage/recorder.ts";
+import { attemptUpstream } from "./attempt.ts";
+import { exhaustedError, type Attempt } from "./exhausted.ts";
+import { respond } from "./respond.ts";
 
 export interface ProxyRequest {
   requestId: string;
@@ -23,16 +25,12 @@ export interface ProxyRequest {
   startedAt: number;
   /** Wall-clock time of arrival, for the usage row. */
   receivedAt: number;
+  /** Set on /v1/providers/{provider}/...: only that provider may serve. */
+  pinProvider?: string;
 }
 
-interface Attempt {
-  target: Target;
-  /** no-account: nothing to send with; unreachable: the call never got an answer; upstream: it answered an error. */
-  outcome: "no-account" | "unreachable" | "upstream";
-  accountId?: string;
-  status: number;
-  reason: string;
-}
+/** Longest we wait for an account's own limit (rpm, interval, concurrency) when nothing else is left. */
+const MAX_LIMIT_WAIT_MS = 10_000;
 
 export async function proxyChat(services: Services, req: ProxyRequest): Promise<Response> {
   const model = req.hints.model ?? req.body.model;
@@ -40,106 +38,102 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
     throw new GatewayError("invalid_request", "The request must name a model (a string such as \"ds/deepseek-chat\").", { param: "model" });
   }
   const stream = req.hints.stream ?? req.body.stream === true;
-  const targets = resolveTargets(services.providers, model);
+  const targets = services.router.resolve(model).filter((t) => !req.pinProvider || t.provider.id === req.pinProvider);
   const attempts: Attempt[] = [];
-  let canonical: CanonicalRequest | undefined;
+  let calls = 0;
+  let decoded: CanonicalRequest | undefined;
+  const canonical = () => (decoded ??= req.ingress.decodeRequest(req.body, req.hints));
 
-  const record = (extra: Partial<Parameters<Services["usage"]["record"]>[0]> & { status: number }) =>
+  const record = (r: Partial<UsageRecord> & { status: number }) =>
     services.usage.record({
-      requestId: req.requestId,
-      keyId: req.keyId,
-      endpoint: req.endpoint,
-      modelRequested: model,
-      attempt: attempts.length + 1,
-      stream,
-      startedAt: req.receivedAt,
-      latencyMs: performance.now() - req.startedAt,
-      ...extra,
+      requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: model, attempt: Math.max(1, calls), stream,
+      startedAt: req.receivedAt, latencyMs: performance.now() - req.startedAt, ...r,
     });
 
-  for (const target of targets) {
-    const account = selectAccount(services.accounts, target.provider.id);
-    if (!account) {
-      attempts.push({ target, outcome: "no-account", status: 503, reason: `no active connection for provider "${target.provider.id}"` });
-      continue;
-    }
-    const upstream = getFormat(target.provider.format);
-    let body: Record<string, unknown>;
-    let hideUsageFrame = false;
-    let dropped: string[] = [];
-    if (upstream.id === req.ingress.id) {
-      const forwarded = upstream.passthrough.forwardBody(req.body, target.model, stream);
-      body = forwarded.body;
-      hideUsageFrame = forwarded.addedUsageFrame;
-    } else {
-      canonical ??= req.ingress.decodeRequest(req.body, req.hints);
-      const encoded = upstream.encodeRequest({ ...canonical, model: target.model });
-      body = encoded.body;
-      dropped = encoded.dropped;
-    }
-
-    const call = upstreamCall(target.provider, account, upstream, target.model, stream);
+  /** One upstream call; a Response on success, undefined to move on. Client faults are thrown at once. */
+  const tryAccount = async (target: Target, account: Account): Promise<Response | "next-target" | undefined> => {
+    const { breakers, cooldowns, limiter } = services.health;
+    const profile = services.resilience.profile(target.provider.id);
+    calls++;
+    limiter.start(account.id, limitsOf(services, account));
     services.accounts.markUsed(account.id, Date.now());
-    let response: Response;
+    services.recentUsage.record(target.label);
+    let released = false;
+    const release = () => {
+      if (!released) limiter.end(account.id);
+      released = true;
+    };
+    let result;
     try {
-      response = await fetch(call.url, { method: "POST", headers: call.headers, body: JSON.stringify(body), signal: req.signal });
+      result = await attemptUpstream({ req, target, account, stream, canonical, timeoutMs: profile.timeoutMs });
     } catch (err) {
+      release();
+      breakers.releaseProbe(target.provider.id);
       if (req.signal.aborted) {
-        record({ provider: target.provider.id, connectionId: account.id, modelServed: target.model, status: 499, errorClass: "client_closed" });
+        record({ provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo, status: 499, errorClass: "client_closed" });
         return new Response(null, { status: 499 });
       }
-      attempts.push({ target, outcome: "unreachable", accountId: account.id, status: 502, reason: `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}` });
+      throw err;
+    }
+    if (result.ok) {
+      breakers.succeeded(target.provider.id);
+      cooldowns.succeeded(account.id, target.model);
+      return respond(services, req, {
+        ...result, target, account, stream, canonical, fallbackAttempts: calls - 1,
+        record: (r) => { release(); record({ ...r, provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo }); },
+      });
+    }
+    release();
+    const failure = result.failure;
+    attempts.push({ target, accountId: account.id, accountName: account.name, failure });
+    penalize(services, target, account, failure);
+    if (!canFallBack(failure.kind)) throw clientFault(target, failure);
+    return failure.kind === "context" ? "next-target" : undefined;
+  };
+
+  const waiting: Array<{ target: Target; account: Account; readyAt: number }> = [];
+  for (const target of targets) {
+    if (services.settings.get().blockedProviders.includes(target.provider.id)) {
+      attempts.push({ target, skipped: `provider "${target.provider.id}" is blocked in settings` });
       continue;
     }
-
-    if (!response.ok) {
-      const text = await response.text().catch(() => "");
-      const message = upstream.decodeErrorMessage(text);
-      attempts.push({ target, outcome: "upstream", accountId: account.id, status: response.status, reason: message });
+    const decision = services.health.breakers.check(target.provider.id);
+    if (decision === "deny") {
+      const until = services.health.breakers.list().find((b) => b.provider === target.provider.id)?.openUntil;
+      attempts.push({ target, skipped: `circuit breaker for ${target.provider.name} is open`, until });
       continue;
     }
-
-    const headers: Record<string, string> = {
-      "x-omniroute-request-id": req.requestId,
-      "x-omniroute-provider": target.provider.id,
-      "x-omniroute-model": target.label,
-      "x-omniroute-fallback-attempts": String(attempts.length),
-    };
-    if (dropped.length) headers["x-omniroute-dropped"] = dropped.join(",");
-    const served = { provider: target.provider.id, connectionId: account.id, modelServed: target.model };
-
-    if (!stream) {
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        attempts.push({ target, outcome: "upstream", accountId: account.id, status: 502, reason: "answered with a body that is not JSON" });
+    const accounts = orderAccounts(services, target.provider.id);
+    if (accounts.length === 0) attempts.push({ target, skipped: `no active connection for provider "${target.provider.id}"`, noAccount: true });
+    let probed = false;
+    for (const account of accounts) {
+      if (decision === "probe" && probed) break;
+      const now = Date.now();
+      const coolingUntil = services.health.cooldowns.until(account.id, target.model, now);
+      if (coolingUntil > now) {
+        attempts.push({ target, accountId: account.id, accountName: account.name, skipped: "cooling down", until: coolingUntil, rateLimited: true });
         continue;
       }
-      const ttftMs = performance.now() - req.startedAt;
-      if (upstream.id === req.ingress.id) {
-        record({ ...served, usage: upstream.passthrough.responseUsage(parsed), ttftMs, status: 200 });
-        return new Response(text, { headers: { ...headers, "content-type": "application/json" } });
+      const wait = services.health.limiter.waitMs(account.id, limitsOf(services, account), now);
+      if (wait > 0) {
+        waiting.push({ target, account, readyAt: now + wait });
+        attempts.push({ target, accountId: account.id, accountName: account.name, skipped: "at its request limit", until: Number.isFinite(wait) ? now + wait : undefined, rateLimited: true });
+        continue;
       }
-      const decoded = upstream.decodeResponse(parsed);
-      record({ ...served, usage: decoded.usage, ttftMs, status: 200 });
-      return Response.json(req.ingress.encodeResponse({ ...decoded, model: target.label }, canonical!), { headers });
+      probed = true;
+      const outcome = await tryAccount(target, account);
+      if (outcome instanceof Response) return outcome;
+      if (outcome === "next-target") break;
     }
+    if (decision === "probe" && !probed) services.health.breakers.releaseProbe(target.provider.id);
+  }
 
-    const onDone = (outcome: StreamOutcome) =>
-      record({
-        ...served,
-        usage: outcome.usage,
-        ttftMs: outcome.firstByteAt,
-        status: outcome.error?.status ?? 200,
-        errorClass: outcome.error?.errorClass,
-      });
-    const upstreamBody = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-    const out = upstream.id === req.ingress.id
-      ? passthroughStream(upstreamBody, upstream.passthrough, { hideUsageFrame, startedAt: req.startedAt, onDone })
-      : translateStream(upstreamBody, upstream, req.ingress, canonical!, { startedAt: req.startedAt, signal: req.signal, onDone });
-    return new Response(out, { headers: { ...SSE_HEADERS, ...headers } });
+  // Every account was busy at its own limit: wait for the first one that frees up, briefly.
+  const soonest = waiting.filter((w) => Number.isFinite(w.readyAt)).sort((a, b) => a.readyAt - b.readyAt)[0];
+  if (soonest && soonest.readyAt - Date.now() <= MAX_LIMIT_WAIT_MS) {
+    await Bun.sleep(Math.max(0, soonest.readyAt - Date.now()));
+    const outcome = await tryAccount(soonest.target, soonest.account);
+    if (outcome instanceof Response) return outcome;
   }
 
   const failure = exhaustedError(attempts);
@@ -147,23 +141,26 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
   throw failure;
 }
 
-/** The error a client sees when no target answered: the upstream's own status when there was one try. */
-function exhaustedError(attempts: Attempt[]): GatewayError {
-  if (attempts.length === 1) {
-    const only = attempts[0]!;
-    const provider = only.target.provider.name;
-    switch (only.outcome) {
-      case "no-account":
-        return new GatewayError("unavailable", `Cannot serve ${only.target.label}: ${only.reason}. Connect an account in the dashboard (Providers) or with POST /api/providers.`, { code: "no_connection" });
-      case "unreachable":
-        return new GatewayError("unreachable", `Provider ${provider} could not be reached: ${only.reason}`, { code: "upstream_unreachable" });
-      case "upstream":
-        return new GatewayError(kindForStatus(only.status), `Provider ${provider} answered ${only.status} for ${only.target.label}: ${only.reason}`, {
-          status: only.status,
-          code: "upstream_error",
-        });
-    }
+/** What a failure costs the account and provider: cooldowns for limits and credentials, breaker strikes for outages. */
+function penalize(services: Services, target: Target, account: Account, failure: Failure): void {
+  const { breakers, cooldowns } = services.health;
+  const profile = services.resilience.profile(target.provider.id);
+  switch (failure.kind) {
+    case "rate_limit": cooldowns.penalize(account.id, target.model, failure, profile); break;
+    case "quota":
+    case "auth": cooldowns.penalize(account.id, null, failure, profile); break;
+    case "server":
+    case "timeout":
+    case "connection": breakers.failed(target.provider.id, profile); break;
+    case "context":
+    case "client": breakers.releaseProbe(target.provider.id); break;
   }
-  const lines = attempts.map((a) => `${a.target.label}${a.accountId ? ` (account ${a.accountId})` : ""}: ${a.status} ${a.reason}`);
-  return new GatewayError("unavailable", `Every target failed:\n${lines.join("\n")}`, { code: "all_targets_failed" });
+}
+
+/** A client fault is answered at once with the upstream's status and words. */
+function clientFault(target: Target, failure: Failure): GatewayError {
+  return new GatewayError("invalid_request", `Provider ${target.provider.name} answered ${failure.status} for ${target.label}: ${failure.message}`, {
+    status: failure.status,
+    code: "upstream_rejected_request",
+  });
 }

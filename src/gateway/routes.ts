@@ -9,6 +9,7 @@ import type { AppEnv } from "../context.ts";
 import { listModels } from "./models.ts";
 import { proxyChat } from "./pipeline.ts";
 import { countTokens } from "./count-tokens.ts";
+import { pinModel, requirePinnedProvider } from "./provider-route.ts";
 
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -33,16 +34,25 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
   return async function handleChat(c: Context<AppEnv>) {
     liftIdleTimeout(c);
     const startedAt = performance.now();
+    const body = await jsonBody(c);
+    const pinned = c.req.param("provider");
+    let pin: string | undefined;
+    if (pinned) {
+      const spec = requirePinnedProvider(services, pinned);
+      body.model = pinModel(services, spec, body.model);
+      pin = spec.id;
+    }
     return proxyChat(services, {
       requestId: c.get("requestId"),
       keyId: c.get("apiKey")?.id ?? null,
       endpoint,
       ingress,
-      body: await jsonBody(c),
+      body,
       hints: hints?.(c) ?? {},
       signal: c.req.raw.signal,
       startedAt,
       receivedAt: Date.now(),
+      pinProvider: pin,
     });
   };
 }
@@ -54,6 +64,7 @@ export function clientRoutes(services: Services) {
     .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
     .post("/messages", auth, chatHandler(services, "anthropic", "messages"))
     .post("/responses", auth, chatHandler(services, "responses", "responses"))
+    .post("/providers/:provider/chat/completions", auth, chatHandler(services, "openai-chat", "providers.chat.completions"))
     .post("/messages/count_tokens", auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
     .get("/models", auth, async (c) => c.json({ object: "list", data: await listModels(services) }));
 }

@@ -24,6 +24,9 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  // A 429 in one test cools the account, as it should; each test starts from a healthy account.
+  gw.services.health.cooldowns.reset();
+  gw.services.health.breakers.reset();
   upstream.requests.length = 0;
   upstream.setScenario({ kind: "text", text: "Hello from the fake upstream.", usage: { input: 21, output: 9, cacheRead: 5 } });
 });

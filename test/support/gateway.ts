@@ -53,6 +53,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await server.stop(true);
+      services.flush();
       db.$client.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

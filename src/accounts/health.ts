@@ -1,0 +1,54 @@
+// Live health of providers and accounts — breakers, cooldowns, limits — kept in memory and snapshotted to SQLite.
+import type { Db } from "../db/client.ts";
+import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
+import { Breakers, type BreakerState } from "./breaker.ts";
+import { Cooldowns, type Cooldown } from "./cooldowns.ts";
+import { AccountLimiter } from "./limits.ts";
+
+const SNAPSHOT_KEY = "health";
+const SNAPSHOT_DELAY_MS = 200;
+
+interface Snapshot {
+  breakers: BreakerState[];
+  cooldowns: Cooldown[];
+}
+
+export interface Health {
+  breakers: Breakers;
+  cooldowns: Cooldowns;
+  limiter: AccountLimiter;
+  /** Write the snapshot now (also done shortly after every change, and at shutdown). */
+  flush(): void;
+}
+
+export function createHealth(db: Db, now = Date.now()): Health {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let dirty = false;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!dirty) return;
+    dirty = false;
+    const snapshot: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
+    writeResilienceState(db, SNAPSHOT_KEY, snapshot);
+  };
+  const changed = () => {
+    dirty = true;
+    if (!timer) {
+      timer = setTimeout(flush, SNAPSHOT_DELAY_MS);
+      timer.unref();
+    }
+  };
+  const health: Health = {
+    breakers: new Breakers(changed),
+    cooldowns: new Cooldowns(changed),
+    limiter: new AccountLimiter(),
+    flush,
+  };
+  const saved = readResilienceState<Snapshot>(db, SNAPSHOT_KEY);
+  if (saved) {
+    health.breakers.restore(saved.breakers.filter((b) => b.phase !== "closed" || b.failures > 0));
+    health.cooldowns.restore(saved.cooldowns.filter((c) => c.until > now || c.failures > 0));
+  }
+  return health;
+}

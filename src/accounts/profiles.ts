@@ -1,0 +1,80 @@
+// Resilience profiles (breaker threshold, cooldowns, backoff) and default per-account limits, editable via /api/resilience.
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { readSetting, writeSetting } from "../db/queries/settings.ts";
+
+export const ProfileSchema = z.object({
+  /** Consecutive failures that open a provider's breaker. */
+  failureThreshold: z.number().int().min(1).max(1000),
+  /** How long an open breaker stays open before a half-open probe. */
+  breakerCooldownMs: z.number().int().min(100).max(24 * 3_600_000),
+  /** First cooldown of an account after a failure; doubles on each further failure... */
+  backoffBaseMs: z.number().int().min(0).max(3_600_000),
+  /** ...up to this cap. Provider hints (Retry-After) may ask for longer and are honoured. */
+  backoffCapMs: z.number().int().min(0).max(24 * 3_600_000),
+  /** How long to wait for an upstream's response headers before trying the next account or model. */
+  timeoutMs: z.number().int().min(100).max(3_600_000),
+});
+
+export const LimitsSchema = z.object({
+  /** Requests per minute per account; 0 = no limit. */
+  rpm: z.number().int().min(0).max(100_000),
+  /** Minimum time between two request starts on one account; 0 = none. */
+  minIntervalMs: z.number().int().min(0).max(3_600_000),
+  /** Concurrent requests per account; 0 = no limit. */
+  maxConcurrent: z.number().int().min(0).max(10_000),
+});
+
+export type Profile = z.infer<typeof ProfileSchema>;
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const ResilienceSchema = z.object({
+  defaults: ProfileSchema,
+  providers: z.record(z.string(), ProfileSchema.partial()),
+  limits: LimitsSchema,
+});
+export type ResilienceConfig = z.infer<typeof ResilienceSchema>;
+
+export const ResiliencePatchSchema = z.object({
+  defaults: ProfileSchema.partial().optional(),
+  providers: z.record(z.string(), ProfileSchema.partial().nullable()).optional(),
+  limits: LimitsSchema.partial().optional(),
+}).strict();
+
+export const DEFAULT_RESILIENCE: ResilienceConfig = {
+  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000 },
+  providers: {},
+  limits: { rpm: 0, minIntervalMs: 0, maxConcurrent: 0 },
+};
+
+const KEY = "resilience";
+
+export interface ResilienceSettings {
+  get(): ResilienceConfig;
+  profile(provider: string): Profile;
+  update(patch: z.infer<typeof ResiliencePatchSchema>): ResilienceConfig;
+}
+
+export function createResilienceSettings(db: Db): ResilienceSettings {
+  const saved = readSetting<Partial<ResilienceConfig>>(db, KEY);
+  const stored = ResilienceSchema.safeParse(saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } });
+  let current: ResilienceConfig = stored.success ? stored.data : DEFAULT_RESILIENCE;
+  return {
+    get: () => current,
+    profile: (provider) => ({ ...current.defaults, ...current.providers[provider] }),
+    update(patch) {
+      const providers = { ...current.providers };
+      for (const [id, p] of Object.entries(patch.providers ?? {})) {
+        if (p === null) delete providers[id];
+        else providers[id] = { ...providers[id], ...p };
+      }
+      current = ResilienceSchema.parse({
+        defaults: { ...current.defaults, ...patch.defaults },
+        providers,
+        limits: { ...current.limits, ...patch.limits },
+      });
+      writeSetting(db, KEY, current);
+      return current;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// The Google Gemini (generativelanguage v1beta) wire format: generateContent and streamGenerateContent.
+import type { WireFormat } from "../types.ts";
+import { decodeGeminiErrorMessage, encodeGeminiError } from "./errors.ts";
+import { decodeGeminiRequest } from "./request-decode.ts";
+import { encodeGeminiRequest } from "./request-encode.ts";
+import { decodeGeminiResponse, encodeGeminiResponse } from "./response.ts";
+import { decodeGeminiStream } from "./stream-decode.ts";
+import { encodeGeminiStream } from "./stream-encode.ts";
+import { geminiUpstreamUrl } from "./url.ts";
+
+export const geminiFormat: WireFormat = {
+  id: "gemini",
+  decodeRequest: decodeGeminiRequest,
+  encodeRequest: encodeGeminiRequest,
+  decodeResponse: decodeGeminiResponse,
+  encodeResponse: encodeGeminiResponse,
+  decodeStream: decodeGeminiStream,
+  encodeStream: encodeGeminiStream,
+  encodeError: encodeGeminiError,
+  decodeErrorMessage: decodeGeminiErrorMessage,
+  upstreamUrl: geminiUpstreamUrl,
+};

@@ -1,0 +1,66 @@
+// One upstream call for one (target, account): build the body in the upstream's format, send it, classify the answer.
+import { GatewayError } from "../canonical/errors.ts";
+import type { CanonicalRequest } from "../canonical/request.ts";
+import type { Account } from "../accounts/pool.ts";
+import { classifyHttpFailure, type Failure } from "../accounts/failure.ts";
+import { getFormat, type GatewayFormat } from "../formats/registry.ts";
+import { upstreamCall } from "../providers/upstream.ts";
+import type { Target } from "../routing/resolve.ts";
+import type { ProxyRequest } from "./pipeline.ts";
+
+export type AttemptResult =
+  | { ok: true; response: Response; upstream: GatewayFormat; hideUsageFrame: boolean; dropped: string[] }
+  | { ok: false; failure: Failure };
+
+export interface AttemptOptions {
+  req: ProxyRequest;
+  target: Target;
+  account: Account;
+  stream: boolean;
+  /** The canonical request, decoded on first need (never on the fast path). */
+  canonical: () => CanonicalRequest;
+  /** How long to wait for the upstream's response headers. */
+  timeoutMs: number;
+}
+
+export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult> {
+  const upstream = getFormat(o.target.provider.format);
+  let body: Record<string, unknown>;
+  let hideUsageFrame = false;
+  let dropped: string[] = [];
+  if (upstream.id === o.req.ingress.id) {
+    const forwarded = upstream.passthrough.forwardBody(o.req.body, o.target.model, o.stream);
+    body = forwarded.body;
+    hideUsageFrame = forwarded.addedUsageFrame;
+  } else {
+    const encoded = upstream.encodeRequest({ ...o.canonical(), model: o.target.model });
+    body = encoded.body;
+    dropped = encoded.dropped;
+  }
+
+  const call = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(call.url, {
+      method: "POST",
+      headers: call.headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.any([o.req.signal, deadline.signal]),
+    });
+  } catch (err) {
+    if (o.req.signal.aborted) throw err;
+    const timedOut = deadline.signal.aborted;
+    const reason = timedOut ? `no response within ${Math.round(o.timeoutMs / 1000)} s` : `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, failure: { kind: timedOut ? "timeout" : "connection", status: timedOut ? 504 : 502, message: reason } };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  if (!response.ok) {
+    const text = await response.text().catch(() => "");
+    return { ok: false, failure: classifyHttpFailure(response.status, response.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
+  }
+  return { ok: true, response, upstream, hideUsageFrame, dropped };
+}
