@@ -27,10 +27,19 @@ function frameEnd(buf: Uint8Array, from: number): number {
 
 const decoder = new TextDecoder();
 
+/** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`) or an error. Searched natively. */
+const MARKERS = ['"usage":{', '"usage": {', '"usageMetadata":{', '"usageMetadata": {', '"error"', "event: error", "event:error"].map((m) => Buffer.from(m));
+
+function interesting(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const marker of MARKERS) if (buf.indexOf(marker) !== -1) return true;
+  return false;
+}
+
 /** The `data` JSON and `event` name of one frame, parsed only when it may matter. */
 function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
+  if (!interesting(bytes)) return {};
   const text = decoder.decode(bytes);
-  if (!text.includes("usage") && !text.includes("error")) return {};
   let event: string | undefined;
   const data: string[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -71,25 +80,29 @@ export function passthroughStream(
             finish();
             return;
           }
-          let buf = pending ? concat(pending, value) : value;
+          const buf = pending ? concat(pending, value) : value;
           let start = 0;
-          let out: Uint8Array[] | undefined;
+          // Complete frames go out as one chunk; only a hidden frame splits it.
+          let runStart = 0;
+          let sent = false;
           for (let end = frameEnd(buf, 0); end !== -1; end = frameEnd(buf, start)) {
             const frame = buf.subarray(start, end);
+            const frameStart = start;
             start = end;
             const { event, data } = readFrame(frame);
-            if (data !== undefined) {
-              const usage = format.frameUsage(data);
-              if (usage) Object.assign(outcome.usage, usage);
-              if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
-              if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) continue;
+            if (data === undefined) continue;
+            const usage = format.frameUsage(data);
+            if (usage) Object.assign(outcome.usage, usage);
+            if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
+            if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) {
+              if (frameStart > runStart) { controller.enqueue(buf.subarray(runStart, frameStart)); sent = true; }
+              runStart = end;
             }
-            (out ??= []).push(frame);
           }
+          if (start > runStart) { controller.enqueue(buf.subarray(runStart, start)); sent = true; }
           pending = start < buf.length ? buf.slice(start) : undefined;
-          if (out) {
+          if (sent) {
             outcome.firstByteAt ??= performance.now() - opts.startedAt;
-            for (const frame of out) controller.enqueue(frame);
             return;
           }
         }

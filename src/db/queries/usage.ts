@@ -10,11 +10,26 @@ export interface UsageWriter {
   insert(row: NewUsageRow): void;
 }
 
-/** A writer whose statement is prepared once; one insert per finished request. */
+/**
+ * The hot-path writer: one statement prepared once, one synchronous insert per finished request, so
+ * a row is on disk (WAL) before the client has its last byte and a killed process loses none.
+ * Plain bun:sqlite here: building the statement through drizzle per row cost twice as much.
+ */
 export function createUsageWriter(db: Db): UsageWriter {
+  const stmt = db.$client.prepare(
+    `insert into usage_log (ts, request_id, key_id, endpoint, provider, connection_id, model_requested, model_served, combo,
+       attempt, stream, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd,
+       latency_ms, ttft_ms, status, error_class, cache)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   return {
-    insert(row) {
-      db.insert(usageLog).values(row).run();
+    insert(r) {
+      stmt.run(
+        r.ts, r.requestId, r.keyId ?? null, r.endpoint, r.provider ?? null, r.connectionId ?? null, r.modelRequested,
+        r.modelServed ?? null, r.combo ?? null, r.attempt ?? 1, r.stream ? 1 : 0, r.inputTokens ?? 0, r.outputTokens ?? 0,
+        r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0, r.costUsd ?? 0, r.latencyMs ?? 0,
+        r.ttftMs ?? null, r.status, r.errorClass ?? null, r.cache ?? null,
+      );
     },
   };
 }

@@ -1,0 +1,142 @@
+// The bench's child processes (fake upstream, gateway, load clients): spawning, reading their state, and killing them all.
+import type { Subprocess } from "bun";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+export const BENCH_PASSWORD = "bench-password";
+
+const children = new Set<Subprocess>();
+const tempDirs = new Set<string>();
+
+/** Spawn a child that is killed by killAll() (called on exit, on error and on SIGINT/SIGTERM). */
+export function spawnTracked(cmd: string[], opts: { env?: Record<string, string>; stdout?: "pipe" | "ignore"; stderr?: "pipe" | "ignore" | "inherit" } = {}): Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore" | "inherit"> {
+  const child = Bun.spawn(cmd, {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdin: "ignore",
+    stdout: opts.stdout ?? "pipe",
+    stderr: opts.stderr ?? "pipe",
+  });
+  children.add(child);
+  void child.exited.then(() => children.delete(child));
+  return child;
+}
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Kill every child still running (by its own pid) and remove the temp dirs. Synchronous, so it works in an exit handler. */
+export function killAll(): void {
+  for (const child of children) {
+    try { child.kill("SIGKILL"); } catch { /* already gone */ }
+  }
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+/** Stop a child: SIGTERM (so it can drain and write profiles) when `graceMs` is given, SIGKILL when that runs out. */
+export async function stopChild(child: Subprocess, graceMs = 0): Promise<void> {
+  if (graceMs > 0) {
+    child.kill("SIGTERM");
+    if (await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])) return;
+  }
+  child.kill("SIGKILL");
+  await child.exited;
+}
+
+/** Read a child's output line by line, forever (so its pipe never fills), resolving at the first line matching `pattern`. */
+export function waitForLine(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs: number): { match: Promise<RegExpExecArray>; tail: () => string } {
+  const lines: string[] = [];
+  let resolveMatch!: (m: RegExpExecArray) => void;
+  let rejectMatch!: (e: Error) => void;
+  const match = new Promise<RegExpExecArray>((res, rej) => { resolveMatch = res; rejectMatch = rej; });
+  const timer = setTimeout(() => rejectMatch(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.join("\n")}`)), timeoutMs);
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    let found = false;
+    for await (const chunk of stream) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        lines.push(line);
+        if (lines.length > 50) lines.shift();
+        const m = !found && pattern.exec(line);
+        if (m) { found = true; clearTimeout(timer); resolveMatch(m); }
+      }
+    }
+    if (!found) { clearTimeout(timer); rejectMatch(new Error(`process ended before printing ${pattern}; output:\n${lines.join("\n")}`)); }
+  })();
+  return { match, tail: () => lines.join("\n") };
+}
+
+export interface Upstream { url: string; child: Subprocess }
+
+export async function startUpstreamProcess(): Promise<Upstream> {
+  const child = spawnTracked([process.execPath, "run", "test/bench/upstream-process.ts"], { stderr: "inherit" });
+  const m = await waitForLine(child.stdout as ReadableStream<Uint8Array>, /^UPSTREAM (\S+)/, 10_000).match;
+  return { url: m[1]!, child };
+}
+
+const secret = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+/** Production mode refuses the default secrets. */
+const SECRETS = { JWT_SECRET: secret(), API_KEY_SECRET: secret(), ENCRYPTION_KEY: secret() };
+
+export interface Gateway {
+  url: string;
+  child: Subprocess;
+  /** ms from spawn to the "listening" line. */
+  listeningMs: number;
+  /** The gateway's own "ready in N ms" figure. */
+  selfReportedMs?: number;
+  tail: () => string;
+}
+
+/** `bunArgs`: extra Bun flags, e.g. ["--cpu-prof-md", "--cpu-prof-dir=test-output"] (the profile is written on a SIGTERM stop). */
+export async function startGateway(dataDir: string, bunArgs: string[] = []): Promise<Gateway> {
+  const started = performance.now();
+  const child = spawnTracked([process.execPath, ...bunArgs, "run", "src/main.ts"], {
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS },
+    stdout: "ignore",
+  });
+  const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);
+  const m = await watch.match;
+  const listeningMs = performance.now() - started;
+  const ready = /ready in (\d+) ms/.exec(m.input);
+  return { url: m[1]!, child, listeningMs, selfReportedMs: ready ? Number(ready[1]) : undefined, tail: watch.tail };
+}
+
+/** Resident memory of a process in MB, from /proc/<pid>/status VmRSS. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Children killed however the bench ends. */
+export function installCleanup(): void {
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => { killAll(); process.exit(130); });
+  }
+}

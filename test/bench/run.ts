@@ -1,0 +1,144 @@
+// `bun run bench`: boots the fake upstream and the gateway as separate processes, measures every scenario, prints a Markdown table.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { pickLoadClient } from "./load.ts";
+import { measure, type MeasureOptions } from "./measure.ts";
+import {
+  BENCH_PASSWORD, ROOT, installCleanup, killAll, rssMb, startGateway, startUpstreamProcess, stopChild, tempDir, type Gateway,
+} from "./procs.ts";
+import { median, report, type Row } from "./report.ts";
+import { SCENARIOS, connectGateway, type Metric } from "./scenarios.ts";
+
+const BOOTS = 5;
+const IDLE_RSS_TARGET = { on: "gateway" as const, atMost: 60, label: "< 60 MB" };
+const STARTUP_TARGET = { on: "gateway" as const, atMost: 300, label: "< 300 ms" };
+
+async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch { /* not yet */ }
+    await Bun.sleep(1);
+  }
+  throw new Error(`${url}/healthz did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** One boot: ms from spawn to the "listening" line and to the first 200 from /healthz. */
+async function boot(dataDir: string): Promise<{ listening: number; healthy: number; self?: number }> {
+  const started = performance.now();
+  const gw = await startGateway(dataDir);
+  await waitHealthy(gw.url);
+  const healthy = performance.now() - started;
+  await stopChild(gw.child);
+  return { listening: gw.listeningMs, healthy, self: gw.selfReportedMs };
+}
+
+async function startupRows(): Promise<Row[]> {
+  type Boot = Awaited<ReturnType<typeof boot>>;
+  const fresh: Boot[] = [];
+  for (let i = 0; i < BOOTS; i++) fresh.push(await boot(tempDir("omniroute-bench-boot-")));
+  const reused = tempDir("omniroute-bench-boot-");
+  await boot(reused); // migrations run once
+  const again: Boot[] = [];
+  for (let i = 0; i < BOOTS; i++) again.push(await boot(reused));
+  const rows = (label: string, boots: Boot[]): Row[] => [
+    { scenario: "Gateway process", measure: `startup to "listening" line, ${label} (median of ${BOOTS})`, gateway: median(boots.map((b) => b.listening)), unit: "ms", digits: 0, target: STARTUP_TARGET, note: `gateway's own "ready in": ${median(boots.map((b) => b.self ?? NaN))} ms` },
+    { scenario: "Gateway process", measure: `startup to first 200 /healthz, ${label} (median of ${BOOTS})`, gateway: median(boots.map((b) => b.healthy)), unit: "ms", digits: 0, target: STARTUP_TARGET },
+  ];
+  return [...rows("empty DATA_DIR", fresh), ...rows("existing DATA_DIR", again)];
+}
+
+/** Every call of every scenario once, so a broken route fails the bench before any figure is taken. */
+async function sanityCheck(ctx: Awaited<ReturnType<typeof connectGateway>>) {
+  for (const s of SCENARIOS) {
+    for (const ep of [s.direct?.(ctx), s.gateway(ctx)]) {
+      if (!ep) continue;
+      const res = await fetch(ep.url, { method: "POST", headers: ep.headers, body: ep.body });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${s.name}: ${ep.url} answered ${res.status}: ${text.slice(0, 500)}`);
+      if (ep.stream && !text.includes("data:")) throw new Error(`${s.name}: ${ep.url} did not stream: ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model ?? "unknown CPU";
+  const mem = /MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
+  return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the start`;
+}
+
+async function main() {
+  installCleanup();
+  if (!existsSync(join(ROOT, "src/formats/openai-chat/index.ts"))) throw new Error("src/formats/openai-chat/index.ts is missing: the gateway cannot serve chat yet");
+  const t0 = performance.now();
+  const rows: Row[] = [];
+  const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+  log("startup: 5 boots on an empty DATA_DIR, 5 on an existing one");
+  rows.push(...(await startupRows()));
+
+  log("starting the fake upstream and the gateway (separate processes)");
+  const upstream = await startUpstreamProcess();
+  // BENCH_GATEWAY_ARGS="--cpu-prof-md --cpu-prof-dir=test-output" profiles the gateway under the whole load.
+  const gw: Gateway = await startGateway(tempDir("omniroute-bench-data-"), process.env.BENCH_GATEWAY_ARGS?.split(" ").filter(Boolean));
+  await waitHealthy(gw.url);
+  await Bun.sleep(500);
+  const idleRss = rssMb(gw.child.pid);
+  const ctx = await connectGateway(gw.url, upstream.url, BENCH_PASSWORD);
+  for (const s of SCENARIOS) await s.setup?.(ctx);
+  await sanityCheck(ctx);
+
+  const client = pickLoadClient();
+  const options: MeasureOptions = {
+    latency: { requests: 2000, warmup: 200, batch: 100 },
+    ttfb: { requests: 200, warmup: 20, batch: 20 },
+    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, client, watch: { gateway: gw.child.pid, upstream: upstream.child.pid } },
+  };
+  const order: Metric[] = ["latency", "ttfb", "throughput"];
+  for (const metric of order) {
+    for (const s of SCENARIOS.filter((x) => x.metrics.includes(metric))) {
+      log(`${metric}: ${s.name}`);
+      rows.push(...(await measure(s, metric, ctx, options)));
+    }
+  }
+  await Bun.sleep(500);
+  const loadedRss = rssMb(gw.child.pid);
+  await stopChild(gw.child, 5000);
+  rows.push(
+    { scenario: "Gateway process", measure: "RSS idle, after boot (VmRSS)", gateway: idleRss, unit: "MB", digits: 1, target: IDLE_RSS_TARGET },
+    { scenario: "Gateway process", measure: "RSS after the load above (VmRSS)", gateway: loadedRss, unit: "MB", digits: 1, target: null },
+  );
+
+  const text = report({
+    rows,
+    seconds: (performance.now() - t0) / 1000,
+    header: [
+      `Machine: ${machine()}. **The gateway, the fake upstream and the load client share these cores**, so every figure is a lower bound of what the gateway does with a machine of its own.`,
+      "Three processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun run src/main.ts`, LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
+      "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
+      `Throughput: ${client.name}, ${options.throughput.concurrency} connections, ${options.throughput.seconds} s after a ${options.throughput.warmupSeconds} s warm-up; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
+    ],
+    notes: [
+      "Direct = the same request sent to the fake upstream itself; through gateway = to /v1/chat/completions with model ds/deepseek-chat (provider ds connected to the fake).",
+      "Streams through the gateway ask the upstream for a usage chunk (stream_options.include_usage) and hide it from the client; direct calls do not.",
+      "Time to first byte: the fake sends each frame 2 ms after the previous one (the first included).",
+    ],
+  });
+  process.stdout.write(`\n${text}`);
+  mkdirSync(join(ROOT, "test-output"), { recursive: true });
+  writeFileSync(join(ROOT, "test-output/bench.md"), text);
+  log("written to test-output/bench.md");
+}
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  killAll();
+}
