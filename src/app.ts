@@ -9,6 +9,7 @@ import { settingsRoutes } from "./api/settings.ts";
 import { comboRoutes } from "./api/combos.ts";
 import { healthRoutes } from "./api/health.ts";
 import { resilienceRoutes } from "./api/resilience.ts";
+import { translatorRoutes } from "./api/translator.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
@@ -45,6 +46,7 @@ export function createApp(services: Services) {
   api.route("/combos", comboRoutes(services));
   api.route("/resilience", resilienceRoutes(services));
   api.route("/health", healthRoutes(services));
+  api.route("/translator", translatorRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));
