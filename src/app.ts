@@ -15,6 +15,7 @@ import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
 import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
+import { geminiRoutes } from "./gateway/gemini-routes.ts";
 import { log } from "./log.ts";
 import type { Services } from "./services.ts";
 
@@ -50,6 +51,9 @@ export function createApp(services: Services) {
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));
+  app.route("/v1beta", geminiRoutes(services));
+  // @google/genai defaults to /v1: its models/{model}:{method} calls land here too.
+  app.route("/v1", geminiRoutes(services));
   app.route("/", bareClientRoutes(services));
 
   app.get("/", (c) => c.redirect("/dashboard"));

@@ -6,6 +6,8 @@ import { anthropicFormat } from "./anthropic/index.ts";
 import { anthropicPassthrough } from "./anthropic/passthrough.ts";
 import { responsesFormat } from "./responses/index.ts";
 import { responsesPassthrough } from "./responses/passthrough.ts";
+import { geminiFormat } from "./gemini/index.ts";
+import { geminiPassthrough } from "./gemini/passthrough.ts";
 
 export interface GatewayFormat extends WireFormat {
   readonly passthrough: Passthrough;
@@ -15,6 +17,7 @@ const formats = new Map<FormatId, GatewayFormat>([
   ["openai-chat", { ...openaiChatFormat, passthrough: openaiChatPassthrough }],
   ["anthropic", { ...anthropicFormat, passthrough: anthropicPassthrough }],
   ["responses", { ...responsesFormat, passthrough: responsesPassthrough }],
+  ["gemini", { ...geminiFormat, passthrough: geminiPassthrough }],
 ]);
 
 export function getFormat(id: FormatId): GatewayFormat {

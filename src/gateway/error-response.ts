@@ -7,6 +7,8 @@ import { getFormat, hasFormat } from "../formats/registry.ts";
 export function formatOfPath(path: string): FormatId | "management" {
   if (path.startsWith("/api/") || path === "/api" || path.startsWith("/dashboard") || path === "/login") return "management";
   if (path.startsWith("/v1beta/")) return "gemini";
+  // @google/genai calls /v1/models/{model}:{method} by default.
+  if (path.startsWith("/v1/models/") && path.includes(":")) return "gemini";
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path === "/v1/responses" || path === "/responses" || path.startsWith("/v1/responses/")) return "responses";
   return "openai-chat";

@@ -10,6 +10,7 @@ import { listModels } from "./models.ts";
 import { proxyChat } from "./pipeline.ts";
 import { countTokens } from "./count-tokens.ts";
 import { pinModel, requirePinnedProvider } from "./provider-route.ts";
+import { geminiModelList, isGeminiClient } from "./gemini-routes.ts";
 
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -66,7 +67,10 @@ export function clientRoutes(services: Services) {
     .post("/responses", auth, chatHandler(services, "responses", "responses"))
     .post("/providers/:provider/chat/completions", auth, chatHandler(services, "openai-chat", "providers.chat.completions"))
     .post("/messages/count_tokens", auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
-    .get("/models", auth, async (c) => c.json({ object: "list", data: await listModels(services) }));
+    .get("/models", auth, async (c) =>
+      // The same path serves the OpenAI list and, for @google/genai (which defaults to /v1), the Gemini one.
+      c.json(isGeminiClient(c) ? await geminiModelList(services) : { object: "list", data: await listModels(services) }),
+    );
 }
 
 /** The few client routes that also answer without the /v1 prefix. */

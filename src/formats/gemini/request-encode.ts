@@ -20,7 +20,7 @@ export function encodeGeminiRequest(req: CanonicalRequest): EncodedRequest {
 
   let tools: Json[] = req.tools?.length ? [{ functionDeclarations: encodeFunctionDeclarations(req.tools) }] : [];
   let toolConfig: Json = req.toolChoice ? encodeToolChoice(req.toolChoice) : {};
-  let generationConfig = encodeGenerationConfig(req);
+  let generationConfig = encodeGenerationConfig(req, dropped);
   if (req.parallelToolCalls === false) dropped.add("parallelToolCalls");
   if (req.user !== undefined) dropped.add("user");
 

@@ -1,0 +1,63 @@
+// The Gemini API paths (/v1beta) the @google/genai SDK and Gemini CLI call: models/{model}:{method}, and the model list.
+import { Hono, type Context } from "hono";
+import { GatewayError } from "../canonical/errors.ts";
+import { requireClientKey } from "../auth/client-auth.ts";
+import { getFormat } from "../formats/registry.ts";
+import type { AppEnv } from "../context.ts";
+import type { Services } from "../services.ts";
+import { estimateTokens } from "./count-tokens.ts";
+import { listModels } from "./models.ts";
+import { chatHandler, jsonBody } from "./routes.ts";
+
+/** `/v1beta/models/gc/gemini-2.5-pro:streamGenerateContent` -> model `gc/gemini-2.5-pro`, method `streamGenerateContent`. */
+function modelAndMethod(c: Context): { model: string; method?: string } {
+  const rest = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/models/") + "/models/".length));
+  const colon = rest.lastIndexOf(":");
+  return colon === -1 ? { model: rest } : { model: rest.slice(0, colon), method: rest.slice(colon + 1) };
+}
+
+function modelEntry(id: string, type?: string) {
+  const methods = type === "embedding" ? ["embedContent"] : ["generateContent", "streamGenerateContent", "countTokens"];
+  return { name: `models/${id}`, baseModelId: id, version: "omniroute", displayName: id, description: `Served through OmniRoute`, inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, supportedGenerationMethods: methods };
+}
+
+/** A Gemini client asking for the model list (it authenticates with x-goog-api-key or ?key=, never a Bearer token). */
+export function isGeminiClient(c: Context): boolean {
+  return !c.req.header("authorization") && Boolean(c.req.header("x-goog-api-key") ?? c.req.query("key"));
+}
+
+export async function geminiModelList(services: Services) {
+  return { models: (await listModels(services)).map((m) => modelEntry(m.id, m.type)) };
+}
+
+export function geminiRoutes(services: Services) {
+  const auth = requireClientKey(services);
+  const generate = chatHandler(services, "gemini", "gemini.generateContent", (c) => ({ model: modelAndMethod(c).model, stream: false }));
+  const stream = chatHandler(services, "gemini", "gemini.streamGenerateContent", (c) => ({ model: modelAndMethod(c).model, stream: true }));
+  return new Hono<AppEnv>()
+    .get("/models", auth, async (c) => c.json(await geminiModelList(services)))
+    .get("/models/*", auth, async (c) => {
+      const { model } = modelAndMethod(c);
+      const found = (await listModels(services)).find((m) => m.id === model);
+      if (!found) throw new GatewayError("not_found", `Model "${model}" was not found; GET /v1beta/models lists them.`, { code: "model_not_found" });
+      // On /v1 an OpenAI client may retrieve one model: answer it in OpenAI's shape.
+      if (c.req.path.startsWith("/v1/") && !isGeminiClient(c)) return c.json(found);
+      return c.json(modelEntry(found.id, found.type));
+    })
+    .post("/models/*", auth, async (c) => {
+      const { model, method } = modelAndMethod(c);
+      switch (method) {
+        case "generateContent": return generate(c);
+        case "streamGenerateContent": return stream(c);
+        case "countTokens": {
+          const body = await jsonBody(c);
+          // countTokens takes {contents} or {generateContentRequest: {...}}.
+          const request = (body.generateContentRequest as Record<string, unknown> | undefined) ?? body;
+          const canonical = getFormat("gemini").decodeRequest(request, { model, stream: false });
+          return c.json({ totalTokens: await estimateTokens(canonical) });
+        }
+        default:
+          throw new GatewayError("not_found", `Method "${method ?? ""}" is not supported on models/${model}; use generateContent, streamGenerateContent or countTokens.`, { code: "method_not_found" });
+      }
+    });
+}
