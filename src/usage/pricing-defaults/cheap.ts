@@ -1,7 +1,7 @@
 // Default pay-as-you-go pricing for the low-cost providers (Z.ai GLM, MiniMax, Moonshot Kimi), USD per 1M tokens.
 import type { ProviderPricing } from "./types.ts";
 
-// Each also sells a flat-fee coding plan; an account on one should be re-priced at 0 through PUT /api/pricing.
+// Each also sells a flat-fee coding plan; a user on one can set these prices to 0 through PUT /api/pricing.
 export const CHEAP_PRICING: Record<string, ProviderPricing> = {
   // docs.z.ai pricing: cache hits billed at a fraction of input; cache storage is free, so writes cost plain input.
   glm: {
@@ -18,7 +18,7 @@ export const CHEAP_PRICING: Record<string, ProviderPricing> = {
     billing: "metered",
     models: {
       "MiniMax-M2.1": { input: 0.3, cached: 0.03, cacheWrite: 0.375, output: 1.2 },
-      "MiniMax-M2.1-highspeed": { input: 0.6, cached: 0.03, cacheWrite: 0.375, output: 2.4 }, // unverified
+      "MiniMax-M2.1-highspeed": { input: 0.6, cached: 0.03, cacheWrite: 0.75, output: 2.4 }, // unverified
       "MiniMax-M2": { input: 0.3, cached: 0.03, cacheWrite: 0.375, output: 1.2 },
     },
   },
