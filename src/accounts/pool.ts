@@ -51,6 +51,8 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
   let byProvider = new Map<string, Account[]>();
   const liveState = new Map<string, AccountLiveState>();
   const dirty = new Set<string>();
+  /** Last-used times are kept strictly increasing so "least recently used" never ties within a millisecond. */
+  let lastStamp = 0;
 
   function reload() {
     const next = new Map<string, Account[]>();
@@ -82,7 +84,8 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
       return state;
     },
     markUsed(accountId, at) {
-      this.live(accountId).lastUsedAt = at;
+      lastStamp = Math.max(at, lastStamp + 1);
+      this.live(accountId).lastUsedAt = lastStamp;
       dirty.add(accountId);
     },
     reload,
