@@ -9,8 +9,12 @@ import { invalid, isRecord, leftover, type Json } from "./wire.ts";
  */
 export const EFFORT_BUDGET: Record<ReasoningEffort, number> = { minimal: 1024, low: 1024, medium: 8192, high: 24576 };
 export const MIN_THINKING_BUDGET = 1024;
-/** max_tokens when the canonical request has none (Anthropic requires it); plus the budget when thinking. */
-export const DEFAULT_MAX_TOKENS = 4096;
+/**
+ * max_tokens when the canonical request has none (Anthropic requires it; Codex and Gemini clients often
+ * send none); plus the budget when thinking. 8192 is the output limit of the oldest Claude models still
+ * served (3.5), so it is never refused, and leaves room for a large patch in a tool call.
+ */
+export const DEFAULT_MAX_TOKENS = 8192;
 
 const EFFORTS: readonly string[] = ["minimal", "low", "medium", "high"];
 

@@ -205,7 +205,7 @@ describe("encodeRequest", () => {
 
   test("max_tokens: given value kept, default when absent", () => {
     expect(encodeRequest(canonical({ maxTokens: 123 })).body.max_tokens).toBe(123);
-    expect(encodeRequest(canonical({})).body.max_tokens).toBe(4096);
+    expect(encodeRequest(canonical({})).body.max_tokens).toBe(8192);
     expect(encodeRequest(canonical({ maxTokens: 0 })).body.max_tokens).toBe(0);
   });
 
