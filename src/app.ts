@@ -10,6 +10,8 @@ import { comboRoutes } from "./api/combos.ts";
 import { healthRoutes } from "./api/health.ts";
 import { resilienceRoutes } from "./api/resilience.ts";
 import { translatorRoutes } from "./api/translator.ts";
+import { pricingRoutes } from "./api/pricing.ts";
+import { usageRoutes } from "./api/usage.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
@@ -48,6 +50,8 @@ export function createApp(services: Services) {
   api.route("/resilience", resilienceRoutes(services));
   api.route("/health", healthRoutes(services));
   api.route("/translator", translatorRoutes(services));
+  api.route("/usage", usageRoutes(services));
+  api.route("/pricing", pricingRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));

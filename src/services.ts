@@ -20,6 +20,9 @@ import type { AccountStrategy } from "./accounts/strategies/types.ts";
 import { createComboStore, type ComboStore } from "./routing/combos.ts";
 import { RecentUsage } from "./routing/recent-usage.ts";
 import { createRouter, type Router } from "./routing/resolve.ts";
+import { createBudgets, type Budgets } from "./usage/budgets.ts";
+import { LatencyWindow } from "./usage/latency.ts";
+import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
 
 export interface Services {
   config: Config;
@@ -39,6 +42,9 @@ export interface Services {
   health: Health;
   resilience: ResilienceSettings;
   accountStrategies: Record<AccountStrategyName, AccountStrategy>;
+  pricing: Pricing;
+  budgets: Budgets;
+  latency: LatencyWindow;
   startedAt: number;
   /** Write what is held in memory (last-used times) to the database. */
   flush(): void;
@@ -55,6 +61,9 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
   const recentUsage = new RecentUsage();
   const health = createHealth(db);
   const turns = new Map<string, number>();
+  const pricing = createPricing(db);
+  const budgets = createBudgets(db);
+  const latency = new LatencyWindow();
   const router = createRouter({
     providers,
     combos,
@@ -62,7 +71,15 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     comboContext: {
       random: Math.random,
       recentRequests: (model) => recentUsage.count(model),
-      price: () => undefined,
+      price: (name) => {
+        try {
+          const [target] = router.resolve(name);
+          const p = target && pricing.priceOf(target.provider.id, target.model);
+          return p ? blendedPrice(p) : undefined;
+        } catch {
+          return undefined;
+        }
+      },
       nextTurn: (combo) => {
         const n = turns.get(combo) ?? 0;
         turns.set(combo, n + 1);
@@ -87,7 +104,10 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     password,
     sessions: createSessionTokens(config.jwtSecret, () => password.changedAt()),
     loginThrottle: createLoginThrottle(),
-    usage: createUsageRecorder(createUsageWriter(db), (err) => log.error("usage row not written", err)),
+    usage: createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, onError: (err) => log.error("usage row not written", err) }),
+    pricing,
+    budgets,
+    latency,
     startedAt: Date.now(),
     flush() {
       accounts.flush();

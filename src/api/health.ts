@@ -29,7 +29,7 @@ export function healthSnapshot(services: Services, now = Date.now()) {
     })),
     lockouts: services.loginThrottle.lockouts(now).map((l) => ({ kind: "login", ip: l.ip, until: new Date(l.until).toISOString() })),
     cache: { entries: 0, hits: 0, misses: 0 },
-    latency: [] as Array<{ provider: string; p50: number; p95: number; p99: number }>,
+    latency: services.latency.stats(),
   };
 }
 

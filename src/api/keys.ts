@@ -20,6 +20,7 @@ export function keyRoutes(services: Services) {
     })
     .delete("/:id", (c) => {
       if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", `No API key with id "${c.req.param("id")}".`, { code: "key_not_found" });
+      services.budgets.forgetKey(c.req.param("id"));
       return c.body(null, 204);
     });
 }

@@ -13,10 +13,12 @@ import type { UsageRecord } from "../usage/recorder.ts";
 import { attemptUpstream } from "./attempt.ts";
 import { exhaustedError, type Attempt } from "./exhausted.ts";
 import { respond } from "./respond.ts";
+import { estimateCost } from "../usage/estimate.ts";
 
 export interface ProxyRequest {
   requestId: string;
   keyId: string | null;
+  keyName: string;
   endpoint: string;
   ingress: GatewayFormat;
   body: Record<string, unknown>;
@@ -44,11 +46,24 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
   let decoded: CanonicalRequest | undefined;
   const canonical = () => (decoded ??= req.ingress.decodeRequest(req.body, req.hints));
 
-  const record = (r: Partial<UsageRecord> & { status: number }) =>
+  // A spent budget stops the request here, before any upstream is called.
+  const first = targets[0];
+  const reservation = await services.budgets.reserve(req.keyId, req.keyName, () => estimateCost(services, first, req.body), first ? `${first.provider.id}/${first.model}` : model);
+  const record = (r: Partial<UsageRecord> & { status: number }) => {
     services.usage.record({
       requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: model, attempt: Math.max(1, calls), stream,
       startedAt: req.receivedAt, latencyMs: performance.now() - req.startedAt, ...r,
     });
+    reservation.release();
+  };
+  try {
+    return await route();
+  } catch (err) {
+    reservation.release();
+    throw err;
+  }
+
+  async function route(): Promise<Response> {
 
   /** One upstream call; a Response on success, undefined to move on. Client faults are thrown at once. */
   const tryAccount = async (target: Target, account: Account): Promise<Response | "next-target" | undefined> => {
@@ -139,6 +154,7 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
   const failure = exhaustedError(attempts);
   record({ status: failure.status, errorClass: failure.code ?? failure.kind, provider: attempts.at(-1)?.target.provider.id });
   throw failure;
+  }
 }
 
 /** What a failure costs the account and provider: cooldowns for limits and credentials, breaker strikes for outages. */

@@ -46,6 +46,7 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
     return proxyChat(services, {
       requestId: c.get("requestId"),
       keyId: c.get("apiKey")?.id ?? null,
+      keyName: c.get("apiKey")?.name ?? "anonymous",
       endpoint,
       ingress,
       body,

@@ -1,6 +1,10 @@
 // Writes one usage row per proxied request, whatever its outcome.
 import type { Usage } from "../canonical/usage.ts";
 import type { UsageWriter } from "../db/queries/usage.ts";
+import type { Budgets } from "./budgets.ts";
+import { costOf } from "./cost.ts";
+import type { LatencyWindow } from "./latency.ts";
+import type { Pricing } from "./pricing.ts";
 
 export interface UsageRecord {
   requestId: string;
@@ -19,16 +23,37 @@ export interface UsageRecord {
   ttftMs?: number;
   status: number;
   errorClass?: string;
+  /** "hit": answered from the response cache (costs nothing); "miss": cacheable, went upstream. */
+  cache?: "hit" | "miss";
 }
 
 export interface UsageRecorder {
-  record(r: UsageRecord): void;
+  /** Writes the row and returns the cost it was charged. */
+  record(r: UsageRecord): number;
 }
 
-export function createUsageRecorder(writer: UsageWriter, onError: (err: unknown) => void): UsageRecorder {
+export interface RecorderDeps {
+  writer: UsageWriter;
+  pricing: Pricing;
+  budgets: Budgets;
+  latency: LatencyWindow;
+  onError: (err: unknown) => void;
+}
+
+/** Cost is computed once, here, from the price in force when the row is written. */
+export function createUsageRecorder({ writer, pricing, budgets, latency, onError }: RecorderDeps): UsageRecorder {
   return {
     record(r) {
       const u = r.usage ?? {};
+      const price = r.provider && r.modelServed && r.cache !== "hit" ? pricing.priceOf(r.provider, r.modelServed) : undefined;
+      const costUsd = price
+        ? costOf(price, {
+            inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0, cacheReadTokens: u.cacheReadTokens ?? 0,
+            cacheWriteTokens: u.cacheWriteTokens ?? 0, reasoningTokens: u.reasoningTokens ?? 0,
+          })
+        : 0;
+      if (r.provider && r.status < 400 && r.cache !== "hit") latency.add(r.provider, r.latencyMs);
+      budgets.spend(r.keyId, costUsd, r.startedAt, r.provider && r.modelServed ? `${r.provider}/${r.modelServed}` : undefined);
       try {
         writer.insert({
           ts: r.startedAt,
@@ -47,15 +72,17 @@ export function createUsageRecorder(writer: UsageWriter, onError: (err: unknown)
           cacheReadTokens: u.cacheReadTokens ?? 0,
           cacheWriteTokens: u.cacheWriteTokens ?? 0,
           reasoningTokens: u.reasoningTokens ?? 0,
-          costUsd: 0,
+          costUsd,
           latencyMs: Math.round(r.latencyMs),
           ttftMs: r.ttftMs === undefined ? null : Math.round(r.ttftMs),
           status: r.status,
           errorClass: r.errorClass,
+          cache: r.cache,
         });
       } catch (err) {
         onError(err);
       }
+      return costUsd;
     },
   };
 }

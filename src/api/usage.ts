@@ -1,0 +1,50 @@
+// /api/usage: grouped totals, the request log (cursor paging) and budgets.
+import { Hono } from "hono";
+import { z } from "zod";
+import { GatewayError } from "../canonical/errors.ts";
+import { listUsageLogs, sumUsage } from "../db/queries/usage.ts";
+import type { Services } from "../services.ts";
+import { validate } from "./validate.ts";
+
+/** A moment as epoch ms or an ISO date/time. */
+const Moment = z.string().transform((v, ctx) => {
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: "custom", message: "must be an ISO date (2026-11-01) or epoch milliseconds" });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const BudgetSchema = z.object({
+  keyId: z.string().min(1),
+  limit: z.number().positive().max(1_000_000),
+  period: z.enum(["daily", "weekly", "monthly"]),
+  warnAt: z.number().gt(0).max(1).optional(),
+}).strict();
+
+export function usageRoutes(services: Services) {
+  return new Hono()
+    .get("/", validate("query", z.object({ groupBy: z.enum(["provider", "model", "key", "day"]).default("provider"), from: Moment.optional(), to: Moment.optional() })), (c) => {
+      const q = c.req.valid("query");
+      return c.json(sumUsage(services.db, q).map((r) => ({ ...r, costUsd: Math.round(r.costUsd * 1e6) / 1e6 })));
+    })
+    .get("/logs", validate("query", z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.coerce.number().int().min(1).optional() })), (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const rows = listUsageLogs(services.db, { limit, before: cursor });
+      return c.json({ data: rows, nextCursor: rows.length === limit ? rows.at(-1)!.id : null });
+    })
+    .get("/budget", (c) => c.json(services.budgets.list()))
+    .post("/budget", validate("json", BudgetSchema), (c) => {
+      const input = c.req.valid("json");
+      if (!services.apiKeys.list().some((k) => k.id === input.keyId)) {
+        throw new GatewayError("invalid_request", `No API key with id "${input.keyId}".`, { param: "keyId" });
+      }
+      return c.json(services.budgets.set(input.keyId, input.period, input.limit, input.warnAt), 201);
+    })
+    .delete("/budget", validate("query", z.object({ keyId: z.string().min(1), period: z.enum(["daily", "weekly", "monthly"]) })), (c) => {
+      const { keyId, period } = c.req.valid("query");
+      if (!services.budgets.remove(keyId, period)) throw new GatewayError("not_found", `Key "${keyId}" has no ${period} budget.`, { code: "budget_not_found" });
+      return c.body(null, 204);
+    });
+}
