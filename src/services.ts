@@ -21,6 +21,8 @@ import { createComboStore, type ComboStore } from "./routing/combos.ts";
 import { RecentUsage } from "./routing/recent-usage.ts";
 import { createRouter, type Router } from "./routing/resolve.ts";
 import { createBudgets, type Budgets } from "./usage/budgets.ts";
+import { ResponseCache } from "./gateway/cache.ts";
+import { IdempotencyStore } from "./gateway/idempotency.ts";
 import { LatencyWindow } from "./usage/latency.ts";
 import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
 
@@ -45,6 +47,8 @@ export interface Services {
   pricing: Pricing;
   budgets: Budgets;
   latency: LatencyWindow;
+  cache: ResponseCache;
+  idempotency: IdempotencyStore;
   startedAt: number;
   /** Write what is held in memory (last-used times) to the database. */
   flush(): void;
@@ -108,6 +112,8 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     pricing,
     budgets,
     latency,
+    cache: new ResponseCache(),
+    idempotency: new IdempotencyStore(),
     startedAt: Date.now(),
     flush() {
       accounts.flush();

@@ -28,7 +28,7 @@ export function healthSnapshot(services: Services, now = Date.now()) {
       secondsLeft: Math.ceil((c.until - now) / 1000),
     })),
     lockouts: services.loginThrottle.lockouts(now).map((l) => ({ kind: "login", ip: l.ip, until: new Date(l.until).toISOString() })),
-    cache: { entries: 0, hits: 0, misses: 0 },
+    cache: services.cache.stats(),
     latency: services.latency.stats(),
   };
 }

@@ -40,6 +40,18 @@ export interface Passthrough {
   streamErrorFrames(err: GatewayError): string;
   /** Usage from a non-streamed answer body. */
   responseUsage(body: unknown): Partial<Usage> | undefined;
+  /** The sampling temperature a client body asks for (the response cache only keeps temperature-0 answers). */
+  temperature(body: Record<string, unknown>): number | undefined;
+  /**
+   * An `event: progress` frame (X-OmniRoute-Progress) shaped so this format's official SDK passes over it.
+   */
+  progressFrame(progress: StreamProgress): string;
+}
+
+export interface StreamProgress {
+  /** Content frames streamed so far (most providers send about one token per frame). */
+  tokens: number;
+  elapsedMs: number;
 }
 
 export interface WireFormat {

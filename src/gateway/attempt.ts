@@ -21,6 +21,8 @@ export interface AttemptOptions {
   canonical: () => CanonicalRequest;
   /** How long to wait for the upstream's response headers. */
   timeoutMs: number;
+  /** Settings > AI transforms are configured: the request must be re-encoded even for the same format. */
+  transformed: boolean;
 }
 
 export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult> {
@@ -28,7 +30,7 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
   let body: Record<string, unknown>;
   let hideUsageFrame = false;
   let dropped: string[] = [];
-  if (upstream.id === o.req.ingress.id) {
+  if (upstream.id === o.req.ingress.id && !o.transformed) {
     const forwarded = upstream.passthrough.forwardBody(o.req.body, o.target.model, o.stream);
     body = forwarded.body;
     hideUsageFrame = forwarded.addedUsageFrame;

@@ -2,7 +2,8 @@
 // reads usage; a usage frame the client did not ask for is hidden, and a cut upstream becomes an error frame.
 import { GatewayError } from "../canonical/errors.ts";
 import type { Usage } from "../canonical/usage.ts";
-import type { Passthrough } from "../formats/types.ts";
+import type { Passthrough, StreamProgress } from "../formats/types.ts";
+import { createProgressTicker } from "./progress.ts";
 
 export interface StreamOutcome {
   usage: Partial<Usage>;
@@ -57,9 +58,10 @@ function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
 export function passthroughStream(
   upstream: ReadableStream<Uint8Array>,
   format: Passthrough,
-  opts: { hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void },
+  opts: { hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; progress?: (p: StreamProgress) => string },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
+  const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   let pending: Uint8Array | undefined;
   let finished = false;
   const finish = () => {
@@ -85,10 +87,12 @@ export function passthroughStream(
           // Complete frames go out as one chunk; only a hidden frame splits it.
           let runStart = 0;
           let sent = false;
+          let frames = 0;
           for (let end = frameEnd(buf, 0); end !== -1; end = frameEnd(buf, start)) {
             const frame = buf.subarray(start, end);
             const frameStart = start;
             start = end;
+            frames++;
             const { event, data } = readFrame(frame);
             if (data === undefined) continue;
             const usage = format.frameUsage(data);
@@ -103,6 +107,7 @@ export function passthroughStream(
           pending = start < buf.length ? buf.slice(start) : undefined;
           if (sent) {
             outcome.firstByteAt ??= performance.now() - opts.startedAt;
+            ticker?.tick(controller, frames);
             return;
           }
         }

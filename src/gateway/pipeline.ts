@@ -14,6 +14,7 @@ import { attemptUpstream } from "./attempt.ts";
 import { exhaustedError, type Attempt } from "./exhausted.ts";
 import { respond } from "./respond.ts";
 import { estimateCost } from "../usage/estimate.ts";
+import { applyTransforms, hasTransforms } from "./transforms.ts";
 
 export interface ProxyRequest {
   requestId: string;
@@ -29,6 +30,10 @@ export interface ProxyRequest {
   receivedAt: number;
   /** Set on /v1/providers/{provider}/...: only that provider may serve. */
   pinProvider?: string;
+  /** X-OmniRoute-Progress: true — interleave progress frames in the stream. */
+  progress?: boolean;
+  /** Told the final status once the usage row is written (cache and idempotency keep only complete answers). */
+  onComplete?: (status: number) => void;
 }
 
 /** Longest we wait for an account's own limit (rpm, interval, concurrency) when nothing else is left. */
@@ -44,7 +49,9 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
   const attempts: Attempt[] = [];
   let calls = 0;
   let decoded: CanonicalRequest | undefined;
-  const canonical = () => (decoded ??= req.ingress.decodeRequest(req.body, req.hints));
+  const settings = services.settings.get();
+  const transformed = hasTransforms(settings);
+  const canonical = () => (decoded ??= transformed ? applyTransforms(req.ingress.decodeRequest(req.body, req.hints), settings) : req.ingress.decodeRequest(req.body, req.hints));
 
   // A spent budget stops the request here, before any upstream is called.
   const first = targets[0];
@@ -55,6 +62,7 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
       startedAt: req.receivedAt, latencyMs: performance.now() - req.startedAt, ...r,
     });
     reservation.release();
+    req.onComplete?.(r.status);
   };
   try {
     return await route();
@@ -80,7 +88,7 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
     };
     let result;
     try {
-      result = await attemptUpstream({ req, target, account, stream, canonical, timeoutMs: profile.timeoutMs });
+      result = await attemptUpstream({ req, target, account, stream, canonical, timeoutMs: profile.timeoutMs, transformed });
     } catch (err) {
       release();
       breakers.releaseProbe(target.provider.id);
@@ -94,7 +102,7 @@ export async function proxyChat(services: Services, req: ProxyRequest): Promise<
       breakers.succeeded(target.provider.id);
       cooldowns.succeeded(account.id, target.model);
       return respond(services, req, {
-        ...result, target, account, stream, canonical, fallbackAttempts: calls - 1,
+        ...result, target, account, stream, canonical, fallbackAttempts: calls - 1, transformed,
         record: (r) => { release(); record({ ...r, provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo }); },
       });
     }

@@ -21,12 +21,14 @@ export interface Success {
   stream: boolean;
   canonical: () => CanonicalRequest;
   fallbackAttempts: number;
+  /** The request went through the canonical model (Settings > AI transforms), even if the formats match. */
+  transformed: boolean;
   /** Writes the usage row (and frees the account's in-flight slot) once the answer is complete. */
   record: (r: Partial<UsageRecord> & { status: number }) => void;
 }
 
 export async function respond(_services: Services, req: ProxyRequest, s: Success): Promise<Response> {
-  const sameFormat = s.upstream.id === req.ingress.id;
+  const sameFormat = s.upstream.id === req.ingress.id && !s.transformed;
   const headers: Record<string, string> = {
     "x-omniroute-provider": s.target.provider.id,
     "x-omniroute-model": s.target.label,
@@ -56,8 +58,9 @@ export async function respond(_services: Services, req: ProxyRequest, s: Success
   const onDone = (outcome: StreamOutcome) =>
     s.record({ usage: outcome.usage, ttftMs: outcome.firstByteAt, status: outcome.error?.status ?? 200, errorClass: outcome.error?.errorClass });
   const body = s.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const progress = req.progress ? req.ingress.passthrough.progressFrame : undefined;
   const out = sameFormat
-    ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone })
-    : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone });
+    ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, progress })
+    : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, progress });
   return new Response(out, { headers: { ...SSE_HEADERS, ...headers } });
 }

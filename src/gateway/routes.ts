@@ -7,7 +7,7 @@ import type { FormatId, RouteHints } from "../formats/types.ts";
 import type { Services } from "../services.ts";
 import type { AppEnv } from "../context.ts";
 import { listModels } from "./models.ts";
-import { proxyChat } from "./pipeline.ts";
+import { serveChat } from "./chat-handler.ts";
 import { countTokens } from "./count-tokens.ts";
 import { pinModel, requirePinnedProvider } from "./provider-route.ts";
 import { geminiModelList, isGeminiClient } from "./gemini-routes.ts";
@@ -34,28 +34,15 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
   const ingress = getFormat(formatId);
   return async function handleChat(c: Context<AppEnv>) {
     liftIdleTimeout(c);
-    const startedAt = performance.now();
     const body = await jsonBody(c);
     const pinned = c.req.param("provider");
-    let pin: string | undefined;
+    let pinProvider: string | undefined;
     if (pinned) {
       const spec = requirePinnedProvider(services, pinned);
       body.model = pinModel(services, spec, body.model);
-      pin = spec.id;
+      pinProvider = spec.id;
     }
-    return proxyChat(services, {
-      requestId: c.get("requestId"),
-      keyId: c.get("apiKey")?.id ?? null,
-      keyName: c.get("apiKey")?.name ?? "anonymous",
-      endpoint,
-      ingress,
-      body,
-      hints: hints?.(c) ?? {},
-      signal: c.req.raw.signal,
-      startedAt,
-      receivedAt: Date.now(),
-      pinProvider: pin,
-    });
+    return serveChat(services, { c, ingress, endpoint, body, hints: hints?.(c) ?? {}, pinProvider });
   };
 }
 

@@ -3,7 +3,8 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import type { CanonicalEvent } from "../canonical/response.ts";
 import { parseSse } from "../canonical/sse.ts";
-import type { WireFormat } from "../formats/types.ts";
+import type { StreamProgress, WireFormat } from "../formats/types.ts";
+import { createProgressTicker } from "./progress.ts";
 import type { StreamOutcome } from "./passthrough-stream.ts";
 
 /** Upstream events, with a broken connection turned into a canonical error event, and usage observed. */
@@ -26,9 +27,10 @@ export function translateStream(
   from: WireFormat,
   to: WireFormat,
   request: CanonicalRequest,
-  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void },
+  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; progress?: (p: StreamProgress) => string },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
+  const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal)), outcome), request)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let finished = false;
@@ -48,6 +50,7 @@ export function translateStream(
         }
         outcome.firstByteAt ??= performance.now() - opts.startedAt;
         controller.enqueue(encoder.encode(value));
+        ticker?.tick(controller, 1);
       } catch (err) {
         outcome.error = { status: 500, errorClass: "translation_error" };
         controller.error(err);

@@ -19,6 +19,9 @@ function frameCounts(u: unknown): Partial<Usage> | undefined {
 }
 
 export const anthropicPassthrough: Passthrough = {
+  temperature: (body) => (typeof body.temperature === "number" ? body.temperature : undefined),
+  // An event type the SDK does not know: MessageStream passes over it.
+  progressFrame: (p) => sseFrame(JSON.stringify({ type: "progress", tokens: p.tokens, elapsed_ms: p.elapsedMs }), "progress"),
   forwardBody: (body, model) => ({ body: { ...body, model }, addedUsageFrame: false }),
   frameUsage(data) {
     if (!isRecord(data)) return undefined;

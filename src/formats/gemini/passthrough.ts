@@ -7,6 +7,13 @@ import { decodeUsage } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 
 export const geminiPassthrough: Passthrough = {
+  temperature(body) {
+    const config = body.generationConfig;
+    const t = typeof config === "object" && config !== null ? (config as Record<string, unknown>).temperature : undefined;
+    return typeof t === "number" ? t : undefined;
+  },
+  // @google/genai reads only frames that start with "data:", so a frame that starts with "event:" is skipped.
+  progressFrame: (p) => `event: progress\ndata: ${JSON.stringify({ omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
   forwardBody(body) {
     // The model is in the URL; a `model` in the body would name the client's alias, not the upstream's.
     const { model: _model, ...rest } = body;

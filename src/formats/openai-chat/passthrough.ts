@@ -12,6 +12,10 @@ export function chatUsage(u: unknown): Partial<Usage> | undefined {
 }
 
 export const openaiChatPassthrough: Passthrough = {
+  temperature: (body) => (typeof body.temperature === "number" ? body.temperature : undefined),
+  // A chunk with no choices, like the usage chunk: the SDK yields it and its stream helper passes over it.
+  progressFrame: (p) =>
+    `event: progress\ndata: ${JSON.stringify({ id: "omniroute-progress", object: "chat.completion.chunk", created: 0, model: "", choices: [], omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
   forwardBody(body, model, stream) {
     const options = isRecord(body.stream_options) ? body.stream_options : undefined;
     if (!stream || options?.include_usage === true) return { body: { ...body, model }, addedUsageFrame: false };

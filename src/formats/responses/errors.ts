@@ -16,7 +16,8 @@ function errorType(kind: ErrorKind): string {
     case "permission":
       return "permission_error";
     case "rate_limit":
-      return "rate_limit_error";
+      // OpenAI names the exhausted limit ("requests" or "tokens"); "rate_limit_error" is Anthropic's word, not OpenAI's.
+      return "requests";
     case "upstream":
     case "unreachable":
     case "unavailable":

@@ -11,6 +11,9 @@ import { isRecord } from "./wire.ts";
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
 export const responsesPassthrough: Passthrough = {
+  temperature: (body) => (typeof body.temperature === "number" ? body.temperature : undefined),
+  // Typed as the Responses API's own `keepalive` event, which the SDK's accumulator knows to pass over.
+  progressFrame: (p) => `event: progress\ndata: ${JSON.stringify({ type: "keepalive", omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
   forwardBody(body, model) {
     // The same stateless rules as the translated path: no server-side state (previous_response_id,
     // conversation), and nothing left stored upstream unless the client asked for it.

@@ -1,0 +1,94 @@
+// One client chat call, around the pipeline: idempotent replays, the response cache, progress frames.
+import type { Context } from "hono";
+import type { AppEnv } from "../context.ts";
+import type { GatewayFormat } from "../formats/registry.ts";
+import type { RouteHints } from "../formats/types.ts";
+import type { Services } from "../services.ts";
+import { ResponseCache } from "./cache.ts";
+import { captureResponse, replay } from "./capture.ts";
+import { errorResponse } from "./error-response.ts";
+import { proxyChat, type ProxyRequest } from "./pipeline.ts";
+
+export interface ChatCall {
+  c: Context<AppEnv>;
+  ingress: GatewayFormat;
+  endpoint: string;
+  body: Record<string, unknown>;
+  hints: RouteHints;
+  pinProvider?: string;
+}
+
+export async function serveChat(services: Services, call: ChatCall): Promise<Response> {
+  const { c } = call;
+  const keyId = c.get("apiKey")?.id ?? null;
+  const idem = c.req.header("idempotency-key") ?? c.req.header("x-request-id");
+  if (!idem) return serveCached(services, call);
+
+  const scoped = `${keyId ?? "anonymous"}\u0000${idem}`;
+  const first = services.idempotency.claim(scoped);
+  if (first) {
+    const answer = await first;
+    if (answer) return replay(answer, { "x-omniroute-idempotent": "true", "x-omniroute-request-id": c.get("requestId") });
+    // The first one did not complete: this one runs on its own.
+    return serveCached(services, call);
+  }
+  let response: Response;
+  try {
+    response = await serveCached(services, call);
+  } catch (err) {
+    response = errorResponse(c.req.path, err);
+  }
+  const captured = captureResponse(response);
+  void captured.done.then((answer) => services.idempotency.finish(scoped, answer));
+  return captured.response;
+}
+
+async function serveCached(services: Services, call: ChatCall): Promise<Response> {
+  const { c, ingress, body, hints } = call;
+  const settings = services.settings.get();
+  const cacheable = settings.cache.enabled && c.req.header("x-omniroute-no-cache") !== "true" && ingress.passthrough.temperature(body) === 0;
+  const keyId = c.get("apiKey")?.id ?? null;
+  if (!cacheable) return run(services, call);
+
+  const model = String(hints.model ?? body.model ?? "");
+  const key = ResponseCache.key(keyId, ingress.id, model, { body, stream: hints.stream ?? null });
+  const hit = services.cache.get(key);
+  if (hit) {
+    services.usage.record({
+      requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: model, attempt: 0,
+      stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: 200, cache: "hit",
+      provider: hit.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
+    });
+    return replay(hit, { "x-omniroute-cache": "HIT", "x-omniroute-request-id": c.get("requestId") });
+  }
+  let status = 0;
+  const response = await run(services, call, (s) => (status = s));
+  response.headers.set("x-omniroute-cache", "MISS");
+  if (response.status !== 200) return response;
+  const captured = captureResponse(response);
+  void captured.done.then((answer) => {
+    if (answer && status === 200) services.cache.set(key, answer, settings.cache.ttlSeconds * 1000);
+  });
+  return captured.response;
+}
+
+function run(services: Services, call: ChatCall, onComplete?: (status: number) => void): Promise<Response> {
+  const { c } = call;
+  const apiKey = c.get("apiKey");
+  const req: ProxyRequest = {
+    requestId: c.get("requestId"),
+    keyId: apiKey?.id ?? null,
+    keyName: apiKey?.name ?? "anonymous",
+    endpoint: call.endpoint,
+    ingress: call.ingress,
+    body: call.body,
+    hints: call.hints,
+    signal: c.req.raw.signal,
+    startedAt: performance.now(),
+    receivedAt: Date.now(),
+    pinProvider: call.pinProvider,
+    progress: c.req.header("x-omniroute-progress") === "true",
+    onComplete,
+  };
+  return proxyChat(services, req);
+}
