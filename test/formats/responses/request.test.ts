@@ -352,7 +352,7 @@ describe("upstreamUrl and errors", () => {
   test("errors in the OpenAI shape, and the message read back", () => {
     const err = new GatewayError("invalid_request", "bad thing", { param: "input" });
     expect(f.encodeError(err)).toEqual({ error: { message: "bad thing", type: "invalid_request_error", param: "input", code: null } });
-    expect(f.encodeError(new GatewayError("rate_limit", "slow down"))).toEqual({ error: { message: "slow down", type: "rate_limit_error", param: null, code: "rate_limit_exceeded" } });
+    expect(f.encodeError(new GatewayError("rate_limit", "slow down"))).toEqual({ error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } });
     expect(f.decodeErrorMessage(JSON.stringify({ error: { message: "Incorrect API key", type: "invalid_request_error" } }))).toBe("Incorrect API key");
     expect(f.decodeErrorMessage("<html>Bad gateway</html>")).toBe("<html>Bad gateway</html>");
   });
