@@ -78,8 +78,9 @@ export function passthroughStream(
           const { value, done } = await reader.read();
           if (done) {
             if (pending?.length) controller.enqueue(pending);
-            controller.close();
+            // The usage row is written before the client can see the end of the stream.
             finish();
+            controller.close();
             return;
           }
           const buf = pending ? concat(pending, value) : value;
@@ -115,8 +116,9 @@ export function passthroughStream(
         const failure = new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`);
         outcome.error = { status: 502, errorClass: "upstream_cut" };
         controller.enqueue(new TextEncoder().encode(format.streamErrorFrames(failure)));
-        controller.close();
+        // The usage row is written before the client can see the end of the stream.
         finish();
+        controller.close();
       }
     },
     async cancel(reason) {

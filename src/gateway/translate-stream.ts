@@ -44,8 +44,9 @@ export function translateStream(
       try {
         const { value, done } = await frames.next();
         if (done) {
-          controller.close();
+          // The usage row is written before the client can see the end of the stream.
           finish();
+          controller.close();
           return;
         }
         outcome.firstByteAt ??= performance.now() - opts.startedAt;

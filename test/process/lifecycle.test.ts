@@ -91,3 +91,28 @@ describe("process lifecycle", () => {
     }
   }, 120_000);
 });
+
+describe("crash safety", () => {
+  test("kill -9 right after a response completed loses no usage row", async () => {
+    const upstream = startOpenAIUpstream({ kind: "text", text: "durable", usage: { input: 5, output: 3 } });
+    const dataDir = tempDir();
+    const { proc, url } = await boot([process.execPath, "run", "src/main.ts"], dataDir);
+    try {
+      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+      await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
+      const ask = (stream: boolean) => fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }) }).then((r) => r.text());
+      await ask(false);
+      await ask(true);
+      proc.kill("SIGKILL");
+      await proc.exited;
+      const db = new Database(join(dataDir, "omniroute.sqlite"));
+      const rows = db.query("select stream, status, output_tokens from usage_log order by id").all() as Array<{ stream: number; status: number; output_tokens: number }>;
+      db.close();
+      expect(rows).toEqual([{ stream: 0, status: 200, output_tokens: 3 }, { stream: 1, status: 200, output_tokens: 3 }]);
+    } finally {
+      proc.kill("SIGKILL");
+      await upstream.close();
+    }
+  }, 30_000);
+});
