@@ -53,7 +53,11 @@ function partGroups(scenario: Scenario): { groups: Part[][]; finish: string } {
       return { groups: [...thoughts, ...splitText(scenario.text, 2).map((text) => [{ text }])], finish: "STOP" };
     }
     case "tool-calls": {
-      const calls = scenario.calls.map((c) => ({ functionCall: { id: c.id, name: c.name, args: JSON.parse(c.arguments || "{}") } }));
+      // The Gemini API itself usually sends no id (calls are linked by name): an empty id leaves it out.
+      const calls = scenario.calls.map((c) => ({
+        functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: JSON.parse(c.arguments || "{}") },
+        ...(c.signature ? { thoughtSignature: c.signature } : {}),
+      }));
       return { groups: [...(scenario.text ? [[{ text: scenario.text }]] : []), calls], finish: "STOP" };
     }
     case "error": case "hang":

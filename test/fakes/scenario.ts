@@ -13,6 +13,8 @@ export interface FakeToolCall {
   name: string;
   /** JSON text of the arguments. */
   arguments: string;
+  /** Gemini only: the thoughtSignature on the functionCall part (Gemini 3 wants it back on the next turn). */
+  signature?: string;
 }
 
 export type Scenario =
