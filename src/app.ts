@@ -19,6 +19,7 @@ import { errorResponse } from "./gateway/error-response.ts";
 import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
 import { geminiRoutes } from "./gateway/gemini-routes.ts";
 import { log } from "./log.ts";
+import { mountDashboard } from "./dashboard/index.tsx";
 import type { Services } from "./services.ts";
 
 export function createApp(services: Services) {
@@ -60,7 +61,7 @@ export function createApp(services: Services) {
   app.route("/v1", geminiRoutes(services));
   app.route("/", bareClientRoutes(services));
 
-  app.get("/", (c) => c.redirect("/dashboard"));
+  mountDashboard(app, services);
 
   app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
   app.onError((err, c) => {

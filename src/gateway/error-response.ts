@@ -3,9 +3,10 @@ import { GatewayError, toGatewayError } from "../canonical/errors.ts";
 import type { FormatId } from "../formats/types.ts";
 import { getFormat, hasFormat } from "../formats/registry.ts";
 
-/** The wire format a client path speaks, or "management" for /api and the dashboard. */
-export function formatOfPath(path: string): FormatId | "management" {
-  if (path.startsWith("/api/") || path === "/api" || path.startsWith("/dashboard") || path === "/login") return "management";
+/** The wire format a client path speaks, "management" for /api, "html" for the dashboard. */
+export function formatOfPath(path: string): FormatId | "management" | "html" {
+  if (path.startsWith("/dashboard") || path === "/login" || path === "/logout") return "html";
+  if (path.startsWith("/api/") || path === "/api") return "management";
   if (path.startsWith("/v1beta/")) return "gemini";
   // @google/genai calls /v1/models/{model}:{method} by default.
   if (path.startsWith("/v1/models/") && path.includes(":")) return "gemini";
@@ -24,8 +25,19 @@ export function errorResponse(path: string, thrown: unknown): Response {
   if (err.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(err.retryAfter)));
   const format = formatOfPath(path);
   if (format === "management") return Response.json(managementErrorBody(err), { status: err.status, headers });
+  if (format === "html") {
+    // htmx 4 swaps error responses too: the message lands where the action's result would have.
+    return new Response(`<p class="form-message error" role="alert">${escapeHtml(err.message)}</p>`, {
+      status: err.status,
+      headers: { ...headers, "content-type": "text/html; charset=utf-8" },
+    });
+  }
   const id = hasFormat(format) ? format : "openai-chat";
   return Response.json(getFormat(id).encodeError(err), { status: err.status, headers });
 }
 
 export { GatewayError };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

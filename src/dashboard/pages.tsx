@@ -1,0 +1,82 @@
+// Dashboard pages and partials for Overview, API keys and Health. Actions call the same services as /api.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { GatewayError } from "../canonical/errors.ts";
+import { healthSnapshot } from "../api/health.ts";
+import { resetResilience } from "../accounts/reset.ts";
+import type { Services } from "../services.ts";
+import { HealthPage } from "../../views/pages/health.tsx";
+import { CacheCard, LatencyCard, LockoutsCard, ProvidersCard, RateLimitsCard, SystemCard } from "../../views/partials/health.tsx";
+import { BudgetForm, KeyForm, KeysPage, KeyTable } from "../../views/pages/keys.tsx";
+import { OverviewPage, OverviewStats } from "../../views/pages/overview.tsx";
+import { optional, readForm, validateForm } from "./forms.ts";
+import { overviewData } from "./overview.ts";
+
+const KeyCreateForm = z.object({ name: z.string().trim().min(1, "Give the key a name").max(100, "At most 100 characters") });
+const BudgetFormSchema = z.object({
+  keyId: z.string().min(1, "Choose a key"),
+  limit: z.coerce.number({ message: "Enter an amount in USD" }).positive("Must be more than $0").max(1_000_000),
+  period: z.enum(["daily", "weekly", "monthly"]),
+});
+
+export function corePages(services: Services) {
+  const defaultPassword = () => services.password.isDefault();
+  return new Hono()
+    .get("/", (c) => c.html(<OverviewPage d={overviewData(services)} defaultPassword={defaultPassword()} />))
+    .get("/partials/overview", (c) => c.html(<OverviewStats d={overviewData(services)} />))
+
+    .get("/keys", (c) => c.html(<KeysPage keys={services.apiKeys.list()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
+    .post("/partials/keys", async (c) => {
+      const form = await readForm(c);
+      const parsed = validateForm(KeyCreateForm, { name: form.get("name") ?? "" });
+      if (!parsed.ok) return c.html(<KeyForm errors={parsed.errors} />, 422);
+      const { row, key } = services.apiKeys.create(parsed.data.name, form.get("manage") ? ["manage"] : []);
+      return c.html(
+        <>
+          <KeyForm created={{ name: row.name, key }} />
+          <KeyTable keys={services.apiKeys.list()} budgets={services.budgets.list()} oob />
+        </>,
+      );
+    })
+    .delete("/partials/keys/:id", (c) => {
+      if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", "That key no longer exists.");
+      services.budgets.forgetKey(c.req.param("id"));
+      return c.html(<KeyTable keys={services.apiKeys.list()} budgets={services.budgets.list()} />);
+    })
+    .post("/partials/budgets", async (c) => {
+      const form = await readForm(c);
+      const keys = services.apiKeys.list();
+      const parsed = validateForm(BudgetFormSchema, { keyId: form.get("keyId"), limit: optional(form.get("limit")), period: form.get("period") });
+      if (!parsed.ok) return c.html(<BudgetForm keys={keys} errors={parsed.errors} />, 422);
+      if (!keys.some((k) => k.id === parsed.data.keyId)) return c.html(<BudgetForm keys={keys} errors={{ keyId: "That key no longer exists" }} />, 422);
+      services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
+      return c.html(
+        <>
+          <BudgetForm keys={keys} ok={`Budget saved: $${parsed.data.limit.toFixed(2)} ${parsed.data.period}.`} />
+          <KeyTable keys={keys} budgets={services.budgets.list()} oob />
+        </>,
+      );
+    })
+
+    .get("/health", (c) => c.html(<HealthPage defaultPassword={defaultPassword()} />))
+    .get("/partials/health/:card", (c) => {
+      const s = healthSnapshot(services);
+      const cards: Record<string, () => unknown> = {
+        system: () => <SystemCard s={s} />,
+        providers: () => <ProvidersCard s={s} />,
+        "rate-limits": () => <RateLimitsCard s={s} />,
+        lockouts: () => <LockoutsCard s={s} />,
+        cache: () => <CacheCard s={s} />,
+        latency: () => <LatencyCard s={s} />,
+      };
+      const render = cards[c.req.param("card")];
+      if (!render) return c.notFound();
+      return c.html(render() as string);
+    })
+    .post("/partials/health/reset", async (c: Context) => {
+      const form = await readForm(c);
+      const cleared = resetResilience(services, { provider: optional(form.get("provider")), connectionId: optional(form.get("connectionId")) });
+      if (form.get("provider") || form.get("connectionId")) return c.html(<LockoutsCard s={healthSnapshot(services)} />);
+      return c.html(<span>Cleared {cleared.breakers} breaker(s) and {cleared.cooldowns} cooldown(s).</span>);
+    });
+}

@@ -1,0 +1,19 @@
+// The sign-in page.
+import { Field, FormMessage, type FieldErrors } from "../components/form.tsx";
+import { Layout } from "../components/layout.tsx";
+
+export function LoginPage(props: { next?: string; errors?: FieldErrors; error?: string }) {
+  return (
+    <Layout title="Sign in" nav={false}>
+      <article class="login-card" style="max-width: 26rem; margin: 3rem auto;">
+        <header><h1>OmniRoute</h1><p class="muted">Sign in to the dashboard.</p></header>
+        <form method="post" action="/login">
+          <input type="hidden" name="next" value={props.next ?? "/dashboard"} />
+          <Field name="password" label="Password" type="password" autocomplete="current-password" required errors={props.errors} />
+          <FormMessage error={props.error} />
+          <button type="submit">Sign in</button>
+        </form>
+      </article>
+    </Layout>
+  );
+}

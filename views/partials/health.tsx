@@ -1,0 +1,92 @@
+// The bodies of the six Health cards.
+import type { healthSnapshot } from "../../src/api/health.ts";
+import { hx } from "../components/attrs.ts";
+import { Badge, bytes, formatNumber } from "../components/card.tsx";
+
+type Snapshot = ReturnType<typeof healthSnapshot>;
+
+function duration(seconds: number): string {
+  const d = Math.floor(seconds / 86400), h = Math.floor((seconds % 86400) / 3600), m = Math.floor((seconds % 3600) / 60);
+  return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m ${seconds % 60}s`;
+}
+
+export function SystemCard({ s }: { s: Snapshot }) {
+  return (
+    <dl>
+      <dt>Uptime</dt><dd>{duration(s.uptimeSeconds)}</dd>
+      <dt>Version</dt><dd>{s.version}</dd>
+      <dt>Memory</dt><dd>{bytes(s.memory.rss)} RSS, {bytes(s.memory.heapUsed)} heap</dd>
+      <dt>Data folder</dt><dd><code>{s.dataDir}</code></dd>
+    </dl>
+  );
+}
+
+export function ProvidersCard({ s }: { s: Snapshot }) {
+  if (!s.providers.length) return <p><Badge kind="closed">all closed</Badge> No provider has failed recently.</p>;
+  return (
+    <table>
+      <thead><tr><th scope="col">Provider</th><th scope="col">Breaker</th><th scope="col">Failures</th></tr></thead>
+      <tbody>
+        {s.providers.map((p) => (
+          <tr><td>{p.provider}</td><td><Badge kind={p.state}>{p.state.replace("_", "-")}</Badge></td><td>{p.failures}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RateLimitsCard({ s }: { s: Snapshot }) {
+  if (!s.rateLimits.length) return <p>No account is cooling down.</p>;
+  return (
+    <table>
+      <thead><tr><th scope="col">Account</th><th scope="col">Model</th><th scope="col">Time left</th></tr></thead>
+      <tbody>
+        {s.rateLimits.map((r) => (
+          <tr title={r.reason}><td>{r.connectionName ?? r.connectionId} <small class="muted">{r.provider}</small></td><td>{r.model ?? "all"}</td><td>{r.secondsLeft}s</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function LockoutsCard({ s }: { s: Snapshot }) {
+  const open = s.providers.filter((p) => p.state !== "closed");
+  if (!open.length && !s.rateLimits.length && !s.lockouts.length) return <p>Nothing is locked.</p>;
+  return (
+    <ul>
+      {open.map((p) => (
+        <li>
+          Provider <strong>{p.provider}</strong> <Badge kind={p.state}>{p.state.replace("_", "-")}</Badge>{" "}
+          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { provider: p.provider }, target: "#health-lockouts-body", swap: "innerHTML" })}>Unlock</button>
+        </li>
+      ))}
+      {s.rateLimits.map((r) => (
+        <li>
+          Account <strong>{r.connectionName ?? r.connectionId}</strong> ({r.model ?? "all models"}), {r.secondsLeft}s left{" "}
+          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { connectionId: r.connectionId }, target: "#health-lockouts-body", swap: "innerHTML" })}>Unlock</button>
+        </li>
+      ))}
+      {s.lockouts.map((l) => <li>Sign-in from {l.ip} locked until {new Date(l.until).toLocaleTimeString()}</li>)}
+    </ul>
+  );
+}
+
+export function CacheCard({ s }: { s: Snapshot }) {
+  const total = s.cache.hits + s.cache.misses;
+  return (
+    <dl>
+      <dt>Entries</dt><dd>{formatNumber(s.cache.entries)} ({bytes(s.cache.bytes)})</dd>
+      <dt>Hit rate</dt><dd>{total ? `${Math.round((s.cache.hits / total) * 100)}%` : "—"} ({formatNumber(s.cache.hits)} hits, {formatNumber(s.cache.misses)} misses)</dd>
+    </dl>
+  );
+}
+
+export function LatencyCard({ s }: { s: Snapshot }) {
+  if (!s.latency.length) return <p>No requests yet.</p>;
+  return (
+    <table>
+      <thead><tr><th scope="col">Provider</th><th scope="col">p50</th><th scope="col">p95</th><th scope="col">p99</th></tr></thead>
+      <tbody>{s.latency.map((l) => <tr><td>{l.provider}</td><td>{l.p50} ms</td><td>{l.p95} ms</td><td>{l.p99} ms</td></tr>)}</tbody>
+    </table>
+  );
+}
