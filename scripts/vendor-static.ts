@@ -5,6 +5,7 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dir, "..");
 const FILES: Array<[string, string]> = [
   ["node_modules/htmx.org/dist/htmx.min.js", "static/vendor/htmx.min.js"],
+  ["node_modules/htmx.org/dist/ext/hx-sse.min.js", "static/vendor/hx-sse.min.js"],
   ["node_modules/alpinejs/dist/cdn.min.js", "static/vendor/alpine.min.js"],
   ["node_modules/@picocss/pico/css/pico.min.css", "static/vendor/pico.min.css"],
 ];

@@ -24,6 +24,7 @@ import { createBudgets, type Budgets } from "./usage/budgets.ts";
 import { ResponseCache } from "./gateway/cache.ts";
 import { IdempotencyStore } from "./gateway/idempotency.ts";
 import { LatencyWindow } from "./usage/latency.ts";
+import { LiveMonitor } from "./usage/monitor.ts";
 import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
 
 export interface Services {
@@ -48,6 +49,7 @@ export interface Services {
   budgets: Budgets;
   latency: LatencyWindow;
   cache: ResponseCache;
+  monitor: LiveMonitor;
   idempotency: IdempotencyStore;
   startedAt: number;
   /** Write what is held in memory (last-used times) to the database. */
@@ -68,6 +70,7 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
   const pricing = createPricing(db);
   const budgets = createBudgets(db);
   const latency = new LatencyWindow();
+  const monitor = new LiveMonitor();
   const router = createRouter({
     providers,
     combos,
@@ -108,11 +111,12 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     password,
     sessions: createSessionTokens(config.jwtSecret, () => password.changedAt()),
     loginThrottle: createLoginThrottle(),
-    usage: createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, onError: (err) => log.error("usage row not written", err) }),
+    usage: createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),
     pricing,
     budgets,
     latency,
     cache: new ResponseCache(),
+    monitor,
     idempotency: new IdempotencyStore(),
     startedAt: Date.now(),
     flush() {

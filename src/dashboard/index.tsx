@@ -9,6 +9,17 @@ import type { AppEnv } from "../context.ts";
 import { LoginPage } from "../../views/pages/login.tsx";
 import { readForm } from "./forms.ts";
 import { corePages } from "./pages.tsx";
+import { cliToolPages } from "./cli-tools.tsx";
+import { comboPages } from "./combos.tsx";
+import { costPages } from "./costs.tsx";
+import { providerPages } from "./providers.tsx";
+import { settingsPages } from "./settings.tsx";
+import { systemPages } from "./system.tsx";
+import { translatorPages } from "./translator.tsx";
+import { usagePages } from "./usage.tsx";
+
+/** Every page module: each owns its page and its partials under /dashboard. */
+const PAGE_MODULES = [corePages, providerPages, comboPages, usagePages, costPages, settingsPages, cliToolPages, translatorPages, systemPages];
 import { requireDashboardSession } from "./session.ts";
 import { staticRoutes } from "./static.ts";
 
@@ -17,7 +28,7 @@ function safeNext(next: string | undefined): string {
   return next && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/dashboard";
 }
 
-export function mountDashboard(app: Hono<AppEnv>, services: Services, extra: Array<(services: Services) => Hono> = []) {
+export function mountDashboard(app: Hono<AppEnv>, services: Services) {
   app.route("/static", staticRoutes());
   app.get("/", async (c) => c.redirect(!services.settings.get().requireLogin || (await hasSession(c, services)) ? "/dashboard" : "/login"));
   app.get("/login", async (c) => {
@@ -45,7 +56,6 @@ export function mountDashboard(app: Hono<AppEnv>, services: Services, extra: Arr
 
   const dashboard = new Hono();
   dashboard.use("*", requireDashboardSession(services));
-  dashboard.route("/", corePages(services));
-  for (const pages of extra) dashboard.route("/", pages(services));
+  for (const pages of PAGE_MODULES) dashboard.route("/", pages(services));
   app.route("/dashboard", dashboard);
 }

@@ -118,6 +118,36 @@ export const usageLog = sqliteTable(
   (t) => [index("usage_log_ts_idx").on(t.ts), index("usage_log_key_ts_idx").on(t.keyId, t.ts)],
 );
 
+/**
+ * Daily totals of usage_log rows, filled by the rollup job and kept forever. Missing key or provider is
+ * stored as '' (NULLs in a UNIQUE index would be distinct); model is the served model, else the requested one.
+ */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    keyId: text("key_id").notNull().default(""),
+    provider: text("provider").notNull().default(""),
+    model: text("model").notNull(),
+    requests: integer("requests").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costUsd: real("cost_usd").notNull().default(0),
+    /** Rows with status >= 400. */
+    errors: integer("errors").notNull().default(0),
+    /** Rows answered from the response cache. */
+    cacheHits: integer("cache_hits").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("usage_daily_day_key_provider_model_idx").on(t.day, t.keyId, t.provider, t.model),
+    index("usage_daily_key_day_idx").on(t.keyId, t.day),
+  ],
+);
+
 /** Spending limits per API key. */
 export const budgets = sqliteTable(
   "budgets",

@@ -5,6 +5,7 @@ import type { Budgets } from "./budgets.ts";
 import { costOf } from "./cost.ts";
 import type { LatencyWindow } from "./latency.ts";
 import type { Pricing } from "./pricing.ts";
+import type { LiveMonitor } from "./monitor.ts";
 
 export interface UsageRecord {
   requestId: string;
@@ -37,11 +38,12 @@ export interface RecorderDeps {
   pricing: Pricing;
   budgets: Budgets;
   latency: LatencyWindow;
+  monitor: LiveMonitor;
   onError: (err: unknown) => void;
 }
 
 /** Cost is computed once, here, from the price in force when the row is written. */
-export function createUsageRecorder({ writer, pricing, budgets, latency, onError }: RecorderDeps): UsageRecorder {
+export function createUsageRecorder({ writer, pricing, budgets, latency, monitor, onError }: RecorderDeps): UsageRecorder {
   return {
     record(r) {
       const u = r.usage ?? {};
@@ -81,6 +83,13 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, onError
         });
       } catch (err) {
         onError(err);
+      }
+      if (monitor.watching) {
+        monitor.publish({
+          at: r.startedAt, requestId: r.requestId, endpoint: r.endpoint, keyId: r.keyId, modelRequested: r.modelRequested,
+          provider: r.provider, modelServed: r.modelServed, status: r.status, latencyMs: Math.round(r.latencyMs),
+          inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0, costUsd, cache: r.cache, errorClass: r.errorClass,
+        });
       }
       return costUsd;
     },
