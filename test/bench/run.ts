@@ -8,6 +8,7 @@ import {
   BENCH_PASSWORD, ROOT, installCleanup, killAll, rssMb, startGateway, startUpstreamProcess, stopChild, tempDir, type Gateway,
 } from "./procs.ts";
 import { median, report, type Row } from "./report.ts";
+import { usageRecordingRow } from "./usage-cost.ts";
 import { SCENARIOS, connectGateway, type Metric } from "./scenarios.ts";
 
 const BOOTS = 5;
@@ -80,6 +81,8 @@ async function main() {
 
   log("startup: 5 boots on an empty DATA_DIR, 5 on an existing one");
   rows.push(...(await startupRows()));
+  log("usage recording: the cost of one row");
+  rows.push(await usageRecordingRow());
 
   log("starting the fake upstream and the gateway (separate processes)");
   const upstream = await startUpstreamProcess();

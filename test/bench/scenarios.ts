@@ -70,9 +70,48 @@ function openaiChatPassthrough(name: string, metrics: Metric[], marker: string, 
  */
 export const SCENARIOS: BenchScenario[] = [
   openaiChatPassthrough("OpenAI chat → OpenAI upstream, non-stream", ["latency", "throughput"], "text20", false),
-  openaiChatPassthrough("OpenAI chat → OpenAI upstream, stream (20 chunks)", ["throughput"], "text20", true),
+  openaiChatPassthrough("OpenAI chat → OpenAI upstream, stream (20 chunks)", ["latency", "throughput"], "text20", true),
   openaiChatPassthrough("OpenAI chat → OpenAI upstream, stream, 2 ms between frames", ["ttfb"], "ttfb", true),
+  anthropicToOpenAI(),
+  comboFallback(),
 ];
+
+/** An Anthropic client (Claude Code's format) served by the OpenAI upstream: the translated path, streamed. */
+function anthropicToOpenAI(): BenchScenario {
+  const body = JSON.stringify({
+    model: "ds/deepseek-chat",
+    max_tokens: 64,
+    stream: true,
+    system: "You are a terse assistant.",
+    messages: [{ role: "user", content: "Say something short. bench:text20" }],
+  });
+  return {
+    name: "Anthropic client → OpenAI upstream (translated), stream (20 chunks)",
+    metrics: ["latency", "throughput"],
+    direct: (ctx) => ({ url: `${ctx.upstreamUrl}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", true), stream: true }),
+    gateway: (ctx) => ({ url: `${ctx.gatewayUrl}/v1/messages`, headers: { ...JSON_HEADERS, "anthropic-version": "2023-06-01" }, body, stream: true }),
+    targets: {
+      "latency p50": { on: "difference", atMost: 0.4, label: "within 2x the fast path's added 0.2 ms" },
+      throughput: null,
+    },
+  };
+}
+
+/** A combo whose first model answers 429 every time: each request pays one failed upstream round trip, then succeeds. */
+function comboFallback(): BenchScenario {
+  return {
+    name: "Combo, first model answers 429 → second model, non-stream",
+    metrics: ["latency"],
+    async setup(ctx) {
+      // No cooldown for this provider, so every request really tries the failing model first.
+      await ctx.manage("PATCH", "/api/resilience", { providers: { deepseek: { backoffBaseMs: 0, backoffCapMs: 0, failureThreshold: 1000 } } });
+      await ctx.manage("POST", "/api/combos", { name: "bench-fallback", models: ["ds/bench-429-first", "ds/deepseek-chat"] });
+    },
+    direct: (ctx) => ({ url: `${ctx.upstreamUrl}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", false), stream: false }),
+    gateway: (ctx) => ({ url: `${ctx.gatewayUrl}/v1/chat/completions`, headers: JSON_HEADERS, body: chatBody("bench-fallback", "text20", false), stream: false }),
+    targets: { "latency p50": { on: "difference", atMost: 0.4, label: "one upstream round trip + the fast path's 0.2 ms" } },
+  };
+}
 
 /** Sign in to the dashboard API and connect provider "ds" to the fake upstream. */
 export async function connectGateway(gatewayUrl: string, upstreamUrl: string, password: string): Promise<BenchContext> {

@@ -1,0 +1,35 @@
+// What recording usage costs the proxy path: the real writer's synchronous insert, timed in a fresh database.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../../src/db/client.ts";
+import { createUsageWriter } from "../../src/db/queries/usage.ts";
+import type { Row } from "./report.ts";
+
+export async function usageRecordingRow(rows = 20_000): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), "omniroute-bench-usage-"));
+  try {
+    const db = await openDatabase(join(dir, "usage.sqlite"));
+    const writer = createUsageWriter(db);
+    const row = (i: number) => ({
+      ts: Date.now(), requestId: `r${i}`, keyId: "k", endpoint: "chat.completions", provider: "deepseek", connectionId: "c",
+      modelRequested: "ds/deepseek-chat", modelServed: "deepseek-chat", attempt: 1, stream: true, inputTokens: 100,
+      outputTokens: 20, costUsd: 0.0001, latencyMs: 3, ttftMs: 1, status: 200,
+    });
+    for (let i = 0; i < 1000; i++) writer.insert(row(i));
+    const started = performance.now();
+    for (let i = 0; i < rows; i++) writer.insert(row(i));
+    const perRowMs = (performance.now() - started) / rows;
+    db.$client.close();
+    return {
+      scenario: "Usage recording",
+      measure: `one usage row written (synchronous prepared insert, WAL), mean of ${rows.toLocaleString("en-US")}`,
+      gateway: perRowMs,
+      unit: "ms",
+      digits: 4,
+      target: { on: "gateway", atMost: 0.05, label: "a small share of the added latency" },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
