@@ -26,6 +26,9 @@ import { IdempotencyStore } from "./gateway/idempotency.ts";
 import { LatencyWindow } from "./usage/latency.ts";
 import { LiveMonitor } from "./usage/monitor.ts";
 import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
+import { createUsageHistory, type UsageHistory } from "./usage/history.ts";
+import { openRequestLogStore, REQUEST_LOG_FILENAME, type RequestLogStore } from "./usage/request-logs/store.ts";
+import { join } from "node:path";
 
 export interface Services {
   config: Config;
@@ -51,8 +54,12 @@ export interface Services {
   cache: ResponseCache;
   monitor: LiveMonitor;
   idempotency: IdempotencyStore;
+  /** Daily rollups of usage rows and the pruning of old raw rows (every minute, and on flush). */
+  usageHistory: UsageHistory;
+  /** Full request/response bodies; only when ENABLE_REQUEST_LOGS is on. */
+  requestLogs?: RequestLogStore;
   startedAt: number;
-  /** Write what is held in memory (last-used times) to the database. */
+  /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
   flush(): void;
 }
 
@@ -70,6 +77,14 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
   const pricing = createPricing(db);
   const budgets = createBudgets(db);
   const latency = new LatencyWindow();
+  const usageHistory = createUsageHistory({
+    db,
+    retentionDays: () => settings.get().usageRetentionDays,
+    onError: (err) => log.error("usage rollup failed", err),
+  });
+  const requestLogs = config.enableRequestLogs
+    ? openRequestLogStore(join(config.dataDir, REQUEST_LOG_FILENAME), { onError: (err) => log.error("request log not written", err) })
+    : undefined;
   const monitor = new LiveMonitor();
   const router = createRouter({
     providers,
@@ -118,11 +133,23 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     cache: new ResponseCache(),
     monitor,
     idempotency: new IdempotencyStore(),
+    usageHistory,
+    requestLogs,
     startedAt: Date.now(),
     flush() {
       accounts.flush();
       apiKeys.flush();
       health.flush();
+      try {
+        usageHistory.rollup();
+      } catch (err) {
+        log.error("usage rollup failed", err);
+      }
+      try {
+        requestLogs?.flush();
+      } catch (err) {
+        log.error("request log not written", err);
+      }
     },
   };
 }

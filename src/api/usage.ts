@@ -1,4 +1,4 @@
-// /api/usage: grouped totals, the request log (cursor paging) and budgets.
+// /api/usage: grouped totals (raw rows + daily rollups), the request log (cursor paging), stored bodies and budgets.
 import { Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
@@ -33,6 +33,14 @@ export function usageRoutes(services: Services) {
       const { limit, cursor } = c.req.valid("query");
       const rows = listUsageLogs(services.db, { limit, before: cursor });
       return c.json({ data: rows, nextCursor: rows.length === limit ? rows.at(-1)!.id : null });
+    })
+    .get("/logs/:requestId/body", (c) => {
+      const logs = services.requestLogs;
+      if (!logs) throw new GatewayError("not_found", "Request logs are off: start with ENABLE_REQUEST_LOGS=true to keep request and response bodies.", { code: "request_logs_disabled" });
+      const requestId = c.req.param("requestId");
+      const entry = logs.get(requestId);
+      if (!entry) throw new GatewayError("not_found", `No stored bodies for request "${requestId}" (not logged, or past retention).`, { code: "request_log_not_found" });
+      return c.json(entry);
     })
     .get("/budget", (c) => c.json(services.budgets.list()))
     .post("/budget", validate("json", BudgetSchema), (c) => {

@@ -1,4 +1,4 @@
-// One client chat call, around the pipeline: idempotent replays, the response cache, progress frames.
+// One client chat call, around the pipeline: idempotent replays, the response cache, progress frames, the request log.
 import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
 import type { GatewayFormat } from "../formats/registry.ts";
@@ -8,6 +8,9 @@ import { ResponseCache } from "./cache.ts";
 import { captureResponse, replay } from "./capture.ts";
 import { errorResponse } from "./error-response.ts";
 import { proxyChat, type ProxyRequest } from "./pipeline.ts";
+import { GatewayError } from "../canonical/errors.ts";
+import { log } from "../log.ts";
+import { logExchange } from "../usage/request-logs/tap.ts";
 
 export interface ChatCall {
   c: Context<AppEnv>;
@@ -19,6 +22,22 @@ export interface ChatCall {
 }
 
 export async function serveChat(services: Services, call: ChatCall): Promise<Response> {
+  const logs = services.requestLogs;
+  if (!logs) return serveIdempotent(services, call);
+  // ENABLE_REQUEST_LOGS: keep the exchange as the client sees it, errors included.
+  const ts = Date.now();
+  let response: Response;
+  try {
+    response = await serveIdempotent(services, call);
+  } catch (err) {
+    if (!(err instanceof GatewayError)) log.error(`${call.c.req.method} ${call.c.req.path} failed`, err);
+    response = errorResponse(call.c.req.path, err);
+  }
+  const exchange = { requestId: call.c.get("requestId"), ts, endpoint: call.endpoint, model: String(call.hints.model ?? call.body.model ?? ""), headers: call.c.req.raw.headers, body: call.body };
+  return logExchange(logs, exchange, response, (err) => log.error("request log entry not kept", err));
+}
+
+async function serveIdempotent(services: Services, call: ChatCall): Promise<Response> {
   const { c } = call;
   const keyId = c.get("apiKey")?.id ?? null;
   const idem = c.req.header("idempotency-key") ?? c.req.header("x-request-id");

@@ -19,6 +19,8 @@ export const SettingsSchema = z.object({
   systemPrompt: z.string().max(20_000),
   thinkingBudget: z.number().int().min(0).max(200_000),
   cache: z.object({ enabled: z.boolean(), ttlSeconds: z.number().int().min(1).max(7 * 24 * 3600) }),
+  /** Days raw usage_log rows are kept once rolled up into daily totals (which are kept forever). */
+  usageRetentionDays: z.number().int().min(1).max(3650),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   systemPrompt: "",
   thinkingBudget: 0,
   cache: { enabled: true, ttlSeconds: 300 },
+  usageRetentionDays: 90,
 };
 
 /** PUT takes a partial object; nested objects are replaced whole. */

@@ -1,7 +1,8 @@
 // Queries for budgets, and the spend of a key since a moment (to seed the in-memory totals at startup).
-import { and, eq, gte, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { budgets, usageLog } from "../schema.ts";
+import { budgets } from "../schema.ts";
+import { historyBounds, utcDay } from "./usage-history.ts";
 
 export type BudgetRow = typeof budgets.$inferSelect;
 
@@ -21,11 +22,17 @@ export function deleteBudget(db: Db, keyId: string, period: BudgetRow["period"])
   return db.delete(budgets).where(and(eq(budgets.keyId, keyId), eq(budgets.period, period))).returning({ k: budgets.keyId }).all().length > 0;
 }
 
+/**
+ * What a key spent from `since` on. Budget periods start at UTC midnight, so days whose raw rows were pruned
+ * are added whole from usage_daily and the sum stays exact whatever the retention (see HistoryBounds).
+ */
 export function spentSince(db: Db, keyId: string, since: number): number {
-  const row = db
-    .select({ total: sql<number>`coalesce(sum(${usageLog.costUsd}), 0)` })
-    .from(usageLog)
-    .where(and(eq(usageLog.keyId, keyId), gte(usageLog.ts, since)))
-    .get();
+  const b = historyBounds(db);
+  const row = db.$client
+    .query(
+      `select (select coalesce(sum(cost_usd), 0) from usage_log where key_id = ? and ts >= ? and (ts >= ? or id > ?))
+            + (select coalesce(sum(cost_usd), 0) from usage_daily where key_id = ? and day >= ? and day < ?) as total`,
+    )
+    .get(keyId, since, b.rawFrom, b.rolledUpTo, keyId, utcDay(since), b.rawFromDay) as { total: number } | null;
   return row?.total ?? 0;
 }
