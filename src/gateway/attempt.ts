@@ -4,15 +4,28 @@ import type { CanonicalRequest } from "../canonical/request.ts";
 import type { Account } from "../accounts/pool.ts";
 import { classifyHttpFailure, type Failure } from "../accounts/failure.ts";
 import { getFormat, type GatewayFormat } from "../formats/registry.ts";
+import { upstreamFetch } from "../network/upstream-fetch.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { Target } from "../routing/resolve.ts";
+import type { Services } from "../services.ts";
 import type { ProxyRequest } from "./pipeline.ts";
 
 export type AttemptResult =
   | { ok: true; response: Response; upstream: GatewayFormat; hideUsageFrame: boolean; dropped: string[] }
   | { ok: false; failure: Failure };
 
+/** One upstream request as the gateway sent it (credentials are in headers, which are left out). */
+export interface UpstreamRequestSent {
+  provider: string;
+  model: string;
+  account: string;
+  url: string;
+  body: Record<string, unknown>;
+}
+
 export interface AttemptOptions {
+  /** For the outbound proxy this call goes through (key -> combo -> connection -> provider -> global -> env). */
+  services: Services;
   req: ProxyRequest;
   target: Target;
   account: Account;
@@ -41,16 +54,17 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
   }
 
   const call = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);
+  o.req.onUpstreamRequest?.({ provider: o.target.provider.id, model: o.target.model, account: o.account.name, url: call.url, body });
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(call.url, {
+    response = await upstreamFetch(o.services, call.url, {
       method: "POST",
       headers: call.headers,
       body: JSON.stringify(body),
       signal: AbortSignal.any([o.req.signal, deadline.signal]),
-    });
+    }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account });
   } catch (err) {
     if (o.req.signal.aborted) throw err;
     const timedOut = deadline.signal.aborted;

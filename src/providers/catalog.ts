@@ -26,5 +26,6 @@ function freezeSpec(spec: ProviderSpec): ProviderSpec {
   spec.models.forEach((model) => Object.freeze(model));
   Object.freeze(spec.models);
   if (spec.headers) Object.freeze(spec.headers);
+  if (spec.media) Object.freeze(spec.media);
   return Object.freeze(spec);
 }

@@ -9,8 +9,25 @@ export interface CatalogModel {
   type: ModelType;
 }
 
-/** How the credential travels: `Authorization: Bearer`, Anthropic's `x-api-key`, Google's `x-goog-api-key`. */
-export type AuthHeader = "bearer" | "x-api-key" | "x-goog-api-key";
+/**
+ * How the credential travels: `Authorization: Bearer <key>`, Anthropic's `x-api-key`, Google's `x-goog-api-key`,
+ * Deepgram's `Authorization: Token <key>` ("token"), or the bare key in `Authorization` as AssemblyAI takes it ("raw").
+ */
+export type AuthHeader = "bearer" | "x-api-key" | "x-goog-api-key" | "token" | "raw";
+
+/** The API a provider serves embeddings with: OpenAI's `/embeddings`, or Gemini's `:batchEmbedContents`. */
+export type EmbeddingsApi = "openai" | "gemini";
+/** The API a provider serves image generation with: OpenAI's `/images/generations`, or Fireworks' FLUX workflows. */
+export type ImagesApi = "openai" | "fireworks";
+/** The API a provider serves speech-to-text with: OpenAI's `/audio/transcriptions`, Deepgram's `/v1/listen`, AssemblyAI's upload + poll. */
+export type TranscriptionApi = "openai" | "deepgram" | "assemblyai";
+
+/** The non-chat APIs a provider serves, where its chat format does not say it ("none": not served). */
+export interface MediaApis {
+  embeddings?: EmbeddingsApi | "none";
+  images?: ImagesApi | "none";
+  transcription?: TranscriptionApi | "none";
+}
 
 export type AuthType = "api-key" | "oauth" | "none";
 
@@ -35,4 +52,6 @@ export interface ProviderSpec {
   models: CatalogModel[];
   /** Where the user gets a key or signs up. */
   docsUrl?: string;
+  /** Non-chat APIs that differ from what `format` implies (see src/providers/media.ts). */
+  media?: MediaApis;
 }

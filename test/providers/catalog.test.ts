@@ -149,7 +149,11 @@ describe("provider catalog", () => {
     expect(findProvider("anthropic")?.headers?.["anthropic-version"]).toBe("2023-06-01");
     expect(findProvider("claude")?.authHeader).toBe("bearer");
     expect(findProvider("gemini")?.authHeader).toBe("x-goog-api-key");
-    for (const spec of PROVIDER_CATALOG.filter((p) => p.format === "openai-chat" || p.format === "responses")) {
+    // The speech-to-text providers serve no chat: their format is a placeholder, their auth is their own.
+    expect(findProvider("deepgram")?.authHeader).toBe("token");
+    expect(findProvider("assemblyai")?.authHeader).toBe("raw");
+    const chatless = new Set(["deepgram", "assemblyai"]);
+    for (const spec of PROVIDER_CATALOG.filter((p) => (p.format === "openai-chat" || p.format === "responses") && !chatless.has(p.id))) {
       expect({ id: spec.id, authHeader: spec.authHeader }).toEqual({ id: spec.id, authHeader: "bearer" });
     }
     // Kiro only targets the anthropic format canonically; its upstream is CodeWhisperer, which takes no such header.

@@ -6,15 +6,15 @@ export const AUDIO_PROVIDERS: ProviderSpec[] = [
     id: "deepgram",
     alias: "deepgram",
     name: "Deepgram",
-    // Placeholder: chat is not served. Transcription is `POST <base>/v1/listen?model=...`.
+    // Placeholder: chat is not served. Transcription is `POST <base>/v1/listen?model=...` (src/providers/audio/deepgram.ts).
     format: "openai-chat",
     authType: "api-key",
-    // Placeholder too: Deepgram expects `Authorization: Token <key>`, which AuthHeader cannot say yet;
-    // the transcription adapter must set it.
-    authHeader: "bearer",
+    // `Authorization: Token <key>`.
+    authHeader: "token",
     baseUrl: "https://api.deepgram.com",
     tier: "api-key",
     docsUrl: "https://console.deepgram.com",
+    media: { embeddings: "none", images: "none", transcription: "deepgram" },
     models: [
       { id: "nova-3", name: "Nova-3", type: "audio" },
       { id: "nova-2", name: "Nova-2", type: "audio" },
@@ -24,17 +24,19 @@ export const AUDIO_PROVIDERS: ProviderSpec[] = [
     id: "assemblyai",
     alias: "assemblyai",
     name: "AssemblyAI",
-    // Placeholder: chat is not served. Transcription is upload + `POST <base>/v2/transcript` + polling.
+    // Placeholder: chat is not served. Transcription is upload + `POST <base>/v2/transcript` + polling
+    // (src/providers/audio/assemblyai.ts).
     format: "openai-chat",
     authType: "api-key",
-    // Placeholder too: AssemblyAI expects the bare key in `Authorization` (no scheme); the adapter must set it.
-    authHeader: "bearer",
+    // The bare key in `Authorization`, no scheme.
+    authHeader: "raw",
     baseUrl: "https://api.assemblyai.com",
     tier: "api-key",
     docsUrl: "https://www.assemblyai.com/dashboard",
+    media: { embeddings: "none", images: "none", transcription: "assemblyai" },
     models: [
-      // `universal` is the documented `speech_model` value for the default pre-recorded model;
-      // the newer ids go in `speech_models` (unverified which the account accepts).
+      // Sent as `speech_models: [<id>]`, the current form of the field (the older single `speech_model` is not used).
+      // `universal` and `slam-1` are older ids: unverified that `speech_models` still accepts them.
       { id: "universal", name: "Universal", type: "audio" },
       { id: "universal-3-pro", name: "Universal-3 Pro", type: "audio" },
       { id: "universal-2", name: "Universal-2", type: "audio" },

@@ -54,12 +54,14 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     baseUrl: "https://api.fireworks.ai/inference/v1",
     tier: "api-key",
     docsUrl: "https://fireworks.ai/account/api-keys",
+    // FLUX is served by Fireworks' workflow endpoint (`<base>/workflows/<model>/text_to_image`), not `/images/generations`.
+    media: { images: "fireworks" },
     models: [
       { id: "accounts/fireworks/models/deepseek-v3p1", name: "DeepSeek V3.1", type: "chat" },
       { id: "accounts/fireworks/models/llama-v3p3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat" },
       { id: "accounts/fireworks/models/qwen3-coder-480b-a35b-instruct", name: "Qwen3 Coder 480B", type: "chat" },
       { id: "accounts/fireworks/models/kimi-k2-instruct-0905", name: "Kimi K2 0905", type: "chat" },
-      // FLUX on Fireworks is served by its workflow endpoint, not `/images/generations` (unverified).
+      // Served by the workflow endpoint (docs.fireworks.ai "Generate an image with FLUX.1 [schnell] FP8").
       { id: "accounts/fireworks/models/flux-1-schnell-fp8", name: "FLUX.1 [schnell] FP8", type: "image" },
       { id: "nomic-ai/nomic-embed-text-v1.5", name: "Nomic Embed Text v1.5", type: "embedding" },
     ],

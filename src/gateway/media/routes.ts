@@ -1,0 +1,43 @@
+// The "beyond chat" client routes: embeddings, image generation and transcription, and their provider-pinned forms.
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { GatewayError } from "../../canonical/errors.ts";
+import type { AppEnv } from "../../context.ts";
+import type { Services } from "../../services.ts";
+import { pinModel, requirePinnedProvider } from "../provider-route.ts";
+import { jsonBody } from "../routes.ts";
+import { embeddingsCall } from "./embeddings.ts";
+import { imagesCall } from "./images.ts";
+import { serveMedia, type MediaBase, type MediaCall } from "./serve.ts";
+import { parseTranscriptionForm, transcriptionCall } from "./transcriptions.ts";
+
+/** A JSON media route; on /providers/{provider}/... the model is pinned to that provider as chat's is. */
+function jsonMedia<A>(services: Services, endpoint: string, build: (services: Services, base: MediaBase, body: Record<string, unknown>) => MediaCall<A>) {
+  return async function handleMedia(c: Context<AppEnv>) {
+    const body = await jsonBody(c);
+    const pinned = c.req.param("provider");
+    let pinProvider: string | undefined;
+    if (pinned) {
+      const spec = requirePinnedProvider(services, pinned);
+      body.model = pinModel(services, spec, body.model);
+      pinProvider = spec.id;
+    }
+    if (typeof body.model !== "string" || !body.model) {
+      throw new GatewayError("invalid_request", "The request must name a model (a string such as \"openai/text-embedding-3-small\").", { param: "model" });
+    }
+    return serveMedia(services, build(services, { c, endpoint, model: body.model, pinProvider }, body));
+  };
+}
+
+/** Mounted under /v1 behind the same guards as chat (`ip`: the IP filter, `auth`: the client key). */
+export function mediaRoutes(services: Services, ip: MiddlewareHandler, auth: MiddlewareHandler) {
+  return new Hono<AppEnv>()
+    .post("/embeddings", ip, auth, jsonMedia(services, "embeddings", embeddingsCall))
+    .post("/images/generations", ip, auth, jsonMedia(services, "images.generations", imagesCall))
+    .post("/providers/:provider/embeddings", ip, auth, jsonMedia(services, "providers.embeddings", embeddingsCall))
+    .post("/providers/:provider/images/generations", ip, auth, jsonMedia(services, "providers.images.generations", imagesCall))
+    .post("/audio/transcriptions", ip, auth, async (c) => {
+      c.env?.server?.timeout(c.req.raw, 0); // a 25 MB upload over a slow link outlasts Bun's idle timeout
+      const parsed = await parseTranscriptionForm(c);
+      return serveMedia(services, transcriptionCall(parsed, { c, endpoint: "audio.transcriptions" }));
+    });
+}
