@@ -38,6 +38,7 @@ async function start(config: Config) {
       await server.stop(true);
     }
     clearInterval(flusher);
+    services.proxies.close();
     services.flush();
     db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.$client.close();

@@ -6,6 +6,8 @@ import type { ProviderSpec } from "../providers/types.ts";
 import type { Services } from "../services.ts";
 import type { ConnectionRow } from "../db/queries/connections.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
+import { openConnectionProxy } from "../network/proxy-config.ts";
+import { upstreamFetch } from "../network/upstream-fetch.ts";
 import { openCredentials } from "./pool.ts";
 
 export interface ConnectionTestResult {
@@ -37,16 +39,17 @@ export async function testConnection(services: Services, row: ConnectionRow, mod
   const account = {
     id: row.id, provider: row.provider, name: row.name, priority: row.priority, baseUrl: row.baseUrl,
     credentials: openCredentials(services.secrets, row.credentials), limits: row.limits,
+    proxy: openConnectionProxy(services.secrets, row.proxy),
   };
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();
   try {
-    const res = await fetch(call.url, {
+    const res = await upstreamFetch(services, call.url, {
       method: "POST",
       headers: call.headers,
       body: JSON.stringify(format.encodeRequest(request).body),
       signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-    });
+    }, { provider: spec.id, account });
     const latencyMs = Math.round(performance.now() - started);
     const text = await res.text();
     if (res.ok) return { ok: true, latencyMs, model: chosen };

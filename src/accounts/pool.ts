@@ -3,6 +3,7 @@
 import type { SecretBox } from "../auth/secret-box.ts";
 import type { Db } from "../db/client.ts";
 import { listConnections, touchConnection, type ConnectionRow } from "../db/queries/connections.ts";
+import { openConnectionProxy, type ProxyServer } from "../network/proxy-config.ts";
 
 export interface Credentials {
   apiKey?: string;
@@ -20,6 +21,8 @@ export interface Account {
   baseUrl: string | null;
   credentials: Credentials;
   limits: ConnectionRow["limits"];
+  /** The connection's own outbound proxy (see src/network/proxy-resolve.ts for where it ranks). */
+  proxy?: ProxyServer;
 }
 
 export interface AccountLiveState {
@@ -66,6 +69,7 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
         baseUrl: row.baseUrl,
         credentials: openCredentials(secrets, row.credentials),
         limits: row.limits,
+        proxy: openConnectionProxy(secrets, row.proxy),
       };
       const list = next.get(row.provider) ?? [];
       list.push(account);

@@ -3,6 +3,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import { selectAccount } from "../accounts/select.ts";
 import { getFormat } from "../formats/registry.ts";
+import { upstreamFetchInit } from "../network/upstream-fetch.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { Services } from "../services.ts";
 
@@ -19,7 +20,9 @@ export async function countTokens(services: Services, body: Record<string, unkno
   if (target && account && target.provider.format === "anthropic") {
     const call = upstreamCall(target.provider, account, anthropic, target.model, false);
     try {
-      const res = await fetch(call.url.replace(/\/messages$/, "/messages/count_tokens"), {
+      const url = call.url.replace(/\/messages$/, "/messages/count_tokens");
+      const res = await fetch(url, {
+        ...upstreamFetchInit(services, url, { combo: target.combo, provider: target.provider.id, account }),
         method: "POST",
         headers: call.headers,
         body: JSON.stringify({ ...body, model: target.model }),

@@ -1,6 +1,8 @@
 // GET /v1/models: what the user can actually call — models of connected providers, custom models, combos.
 import { listProviderModels } from "../db/queries/provider-models.ts";
+import { upstreamFetchInit } from "../network/upstream-fetch.ts";
 import { discoverNodeModels } from "../providers/node-models.ts";
+import type { ProviderSpec } from "../providers/types.ts";
 import type { Services } from "../services.ts";
 
 export interface ModelEntry {
@@ -22,9 +24,11 @@ export async function listModels(services: Services): Promise<ModelEntry[]> {
   };
   const custom = listProviderModels(services.db);
   const connected = services.providers.all().filter((spec) => services.accounts.accountsOf(spec.id).length > 0);
-  const discovered = await Promise.all(
-    connected.map((spec) => (services.providers.isCustom(spec.id) ? discoverNodeModels(spec, services.accounts.accountsOf(spec.id)[0]!) : [])),
-  );
+  const discover = (spec: ProviderSpec) => {
+    const account = services.accounts.accountsOf(spec.id)[0]!;
+    return discoverNodeModels(spec, account, (url) => upstreamFetchInit(services, url, { provider: spec.id, account }));
+  };
+  const discovered = await Promise.all(connected.map((spec) => (services.providers.isCustom(spec.id) ? discover(spec) : [])));
   connected.forEach((spec, i) => {
     for (const m of spec.models) add(`${spec.alias}/${m.id}`, spec.id, m.type);
     for (const m of custom) if (m.provider === spec.id) add(`${spec.alias}/${m.modelId}`, spec.id, m.type);

@@ -12,8 +12,8 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 
-/** Model ids the node lists; [] when it has no /models or does not answer in time. */
-export async function discoverNodeModels(spec: ProviderSpec, account: Account): Promise<string[]> {
+/** Model ids the node lists; [] when it has no /models or does not answer in time. `via` picks the outbound proxy. */
+export async function discoverNodeModels(spec: ProviderSpec, account: Account, via: (url: string) => { proxy: Bun.FetchProxyOption }): Promise<string[]> {
   if (spec.format !== "openai-chat") return [];
   const base = (account.baseUrl ?? spec.baseUrl).replace(/\/+$/, "");
   const key = `${spec.id}|${base}`;
@@ -23,6 +23,7 @@ export async function discoverNodeModels(spec: ProviderSpec, account: Account): 
   try {
     const secret = account.credentials.apiKey;
     const res = await fetch(`${base}/models`, {
+      ...via(`${base}/models`),
       headers: { accept: "application/json", ...spec.headers, ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

@@ -1,0 +1,92 @@
+// Upstream fetches through the proxy their scope resolves to, always with an explicit `proxy` so Bun's env proxies never override a setting.
+import type { SecretBox } from "../auth/secret-box.ts";
+import type { Db } from "../db/client.ts";
+import type { Services } from "../services.ts";
+import { createProxyStore, type ProxyServer, type ProxyStore } from "./proxy-config.ts";
+import { proxyFor, urlHost, type Env, type ResolvedProxy } from "./proxy-resolve.ts";
+import { BRIDGE_ERROR_HEADER, createSocksBridge, type SocksBridge } from "./socks-bridge.ts";
+
+export interface Proxies extends ProxyStore {
+  bridge: SocksBridge;
+  /** Where HTTP(S)_PROXY, ALL_PROXY and NO_PROXY are read (process.env). */
+  env: Env;
+  /** Stops the SOCKS5 bridge (at shutdown). */
+  close(): void;
+}
+
+export function createProxies(db: Db, secrets: SecretBox, env: Env = process.env): Proxies {
+  const store = createProxyStore(db, secrets);
+  const bridge = createSocksBridge();
+  return { ...store, bridge, env, close: () => bridge.close() };
+}
+
+/** Who an upstream call is for: the most specific setting among these applies. */
+export interface UpstreamScope {
+  keyId?: string | null;
+  combo?: string;
+  provider?: string;
+  /** The account used; its connection's own proxy counts as the most specific provider-level setting. */
+  account?: { provider: string; proxy?: ProxyServer };
+}
+
+/** A failure of the proxy itself (unreachable, refused the credentials, could not reach the target). */
+export class ProxyFailure extends Error {
+  override name = "ProxyFailure";
+}
+
+export function resolveUpstreamProxy(services: Services, url: string | URL, scope: UpstreamScope): ResolvedProxy | undefined {
+  const target = typeof url === "string" ? new URL(url) : url;
+  return proxyFor(services.proxies.get(), {
+    keyId: scope.keyId,
+    combo: scope.combo,
+    provider: scope.provider ?? scope.account?.provider,
+    connectionProxy: scope.account?.proxy,
+  }, target, services.proxies.env);
+}
+
+/** The fetch `proxy` option for one proxy; SOCKS5 goes through the in-process bridge. */
+export function fetchProxyOption(services: Services, server: ProxyServer): Bun.FetchProxyOption {
+  if (server.type === "socks5") return services.proxies.bridge.proxyOption(server);
+  const credentials = server.username !== undefined || server.password !== undefined
+    ? { "proxy-authorization": `Basic ${Buffer.from(`${server.username ?? ""}:${server.password ?? ""}`).toString("base64")}` }
+    : undefined;
+  return { url: `${server.type}://${urlHost(server.host)}:${server.port}`, ...(credentials ? { headers: credentials } : {}), respectNoProxy: false };
+}
+
+/** Spread into a fetch init: `fetch(url, { ...init, ...upstreamFetchInit(services, url, scope) })`. `false` means direct. */
+export function upstreamFetchInit(services: Services, url: string | URL, scope: UpstreamScope): { proxy: Bun.FetchProxyOption } {
+  const resolved = resolveUpstreamProxy(services, url, scope);
+  return { proxy: resolved ? fetchProxyOption(services, resolved.server) : false };
+}
+
+/**
+ * fetch() through the scope's proxy. A failure of the proxy is thrown as a ProxyFailure naming it (and the
+ * setting it came from), so callers report it as a connection failure, never as the upstream's answer.
+ */
+export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope): Promise<Response> {
+  const resolved = resolveUpstreamProxy(services, url, scope);
+  if (!resolved) return fetch(url, { ...init, proxy: false });
+  return fetchThrough(services, resolved, url, init);
+}
+
+/** fetch() through one resolved proxy, with its failures made ProxyFailures. */
+export async function fetchThrough(services: Services, resolved: ResolvedProxy, url: string, init: BunFetchRequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, proxy: fetchProxyOption(services, resolved.server) });
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new ProxyFailure(`${err instanceof Error ? err.message : String(err)} (via ${resolved.label})`, { cause: err });
+  }
+  const bridged = resolved.server.type === "socks5" ? response.headers.get(BRIDGE_ERROR_HEADER) : null;
+  if (bridged) {
+    await response.body?.cancel().catch(() => {});
+    // The bridge's reason already names the SOCKS5 proxy.
+    throw new ProxyFailure(resolved.origin ? `${bridged} (${resolved.origin})` : bridged);
+  }
+  if (response.status === 407) {
+    await response.body?.cancel().catch(() => {});
+    throw new ProxyFailure(`the proxy refused the credentials: 407 Proxy Authentication Required (via ${resolved.label})`);
+  }
+  return response;
+}
