@@ -53,13 +53,21 @@ export interface ResilienceSettings {
   get(): ResilienceConfig;
   profile(provider: string): Profile;
   update(patch: z.infer<typeof ResiliencePatchSchema>): ResilienceConfig;
+  /** Re-read the stored configuration (after a database import). */
+  reload(): void;
 }
 
 export function createResilienceSettings(db: Db): ResilienceSettings {
-  const saved = readSetting<Partial<ResilienceConfig>>(db, KEY);
-  const stored = ResilienceSchema.safeParse(saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } });
-  let current: ResilienceConfig = stored.success ? stored.data : DEFAULT_RESILIENCE;
+  const load = (): ResilienceConfig => {
+    const saved = readSetting<Partial<ResilienceConfig>>(db, KEY);
+    const stored = ResilienceSchema.safeParse(saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } });
+    return stored.success ? stored.data : DEFAULT_RESILIENCE;
+  };
+  let current = load();
   return {
+    reload() {
+      current = load();
+    },
     get: () => current,
     profile: (provider) => ({ ...current.defaults, ...current.providers[provider] }),
     update(patch) {

@@ -1,14 +1,37 @@
-// The System page (to be built).
+// The System page: export links, the database import (same service as POST /api/db-backups/import), storage facts.
 import { Hono } from "hono";
+import { importUpload } from "../backups/import.ts";
+import { storageFacts } from "../backups/storage.ts";
+import { MAX_IMPORT_BYTES } from "../backups/upload.ts";
+import { GatewayError } from "../canonical/errors.ts";
 import type { Services } from "../services.ts";
-import { Layout } from "../../views/components/layout.tsx";
+import { SystemPage } from "../../views/pages/system.tsx";
+import { ImportForm, StoragePanel } from "../../views/partials/system.tsx";
 
-export function systemPages(services: Services) {
-  return new Hono().get("/system", (c) =>
-    c.html(
-      <Layout title="System" active="/dashboard/system" defaultPassword={services.password.isDefault()}>
-        <h1>System</h1>
-      </Layout>,
-    ),
-  );
+export interface SystemPageOptions {
+  /** The largest database accepted by import (tests lower it). */
+  maxImportBytes?: number;
+}
+
+export function systemPages(services: Services, options: SystemPageOptions = {}) {
+  const maxBytes = options.maxImportBytes ?? MAX_IMPORT_BYTES;
+  const maxMb = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+  return new Hono()
+    .get("/system", (c) => c.html(<SystemPage facts={storageFacts(services)} maxMb={maxMb} defaultPassword={services.password.isDefault()} />))
+    .get("/partials/system/storage", (c) => c.html(<StoragePanel facts={storageFacts(services)} />))
+    .post("/partials/system/import", async (c) => {
+      try {
+        const result = await importUpload(services, c.req.raw, { maxBytes });
+        return c.html(
+          <>
+            <ImportForm result={result} maxMb={maxMb} />
+            <StoragePanel facts={storageFacts(services)} oob />
+          </>,
+        );
+      } catch (err) {
+        if (!(err instanceof GatewayError) || err.status >= 500) throw err;
+        // The file's problem, next to the file input, with the status that says what kind it is (400/409/413/422).
+        return c.html(<ImportForm error={err.message} maxMb={maxMb} />, err.status as 400 | 409 | 413 | 422);
+      }
+    });
 }

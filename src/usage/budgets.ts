@@ -41,6 +41,8 @@ export interface Budgets {
   forgetKey(keyId: string): void;
   /** Count a request's real cost against the key's budgets (and learn what calls to `modelKey` cost). */
   spend(keyId: string | null, costUsd: number, at: number, modelKey?: string): void;
+  /** Re-read budgets and spend from the database (after an import); reservations in flight are kept. */
+  reload(): void;
 }
 
 const NO_RESERVATION: Reservation = { release() {} };
@@ -81,7 +83,11 @@ export function createBudgets(db: Db): Budgets {
     const start = periodStart(row.period, now);
     return { row, periodStart: start, spent: spentSince(db, row.keyId, start) };
   };
-  for (const row of listBudgets(db)) books.set(row.keyId, [...(books.get(row.keyId) ?? []), load(row)]);
+  const loadAll = () => {
+    books.clear();
+    for (const row of listBudgets(db)) books.set(row.keyId, [...(books.get(row.keyId) ?? []), load(row)]);
+  };
+  loadAll();
 
   const view = (book: Book, now: number): BudgetView => {
     roll(book, now);
@@ -100,6 +106,7 @@ export function createBudgets(db: Db): Budgets {
   };
 
   return {
+    reload: loadAll,
     list(now = Date.now()) {
       return [...books.values()].flat().map((b) => view(b, now));
     },

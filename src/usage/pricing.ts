@@ -28,11 +28,16 @@ export interface Pricing {
   table(): Table;
   overrides(): Table;
   update(patch: z.infer<typeof PricingPatchSchema>): Table;
+  /** Re-read the stored overrides (after a database import). */
+  reload(): void;
 }
 
 export function createPricing(db: Db): Pricing {
   let overrides: Table = readSetting<Table>(db, KEY) ?? {};
   return {
+    reload() {
+      overrides = readSetting<Table>(db, KEY) ?? {};
+    },
     priceOf(provider, model) {
       return overrides[provider]?.[model] ?? DEFAULT_PRICING[provider]?.models[model];
     },

@@ -1,0 +1,95 @@
+// Exports: the database as one consistent SQLite file, or a .tar.gz of it with readable JSON beside (no secrets).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { create as createTar } from "tar";
+import { connectionView } from "../accounts/connection-service.ts";
+import { maskSecret } from "../auth/secret-box.ts";
+import { DB_FILENAME } from "../db/client.ts";
+import { listApiKeys } from "../db/queries/api-keys.ts";
+import { listCombos } from "../db/queries/combos.ts";
+import { listConnections } from "../db/queries/connections.ts";
+import { listProviderNodes } from "../db/queries/provider-nodes.ts";
+import type { Services } from "../services.ts";
+import { VERSION } from "../version.ts";
+import { fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
+
+export const SQLITE_CONTENT_TYPE = "application/vnd.sqlite3";
+export const ARCHIVE_CONTENT_TYPE = "application/gzip";
+
+export interface ExportDownload {
+  filename: string;
+  contentType: string;
+  body: ReadableStream<Uint8Array>;
+}
+
+/** Header names whose values are credentials in a custom node's extra headers. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|session|password|signature/i;
+
+/** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
+export function exportDatabase(services: Services): ExportDownload {
+  services.flush();
+  const dir = makeTempDir("export");
+  try {
+    const path = join(dir, DB_FILENAME);
+    snapshotDatabase(services.db, path);
+    return { filename: `omniroute-${fileTimestamp()}.sqlite`, contentType: SQLITE_CONTENT_TYPE, body: streamThenRemove(Bun.file(path).stream(), dir) };
+  } catch (err) {
+    removeDir(dir);
+    throw err;
+  }
+}
+
+/** What the archive holds besides the database, as readable JSON. Credentials and key hashes never appear. */
+export function exportDocuments(services: Services): Record<string, unknown> {
+  const db = services.db;
+  return {
+    "settings.json": { settings: services.settings.get(), resilience: services.resilience.get(), pricingOverrides: services.pricing.overrides() },
+    "combos.json": listCombos(db).map((c) => ({ id: c.id, name: c.name, strategy: c.strategy, models: c.models, createdAt: c.createdAt, updatedAt: c.updatedAt })),
+    "providers.json": listConnections(db).map((row) => {
+      const { apiKey: _masked, ...view } = connectionView(services, row);
+      return { ...view, hasCredentials: row.credentials !== null };
+    }),
+    "provider-nodes.json": listProviderNodes(db).map((n) => ({
+      id: n.id,
+      name: n.name,
+      prefix: n.prefix,
+      apiType: n.apiType,
+      baseUrl: n.baseUrl,
+      headers: Object.fromEntries(Object.entries(n.headers ?? {}).map(([k, v]) => [k, SECRET_HEADER.test(k) ? maskSecret(v) : v])),
+      createdAt: n.createdAt,
+      updatedAt: n.updatedAt,
+    })),
+    "api-keys.json": listApiKeys(db).map((k) => ({ id: k.id, name: k.name, prefix: k.keyPrefix, scopes: k.scopes, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt })),
+  };
+}
+
+/** `.tar.gz` of the database and the JSON documents, streamed as tar writes it; the temp folder goes after. */
+export function exportArchive(services: Services): ExportDownload {
+  services.flush();
+  const dir = makeTempDir("export");
+  try {
+    snapshotDatabase(services.db, join(dir, DB_FILENAME));
+    const documents = exportDocuments(services);
+    const exportedAt = new Date();
+    const manifest = { product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)] };
+    for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {
+      writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+    }
+    const pack = createTar({ gzip: true, cwd: dir, portable: true }, ["manifest.json", ...manifest.files]);
+    return { filename: `omniroute-${fileTimestamp(exportedAt)}.tar.gz`, contentType: ARCHIVE_CONTENT_TYPE, body: streamThenRemove(pack, dir) };
+  } catch (err) {
+    removeDir(dir);
+    throw err;
+  }
+}
+
+/** The download as a Response, named for the browser. */
+export function downloadResponse(download: ExportDownload): Response {
+  return new Response(download.body, {
+    headers: {
+      "content-type": download.contentType,
+      "content-disposition": `attachment; filename="${download.filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,78 @@
+// Files of backups: consistent snapshots of the live database, the backups folder, temp folders that clean up.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Db } from "../db/client.ts";
+
+export const BACKUPS_FOLDER = "backups";
+
+export function backupsDir(dataDir: string): string {
+  return join(dataDir, BACKUPS_FOLDER);
+}
+
+/** A timestamp safe in file names on every OS: `2026-05-01T12-30-45.123Z`. */
+export function fileTimestamp(at = new Date()): string {
+  return at.toISOString().replaceAll(":", "-");
+}
+
+/**
+ * A consistent copy of the live database at `target` (which must not exist): `VACUUM INTO` reads one snapshot
+ * of the database, WAL included, and writes a compact standalone file. Never a raw copy of a WAL database.
+ */
+export function snapshotDatabase(db: Db, target: string): void {
+  db.$client.query("VACUUM INTO ?").run(target);
+}
+
+/** Snapshot into `${dataDir}/backups/<prefix>-<timestamp>.sqlite`; returns the path. */
+export function writeBackup(db: Db, dataDir: string, prefix: string): string {
+  const dir = backupsDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${prefix}-${fileTimestamp()}.sqlite`);
+  snapshotDatabase(db, path);
+  return path;
+}
+
+export function makeTempDir(purpose: string): string {
+  return mkdtempSync(join(tmpdir(), `omniroute-${purpose}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A byte stream that pulls from `source` and removes `dir` once the stream ends, fails or the client goes away,
+ * so an export leaves no temp files behind.
+ */
+export function streamThenRemove(source: AsyncIterable<Uint8Array>, dir: string): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  let cleaned = false;
+  const clean = () => {
+    if (cleaned) return;
+    cleaned = true;
+    removeDir(dir);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) {
+          clean();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (err) {
+        clean();
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      try {
+        await iterator.return?.();
+      } finally {
+        clean();
+      }
+    },
+  });
+}

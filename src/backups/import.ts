@@ -1,0 +1,94 @@
+// Imports a database (.sqlite, or the one inside an exportAll .tar.gz): check and migrate a private copy, back up the live one, swap it in.
+import { migrationsFolder } from "../assets.ts";
+import { GatewayError } from "../canonical/errors.ts";
+import { listConnections } from "../db/queries/connections.ts";
+import { checkImport } from "../db/import-check.ts";
+import { swapDatabase } from "../db/swap.ts";
+import { log } from "../log.ts";
+import type { Services } from "../services.ts";
+import { databaseFromArchive, isGzip } from "./archive.ts";
+import { makeTempDir, removeDir, writeBackup } from "./files.ts";
+import { MAX_IMPORT_BYTES, receiveUpload } from "./upload.ts";
+
+export interface ImportResult {
+  ok: true;
+  /** Where the database as it was before the import is kept. */
+  backup: string;
+  /** Rows now in each table that was replaced. */
+  tables: Record<string, number>;
+  /** The last migration the file had, when it came from an older OmniRoute and was brought forward. */
+  migratedFrom?: string;
+  warnings: string[];
+}
+
+export interface ImportOptions {
+  maxBytes?: number;
+}
+
+const importing = new WeakSet<Services>();
+
+/** The whole import of an HTTP upload (the /api route and the dashboard both call this). */
+export async function importUpload(services: Services, request: Request, options: ImportOptions = {}): Promise<ImportResult> {
+  const dir = makeTempDir("import");
+  try {
+    const maxBytes = options.maxBytes ?? MAX_IMPORT_BYTES;
+    const upload = await receiveUpload(request, maxBytes, dir);
+    const database = (await isGzip(upload.path)) ? await databaseFromArchive(upload.path, dir, maxBytes) : upload.path;
+    return await importDatabaseFile(services, database);
+  } finally {
+    removeDir(dir);
+  }
+}
+
+/**
+ * Import the SQLite file at `path` (a copy we own: it is migrated in place). Nothing live changes unless
+ * every check passes; then the current database is saved under backups/ and the file swapped in.
+ */
+export async function importDatabaseFile(services: Services, path: string): Promise<ImportResult> {
+  // Uploads run side by side; checking and swapping run one at a time.
+  if (importing.has(services)) throw new GatewayError("conflict", "Another database import is running; try again when it has finished.", { code: "import_running" });
+  importing.add(services);
+  try {
+    const checked = await checkImport(path, services.db.$client, await migrationsFolder());
+    // From here on nothing awaits: the backup and the swap see the same database, and no request runs between them.
+    services.flush();
+    const backup = writeBackup(services.db, services.config.dataDir, "pre-import");
+    const tables = swapDatabase(services, path);
+    const warnings = credentialWarnings(services);
+    log.info(`database imported (previous one saved as ${backup})${checked.migratedFrom ? `, migrated from ${checked.migratedFrom}` : ""}`);
+    return { ok: true, backup, tables, ...(checked.migratedFrom ? { migratedFrom: checked.migratedFrom } : {}), warnings };
+  } finally {
+    importing.delete(services);
+  }
+}
+
+/**
+ * Credentials are sealed with the ENCRYPTION_KEY of the gateway that wrote them: try to open each one, and
+ * name the connections whose secrets this gateway cannot read.
+ */
+function credentialWarnings(services: Services): string[] {
+  const unreadable: string[] = [];
+  let proxies = 0;
+  for (const row of listConnections(services.db)) {
+    if (row.credentials && !opens(services, row.credentials)) unreadable.push(`${row.name} (${row.provider})`);
+    if (row.proxy && !opens(services, row.proxy)) proxies++;
+  }
+  const warnings: string[] = [];
+  if (unreadable.length) {
+    warnings.push(
+      `${unreadable.length} connection(s) hold credentials sealed with another ENCRYPTION_KEY and cannot be used until their keys are re-entered ` +
+        `(or this gateway runs with the ENCRYPTION_KEY of the one that exported them): ${unreadable.join(", ")}.`,
+    );
+  }
+  if (proxies) warnings.push(`${proxies} connection proxy setting(s) were sealed with another ENCRYPTION_KEY and are ignored until set again.`);
+  return warnings;
+}
+
+function opens(services: Services, sealed: string): boolean {
+  try {
+    services.secrets.open(sealed);
+    return true;
+  } catch {
+    return false;
+  }
+}

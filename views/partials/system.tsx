@@ -1,0 +1,122 @@
+// System page pieces: the import form with its result, and the storage facts (sizes, rows, backups kept).
+import type { ImportResult } from "../../src/backups/import.ts";
+import type { StorageFacts } from "../../src/backups/storage.ts";
+import { hx } from "../components/attrs.ts";
+import { bytes, formatNumber } from "../components/card.tsx";
+
+/** `2026-05-01 12:30 UTC`: the same on every server, whatever its locale. */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+export function ImportSummary({ result }: { result: ImportResult }) {
+  const rows = Object.entries(result.tables);
+  return (
+    <article class="import-summary" role="status">
+      <p class="form-message ok">
+        Database imported. The previous one is saved as <code>{fileName(result.backup)}</code> in the backups folder.
+        {result.migratedFrom ? <> It came from an older OmniRoute (schema {result.migratedFrom}) and was brought up to date.</> : null}
+      </p>
+      {result.warnings.length ? (
+        <ul class="warnings" aria-label="Warnings">
+          {result.warnings.map((w) => <li class="form-message error">{w}</li>)}
+        </ul>
+      ) : null}
+      <details>
+        <summary>Rows imported per table</summary>
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
+            <tbody>{rows.map(([name, n]) => <tr><td><code>{name}</code></td><td>{formatNumber(n)}</td></tr>)}</tbody>
+          </table>
+        </div>
+      </details>
+    </article>
+  );
+}
+
+export function ImportForm(props: { error?: string; result?: ImportResult; maxMb: number }) {
+  const errorId = "f-import-file-error";
+  return (
+    <form
+      id="import-form"
+      method="post"
+      enctype="multipart/form-data"
+      {...hx({
+        post: "/dashboard/partials/system/import",
+        target: "#import-form",
+        swap: "outerHTML",
+        confirm: "Replace every connection, combo, key and setting with the ones in this file? The current database is saved to the backups folder first.",
+      })}
+      hx-encoding="multipart/form-data"
+      hx-disable="find button"
+    >
+      {props.result ? <ImportSummary result={props.result} /> : null}
+      <label for="f-import-file">
+        Database file (.sqlite, or an “export all” .tar.gz)
+        <input
+          id="f-import-file"
+          name="file"
+          type="file"
+          accept=".sqlite,.sqlite3,.db,.tar.gz,.tgz,application/vnd.sqlite3,application/gzip"
+          required
+          aria-invalid={props.error ? "true" : undefined}
+          aria-describedby={props.error ? errorId : "f-import-file-help"}
+        />
+        {props.error ? (
+          <small id={errorId} class="field-error" role="alert">{props.error}</small>
+        ) : (
+          <small id="f-import-file-help">Up to {props.maxMb} MB. Checked before anything changes; this gateway's password stays as it is.</small>
+        )}
+      </label>
+      <button type="submit">
+        Import database <span class="spinner" aria-hidden="true">…</span>
+      </button>
+    </form>
+  );
+}
+
+export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolean }) {
+  return (
+    <section id="storage" aria-labelledby="storage-title" {...(oob ? { "hx-swap-oob": "true" } : {})}>
+      <h2 id="storage-title">Storage</h2>
+      <div class="grid-cards" style="align-items:start">
+        <article>
+          <dl>
+            <dt>Data folder</dt><dd><code class="secret">{facts.dataDir}</code></dd>
+            <dt>Database file</dt><dd>{bytes(facts.dbBytes)}</dd>
+            <dt>Write-ahead log (WAL)</dt><dd>{bytes(facts.walBytes)}</dd>
+          </dl>
+        </article>
+        <article>
+          <div class="table-wrap">
+            <table>
+              <caption class="muted">Rows per table</caption>
+              <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
+              <tbody>{facts.tables.map((t) => <tr><td><code>{t.name}</code></td><td>{formatNumber(t.rows)}</td></tr>)}</tbody>
+            </table>
+          </div>
+        </article>
+      </div>
+      <h3>Backups</h3>
+      <p class="muted">Kept in <code class="secret">{facts.backupsDir}</code>. An import saves the database there first.</p>
+      {facts.backups.length ? (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">File</th><th scope="col">Size</th><th scope="col">Saved</th></tr></thead>
+            <tbody>
+              {facts.backups.map((b) => <tr><td><code>{b.name}</code></td><td>{bytes(b.bytes)}</td><td>{utcTime(b.modifiedAt)}</td></tr>)}
+            </tbody>
+          </table>
+          {facts.backupCount > facts.backups.length ? <p class="muted">Showing the newest {facts.backups.length} of {facts.backupCount}.</p> : null}
+        </div>
+      ) : (
+        <p>No backups yet.</p>
+      )}
+    </section>
+  );
+}
