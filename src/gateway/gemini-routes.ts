@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import { requireClientKey } from "../auth/client-auth.ts";
+import { requireAllowedIp } from "../auth/ip-filter.ts";
 import { getFormat } from "../formats/registry.ts";
 import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
@@ -31,12 +32,13 @@ export async function geminiModelList(services: Services) {
 }
 
 export function geminiRoutes(services: Services) {
+  const ip = requireAllowedIp(services);
   const auth = requireClientKey(services);
   const generate = chatHandler(services, "gemini", "gemini.generateContent", (c) => ({ model: modelAndMethod(c).model, stream: false }));
   const stream = chatHandler(services, "gemini", "gemini.streamGenerateContent", (c) => ({ model: modelAndMethod(c).model, stream: true }));
   return new Hono<AppEnv>()
-    .get("/models", auth, async (c) => c.json(await geminiModelList(services)))
-    .get("/models/*", auth, async (c) => {
+    .get("/models", ip, auth, async (c) => c.json(await geminiModelList(services)))
+    .get("/models/*", ip, auth, async (c) => {
       const { model } = modelAndMethod(c);
       const found = (await listModels(services)).find((m) => m.id === model);
       if (!found) throw new GatewayError("not_found", `Model "${model}" was not found; GET /v1beta/models lists them.`, { code: "model_not_found" });
@@ -44,7 +46,7 @@ export function geminiRoutes(services: Services) {
       if (c.req.path.startsWith("/v1/") && !isGeminiClient(c)) return c.json(found);
       return c.json(modelEntry(found.id, found.type));
     })
-    .post("/models/*", auth, async (c) => {
+    .post("/models/*", ip, auth, async (c) => {
       const { model, method } = modelAndMethod(c);
       switch (method) {
         case "generateContent": return generate(c);

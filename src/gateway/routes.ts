@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import { requireClientKey } from "../auth/client-auth.ts";
+import { requireAllowedIp } from "../auth/ip-filter.ts";
 import { getFormat } from "../formats/registry.ts";
 import type { FormatId, RouteHints } from "../formats/types.ts";
 import type { Services } from "../services.ts";
@@ -11,6 +12,7 @@ import { serveChat } from "./chat-handler.ts";
 import { countTokens } from "./count-tokens.ts";
 import { pinModel, requirePinnedProvider } from "./provider-route.ts";
 import { geminiModelList, isGeminiClient } from "./gemini-routes.ts";
+import { mediaRoutes } from "./media/routes.ts";
 
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -48,14 +50,16 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
 
 /** Routes under /v1. Middleware is attached per route so the same set can also mount at the root. */
 export function clientRoutes(services: Services) {
+  const ip = requireAllowedIp(services);
   const auth = requireClientKey(services);
   return new Hono<AppEnv>()
-    .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
-    .post("/messages", auth, chatHandler(services, "anthropic", "messages"))
-    .post("/responses", auth, chatHandler(services, "responses", "responses"))
-    .post("/providers/:provider/chat/completions", auth, chatHandler(services, "openai-chat", "providers.chat.completions"))
-    .post("/messages/count_tokens", auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
-    .get("/models", auth, async (c) =>
+    .post("/chat/completions", ip, auth, chatHandler(services, "openai-chat", "chat.completions"))
+    .post("/messages", ip, auth, chatHandler(services, "anthropic", "messages"))
+    .post("/responses", ip, auth, chatHandler(services, "responses", "responses"))
+    .post("/providers/:provider/chat/completions", ip, auth, chatHandler(services, "openai-chat", "providers.chat.completions"))
+    .post("/messages/count_tokens", ip, auth, async (c) => c.json(await countTokens(services, await jsonBody(c))))
+    .route("/", mediaRoutes(services, ip, auth))
+    .get("/models", ip, auth, async (c) =>
       // The same path serves the OpenAI list and, for @google/genai (which defaults to /v1), the Gemini one.
       c.json(isGeminiClient(c) ? await geminiModelList(services) : { object: "list", data: await listModels(services) }),
     );
@@ -63,8 +67,9 @@ export function clientRoutes(services: Services) {
 
 /** The few client routes that also answer without the /v1 prefix. */
 export function bareClientRoutes(services: Services) {
+  const ip = requireAllowedIp(services);
   const auth = requireClientKey(services);
   return new Hono<AppEnv>()
-    .post("/chat/completions", auth, chatHandler(services, "openai-chat", "chat.completions"))
-    .post("/responses", auth, chatHandler(services, "responses", "responses"));
+    .post("/chat/completions", ip, auth, chatHandler(services, "openai-chat", "chat.completions"))
+    .post("/responses", ip, auth, chatHandler(services, "responses", "responses"));
 }
