@@ -1,44 +1,18 @@
 // /api/provider-models: custom model ids added to a provider, and /api/models/catalog: every model by provider.
 import { Hono } from "hono";
 import { z } from "zod";
-import { GatewayError } from "../canonical/errors.ts";
-import { deleteProviderModel, listProviderModels, upsertProviderModel } from "../db/queries/provider-models.ts";
+import { listProviderModels } from "../db/queries/provider-models.ts";
+import { CustomModelInputSchema, addCustomModel, listCustomModels, removeCustomModel } from "../providers/model-service.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
 
-const ModelSchema = z.object({
-  provider: z.string().min(1).max(64),
-  modelId: z.string().min(1).max(200),
-  modelName: z.string().min(1).max(200).optional(),
-  type: z.enum(["chat", "embedding", "image", "audio"]).optional(),
-}).strict();
-
 export function providerModelRoutes(services: Services) {
-  const providerId = (name: string, param = "provider") => {
-    const spec = services.providers.get(name);
-    if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${name}".`, { param });
-    return spec.id;
-  };
   return new Hono()
-    .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) => {
-      const { provider } = c.req.valid("query");
-      return c.json(listProviderModels(services.db, provider ? providerId(provider) : undefined));
-    })
-    .post("/", validate("json", ModelSchema), (c) => {
-      const input = c.req.valid("json");
-      const row = upsertProviderModel(services.db, {
-        provider: providerId(input.provider),
-        modelId: input.modelId,
-        modelName: input.modelName ?? input.modelId,
-        type: input.type ?? "chat",
-      });
-      return c.json(row, 201);
-    })
+    .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) => c.json(listCustomModels(services, c.req.valid("query").provider)))
+    .post("/", validate("json", CustomModelInputSchema), (c) => c.json(addCustomModel(services, c.req.valid("json")), 201))
     .delete("/", validate("query", z.object({ provider: z.string().min(1), model: z.string().min(1) })), (c) => {
       const { provider, model } = c.req.valid("query");
-      if (!deleteProviderModel(services.db, providerId(provider), model)) {
-        throw new GatewayError("not_found", `Provider "${provider}" has no custom model "${model}".`, { code: "model_not_found" });
-      }
+      removeCustomModel(services, provider, model);
       return c.body(null, 204);
     });
 }

@@ -1,14 +1,68 @@
-// The Combos page (to be built).
-import { Hono } from "hono";
+// The Combos page and its partials: create, edit, delete and test a combo (the same services as /api/combos).
+import { Hono, type Context } from "hono";
+import { testCombo } from "../gateway/combo-test.ts";
+import { listModels } from "../gateway/models.ts";
+import { comboView, createCombo, requireCombo, updateComboById } from "../routing/combo-service.ts";
+import { ComboInputSchema, type ComboInput } from "../routing/combos.ts";
 import type { Services } from "../services.ts";
-import { Layout } from "../../views/components/layout.tsx";
+import type { FieldErrors } from "../../views/components/form.tsx";
+import { CombosPage } from "../../views/pages/combos.tsx";
+import { ComboForm, ComboList, ComboTestOutcome, ModelOptions, type ComboFormValues } from "../../views/partials/combos.tsx";
+import { comboFormValues, placeErrors, readComboForm } from "./combo-form.ts";
+import { readForm, validateForm } from "./forms.ts";
+import { serviceFieldErrors } from "./provider-data.ts";
 
 export function comboPages(services: Services) {
-  return new Hono().get("/combos", (c) =>
-    c.html(
-      <Layout title="Combos" active="/dashboard/combos" defaultPassword={services.password.isDefault()}>
-        <h1>Combos</h1>
-      </Layout>,
-    ),
-  );
+  const defaultStrategy = () => services.settings.get().comboDefaults.strategy;
+  const list = () => services.combos.list().map(comboView);
+
+  /** Validates the posted form and saves it with `save`; a refusal re-renders the form with the errors in place (422). */
+  const submit = async (c: Context, editing: { id: string; name: string } | undefined, save: (input: ComboInput) => { name: string }) => {
+    const form = await readForm(c);
+    const { input, values, errors } = readComboForm(form, defaultStrategy());
+    const refuse = (errs: FieldErrors, v: ComboFormValues = values) => {
+      const placed = placeErrors(v, errs);
+      return c.html(<ComboForm editing={editing} values={placed.values} errors={placed.errors} defaultStrategy={defaultStrategy()} />, 422);
+    };
+    if (Object.keys(errors).length) return refuse(errors);
+    const parsed = validateForm(ComboInputSchema, input);
+    if (!parsed.ok) return refuse(parsed.errors);
+    let saved;
+    try {
+      saved = save(parsed.data);
+    } catch (err) {
+      return refuse(serviceFieldErrors(err));
+    }
+    return c.html(
+      <>
+        <ComboForm ok={`Saved "${saved.name}". Call it as the model name, or press Test.`} defaultStrategy={defaultStrategy()} />
+        <ComboList combos={list()} oob />
+      </>,
+    );
+  };
+
+  return new Hono()
+    .get("/combos", (c) => c.html(<CombosPage combos={list()} defaultStrategy={defaultStrategy()} defaultPassword={services.password.isDefault()} />))
+    .get("/partials/combos/models", async (c) => {
+      const models = await listModels(services);
+      return c.html(<ModelOptions models={models.map((m) => ({ id: m.id, owner: m.owned_by }))} />);
+    })
+    .get("/partials/combos/new", (c) => c.html(<ComboForm defaultStrategy={defaultStrategy()} />))
+    .post("/partials/combos", (c) => submit(c, undefined, (input) => createCombo(services, input)))
+    .get("/partials/combos/:id/edit", (c) => {
+      const combo = requireCombo(services, c.req.param("id"));
+      return c.html(<ComboForm editing={{ id: combo.id, name: combo.name }} values={comboFormValues(combo)} defaultStrategy={defaultStrategy()} autofocus />);
+    })
+    .put("/partials/combos/:id", (c) => {
+      const combo = requireCombo(services, c.req.param("id"));
+      return submit(c, { id: combo.id, name: combo.name }, (input) => updateComboById(services, combo.id, input));
+    })
+    .delete("/partials/combos/:id", (c) => {
+      services.combos.remove(c.req.param("id"));
+      return c.html(<ComboList combos={list()} />);
+    })
+    .post("/partials/combos/:id/test", async (c) => {
+      const combo = requireCombo(services, c.req.param("id"));
+      return c.html(<ComboTestOutcome result={await testCombo(services, combo.name, c.req.raw.signal)} />);
+    });
 }

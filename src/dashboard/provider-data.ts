@@ -1,0 +1,81 @@
+// What the Providers page shows, read once per render (one query per table), and the service error -> field mapping.
+import { listConnectionViews, type ConnectionView } from "../accounts/connection-service.ts";
+import { GatewayError } from "../canonical/errors.ts";
+import { listProviderModels, type ProviderModelRow } from "../db/queries/provider-models.ts";
+import { listNodeViews } from "../providers/node-service.ts";
+import type { ProviderSpec, ProviderTier } from "../providers/types.ts";
+import type { Services } from "../services.ts";
+import type { FieldErrors } from "../../views/components/form.tsx";
+import type { ProviderEntry, ProviderGroup } from "../../views/pages/providers.tsx";
+
+/** The groups in the user guide's order. */
+const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
+  { id: "subscription", title: "Subscription", blurb: "Plans you already pay for, used by their coding tools (Claude Code, Codex, Gemini CLI, GitHub Copilot…)." },
+  { id: "cheap", title: "Cheap", blurb: "Low-cost API plans that make good backups." },
+  { id: "free", title: "Free", blurb: "Free tiers and free models." },
+  { id: "api-key", title: "API key", blurb: "Pay-as-you-go providers: paste an API key." },
+];
+
+/** lastUsedAt as the pool knows it now (written to the database only periodically). */
+function withLiveLastUsed(services: Services, view: ConnectionView): ConnectionView {
+  if (!view.isActive) return view;
+  const live = services.accounts.live(view.id).lastUsedAt;
+  return live > (view.lastUsedAt ?? 0) ? { ...view, lastUsedAt: live } : view;
+}
+
+export function connectionsOf(services: Services, providerId: string): ConnectionView[] {
+  return listConnectionViews(services, providerId).map((v) => withLiveLastUsed(services, v));
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item)) ?? [];
+    list.push(item);
+    out.set(key(item), list);
+  }
+  return out;
+}
+
+export function providersPageData(services: Services): { groups: ProviderGroup[]; custom: ProviderEntry[] } {
+  const connections = groupBy(listConnectionViews(services).map((v) => withLiveLastUsed(services, v)), (c) => c.provider);
+  const models = groupBy(listProviderModels(services.db), (m) => m.provider);
+  const nodes = new Map(listNodeViews(services).map((n) => [n.prefix, n]));
+  const entry = (spec: ProviderSpec): ProviderEntry => ({
+    spec,
+    node: nodes.get(spec.id),
+    connections: connections.get(spec.id) ?? [],
+    customModels: models.get(spec.id) ?? [],
+  });
+  const all = services.providers.all();
+  const builtIn = all.filter((s) => !services.providers.isCustom(s.id));
+  return {
+    groups: GROUPS.map((g) => ({ ...g, entries: builtIn.filter((s) => s.tier === g.id).map(entry) })),
+    custom: all.filter((s) => services.providers.isCustom(s.id)).map(entry),
+  };
+}
+
+export function requireSpec(services: Services, name: string): ProviderSpec {
+  const spec = services.providers.get(name);
+  if (!spec) throw new GatewayError("not_found", `No provider "${name}".`, { code: "provider_not_found" });
+  return spec;
+}
+
+export function customModelsOf(services: Services, providerId: string): ProviderModelRow[] {
+  return listProviderModels(services.db, providerId);
+}
+
+/**
+ * A refusal from a service (bad value, unknown name, conflict) as an error next to the field it names,
+ * or for the whole form; anything else (a bug, a 5xx) is thrown on to the error page.
+ */
+export function serviceFieldErrors(err: unknown): FieldErrors {
+  if (err instanceof GatewayError && err.status >= 400 && err.status < 500) return { [err.param ?? "_form"]: err.message };
+  throw err;
+}
+
+/** The posted values to show again in a re-rendered form (secrets are never echoed back). */
+export function echoValues(raw: Record<string, string>): Record<string, string> {
+  const { apiKey: _secret, ...rest } = raw;
+  return rest;
+}

@@ -1,0 +1,43 @@
+// Custom models added to a provider (built-in or custom node), as the API and dashboard see them.
+import { z } from "zod";
+import { GatewayError } from "../canonical/errors.ts";
+import { deleteProviderModel, listProviderModels, upsertProviderModel, type ProviderModelRow } from "../db/queries/provider-models.ts";
+import type { Services } from "../services.ts";
+
+export const MODEL_TYPES = ["chat", "embedding", "image", "audio"] as const;
+
+export const CustomModelInputSchema = z.object({
+  provider: z.string().min(1).max(64),
+  modelId: z.string().min(1).max(200),
+  modelName: z.string().min(1).max(200).optional(),
+  type: z.enum(MODEL_TYPES).optional(),
+}).strict();
+
+export type CustomModelInput = z.infer<typeof CustomModelInputSchema>;
+
+/** The provider's id for an id or alias; an unknown one is a 400 naming `param`. */
+export function requireProviderId(services: Services, name: string, param = "provider"): string {
+  const spec = services.providers.get(name);
+  if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${name}".`, { param });
+  return spec.id;
+}
+
+export function listCustomModels(services: Services, provider?: string): ProviderModelRow[] {
+  return listProviderModels(services.db, provider ? requireProviderId(services, provider) : undefined);
+}
+
+/** Adds the model, or renames/retypes it when the provider already has that id. */
+export function addCustomModel(services: Services, input: CustomModelInput): ProviderModelRow {
+  return upsertProviderModel(services.db, {
+    provider: requireProviderId(services, input.provider),
+    modelId: input.modelId,
+    modelName: input.modelName ?? input.modelId,
+    type: input.type ?? "chat",
+  });
+}
+
+export function removeCustomModel(services: Services, provider: string, modelId: string): void {
+  if (!deleteProviderModel(services.db, requireProviderId(services, provider), modelId)) {
+    throw new GatewayError("not_found", `Provider "${provider}" has no custom model "${modelId}".`, { code: "model_not_found" });
+  }
+}
