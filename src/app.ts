@@ -6,12 +6,14 @@ import { modelCatalogRoutes, providerModelRoutes } from "./api/provider-models.t
 import { providerNodeRoutes } from "./api/provider-nodes.ts";
 import { providerRoutes } from "./api/providers.ts";
 import { settingsRoutes } from "./api/settings.ts";
+import { settingsProxyRoutes } from "./api/settings-proxy.ts";
 import { comboRoutes } from "./api/combos.ts";
 import { healthRoutes } from "./api/health.ts";
 import { resilienceRoutes } from "./api/resilience.ts";
 import { translatorRoutes } from "./api/translator.ts";
 import { pricingRoutes } from "./api/pricing.ts";
 import { usageRoutes } from "./api/usage.ts";
+import { dbBackupRoutes } from "./api/db-backups.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
@@ -46,6 +48,8 @@ export function createApp(services: Services) {
   api.route("/provider-models", providerModelRoutes(services));
   api.route("/models", modelCatalogRoutes(services));
   api.route("/keys", keyRoutes(services));
+  // Before /settings, so the more specific path is matched first.
+  api.route("/settings/proxy", settingsProxyRoutes(services));
   api.route("/settings", settingsRoutes(services));
   api.route("/combos", comboRoutes(services));
   api.route("/resilience", resilienceRoutes(services));
@@ -53,6 +57,7 @@ export function createApp(services: Services) {
   api.route("/translator", translatorRoutes(services));
   api.route("/usage", usageRoutes(services));
   api.route("/pricing", pricingRoutes(services));
+  api.route("/db-backups", dbBackupRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));

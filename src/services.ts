@@ -29,6 +29,7 @@ import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
 import { createUsageHistory, type UsageHistory } from "./usage/history.ts";
 import { openRequestLogStore, REQUEST_LOG_FILENAME, type RequestLogStore } from "./usage/request-logs/store.ts";
 import { join } from "node:path";
+import { createProxies, type Proxies } from "./network/upstream-fetch.ts";
 
 export interface Services {
   config: Config;
@@ -58,6 +59,8 @@ export interface Services {
   usageHistory: UsageHistory;
   /** Full request/response bodies; only when ENABLE_REQUEST_LOGS is on. */
   requestLogs?: RequestLogStore;
+  /** Outbound proxy settings (global, per provider, combo, API key) and the SOCKS5 bridge. */
+  proxies: Proxies;
   startedAt: number;
   /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
   flush(): void;
@@ -135,6 +138,7 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     idempotency: new IdempotencyStore(),
     usageHistory,
     requestLogs,
+    proxies: createProxies(db, secrets),
     startedAt: Date.now(),
     flush() {
       accounts.flush();
