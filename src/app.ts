@@ -13,6 +13,7 @@ import { resilienceRoutes } from "./api/resilience.ts";
 import { translatorRoutes } from "./api/translator.ts";
 import { pricingRoutes } from "./api/pricing.ts";
 import { usageRoutes } from "./api/usage.ts";
+import { oauthRoutes } from "./api/oauth.ts";
 import { dbBackupRoutes } from "./api/db-backups.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
@@ -56,6 +57,7 @@ export function createApp(services: Services) {
   api.route("/health", healthRoutes(services));
   api.route("/translator", translatorRoutes(services));
   api.route("/usage", usageRoutes(services));
+  api.route("/oauth", oauthRoutes(services));
   api.route("/pricing", pricingRoutes(services));
   api.route("/db-backups", dbBackupRoutes(services));
   app.route("/api", api);

@@ -13,6 +13,7 @@ import { createProviderRegistry, type ProviderRegistry } from "./providers/regis
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
 import { log } from "./log.ts";
+import { LoginSessions } from "./providers/oauth/sessions.ts";
 import { createHealth, type Health } from "./accounts/health.ts";
 import { createResilienceSettings, type ResilienceSettings } from "./accounts/profiles.ts";
 import { createAccountStrategies, type AccountStrategyName } from "./accounts/strategies/index.ts";
@@ -61,12 +62,21 @@ export interface Services {
   requestLogs?: RequestLogStore;
   /** Outbound proxy settings (global, per provider, combo, API key) and the SOCKS5 bridge. */
   proxies: Proxies;
+  /** Login attempts between /api/oauth/{provider}/start and /complete. */
+  loginSessions: LoginSessions;
+  /** Tests only: provider -> endpoint name -> URL, replacing the real OAuth and account endpoints. */
+  endpointOverrides?: Record<string, Record<string, string>>;
   startedAt: number;
   /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
   flush(): void;
 }
 
-export async function createServices(config: Config, db: Db): Promise<Services> {
+export interface ServiceOptions {
+  /** Tests only: replace providers' real OAuth/account endpoints (see src/providers/oauth/endpoints.ts). */
+  endpointOverrides?: Record<string, Record<string, string>>;
+}
+
+export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
   const secrets = createSecretBox(config.encryptionKey);
   const password = await createPasswordStore(db, config.initialPassword, config.initialPassword === DEFAULT_PASSWORD);
   const accounts = createAccountPool(db, secrets);
@@ -139,6 +149,8 @@ export async function createServices(config: Config, db: Db): Promise<Services> 
     usageHistory,
     requestLogs,
     proxies: createProxies(db, secrets),
+    loginSessions: new LoginSessions(),
+    endpointOverrides: options.endpointOverrides,
     startedAt: Date.now(),
     flush() {
       accounts.flush();

@@ -141,3 +141,31 @@ export function deleteConnectionById(services: Services, id: string): void {
   if (!deleteConnection(services.db, id)) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
   services.accounts.reload();
 }
+
+/** A connection from a completed OAuth login (or an imported CLI credential file). */
+export function createOAuthConnection(
+  services: Services,
+  provider: string,
+  credentials: Record<string, unknown>,
+  profile: Record<string, unknown>,
+): ConnectionView {
+  const spec = services.providers.get(provider);
+  if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${provider}".`, { param: "provider" });
+  const existing = listConnections(services.db, spec.id);
+  const label = typeof profile.email === "string" ? profile.email : typeof profile.name === "string" ? profile.name : undefined;
+  const row = insertConnection(services.db, {
+    id: Bun.randomUUIDv7(),
+    provider: spec.id,
+    name: label ?? (existing.length ? `${spec.name} ${existing.length + 1}` : spec.name),
+    authType: "oauth",
+    credentials: services.secrets.seal(JSON.stringify(credentials)),
+    baseUrl: null,
+    priority: existing.length + 1,
+    isActive: true,
+    limits: null,
+    proxy: null,
+    metadata: { ...profile, connectedAt: Date.now() },
+  });
+  services.accounts.reload();
+  return connectionView(services, row);
+}

@@ -60,7 +60,8 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
   function reload() {
     const next = new Map<string, Account[]>();
     for (const row of listConnections(db)) {
-      if (!row.isActive) continue;
+      // Inactive accounts, and OAuth accounts whose refresh token was revoked, are not routed to.
+      if (!row.isActive || row.metadata?.needsLogin === true) continue;
       const account: Account = {
         id: row.id,
         provider: row.provider,

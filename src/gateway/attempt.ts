@@ -6,6 +6,8 @@ import { classifyHttpFailure, type Failure } from "../accounts/failure.ts";
 import { getFormat, type GatewayFormat } from "../formats/registry.ts";
 import { upstreamFetch } from "../network/upstream-fetch.ts";
 import { upstreamCall } from "../providers/upstream.ts";
+import { adapterFor } from "../providers/adapters/index.ts";
+import type { AdapterContext, PreparedCall } from "../providers/adapters/types.ts";
 import type { Target } from "../routing/resolve.ts";
 import type { Services } from "../services.ts";
 import type { ProxyRequest } from "./pipeline.ts";
@@ -53,26 +55,51 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     dropped = encoded.dropped;
   }
 
-  const call = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);
-  o.req.onUpstreamRequest?.({ provider: o.target.provider.id, model: o.target.model, account: o.account.name, url: call.url, body });
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
-  let response: Response;
-  try {
-    response = await upstreamFetch(o.services, call.url, {
-      method: "POST",
-      headers: call.headers,
-      body: JSON.stringify(body),
-      signal: AbortSignal.any([o.req.signal, deadline.signal]),
-    }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account });
-  } catch (err) {
-    if (o.req.signal.aborted) throw err;
-    const timedOut = deadline.signal.aborted;
-    const reason = timedOut ? `no response within ${Math.round(o.timeoutMs / 1000)} s` : `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}`;
-    return { ok: false, failure: { kind: timedOut ? "timeout" : "connection", status: timedOut ? 504 : 502, message: reason } };
-  } finally {
-    clearTimeout(timer);
+  const base = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);
+  const adapter = adapterFor(o.target.provider.id);
+  const ctx: AdapterContext = { services: o.services, spec: o.target.provider, account: o.account, model: o.target.model, stream: o.stream, signal: o.req.signal };
+
+  const send = async (): Promise<Response | Failure> => {
+    let call: PreparedCall = { url: base.url, headers: base.headers, body };
+    if (adapter?.prepare) {
+      try {
+        call = await adapter.prepare(call, ctx);
+      } catch (err) {
+        if (err instanceof GatewayError && err.kind === "authentication") return { kind: "auth", status: 401, message: err.message };
+        throw err;
+      }
+    }
+    o.req.onUpstreamRequest?.({ provider: o.target.provider.id, model: o.target.model, account: o.account.name, url: call.url, body: call.body });
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+    try {
+      return await upstreamFetch(o.services, call.url, {
+        method: "POST",
+        headers: call.headers,
+        body: JSON.stringify(call.body),
+        signal: AbortSignal.any([o.req.signal, deadline.signal]),
+      }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account });
+    } catch (err) {
+      if (o.req.signal.aborted) throw err;
+      const timedOut = deadline.signal.aborted;
+      const reason = timedOut ? `no response within ${Math.round(o.timeoutMs / 1000)} s` : `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}`;
+      return { kind: timedOut ? "timeout" : "connection", status: timedOut ? 504 : 502, message: reason };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  let response = await send();
+  // An expired or revoked token: refresh once and retry (OAuth providers).
+  if (response instanceof Response && response.status === 401 && adapter?.refreshAfterUnauthorized) {
+    const first = response;
+    const text = await first.text().catch(() => "");
+    const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);
+    if (!refreshed) return { ok: false, failure: classifyHttpFailure(401, first.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
+    response = await send();
   }
+  if (!(response instanceof Response)) return { ok: false, failure: response };
+  if (adapter?.wrapResponse) response = await adapter.wrapResponse(response, ctx);
 
   if (!response.ok) {
     const text = await response.text().catch(() => "");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { openDataDir } from "../../src/db/client.ts";
-import { createServices, type Services } from "../../src/services.ts";
+import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
 
 export interface TestGateway {
   url: string;
@@ -21,11 +21,11 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startGateway(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "omniroute-test-"));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "test-password", LOG_LEVEL: "error", ...env });
   const db = await openDataDir(config.dataDir);
-  const services = await createServices(config, db);
+  const services = await createServices(config, db, options);
   const app = createApp(services);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, server) => app.fetch(req, { server }) });
   const url = `http://127.0.0.1:${server.port}`;
