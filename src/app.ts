@@ -15,6 +15,8 @@ import { pricingRoutes } from "./api/pricing.ts";
 import { usageRoutes } from "./api/usage.ts";
 import { oauthRoutes } from "./api/oauth.ts";
 import { dbBackupRoutes } from "./api/db-backups.ts";
+import { syncRoutes } from "./api/sync.ts";
+import { syncAfterWrites } from "./sync/notify.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
@@ -41,6 +43,10 @@ export function createApp(services: Services) {
     return c.json({ status: "ok" });
   });
 
+  // A change made through the API or the dashboard reaches the cloud within a second or so.
+  app.use("/api/*", syncAfterWrites(services));
+  app.use("/dashboard/*", syncAfterWrites(services));
+
   const api = new Hono<AppEnv>();
   api.use("*", requireManagement(services));
   api.route("/auth", authRoutes(services));
@@ -60,6 +66,7 @@ export function createApp(services: Services) {
   api.route("/oauth", oauthRoutes(services));
   api.route("/pricing", pricingRoutes(services));
   api.route("/db-backups", dbBackupRoutes(services));
+  api.route("/sync", syncRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));
@@ -71,8 +78,10 @@ export function createApp(services: Services) {
   mountDashboard(app, services);
 
   app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     if (!(err instanceof GatewayError)) log.error(`${c.req.method} ${c.req.path} failed`, err);
+    // A failed request's usage row is on disk before its answer leaves, like a successful one's.
+    await services.usage.written();
     return errorResponse(c.req.path, err);
   });
   return app;

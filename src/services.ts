@@ -15,6 +15,7 @@ import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
 import { log } from "./log.ts";
 import { LoginSessions } from "./providers/oauth/sessions.ts";
 import { createHealth, type Health } from "./accounts/health.ts";
+import { countingQuotas, createQuotaStore, type QuotaStore } from "./accounts/quota.ts";
 import { createResilienceSettings, type ResilienceSettings } from "./accounts/profiles.ts";
 import { createAccountStrategies, type AccountStrategyName } from "./accounts/strategies/index.ts";
 import type { AccountStrategy } from "./accounts/strategies/types.ts";
@@ -30,7 +31,9 @@ import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
 import { createUsageHistory, type UsageHistory } from "./usage/history.ts";
 import { openRequestLogStore, REQUEST_LOG_FILENAME, type RequestLogStore } from "./usage/request-logs/store.ts";
 import { join } from "node:path";
+import { homedir } from "node:os";
 import { createProxies, type Proxies } from "./network/upstream-fetch.ts";
+import { createCloudSync, type CloudSync } from "./sync/client.ts";
 
 export interface Services {
   config: Config;
@@ -48,6 +51,8 @@ export interface Services {
   router: Router;
   recentUsage: RecentUsage;
   health: Health;
+  /** Quota windows per account (5-hour, weekly, daily, monthly) from providers' usage reports or local counting. */
+  quotas: QuotaStore;
   resilience: ResilienceSettings;
   accountStrategies: Record<AccountStrategyName, AccountStrategy>;
   pricing: Pricing;
@@ -66,6 +71,10 @@ export interface Services {
   loginSessions: LoginSessions;
   /** Tests only: provider -> endpoint name -> URL, replacing the real OAuth and account endpoints. */
   endpointOverrides?: Record<string, Record<string, string>>;
+  /** The home folder official CLIs keep their logins in (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
+  homeDir: string;
+  /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
+  sync: CloudSync;
   startedAt: number;
   /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
   flush(): void;
@@ -74,6 +83,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Tests only: replace providers' real OAuth/account endpoints (see src/providers/oauth/endpoints.ts). */
   endpointOverrides?: Record<string, Record<string, string>>;
+  /** Tests only: where CLI credential files are looked for instead of the user's home folder. */
+  homeDir?: string;
 }
 
 export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
@@ -86,6 +97,8 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const combos = createComboStore(db);
   const recentUsage = new RecentUsage();
   const health = createHealth(db);
+  const resilience = createResilienceSettings(db);
+  const quotas = createQuotaStore(db, { cooldowns: health.cooldowns, profile: (provider) => resilience.profile(provider) });
   const turns = new Map<string, number>();
   const pricing = createPricing(db);
   const budgets = createBudgets(db);
@@ -122,7 +135,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       },
     },
   });
-  return {
+  const services: Services = {
     config,
     db,
     secrets,
@@ -132,14 +145,18 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     router,
     recentUsage,
     health,
-    resilience: createResilienceSettings(db),
+    quotas,
+    resilience,
     accountStrategies: createAccountStrategies(),
     accounts,
     apiKeys,
     password,
     sessions: createSessionTokens(config.jwtSecret, () => password.changedAt()),
     loginThrottle: createLoginThrottle(),
-    usage: createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),
+    usage: countingQuotas(
+      createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),
+      quotas,
+    ),
     pricing,
     budgets,
     latency,
@@ -151,11 +168,15 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     proxies: createProxies(db, secrets),
     loginSessions: new LoginSessions(),
     endpointOverrides: options.endpointOverrides,
+    homeDir: options.homeDir ?? homedir(),
+    sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
     flush() {
+      this.usage.flush();
       accounts.flush();
       apiKeys.flush();
       health.flush();
+      quotas.flush();
       try {
         usageHistory.rollup();
       } catch (err) {
@@ -168,4 +189,5 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       }
     },
   };
+  return services;
 }

@@ -78,6 +78,7 @@ async function serveCached(services: Services, call: ChatCall): Promise<Response
       stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: 200, cache: "hit",
       provider: hit.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
     });
+    await services.usage.written();
     return replay(hit, { "x-omniroute-cache": "HIT", "x-omniroute-request-id": c.get("requestId") });
   }
   let status = 0;

@@ -58,7 +58,7 @@ function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
 export function passthroughStream(
   upstream: ReadableStream<Uint8Array>,
   format: Passthrough,
-  opts: { hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; progress?: (p: StreamProgress) => string },
+  opts: { hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
@@ -78,8 +78,9 @@ export function passthroughStream(
           const { value, done } = await reader.read();
           if (done) {
             if (pending?.length) controller.enqueue(pending);
-            // The usage row is written before the client can see the end of the stream.
+            // The usage row is on disk before the client can see the end of the stream.
             finish();
+            await opts.settle?.();
             controller.close();
             return;
           }
@@ -116,8 +117,9 @@ export function passthroughStream(
         const failure = new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`);
         outcome.error = { status: 502, errorClass: "upstream_cut" };
         controller.enqueue(new TextEncoder().encode(format.streamErrorFrames(failure)));
-        // The usage row is written before the client can see the end of the stream.
+        // The usage row is on disk before the client can see the end of the stream.
         finish();
+        await opts.settle?.();
         controller.close();
       }
     },

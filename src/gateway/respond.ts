@@ -27,7 +27,7 @@ export interface Success {
   record: (r: Partial<UsageRecord> & { status: number }) => void;
 }
 
-export async function respond(_services: Services, req: ProxyRequest, s: Success): Promise<Response> {
+export async function respond(services: Services, req: ProxyRequest, s: Success): Promise<Response> {
   const sameFormat = s.upstream.id === req.ingress.id && !s.transformed;
   const headers: Record<string, string> = {
     "x-omniroute-provider": s.target.provider.id,
@@ -48,19 +48,23 @@ export async function respond(_services: Services, req: ProxyRequest, s: Success
     }
     if (sameFormat) {
       s.record({ usage: s.upstream.passthrough.responseUsage(parsed), ttftMs, status: 200 });
+      await services.usage.written();
       return new Response(text, { headers: { ...headers, "content-type": "application/json" } });
     }
     const decoded = s.upstream.decodeResponse(parsed);
     s.record({ usage: decoded.usage, ttftMs, status: 200 });
-    return Response.json(req.ingress.encodeResponse({ ...decoded, model: s.target.label }, s.canonical()), { headers });
+    const body = req.ingress.encodeResponse({ ...decoded, model: s.target.label }, s.canonical());
+    await services.usage.written();
+    return Response.json(body, { headers });
   }
 
   const onDone = (outcome: StreamOutcome) =>
     s.record({ usage: outcome.usage, ttftMs: outcome.firstByteAt, status: outcome.error?.status ?? 200, errorClass: outcome.error?.errorClass });
   const body = s.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   const progress = req.progress ? req.ingress.passthrough.progressFrame : undefined;
+  const settle = () => services.usage.written();
   const out = sameFormat
-    ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, progress })
-    : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, progress });
+    ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, settle, progress })
+    : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, settle, progress });
   return new Response(out, { headers: { ...SSE_HEADERS, ...headers } });
 }

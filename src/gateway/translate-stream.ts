@@ -27,7 +27,7 @@ export function translateStream(
   from: WireFormat,
   to: WireFormat,
   request: CanonicalRequest,
-  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; progress?: (p: StreamProgress) => string },
+  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
@@ -44,8 +44,9 @@ export function translateStream(
       try {
         const { value, done } = await frames.next();
         if (done) {
-          // The usage row is written before the client can see the end of the stream.
+          // The usage row is on disk before the client can see the end of the stream.
           finish();
+          await opts.settle?.();
           controller.close();
           return;
         }

@@ -29,8 +29,12 @@ export interface UsageRecord {
 }
 
 export interface UsageRecorder {
-  /** Writes the row and returns the cost it was charged. */
+  /** Queues the row (committed at the end of this turn of the event loop) and returns the cost it was charged. */
   record(r: UsageRecord): number;
+  /** Resolves once every row recorded so far is on disk: await it before a client sees the end of its answer. */
+  written(): Promise<void>;
+  /** Commit queued rows now (shutdown). */
+  flush(): void;
 }
 
 export interface RecorderDeps {
@@ -92,6 +96,16 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
         });
       }
       return costUsd;
+    },
+    written() {
+      return writer.written().catch(onError);
+    },
+    flush() {
+      try {
+        writer.flush();
+      } catch (err) {
+        onError(err);
+      }
     },
   };
 }

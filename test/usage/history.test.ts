@@ -35,6 +35,7 @@ function insert(rows: Array<Partial<NewUsageRow> & { ts: number }>) {
   for (const [i, r] of rows.entries()) {
     writer.insert({ requestId: `synthetic-${r.ts}-${i}`, endpoint: "chat.completions", modelRequested: "ds/deepseek-chat", status: 200, ...r });
   }
+  writer.flush();
 }
 
 /** Rows over 200 days: every kind of missing value, errors, cache hits, several a day for the same group. */
@@ -211,7 +212,9 @@ describe("the rollup timer", () => {
     const dir = mkdtempSync(join(tmpdir(), "omniroute-history-"));
     try {
       const db = await openDatabase(join(dir, "db.sqlite"));
-      createUsageWriter(db).insert({ ts: NOW, requestId: "r", endpoint: "e", modelRequested: "m", status: 200 });
+      const writer = createUsageWriter(db);
+      writer.insert({ ts: NOW, requestId: "r", endpoint: "e", modelRequested: "m", status: 200 });
+      writer.flush();
       const errors: unknown[] = [];
       const history = createUsageHistory({ db, retentionDays: () => 90, onError: (e) => errors.push(e), intervalMs: 20 });
       await Bun.sleep(80);

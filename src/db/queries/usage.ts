@@ -8,12 +8,19 @@ export type UsageRow = typeof usageLog.$inferSelect;
 export type NewUsageRow = typeof usageLog.$inferInsert;
 
 export interface UsageWriter {
+  /** Queue a row; rows queued in the same turn of the event loop are committed together. */
   insert(row: NewUsageRow): void;
+  /** Resolves once every row queued so far is committed (at once when none is waiting). */
+  written(): Promise<void>;
+  /** Commit what is queued now (shutdown, tests). */
+  flush(): void;
 }
 
 /**
- * The hot-path writer: one statement prepared once, one synchronous insert per finished request, so
- * a row is on disk (WAL) before the client has its last byte and a killed process loses none.
+ * The hot-path writer: a statement prepared once, and group commit — the rows of requests that finish
+ * in the same turn of the event loop go in one transaction, at the end of that turn. Callers await
+ * `written()` before the client sees the end of its answer, so a killed process loses no row of a
+ * completed request, while a busy gateway pays one commit for many rows instead of one each.
  * Plain bun:sqlite here: building the statement through drizzle per row cost twice as much.
  */
 export function createUsageWriter(db: Db): UsageWriter {
@@ -23,15 +30,52 @@ export function createUsageWriter(db: Db): UsageWriter {
        latency_ms, ttft_ms, status, error_class, cache)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const run = (r: NewUsageRow) =>
+    stmt.run(
+      r.ts, r.requestId, r.keyId ?? null, r.endpoint, r.provider ?? null, r.connectionId ?? null, r.modelRequested,
+      r.modelServed ?? null, r.combo ?? null, r.attempt ?? 1, r.stream ? 1 : 0, r.inputTokens ?? 0, r.outputTokens ?? 0,
+      r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0, r.costUsd ?? 0, r.latencyMs ?? 0,
+      r.ttftMs ?? null, r.status, r.errorClass ?? null, r.cache ?? null,
+    );
+  const commit = db.$client.transaction((rows: NewUsageRow[]) => {
+    for (const r of rows) run(r);
+  });
+
+  let queue: NewUsageRow[] = [];
+  let done: Promise<void> | undefined;
+  let resolveDone: (() => void) | undefined;
+  let rejectDone: ((err: unknown) => void) | undefined;
+
+  const flush = () => {
+    if (!queue.length) return;
+    const rows = queue;
+    const resolve = resolveDone;
+    const reject = rejectDone;
+    queue = [];
+    done = resolveDone = rejectDone = undefined;
+    try {
+      if (rows.length === 1) run(rows[0]!);
+      else commit(rows);
+      resolve?.();
+    } catch (err) {
+      reject?.(err);
+    }
+  };
+
   return {
-    insert(r) {
-      stmt.run(
-        r.ts, r.requestId, r.keyId ?? null, r.endpoint, r.provider ?? null, r.connectionId ?? null, r.modelRequested,
-        r.modelServed ?? null, r.combo ?? null, r.attempt ?? 1, r.stream ? 1 : 0, r.inputTokens ?? 0, r.outputTokens ?? 0,
-        r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0, r.costUsd ?? 0, r.latencyMs ?? 0,
-        r.ttftMs ?? null, r.status, r.errorClass ?? null, r.cache ?? null,
-      );
+    insert(row) {
+      queue.push(row);
+      if (queue.length === 1) setImmediate(flush);
     },
+    written() {
+      if (!queue.length) return Promise.resolve();
+      done ??= new Promise<void>((resolve, reject) => {
+        resolveDone = resolve;
+        rejectDone = reject;
+      });
+      return done;
+    },
+    flush,
   };
 }
 

@@ -104,6 +104,7 @@ export async function serveMedia<A>(services: Services, call: MediaCall<A>): Pro
             throw err;
           }
           record({ ...served, usage: reply.usage, status: 200 });
+          await services.usage.written();
           const headers = reply.response.headers;
           headers.set("x-omniroute-provider", target.provider.id);
           headers.set("x-omniroute-model", target.label);
