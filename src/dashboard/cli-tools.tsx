@@ -1,4 +1,5 @@
 // The CLI tools page: snippets for each coding tool, a key created on the spot, and "Write config" for a browser on this machine.
+/** @jsxImportSource hono/jsx */
 import { homedir } from "node:os";
 import { Hono, type Context } from "hono";
 import { z } from "zod";

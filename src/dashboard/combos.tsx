@@ -1,4 +1,5 @@
 // The Combos page and its partials: create, edit, delete and test a combo (the same services as /api/combos).
+/** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { testCombo } from "../gateway/combo-test.ts";
 import { listModels } from "../gateway/models.ts";

@@ -1,4 +1,5 @@
 // The Costs page: budgets per key and the pricing table, written through the same services and schemas as /api.
+/** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { Services } from "../services.ts";

@@ -1,4 +1,5 @@
 // The dashboard: /login, /logout, /static and the pages under /dashboard (session required unless login is off).
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";

@@ -1,4 +1,5 @@
 // Dashboard pages and partials for Overview, API keys and Health. Actions call the same services as /api.
+/** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";

@@ -1,4 +1,5 @@
 // Providers page partials for custom provider nodes and custom models (the same services as /api/provider-nodes and /api/provider-models).
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { CustomModelInputSchema, addCustomModel, removeCustomModel } from "../providers/model-service.ts";
 import { NodeInputSchema, createNode, deleteNodeById } from "../providers/node-service.ts";

@@ -1,4 +1,5 @@
 // The Settings page and its partials: every write goes through the services and zod schemas /api uses.
+/** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { PasswordChangeSchema } from "../api/auth.ts";
 import { changePassword, clientIp } from "../auth/login.ts";

@@ -1,4 +1,5 @@
 // The Translator page: playground (same code as /api/translator/translate), chat tester, test bench and live monitor.
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";

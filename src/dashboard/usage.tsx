@@ -1,4 +1,5 @@
 // The Usage page: charts for a range and the request log, plus their partials (charts on range change, log pages).
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { listUsageLogsFiltered } from "../db/queries/usage-series.ts";
 import type { Services } from "../services.ts";

@@ -1,4 +1,5 @@
 // A card with a heading, and a badge for states (closed/open/half_open, ok/warn/bad).
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 export function Card(props: { title: string; id?: string; children?: Child; attrs?: Record<string, string> }) {

@@ -1,4 +1,5 @@
 // Form pieces that show a server-side validation error next to the field it concerns.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 export type FieldErrors = Record<string, string>;

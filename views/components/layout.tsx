@@ -1,4 +1,5 @@
 // The page shell: head with the vendored assets, the navigation, a banner for the default password, and main.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 

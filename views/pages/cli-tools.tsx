@@ -1,4 +1,5 @@
 // CLI tools: ready-to-paste configuration for each coding tool, filled with this gateway's URL, a key and a model.
+/** @jsxImportSource hono/jsx */
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import type { ToolGuide } from "../../src/cli-tools/snippets.ts";
 import { Layout } from "../components/layout.tsx";

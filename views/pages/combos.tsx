@@ -1,4 +1,5 @@
 // Combos: named fallback chains of models, listed with Test/Edit/Delete, and the form that creates or edits one.
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { ComboView } from "../../src/routing/combo-service.ts";
 import type { COMBO_STRATEGIES } from "../../src/settings/schema.ts";

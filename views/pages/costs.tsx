@@ -1,4 +1,5 @@
 // Costs: two tabs (Alpine keeps which one is open; arrow keys move between them) — budgets per key, and the pricing table.
+/** @jsxImportSource hono/jsx */
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import type { BudgetView } from "../../src/usage/budgets.ts";
 import { bind, on } from "../components/attrs.ts";

@@ -1,4 +1,5 @@
 // Health: six cards, each an htmx partial that refreshes itself every 10 s, and "Reset all".
+/** @jsxImportSource hono/jsx */
 import { hx } from "../components/attrs.ts";
 import { Card } from "../components/card.tsx";
 import { Layout } from "../components/layout.tsx";

@@ -1,4 +1,5 @@
 // API keys: create (the key shown once, with a copy button), revoke, and a budget per key.
+/** @jsxImportSource hono/jsx */
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import type { BudgetView } from "../../src/usage/budgets.ts";
 import { hx } from "../components/attrs.ts";

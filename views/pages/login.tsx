@@ -1,4 +1,5 @@
 // The sign-in page.
+/** @jsxImportSource hono/jsx */
 import { Field, FormMessage, type FieldErrors } from "../components/form.tsx";
 import { Layout } from "../components/layout.tsx";
 

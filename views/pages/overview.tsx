@@ -1,4 +1,5 @@
 // Overview: today at a glance — requests, tokens, cost, active providers, breaker states.
+/** @jsxImportSource hono/jsx */
 import { hx } from "../components/attrs.ts";
 import { Badge, Card, formatNumber, usd } from "../components/card.tsx";
 import { Layout } from "../components/layout.tsx";

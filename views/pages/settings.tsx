@@ -1,4 +1,5 @@
 // Settings: five tabs (Alpine state, also chosen by the URL hash: #security, #routing, #resilience, #ai, #advanced).
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ResilienceConfig } from "../../src/accounts/profiles.ts";
 import type { CacheStats } from "../../src/gateway/cache.ts";

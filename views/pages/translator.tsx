@@ -1,4 +1,5 @@
 // Translator: four tabs (Playground, Chat tester, Test bench, Live monitor) switched by Alpine, as a keyboard-usable tablist.
+/** @jsxImportSource hono/jsx */
 import { bind, on } from "../components/attrs.ts";
 import { Layout } from "../components/layout.tsx";
 import { Bench, DEFAULT_SELECTION } from "../partials/translator-bench.tsx";

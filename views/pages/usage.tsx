@@ -1,4 +1,5 @@
 // Usage: charts for a chosen range (re-rendered by htmx when the range changes) and the filterable request log.
+/** @jsxImportSource hono/jsx */
 import type { UsageRow } from "../../src/db/queries/usage.ts";
 import type { UsageLogFilter } from "../../src/db/queries/usage-series.ts";
 import { RANGES, type UsageCharts } from "../../src/dashboard/usage-data.ts";

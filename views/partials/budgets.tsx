@@ -1,4 +1,5 @@
 // Costs > Budgets: every budget with its progress and warning, and the form that sets (or edits) one.
+/** @jsxImportSource hono/jsx */
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import type { BudgetView } from "../../src/usage/budgets.ts";
 import { hx } from "../components/attrs.ts";

@@ -1,4 +1,5 @@
 // Server-drawn inline SVG charts (stacked columns over time, ranked bars), each with a spoken summary and its numbers.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 // Each chart is role="img" with an aria-label and a <title>; the exact numbers follow in a <details> table.

@@ -1,4 +1,5 @@
 // CLI tools: the key/model form and each tool's snippets, with copy buttons and "Write config" where it is safe.
+/** @jsxImportSource hono/jsx */
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import type { ToolGuide } from "../../src/cli-tools/snippets.ts";
 import { hx } from "../components/attrs.ts";

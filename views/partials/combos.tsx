@@ -1,4 +1,5 @@
 // Combos: the list with Test/Edit/Delete, the create/edit form with an ordered model list (Alpine), and the test result.
+/** @jsxImportSource hono/jsx */
 import type { ComboTestResult } from "../../src/gateway/combo-test.ts";
 import type { ComboView } from "../../src/routing/combo-service.ts";
 import { COMBO_STRATEGIES } from "../../src/settings/schema.ts";

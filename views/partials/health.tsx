@@ -1,4 +1,5 @@
 // The bodies of the six Health cards.
+/** @jsxImportSource hono/jsx */
 import type { healthSnapshot } from "../../src/api/health.ts";
 import { hx } from "../components/attrs.ts";
 import { Badge, bytes, formatNumber } from "../components/card.tsx";

@@ -1,4 +1,5 @@
 // Costs > Pricing: USD per 1M tokens per provider and model, filterable, each row editable inline (htmx PUT) or restorable.
+/** @jsxImportSource hono/jsx */
 import type { ModelPrice } from "../../src/usage/pricing-defaults.ts";
 import { hx } from "../components/attrs.ts";
 import { Badge } from "../components/card.tsx";

@@ -1,4 +1,5 @@
 // Custom provider nodes (create, delete) and custom models per provider (add, remove).
+/** @jsxImportSource hono/jsx */
 import type { ProviderModelRow } from "../../src/db/queries/provider-models.ts";
 import { MODEL_TYPES } from "../../src/providers/model-service.ts";
 import type { NodeView } from "../../src/providers/node-service.ts";

@@ -1,4 +1,5 @@
 // Form fields with an id scope, for pages that repeat the same form (one per provider or account) on one page.
+/** @jsxImportSource hono/jsx */
 import type { FieldErrors } from "../components/form.tsx";
 
 /** An element id safe in CSS selectors for any provider id or prefix (letters, digits and '-' kept, the rest hex-escaped). */

@@ -1,4 +1,5 @@
 // Settings > Advanced: the global outbound proxy (PUT /api/settings/proxy's global entry and NO_PROXY list) and usage retention.
+/** @jsxImportSource hono/jsx */
 import type { ProxyConfigView } from "../../src/network/proxy-config.ts";
 import type { Settings } from "../../src/settings/schema.ts";
 import { Field } from "../components/form.tsx";

@@ -1,4 +1,5 @@
 // Settings > AI: thinking budget, global system prompt, the response cache and its live stats.
+/** @jsxImportSource hono/jsx */
 import type { CacheStats } from "../../src/gateway/cache.ts";
 import type { Settings } from "../../src/settings/schema.ts";
 import { hx } from "../components/attrs.ts";

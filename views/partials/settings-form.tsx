@@ -1,4 +1,5 @@
 // Pieces every Settings form shares: the htmx form that swaps itself, a textarea and a switch with their errors.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { hx } from "../components/attrs.ts";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";

@@ -1,4 +1,5 @@
 // Settings > Resilience: provider profiles and default limits, read-only until Edit; Save or Cancel swap the fragment back.
+/** @jsxImportSource hono/jsx */
 import type { Limits, Profile, ResilienceConfig } from "../../src/accounts/profiles.ts";
 import { LIMIT_FIELDS, PROFILE_FIELDS } from "../../src/dashboard/settings-forms.ts";
 import { hx } from "../components/attrs.ts";

@@ -1,4 +1,5 @@
 // Settings > Routing: account strategy (global and per provider), wildcard aliases, fallback chains, combo defaults.
+/** @jsxImportSource hono/jsx */
 import { COMBO_STRATEGIES, ROUTING_STRATEGIES, type Settings } from "../../src/settings/schema.ts";
 import { hx, on } from "../components/attrs.ts";
 import { Field, type FieldErrors } from "../components/form.tsx";

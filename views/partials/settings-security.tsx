@@ -1,4 +1,5 @@
 // Settings > Security: password, who must sign in or send a key, the IP filter, blocked providers.
+/** @jsxImportSource hono/jsx */
 import type { Settings } from "../../src/settings/schema.ts";
 import { Field } from "../components/form.tsx";
 import { Choice, fieldId, SettingsForm, Switch, TextArea, type FormState } from "./settings-form.tsx";

@@ -1,4 +1,5 @@
 // The Translator's Test bench: pick cases and format pairs, see which translations keep the key fields.
+/** @jsxImportSource hono/jsx */
 import { BENCH_CASES, type BenchResult } from "../../src/dashboard/translator-bench.ts";
 import { FORMAT_IDS, FORMAT_LABELS } from "../../src/dashboard/translator-examples.ts";
 import type { FormatId } from "../../src/formats/types.ts";

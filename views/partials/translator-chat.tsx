@@ -1,4 +1,5 @@
 // The Translator's Chat tester: a live message through the gateway, with the request and the answer at every step.
+/** @jsxImportSource hono/jsx */
 import type { ChatTestResult } from "../../src/dashboard/translator-chat.ts";
 import { FORMAT_LABELS } from "../../src/dashboard/translator-examples.ts";
 import type { ModelEntry } from "../../src/gateway/models.ts";

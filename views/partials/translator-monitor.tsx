@@ -1,4 +1,5 @@
 // The Translator's Live monitor: the table, the SSE connector (live or paused) and one row per finished request.
+/** @jsxImportSource hono/jsx */
 import type { MonitorEvent } from "../../src/usage/monitor.ts";
 import { hx } from "../components/attrs.ts";
 import { Badge, formatNumber, usd } from "../components/card.tsx";

@@ -1,4 +1,5 @@
 // The Translator's Playground: a request in one format, and what an upstream of another format would receive.
+/** @jsxImportSource hono/jsx */
 import type { translateRequest } from "../../src/api/translator.ts";
 import { FORMAT_IDS, FORMAT_LABELS } from "../../src/dashboard/translator-examples.ts";
 import type { FormatId } from "../../src/formats/types.ts";

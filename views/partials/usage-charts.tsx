@@ -1,4 +1,5 @@
 // The Usage page's charts for one range: totals, requests / tokens / cost over time, and the top providers, models and keys.
+/** @jsxImportSource hono/jsx */
 import type { BreakdownRow, SeriesPoint, UsageCharts } from "../../src/dashboard/usage-data.ts";
 import { RANGES } from "../../src/dashboard/usage-data.ts";
 import { Card, formatNumber, usd } from "../components/card.tsx";

@@ -1,4 +1,5 @@
 // The request log: its filters, the table (newest first), and the "Load more" row that appends the next page via htmx.
+/** @jsxImportSource hono/jsx */
 import type { UsageRow } from "../../src/db/queries/usage.ts";
 import type { UsageLogFilter } from "../../src/db/queries/usage-series.ts";
 import { hx } from "../components/attrs.ts";
