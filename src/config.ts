@@ -18,7 +18,12 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATA_DIR: z.string().min(1).default(join(homedir(), ".omniroute")),
   BASE_URL: z.url({ message: "must be a URL such as http://localhost:20128" }).optional(),
-  CLOUD_URL: z.url({ message: "must be a URL" }).optional(),
+  CLOUD_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://omniroute.example.com" }).optional(),
+  CLOUD_API_KEY: z.string().min(1).optional(),
+  CLOUD_SYNC_KEY: z.string().min(12, "must be at least 12 characters (a passphrase every device shares)").optional(),
+  CLOUD_SYNC_SPACE: z.string().regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").default("default"),
+  CLOUD_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(60),
+  CLOUD_SYNC_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(120_000).default(5_000),
   JWT_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_JWT_SECRET),
   INITIAL_PASSWORD: z.string().min(1).default(DEFAULT_PASSWORD),
   API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_API_KEY_SECRET),
@@ -37,6 +42,8 @@ export type Config = Readonly<{
   dataDir: string;
   baseUrl: string;
   cloudUrl?: string;
+  /** Set when CLOUD_URL is: how this gateway syncs providers, combos and settings with it (src/sync/). */
+  cloudSync?: CloudSyncConfig;
   jwtSecret: string;
   initialPassword: string;
   apiKeySecret: string;
@@ -46,6 +53,19 @@ export type Config = Readonly<{
   authCookieSecure: boolean;
   shutdownTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}>;
+
+export type CloudSyncConfig = Readonly<{
+  /** The cloud instance's origin, without a trailing slash. */
+  url: string;
+  /** A manage-scoped API key of the cloud instance. */
+  apiKey: string;
+  /** The passphrase the sync key is derived from; never sent anywhere. */
+  passphrase: string;
+  /** Devices with the same space (and passphrase) share one set of documents on the cloud. */
+  space: string;
+  intervalSeconds: number;
+  timeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -73,6 +93,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  let cloudSync: CloudSyncConfig | undefined;
+  if (e.CLOUD_URL) {
+    const missing = [["CLOUD_API_KEY", !e.CLOUD_API_KEY], ["CLOUD_SYNC_KEY", !e.CLOUD_SYNC_KEY]].filter(([, m]) => m).map(([name]) => name);
+    if (missing.length) {
+      throw new ConfigError(
+        `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs a manage-scoped API key of the cloud instance (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
+      );
+    }
+    cloudSync = Object.freeze({
+      url: e.CLOUD_URL.replace(/\/+$/, ""),
+      apiKey: e.CLOUD_API_KEY!,
+      passphrase: e.CLOUD_SYNC_KEY!,
+      space: e.CLOUD_SYNC_SPACE,
+      intervalSeconds: e.CLOUD_SYNC_INTERVAL_SECONDS,
+      timeoutMs: e.CLOUD_SYNC_TIMEOUT_MS,
+    });
+  }
   const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -81,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
     cloudUrl: e.CLOUD_URL,
+    cloudSync,
     jwtSecret: e.JWT_SECRET,
     initialPassword: e.INITIAL_PASSWORD,
     apiKeySecret: e.API_KEY_SECRET,

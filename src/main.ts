@@ -25,6 +25,8 @@ async function start(config: Config) {
 
   const flusher = setInterval(() => services.flush(), FLUSH_INTERVAL_MS);
   flusher.unref();
+  // In the background: a cloud that is slow or down never delays startup or requests.
+  services.sync.start();
 
   let stopping = false;
   async function shutdown(signal: string) {
@@ -38,6 +40,7 @@ async function start(config: Config) {
       await server.stop(true);
     }
     clearInterval(flusher);
+    await services.sync.stop();
     services.proxies.close();
     services.flush();
     db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -167,3 +167,24 @@ export const resilienceState = sqliteTable("resilience_state", {
   value: text("value", { mode: "json" }).notNull(),
   updatedAt: integer("updated_at").notNull().default(now),
 });
+
+/**
+ * The cloud side of sync: opaque documents that devices push and pull (see src/sync/). The server never decrypts
+ * them: `id` is an HMAC of the item, `ciphertext` is AES-256-GCM under a key derived from the devices' passphrase.
+ * `rev` grows by one per write within a space; a device pulls the documents with rev above the last it saw.
+ */
+export const syncDocuments = sqliteTable(
+  "sync_documents",
+  {
+    space: text("space").notNull(),
+    id: text("id").notNull(),
+    kind: text("kind").notNull(),
+    rev: integer("rev").notNull(),
+    /** When the device that wrote it says it changed (milliseconds); devices trust the copy inside the ciphertext. */
+    updatedAt: integer("updated_at").notNull(),
+    deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+    ciphertext: text("ciphertext").notNull(),
+    receivedAt: integer("received_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.space, t.id] }), uniqueIndex("sync_documents_space_rev_idx").on(t.space, t.rev)],
+);

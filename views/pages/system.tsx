@@ -1,9 +1,11 @@
-// System: export the database (alone or with readable JSON), import one, and the storage facts.
+// System: export the database (alone or with readable JSON), import one, cloud sync, and the storage facts.
+/** @jsxImportSource hono/jsx */
 import type { StorageFacts } from "../../src/backups/storage.ts";
+import type { SyncStatus } from "../../src/sync/client.ts";
 import { Layout } from "../components/layout.tsx";
-import { ImportForm, StoragePanel } from "../partials/system.tsx";
+import { CloudSyncPanel, ImportForm, StoragePanel } from "../partials/system.tsx";
 
-export function SystemPage(props: { facts: StorageFacts; maxMb: number; defaultPassword: boolean }) {
+export function SystemPage(props: { facts: StorageFacts; maxMb: number; defaultPassword: boolean; sync: SyncStatus }) {
   return (
     <Layout title="System" active="/dashboard/system" defaultPassword={props.defaultPassword}>
       <h1>System</h1>
@@ -30,6 +32,7 @@ export function SystemPage(props: { facts: StorageFacts; maxMb: number; defaultP
         </p>
         <ImportForm maxMb={props.maxMb} />
       </section>
+      <CloudSyncPanel status={props.sync} />
       <StoragePanel facts={props.facts} />
     </Layout>
   );

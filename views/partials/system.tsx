@@ -1,6 +1,8 @@
-// System page pieces: the import form with its result, and the storage facts (sizes, rows, backups kept).
+// System page pieces: the import form with its result, the storage facts (sizes, rows, backups kept), and cloud sync.
+/** @jsxImportSource hono/jsx */
 import type { ImportResult } from "../../src/backups/import.ts";
 import type { StorageFacts } from "../../src/backups/storage.ts";
+import type { SyncStatus } from "../../src/sync/client.ts";
 import { hx } from "../components/attrs.ts";
 import { bytes, formatNumber } from "../components/card.tsx";
 
@@ -117,6 +119,56 @@ export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolea
       ) : (
         <p>No backups yet.</p>
       )}
+    </section>
+  );
+}
+
+function when(ms: number | null): string {
+  return ms === null ? "never" : utcTime(ms);
+}
+
+/** Cloud sync: where to, how it went last, "Sync now", and the conflicts it resolved (last write wins). */
+export function CloudSyncPanel({ status }: { status: SyncStatus }) {
+  return (
+    <section id="cloud-sync" aria-labelledby="cloud-sync-title">
+      <h2 id="cloud-sync-title">Cloud sync</h2>
+      {!status.enabled ? (
+        <p>
+          Off. To share providers, combos and settings with another OmniRoute, set <code>CLOUD_URL</code>,{" "}
+          <code>CLOUD_API_KEY</code> (a manage-scoped key of that instance) and <code>CLOUD_SYNC_KEY</code> (the same
+          passphrase on every device) on this server. This gateway can also be the cloud for others: give them its URL and a
+          manage-scoped API key.
+        </p>
+      ) : (
+        <>
+          <dl>
+            <dt>Cloud</dt><dd><code>{status.cloudUrl}</code> (space <code>{status.space}</code>)</dd>
+            <dt>This device</dt><dd>{status.device?.name} <code>{status.device?.id.slice(0, 8)}</code></dd>
+            <dt>Last pulled / pushed</dt><dd>{when(status.lastPullAt)} / {when(status.lastPushAt)}</dd>
+          </dl>
+          {status.lastError ? (
+            <p class="form-message error" role="alert">{status.lastError} <span class="muted">({when(status.lastErrorAt)}; retried every {status.intervalSeconds} s)</span></p>
+          ) : (
+            <p class="form-message ok" role="status">{status.lastSyncAt ? `In sync as of ${utcTime(status.lastSyncAt)}.` : "Not synced yet."} Every {status.intervalSeconds} s and after each change.</p>
+          )}
+          <button type="button" class="secondary" {...hx({ post: "/dashboard/partials/system/sync", target: "#cloud-sync", swap: "outerHTML" })}>
+            Sync now <span class="spinner" aria-hidden="true">…</span>
+          </button>
+        </>
+      )}
+      {status.conflicts.length ? (
+        <div class="table-wrap">
+          <table>
+            <caption class="muted">Conflicts resolved (the later write was kept)</caption>
+            <thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Kept from</th><th scope="col">Discarded from</th><th scope="col">Why</th></tr></thead>
+            <tbody>
+              {status.conflicts.map((c) => (
+                <tr><td>{utcTime(c.at)}</td><td>{c.kind} <code>{c.name}</code></td><td>{c.keptFrom}</td><td>{c.discardedFrom}</td><td>{c.reason}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -14,3 +14,8 @@ export function writeSetting(db: Db, key: string, value: unknown): void {
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: Date.now() } })
     .run();
 }
+
+/** When the value under `key` was last written (ms), or undefined when nothing is stored under it. */
+export function settingUpdatedAt(db: Db, key: string): number | undefined {
+  return db.select({ updatedAt: settings.updatedAt }).from(settings).where(eq(settings.key, key)).get()?.updatedAt;
+}

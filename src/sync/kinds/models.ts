@@ -1,0 +1,35 @@
+// Custom models as sync items: identified by provider and model id; applied through the custom model service.
+import { z } from "zod";
+import { deleteProviderModel, listProviderModels } from "../../db/queries/provider-models.ts";
+import { addCustomModel, MODEL_TYPES } from "../../providers/model-service.ts";
+import type { SyncKind } from "./types.ts";
+
+const ModelPayload = z.object({
+  provider: z.string().min(1).max(64),
+  modelId: z.string().min(1).max(200),
+  modelName: z.string().min(1).max(200),
+  type: z.enum(MODEL_TYPES),
+});
+
+/** `provider/modelId`: provider ids and prefixes have no "/", model ids may. */
+const localIdOf = (provider: string, modelId: string) => `${provider}/${modelId}`;
+
+export const modelKind: SyncKind = {
+  kind: "model",
+  list: (services) => listProviderModels(services.db).map((m) => ({
+    localId: localIdOf(m.provider, m.modelId),
+    label: localIdOf(m.provider, m.modelId),
+    updatedAt: m.createdAt,
+    payload: { provider: m.provider, modelId: m.modelId, modelName: m.modelName, type: m.type },
+  })),
+  upsert(services, localId, payload) {
+    const model = ModelPayload.parse(payload);
+    if (localIdOf(model.provider, model.modelId) !== localId) throw new Error(`model document ${localId} holds ${localIdOf(model.provider, model.modelId)}`);
+    addCustomModel(services, model);
+  },
+  remove(services, localId) {
+    const slash = localId.indexOf("/");
+    deleteProviderModel(services.db, localId.slice(0, slash), localId.slice(slash + 1));
+  },
+  reload() { /* read from the database on each use */ },
+};

@@ -1,0 +1,37 @@
+// Custom provider nodes as sync items: unique by prefix; applied through the same queries the node service uses.
+import { z } from "zod";
+import { deleteNodeById, NODE_API_TYPES } from "../../providers/node-service.ts";
+import { getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode } from "../../db/queries/provider-nodes.ts";
+import type { SyncKind } from "./types.ts";
+
+const NodePayload = z.object({
+  name: z.string().min(1).max(100),
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,39}$/i),
+  apiType: z.enum(NODE_API_TYPES),
+  baseUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  headers: z.record(z.string(), z.string()).nullable(),
+});
+
+export const nodeKind: SyncKind = {
+  kind: "node",
+  list: (services) => listProviderNodes(services.db).map((n) => ({
+    localId: n.id,
+    label: n.prefix,
+    updatedAt: n.updatedAt,
+    uniqueKey: n.prefix.toLowerCase(),
+    payload: { name: n.name, prefix: n.prefix, apiType: n.apiType, baseUrl: n.baseUrl, headers: n.headers ?? null },
+  })),
+  uniqueKeyOf: (payload) => NodePayload.safeParse(payload).data?.prefix.toLowerCase(),
+  upsert(services, localId, payload) {
+    const node = NodePayload.parse(payload);
+    if (getProviderNode(services.db, localId)) updateProviderNode(services.db, localId, node);
+    else insertProviderNode(services.db, { id: localId, ...node });
+    // Connections and models pulled in the same batch name this prefix.
+    services.providers.reload();
+  },
+  remove(services, localId) {
+    // Refused while connections here still use it: they are named in the sync status and it is retried.
+    if (getProviderNode(services.db, localId)) deleteNodeById(services, localId);
+  },
+  reload: (services) => services.providers.reload(),
+};

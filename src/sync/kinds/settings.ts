@@ -1,0 +1,28 @@
+// The settings document as one sync item, minus what guards this gateway's own door (login, API keys, IP filter).
+import { settingUpdatedAt } from "../../db/queries/settings.ts";
+import { SettingsSchema, type Settings } from "../../settings/schema.ts";
+import type { SyncKind } from "./types.ts";
+
+/** Settings each device keeps for itself: syncing them could lock a device out or open it up. */
+export const DEVICE_SETTINGS = ["requireLogin", "requireApiKey", "ipFilter"] as const satisfies ReadonlyArray<keyof Settings>;
+
+const SETTINGS_KEY = "app";
+const SyncedSettings = SettingsSchema.omit({ requireLogin: true, requireApiKey: true, ipFilter: true }).partial();
+
+export const settingsKind: SyncKind = {
+  kind: "settings",
+  list(services) {
+    // Until something is saved, a gateway runs on defaults and has nothing to offer the others.
+    const updatedAt = settingUpdatedAt(services.db, SETTINGS_KEY);
+    if (updatedAt === undefined) return [];
+    const synced: Record<string, unknown> = { ...services.settings.get() };
+    for (const key of DEVICE_SETTINGS) delete synced[key];
+    return [{ localId: SETTINGS_KEY, label: "settings", updatedAt, payload: synced }];
+  },
+  upsert(services, localId, payload) {
+    if (localId !== SETTINGS_KEY) throw new Error(`unknown settings document "${localId}"`);
+    services.settings.update(SyncedSettings.parse(payload));
+  },
+  remove() { /* settings are never deleted */ },
+  reload() { /* the settings store updates its copy when written */ },
+};
