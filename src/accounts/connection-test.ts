@@ -2,13 +2,14 @@
 import type { CanonicalRequest } from "../canonical/request.ts";
 import { getFormat } from "../formats/registry.ts";
 import { upstreamCall } from "../providers/upstream.ts";
+import { sendAdapted } from "../providers/adapters/call.ts";
+import { GatewayError } from "../canonical/errors.ts";
 import type { ProviderSpec } from "../providers/types.ts";
 import type { Services } from "../services.ts";
 import type { ConnectionRow } from "../db/queries/connections.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
 import { openConnectionProxy } from "../network/proxy-config.ts";
-import { upstreamFetch } from "../network/upstream-fetch.ts";
-import { openCredentials } from "./pool.ts";
+import { openCredentials, type Account } from "./pool.ts";
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -36,7 +37,8 @@ export async function testConnection(services: Services, row: ConnectionRow, mod
     maxTokens: 1,
     extra: {},
   };
-  const account = {
+  // The pool's own account when it is routed to, so a token refreshed here is the one routing uses next.
+  const account: Account = services.accounts.accountsOf(row.provider).find((a) => a.id === row.id) ?? {
     id: row.id, provider: row.provider, name: row.name, priority: row.priority, baseUrl: row.baseUrl,
     credentials: openCredentials(services.secrets, row.credentials), limits: row.limits,
     proxy: openConnectionProxy(services.secrets, row.proxy),
@@ -44,18 +46,17 @@ export async function testConnection(services: Services, row: ConnectionRow, mod
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();
   try {
-    const res = await upstreamFetch(services, call.url, {
-      method: "POST",
-      headers: call.headers,
-      body: JSON.stringify(format.encodeRequest(request).body),
-      signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-    }, { provider: spec.id, account });
+    const res = await sendAdapted({
+      services, spec, account, model: chosen, stream: false, signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+      call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body },
+    });
     const latencyMs = Math.round(performance.now() - started);
     const text = await res.text();
     if (res.ok) return { ok: true, latencyMs, model: chosen };
     return { ok: false, latencyMs, model: chosen, error: `${spec.name} answered ${res.status}: ${format.decodeErrorMessage(text)}` };
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
+    if (err instanceof GatewayError && err.kind === "authentication") return { ok: false, latencyMs, model: chosen, error: err.message };
     const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${TEST_TIMEOUT_MS / 1000} s` : err instanceof Error ? err.message : String(err);
     return { ok: false, latencyMs, model: chosen, error: `Could not reach ${call.url}: ${reason}` };
   }

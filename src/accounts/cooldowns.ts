@@ -10,6 +10,8 @@ export interface Cooldown {
   reason: string;
   /** Consecutive failures so far: the backoff exponent. */
   failures: number;
+  /** A used-up quota window: a success elsewhere (a call already in flight) does not end it before its reset. */
+  quota?: boolean;
 }
 
 const key = (accountId: string, model: string | null) => `${accountId}\u0000${model ?? "*"}`;
@@ -30,18 +32,28 @@ export class Cooldowns {
   /** Cool an account (or one of its models) after a failure: the provider's hint, else capped backoff. */
   penalize(accountId: string, model: string | null, failure: Failure, profile: Profile, now = Date.now()): Cooldown {
     const k = key(accountId, model);
-    const failures = (this.entries.get(k)?.failures ?? 0) + 1;
+    const previous = this.entries.get(k);
+    const failures = (previous?.failures ?? 0) + 1;
     const backoff = Math.min(profile.backoffCapMs, profile.backoffBaseMs * 2 ** (failures - 1));
-    const until = Math.max(failure.retryAt ?? 0, now + backoff);
-    const entry: Cooldown = { accountId, model, until, reason: `${failure.status} ${failure.kind}: ${failure.message}`.slice(0, 300), failures };
+    // A later failure never shortens a cooldown still running (e.g. a used-up quota window until its reset).
+    const running = previous && previous.until > now ? previous : undefined;
+    const until = Math.max(failure.retryAt ?? 0, now + backoff, running?.until ?? 0);
+    const keepsOld = running !== undefined && running.until === until;
+    const entry: Cooldown = {
+      accountId, model, until, failures,
+      reason: keepsOld ? running.reason : `${failure.status} ${failure.kind}: ${failure.message}`.slice(0, 300),
+      ...(failure.kind === "quota" || (keepsOld && running.quota) ? { quota: true } : {}),
+    };
     this.entries.set(k, entry);
     this.onChange();
     return entry;
   }
 
-  /** A success ends the account's and the model's failure streaks. */
-  succeeded(accountId: string, model: string): void {
-    const changed = this.entries.delete(key(accountId, model)) || this.entries.delete(key(accountId, null));
+  /** A success ends the account's and the model's failure streaks (a used-up quota lasts until its window resets). */
+  succeeded(accountId: string, model: string, now = Date.now()): void {
+    const whole = this.entries.get(key(accountId, null));
+    const keepWhole = whole?.quota === true && whole.until > now;
+    const changed = this.entries.delete(key(accountId, model)) || (!keepWhole && this.entries.delete(key(accountId, null)));
     if (changed) this.onChange();
   }
 

@@ -1,5 +1,6 @@
 // GET /api/health: system status, breakers, cooling accounts, lockouts — what the Health page shows.
 import { Hono } from "hono";
+import { percentUsed } from "../accounts/quota.ts";
 import type { Services } from "../services.ts";
 import { VERSION } from "../version.ts";
 
@@ -26,6 +27,26 @@ export function healthSnapshot(services: Services, now = Date.now()) {
       reason: c.reason,
       until: new Date(c.until).toISOString(),
       secondsLeft: Math.ceil((c.until - now) / 1000),
+    })),
+    // Quota windows per account: used, left and when each starts over (providers' reports, or counted locally).
+    quotas: services.quotas.all(now).map((q) => ({
+      connectionId: q.accountId,
+      connectionName: accountName.get(q.accountId)?.name ?? null,
+      provider: accountName.get(q.accountId)?.provider ?? null,
+      windows: q.windows.map((w) => {
+        const pct = percentUsed(w);
+        return {
+          name: w.name,
+          source: w.source,
+          used: w.used ?? null,
+          limit: w.limit ?? null,
+          unit: w.unit ?? null,
+          usedPercent: pct === undefined ? null : Math.round(pct * 10) / 10,
+          leftPercent: pct === undefined ? null : Math.round((100 - pct) * 10) / 10,
+          exhausted: w.exhausted === true || (pct ?? 0) >= 100,
+          resetsAt: w.resetsAt ? new Date(w.resetsAt).toISOString() : null,
+        };
+      }),
     })),
     lockouts: services.loginThrottle.lockouts(now).map((l) => ({ kind: "login", ip: l.ip, until: new Date(l.until).toISOString() })),
     cache: services.cache.stats(),

@@ -7,6 +7,9 @@ import type { ProviderSpec, ProviderTier } from "../providers/types.ts";
 import type { Services } from "../services.ts";
 import type { FieldErrors } from "../../views/components/form.tsx";
 import type { ProviderEntry, ProviderGroup } from "../../views/pages/providers.tsx";
+import type { AccountRow } from "../../views/partials/providers.tsx";
+import type { OAuthInfo } from "../../views/partials/oauth-connect.tsx";
+import { flowFor } from "../providers/oauth/registry.ts";
 
 /** The groups in the user guide's order. */
 const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
@@ -16,14 +19,21 @@ const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
   { id: "api-key", title: "API key", blurb: "Pay-as-you-go providers: paste an API key." },
 ];
 
-/** lastUsedAt as the pool knows it now (written to the database only periodically). */
-function withLiveLastUsed(services: Services, view: ConnectionView): ConnectionView {
-  if (!view.isActive) return view;
+/** lastUsedAt as the pool knows it now (written to the database only periodically), and the account's quota windows. */
+function withLiveLastUsed(services: Services, view: ConnectionView): AccountRow {
+  const quotas = services.quotas.windowsOf(view.id);
+  if (!view.isActive) return { ...view, quotas };
   const live = services.accounts.live(view.id).lastUsedAt;
-  return live > (view.lastUsedAt ?? 0) ? { ...view, lastUsedAt: live } : view;
+  return live > (view.lastUsedAt ?? 0) ? { ...view, lastUsedAt: live, quotas } : { ...view, quotas };
 }
 
-export function connectionsOf(services: Services, providerId: string): ConnectionView[] {
+/** The provider's OAuth login as the page offers it. */
+export function oauthInfo(providerId: string): OAuthInfo | undefined {
+  const flow = flowFor(providerId);
+  return flow ? { kind: flow.kind, cliImport: Boolean(flow.importCli) } : undefined;
+}
+
+export function connectionsOf(services: Services, providerId: string): AccountRow[] {
   return listConnectionViews(services, providerId).map((v) => withLiveLastUsed(services, v));
 }
 
@@ -45,6 +55,7 @@ export function providersPageData(services: Services): { groups: ProviderGroup[]
     spec,
     node: nodes.get(spec.id),
     connections: connections.get(spec.id) ?? [],
+    oauth: oauthInfo(spec.id),
     customModels: models.get(spec.id) ?? [],
   });
   const all = services.providers.all();

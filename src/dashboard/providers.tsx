@@ -1,4 +1,5 @@
 // The Providers page and its account partials: connect, edit, enable/disable, test, delete (the same services as /api/providers).
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -12,6 +13,7 @@ import { ConnectedCount, ConnectForm, ConnectionEditForm, ConnectionItem, Connec
 import { connectionFormInput } from "./connection-form.ts";
 import { readForm, validateForm } from "./forms.ts";
 import { providerCustomPages } from "./provider-custom.tsx";
+import { providerOAuthPages } from "./provider-oauth.tsx";
 import { connectionsOf, echoValues, providersPageData, requireSpec, serviceFieldErrors } from "./provider-data.ts";
 
 /** The provider's account list and the count in its summary line, after any change to its accounts. */
@@ -50,7 +52,7 @@ export function providerPages(services: Services) {
         created = createConnection(services, parsed.data);
       } catch (err) {
         const errors = serviceFieldErrors(err);
-        if (spec.authType === "oauth" && errors.apiKey) errors.apiKey = "Paste an access token: OAuth sign-in comes in a later release.";
+        if (spec.authType === "oauth" && errors.apiKey) errors.apiKey = `Paste an access token, or use "Connect with ${spec.name}" above.`;
         return c.html(<ConnectForm spec={spec} errors={errors} values={values} />, 422);
       }
       const connections = connectionsOf(services, spec.id);
@@ -98,5 +100,6 @@ export function providerPages(services: Services) {
       return c.html(<TestResult result={result} />);
     })
 
-    .route("/", providerCustomPages(services));
+    .route("/", providerCustomPages(services))
+    .route("/", providerOAuthPages(services));
 }

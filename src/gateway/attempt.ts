@@ -91,7 +91,7 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
 
   let response = await send();
   // An expired or revoked token: refresh once and retry (OAuth providers).
-  if (response instanceof Response && response.status === 401 && adapter?.refreshAfterUnauthorized) {
+  if (response instanceof Response && adapter?.refreshAfterUnauthorized && (response.status === 401 || (await adapter.isExpiredCredential?.(response, ctx)))) {
     const first = response;
     const text = await first.text().catch(() => "");
     const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);

@@ -3,7 +3,8 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import { selectAccount } from "../accounts/select.ts";
 import { getFormat } from "../formats/registry.ts";
-import { upstreamFetchInit } from "../network/upstream-fetch.ts";
+import { sendAdapted } from "../providers/adapters/call.ts";
+import { adapterFor } from "../providers/adapters/index.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { Services } from "../services.ts";
 
@@ -17,16 +18,15 @@ export async function countTokens(services: Services, body: Record<string, unkno
   const canonical = anthropic.decodeRequest({ ...body, max_tokens: 1 });
   const [target] = services.router.resolve(body.model);
   const account = target && selectAccount(services, target.provider.id);
-  if (target && account && target.provider.format === "anthropic") {
+  const adapter = target && adapterFor(target.provider.id);
+  if (target && account && target.provider.format === "anthropic" && (!adapter || adapter.countTokens)) {
     const call = upstreamCall(target.provider, account, anthropic, target.model, false);
     try {
       const url = call.url.replace(/\/messages$/, "/messages/count_tokens");
-      const res = await fetch(url, {
-        ...upstreamFetchInit(services, url, { combo: target.combo, provider: target.provider.id, account }),
-        method: "POST",
-        headers: call.headers,
-        body: JSON.stringify({ ...body, model: target.model }),
-        signal: AbortSignal.timeout(10_000),
+      // Through the provider's adapter: an OAuth account (Claude Code) needs its own token and headers here too.
+      const res = await sendAdapted({
+        services, spec: target.provider, account, model: target.model, stream: false, signal: AbortSignal.timeout(10_000),
+        call: { url, headers: call.headers, body: { ...body, model: target.model } }, scope: { combo: target.combo },
       });
       if (res.ok) {
         const counted = (await res.json()) as { input_tokens?: unknown };

@@ -49,10 +49,13 @@ describe("the catalog", () => {
     expect(panel).toContain("not connected");
   });
 
-  test("OAuth providers explain that a token can be pasted until OAuth login arrives", async () => {
+  test("OAuth providers offer their sign-in, a CLI import, and still take a pasted token", async () => {
     const html = await page();
     const claude = html.slice(html.indexOf('id="provider-claude"'), html.indexOf('id="provider-codex"'));
-    expect(claude).toContain("OAuth sign-in for Claude Code comes in a later release");
+    expect(claude).toContain("Connect with Claude Code");
+    expect(claude).toContain('hx-post="/dashboard/partials/oauth/claude/start"');
+    expect(claude).toContain("Import from CLI");
+    expect(claude).toContain("Or paste an access token");
     expect(claude).toContain("Access token");
   });
 });

@@ -220,17 +220,24 @@ describe("with 100k usage rows", () => {
   });
   afterAll(() => big.close());
 
-  /** Server time of one GET after a warm-up call of the same URL. */
+  /**
+   * Server time of a GET after a warm-up call of the same URL: the best of five, so a busy machine's
+   * scheduling noise does not fail the test while a slow query (which is slow every time) still does.
+   */
   async function timed(path: string): Promise<{ ms: number; html: string }> {
     const request = () => big.app.request(path, { headers: { cookie: bigCookie } });
     await (await request()).text();
-    const start = performance.now();
-    const res = await request();
-    const html = await res.text();
-    const ms = performance.now() - start;
-    if (process.env.SHOW_TIMINGS) console.log(path, ms.toFixed(1), "ms");
-    expect(res.status).toBe(200);
-    return { ms, html };
+    let best = Number.POSITIVE_INFINITY;
+    let html = "";
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const res = await request();
+      html = await res.text();
+      best = Math.min(best, performance.now() - start);
+      expect(res.status).toBe(200);
+    }
+    if (process.env.SHOW_TIMINGS) console.log(path, best.toFixed(1), "ms");
+    return { ms: best, html };
   }
 
   test("the page renders in < 50 ms for every range", async () => {

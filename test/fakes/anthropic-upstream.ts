@@ -103,6 +103,10 @@ function streamFrames(blocks: Block[], scenario: Scenario): string[] {
 
 function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): Response | Promise<Response> {
   const path = req.path.split("?")[0];
+  // POST /v1/messages/count_tokens: {input_tokens}, here a rough count of the messages (about 4 characters a token).
+  if (req.method === "POST" && path.endsWith("/v1/messages/count_tokens") && Array.isArray(req.body?.messages)) {
+    return Response.json({ input_tokens: Math.ceil(JSON.stringify([req.body.system ?? "", req.body.messages]).length / 4) });
+  }
   if (req.method !== "POST" || !path.endsWith("/v1/messages")) return errorResponse(404, `Not found: ${req.method} ${req.path}`);
   const body = req.body ?? {};
   if (typeof body.max_tokens !== "number") return errorResponse(400, "max_tokens: Field required");
@@ -140,6 +144,20 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   return new Response(frameStream(frames), { headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
 
-export function startAnthropicUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }): FakeUpstream {
-  return startFake(answer, initial);
+/** Extra response headers per request (e.g. a provider's quota headers), on every answer. */
+export interface UpstreamOptions {
+  headers?: (req: RecordedRequest) => Record<string, string> | undefined;
+}
+
+export function startAnthropicUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }, opts: UpstreamOptions = {}): FakeUpstream {
+  if (!opts.headers) return startFake(answer, initial);
+  const extra = opts.headers;
+  return startFake(async (scenario, req, signal) => {
+    const res = await answer(scenario, req, signal);
+    const add = extra(req);
+    if (!add) return res;
+    const headers = new Headers(res.headers);
+    for (const [k, v] of Object.entries(add)) headers.set(k, v);
+    return new Response(res.body, { status: res.status, headers });
+  }, initial);
 }

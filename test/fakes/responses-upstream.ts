@@ -151,6 +151,20 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   return new Response(frameStream(frames), { headers });
 }
 
-export function startResponsesUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }): FakeUpstream {
-  return startFake(answer, initial);
+/** Extra response headers per request (e.g. a provider's quota headers), on every answer. */
+export interface UpstreamOptions {
+  headers?: (req: RecordedRequest) => Record<string, string> | undefined;
+}
+
+export function startResponsesUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }, opts: UpstreamOptions = {}): FakeUpstream {
+  if (!opts.headers) return startFake(answer, initial);
+  const extra = opts.headers;
+  return startFake(async (scenario, req, signal) => {
+    const res = await answer(scenario, req, signal);
+    const add = extra(req);
+    if (!add) return res;
+    const headers = new Headers(res.headers);
+    for (const [k, v] of Object.entries(add)) headers.set(k, v);
+    return new Response(res.body, { status: res.status, headers });
+  }, initial);
 }

@@ -1,19 +1,22 @@
 // Providers: the catalog grouped as in the user guide, each provider with its accounts, connect form and models.
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import type { ConnectionView } from "../../src/accounts/connection-service.ts";
 import type { ProviderModelRow } from "../../src/db/queries/provider-models.ts";
 import type { NodeView } from "../../src/providers/node-service.ts";
 import type { ProviderSpec } from "../../src/providers/types.ts";
 import { bind } from "../components/attrs.ts";
 import { Layout } from "../components/layout.tsx";
 import { CustomModels, ModelCount, NodeFacts, NodeForm } from "../partials/provider-custom.tsx";
-import { ConnectedCount, ConnectForm, ConnectionList } from "../partials/providers.tsx";
+import { OAuthConnect, type OAuthInfo } from "../partials/oauth-connect.tsx";
+import { ConnectedCount, ConnectForm, ConnectionList, type AccountRow } from "../partials/providers.tsx";
 import { domId } from "../partials/scoped-field.tsx";
 
 export interface ProviderEntry {
   spec: ProviderSpec;
   node?: NodeView;
-  connections: ConnectionView[];
+  connections: AccountRow[];
+  /** The provider's OAuth login, when it has one. */
+  oauth?: OAuthInfo;
   customModels: ProviderModelRow[];
 }
 
@@ -48,6 +51,14 @@ button.danger { --pico-color: var(--omni-bad); border-color: var(--omni-bad); co
 .connect-form button[type=submit], .custom-models button[type=submit], #node-form button[type=submit] { width:auto; }
 .custom-models caption { text-align:left; }
 .note { border-left:3px solid var(--omni-warn); padding-left:.5rem; }
+.oauth-connect { margin-bottom:.75rem; }
+.oauth-step:empty { display:none; }
+.oauth-step { margin:.5rem 0; }
+.device-code code { font-size:1.5rem; letter-spacing:.15em; }
+ul.quota-windows { padding:0; margin:0 0 .5rem; font-size:.9rem; }
+ul.quota-windows li { list-style:none; }
+ul.quota-windows meter { width:6rem; vertical-align:middle; }
+.needs-login { margin:.25rem 0 .5rem; }
 `;
 
 function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }) {
@@ -68,7 +79,15 @@ function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }
         <h3>Accounts</h3>
         <ConnectionList providerId={spec.id} connections={connections} />
         <h3>{connections.length ? "Connect another account" : "Connect an account"}</h3>
-        <ConnectForm spec={spec} />
+        {entry.oauth ? (
+          <>
+            <OAuthConnect providerId={spec.id} name={spec.name} oauth={entry.oauth} />
+            <details class="paste-token">
+              <summary><small>Or paste an access token</small></summary>
+              <ConnectForm spec={spec} />
+            </details>
+          </>
+        ) : <ConnectForm spec={spec} />}
         <h3>Models</h3>
         {spec.models.length ? (
           <p class="model-names">{spec.models.map((m) => <code title={`${m.name} (${m.type})`}>{spec.alias}/{m.id}</code>)}</p>

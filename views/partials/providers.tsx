@@ -1,13 +1,19 @@
 // Provider accounts: the connect form, the list of connected accounts with Test/Edit/Enable/Delete, and the edit form.
+/** @jsxImportSource hono/jsx */
 import type { ConnectionView } from "../../src/accounts/connection-service.ts";
 import type { ConnectionTestResult } from "../../src/accounts/connection-test.ts";
 import type { ProviderSpec } from "../../src/providers/types.ts";
 import { hx } from "../components/attrs.ts";
 import { Badge } from "../components/card.tsx";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";
+import type { TrackedWindow } from "../../src/accounts/quota.ts";
+import { NeedsLogin } from "./oauth-connect.tsx";
+import { QuotaWindows } from "./quota-windows.tsx";
 import { ScopedField, domId } from "./scoped-field.tsx";
 
 type Values = Record<string, string | undefined>;
+/** An account row: the connection, with its quota windows when the page knows them. */
+export type AccountRow = ConnectionView & { quotas?: TrackedWindow[] };
 type SpecInfo = Pick<ProviderSpec, "id" | "name" | "authType" | "baseUrl">;
 
 const enc = encodeURIComponent;
@@ -37,7 +43,7 @@ export function ConnectForm(props: { spec: SpecInfo; errors?: FieldErrors; value
   return (
     <form id={scope} class="connect-form" {...hx({ post: `/dashboard/partials/providers/${enc(spec.id)}/connections`, target: `#${scope}`, swap: "outerHTML" })}>
       {oauth ? (
-        <p class="note"><small>OAuth sign-in for {spec.name} comes in a later release. Until then, paste an access token from its official tool as the token below.</small></p>
+        <p class="note"><small>An access token from {spec.name}'s official tool also works, pasted below (it is not refreshed: prefer signing in).</small></p>
       ) : null}
       <div class="grid">
         <ScopedField scope={scope} name="name" label="Name (optional)" value={values?.name} placeholder={spec.name} errors={errors} />
@@ -58,17 +64,18 @@ export function ConnectForm(props: { spec: SpecInfo; errors?: FieldErrors; value
 }
 
 /** "2 connected" in the provider's summary line, kept current out of band when accounts change. */
-export function ConnectedCount(props: { providerId: string; connections: ConnectionView[]; oob?: boolean }) {
+export function ConnectedCount(props: { providerId: string; connections: AccountRow[]; oob?: boolean }) {
   const total = props.connections.length;
   const inactive = props.connections.filter((c) => !c.isActive).length;
+  const relogin = props.connections.filter((c) => c.metadata?.needsLogin === true).length;
   return (
     <span id={domId("count", props.providerId)} {...(props.oob ? { "hx-swap-oob": "true" } : {})}>
-      {total ? <Badge kind="ok">{total} connected{inactive ? `, ${inactive} off` : ""}</Badge> : <small class="muted">not connected</small>}
+      {total ? <Badge kind={relogin ? "warn" : "ok"}>{total} connected{inactive ? `, ${inactive} off` : ""}{relogin ? `, ${relogin} need${relogin === 1 ? "s" : ""} login` : ""}</Badge> : <small class="muted">not connected</small>}
     </span>
   );
 }
 
-export function ConnectionList(props: { providerId: string; connections: ConnectionView[]; oob?: boolean }) {
+export function ConnectionList(props: { providerId: string; connections: AccountRow[]; oob?: boolean }) {
   const id = domId("connections", props.providerId);
   const oob = props.oob ? { "hx-swap-oob": "true" } : {};
   return (
@@ -82,20 +89,32 @@ export function ConnectionList(props: { providerId: string; connections: Connect
   );
 }
 
-export function ConnectionItem({ conn: c }: { conn: ConnectionView }) {
+/** Who an OAuth login is (email, plan), never its tokens. */
+function loginText(c: ConnectionView): string {
+  const m = c.metadata ?? {};
+  const who = typeof m.email === "string" ? m.email : "signed in";
+  return typeof m.plan === "string" ? `${who} (${m.plan})` : who;
+}
+
+export function ConnectionItem({ conn: c }: { conn: AccountRow }) {
   const list = `#${domId("connections", c.provider)}`;
+  const needsLogin = c.metadata?.needsLogin === true;
+  const oauthLogin = c.authType === "oauth" && !c.apiKey;
   return (
     <li id={`conn-${c.id}`} class="connection">
       <p class="connection-head">
-        <strong>{c.name}</strong> {c.isActive ? <Badge kind="ok">active</Badge> : <Badge kind="warn">inactive</Badge>}
+        <strong>{c.name}</strong>{" "}
+        {needsLogin ? <Badge kind="bad">needs login</Badge> : c.isActive ? <Badge kind="ok">active</Badge> : <Badge kind="warn">inactive</Badge>}
       </p>
+      {needsLogin ? <NeedsLogin providerId={c.provider} reason={typeof c.metadata?.loginError === "string" ? c.metadata.loginError : undefined} /> : null}
       <dl class="facts">
-        <div><dt>Key</dt><dd><code>{c.apiKey ?? "none"}</code></dd></div>
+        {oauthLogin ? <div><dt>Login</dt><dd>{loginText(c)}</dd></div> : <div><dt>Key</dt><dd><code>{c.apiKey ?? "none"}</code></dd></div>}
         <div><dt>Priority</dt><dd>{c.priority}</dd></div>
         <div><dt>Limits</dt><dd>{limitsText(c.limits)}</dd></div>
         <div><dt>Last used</dt><dd title={c.lastUsedAt ? new Date(c.lastUsedAt).toISOString() : undefined}>{ago(c.lastUsedAt)}</dd></div>
         {c.baseUrl ? <div><dt>Base URL</dt><dd><code>{c.baseUrl}</code></dd></div> : null}
       </dl>
+      {c.quotas?.length ? <QuotaWindows windows={c.quotas} /> : null}
       <div class="actions">
         <button type="button" class="small" aria-label={`Test ${c.name}`} {...hx({ post: `/dashboard/partials/connections/${c.id}/test`, target: `#test-${c.id}`, swap: "innerHTML" })}>
           Test <span class="spinner" aria-hidden="true">…</span>

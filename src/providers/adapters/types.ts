@@ -31,6 +31,16 @@ export interface ProviderAdapter {
    * re-emitted as Anthropic SSE, or a Code Assist envelope unwrapped). Also the place to read quota headers.
    */
   wrapResponse?(response: Response, ctx: AdapterContext): Response | Promise<Response>;
+  /**
+   * The upstream also serves Anthropic's `POST /v1/messages/count_tokens` (through `prepare`). Without it, an
+   * adapted provider's count_tokens is estimated locally (its `prepare` may send every call to a chat endpoint).
+   */
+  countTokens?: boolean;
+  /**
+   * Whether an answer other than 401 also says the access token expired (Kiro answers 403 "The bearer token included
+   * in the request is invalid."), so it gets the same one refresh and retry. Reads a clone, never the answer itself.
+   */
+  isExpiredCredential?(response: Response, ctx: AdapterContext): Promise<boolean>;
   /** After a 401: refresh the credential once; true when the call should be retried with a fresh `prepare`. */
   refreshAfterUnauthorized?(ctx: AdapterContext): Promise<boolean>;
 }

@@ -13,7 +13,7 @@ export const REFRESH_AHEAD_MS = 5 * 60_000;
 const inFlight = new Map<string, Promise<Credentials>>();
 
 export function flowContext(services: Services, provider: string, signal?: AbortSignal): FlowContext {
-  return { services, endpoint: (name) => endpointOf(services, provider, name), signal };
+  return { services, endpoint: (name) => endpointOf(services, provider, name), homeDir: services.homeDir, signal };
 }
 
 /** The account's credentials, refreshed first when they expire soon (or when `force`, after a 401). */

@@ -8,6 +8,8 @@ export interface FlowStart {
   state: string;
   /** PKCE: open this in a browser. */
   authorizeUrl?: string;
+  /** PKCE: a listener on this machine catches the browser's return, so polling /complete (no code) finishes the login. */
+  callback?: boolean;
   /** Device: where the user enters `userCode`. */
   verificationUri?: string;
   userCode?: string;
@@ -39,6 +41,8 @@ export interface FlowContext {
   services: Services;
   /** Endpoints of this provider, possibly overridden in tests (see oauth/endpoints.ts). */
   endpoint(name: string): string;
+  /** The home folder the official CLIs keep their credential files in (a temp folder in tests). */
+  homeDir: string;
   signal?: AbortSignal;
 }
 
