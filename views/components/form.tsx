@@ -5,6 +5,8 @@ import type { Child } from "hono/jsx";
 export type FieldErrors = Record<string, string>;
 
 export interface FieldProps {
+  /** The input's id; defaults to one derived from `name` (pass one when a form repeats on a page). */
+  id?: string;
   name: string;
   label: string;
   type?: string;
@@ -17,10 +19,12 @@ export interface FieldProps {
   min?: number;
   max?: number;
   step?: string;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }
 
 export function Field(p: FieldProps) {
-  const id = `f-${p.name.replace(/[^a-z0-9]+/gi, "-")}`;
+  const id = p.id ?? `f-${p.name.replace(/[^a-z0-9]+/gi, "-")}`;
   const error = p.errors?.[p.name];
   return (
     <label for={id}>
@@ -36,6 +40,7 @@ export function Field(p: FieldProps) {
         min={p.min}
         max={p.max}
         step={p.step}
+        list={p.list}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={error ? `${id}-error` : p.help ? `${id}-help` : undefined}
       />
@@ -45,23 +50,27 @@ export function Field(p: FieldProps) {
 }
 
 export interface SelectProps {
+  /** The select's id; defaults to one derived from `name`. */
+  id?: string;
   name: string;
   label: string;
-  options: Array<{ value: string; label: string }>;
+  options: ReadonlyArray<{ value: string; label: string }>;
   value?: string;
   errors?: FieldErrors;
+  /** Extra attributes for the <select> (htmx, Alpine). */
+  attrs?: Record<string, string>;
 }
 
 export function Select(p: SelectProps) {
-  const id = `f-${p.name.replace(/[^a-z0-9]+/gi, "-")}`;
+  const id = p.id ?? `f-${p.name.replace(/[^a-z0-9]+/gi, "-")}`;
   const error = p.errors?.[p.name];
   return (
     <label for={id}>
       {p.label}
-      <select id={id} name={p.name} aria-invalid={error ? "true" : undefined}>
+      <select id={id} name={p.name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined} {...(p.attrs ?? {})}>
         {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
       </select>
-      {error ? <small class="field-error">{error}</small> : null}
+      {error ? <small id={`${id}-error`} class="field-error">{error}</small> : null}
     </label>
   );
 }
