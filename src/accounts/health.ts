@@ -4,6 +4,7 @@ import { readResilienceState, writeResilienceState } from "../db/queries/resilie
 import { Breakers, type BreakerState } from "./breaker.ts";
 import { Cooldowns, type Cooldown } from "./cooldowns.ts";
 import { AccountLimiter } from "./limits.ts";
+import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 
 const SNAPSHOT_KEY = "health";
 const SNAPSHOT_DELAY_MS = 200;
@@ -22,23 +23,12 @@ export interface Health {
 }
 
 export function createHealth(db: Db, now = Date.now()): Health {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let dirty = false;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (!dirty) return;
-    dirty = false;
-    const snapshot: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
-    writeResilienceState(db, SNAPSHOT_KEY, snapshot);
-  };
-  const changed = () => {
-    dirty = true;
-    if (!timer) {
-      timer = setTimeout(flush, SNAPSHOT_DELAY_MS);
-      timer.unref();
-    }
-  };
+  const snapshot = createSnapshotWriter(() => {
+    const state: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
+    writeResilienceState(db, SNAPSHOT_KEY, state);
+  }, SNAPSHOT_DELAY_MS);
+  const changed = snapshot.changed;
+  const flush = snapshot.flush;
   const health: Health = {
     breakers: new Breakers(changed),
     cooldowns: new Cooldowns(changed),

@@ -1,6 +1,7 @@
 // Quota windows per account (5-hour, weekly, daily, monthly), reported by the provider or counted locally; an exhausted window cools the account until it resets.
 import type { Db } from "../db/client.ts";
 import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
+import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import type { Cooldowns } from "./cooldowns.ts";
 import type { Profile } from "./profiles.ts";
@@ -173,22 +174,8 @@ export class QuotaStore {
 
 /** The store, restored from its last snapshot and written back shortly after every change. */
 export function createQuotaStore(db: Db, deps: QuotaDeps): QuotaStore & { flush(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let dirty = false;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (!dirty) return;
-    dirty = false;
-    writeResilienceState(db, SNAPSHOT_KEY, store.snapshot());
-  };
-  const store = Object.assign(new QuotaStore(deps, () => {
-    dirty = true;
-    if (!timer) {
-      timer = setTimeout(flush, SNAPSHOT_DELAY_MS);
-      timer.unref();
-    }
-  }), { flush });
+  const snapshot = createSnapshotWriter(() => writeResilienceState(db, SNAPSHOT_KEY, store.snapshot()), SNAPSHOT_DELAY_MS);
+  const store = Object.assign(new QuotaStore(deps, snapshot.changed), { flush: snapshot.flush });
   const saved = readResilienceState<Record<string, TrackedWindow[]>>(db, SNAPSHOT_KEY);
   if (saved) store.restore(saved);
   return store;
