@@ -50,9 +50,12 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     body = forwarded.body;
     hideUsageFrame = forwarded.addedUsageFrame;
   } else {
-    const encoded = upstream.encodeRequest({ ...o.canonical(), model: o.target.model });
+    const canonical = o.canonical();
+    // Claude Code asks every model to think; a model the catalog knows cannot would answer 400.
+    const cannotReason = canonical.reasoning !== undefined && o.target.provider.models.some((m) => m.id === o.target.model && m.reasoning === false);
+    const encoded = upstream.encodeRequest({ ...canonical, model: o.target.model, ...(cannotReason ? { reasoning: undefined } : {}) });
     body = encoded.body;
-    dropped = encoded.dropped;
+    dropped = cannotReason ? [...encoded.dropped, "reasoning"] : encoded.dropped;
   }
 
   const base = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);

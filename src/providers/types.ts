@@ -7,6 +7,12 @@ export interface CatalogModel {
   id: string;
   name: string;
   type: ModelType;
+  /**
+   * false: the model cannot think and its API refuses reasoning parameters (e.g. OpenAI's 400 on
+   * `reasoning_effort` for gpt-4o), so a translated request's reasoning settings are left out and reported.
+   * Unset: unknown, passed on.
+   */
+  reasoning?: false;
 }
 
 /**

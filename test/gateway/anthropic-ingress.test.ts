@@ -73,3 +73,24 @@ describe("Anthropic ingress", () => {
     expect(estimated.input_tokens).toBeLessThan(40);
   });
 });
+
+describe("models that cannot think", () => {
+  test("Claude Code's thinking request is left out for a model the catalog marks non-reasoning, and reported", async () => {
+    const gpt = startOpenAIUpstream({ kind: "text", text: "from gpt-4o" });
+    try {
+      await gw.api("/api/providers", { body: { provider: "openai", apiKey: "sk-openai", baseUrl: `${gpt.url}/v1` } });
+      const res = await fetch(`${gw.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "openai/gpt-4o", max_tokens: 200, thinking: { type: "adaptive" }, output_config: { effort: "high" }, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-omniroute-dropped")).toContain("reasoning");
+      const sent = gpt.requests.at(-1)!.body;
+      expect(sent.reasoning_effort).toBeUndefined();
+      expect((await res.json()).content[0].text).toBe("from gpt-4o");
+    } finally {
+      await gpt.close();
+    }
+  });
+});

@@ -13,12 +13,12 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     tier: "api-key",
     docsUrl: "https://console.groq.com/keys",
     models: [
-      { id: "llama-3.3-70b-versatile", name: "Llama 3.3 70B Versatile", type: "chat" },
-      { id: "llama-3.1-8b-instant", name: "Llama 3.1 8B Instant", type: "chat" },
+      { id: "llama-3.3-70b-versatile", name: "Llama 3.3 70B Versatile", type: "chat", reasoning: false },
+      { id: "llama-3.1-8b-instant", name: "Llama 3.1 8B Instant", type: "chat", reasoning: false },
       // The user guide's name; Groq lists it as `meta-llama/llama-4-maverick-17b-128e-instruct` (unverified that both work).
-      { id: "llama-4-maverick-17b-128e-instruct", name: "Llama 4 Maverick", type: "chat" },
-      { id: "meta-llama/llama-4-maverick-17b-128e-instruct", name: "Llama 4 Maverick", type: "chat" },
-      { id: "meta-llama/llama-4-scout-17b-16e-instruct", name: "Llama 4 Scout", type: "chat" },
+      { id: "llama-4-maverick-17b-128e-instruct", name: "Llama 4 Maverick", type: "chat", reasoning: false },
+      { id: "meta-llama/llama-4-maverick-17b-128e-instruct", name: "Llama 4 Maverick", type: "chat", reasoning: false },
+      { id: "meta-llama/llama-4-scout-17b-16e-instruct", name: "Llama 4 Scout", type: "chat", reasoning: false },
       { id: "openai/gpt-oss-120b", name: "GPT-OSS 120B", type: "chat" },
       { id: "moonshotai/kimi-k2-instruct-0905", name: "Kimi K2 0905", type: "chat" },
       { id: "whisper-large-v3", name: "Whisper Large v3", type: "audio" },
@@ -36,7 +36,7 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     tier: "api-key",
     docsUrl: "https://api.together.ai/settings/api-keys",
     models: [
-      { id: "meta-llama/Llama-3.3-70B-Instruct-Turbo", name: "Llama 3.3 70B Instruct Turbo", type: "chat" },
+      { id: "meta-llama/Llama-3.3-70B-Instruct-Turbo", name: "Llama 3.3 70B Instruct Turbo", type: "chat", reasoning: false },
       { id: "deepseek-ai/DeepSeek-V3", name: "DeepSeek V3", type: "chat" },
       { id: "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8", name: "Qwen3 Coder 480B", type: "chat" },
       { id: "moonshotai/Kimi-K2-Instruct-0905", name: "Kimi K2 0905", type: "chat" },
@@ -58,7 +58,7 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     media: { images: "fireworks" },
     models: [
       { id: "accounts/fireworks/models/deepseek-v3p1", name: "DeepSeek V3.1", type: "chat" },
-      { id: "accounts/fireworks/models/llama-v3p3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat" },
+      { id: "accounts/fireworks/models/llama-v3p3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat", reasoning: false },
       { id: "accounts/fireworks/models/qwen3-coder-480b-a35b-instruct", name: "Qwen3 Coder 480B", type: "chat" },
       { id: "accounts/fireworks/models/kimi-k2-instruct-0905", name: "Kimi K2 0905", type: "chat" },
       // Served by the workflow endpoint (docs.fireworks.ai "Generate an image with FLUX.1 [schnell] FP8").
@@ -77,8 +77,8 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     tier: "api-key",
     docsUrl: "https://cloud.cerebras.ai",
     models: [
-      { id: "llama-3.3-70b", name: "Llama 3.3 70B", type: "chat" },
-      { id: "llama3.1-8b", name: "Llama 3.1 8B", type: "chat" },
+      { id: "llama-3.3-70b", name: "Llama 3.3 70B", type: "chat", reasoning: false },
+      { id: "llama3.1-8b", name: "Llama 3.1 8B", type: "chat", reasoning: false },
       { id: "gpt-oss-120b", name: "GPT-OSS 120B", type: "chat" },
       { id: "qwen-3-32b", name: "Qwen 3 32B", type: "chat" },
     ],
@@ -97,9 +97,9 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
     // `nvidia` + model `nvidia/llama-3.3-70b-instruct` (only the first segment is the prefix).
     models: [
       // The user guide's name; NIM publishes Llama 3.3 70B as `meta/llama-3.3-70b-instruct` (unverified).
-      { id: "nvidia/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat" },
-      { id: "meta/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat" },
-      { id: "nvidia/llama-3.3-nemotron-super-49b-v1", name: "Llama 3.3 Nemotron Super 49B", type: "chat" },
+      { id: "nvidia/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat", reasoning: false },
+      { id: "meta/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat", reasoning: false },
+      { id: "nvidia/llama-3.3-nemotron-super-49b-v1", name: "Llama 3.3 Nemotron Super 49B", type: "chat", reasoning: false },
       { id: "deepseek-ai/deepseek-r1", name: "DeepSeek R1", type: "chat" },
       { id: "qwen/qwen3-coder-480b-a35b-instruct", name: "Qwen3 Coder 480B", type: "chat" },
       { id: "nvidia/nv-embedqa-e5-v5", name: "NV-EmbedQA E5 v5", type: "embedding" },
@@ -120,7 +120,7 @@ export const INFERENCE_HOST_PROVIDERS: ProviderSpec[] = [
       { id: "openai/gpt-5", name: "GPT-5", type: "chat" },
       { id: "google/gemini-2.5-pro", name: "Gemini 2.5 Pro", type: "chat" },
       { id: "deepseek/deepseek-chat-v3.1", name: "DeepSeek V3.1", type: "chat" },
-      { id: "meta-llama/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat" },
+      { id: "meta-llama/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", type: "chat", reasoning: false },
     ],
   },
 ];

@@ -53,12 +53,12 @@ export const MODEL_LAB_PROVIDERS: ProviderSpec[] = [
     docsUrl: "https://console.mistral.ai/api-keys",
     models: [
       // The user guide's name; Mistral's published Large versions are 2407 and 2411 (unverified).
-      { id: "mistral-large-2501", name: "Mistral Large", type: "chat" },
-      { id: "mistral-large-latest", name: "Mistral Large (latest)", type: "chat" },
+      { id: "mistral-large-2501", name: "Mistral Large", type: "chat", reasoning: false },
+      { id: "mistral-large-latest", name: "Mistral Large (latest)", type: "chat", reasoning: false },
       { id: "mistral-medium-2508", name: "Mistral Medium 3.1", type: "chat" },
       { id: "mistral-small-latest", name: "Mistral Small (latest)", type: "chat" },
-      { id: "codestral-2501", name: "Codestral 25.01", type: "chat" },
-      { id: "codestral-latest", name: "Codestral (latest)", type: "chat" },
+      { id: "codestral-2501", name: "Codestral 25.01", type: "chat", reasoning: false },
+      { id: "codestral-latest", name: "Codestral (latest)", type: "chat", reasoning: false },
       { id: "devstral-medium-2507", name: "Devstral Medium", type: "chat" },
       { id: "mistral-embed", name: "Mistral Embed", type: "embedding" },
       { id: "voxtral-mini-2507", name: "Voxtral Mini Transcribe", type: "audio" },
@@ -76,8 +76,8 @@ export const MODEL_LAB_PROVIDERS: ProviderSpec[] = [
     tier: "api-key",
     docsUrl: "https://www.perplexity.ai/settings/api",
     models: [
-      { id: "sonar", name: "Sonar", type: "chat" },
-      { id: "sonar-pro", name: "Sonar Pro", type: "chat" },
+      { id: "sonar", name: "Sonar", type: "chat", reasoning: false },
+      { id: "sonar-pro", name: "Sonar Pro", type: "chat", reasoning: false },
       { id: "sonar-reasoning", name: "Sonar Reasoning", type: "chat" },
       { id: "sonar-reasoning-pro", name: "Sonar Reasoning Pro", type: "chat" },
       { id: "sonar-deep-research", name: "Sonar Deep Research", type: "chat" },
@@ -97,8 +97,8 @@ export const MODEL_LAB_PROVIDERS: ProviderSpec[] = [
     docsUrl: "https://dashboard.cohere.com/api-keys",
     models: [
       { id: "command-a-03-2025", name: "Command A", type: "chat" },
-      { id: "command-r-plus-08-2024", name: "Command R+ (08-2024)", type: "chat" },
-      { id: "command-r-08-2024", name: "Command R (08-2024)", type: "chat" },
+      { id: "command-r-plus-08-2024", name: "Command R+ (08-2024)", type: "chat", reasoning: false },
+      { id: "command-r-08-2024", name: "Command R (08-2024)", type: "chat", reasoning: false },
       { id: "embed-v4.0", name: "Embed v4", type: "embedding" },
       { id: "embed-english-v3.0", name: "Embed English v3", type: "embedding" },
     ],

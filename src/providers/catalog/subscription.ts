@@ -80,7 +80,7 @@ export const SUBSCRIPTION_PROVIDERS: ProviderSpec[] = [
       { id: "gpt-5-mini", name: "GPT-5 mini", type: "chat" },
       // Copilot serves the Codex models only on its /responses endpoint (unverified).
       { id: "gpt-5.1-codex", name: "GPT-5.1 Codex", type: "chat" },
-      { id: "gpt-4.1", name: "GPT-4.1", type: "chat" },
+      { id: "gpt-4.1", name: "GPT-4.1", type: "chat", reasoning: false },
       // The user guide's name; Copilot's own model list calls it `claude-sonnet-4.5` (unverified that both work).
       { id: "claude-4.5-sonnet", name: "Claude Sonnet 4.5", type: "chat" },
       { id: "claude-sonnet-4.5", name: "Claude Sonnet 4.5", type: "chat" },
