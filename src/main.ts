@@ -54,12 +54,12 @@ async function start(config: Config) {
   log.info(`OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`);
 }
 
-try {
-  await start(loadConfig());
-} catch (err) {
+// Any startup failure (a bad variable, an unreadable database) stops the process with its message and exit code 1.
+(async () => start(loadConfig()))().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
-  throw err;
-}
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
