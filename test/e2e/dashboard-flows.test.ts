@@ -76,6 +76,9 @@ describe("the dashboard in a browser", () => {
     await page.getByLabel("Filter providers").fill("ds");
     const panel = page.locator("#provider-deepseek");
     await page.locator("#provider-anthropic").waitFor({ state: "hidden" });
+    // Groups with no match hide with their heading; DeepSeek's group stays.
+    await page.locator("#group-subscription").waitFor({ state: "hidden" });
+    expect(await page.locator("#group-api-key").isVisible()).toBe(true);
     await panel.locator("summary").click();
     const form = panel.locator("#connect-deepseek");
     await form.getByLabel("Name (optional)").fill("e2e main");

@@ -61,9 +61,14 @@ ul.quota-windows meter { width:6rem; vertical-align:middle; }
 .needs-login { margin:.25rem 0 .5rem; }
 `;
 
+/** What the filter box matches a provider on. */
+function searchText(entry: ProviderEntry): string {
+  return `${entry.spec.name} ${entry.spec.alias} ${entry.spec.id}`.toLowerCase();
+}
+
 function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }) {
   const { spec, node, connections, customModels } = entry;
-  const search = `${spec.name} ${spec.alias} ${spec.id}`.toLowerCase();
+  const search = searchText(entry);
   return (
     <details id={domId("provider", spec.id)} class="provider" open={open || connections.length > 0} data-search={search}
       {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}>
@@ -127,7 +132,9 @@ export function ProvidersPage(props: { groups: ProviderGroup[]; custom: Provider
           <input id="provider-filter" type="search" placeholder="name or prefix, e.g. ds" x-model="q" autocomplete="off" />
         </label>
         {props.groups.map((g) => (
-          <section id={`group-${g.id}`} aria-labelledby={`group-${g.id}-title`}>
+          // A group whose providers all miss the filter hides with its heading.
+          <section id={`group-${g.id}`} aria-labelledby={`group-${g.id}-title`} data-search={g.entries.map(searchText).join("|")}
+            {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}>
             <h2 id={`group-${g.id}-title`}>{g.title}</h2>
             <p class="muted"><small>{g.blurb}</small></p>
             {g.entries.map((e) => <ProviderPanel entry={e} />)}
