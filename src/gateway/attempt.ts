@@ -67,6 +67,7 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     if (adapter?.prepare) {
       try {
         call = await adapter.prepare(call, ctx);
+        if (call.dropped?.length) dropped = [...new Set([...dropped, ...call.dropped])];
       } catch (err) {
         if (err instanceof GatewayError && err.kind === "authentication") return { kind: "auth", status: 401, message: err.message };
         throw err;

@@ -147,9 +147,11 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}` },
-      body: JSON.stringify({ model: "kr/claude-sonnet-4.5", messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({ model: "kr/claude-sonnet-4.5", temperature: 0.3, messages: [{ role: "user", content: "hi" }] }),
     });
     expect((await res.json()).choices[0].message.content).toBe("Hello from Kiro.");
+    // What CodeWhisperer cannot take is reported, not dropped in silence.
+    expect(res.headers.get("x-omniroute-dropped")).toContain("temperature");
   });
 
   test("count_tokens is estimated locally, never sent to Kiro as a billed chat turn; the Test button works", async () => {

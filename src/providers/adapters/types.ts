@@ -18,6 +18,8 @@ export interface PreparedCall {
   url: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  /** Fields the provider's own API cannot take, reported to the client in X-OmniRoute-Dropped. */
+  dropped?: string[];
 }
 
 export interface ProviderAdapter {

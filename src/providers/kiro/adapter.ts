@@ -79,6 +79,7 @@ export const kiroAdapter: ProviderAdapter = {
         "amz-sdk-request": "attempt=1; max=1",
       },
       body: built.body,
+      dropped: built.dropped,
     };
   },
 
