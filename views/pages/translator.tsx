@@ -43,7 +43,7 @@ export function TranslatorPage(props: { defaultPassword: boolean; playground: Pl
           {...on("keydown.right.prevent", "step(1)")} {...on("keydown.left.prevent", "step(-1)")}
           {...on("keydown.home.prevent", "open(tabs[0], true)")} {...on("keydown.end.prevent", "open(tabs[tabs.length - 1], true)")}>
           {TABS.map((t, i) => (
-            <button type="button" role="tab" id={`tab-${t.id}`} aria-controls={`panel-${t.id}`} class="small outline"
+            <button type="button" role="tab" id={`tab-${t.id}`} aria-controls={`panel-${t.id}`}
               aria-selected={i === 0 ? "true" : "false"} tabindex={i === 0 ? 0 : -1}
               {...bind("aria-selected", `String(tab === '${t.id}')`)} {...bind("tabindex", `tab === '${t.id}' ? 0 : -1`)}
               {...on("click", `open('${t.id}')`)}>
