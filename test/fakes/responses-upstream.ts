@@ -3,7 +3,7 @@
 // no [DONE]), reasoning items with summaries and encrypted_content, and {"error":{...}} bodies.
 import {
   DEFAULT_USAGE, frameStream, hangingResponse, splitText, startFake,
-  type FakeUpstream, type FakeUsage, type RecordedRequest, type Scenario, type ScenarioSource,
+  type FakeUpstream, type FakeUsage, type RecordedRequest, type Scenario, type ScenarioSource, type UpstreamOptions,
 } from "./scenario.ts";
 
 function usageJson(u: FakeUsage) {
@@ -151,20 +151,8 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   return new Response(frameStream(frames), { headers });
 }
 
-/** Extra response headers per request (e.g. a provider's quota headers), on every answer. */
-export interface UpstreamOptions {
-  headers?: (req: RecordedRequest) => Record<string, string> | undefined;
-}
+export type { UpstreamOptions } from "./scenario.ts";
 
 export function startResponsesUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }, opts: UpstreamOptions = {}): FakeUpstream {
-  if (!opts.headers) return startFake(answer, initial);
-  const extra = opts.headers;
-  return startFake(async (scenario, req, signal) => {
-    const res = await answer(scenario, req, signal);
-    const add = extra(req);
-    if (!add) return res;
-    const headers = new Headers(res.headers);
-    for (const [k, v] of Object.entries(add)) headers.set(k, v);
-    return new Response(res.body, { status: res.status, headers });
-  }, initial);
+  return startFake(answer, initial, opts);
 }

@@ -70,10 +70,27 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
+/** Extra response headers per request (e.g. a provider's quota headers), added to every answer. */
+export interface UpstreamOptions {
+  headers?: (req: RecordedRequest) => Record<string, string> | undefined;
+}
+
 export function startFake(
-  answer: (scenario: Scenario, req: RecordedRequest, signal: AbortSignal) => Response | Promise<Response>,
+  answerScenario: (scenario: Scenario, req: RecordedRequest, signal: AbortSignal) => Response | Promise<Response>,
   initial: ScenarioSource,
+  opts: UpstreamOptions = {},
 ): FakeUpstream {
+  const extra = opts.headers;
+  const answer = !extra
+    ? answerScenario
+    : async (scenario: Scenario, req: RecordedRequest, signal: AbortSignal) => {
+        const res = await answerScenario(scenario, req, signal);
+        const add = extra(req);
+        if (!add) return res;
+        const headers = new Headers(res.headers);
+        for (const [k, v] of Object.entries(add)) headers.set(k, v);
+        return new Response(res.body, { status: res.status, headers });
+      };
   let source = initial;
   const requests: RecordedRequest[] = [];
   const fake: FakeUpstream = {
