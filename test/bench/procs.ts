@@ -1,6 +1,6 @@
 // The bench's child processes (fake upstream, gateway, load clients): spawning, reading their state, and killing them all.
 import type { Subprocess } from "bun";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -30,10 +30,28 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Kill every child still running (by its own pid) and remove the temp dirs. Synchronous, so it works in an exit handler. */
+/** A process's children, grandchildren... (Linux /proc), e.g. the gateway under `bun run start`. */
+function descendants(pid: number): number[] {
+  let direct: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      direct.push(...readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    }
+  } catch {
+    direct = [];
+  }
+  return direct.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/**
+ * Kill every child still running, and what runs under it (a SIGKILLed `bun run start` cannot pass the signal on
+ * to its gateway), then remove the temp dirs. Synchronous, so it works in an exit handler.
+ */
 export function killAll(): void {
   for (const child of children) {
-    try { child.kill("SIGKILL"); } catch { /* already gone */ }
+    for (const pid of [...descendants(child.pid), child.pid]) {
+      try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+    }
   }
   children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -100,10 +118,24 @@ export interface Gateway {
   tail: () => string;
 }
 
-/** `bunArgs`: extra Bun flags, e.g. ["--cpu-prof-md", "--cpu-prof-dir=test-output"] (the profile is written on a SIGTERM stop). */
-export async function startGateway(dataDir: string, bunArgs: string[] = []): Promise<Gateway> {
+/** `bun run build`: dist/main.js, the bundle `bun run start` serves from. */
+export function buildBundle(): void {
+  const build = Bun.spawnSync([process.execPath, "run", "scripts/build.ts"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`bun run build failed: ${build.stderr.toString()}`);
+}
+
+export interface GatewayOptions {
+  /** "start": `bun run start` as a user types it (bundles, then boots); "bundle": `bun dist/main.js` (buildBundle() first). */
+  via: "start" | "bundle";
+  /** Extra Bun flags for "bundle", e.g. ["--cpu-prof-md", "--cpu-prof-dir=test-output"] (the profile is written on a SIGTERM stop). */
+  bunArgs?: string[];
+}
+
+/** A gateway process; with "start" the child is `bun run start`, which passes signals on to the gateway under it. */
+export async function startGateway(dataDir: string, { via, bunArgs = [] }: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
-  const child = spawnTracked([process.execPath, ...bunArgs, "run", "src/main.ts"], {
+  const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, "dist/main.js"];
+  const child = spawnTracked(cmd, {
     env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS },
     stdout: "ignore",
   });

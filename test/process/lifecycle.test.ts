@@ -1,4 +1,4 @@
-// The real process: `bun run start` boots, SIGTERM drains streams in flight and exits 0, the compiled binary runs alone.
+// The real process: `bun run start` bundles and boots, SIGTERM drains streams in flight and exits 0, the compiled binary runs alone.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -39,15 +39,19 @@ async function boot(cmd: string[], dataDir: string, cwd = ROOT) {
 }
 
 describe("process lifecycle", () => {
-  test("SIGTERM lets a stream in flight finish, writes its usage row, and exits 0", async () => {
+  test("`bun run start` serves from the bundle; SIGTERM lets a stream in flight finish, writes its usage row, and exits 0", async () => {
     const upstream = startOpenAIUpstream({ kind: "text", text: "one two three four five six seven eight", chunks: 8, delayMs: 100 });
     const dataDir = tempDir();
-    const { proc, url } = await boot([process.execPath, "run", "src/main.ts"], dataDir);
+    // `bun run start` is the parent here: the signal below reaches the gateway through it, as under a supervisor.
+    const { proc, url } = await boot([process.execPath, "run", "start"], dataDir);
     try {
       const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
       const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
       const conn = await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
       expect(conn.status).toBe(201);
+      // The tokenizer is loaded on first use, from outside the bundle.
+      const counted = await fetch(`${url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }) });
+      expect(await counted.json()).toEqual({ input_tokens: 7 });
 
       const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }) });
       expect(res.status).toBe(200);
@@ -85,6 +89,9 @@ describe("process lifecycle", () => {
       expect(login.status).toBe(200);
       const models = await fetch(`${url}/v1/models`);
       expect((await models.json()).object).toBe("list");
+      // The tokenizer is a chunk of its own inside the binary, loaded on first use.
+      const counted = await fetch(`${url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }) });
+      expect(await counted.json()).toEqual({ input_tokens: 7 });
     } finally {
       proc.kill("SIGTERM");
       expect(await proc.exited).toBe(0);
