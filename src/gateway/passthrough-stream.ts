@@ -3,6 +3,7 @@
 import { GatewayError } from "../canonical/errors.ts";
 import type { Usage } from "../canonical/usage.ts";
 import type { Passthrough, StreamProgress } from "../formats/types.ts";
+import { directStream } from "./direct-stream.ts";
 import { createProgressTicker } from "./progress.ts";
 
 export interface StreamOutcome {
@@ -31,15 +32,21 @@ const decoder = new TextDecoder();
 /** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`) or an error. Searched natively. */
 const MARKERS = ['"usage":{', '"usage": {', '"usageMetadata":{', '"usageMetadata": {', '"error"', "event: error", "event:error"].map((m) => Buffer.from(m));
 
-function interesting(bytes: Uint8Array): boolean {
+/**
+ * Where markers start in `bytes`, ascending. Searched once per chunk read, not once per frame: most chunks
+ * have none, and a stream's usage or error frame is one among many.
+ */
+function markerOffsets(bytes: Uint8Array): number[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const marker of MARKERS) if (buf.indexOf(marker) !== -1) return true;
-  return false;
+  const found: number[] = [];
+  for (const marker of MARKERS) {
+    for (let at = buf.indexOf(marker); at !== -1; at = buf.indexOf(marker, at + marker.length)) found.push(at);
+  }
+  return found.sort((a, b) => a - b);
 }
 
-/** The `data` JSON and `event` name of one frame, parsed only when it may matter. */
+/** The `data` JSON and `event` name of one frame (one that holds a marker). */
 function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
-  if (!interesting(bytes)) return {};
   const text = decoder.decode(bytes);
   let event: string | undefined;
   const data: string[] = [];
@@ -71,13 +78,14 @@ export function passthroughStream(
   };
 
   const reader = upstream.getReader();
-  return new ReadableStream<Uint8Array>({
+  return directStream({
+    type: "direct",
     async pull(controller) {
       try {
         while (true) {
           const { value, done } = await reader.read();
           if (done) {
-            if (pending?.length) controller.enqueue(pending);
+            if (pending?.length) controller.write(pending);
             // The usage row is on disk before the client can see the end of the stream.
             finish();
             await opts.settle?.();
@@ -85,38 +93,41 @@ export function passthroughStream(
             return;
           }
           const buf = pending ? concat(pending, value) : value;
+          const markers = markerOffsets(buf);
+          let nextMarker = 0;
           let start = 0;
-          // Complete frames go out as one chunk; only a hidden frame splits it.
+          // Complete frames go out as one write; only a hidden frame splits it.
           let runStart = 0;
           let sent = false;
           let frames = 0;
           for (let end = frameEnd(buf, 0); end !== -1; end = frameEnd(buf, start)) {
-            const frame = buf.subarray(start, end);
             const frameStart = start;
             start = end;
             frames++;
-            const { event, data } = readFrame(frame);
+            while (nextMarker < markers.length && markers[nextMarker]! < frameStart) nextMarker++;
+            if (nextMarker === markers.length || markers[nextMarker]! >= end) continue;
+            const { event, data } = readFrame(buf.subarray(frameStart, end));
             if (data === undefined) continue;
             const usage = format.frameUsage(data);
             if (usage) Object.assign(outcome.usage, usage);
             if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
             if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) {
-              if (frameStart > runStart) { controller.enqueue(buf.subarray(runStart, frameStart)); sent = true; }
+              if (frameStart > runStart) { controller.write(buf.subarray(runStart, frameStart)); sent = true; }
               runStart = end;
             }
           }
-          if (start > runStart) { controller.enqueue(buf.subarray(runStart, start)); sent = true; }
+          if (start > runStart) { controller.write(buf.subarray(runStart, start)); sent = true; }
           pending = start < buf.length ? buf.slice(start) : undefined;
-          if (sent) {
-            outcome.firstByteAt ??= performance.now() - opts.startedAt;
-            ticker?.tick(controller, frames);
-            return;
-          }
+          if (!sent) continue;
+          outcome.firstByteAt ??= performance.now() - opts.startedAt;
+          ticker?.tick((bytes) => controller.write(bytes), frames);
+          // Out now rather than when a buffer fills; waits while the client reads slower than the upstream sends.
+          await controller.flush(true);
         }
       } catch (err) {
         const failure = new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`);
         outcome.error = { status: 502, errorClass: "upstream_cut" };
-        controller.enqueue(new TextEncoder().encode(format.streamErrorFrames(failure)));
+        controller.write(format.streamErrorFrames(failure));
         // The usage row is on disk before the client can see the end of the stream.
         finish();
         await opts.settle?.();

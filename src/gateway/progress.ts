@@ -5,20 +5,20 @@ const INTERVAL_MS = 250;
 const encoder = new TextEncoder();
 
 export interface ProgressTicker {
-  /** Count `frames` just sent, and add a progress frame when one is due. */
-  tick(controller: ReadableStreamDefaultController<Uint8Array>, frames: number): void;
+  /** Count `frames` just sent, and `send` a progress frame when one is due. */
+  tick(send: (bytes: Uint8Array) => unknown, frames: number): void;
 }
 
 export function createProgressTicker(frame: (p: StreamProgress) => string, startedAt: number): ProgressTicker {
   let tokens = 0;
   let last = 0;
   return {
-    tick(controller, frames) {
+    tick(send, frames) {
       tokens += frames;
       const now = performance.now();
       if (last !== 0 && now - last < INTERVAL_MS) return;
       last = now;
-      controller.enqueue(encoder.encode(frame({ tokens, elapsedMs: Math.round(now - startedAt) })));
+      send(encoder.encode(frame({ tokens, elapsedMs: Math.round(now - startedAt) })));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { CanonicalRequest } from "../canonical/request.ts";
 import type { CanonicalEvent } from "../canonical/response.ts";
 import { parseSse } from "../canonical/sse.ts";
 import type { StreamProgress, WireFormat } from "../formats/types.ts";
+import { directStream } from "./direct-stream.ts";
 import { createProgressTicker } from "./progress.ts";
 import type { StreamOutcome } from "./passthrough-stream.ts";
 
@@ -32,31 +33,35 @@ export function translateStream(
   const outcome: StreamOutcome = { usage: {} };
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal)), outcome), request)[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
     opts.onDone(outcome);
   };
-  return new ReadableStream<Uint8Array>({
+  return directStream({
+    type: "direct",
     async pull(controller) {
       try {
-        const { value, done } = await frames.next();
-        if (done) {
-          // The usage row is on disk before the client can see the end of the stream.
-          finish();
-          await opts.settle?.();
-          controller.close();
-          return;
+        while (true) {
+          const { value, done } = await frames.next();
+          if (done) {
+            // The usage row is on disk before the client can see the end of the stream.
+            finish();
+            await opts.settle?.();
+            controller.close();
+            return;
+          }
+          outcome.firstByteAt ??= performance.now() - opts.startedAt;
+          controller.write(value);
+          ticker?.tick((bytes) => controller.write(bytes), 1);
+          // Each frame leaves now; waits while the client reads slower than the upstream sends.
+          await controller.flush(true);
         }
-        outcome.firstByteAt ??= performance.now() - opts.startedAt;
-        controller.enqueue(encoder.encode(value));
-        ticker?.tick(controller, 1);
       } catch (err) {
         outcome.error = { status: 500, errorClass: "translation_error" };
-        controller.error(err);
         finish();
+        controller.close(err instanceof Error ? err : new Error(String(err)));
       }
     },
     async cancel() {

@@ -149,6 +149,21 @@ describe("OpenAI chat through the gateway", () => {
     expect(upstream.aborted).toBeGreaterThan(abortedBefore);
   });
 
+  test("a client that leaves after the first frames stops the upstream; its usage row says 499 client_closed", async () => {
+    upstream.setScenario({ kind: "text", text: "one two three four five six seven eight nine ten", chunks: 10, delayMs: 50 });
+    const before = upstream.aborted;
+    const controller = new AbortController();
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }), signal: controller.signal });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("data: {");
+    controller.abort();
+    for (let i = 0; i < 100 && upstream.aborted === before; i++) await Bun.sleep(10);
+    expect(upstream.aborted).toBeGreaterThan(before);
+    await gw.services.usage.written();
+    for (let i = 0; i < 100 && usageRows()[0]?.status !== 499; i++) await Bun.sleep(10);
+    expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream: true });
+  });
+
   test("an upstream cut mid-stream reaches the client as an error, not a silent end", async () => {
     upstream.setScenario({ kind: "cut", text: "partial answer that will be cut", afterChunks: 2 });
     const stream = await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }], stream: true });
