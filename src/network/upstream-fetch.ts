@@ -37,6 +37,8 @@ export class ProxyFailure extends Error {
 }
 
 export function resolveUpstreamProxy(services: Services, url: string | URL, scope: UpstreamScope): ResolvedProxy | undefined {
+  // The common case costs no URL parse and no NO_PROXY parsing on the hot path.
+  if (noProxyAnywhere(services, scope)) return undefined;
   const target = typeof url === "string" ? new URL(url) : url;
   return proxyFor(services.proxies.get(), {
     keyId: scope.keyId,
@@ -68,10 +70,8 @@ function noProxyAnywhere(services: Services, scope: UpstreamScope): boolean {
 
 /** Spread into a fetch init: `fetch(url, { ...init, ...upstreamFetchInit(services, url, scope) })`. `false` means direct. */
 export function upstreamFetchInit(services: Services, url: string | URL, scope: UpstreamScope): { proxy: Bun.FetchProxyOption } {
-  // The common case costs no URL parse and no NO_PROXY parsing on the hot path.
-  if (noProxyAnywhere(services, scope)) return DIRECT;
   const resolved = resolveUpstreamProxy(services, url, scope);
-  return { proxy: resolved ? fetchProxyOption(services, resolved.server) : false };
+  return resolved ? { proxy: fetchProxyOption(services, resolved.server) } : DIRECT;
 }
 
 /**
