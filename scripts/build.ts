@@ -10,15 +10,19 @@ const dist = join(ROOT, "dist");
 // file. The staging folder sits at dist/'s depth, so the source maps' relative paths stay right after the move.
 const staging = join(ROOT, `.dist-${process.pid}`);
 mkdirSync(dist, { recursive: true });
+let exitCode = 1;
 try {
-  const proc = Bun.spawnSync([process.execPath, "build", ENTRY, "--target=bun", ...BUNDLE_FLAGS, "--sourcemap=linked", "--external=gpt-tokenizer", "--outdir", staging], {
+  // The tokenizer stays in node_modules/ beside dist/ (the binary carries it as a chunk): no 7 MB rewritten at every start.
+  const args = ["build", ENTRY, "--target=bun", ...BUNDLE_FLAGS, "--sourcemap=linked", "--external=gpt-tokenizer", "--outdir", staging];
+  const proc = Bun.spawnSync([process.execPath, ...args], {
     cwd: ROOT,
     // The bundler's per-file report is noise at every start; its errors still reach the terminal.
     stdout: "ignore",
     stderr: "inherit",
   });
-  if (proc.exitCode !== 0) process.exit(proc.exitCode ?? 1);
-  for (const file of readdirSync(staging)) renameSync(join(staging, file), join(dist, file));
+  exitCode = proc.exitCode ?? 1;
+  if (exitCode === 0) for (const file of readdirSync(staging)) renameSync(join(staging, file), join(dist, file));
 } finally {
   rmSync(staging, { recursive: true, force: true });
 }
+process.exit(exitCode);
