@@ -51,9 +51,14 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     hideUsageFrame = forwarded.addedUsageFrame;
   } else {
     const canonical = o.canonical();
+    const model = o.target.provider.models.find((m) => m.id === o.target.model);
     // Claude Code asks every model to think; a model the catalog knows cannot would answer 400.
-    const cannotReason = canonical.reasoning !== undefined && o.target.provider.models.some((m) => m.id === o.target.model && m.reasoning === false);
-    const encoded = upstream.encodeRequest({ ...canonical, model: o.target.model, ...(cannotReason ? { reasoning: undefined } : {}) });
+    const cannotReason = canonical.reasoning !== undefined && model?.reasoning === false;
+    // A client that sets no output limit (Codex, Gemini CLI) gets the model's own on a stream, not the format's
+    // cautious default (Anthropic's 8192 would cut a long patch). Unstreamed calls keep that default: a long
+    // answer held back until done outlives proxies' and SDKs' timeouts.
+    const maxTokens = canonical.maxTokens ?? (o.stream ? model?.maxOutputTokens : undefined);
+    const encoded = upstream.encodeRequest({ ...canonical, model: o.target.model, maxTokens, ...(cannotReason ? { reasoning: undefined } : {}) });
     body = encoded.body;
     dropped = cannotReason ? [...encoded.dropped, "reasoning"] : encoded.dropped;
   }

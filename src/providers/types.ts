@@ -13,6 +13,11 @@ export interface CatalogModel {
    * Unset: unknown, passed on.
    */
   reasoning?: false;
+  /**
+   * The most output tokens the model can write (its documented limit). A translated stream whose client set
+   * none (Codex, Gemini CLI) asks for this much, so a long answer is not cut at a guessed default. Unset: unknown.
+   */
+  maxOutputTokens?: number;
 }
 
 /**

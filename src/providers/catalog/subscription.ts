@@ -14,11 +14,12 @@ export const SUBSCRIPTION_PROVIDERS: ProviderSpec[] = [
     tier: "subscription",
     headers: { "anthropic-version": "2023-06-01", "anthropic-beta": "oauth-2025-04-20" },
     docsUrl: "https://claude.ai/upgrade",
+    // maxOutputTokens: as for the anthropic provider (the same models behind an OAuth token).
     models: [
-      { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat" },
-      { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat" },
-      { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat" },
-      { id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", type: "chat" },
+      { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat", maxOutputTokens: 128_000 },
+      { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat", maxOutputTokens: 64_000 },
+      { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat", maxOutputTokens: 64_000 },
+      { id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", type: "chat", maxOutputTokens: 64_000 },
     ],
   },
   {
