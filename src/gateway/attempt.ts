@@ -79,18 +79,23 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
       }
     }
     o.req.onUpstreamRequest?.({ provider: o.target.provider.id, model: o.target.model, account: o.account.name, url: call.url, body: call.body });
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+    // One signal aborts the upstream call, and later its body: the client going away, or no answer in time.
+    // Linked by hand; AbortSignal.any() cost ~4% of the streamed throughput.
+    const upstreamAbort = new AbortController();
+    const clientGone = () => upstreamAbort.abort(o.req.signal.reason);
+    if (o.req.signal.aborted) clientGone();
+    else o.req.signal.addEventListener("abort", clientGone, { once: true });
+    const timer = setTimeout(() => upstreamAbort.abort(new GatewayError("timeout", `no response within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
     try {
       return await upstreamFetch(o.services, call.url, {
         method: "POST",
         headers: call.headers,
         body: JSON.stringify(call.body),
-        signal: AbortSignal.any([o.req.signal, deadline.signal]),
+        signal: upstreamAbort.signal,
       }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account });
     } catch (err) {
       if (o.req.signal.aborted) throw err;
-      const timedOut = deadline.signal.aborted;
+      const timedOut = upstreamAbort.signal.aborted;
       const reason = timedOut ? `no response within ${Math.round(o.timeoutMs / 1000)} s` : `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}`;
       return { kind: timedOut ? "timeout" : "connection", status: timedOut ? 504 : 502, message: reason };
     } finally {
