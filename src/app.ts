@@ -35,7 +35,8 @@ export function createApp(services: Services) {
     c.set("requestId", id);
     c.set("services", services);
     await next();
-    c.header("x-omniroute-request-id", id);
+    // On the response itself: c.header() once the handler has answered rebuilds the Response around its body.
+    c.res.headers.set("x-omniroute-request-id", id);
   });
 
   app.get("/healthz", (c) => {
