@@ -164,7 +164,7 @@ describe("with the keyboard alone", () => {
     expect(await page.locator("#key-table").textContent()).toContain("keyboard-key");
   }, TIMEOUT);
 
-  test("Costs: Tab reaches the open tab, the arrow keys open the other one and move the focus to it", async () => {
+  test("Costs: Tab reaches the open tab, the arrow keys open the other one and move the focus to it; #pricing opens it", async () => {
     await open("/dashboard/costs");
     await tabTo(page, "#tab-budgets");
     await page.keyboard.press("ArrowRight");
@@ -175,6 +175,10 @@ describe("with the keyboard alone", () => {
     await page.keyboard.press("ArrowLeft");
     await page.locator("#panel-budgets").waitFor({ state: "visible" });
     await focusOn("tab-budgets");
+    // The open tab is in the URL: a link or a reload opens it again.
+    await open("/dashboard/costs#pricing");
+    await page.locator("#panel-pricing").waitFor({ state: "visible" });
+    expect(await page.locator("#panel-budgets").isVisible()).toBe(false);
   }, TIMEOUT);
 
   test("Settings: End opens the last tab, Right wraps to the first; Enter on a focused tab keeps it open", async () => {
