@@ -6,7 +6,8 @@ import { DEFAULT_TARGETS, type BenchContext, type BenchScenario, type Metric } f
 export interface MeasureOptions {
   latency: { requests: number; warmup: number; batch: number };
   ttfb: { requests: number; warmup: number; batch: number };
-  throughput: { concurrency: number; seconds: number; warmupSeconds: number; client: LoadClient; watch: Record<string, number> };
+  /** `rounds` runs of each endpoint, direct and gateway alternating; the median run is reported (one run moves ±5-10% on a shared machine). */
+  throughput: { concurrency: number; seconds: number; warmupSeconds: number; rounds: number; client: LoadClient; watch: Record<string, number> };
 }
 
 function target(s: BenchScenario, key: string) {
@@ -25,6 +26,11 @@ async function sequential(eps: Endpoint[], o: { requests: number; warmup: number
   await alternate(eps, o.warmup, o.batch, time);
   const samples = await alternate(eps, o.requests, o.batch, time);
   return { direct: samples.length === 2 ? samples[0] : undefined, gateway: samples.at(-1)! };
+}
+
+/** The run with the median requests/s (its latency and CPU figures come with it). */
+function medianRun(runs: ThroughputResult[]): ThroughputResult {
+  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]!;
 }
 
 function cpuNote(r: ThroughputResult): string {
@@ -54,18 +60,26 @@ export async function measure(s: BenchScenario, metric: Metric, ctx: BenchContex
     case "throughput": {
       const t = o.throughput;
       const run = (ep: Endpoint) => t.client.run(ep, { concurrency: t.concurrency, seconds: t.seconds, warmupSeconds: t.warmupSeconds, watch: t.watch });
-      const direct = eps.direct && (await run(eps.direct));
-      const gateway = await run(eps.gateway);
+      const directRuns: ThroughputResult[] = [];
+      const gatewayRuns: ThroughputResult[] = [];
+      for (let i = 0; i < t.rounds; i++) {
+        if (eps.direct) directRuns.push(await run(eps.direct));
+        gatewayRuns.push(await run(eps.gateway));
+      }
+      const direct = eps.direct && medianRun(directRuns);
+      const gateway = medianRun(gatewayRuns);
+      const rounds = (runs: ThroughputResult[]) => runs.map((r) => Math.round(r.rps).toLocaleString("en-US")).join(" / ");
       const lat = (r: ThroughputResult) => (r.p50Ms !== undefined ? `p50/p99 ${r.p50Ms.toFixed(2)}/${r.p99Ms?.toFixed(2)} ms` : "");
       const errors = (direct?.errors ?? 0) + gateway.errors;
       const note = [
+        t.rounds > 1 ? `median of ${t.rounds} runs: ${direct ? `direct ${rounds(directRuns)}, ` : ""}gateway ${rounds(gatewayRuns)}` : "",
         direct ? `gateway = ${((gateway.rps / direct.rps) * 100).toFixed(0)}% of direct` : "",
         direct ? `direct: ${[lat(direct), cpuNote(direct)].filter(Boolean).join(", ")}` : "",
         `gateway: ${[lat(gateway), cpuNote(gateway)].filter(Boolean).join(", ")}`,
         errors ? `**${errors} errors**` : "",
       ].filter(Boolean).join("; ");
       return [{
-        scenario: s.name, unit: "req/s", digits: 0, measure: `throughput, c=${t.concurrency}, ${t.seconds} s`,
+        scenario: s.name, unit: "req/s", digits: 0, measure: `throughput, c=${t.concurrency}, ${t.seconds} s${t.rounds > 1 ? `, median of ${t.rounds}` : ""}`,
         direct: direct?.rps, gateway: gateway.rps, target: target(s, "throughput"), note,
       }];
     }

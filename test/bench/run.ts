@@ -102,7 +102,7 @@ async function main() {
   const options: MeasureOptions = {
     latency: { requests: 2000, warmup: 200, batch: 100 },
     ttfb: { requests: 200, warmup: 20, batch: 20 },
-    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, client, watch: { gateway: gw.child.pid, upstream: upstream.child.pid } },
+    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, rounds: 3, client, watch: { gateway: gw.child.pid, upstream: upstream.child.pid } },
   };
   const order: Metric[] = ["latency", "ttfb", "throughput"];
   for (const metric of order) {
@@ -126,7 +126,7 @@ async function main() {
       `Machine: ${machine()}. **The gateway, the fake upstream and the load client share these cores**, so every figure is a lower bound of what the gateway does with a machine of its own.`,
       "Three processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
       "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
-      `Throughput: ${client.name}, ${options.throughput.concurrency} connections, ${options.throughput.seconds} s after a ${options.throughput.warmupSeconds} s warm-up; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
+      `Throughput: ${client.name}, ${options.throughput.concurrency} connections, ${options.throughput.seconds} s after a ${options.throughput.warmupSeconds} s warm-up, ${options.throughput.rounds} runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
     ],
     notes: [
       "Direct = the same request sent to the fake upstream itself; through gateway = to /v1/chat/completions with model ds/deepseek-chat (provider ds connected to the fake).",
