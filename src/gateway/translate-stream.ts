@@ -3,6 +3,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import type { CanonicalEvent } from "../canonical/response.ts";
 import { parseSse } from "../canonical/sse.ts";
+import type { GatewayFormat } from "../formats/registry.ts";
 import type { StreamProgress, WireFormat } from "../formats/types.ts";
 import { directStream } from "./direct-stream.ts";
 import { createProgressTicker } from "./progress.ts";
@@ -26,7 +27,7 @@ async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOu
 export function translateStream(
   upstream: ReadableStream<Uint8Array>,
   from: WireFormat,
-  to: WireFormat,
+  to: GatewayFormat,
   request: CanonicalRequest,
   opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string },
 ): ReadableStream<Uint8Array> {
@@ -59,9 +60,13 @@ export function translateStream(
           await controller.flush(true);
         }
       } catch (err) {
+        // The client is told in its own format, as for a broken upstream, never left with a cut connection.
         outcome.error = { status: 500, errorClass: "translation_error" };
+        const failure = new GatewayError("internal", `The gateway could not translate the upstream's stream: ${err instanceof Error ? err.message : String(err)}`);
+        controller.write(to.passthrough.streamErrorFrames(failure));
         finish();
-        controller.close(err instanceof Error ? err : new Error(String(err)));
+        await opts.settle?.();
+        controller.close();
       }
     },
     async cancel() {

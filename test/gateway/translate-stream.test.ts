@@ -1,8 +1,7 @@
-// The translated path's stream: frames leave one by one, and a translation that fails mid-stream breaks the
-// client's stream instead of ending it as if complete.
+// The translated path's stream: frames leave one by one, and a translation that fails mid-stream ends with an
+// error event in the client's own format, never as if complete.
 import { describe, expect, test } from "bun:test";
 import { getFormat } from "../../src/formats/registry.ts";
-import type { WireFormat } from "../../src/formats/types.ts";
 import type { StreamOutcome } from "../../src/gateway/passthrough-stream.ts";
 import { translateStream } from "../../src/gateway/translate-stream.ts";
 import type { CanonicalRequest } from "../../src/canonical/request.ts";
@@ -35,8 +34,8 @@ describe("translated stream", () => {
     expect(outcome?.error).toBeUndefined();
   });
 
-  test("a translation that throws mid-stream breaks the client's stream and is recorded as translation_error", async () => {
-    const broken: WireFormat = {
+  test("a translation that throws mid-stream ends with the client format's error event and is recorded as translation_error", async () => {
+    const broken: typeof anthropic = {
       ...anthropic,
       async *encodeStream(events) {
         for await (const event of events) {
@@ -47,8 +46,12 @@ describe("translated stream", () => {
     };
     let outcome: StreamOutcome | undefined;
     const out = translateStream(upstream(UPSTREAM), openai, broken, request, { startedAt: performance.now(), signal: new AbortController().signal, onDone: (o) => (outcome = o) });
-    const failure = await new Response(out).text().then(() => undefined, (err: unknown) => err);
-    expect(failure).toBeInstanceOf(Error);
+    const text = await new Response(out).text();
+    expect(text).toContain("event: ping");
+    expect(text).not.toContain("message_stop");
+    const last = text.trim().split("\n\n").at(-1)!;
+    expect(last.split("\n")[0]).toBe("event: error");
+    expect(JSON.parse(last.split("\n")[1]!.slice(6))).toMatchObject({ type: "error", error: { type: "api_error", message: expect.stringContaining("encoder bug") } });
     expect(outcome?.error).toEqual({ status: 500, errorClass: "translation_error" });
   });
 });
