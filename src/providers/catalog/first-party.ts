@@ -1,5 +1,6 @@
 // Catalog entries for the three first-party APIs whose wire formats the gateway speaks (OpenAI, Anthropic, Gemini).
 import type { ProviderSpec } from "../types.ts";
+import { CLAUDE_API_ONLY_MODELS, CLAUDE_CURRENT_MODELS } from "./claude-models.ts";
 
 export const FIRST_PARTY_PROVIDERS: ProviderSpec[] = [
   {
@@ -42,15 +43,7 @@ export const FIRST_PARTY_PROVIDERS: ProviderSpec[] = [
     tier: "api-key",
     headers: { "anthropic-version": "2023-06-01" },
     docsUrl: "https://console.anthropic.com/settings/keys",
-    // maxOutputTokens: "Max output" in Anthropic's models overview (platform.claude.com/docs/en/about-claude/models/overview).
-    models: [
-      { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat", maxOutputTokens: 128_000 },
-      { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat", maxOutputTokens: 64_000 },
-      { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat", maxOutputTokens: 64_000 },
-      { id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", type: "chat", maxOutputTokens: 64_000 },
-      { id: "claude-opus-4-1-20250805", name: "Claude Opus 4.1", type: "chat", maxOutputTokens: 32_000 },
-      { id: "claude-sonnet-4-20250514", name: "Claude Sonnet 4", type: "chat", maxOutputTokens: 64_000 },
-    ],
+    models: [...CLAUDE_CURRENT_MODELS, ...CLAUDE_API_ONLY_MODELS],
   },
   {
     id: "gemini",

@@ -1,5 +1,6 @@
 // Catalog entries for providers reached through a paid subscription's OAuth login (Claude, Codex, Gemini CLI, Copilot).
 import type { ProviderSpec } from "../types.ts";
+import { CLAUDE_CURRENT_MODELS } from "./claude-models.ts";
 
 export const SUBSCRIPTION_PROVIDERS: ProviderSpec[] = [
   {
@@ -14,13 +15,7 @@ export const SUBSCRIPTION_PROVIDERS: ProviderSpec[] = [
     tier: "subscription",
     headers: { "anthropic-version": "2023-06-01", "anthropic-beta": "oauth-2025-04-20" },
     docsUrl: "https://claude.ai/upgrade",
-    // maxOutputTokens: as for the anthropic provider (the same models behind an OAuth token).
-    models: [
-      { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat", maxOutputTokens: 128_000 },
-      { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat", maxOutputTokens: 64_000 },
-      { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat", maxOutputTokens: 64_000 },
-      { id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", type: "chat", maxOutputTokens: 64_000 },
-    ],
+    models: CLAUDE_CURRENT_MODELS,
   },
   {
     id: "codex",
