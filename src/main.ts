@@ -1,7 +1,7 @@
 // Wiring only: config -> database + migrations -> services -> app -> Bun.serve; SIGTERM drains and exits 0.
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { openDataDir } from "./db/client.ts";
+import { DatabaseInUseError, closeDatabase, openDataDir } from "./db/client.ts";
 import { log, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
@@ -43,8 +43,7 @@ async function start(config: Config) {
     await services.sync.stop();
     services.proxies.close();
     services.flush();
-    db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    db.$client.close();
+    closeDatabase(db);
     log.info("stopped cleanly");
     process.exit(0);
   }
@@ -58,9 +57,9 @@ async function start(config: Config) {
   if (typeof Bun.shrink === "function") Bun.shrink();
 }
 
-// Any startup failure (a bad variable, an unreadable database) stops the process with its message and exit code 1.
+// Any startup failure (a bad variable, a database in use or unreadable) stops the process with its message and exit code 1.
 (async () => start(loadConfig()))().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DatabaseInUseError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

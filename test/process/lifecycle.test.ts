@@ -99,6 +99,33 @@ describe("process lifecycle", () => {
   }, 120_000);
 });
 
+describe("one gateway per DATA_DIR", () => {
+  test("a second gateway on the same DATA_DIR stops at once with a message saying why; the first keeps serving", async () => {
+    const dataDir = tempDir();
+    const first = await boot([process.execPath, "run", "src/main.ts"], dataDir);
+    try {
+      const second = Bun.spawn([process.execPath, "run", "src/main.ts"], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH!, HOME: dataDir, DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "pw-for-tests" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      expect(await second.exited).toBe(1);
+      const stderr = await new Response(second.stderr).text();
+      expect(stderr.trim()).toBe(`The database ${join(dataDir, "omniroute.sqlite")} is in use by another process (another OmniRoute on the same DATA_DIR?). Stop it, or give this one its own DATA_DIR.`);
+      const health = await fetch(`${first.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      first.proc.kill("SIGTERM");
+      expect(await first.proc.exited).toBe(0);
+    }
+    // Stopped, it lets go of the file: the next gateway starts.
+    const again = await boot([process.execPath, "run", "src/main.ts"], dataDir);
+    again.proc.kill("SIGTERM");
+    expect(await again.proc.exited).toBe(0);
+  }, 30_000);
+});
+
 describe("crash safety", () => {
   test("kill -9 right after a response completed loses no usage row", async () => {
     const upstream = startOpenAIUpstream({ kind: "text", text: "durable", usage: { input: 5, output: 3 } });

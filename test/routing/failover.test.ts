@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
+import { rmSync } from "node:fs";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { listUsageLogs } from "../../src/db/queries/usage.ts";
 import { chat, connect, keyOf } from "./support.ts";
@@ -153,7 +154,7 @@ describe("restart", () => {
     a.setScenario({ kind: "error", status: 429, message: "Rate limit", headers: { "retry-after": "60" } });
     await chat(gw, "ds/deepseek-chat");
     const dataDir = gw.config.dataDir;
-    gw.services.flush();
+    await gw.close({ keepData: true });
     const second = await startGateway({ DATA_DIR: dataDir });
     try {
       const res = await fetch(`${second.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
@@ -162,6 +163,7 @@ describe("restart", () => {
       expect(a.requests.length).toBe(1);
     } finally {
       await second.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { openDataDir } from "../../src/db/client.ts";
+import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
 
 export interface TestGateway {
@@ -18,7 +18,8 @@ export interface TestGateway {
   adminKey(): string;
   /** fetch against /api with the admin key and JSON body. */
   api(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
-  close(): Promise<void>;
+  /** Stop serving, flush and close the database; the data folder goes too unless `keepData` (a restart). Once only. */
+  close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 export async function startGateway(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestGateway> {
@@ -30,6 +31,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, server) => app.fetch(req, { server }) });
   const url = `http://127.0.0.1:${server.port}`;
   let key: string | undefined;
+  let closed = false;
   const gw: TestGateway = {
     url,
     services,
@@ -51,11 +53,13 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
     },
-    async close() {
+    async close({ keepData = false } = {}) {
+      if (closed) return;
+      closed = true;
       await server.stop(true);
       services.flush();
-      db.$client.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      closeDatabase(db);
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return gw;
