@@ -87,11 +87,15 @@ export const apiKeys = sqliteTable("api_keys", {
   lastUsedAt: integer("last_used_at"),
 });
 
-/** One row per proxied request, whatever its outcome. Kept small: numbers and short strings. */
+/**
+ * One row per proxied request, whatever its outcome. Kept small: numbers and short strings. The id is the
+ * rowid without AUTOINCREMENT (whose sqlite_sequence page cost every commit one more page write); pruning the
+ * newest rows brings the rollup watermark down with them (see pruneUsageBatch).
+ */
 export const usageLog = sqliteTable(
   "usage_log",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     ts: integer("ts").notNull(),
     requestId: text("request_id").notNull(),
     keyId: text("key_id"),

@@ -191,6 +191,24 @@ describe("rollups and retention", () => {
     expect(spentSince(gw.services.db, keyId, midnight(NOW - 7 * DAY))).toBeCloseTo(0.23, 9);
   });
 
+  test("after a quiet spell longer than the retention window prunes every row, the next requests still count", async () => {
+    insert(Array.from({ length: 5 }, (_, i) => ({ ts: NOW - (40 + i) * DAY, keyId: "key-1", costUsd: 0.01 })));
+    await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: 30 } });
+    const first = await gw.services.usageHistory.maintain(NOW);
+    expect(first).toEqual({ rolled: 5, pruned: 5 });
+    expect(count()).toBe(0);
+    // Ids are rowids: with the table empty the next row takes id 1, so the watermark must not stay at 5.
+    expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);
+
+    await ask(2);
+    const rawTotal = (await totals("day")).reduce((n, g) => n + g.requests, 0);
+    expect(rawTotal).toBe(7);
+    expect((await gw.services.usageHistory.maintain(NOW)).rolled).toBe(2);
+    const daily = gw.services.db.$client.query("select sum(requests) as r from usage_daily").get() as { r: number };
+    expect(daily.r).toBe(7);
+    expect((await totals("day")).reduce((n, g) => n + g.requests, 0)).toBe(7);
+  });
+
   test("flush() (shutdown) rolls up every row written so far", async () => {
     await ask(2);
     expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);

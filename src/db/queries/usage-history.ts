@@ -82,11 +82,21 @@ export function advanceRawFrom(db: Db, cutoff: number): number {
   return cutoff;
 }
 
-/** Delete up to `limit` raw rows older than rawFrom that are already rolled up. Returns how many went. */
+/**
+ * Delete up to `limit` raw rows older than rawFrom that are already rolled up. Returns how many went.
+ * Ids are rowids (no AUTOINCREMENT): the next row takes max(id) + 1. Once the newest rows are pruned (a quiet
+ * spell longer than the retention window) the watermark comes down to max(id), in the same transaction:
+ * nothing lies between the two, and the next row must not count as rolled up already.
+ */
 export function pruneUsageBatch(db: Db, limit: number): number {
   const { rolledUpTo, rawFrom } = historyBounds(db);
   if (rawFrom === 0 || rolledUpTo === 0) return 0;
-  return db.$client
-    .query("delete from usage_log where id in (select id from usage_log where ts < ? and id <= ? limit ?)")
-    .run(rawFrom, rolledUpTo, limit).changes;
+  return db.$client.transaction(() => {
+    const deleted = db.$client
+      .query("delete from usage_log where id in (select id from usage_log where ts < ? and id <= ? limit ?)")
+      .run(rawFrom, rolledUpTo, limit).changes;
+    const last = (db.$client.query("select coalesce(max(id), 0) as id from usage_log").get() as { id: number }).id;
+    if (last < rolledUpTo) writeSetting(db, ROLLED_UP_TO, last);
+    return deleted;
+  })();
 }
