@@ -20,8 +20,10 @@ export function orderAccounts(services: Services, provider: string): Account[] {
 
 /** The account's own limits over the system defaults. */
 export function limitsOf(services: Services, account: Account): Limits {
-  const own = Object.fromEntries(Object.entries(account.limits ?? {}).filter(([, v]) => v !== undefined && v !== null));
-  return { ...services.resilience.get().limits, ...own };
+  const defaults = services.resilience.get().limits;
+  if (!account.limits) return defaults;
+  const own = Object.fromEntries(Object.entries(account.limits).filter(([, v]) => v !== undefined && v !== null));
+  return { ...defaults, ...own };
 }
 
 /** The first account that may serve now, for simple one-shot calls (count_tokens, tests). */

@@ -4,18 +4,19 @@ import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import type { Services } from "../services.ts";
 
-export function presentedKey(headers: Headers, url: URL): string | undefined {
+export function presentedKey(headers: Headers, url: string): string | undefined {
   const auth = headers.get("authorization");
   if (auth) {
     const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (match) return match[1]!.trim();
   }
-  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? undefined;
+  // The URL is parsed only when it may carry ?key= (Gemini clients): every proxied call passes here.
+  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? (url.includes("key=") ? new URL(url).searchParams.get("key") : null) ?? undefined;
 }
 
 export function requireClientKey(services: Services): MiddlewareHandler {
   return async function requireClientKey(c, next) {
-    const secret = presentedKey(c.req.raw.headers, new URL(c.req.url));
+    const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
       const key = services.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", { code: "invalid_api_key" });

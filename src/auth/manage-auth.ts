@@ -28,7 +28,7 @@ export async function hasSession(c: Context, services: Services): Promise<boolea
 export function requireManagement(services: Services): MiddlewareHandler {
   return async function requireManagement(c, next) {
     if (OPEN_PATHS.has(c.req.path)) return next();
-    const secret = presentedKey(c.req.raw.headers, new URL(c.req.url));
+    const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
       const key = services.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key.", { code: "invalid_api_key" });
