@@ -5,6 +5,7 @@ import type { Services } from "../services.ts";
 import { createProxyStore, type ProxyServer, type ProxyStore } from "./proxy-config.ts";
 import { proxyFor, urlHost, type Env, type ResolvedProxy } from "./proxy-resolve.ts";
 import { BRIDGE_ERROR_HEADER, createSocksBridge, type SocksBridge } from "./socks-bridge.ts";
+import { http1Fetch, http1Supports, type Http1Init } from "./http1/client.ts";
 
 export interface Proxies extends ProxyStore {
   bridge: SocksBridge;
@@ -80,7 +81,7 @@ export function upstreamFetchInit(services: Services, url: string | URL, scope: 
  */
 export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope): Promise<Response> {
   const resolved = resolveUpstreamProxy(services, url, scope);
-  if (!resolved) return fetch(url, { ...init, proxy: false });
+  if (!resolved) return http1Supports(url, init) ? http1Fetch(url, init as Http1Init) : fetch(url, { ...init, proxy: false });
   return fetchThrough(services, resolved, url, init);
 }
 
