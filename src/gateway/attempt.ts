@@ -92,7 +92,7 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
         headers: call.headers,
         body: JSON.stringify(call.body),
         signal: upstreamAbort.signal,
-      }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account });
+      }, { keyId: o.req.keyId, combo: o.target.combo, provider: o.target.provider.id, account: o.account }, { stream: o.stream });
     } catch (err) {
       if (o.req.signal.aborted) throw err;
       const timedOut = upstreamAbort.signal.aborted;

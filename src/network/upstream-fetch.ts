@@ -78,11 +78,18 @@ export function upstreamFetchInit(services: Services, url: string | URL, scope: 
 /**
  * fetch() through the scope's proxy. A failure of the proxy is thrown as a ProxyFailure naming it (and the
  * setting it came from), so callers report it as a connection failure, never as the upstream's answer.
+ *
+ * A direct call whose answer is read whole (`stream` unset: chat without streaming, embeddings, token
+ * endpoints) goes over the gateway's own HTTP/1.1 connections on the event loop's thread (src/network/http1):
+ * no hop to fetch's client thread and back, ~0.025 ms less per call. Streams stay with fetch: its thread
+ * reads and de-chunks them beside the gateway's, which counts when many stream at once (streamed
+ * throughput at 64 connections measured ~3% lower on the event loop's thread, for a lower time to first byte).
  */
-export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope): Promise<Response> {
+export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope, opts: { stream?: boolean } = {}): Promise<Response> {
   const resolved = resolveUpstreamProxy(services, url, scope);
-  if (!resolved) return http1Supports(url, init) ? http1Fetch(url, init as Http1Init) : fetch(url, { ...init, proxy: false });
-  return fetchThrough(services, resolved, url, init);
+  if (resolved) return fetchThrough(services, resolved, url, init);
+  if (!opts.stream && http1Supports(url, init)) return http1Fetch(url, init as Http1Init);
+  return fetch(url, { ...init, proxy: false });
 }
 
 /** fetch() through one resolved proxy, with its failures made ProxyFailures. */

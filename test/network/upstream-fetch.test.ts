@@ -10,7 +10,11 @@ let gw: TestGateway;
 let httpsProxy: FakeHttpProxy;
 let guarded: FakeHttpProxy;
 let socks: FakeSocks5Proxy;
-const target = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => new Response(`plain ${new URL(req.url).pathname}`) });
+const target = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch: (req) => new Response(`plain ${new URL(req.url).pathname}`, { headers: { "x-seen-accept-encoding": req.headers.get("accept-encoding") ?? "" } }),
+});
 const tlsTarget = Bun.serve({ port: 0, hostname: "127.0.0.1", tls: { cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, fetch: (req) => new Response(`tls ${new URL(req.url).pathname}`) });
 const trustTestCa = { tls: { ca: TEST_TLS_CERT } };
 
@@ -38,6 +42,16 @@ beforeEach(() => {
 });
 
 describe("upstreamFetch", () => {
+  test("direct: an answer read whole goes over the gateway's own HTTP/1.1 client, a stream over fetch", async () => {
+    // Told apart by what each asks of the server: ours an uncompressed answer, fetch any coding it can decode.
+    const whole = await upstreamFetch(gw.services, `${target.url}whole`, { method: "POST", body: "{}" }, {});
+    expect(await whole.text()).toBe("plain /whole");
+    expect(whole.headers.get("x-seen-accept-encoding")).toBe("identity");
+    const streamed = await upstreamFetch(gw.services, `${target.url}streamed`, { method: "POST", body: "{}" }, {}, { stream: true });
+    expect(await streamed.text()).toBe("plain /streamed");
+    expect(streamed.headers.get("x-seen-accept-encoding")).toContain("gzip");
+  });
+
   test("an https proxy: TLS to the proxy itself (its certificate is checked)", async () => {
     gw.services.proxies.update({ global: { type: "https", host: "localhost", port: httpsProxy.port } });
     const res = await upstreamFetch(gw.services, `http://127.0.0.1:${target.port}/via-tls-proxy`, trustTestCa, { provider: "openai" });

@@ -121,7 +121,8 @@ async function connect(origin: Origin, signal: AbortSignal | undefined): Promise
 function exchange(conn: Connection, request: Uint8Array, method: string, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     let head: ResponseHead | undefined;
-    let early: Uint8Array[] = [];
+    /** Body bytes of the current socket read: handed on as one chunk, as fetch does (20 SSE frames in one read are one write onward, not 20). */
+    let pending: Uint8Array[] = [];
     let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
     let answered = false;
     let over = false;
@@ -156,13 +157,23 @@ function exchange(conn: Connection, request: Uint8Array, method: string, signal:
       answered = true;
       resolve(response);
     };
+    const take = (): Uint8Array | undefined => {
+      const bytes = pending.length <= 1 ? pending[0] : Buffer.concat(pending);
+      pending = [];
+      return bytes;
+    };
+    const enqueue = () => {
+      const bytes = take();
+      if (!bytes || !controller) return;
+      controller.enqueue(bytes);
+      if ((controller.desiredSize ?? 1) <= 0) conn.pause();
+    };
     /** The rest of the body arrives later: hand the caller a stream now (time to first byte is what streams are for). */
     const stream = () =>
       answer(new ReadableStream<Uint8Array>({
         start(c) {
           controller = c;
-          for (const chunk of early) c.enqueue(chunk);
-          early = [];
+          enqueue();
         },
         pull() {
           if (!over) conn.resume();
@@ -179,17 +190,20 @@ function exchange(conn: Connection, request: Uint8Array, method: string, signal:
         head = h;
       },
       body(chunk) {
-        if (!controller) return void early.push(chunk);
-        controller.enqueue(chunk);
-        if ((controller.desiredSize ?? 1) <= 0) conn.pause();
+        pending.push(chunk);
       },
       waiting() {
-        if (head && !answered) stream();
+        if (!head) return;
+        if (answered) enqueue();
+        else stream();
       },
       end(reusable) {
         finish();
-        if (!answered) answer(early.length === 0 ? null : (early.length === 1 ? early[0]! : Buffer.concat(early)) as Uint8Array<ArrayBuffer>);
-        else controller?.close();
+        if (!answered) answer((take() ?? null) as Uint8Array<ArrayBuffer> | null);
+        else {
+          enqueue();
+          controller?.close();
+        }
         if (reusable && !conn.closed) releaseIdle(conn, head?.headers.find(([k]) => k === "keep-alive")?.[1]);
         else conn.destroy();
       },

@@ -32,7 +32,7 @@ export async function sendAdapted(o: AdaptedCall): Promise<Response> {
       headers: call.headers,
       body: JSON.stringify(call.body),
       signal: o.signal,
-    }, { ...o.scope, provider: o.spec.id, account: o.account });
+    }, { ...o.scope, provider: o.spec.id, account: o.account }, { stream: o.stream });
   };
   let response = await send();
   if (adapter?.refreshAfterUnauthorized && (response.status === 401 || (await adapter.isExpiredCredential?.(response, ctx)))) {
