@@ -1,10 +1,12 @@
 // fetch() for upstream API calls, over our own keep-alive HTTP/1.1 connections on the event loop's thread.
-// Bun's fetch runs its client on a separate thread: each call crosses threads twice, ~50 us at concurrency 1
-// on the bench machine, a third of everything the gateway adds. Same contract as fetch for what the gateway
-// sends (a method, headers, a string or bytes body, an abort signal): the answer is a standard Response whose
-// body streams as bytes arrive. Differences, on purpose: redirects are not followed (an API answers a POST
-// with its result, not a 3xx), and the answer comes uncompressed (accept-encoding: identity; a coded body a
-// server sends anyway is decoded). Anything else (form uploads, proxies) stays with fetch: see http1Supports.
+// Bun's fetch runs its client on a separate thread, so each call crosses threads twice: on the bench machine
+// a bare proxy added 0.095 ms at concurrency 1 over fetch and 0.044 ms over a socket on its own thread;
+// through the gateway this client saves ~0.025 ms per call. upstreamFetch uses it for answers read whole.
+// Same contract as fetch for what the gateway sends (a method, headers, a string or bytes body, an abort
+// signal): the answer is a standard Response whose body streams as bytes arrive. Differences, on purpose:
+// redirects are not followed (an API answers a POST with its result, not a 3xx), and the answer comes
+// uncompressed (accept-encoding: identity; a coded body a server sends anyway is decoded). Anything else
+// (form uploads, proxies) stays with fetch: see http1Supports.
 import { Connection, type ExchangeSink, type Origin, type ResponseHead } from "./connection.ts";
 import { releaseIdle, takeIdle } from "./pool.ts";
 
