@@ -1,27 +1,12 @@
 // The database file: held by one gateway at a time, released at once when it closes.
-import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseInUseError, closeDatabase, openDatabase, type Db } from "../../src/db/client.ts";
+import { DatabaseInUseError, closeDatabase, openDatabase } from "../../src/db/client.ts";
 import { createUsageWriter } from "../../src/db/queries/usage.ts";
+import { useTempDatabases } from "./support.ts";
 
-const dirs: string[] = [];
-const opened: Db[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "omniroute-db-"));
-  dirs.push(dir);
-  return dir;
-};
-const open = async (path: string) => {
-  const db = await openDatabase(path);
-  opened.push(db);
-  return db;
-};
-afterEach(() => {
-  for (const db of opened.splice(0)) closeDatabase(db);
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir, open } = useTempDatabases();
 
 describe("the database file", () => {
   test("one gateway holds it: a second opener is refused at once, with a message naming the file", async () => {

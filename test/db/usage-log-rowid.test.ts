@@ -1,32 +1,16 @@
 // Migration 0004: usage_log ids become plain rowids, every row and the rollup watermark kept sound.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { closeDatabase, openDatabase, type Db } from "../../src/db/client.ts";
 import { createUsageWriter } from "../../src/db/queries/usage.ts";
 import { historyBounds } from "../../src/db/queries/usage-history.ts";
+import { useTempDatabases } from "./support.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const dirs: string[] = [];
-const opened: Db[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "omniroute-db-"));
-  dirs.push(dir);
-  return dir;
-};
-const open = async (path: string) => {
-  const db = await openDatabase(path);
-  opened.push(db);
-  return db;
-};
-afterEach(() => {
-  for (const db of opened.splice(0)) closeDatabase(db);
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir, open } = useTempDatabases();
 
 describe("migration 0004: usage_log ids become plain rowids", () => {
   /** A database as the previous release left it: migrations up to 0003 only. */
