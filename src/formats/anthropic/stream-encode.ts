@@ -14,8 +14,9 @@ import type { Json } from "./wire.ts";
  * streams args for calls 0,1,0,1). The first call opens its block; a call that starts while
  * another tool block is open waits in a queue and only its args are buffered. When the open call
  * ends, the next queued call opens, gets its buffer as one input_json_delta, and closes too if it
- * already ended. Text, thinking or finish close the open call and drain the queue first. Args that
- * arrive for a call after its block was closed cannot be expressed and are not sent.
+ * already ended. Text or thinking that arrives while a call is still streaming waits until every
+ * call has ended (Anthropic allows text after tool_use blocks; a closed block cannot take more args,
+ * so closing a call early would lose the rest of its arguments). Finish closes calls that never ended.
  */
 interface ToolState {
   id: string;
@@ -39,12 +40,17 @@ class AnthropicStreamWriter {
   private readonly queue: ToolState[] = [];
   private usage: Partial<Usage> = {};
   private sawToolCall = false;
+  /** Text and thinking events held while tool calls stream (see above), replayed in order once they end. */
+  private deferred: CanonicalEvent[] = [];
 
   constructor(private readonly model: string) {}
 
-  push(event: CanonicalEvent): string[] {
-    const out: string[] = [];
+  push(event: CanonicalEvent, out: string[] = []): string[] {
     if (event.type !== "start" && event.type !== "error") this.ensureStarted(out);
+    if (DEFERRABLE.has(event.type) && (this.toolsStreaming() || this.deferred.length > 0)) {
+      this.deferred.push(event);
+      return out;
+    }
     switch (event.type) {
       case "start":
         this.mergeUsage(event.usage);
@@ -93,6 +99,7 @@ class AnthropicStreamWriter {
         if (!tool) break;
         tool.ended = true;
         if (tool.status === "open") this.advanceTools(out);
+        if (!this.toolsStreaming()) this.replayDeferred(out);
         break;
       }
       case "usage":
@@ -198,6 +205,17 @@ class AnthropicStreamWriter {
     }
   }
 
+  /** A tool block is open or waiting in the queue: its arguments may still come. */
+  private toolsStreaming(): boolean {
+    return this.open?.kind === "tool" || this.queue.length > 0;
+  }
+
+  private replayDeferred(out: string[]): void {
+    const held = this.deferred;
+    this.deferred = [];
+    for (const event of held) this.push(event, out);
+  }
+
   /** Before any other block: every tool block opened, flushed and closed, in order. */
   private drainTools(out: string[]): void {
     if (this.open?.kind !== "tool" && this.queue.length === 0) return;
@@ -210,6 +228,7 @@ class AnthropicStreamWriter {
 
   private finish(out: string[], reason: FinishReason, stopSequence: string | undefined): void {
     this.drainTools(out);
+    this.replayDeferred(out);
     this.closeOpen(out);
     const usage: Json = { output_tokens: this.usage.outputTokens ?? 0 };
     if (this.usage.inputTokens !== undefined) Object.assign(usage, encodeInputUsage(this.usage));
@@ -223,6 +242,9 @@ class AnthropicStreamWriter {
     this.done = true;
   }
 }
+
+/** Events that open text or thinking blocks: held back while a tool call's arguments may still arrive. */
+const DEFERRABLE = new Set<CanonicalEvent["type"]>(["text-delta", "reasoning-delta", "reasoning-signature", "redacted-reasoning"]);
 
 function frame(event: string, data: Json): string {
   return sseFrame(JSON.stringify(data), event);

@@ -134,6 +134,33 @@ describe("encodeStream through the official SDK", () => {
     assertGrammar(await rawEvents());
   });
 
+  test("text that arrives while a tool call's arguments are still streaming waits: no argument is lost", async () => {
+    const message = await run([
+      { type: "start", id: "msg_t", model: "gpt-x", created: 1 },
+      { type: "tool-call-start", index: 0, id: "call_a", name: "write_file" },
+      { type: "tool-args-delta", index: 0, delta: '{"path":"a.txt",' },
+      { type: "text-delta", text: "Writing it now." },
+      { type: "reasoning-delta", text: "short file" },
+      { type: "tool-args-delta", index: 0, delta: '"content":"hello"}' },
+      { type: "tool-call-end", index: 0 },
+      { type: "text-delta", text: " Done." },
+      { type: "tool-call-start", index: 1, id: "call_b", name: "run" },
+      { type: "tool-args-delta", index: 1, delta: '{"cmd":' },
+      { type: "text-delta", text: "Then this." },
+      { type: "tool-args-delta", index: 1, delta: '"ls"}' },
+      { type: "finish", reason: "tool-calls" },
+    ]);
+    expect(message.content).toEqual([
+      { type: "tool_use", id: "call_a", name: "write_file", input: { path: "a.txt", content: "hello" } },
+      { type: "text", text: "Writing it now." },
+      { type: "thinking", thinking: "short file", signature: "" },
+      { type: "text", text: " Done." },
+      { type: "tool_use", id: "call_b", name: "run", input: { cmd: "ls" } },
+      { type: "text", text: "Then this." },
+    ] as any);
+    assertGrammar(await rawEvents());
+  });
+
   test("tool calls that never end are closed before finish; redacted thinking; no start event", async () => {
     const message = await run([
       { type: "redacted-reasoning", data: "opaque" },
