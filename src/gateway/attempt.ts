@@ -40,11 +40,19 @@ export interface AttemptOptions {
   transformed: boolean;
 }
 
+/** Per gateway: models that answered a 400 refusing reasoning parameters; they are asked without them since. */
+const refusesReasoning = new WeakMap<Services, Set<string>>();
+/** What such a 400 says, across providers ("reasoning_effort is not supported", "thinking is not enabled"...). */
+const REASONING_REFUSED = /reasoning|thinking|budget_tokens/i;
+
 export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult> {
   const upstream = getFormat(o.target.provider.format);
   let body: Record<string, unknown>;
   let hideUsageFrame = false;
   let dropped: string[] = [];
+  /** Set when the body carries reasoning parameters the client's format asked for: re-encodes it without them. */
+  let dropReasoning: (() => void) | undefined;
+  const modelKey = `${o.target.provider.id}/${o.target.model}`;
   if (upstream.id === o.req.ingress.id && !o.transformed) {
     const forwarded = upstream.passthrough.forwardBody(o.req.body, o.target.model, o.stream);
     body = forwarded.body;
@@ -53,14 +61,18 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     const canonical = o.canonical();
     const model = o.target.provider.models.find((m) => m.id === o.target.model);
     // Claude Code asks every model to think; a model the catalog knows cannot would answer 400.
-    const cannotReason = canonical.reasoning !== undefined && model?.reasoning === false;
+    const cannotReason = canonical.reasoning !== undefined && (model?.reasoning === false || !!refusesReasoning.get(o.services)?.has(modelKey));
     // A client that sets no output limit (Codex, Gemini CLI) gets the model's own on a stream, not the format's
     // cautious default (Anthropic's 8192 would cut a long patch). Unstreamed calls keep that default: a long
     // answer held back until done outlives proxies' and SDKs' timeouts.
     const maxTokens = canonical.maxTokens ?? (o.stream ? model?.maxOutputTokens : undefined);
-    const encoded = upstream.encodeRequest({ ...canonical, model: o.target.model, maxTokens, ...(cannotReason ? { reasoning: undefined } : {}) });
-    body = encoded.body;
-    dropped = cannotReason ? [...encoded.dropped, "reasoning"] : encoded.dropped;
+    const encode = (withoutReasoning: boolean) => {
+      const encoded = upstream.encodeRequest({ ...canonical, model: o.target.model, maxTokens, ...(withoutReasoning ? { reasoning: undefined } : {}) });
+      body = encoded.body;
+      dropped = withoutReasoning ? [...encoded.dropped, "reasoning"] : encoded.dropped;
+    };
+    encode(cannotReason);
+    if (canonical.reasoning !== undefined && !cannotReason) dropReasoning = () => encode(true);
   }
 
   const base = upstreamCall(o.target.provider, o.account, upstream, o.target.model, o.stream);
@@ -110,6 +122,17 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     const text = await first.text().catch(() => "");
     const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);
     if (!refreshed) return { ok: false, failure: classifyHttpFailure(401, first.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
+    response = await send();
+  }
+  // A model the catalog does not flag may still refuse the reasoning parameters of a translated request. A 400
+  // that says so is asked once more without them (X-OmniRoute-Dropped says so), and so is that model from then on.
+  if (response instanceof Response && response.status === 400 && dropReasoning) {
+    const message = upstream.decodeErrorMessage(await response.text().catch(() => ""));
+    if (!REASONING_REFUSED.test(message)) return { ok: false, failure: classifyHttpFailure(400, response.headers, message.slice(0, 2000)) };
+    let refused = refusesReasoning.get(o.services);
+    if (!refused) refusesReasoning.set(o.services, (refused = new Set()));
+    refused.add(modelKey);
+    dropReasoning();
     response = await send();
   }
   if (!(response instanceof Response)) return { ok: false, failure: response };

@@ -93,4 +93,47 @@ describe("models that cannot think", () => {
       await gpt.close();
     }
   });
+
+  test("a model the catalog does not know that refuses reasoning in a 400 is asked again without it, and without it from then on", async () => {
+    const strict = startOpenAIUpstream((req) => req.body.reasoning_effort !== undefined
+      ? { kind: "error", status: 400, message: "Unrecognized request argument supplied: reasoning_effort" }
+      : { kind: "text", text: "no thinking here" });
+    try {
+      await gw.api("/api/providers", { body: { provider: "groq", apiKey: "sk-groq", baseUrl: `${strict.url}/v1` } });
+      const ask = () => fetch(`${gw.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "groq/brand-new-model", max_tokens: 200, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "hi" }] }),
+      });
+      const first = await ask();
+      expect(first.status).toBe(200);
+      expect(first.headers.get("x-omniroute-dropped")).toContain("reasoning");
+      expect((await first.json()).content[0].text).toBe("no thinking here");
+      expect(strict.requests.map((r) => r.body.reasoning_effort !== undefined)).toEqual([true, false]);
+
+      const second = await ask();
+      expect(second.status).toBe(200);
+      expect(second.headers.get("x-omniroute-dropped")).toContain("reasoning");
+      expect(strict.requests.map((r) => r.body.reasoning_effort !== undefined)).toEqual([true, false, false]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test("a 400 for another reason reaches the client as the upstream said it, asked once", async () => {
+    const picky = startOpenAIUpstream({ kind: "error", status: 400, message: "messages[0].content: too long for this model" });
+    try {
+      await gw.api("/api/providers", { body: { provider: "mistral", apiKey: "sk-m", baseUrl: `${picky.url}/v1` } });
+      const res = await fetch(`${gw.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "mistral/some-model", max_tokens: 200, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain("too long for this model");
+      expect(picky.requests).toHaveLength(1);
+    } finally {
+      await picky.close();
+    }
+  });
 });
