@@ -149,6 +149,20 @@ describe("OpenAI chat through the gateway", () => {
     expect(upstream.aborted).toBeGreaterThan(abortedBefore);
   });
 
+  test("a client that disconnects while an unstreamed answer is awaited aborts the upstream call; its usage row says 499", async () => {
+    upstream.setScenario({ kind: "hang" });
+    const controller = new AbortController();
+    const pending = fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }), signal: controller.signal }).catch(() => undefined);
+    for (let i = 0; i < 50 && upstream.requests.length === 0; i++) await Bun.sleep(10);
+    const abortedBefore = upstream.aborted;
+    controller.abort();
+    await pending;
+    for (let i = 0; i < 100 && upstream.aborted === abortedBefore; i++) await Bun.sleep(10);
+    expect(upstream.aborted).toBeGreaterThan(abortedBefore);
+    for (let i = 0; i < 100 && usageRows()[0]?.status !== 499; i++) await Bun.sleep(10);
+    expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream: false });
+  });
+
   test("a client that leaves after the first frames stops the upstream; its usage row says 499 client_closed", async () => {
     upstream.setScenario({ kind: "text", text: "one two three four five six seven eight nine ten", chunks: 10, delayMs: 50 });
     const before = upstream.aborted;
