@@ -5,7 +5,7 @@ import type { Services } from "../services.ts";
 import { createProxyStore, type ProxyServer, type ProxyStore } from "./proxy-config.ts";
 import { proxyFor, urlHost, type Env, type ResolvedProxy } from "./proxy-resolve.ts";
 import { BRIDGE_ERROR_HEADER, createSocksBridge, type SocksBridge } from "./socks-bridge.ts";
-import { http1Fetch, http1Supports, type Http1Init } from "./http1/client.ts";
+import { http1Carries, http1Fetch, type Http1Init } from "./http1/client.ts";
 
 export interface Proxies extends ProxyStore {
   bridge: SocksBridge;
@@ -88,7 +88,7 @@ export function upstreamFetchInit(services: Services, url: string | URL, scope: 
 export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope, opts: { stream?: boolean } = {}): Promise<Response> {
   const resolved = resolveUpstreamProxy(services, url, scope);
   if (resolved) return fetchThrough(services, resolved, url, init);
-  if (!opts.stream && http1Supports(url, init)) return http1Fetch(url, init as Http1Init);
+  if (!opts.stream && http1Carries(url, init)) return http1Fetch(url, init as Http1Init);
   return fetch(url, { ...init, proxy: false });
 }
 

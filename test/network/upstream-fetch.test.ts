@@ -1,6 +1,9 @@
 // upstreamFetch / upstreamFetchInit: HTTPS proxies, CONNECT to https targets, explicit `proxy: false`, failures naming the proxy.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { ProxyFailure, upstreamFetch, upstreamFetchInit } from "../../src/network/upstream-fetch.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "../../src/network/http1/client.ts";
+import { openConnections } from "../../src/network/http1/connection.ts";
+import { closeIdle } from "../../src/network/http1/pool.ts";
 import { startHttpProxy, type FakeHttpProxy } from "../fakes/http-proxy.ts";
 import { startSocks5Proxy, type FakeSocks5Proxy } from "../fakes/socks5-proxy.ts";
 import { TEST_TLS_CERT, TEST_TLS_KEY } from "../fakes/tls-cert.ts";
@@ -51,6 +54,26 @@ describe("upstreamFetch", () => {
     expect(await streamed.text()).toBe("plain /streamed");
     expect(streamed.headers.get("x-seen-accept-encoding")).toContain("gzip");
   });
+
+  test("a burst past MAX_CONNECTIONS_PER_ORIGIN to one upstream: the rest go by fetch, none waits on the cap or fails", async () => {
+    const slow = Bun.serve({ port: 0, hostname: "127.0.0.1", async fetch(req) {
+      await Bun.sleep(300);
+      return new Response(req.headers.get("accept-encoding") === "identity" ? "ours" : "fetch");
+    } });
+    try {
+      const burst = MAX_CONNECTIONS_PER_ORIGIN + 40;
+      const answers = await Promise.all(Array.from({ length: burst }, () => upstreamFetch(gw.services, `${slow.url}burst`, { method: "POST", body: "{}" }, {}).then((r) => r.text())));
+      expect(answers.filter((a) => a === "ours")).toHaveLength(MAX_CONNECTIONS_PER_ORIGIN);
+      expect(answers.filter((a) => a === "fetch")).toHaveLength(40);
+      // Answered, the connections wait idle for the next calls; closed, none is counted any more.
+      expect(openConnections(`http://127.0.0.1:${slow.port}`)).toBe(MAX_CONNECTIONS_PER_ORIGIN);
+      closeIdle();
+      for (let i = 0; i < 50 && openConnections(`http://127.0.0.1:${slow.port}`) > 0; i++) await Bun.sleep(10);
+      expect(openConnections(`http://127.0.0.1:${slow.port}`)).toBe(0);
+    } finally {
+      slow.stop(true);
+    }
+  }, 20_000);
 
   test("an https proxy: TLS to the proxy itself (its certificate is checked)", async () => {
     gw.services.proxies.update({ global: { type: "https", host: "localhost", port: httpsProxy.port } });

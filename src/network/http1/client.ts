@@ -6,9 +6,9 @@
 // signal): the answer is a standard Response whose body streams as bytes arrive. Differences, on purpose:
 // redirects are not followed (an API answers a POST with its result, not a 3xx), and the answer comes
 // uncompressed (accept-encoding: identity; a coded body a server sends anyway is decoded). Anything else
-// (form uploads, proxies) stays with fetch: see http1Supports.
-import { Connection, type ExchangeSink, type Origin, type ResponseHead } from "./connection.ts";
-import { releaseIdle, takeIdle } from "./pool.ts";
+// (form uploads, proxies, a burst past MAX_CONNECTIONS_PER_ORIGIN) stays with fetch: see http1Carries.
+import { Connection, openConnections, type ExchangeSink, type Origin, type ResponseHead } from "./connection.ts";
+import { hasIdle, releaseIdle, takeIdle } from "./pool.ts";
 
 export interface Http1Init {
   method?: string;
@@ -19,11 +19,19 @@ export interface Http1Init {
   tls?: { ca?: string | string[]; rejectUnauthorized?: boolean };
 }
 
-/** Whether http1Fetch can carry this call (else use fetch): http(s), and a body that is text or bytes. */
-export function http1Supports(url: string, init: { body?: unknown }): boolean {
+/** Connections open at once to one upstream origin at most, fetch's own cap: past it, calls go by fetch, which queues them. */
+export const MAX_CONNECTIONS_PER_ORIGIN = 256;
+
+/**
+ * Whether http1Fetch carries this call now (else use fetch): http(s), a body that is text or bytes, and a
+ * connection to the origin idle or room for one more.
+ */
+export function http1Carries(url: string, init: { body?: unknown }): boolean {
   const body = init.body;
   const bodyOk = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
-  return bodyOk && (url.startsWith("https://") || url.startsWith("http://"));
+  if (!bodyOk || !(url.startsWith("https://") || url.startsWith("http://"))) return false;
+  const key = targetOf(url, undefined).origin.key;
+  return openConnections(key) < MAX_CONNECTIONS_PER_ORIGIN || hasIdle(key);
 }
 
 /** Body bytes kept queued for a slow reader before the connection stops reading (TCP then slows the server). */

@@ -37,6 +37,13 @@ interface Exchange {
   finished?: { reusable: boolean };
 }
 
+/** Open connections per origin (pool key), idle or busy. */
+const openPerOrigin = new Map<string, number>();
+
+export function openConnections(key: string): number {
+  return openPerOrigin.get(key) ?? 0;
+}
+
 export class Connection {
   private socket?: Socket<Connection>;
   private exchange?: Exchange;
@@ -45,6 +52,8 @@ export class Connection {
   /** Set once the server has answered on it: a failure before any byte then means a dropped idle connection. */
   private used = false;
   private paused = false;
+  /** Counted in openPerOrigin (from a completed open until its close). */
+  private counted = false;
   closed = false;
   /** When it went back to the pool, and how long the server lets it sit idle. */
   idleSince = 0;
@@ -57,6 +66,9 @@ export class Connection {
     const conn = new Connection(origin);
     const ready = new Promise<void>((resolve, reject) => (conn.ready = { resolve, reject }));
     ready.catch(() => {}); // awaited below once connected; a connect failure throws first
+    // Counted from now (not once connected), so a burst of calls sees the connections it is opening.
+    conn.counted = true;
+    openPerOrigin.set(origin.key, openConnections(origin.key) + 1);
     const tls = origin.tls && {
       ...origin.tls,
       // SNI carries names only (RFC 6066); an IP address is checked against the certificate's IP entries.
@@ -65,6 +77,7 @@ export class Connection {
     try {
       conn.socket = await Bun.connect<Connection>({ hostname: origin.hostname, port: origin.port, socket: HANDLERS, data: conn, ...(tls ? { tls } : {}) });
     } catch (err) {
+      conn.uncount();
       throw new ConnectionError(`cannot connect to ${origin.hostname}:${origin.port}: ${reason(err)}`);
     }
     if (!tls) conn.ready.resolve();
@@ -147,6 +160,14 @@ export class Connection {
 
   // Socket events (HANDLERS below calls these).
 
+  private uncount(): void {
+    if (!this.counted) return;
+    this.counted = false;
+    const left = openConnections(this.origin.key) - 1;
+    if (left > 0) openPerOrigin.set(this.origin.key, left);
+    else openPerOrigin.delete(this.origin.key);
+  }
+
   onHandshake(success: boolean, error: Error | null): void {
     if (success) return this.ready.resolve();
     this.close();
@@ -186,6 +207,7 @@ export class Connection {
   onClose(error?: Error): void {
     const wasClosed = this.closed;
     this.closed = true;
+    this.uncount();
     const ex = this.exchange;
     if (!ex) {
       if (!wasClosed) this.ready.reject(new ConnectionError(`${this.origin.hostname}:${this.origin.port} closed the connection${error ? `: ${reason(error)}` : ""}`));

@@ -24,6 +24,11 @@ export function takeIdle(key: string, now = Date.now()): Connection | undefined 
   return undefined;
 }
 
+/** Whether an idle connection to `key` is waiting. */
+export function hasIdle(key: string): boolean {
+  return idle.get(key)?.some((conn) => !conn.closed) ?? false;
+}
+
 /** Back to the pool after a complete answer; `keepAlive`: the response's Keep-Alive header, if any. */
 export function releaseIdle(conn: Connection, keepAlive: string | undefined, now = Date.now()): void {
   if (conn.closed) return;
