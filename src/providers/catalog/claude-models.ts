@@ -5,6 +5,8 @@ import type { CatalogModel } from "../types.ts";
 
 /** The current models, which a Claude Pro/Max subscription serves. */
 export const CLAUDE_CURRENT_MODELS: CatalogModel[] = [
+  // platform.claude.com/docs/en/models/opus-5/overview: "Model ID: claude-opus-5", 1M context, 128K output.
+  { id: "claude-opus-5", name: "Claude Opus 5", type: "chat", maxOutputTokens: 128_000 },
   { id: "claude-opus-4-6", name: "Claude Opus 4.6", type: "chat", maxOutputTokens: 128_000 },
   { id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", type: "chat", maxOutputTokens: 64_000 },
   { id: "claude-sonnet-4-5-20250929", name: "Claude Sonnet 4.5", type: "chat", maxOutputTokens: 64_000 },

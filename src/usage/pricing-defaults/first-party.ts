@@ -27,6 +27,7 @@ export const FIRST_PARTY_PRICING: Record<string, ProviderPricing> = {
   anthropic: {
     billing: "metered",
     models: {
+      "claude-opus-5": { input: 5, cached: 0.5, cacheWrite: 6.25, output: 25 },
       "claude-opus-4-6": { input: 5, cached: 0.5, cacheWrite: 6.25, output: 25 },
       "claude-opus-4-5-20251101": { input: 5, cached: 0.5, cacheWrite: 6.25, output: 25 },
       "claude-sonnet-4-5-20250929": { input: 3, cached: 0.3, cacheWrite: 3.75, output: 15 },

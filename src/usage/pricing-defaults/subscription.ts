@@ -6,6 +6,7 @@ export const SUBSCRIPTION_PRICING: Record<string, ProviderPricing> = {
   claude: {
     billing: "flat-rate",
     models: {
+      "claude-opus-5": ZERO_PRICE,
       "claude-opus-4-6": ZERO_PRICE,
       "claude-opus-4-5-20251101": ZERO_PRICE,
       "claude-sonnet-4-5-20250929": ZERO_PRICE,
