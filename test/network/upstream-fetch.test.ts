@@ -53,6 +53,9 @@ describe("upstreamFetch", () => {
     const streamed = await upstreamFetch(gw.services, `${target.url}streamed`, { method: "POST", body: "{}" }, {}, { stream: true });
     expect(await streamed.text()).toBe("plain /streamed");
     expect(streamed.headers.get("x-seen-accept-encoding")).toContain("gzip");
+    // Credentials in the URL: fetch sends them as Basic auth.
+    const withUser = await upstreamFetch(gw.services, `${target.url}`.replace("http://", "http://bob:pw@") + "auth", { method: "POST", body: "{}" }, {});
+    expect(withUser.headers.get("x-seen-accept-encoding")).toContain("gzip");
   });
 
   test("a burst past MAX_CONNECTIONS_PER_ORIGIN to one upstream: the rest go by fetch, none waits on the cap or fails", async () => {

@@ -23,14 +23,16 @@ export interface Http1Init {
 export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
 /**
- * Whether http1Fetch carries this call now (else use fetch): http(s), a body that is text or bytes, and a
- * connection to the origin idle or room for one more.
+ * Whether http1Fetch carries this call now (else use fetch): http(s) with no credentials in the URL, a body
+ * that is text or bytes, and a connection to the origin idle or room for one more.
  */
 export function http1Carries(url: string, init: { body?: unknown }): boolean {
   const body = init.body;
   const bodyOk = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
   if (!bodyOk || !(url.startsWith("https://") || url.startsWith("http://"))) return false;
-  const key = targetOf(url, undefined).origin.key;
+  const target = targetOf(url, undefined);
+  if (target.credentials) return false;
+  const key = target.origin.key;
   return openConnections(key) < MAX_CONNECTIONS_PER_ORIGIN || hasIdle(key);
 }
 
@@ -48,6 +50,8 @@ interface Target {
   origin: Origin;
   path: string;
   hostHeader: string;
+  /** user:password@ in the URL: fetch turns it into Basic auth, so such calls stay with fetch. */
+  credentials: boolean;
 }
 
 /** Parsed URLs: a provider's calls go to the same few URLs, so each is parsed once. */
@@ -76,6 +80,7 @@ function targetOf(url: string, tls: Http1Init["tls"]): Target {
     },
     path: `${u.pathname}${u.search}`,
     hostHeader: u.host,
+    credentials: u.username !== "" || u.password !== "",
   };
   if (!tls) {
     if (targets.size >= 1024) targets.clear();
