@@ -137,31 +137,23 @@ describe("OpenAI chat through the gateway", () => {
     expect(body.error.type).toBeString();
   });
 
-  test("a client that disconnects mid-stream aborts the upstream call", async () => {
-    upstream.setScenario({ kind: "hang" });
-    const controller = new AbortController();
-    const pending = fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "hi" }] }), signal: controller.signal }).catch(() => undefined);
-    for (let i = 0; i < 50 && upstream.requests.length === 0; i++) await Bun.sleep(10);
-    const abortedBefore = upstream.aborted;
-    controller.abort();
-    await pending;
-    for (let i = 0; i < 100 && upstream.aborted === abortedBefore; i++) await Bun.sleep(10);
-    expect(upstream.aborted).toBeGreaterThan(abortedBefore);
-  });
-
-  test("a client that disconnects while an unstreamed answer is awaited aborts the upstream call; its usage row says 499", async () => {
-    upstream.setScenario({ kind: "hang" });
-    const controller = new AbortController();
-    const pending = fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }), signal: controller.signal }).catch(() => undefined);
-    for (let i = 0; i < 50 && upstream.requests.length === 0; i++) await Bun.sleep(10);
-    const abortedBefore = upstream.aborted;
-    controller.abort();
-    await pending;
-    for (let i = 0; i < 100 && upstream.aborted === abortedBefore; i++) await Bun.sleep(10);
-    expect(upstream.aborted).toBeGreaterThan(abortedBefore);
-    for (let i = 0; i < 100 && usageRows()[0]?.status !== 499; i++) await Bun.sleep(10);
-    expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream: false });
-  });
+  // Streams go upstream by fetch, unstreamed calls by the gateway's own HTTP/1.1 client: both must hear the client leave.
+  for (const stream of [true, false]) {
+    test(`a client that disconnects before the answer (${stream ? "stream" : "unstreamed"}) aborts the upstream call; its usage row says 499`, async () => {
+      upstream.setScenario({ kind: "hang" });
+      const lastRow = usageRows()[0]?.id;
+      const controller = new AbortController();
+      const pending = fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }), signal: controller.signal }).catch(() => undefined);
+      for (let i = 0; i < 50 && upstream.requests.length === 0; i++) await Bun.sleep(10);
+      const abortedBefore = upstream.aborted;
+      controller.abort();
+      await pending;
+      for (let i = 0; i < 100 && upstream.aborted === abortedBefore; i++) await Bun.sleep(10);
+      expect(upstream.aborted).toBeGreaterThan(abortedBefore);
+      for (let i = 0; i < 100 && usageRows()[0]?.id === lastRow; i++) await Bun.sleep(10);
+      expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream });
+    });
+  }
 
   test("a client that leaves after the first frames stops the upstream; its usage row says 499 client_closed", async () => {
     upstream.setScenario({ kind: "text", text: "one two three four five six seven eight nine ten", chunks: 10, delayMs: 50 });
