@@ -7,6 +7,8 @@
 // redirects are not followed (an API answers a POST with its result, not a 3xx), and the answer comes
 // uncompressed (accept-encoding: identity; a coded body a server sends anyway is decoded). Anything else
 // (form uploads, proxies, a burst past MAX_CONNECTIONS_PER_ORIGIN) stays with fetch: see http1Carries.
+// Not a package: Bun resolves an installed `undici` to its own fetch-backed shim (oven-sh/bun#42084), and
+// the response parser this needs is small (./response-parser.ts, tested at every split point).
 import { Connection, openConnections, type ExchangeSink, type Origin, type ResponseHead } from "./connection.ts";
 import { hasIdle, releaseIdle, takeIdle } from "./pool.ts";
 
