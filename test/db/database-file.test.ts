@@ -14,7 +14,7 @@ describe("the database file", () => {
     await open(path);
     const started = performance.now();
     const second = openDatabase(path);
-    expect(second).rejects.toThrow(DatabaseInUseError);
+    await expect(second).rejects.toThrow(DatabaseInUseError);
     await second.catch((err: Error) => expect(err.message).toContain(`${path} is in use by another process`));
     expect(performance.now() - started).toBeLessThan(1000);
     // The WAL index lives in the gateway's memory: no -shm file beside the database.

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { Socket, TCPSocketListener } from "bun";
 import { gzipSync } from "node:zlib";
 import { http1Fetch } from "../../src/network/http1/client.ts";
+import { openConnections } from "../../src/network/http1/connection.ts";
 import { closeIdle } from "../../src/network/http1/pool.ts";
 import { TEST_TLS_CERT, TEST_TLS_KEY } from "../fakes/tls-cert.ts";
 
@@ -46,6 +47,11 @@ afterEach(() => {
   closeIdle();
   for (const s of servers.splice(0)) s.stop(true);
 });
+
+/** Wait (up to 2 s) until `done()` holds: what the other side of a socket sees arrives a moment later. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await Bun.sleep(10);
+}
 
 const ok = (body: string, extra = "") => `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
@@ -90,7 +96,7 @@ describe("upstream HTTP/1.1 client", () => {
     await reader.read();
     await reader.cancel();
     void http1Fetch(`${streaming.url}/s`, { method: "POST", body: "{}" }).then((r) => r.body?.cancel()).catch(() => {});
-    await Bun.sleep(50);
+    await until(() => streaming.connections() === 2);
     expect(streaming.connections()).toBe(2);
   });
 
@@ -101,7 +107,8 @@ describe("upstream HTTP/1.1 client", () => {
       setTimeout(() => s.end(), 20);
     });
     expect(await (await http1Fetch(`${up.url}/a`, { method: "POST", body: "{}" })).json()).toEqual({ n: 1 });
-    await Bun.sleep(80);
+    await until(() => openConnections(up.url) === 0); // the client saw the server's close
+    expect(openConnections(up.url)).toBe(0);
     expect(await (await http1Fetch(`${up.url}/a`, { method: "POST", body: "{}" })).json()).toEqual({ n: 1 });
     expect(up.connections()).toBe(2);
     expect(up.requests).toHaveLength(2);
@@ -154,10 +161,10 @@ describe("upstream HTTP/1.1 client", () => {
     const silent = `http://127.0.0.1:${listener.port}`;
     const ac = new AbortController();
     const pending = http1Fetch(`${silent}/a`, { method: "POST", body: "{}", signal: ac.signal });
-    await Bun.sleep(30);
+    await until(() => openConnections(silent) === 1);
     ac.abort(new Error("client went away"));
-    expect(pending).rejects.toThrow("client went away");
-    await Bun.sleep(30);
+    await expect(pending).rejects.toThrow("client went away");
+    await until(() => closed === 1);
     expect(closed).toBe(1);
 
     const up = rawServer((s) => void s.write(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${chunk("part")}`));
@@ -166,8 +173,8 @@ describe("upstream HTTP/1.1 client", () => {
     const reader = res.body!.getReader();
     await reader.read();
     mid.abort(new Error("stop"));
-    expect(reader.read()).rejects.toThrow("stop");
-    expect(http1Fetch(`${up.url}/s`, { method: "POST", body: "{}", signal: mid.signal })).rejects.toThrow("stop");
+    await expect(reader.read()).rejects.toThrow("stop");
+    await expect(http1Fetch(`${up.url}/s`, { method: "POST", body: "{}", signal: mid.signal })).rejects.toThrow("stop");
   });
 
   test("an address nothing listens on, or a host that does not exist: an error saying which and why", async () => {
@@ -217,8 +224,8 @@ describe("upstream HTTP/1.1 client", () => {
 
   test("header injection is refused before any byte leaves", async () => {
     const up = rawServer((s) => void s.write(ok("{}")));
-    expect(http1Fetch(`${up.url}/a`, { method: "POST", headers: { authorization: "Bearer x\r\nx-evil: 1" }, body: "{}" })).rejects.toThrow("contains CR, LF or NUL");
-    expect(http1Fetch(`${up.url}/a`, { method: "POST", headers: { "bad name": "1" }, body: "{}" })).rejects.toThrow("invalid header name");
+    await expect(http1Fetch(`${up.url}/a`, { method: "POST", headers: { authorization: "Bearer x\r\nx-evil: 1" }, body: "{}" })).rejects.toThrow("contains CR, LF or NUL");
+    await expect(http1Fetch(`${up.url}/a`, { method: "POST", headers: { "bad name": "1" }, body: "{}" })).rejects.toThrow("invalid header name");
     await Bun.sleep(20);
     expect(up.connections()).toBe(0);
   });
