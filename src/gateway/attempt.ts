@@ -115,32 +115,35 @@ export async function attemptUpstream(o: AttemptOptions): Promise<AttemptResult>
     }
   };
 
-  let response = await send();
-  // An expired or revoked token: refresh once and retry (OAuth providers).
-  if (response instanceof Response && adapter?.refreshAfterUnauthorized && (response.status === 401 || (await adapter.isExpiredCredential?.(response, ctx)))) {
-    const first = response;
-    const text = await first.text().catch(() => "");
-    const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);
-    if (!refreshed) return { ok: false, failure: classifyHttpFailure(401, first.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
-    response = await send();
-  }
+  /** Send, refresh once on an expired credential, let the adapter read the answer, classify a failure. */
+  const answer = async (): Promise<AttemptResult> => {
+    let response = await send();
+    // An expired or revoked token: refresh once and retry (OAuth providers).
+    if (response instanceof Response && adapter?.refreshAfterUnauthorized && (response.status === 401 || (await adapter.isExpiredCredential?.(response, ctx)))) {
+      const first = response;
+      const text = await first.text().catch(() => "");
+      const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);
+      if (!refreshed) return { ok: false, failure: classifyHttpFailure(401, first.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
+      response = await send();
+    }
+    if (!(response instanceof Response)) return { ok: false, failure: response };
+    if (adapter?.wrapResponse) response = await adapter.wrapResponse(response, ctx);
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      return { ok: false, failure: classifyHttpFailure(response.status, response.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
+    }
+    return { ok: true, response, upstream, hideUsageFrame, dropped };
+  };
+
+  const result = await answer();
   // A model the catalog does not flag may still refuse the reasoning parameters of a translated request. A 400
   // that says so is asked once more without them (X-OmniRoute-Dropped says so), and so is that model from then on.
-  if (response instanceof Response && response.status === 400 && dropReasoning) {
-    const message = upstream.decodeErrorMessage(await response.text().catch(() => ""));
-    if (!REASONING_REFUSED.test(message)) return { ok: false, failure: classifyHttpFailure(400, response.headers, message.slice(0, 2000)) };
+  if (!result.ok && dropReasoning && result.failure.status === 400 && REASONING_REFUSED.test(result.failure.message)) {
     let refused = refusesReasoning.get(o.services);
     if (!refused) refusesReasoning.set(o.services, (refused = new Set()));
     refused.add(modelKey);
     dropReasoning();
-    response = await send();
+    return answer();
   }
-  if (!(response instanceof Response)) return { ok: false, failure: response };
-  if (adapter?.wrapResponse) response = await adapter.wrapResponse(response, ctx);
-
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    return { ok: false, failure: classifyHttpFailure(response.status, response.headers, upstream.decodeErrorMessage(text).slice(0, 2000)) };
-  }
-  return { ok: true, response, upstream, hideUsageFrame, dropped };
+  return result;
 }
