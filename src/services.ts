@@ -34,6 +34,11 @@ import { join } from "node:path";
 import { homedir } from "node:os";
 import { createProxies, type Proxies } from "./network/upstream-fetch.ts";
 import { createCloudSync, type CloudSync } from "./sync/client.ts";
+import { createAdapters, type Adapters } from "./providers/adapters/index.ts";
+import { createCredentialKeeper, type CredentialKeeper } from "./providers/oauth/tokens.ts";
+import { flowContext } from "./providers/oauth/flow-context.ts";
+import type { EndpointOverrides } from "./providers/oauth/endpoints.ts";
+import type { ModelQuirks } from "./gateway/attempt.ts";
 
 export interface Services {
   config: Config;
@@ -70,7 +75,13 @@ export interface Services {
   /** Login attempts between /api/oauth/{provider}/start and /complete. */
   loginSessions: LoginSessions;
   /** Tests only: provider -> endpoint name -> URL, replacing the real OAuth and account endpoints. */
-  endpointOverrides?: Record<string, Record<string, string>>;
+  endpointOverrides?: EndpointOverrides;
+  /** The provider adapters, made for this gateway (those with state keep it here). */
+  adapters: Adapters;
+  /** OAuth credentials kept fresh, one refresh per account at a time. */
+  credentials: CredentialKeeper;
+  /** What upstream answers taught about models the catalog does not describe. */
+  modelQuirks: ModelQuirks;
   /** The home folder official CLIs keep their logins in (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
   homeDir: string;
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
@@ -82,7 +93,7 @@ export interface Services {
 
 export interface ServiceOptions {
   /** Tests only: replace providers' real OAuth/account endpoints (see src/providers/oauth/endpoints.ts). */
-  endpointOverrides?: Record<string, Record<string, string>>;
+  endpointOverrides?: EndpointOverrides;
   /** Tests only: where CLI credential files are looked for instead of the user's home folder. */
   homeDir?: string;
 }
@@ -135,6 +146,9 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       },
     },
   });
+  const proxies = createProxies(db, secrets);
+  const homeDir = options.homeDir ?? homedir();
+  const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir };
   const services: Services = {
     config,
     db,
@@ -165,10 +179,13 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     idempotency: new IdempotencyStore(),
     usageHistory,
     requestLogs,
-    proxies: createProxies(db, secrets),
+    proxies,
     loginSessions: new LoginSessions(),
     endpointOverrides: options.endpointOverrides,
-    homeDir: options.homeDir ?? homedir(),
+    homeDir,
+    adapters: createAdapters(),
+    credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
+    modelQuirks: { refusesReasoning: new Set() },
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
     flush() {

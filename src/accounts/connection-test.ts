@@ -2,8 +2,7 @@
 import type { CanonicalRequest } from "../canonical/request.ts";
 import { getFormat } from "../formats/registry.ts";
 import { upstreamCall } from "../providers/upstream.ts";
-import { sendAdapted } from "../providers/adapters/call.ts";
-import { GatewayError } from "../canonical/errors.ts";
+import { sendOneShot } from "../providers/adapters/one-shot.ts";
 import type { ProviderSpec } from "../providers/types.ts";
 import type { Services } from "../services.ts";
 import type { ConnectionRow } from "../db/queries/connections.ts";
@@ -45,19 +44,21 @@ export async function testConnection(services: Services, row: ConnectionRow, mod
   };
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();
-  try {
-    const res = await sendAdapted({
-      services, spec, account, model: chosen, stream: false, signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-      call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body },
-    });
-    const latencyMs = Math.round(performance.now() - started);
-    const text = await res.text();
-    if (res.ok) return { ok: true, latencyMs, model: chosen };
-    return { ok: false, latencyMs, model: chosen, error: `${spec.name} answered ${res.status}: ${format.decodeErrorMessage(text)}` };
-  } catch (err) {
-    const latencyMs = Math.round(performance.now() - started);
-    if (err instanceof GatewayError && err.kind === "authentication") return { ok: false, latencyMs, model: chosen, error: err.message };
-    const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${TEST_TIMEOUT_MS / 1000} s` : err instanceof Error ? err.message : String(err);
-    return { ok: false, latencyMs, model: chosen, error: `Could not reach ${call.url}: ${reason}` };
+  const answer = await sendOneShot(services, {
+    spec, account, model: chosen, stream: false, signal: AbortSignal.timeout(TEST_TIMEOUT_MS + 1_000), timeoutMs: TEST_TIMEOUT_MS,
+    call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body }, readMessage: format.decodeErrorMessage,
+  }).catch((err: unknown) => ({ kind: "connection" as const, status: 502, message: `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}` }));
+  const latencyMs = Math.round(performance.now() - started);
+  if (!(answer instanceof Response)) {
+    // A login that cannot be refreshed says so in its own words; a transport failure names what could not be reached.
+    const error = answer.kind === "auth" ? answer.message : answer.kind === "timeout" ? `Could not reach ${call.url}: ${answer.message}` : capitalize(answer.message);
+    return { ok: false, latencyMs, model: chosen, error };
   }
+  const text = await answer.text().catch(() => "");
+  if (answer.ok) return { ok: true, latencyMs, model: chosen };
+  return { ok: false, latencyMs, model: chosen, error: `${spec.name} answered ${answer.status}: ${format.decodeErrorMessage(text)}` };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -3,8 +3,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import { selectAccount } from "../accounts/select.ts";
 import { getFormat } from "../formats/registry.ts";
-import { sendAdapted } from "../providers/adapters/call.ts";
-import { adapterFor } from "../providers/adapters/index.ts";
+import { sendOneShot } from "../providers/adapters/one-shot.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { Services } from "../services.ts";
 
@@ -18,17 +17,17 @@ export async function countTokens(services: Services, body: Record<string, unkno
   const canonical = anthropic.decodeRequest({ ...body, max_tokens: 1 });
   const [target] = services.router.resolve(body.model);
   const account = target && selectAccount(services, target.provider.id);
-  const adapter = target && adapterFor(target.provider.id);
+  const adapter = target && services.adapters.get(target.provider.id);
   if (target && account && target.provider.format === "anthropic" && (!adapter || adapter.countTokens)) {
     const call = upstreamCall(target.provider, account, anthropic, target.model, false);
     try {
       const url = call.url.replace(/\/messages$/, "/messages/count_tokens");
       // Through the provider's adapter: an OAuth account (Claude Code) needs its own token and headers here too.
-      const res = await sendAdapted({
-        services, spec: target.provider, account, model: target.model, stream: false, signal: AbortSignal.timeout(10_000),
-        call: { url, headers: call.headers, body: { ...body, model: target.model } }, scope: { combo: target.combo },
+      const res = await sendOneShot(services, {
+        spec: target.provider, account, model: target.model, stream: false, signal: AbortSignal.timeout(10_000), timeoutMs: 10_000,
+        call: { url, headers: call.headers, body: { ...body, model: target.model } }, scope: { combo: target.combo }, readMessage: anthropic.decodeErrorMessage,
       });
-      if (res.ok) {
+      if (res instanceof Response && res.ok) {
         const counted = (await res.json()) as { input_tokens?: unknown };
         if (typeof counted.input_tokens === "number") return { input_tokens: counted.input_tokens };
       }

@@ -26,7 +26,7 @@ export async function listModels(services: Services): Promise<ModelEntry[]> {
   const connected = services.providers.all().filter((spec) => services.accounts.accountsOf(spec.id).length > 0);
   const discover = (spec: ProviderSpec) => {
     const account = services.accounts.accountsOf(spec.id)[0]!;
-    return discoverNodeModels(spec, account, (url) => upstreamFetchInit(services, url, { provider: spec.id, account }));
+    return discoverNodeModels(spec, account, (url) => upstreamFetchInit(services.proxies, url, { provider: spec.id, account }));
   };
   const discovered = await Promise.all(connected.map((spec) => (services.providers.isCustom(spec.id) ? discover(spec) : [])));
   connected.forEach((spec, i) => {

@@ -1,15 +1,19 @@
-// The straight line every proxied chat request walks: resolve targets, pick accounts, send, fail over
-// before the first byte, then answer in the client's format while usage is tapped.
+// The straight line every proxied chat request walks: resolve -> reserve -> for each candidate: attempt ->
+// respond or classify -> one settlement that writes the row, frees the slot and settles the budget.
 import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import type { GatewayFormat } from "../formats/registry.ts";
 import type { RouteHints } from "../formats/types.ts";
-import type { Services } from "../services.ts";
-import type { UsageRecord } from "../usage/recorder.ts";
-import { attemptUpstream, type UpstreamRequestSent } from "./attempt.ts";
-import { newFailoverState, runFailover } from "./failover.ts";
-import { respond } from "./respond.ts";
+import type { Router } from "../routing/resolve.ts";
+import type { Budgets } from "../usage/budgets.ts";
 import { estimateCost } from "../usage/estimate.ts";
+import type { Pricing } from "../usage/pricing.ts";
+import type { UsageRecorder } from "../usage/recorder.ts";
+import { attemptUpstream, type AttemptDeps, type UpstreamRequestSent } from "./attempt.ts";
+import { abstain, canFallBack, candidates, claim, credit, penalize, Tried, type Candidate, type CandidateDeps } from "./candidates.ts";
+import { exhaustedError } from "./exhausted.ts";
+import { respond } from "./respond.ts";
+import { errorOutcome, Settlement } from "./settlement.ts";
 import { applyTransforms, hasTransforms } from "./transforms.ts";
 
 export interface ProxyRequest {
@@ -32,64 +36,85 @@ export interface ProxyRequest {
   onComplete?: (status: number) => void;
   /** Told each upstream request as it is sent (the dashboard's chat tester shows them). */
   onUpstreamRequest?: (sent: UpstreamRequestSent) => void;
+  /** Told each step as the request reaches it (tests inject faults here). */
+  onStep?: (step: PipelineStep) => void;
 }
 
-export async function proxyChat(services: Services, req: ProxyRequest): Promise<Response> {
-  const model = req.hints.model ?? req.body.model;
-  if (typeof model !== "string" || model.length === 0) {
-    throw new GatewayError("invalid_request", "The request must name a model (a string such as \"ds/deepseek-chat\").", { param: "model" });
-  }
-  const stream = req.hints.stream ?? req.body.stream === true;
-  const targets = services.router.resolve(model).filter((t) => !req.pinProvider || t.provider.id === req.pinProvider);
-  const failover = newFailoverState();
-  let decoded: CanonicalRequest | undefined;
-  const settings = services.settings.get();
-  const transformed = hasTransforms(settings);
-  const canonical = () => (decoded ??= transformed ? applyTransforms(req.ingress.decodeRequest(req.body, req.hints), settings) : req.ingress.decodeRequest(req.body, req.hints));
+/** The points of the straight line a request passes, in order. */
+export type PipelineStep = "resolved" | "reserved" | "answered" | "respond" | "encode";
 
-  // A spent budget stops the request here, before any upstream is called.
-  const first = targets[0];
-  const reservation = await services.budgets.reserve(req.keyId, req.keyName, () => estimateCost(services, first, req.body), first ? `${first.provider.id}/${first.model}` : model);
-  const record = (r: Partial<UsageRecord> & { status: number }) => {
-    services.usage.record({
-      requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: model, attempt: Math.max(1, failover.calls), stream,
-      startedAt: req.receivedAt, latencyMs: performance.now() - req.startedAt, ...r,
-    });
-    reservation.release();
-    req.onComplete?.(r.status);
-  };
+export interface PipelineDeps extends CandidateDeps, AttemptDeps {
+  router: Router;
+  budgets: Budgets;
+  pricing: Pricing;
+  usage: UsageRecorder;
+}
+
+export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<Response> {
+  const model = req.hints.model ?? req.body.model;
+  const stream = req.hints.stream ?? req.body.stream === true;
+  const settlement = new Settlement(deps.usage, {
+    requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: typeof model === "string" ? model : "",
+    stream, receivedAt: req.receivedAt, startedAt: req.startedAt,
+  }, req.onComplete);
   try {
-    return await route();
+    if (typeof model !== "string" || model.length === 0) {
+      throw new GatewayError("invalid_request", "The request must name a model (a string such as \"ds/deepseek-chat\").", { param: "model" });
+    }
+    const targets = deps.router.resolve(model).filter((t) => !req.pinProvider || t.provider.id === req.pinProvider);
+    req.onStep?.("resolved");
+    // A spent budget stops the request here, before any upstream is called.
+    const first = targets[0];
+    settlement.provider = first?.provider.id;
+    settlement.holdReservation(await deps.budgets.reserve(req.keyId, req.keyName, () => estimateCost(deps, first, req.body), first ? `${first.provider.id}/${first.model}` : model));
+    req.onStep?.("reserved");
+
+    let decoded: CanonicalRequest | undefined;
+    const settings = deps.settings.get();
+    const transformed = hasTransforms(settings);
+    const canonical = () => (decoded ??= transformed ? applyTransforms(req.ingress.decodeRequest(req.body, req.hints), settings) : req.ingress.decodeRequest(req.body, req.hints));
+
+    const tried = new Tried();
+    for await (const candidate of candidates(deps, targets, tried)) {
+      settlement.calling(candidate, claim(deps, candidate));
+      const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed }));
+      if (result.ok) {
+        credit(deps, candidate);
+        req.onStep?.("answered");
+        return await respond(deps, req, { ...result, candidate, canonical, transformed }, settlement);
+      }
+      settlement.releaseSlot();
+      tried.failed(candidate, result.failure);
+      penalize(deps, candidate, result.failure);
+      if (!canFallBack(result.failure.kind)) throw clientFault(candidate, result.failure.status, result.failure.message);
+    }
+    settlement.provider = tried.attempts.at(-1)?.target.provider.id;
+    throw exhaustedError(tried.attempts);
   } catch (err) {
-    reservation.release();
+    // Whatever ended the request, it leaves its row and holds nothing (a no-op when the answer already settled).
+    settlement.finish(errorOutcome(err, req.signal));
+    await deps.usage.written();
     throw err;
   }
+}
 
-  async function route(): Promise<Response> {
-    const outcome = await runFailover<Response>(services, targets, failover, async (target, account, slot) => {
-      const profile = services.resilience.profile(target.provider.id);
-      let result;
-      try {
-        result = await attemptUpstream({ services, req, target, account, stream, canonical, timeoutMs: profile.timeoutMs, transformed });
-      } catch (err) {
-        if (req.signal.aborted) {
-          record({ provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo, status: 499, errorClass: "client_closed" });
-          return { ended: new Response(null, { status: 499 }) };
-        }
-        throw err;
-      }
-      if (!result.ok) return { failure: result.failure };
-      const success = result;
-      return {
-        answer: () => respond(services, req, {
-          ...success, target, account, stream, canonical, fallbackAttempts: slot.fallbackAttempts, transformed,
-          record: (r) => { slot.release(); record({ ...r, provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo }); },
-        }),
-      };
-    });
-    if ("served" in outcome) return outcome.served;
-    const failure = outcome.exhausted;
-    record({ status: failure.status, errorClass: failure.code ?? failure.kind, provider: failover.attempts.at(-1)?.target.provider.id });
-    throw failure;
+/** One attempt; a throw from it (the client left, the request itself was at fault) gives no verdict on the upstream. */
+async function attemptOnce<T>(deps: CandidateDeps, req: ProxyRequest, candidate: Candidate, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (err) {
+    abstain(deps, candidate);
+    if (req.signal.aborted && !(err instanceof GatewayError)) {
+      throw new GatewayError("invalid_request", "The client closed the request.", { status: 499, code: "client_closed", cause: err });
+    }
+    throw err;
   }
+}
+
+/** A client fault is answered at once with the upstream's status and words. */
+function clientFault(candidate: Candidate, status: number, message: string): GatewayError {
+  return new GatewayError("invalid_request", `Provider ${candidate.target.provider.name} answered ${status} for ${candidate.target.label}: ${message}`, {
+    status,
+    code: "upstream_rejected_request",
+  });
 }

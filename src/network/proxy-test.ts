@@ -21,7 +21,7 @@ export async function testProxy(services: Services, server: ProxyServer, url: st
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const res = await fetchThrough(services, resolved, url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchThrough(services.proxies, resolved, url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel().catch(() => {});
     const latencyMs = elapsed();
     if (res.status < 500) return { ok: true, latencyMs, url, status: res.status };

@@ -1,11 +1,9 @@
 // Upstream fetches through the proxy their scope resolves to, always with an explicit `proxy` so Bun's env proxies never override a setting.
 import type { SecretBox } from "../auth/secret-box.ts";
 import type { Db } from "../db/client.ts";
-import type { Services } from "../services.ts";
 import { createProxyStore, type ProxyServer, type ProxyStore } from "./proxy-config.ts";
 import { proxyFor, urlHost, type Env, type ResolvedProxy } from "./proxy-resolve.ts";
 import { BRIDGE_ERROR_HEADER, createSocksBridge, type SocksBridge } from "./socks-bridge.ts";
-import { http1Carries, http1Fetch, type Http1Init } from "./http1/client.ts";
 
 export interface Proxies extends ProxyStore {
   bridge: SocksBridge;
@@ -37,21 +35,21 @@ export class ProxyFailure extends Error {
   override name = "ProxyFailure";
 }
 
-export function resolveUpstreamProxy(services: Services, url: string | URL, scope: UpstreamScope): ResolvedProxy | undefined {
+export function resolveUpstreamProxy(proxies: Proxies, url: string | URL, scope: UpstreamScope): ResolvedProxy | undefined {
   // The common case costs no URL parse and no NO_PROXY parsing on the hot path.
-  if (noProxyAnywhere(services, scope)) return undefined;
+  if (noProxyAnywhere(proxies, scope)) return undefined;
   const target = typeof url === "string" ? new URL(url) : url;
-  return proxyFor(services.proxies.get(), {
+  return proxyFor(proxies.get(), {
     keyId: scope.keyId,
     combo: scope.combo,
     provider: scope.provider ?? scope.account?.provider,
     connectionProxy: scope.account?.proxy,
-  }, target, services.proxies.env);
+  }, target, proxies.env);
 }
 
 /** The fetch `proxy` option for one proxy; SOCKS5 goes through the in-process bridge. */
-export function fetchProxyOption(services: Services, server: ProxyServer): Bun.FetchProxyOption {
-  if (server.type === "socks5") return services.proxies.bridge.proxyOption(server);
+export function fetchProxyOption(proxies: Proxies, server: ProxyServer): Bun.FetchProxyOption {
+  if (server.type === "socks5") return proxies.bridge.proxyOption(server);
   const credentials = server.username !== undefined || server.password !== undefined
     ? { "proxy-authorization": `Basic ${Buffer.from(`${server.username ?? ""}:${server.password ?? ""}`).toString("base64")}` }
     : undefined;
@@ -62,41 +60,35 @@ const ENV_PROXY_NAMES = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY
 const DIRECT = { proxy: false } as const;
 
 /** True when no setting and no environment variable names a proxy: then every call goes direct, nothing to resolve. */
-function noProxyAnywhere(services: Services, scope: UpstreamScope): boolean {
-  const config = services.proxies.get();
+function noProxyAnywhere(proxies: Proxies, scope: UpstreamScope): boolean {
+  const config = proxies.get();
   if (config.global || scope.account?.proxy) return false;
   if (Object.keys(config.providers).length || Object.keys(config.combos).length || Object.keys(config.keys).length) return false;
-  return !ENV_PROXY_NAMES.some((name) => services.proxies.env[name]);
+  return !ENV_PROXY_NAMES.some((name) => proxies.env[name]);
 }
 
-/** Spread into a fetch init: `fetch(url, { ...init, ...upstreamFetchInit(services, url, scope) })`. `false` means direct. */
-export function upstreamFetchInit(services: Services, url: string | URL, scope: UpstreamScope): { proxy: Bun.FetchProxyOption } {
-  const resolved = resolveUpstreamProxy(services, url, scope);
-  return resolved ? { proxy: fetchProxyOption(services, resolved.server) } : DIRECT;
+/** Spread into a fetch init: `fetch(url, { ...init, ...upstreamFetchInit(proxies, url, scope) })`. `false` means direct. */
+export function upstreamFetchInit(proxies: Proxies, url: string | URL, scope: UpstreamScope): { proxy: Bun.FetchProxyOption } {
+  const resolved = resolveUpstreamProxy(proxies, url, scope);
+  return resolved ? { proxy: fetchProxyOption(proxies, resolved.server) } : DIRECT;
 }
 
 /**
  * fetch() through the scope's proxy. A failure of the proxy is thrown as a ProxyFailure naming it (and the
  * setting it came from), so callers report it as a connection failure, never as the upstream's answer.
- *
- * A direct call whose answer is read whole (`stream` unset: chat without streaming, embeddings, token
- * endpoints) goes over the gateway's own HTTP/1.1 connections on the event loop's thread (src/network/http1):
- * no hop to fetch's client thread and back, ~0.025 ms less per call. Streams stay with fetch: its thread
- * reads and de-chunks them beside the gateway's, which counts when many stream at once (streamed
- * throughput at 64 connections measured ~3% lower on the event loop's thread, for a lower time to first byte).
+ * Bun's fetch is the one upstream transport: it never sends a request twice on its own.
  */
-export async function upstreamFetch(services: Services, url: string, init: BunFetchRequestInit, scope: UpstreamScope, opts: { stream?: boolean } = {}): Promise<Response> {
-  const resolved = resolveUpstreamProxy(services, url, scope);
-  if (resolved) return fetchThrough(services, resolved, url, init);
-  if (!opts.stream && http1Carries(url, init)) return http1Fetch(url, init as Http1Init);
+export async function upstreamFetch(proxies: Proxies, url: string, init: BunFetchRequestInit, scope: UpstreamScope): Promise<Response> {
+  const resolved = resolveUpstreamProxy(proxies, url, scope);
+  if (resolved) return fetchThrough(proxies, resolved, url, init);
   return fetch(url, { ...init, proxy: false });
 }
 
 /** fetch() through one resolved proxy, with its failures made ProxyFailures. */
-export async function fetchThrough(services: Services, resolved: ResolvedProxy, url: string, init: BunFetchRequestInit): Promise<Response> {
+export async function fetchThrough(proxies: Proxies, resolved: ResolvedProxy, url: string, init: BunFetchRequestInit): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, proxy: fetchProxyOption(services, resolved.server) });
+    response = await fetch(url, { ...init, proxy: fetchProxyOption(proxies, resolved.server) });
   } catch (err) {
     if (init.signal?.aborted) throw err;
     throw new ProxyFailure(`${err instanceof Error ? err.message : String(err)} (via ${resolved.label})`, { cause: err });
@@ -112,4 +104,11 @@ export async function fetchThrough(services: Services, resolved: ResolvedProxy, 
     throw new ProxyFailure(`the proxy refused the credentials: 407 Proxy Authentication Required (via ${resolved.label})`);
   }
   return response;
+}
+
+/** A fetch for one call's scope, handed to provider adapters so they reach the network the way the gateway does. */
+export type UpstreamFetch = (url: string, init: BunFetchRequestInit) => Promise<Response>;
+
+export function scopedFetch(proxies: Proxies, scope: UpstreamScope): UpstreamFetch {
+  return (url, init) => upstreamFetch(proxies, url, init, scope);
 }

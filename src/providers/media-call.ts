@@ -1,5 +1,7 @@
-// One HTTP call of a media adapter (embeddings, images, transcription): deadline, client abort, failure classification.
-import { classifyHttpFailure, type Failure } from "../accounts/failure.ts";
+// One HTTP call of a media adapter (embeddings, images, transcription): the shared send, its answer read as JSON.
+import type { Failure } from "../accounts/failure.ts";
+import type { UpstreamFetch } from "../network/upstream-fetch.ts";
+import { failureOf, sendWithDeadline } from "./send.ts";
 import type { Account } from "../accounts/pool.ts";
 import type { ProviderSpec } from "./types.ts";
 
@@ -17,33 +19,19 @@ export interface MediaUpstream {
   fetch: UpstreamFetch;
 }
 
-export type UpstreamFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 export type Sent = { ok: true; response: Response } | { ok: false; failure: Failure };
 export type AdapterResult<T> = { ok: true; answer: T } | { ok: false; failure: Failure };
 
 /**
- * fetch with the profile's deadline and the client's signal. A client abort is thrown (the request is over);
- * anything else that goes wrong comes back as a classified Failure so the next account can be tried.
+ * The one upstream send (src/providers/send.ts) with the answer read as media adapters want it: a client abort is
+ * thrown (the request is over); anything else that goes wrong is a classified Failure so the next account can be tried.
  */
-export async function sendUpstream(url: string, init: RequestInit, o: { signal: AbortSignal; timeoutMs: number; fetch: UpstreamFetch }): Promise<Sent> {
-  // As for chat, the deadline is for the response headers; the body then streams under the client's signal only.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), o.timeoutMs);
-  let response: Response;
-  try {
-    response = await o.fetch(url, { ...init, signal: AbortSignal.any([o.signal, deadline.signal]) });
-  } catch (err) {
-    if (o.signal.aborted) throw err;
-    return { ok: false, failure: transportFailure(url, err, deadline.signal.aborted, o.timeoutMs) };
-  } finally {
-    clearTimeout(timer);
-  }
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    return { ok: false, failure: classifyHttpFailure(response.status, response.headers, upstreamErrorMessage(text).slice(0, 2000)) };
-  }
-  return { ok: true, response };
+export async function sendUpstream(url: string, init: BunFetchRequestInit, o: { signal: AbortSignal; timeoutMs: number; fetch: UpstreamFetch }): Promise<Sent> {
+  const sent = await sendWithDeadline(o.fetch, url, init, o);
+  if (!(sent instanceof Response)) return { ok: false, failure: sent };
+  if (!sent.ok) return { ok: false, failure: await failureOf(sent, upstreamErrorMessage) };
+  return { ok: true, response: sent };
 }
 
 /** The JSON body of a successful answer, or a server failure when it is not JSON (another account may do better). */
@@ -65,11 +53,6 @@ export async function readJson(response: Response, provider: string, signal: Abo
 /** A 200 whose body does not have the shape the provider documents. */
 export function badAnswer(provider: string, what: string): Failure {
   return { kind: "server", status: 502, message: `${provider} answered 200 ${what}` };
-}
-
-function transportFailure(url: string, err: unknown, timedOut: boolean, timeoutMs: number): Failure {
-  if (timedOut) return { kind: "timeout", status: 504, message: `no response within ${Math.round(timeoutMs / 1000)} s` };
-  return { kind: "connection", status: 502, message: `could not reach ${url}: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /**

@@ -1,15 +1,15 @@
 // A request's likely cost before it is sent, reserved against a budget (only computed for keys that have one).
 import type { Target } from "../routing/resolve.ts";
-import type { Services } from "../services.ts";
+import type { Pricing } from "./pricing.ts";
 import { costOf } from "./cost.ts";
 
 /** Output assumed when the client set no limit: a typical coding-agent turn. */
 const DEFAULT_OUTPUT_TOKENS = 1024;
 const MAX_ASSUMED_OUTPUT = 8192;
 
-export function estimateCost(services: Services, target: Target | undefined, body: Record<string, unknown>): number {
+export function estimateCost(deps: { pricing: Pricing }, target: Target | undefined, body: Record<string, unknown>): number {
   if (!target) return 0;
-  const price = services.pricing.priceOf(target.provider.id, target.model);
+  const price = deps.pricing.priceOf(target.provider.id, target.model);
   if (!price) return 0;
   // About four bytes of JSON per token: generous for prose, which keeps the reservation on the safe side.
   const inputTokens = Math.ceil(JSON.stringify(body).length / 4);

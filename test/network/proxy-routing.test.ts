@@ -230,7 +230,7 @@ describe("other upstream calls use the same proxies", () => {
     await putProxy({ global: entry(proxies.global) });
     const spec = { id: "node-x", format: "openai-chat", baseUrl: `${upstream.url}/v1`, headers: {} } as unknown as ProviderSpec;
     const account = { id: "a", provider: "node-x", name: "n", priority: 1, baseUrl: null, credentials: {}, limits: null };
-    const ids = await discoverNodeModels(spec, account, (url) => upstreamFetchInit(gw.services, url, { provider: spec.id, account }));
+    const ids = await discoverNodeModels(spec, account, (url) => upstreamFetchInit(gw.services.proxies, url, { provider: spec.id, account }));
     expect(ids).toEqual(["fake-listed-model"]);
     expect(proxies.global.requests.map((r) => r.url)).toEqual([`${upstream.url}/v1/models`]);
   });

@@ -6,7 +6,7 @@ import { startClaudeOAuth, type FakeClaudeOAuth } from "../fakes/oauth-claude.ts
 import { startCodexOAuth, type FakeCodexOAuth } from "../fakes/oauth-codex.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
-import { markNeedsLogin } from "../../src/providers/oauth/tokens.ts";
+
 import { registerFlow } from "../../src/providers/oauth/registry.ts";
 import { callGateway, pointAt, stored, tempHome, type TempHome } from "./subscription-support.ts";
 
@@ -73,7 +73,7 @@ describe("Connect with Claude Code", () => {
   });
 
   test("a dead login shows 'needs login — reconnect', and reconnecting renews the same account", async () => {
-    markNeedsLogin(gw.services, id, "Anthropic refused the refresh token: invalid_grant");
+    gw.services.credentials.markNeedsLogin(id, "Anthropic refused the refresh token: invalid_grant");
     let html = await page();
     const row = html.slice(html.indexOf(`id="conn-${id}"`), html.indexOf("</li>", html.indexOf(`id="conn-${id}"`)));
     expect(row).toContain("needs login");

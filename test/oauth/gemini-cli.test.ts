@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GoogleGenAI } from "@google/genai";
 import { getConnection } from "../../src/db/queries/connections.ts";
-import { forgetGeminiCliProjects } from "../../src/providers/gemini-cli/adapter.ts";
+
 import { GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET } from "../../src/providers/gemini-cli/google-oauth.ts";
 import { startCodeAssistUpstream, type FakeCodeAssist } from "../fakes/code-assist-upstream.ts";
 import { googleEndpoints, startGoogleOAuth, type FakeGoogle } from "../fakes/oauth-google.ts";
@@ -22,7 +22,6 @@ let backup: FakeUpstream;
 let home: string;
 
 beforeEach(async () => {
-  forgetGeminiCliProjects();
   home = mkdtempSync(join(tmpdir(), "gemini-home-"));
   google = startGoogleOAuth({ clientId: GOOGLE_CLIENT_ID, clientSecret: GOOGLE_CLIENT_SECRET, email: "ana@example.com", name: "Ana" });
   codeAssist = startCodeAssistUpstream({ isAuthorized: (t) => google.isLiveAccessToken(t), scenario: { kind: "text", text: "Hello from Code Assist.", usage: { input: 9, output: 4 } } });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getConnection } from "../../src/db/queries/connections.ts";
-import { forgetCopilotUsageReads, settleCopilotUsageReads } from "../../src/providers/github-copilot/adapter.ts";
+
 import { COPILOT_CLIENT_ID } from "../../src/providers/github-copilot/github-api.ts";
 import { githubEndpoints, monthlyUsage, startGithub, type FakeGithub } from "../fakes/oauth-github.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
@@ -23,7 +23,6 @@ let home: string;
 const bearer = (r: RecordedRequest) => r.headers.authorization?.replace(/^Bearer /, "");
 
 beforeEach(async () => {
-  forgetCopilotUsageReads();
   home = mkdtempSync(join(tmpdir(), "copilot-home-"));
   // The Copilot API answers only live Copilot tokens, as api.githubcopilot.com does.
   copilot = startOpenAIUpstream((req) => github.isLiveCopilotToken(bearer(req))
@@ -34,7 +33,7 @@ beforeEach(async () => {
   gw = await startGateway({}, { endpointOverrides: { github: githubEndpoints(github) }, homeDir: home });
 });
 afterEach(async () => {
-  await settleCopilotUsageReads();
+  await gw.services.adapters.githubCopilot.settleUsageReads();
   await gw.close();
   await github.close();
   await copilot.close();
@@ -228,7 +227,7 @@ describe("monthly quota", () => {
     github.usage = monthlyUsage({ entitlement: 300, remaining: 120, resetDate: "2099-02-01" });
     expect(await answerText(await chat(gw, "work"))).toBe("Hello from Copilot.");
     const waitForWindow = async () => {
-      await settleCopilotUsageReads();
+      await gw.services.adapters.githubCopilot.settleUsageReads();
       return gw.services.quotas.windowsOf(connection.id);
     };
     expect(await waitForWindow()).toMatchObject([{ name: "monthly", used: 180, limit: 300, usedPercent: 60, source: "provider", resetsAt: Date.UTC(2099, 1, 1) }]);
@@ -236,7 +235,7 @@ describe("monthly quota", () => {
     // The month runs out: the next read (forced here, as after a 429) cools the account until the reset date.
     github.usage = monthlyUsage({ entitlement: 300, remaining: 0, resetDate: "2099-02-01" });
     gw.services.quotas.reset();
-    forgetCopilotUsageReads();
+    gw.services.adapters.githubCopilot.forgetUsageReads();
     expect(await answerText(await chat(gw, "work"))).toBe("Hello from Copilot.");
     expect(await waitForWindow()).toMatchObject([{ name: "monthly", exhausted: true, used: 300 }]);
     const calls = copilot.requests.length;

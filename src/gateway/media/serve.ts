@@ -1,16 +1,18 @@
-// One media call (embeddings, images, transcription) down chat's line: typed targets, budget, failover, one usage row.
+// One media call (embeddings, images, transcription) down chat's line: typed targets, budget, candidates, one settlement.
 import type { Context } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Usage } from "../../canonical/usage.ts";
 import type { AppEnv } from "../../context.ts";
 import { listProviderModels } from "../../db/queries/provider-models.ts";
-import { upstreamFetch } from "../../network/upstream-fetch.ts";
+import { scopedFetch } from "../../network/upstream-fetch.ts";
 import type { AdapterResult, MediaUpstream } from "../../providers/media-call.ts";
 import type { ModelType, ProviderSpec } from "../../providers/types.ts";
 import type { Target } from "../../routing/resolve.ts";
 import type { Services } from "../../services.ts";
-import type { UsageRecord } from "../../usage/recorder.ts";
-import { newFailoverState, runFailover } from "../failover.ts";
+import { abstain, canFallBack, candidates, claim, credit, penalize, Tried, type CandidateDeps } from "../candidates.ts";
+import { exhaustedError } from "../exhausted.ts";
+import { headerValue } from "../header-value.ts";
+import { errorOutcome, Settlement } from "../settlement.ts";
 
 /** What an endpoint serves, for routing and for messages a person can act on. */
 export interface MediaKind {
@@ -51,75 +53,68 @@ export interface MediaCall<A> extends MediaBase {
   reply(answer: A, target: Target): MediaReply;
 }
 
-export async function serveMedia<A>(services: Services, call: MediaCall<A>): Promise<Response> {
+export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "usage" | "proxies" | "db">;
+
+/** The same straight line as chat's (resolve -> reserve -> candidates -> attempt -> settle), for one media call. */
+export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promise<Response> {
   const { c } = call;
   c.env?.server?.timeout(c.req.raw, 0); // a transcription may take minutes: lift Bun's idle timeout for this request
-  const startedAt = performance.now();
-  const receivedAt = Date.now();
   const apiKey = c.get("apiKey");
   const keyId = apiKey?.id ?? null;
   const signal = c.req.raw.signal;
-  const targets = eligibleTargets(services, call);
-  const failover = newFailoverState();
-
-  // A spent budget stops the request here, before any upstream is called.
-  const first = targets[0];
-  const reservation = await services.budgets.reserve(keyId, apiKey?.name ?? "anonymous", () => (first ? call.estimate(first) : 0), first ? `${first.provider.id}/${first.model}` : call.model);
-  const record = (r: Partial<UsageRecord> & { status: number }) => {
-    const latencyMs = performance.now() - startedAt;
-    services.usage.record({
-      requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: call.model, attempt: Math.max(1, failover.calls),
-      stream: false, startedAt: receivedAt, latencyMs, ttftMs: r.status === 200 ? latencyMs : undefined, ...r,
-    });
-    reservation.release();
-  };
-
+  const settlement = new Settlement(deps.usage, {
+    requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: call.model, stream: false,
+    receivedAt: Date.now(), startedAt: performance.now(),
+  });
   try {
-    const outcome = await runFailover<Response>(services, targets, failover, async (target, account, slot) => {
-      const served = { provider: target.provider.id, connectionId: account.id, modelServed: target.model, combo: target.combo };
+    const targets = eligibleTargets(deps, call);
+    // A spent budget stops the request here, before any upstream is called.
+    const first = targets[0];
+    settlement.provider = first?.provider.id;
+    settlement.holdReservation(await deps.budgets.reserve(keyId, apiKey?.name ?? "anonymous", () => (first ? call.estimate(first) : 0), first ? `${first.provider.id}/${first.model}` : call.model));
+
+    const tried = new Tried();
+    for await (const candidate of candidates(deps, targets, tried)) {
+      const { target, account } = candidate;
+      settlement.calling(candidate, claim(deps, candidate));
       const upstream: MediaUpstream = {
-        spec: target.provider, account, model: target.model, signal, timeoutMs: services.resilience.profile(target.provider.id).timeoutMs,
-        fetch: (url, init) => upstreamFetch(services, url, init, { keyId, combo: target.combo, provider: target.provider.id, account }),
+        spec: target.provider, account, model: target.model, signal, timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
+        fetch: scopedFetch(deps.proxies, { keyId, combo: target.combo, provider: target.provider.id, account }),
       };
       let result: AdapterResult<A>;
       try {
         result = await call.send(upstream, target);
       } catch (err) {
-        if (signal.aborted) {
-          record({ ...served, status: 499, errorClass: "client_closed" });
-          return { ended: new Response(null, { status: 499 }) };
-        }
+        abstain(deps, candidate);
         throw err;
       }
-      if (!result.ok) return { failure: result.failure };
-      const answer = result.answer;
-      return {
-        async answer() {
-          slot.release();
-          let reply: MediaReply;
-          try {
-            reply = call.reply(answer, target);
-          } catch (err) {
-            record({ ...served, status: 500, errorClass: "reply_failed" });
-            throw err;
-          }
-          record({ ...served, usage: reply.usage, status: 200 });
-          await services.usage.written();
-          const headers = reply.response.headers;
-          headers.set("x-omniroute-provider", target.provider.id);
-          headers.set("x-omniroute-model", target.label);
-          headers.set("x-omniroute-fallback-attempts", String(slot.fallbackAttempts));
-          if (reply.dropped?.length) headers.set("x-omniroute-dropped", reply.dropped.join(","));
-          return reply.response;
-        },
-      };
-    });
-    if ("served" in outcome) return outcome.served;
-    const failure = outcome.exhausted;
-    record({ status: failure.status, errorClass: failure.code ?? failure.kind, provider: failover.attempts.at(-1)?.target.provider.id });
-    throw failure;
+      if (result.ok) {
+        credit(deps, candidate);
+        const reply = call.reply(result.answer, target);
+        const headers = reply.response.headers;
+        headers.set("x-omniroute-provider", target.provider.id);
+        headers.set("x-omniroute-model", headerValue(target.label));
+        headers.set("x-omniroute-fallback-attempts", String(settlement.calls - 1));
+        if (reply.dropped?.length) headers.set("x-omniroute-dropped", reply.dropped.join(","));
+        settlement.finish({ usage: reply.usage, status: 200, ttftMs: settlement.elapsedMs() });
+        await deps.usage.written();
+        return reply.response;
+      }
+      settlement.releaseSlot();
+      tried.failed(candidate, result.failure);
+      penalize(deps, candidate, result.failure);
+      if (!canFallBack(result.failure.kind)) {
+        throw new GatewayError("invalid_request", `Provider ${target.provider.name} answered ${result.failure.status} for ${target.label}: ${result.failure.message}`, {
+          status: result.failure.status,
+          code: "upstream_rejected_request",
+        });
+      }
+    }
+    settlement.provider = tried.attempts.at(-1)?.target.provider.id;
+    throw exhaustedError(tried.attempts);
   } catch (err) {
-    reservation.release();
+    settlement.finish(errorOutcome(err, signal));
+    await deps.usage.written();
     throw err;
   }
 }
@@ -128,7 +123,7 @@ export async function serveMedia<A>(services: Services, call: MediaCall<A>): Pro
  * The resolved targets that can take this call: a model the catalog (or the user) typed otherwise, or a provider
  * without this endpoint, is left out; when that leaves nothing, the client hears why at once (400).
  */
-function eligibleTargets<A>(services: Services, call: MediaCall<A>): Target[] {
+function eligibleTargets<A>(services: MediaDeps, call: MediaCall<A>): Target[] {
   const resolved = services.router.resolve(call.model).filter((t) => !call.pinProvider || t.provider.id === call.pinProvider);
   const reasons: string[] = [];
   const eligible = resolved.filter((t) => {
@@ -153,7 +148,7 @@ function eligibleTargets<A>(services: Services, call: MediaCall<A>): Target[] {
 }
 
 /** The type the catalog or the user's custom models give this model, if any. */
-function modelTypeOf(services: Services, target: Target): ModelType | undefined {
+function modelTypeOf(services: Pick<Services, "db">, target: Target): ModelType | undefined {
   const known = target.provider.models.find((m) => m.id === target.model)?.type;
   if (known) return known;
   const custom = listProviderModels(services.db, target.provider.id).find((m) => m.modelId === target.model)?.type;

@@ -1,29 +1,33 @@
-// The provider adapters by provider id. Providers without one are pure catalog data; adding one is a line here.
-import type { ProviderAdapter } from "./types.ts";
-import { geminiCliAdapter } from "../gemini-cli/adapter.ts";
-import { githubCopilotAdapter } from "../github-copilot/adapter.ts";
+// The provider adapters of one gateway, by provider id. Providers without one are pure catalog data; adding one is a line here.
+import { createGeminiCliAdapter, type GeminiCliAdapter } from "../gemini-cli/adapter.ts";
+import { createGithubCopilotAdapter, type GithubCopilotAdapter } from "../github-copilot/adapter.ts";
 import { claudeCodeAdapter } from "../claude-code/adapter.ts";
 import { codexAdapter } from "../codex/adapter.ts";
 import { kiroAdapter } from "../kiro/adapter.ts";
 import { qwenAdapter } from "../qwen/adapter.ts";
 import { iflowAdapter } from "../iflow/adapter.ts";
+import type { ProviderAdapter } from "./types.ts";
 
-const ADAPTERS = new Map<string, ProviderAdapter>([
-  ["gemini-cli", geminiCliAdapter],
-  ["github", githubCopilotAdapter],
-  // e.g. ["claude", claudeCodeAdapter], added by each provider's module.
-  ["claude", claudeCodeAdapter],
-  ["codex", codexAdapter],
-  ["kiro", kiroAdapter],
-  ["qwen", qwenAdapter],
-  ["iflow", iflowAdapter],
-]);
-
-export function adapterFor(providerId: string): ProviderAdapter | undefined {
-  return ADAPTERS.get(providerId);
+export interface Adapters {
+  /** The adapter for a provider, if it needs one. */
+  get(providerId: string): ProviderAdapter | undefined;
+  /** The adapters that keep state of their own, for tests. */
+  geminiCli: GeminiCliAdapter;
+  githubCopilot: GithubCopilotAdapter;
 }
 
-/** For tests and for provider modules that register themselves. */
-export function registerAdapter(providerId: string, adapter: ProviderAdapter): void {
-  ADAPTERS.set(providerId, adapter);
+/** Adapters that keep state (caches, reads under way) are made per gateway, so two gateways never share it. */
+export function createAdapters(): Adapters {
+  const geminiCli = createGeminiCliAdapter();
+  const githubCopilot = createGithubCopilotAdapter();
+  const byProvider = new Map<string, ProviderAdapter>([
+    ["gemini-cli", geminiCli],
+    ["github", githubCopilot],
+    ["claude", claudeCodeAdapter],
+    ["codex", codexAdapter],
+    ["kiro", kiroAdapter],
+    ["qwen", qwenAdapter],
+    ["iflow", iflowAdapter],
+  ]);
+  return { get: (providerId) => byProvider.get(providerId), geminiCli, githubCopilot };
 }

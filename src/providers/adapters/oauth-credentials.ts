@@ -1,6 +1,5 @@
 // The two credential steps every OAuth adapter shares: a fresh token before the call, one forced refresh after a 401.
 import type { Credentials } from "../../accounts/pool.ts";
-import { freshCredentials } from "../oauth/tokens.ts";
 import type { OAuthFlow } from "../oauth/types.ts";
 import type { AdapterContext } from "./types.ts";
 
@@ -10,7 +9,7 @@ import type { AdapterContext } from "./types.ts";
  */
 export function currentCredentials(ctx: AdapterContext, flow: OAuthFlow): Promise<Credentials> {
   if (!ctx.account.credentials.refreshToken) return Promise.resolve(ctx.account.credentials);
-  return freshCredentials(ctx.services, ctx.account, flow);
+  return ctx.credentials.fresh(flow);
 }
 
 /** The bearer token of these credentials (an access token, or a token pasted as the API key). */
@@ -22,7 +21,7 @@ export function bearerOf(credentials: Credentials): string | undefined {
 export async function refreshOnce(ctx: AdapterContext, flow: OAuthFlow): Promise<boolean> {
   if (!ctx.account.credentials.refreshToken) return false;
   try {
-    await freshCredentials(ctx.services, ctx.account, flow, { force: true });
+    await ctx.credentials.fresh(flow, { force: true });
     return true;
   } catch {
     return false;

@@ -1,16 +1,43 @@
 // Provider adapters: code for what catalog data cannot say (token exchange, request envelopes, odd response framing).
-import type { Account } from "../../accounts/pool.ts";
-import type { Services } from "../../services.ts";
+import type { Account, Credentials } from "../../accounts/pool.ts";
+import type { QuotaWindow } from "../../accounts/quota.ts";
+import type { UpstreamFetch } from "../../network/upstream-fetch.ts";
+import type { FlowContext, OAuthFlow } from "../oauth/types.ts";
 import type { ProviderSpec } from "../types.ts";
 
+/** The account's credentials, kept fresh by the gateway: one refresh per account at a time. */
+export interface AccountCredentials {
+  /**
+   * The credentials, refreshed first when they expire within a few minutes (or at once when `force`, after a 401).
+   * A token pasted by hand (no refresh token) is used as it is. Throws GatewayError("authentication") when the
+   * account needs a new login.
+   */
+  fresh(flow: OAuthFlow, opts?: { force?: boolean }): Promise<Credentials>;
+}
+
+/** The connection's stored metadata (e.g. Gemini CLI's Code Assist project), kept with the connection. */
+export interface ConnectionMetadata {
+  read(): Record<string, unknown> | undefined;
+  /** Replace it with what `change` makes of the current value. */
+  update(change: (current: Record<string, unknown>) => Record<string, unknown>): void;
+}
+
+/** Everything an adapter may use for one call, and nothing of the gateway around it. */
 export interface AdapterContext {
-  services: Services;
   spec: ProviderSpec;
   account: Account;
   /** The upstream model id. */
   model: string;
   stream: boolean;
   signal: AbortSignal;
+  /** fetch through the outbound proxy this call's scope resolves to. */
+  fetch: UpstreamFetch;
+  credentials: AccountCredentials;
+  /** The provider's endpoints, home folder and fetch, as its login flow sees them (tests point endpoints at fakes). */
+  flow: FlowContext;
+  /** Quota windows the provider's answer revealed for this account. */
+  reportQuota(windows: QuotaWindow[], now?: number): void;
+  metadata: ConnectionMetadata;
 }
 
 /** The HTTP call the data-driven part built; an adapter may change any of it. */

@@ -58,7 +58,7 @@ export const claudeCodeAdapter: ProviderAdapter = {
 
   wrapResponse(response, ctx) {
     const windows = claudeQuotaWindows(response.headers);
-    if (windows.length) ctx.services.quotas.report(ctx.account, windows);
+    if (windows.length) ctx.reportQuota(windows);
     return response;
   },
 

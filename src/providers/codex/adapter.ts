@@ -21,7 +21,7 @@ async function usageLimited(response: Response, ctx: AdapterContext): Promise<Re
     const windows = codexQuotaWindows(response.headers).filter((w) => (w.usedPercent ?? 0) >= 100);
     const spent = windows.length ? windows.map((w) => ({ ...w, exhausted: true, resetsAt: w.resetsAt ?? resetsAt }))
       : [{ name: resetsAt - Date.now() > 6 * 3_600_000 ? "weekly" as const : "5h" as const, exhausted: true, resetsAt }];
-    ctx.services.quotas.report(ctx.account, spent);
+    ctx.reportQuota(spent);
     if (!headers.has("retry-after")) headers.set("retry-after", String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000))));
   }
   headers.delete("content-length");
@@ -42,7 +42,7 @@ export const codexAdapter: ProviderAdapter = {
 
   async wrapResponse(response, ctx) {
     const windows = codexQuotaWindows(response.headers);
-    if (windows.length) ctx.services.quotas.report(ctx.account, windows);
+    if (windows.length) ctx.reportQuota(windows);
     if (response.status === 429) return usageLimited(response, ctx);
     if (!response.ok || ctx.stream) return response;
     // The client asked for one JSON answer; the backend streamed it.

@@ -1,19 +1,12 @@
 // Gemini CLI adapter: fresh Google token, the account's Code Assist project, the v1internal envelope on and off.
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
-import { getConnection, updateConnection } from "../../db/queries/connections.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { endpointOf } from "../oauth/endpoints.ts";
 import { geminiCliFlow } from "../oauth/gemini-cli.ts";
-import { freshCredentials } from "../oauth/tokens.ts";
 import { codeAssistUrl, unwrapResponse, wrapRequest } from "./envelope.ts";
-import { GEMINI_CLI_PROVIDER } from "./google-oauth.ts";
 import { setupCodeAssist } from "./project.ts";
 import { readQuotaError } from "./quota.ts";
 
-/** Project ids by connection id, read once from the connection's metadata (where they are kept). */
-const projects = new Map<string, string>();
-const settingUp = new Map<string, Promise<string>>();
 
 /** Anything that keeps an account from being called is an authentication failure: the account cools, the combo moves on. */
 function asAccountFailure(err: unknown, what: string): GatewayError {
@@ -23,22 +16,23 @@ function asAccountFailure(err: unknown, what: string): GatewayError {
 
 async function credentialsFor(ctx: AdapterContext, force = false): Promise<Credentials> {
   try {
-    return await freshCredentials(ctx.services, ctx.account, geminiCliFlow, { force });
+    return await ctx.credentials.fresh(geminiCliFlow, { force });
   } catch (err) {
     throw asAccountFailure(err, `Could not refresh the Google token of "${ctx.account.name}"`);
   }
 }
 
 function codeAssistBase(ctx: AdapterContext): string {
-  return (ctx.account.baseUrl ?? endpointOf(ctx.services, GEMINI_CLI_PROVIDER, "codeAssist")).replace(/\/+$/, "");
+  return (ctx.account.baseUrl ?? ctx.flow.endpoint("codeAssist")).replace(/\/+$/, "");
 }
 
 /** The account's Code Assist project: cached, else from its metadata, else set up now (once at a time) and saved there. */
-async function projectOf(ctx: AdapterContext, base: string, accessToken: string): Promise<string> {
+async function projectOf(state: ProjectCache, ctx: AdapterContext, base: string, accessToken: string): Promise<string> {
+  const { projects, settingUp } = state;
   const id = ctx.account.id;
   const cached = projects.get(id);
   if (cached) return cached;
-  const saved = getConnection(ctx.services.db, id)?.metadata?.projectId;
+  const saved = ctx.metadata.read()?.projectId;
   if (typeof saved === "string" && saved) {
     projects.set(id, saved);
     return saved;
@@ -48,11 +42,9 @@ async function projectOf(ctx: AdapterContext, base: string, accessToken: string)
     running = (async () => {
       try {
         const project = await setupCodeAssist({ base, accessToken, signal: ctx.signal });
-        const row = getConnection(ctx.services.db, id);
-        const { setupError: _old, ...metadata } = row?.metadata ?? {};
-        updateConnection(ctx.services.db, id, {
-          metadata: { ...metadata, projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId },
-        });
+        ctx.metadata.update(({ setupError: _old, ...metadata }) => ({
+          ...metadata, projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId,
+        }));
         projects.set(id, project.projectId);
         return project.projectId;
       } finally {
@@ -76,19 +68,32 @@ async function readRateLimit(response: Response, ctx: AdapterContext): Promise<R
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   headers.delete("content-encoding");
-  if (verdict.daily) ctx.services.quotas.report(ctx.account, [verdict.daily], now);
+  if (verdict.daily) ctx.reportQuota([verdict.daily], now);
   const waitUntil = verdict.daily?.resetsAt ?? (verdict.retryAfterSeconds !== undefined ? now + verdict.retryAfterSeconds * 1000 : undefined);
   if (waitUntil !== undefined && !headers.has("retry-after")) headers.set("retry-after", String(Math.max(1, Math.ceil((waitUntil - now) / 1000))));
   return new Response(text, { status: response.status, statusText: response.statusText, headers });
 }
 
-export const geminiCliAdapter: ProviderAdapter = {
+/** Project ids by connection id, read once from the connection's metadata (where they are kept), per gateway. */
+interface ProjectCache {
+  projects: Map<string, string>;
+  settingUp: Map<string, Promise<string>>;
+}
+
+export interface GeminiCliAdapter extends ProviderAdapter {
+  /** Tests: forget cached project ids (the database keeps them). */
+  forgetProjects(): void;
+}
+
+export function createGeminiCliAdapter(): GeminiCliAdapter {
+  const state: ProjectCache = { projects: new Map(), settingUp: new Map() };
+  return {
   async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
     const credentials = await credentialsFor(ctx);
     // An access token pasted as the connection's API key is used as it is (until it expires: then "needs login").
     const token = String(credentials.accessToken ?? credentials.apiKey ?? "");
     const base = codeAssistBase(ctx);
-    const project = await projectOf(ctx, base, token);
+    const project = await projectOf(state, ctx, base, token);
     return {
       url: codeAssistUrl(base, ctx.stream),
       headers: { ...call.headers, authorization: `Bearer ${token}` },
@@ -106,9 +111,9 @@ export const geminiCliAdapter: ProviderAdapter = {
     await credentialsFor(ctx, true);
     return true;
   },
-};
 
-/** Tests: forget cached project ids (the database keeps them). */
-export function forgetGeminiCliProjects(): void {
-  projects.clear();
+  forgetProjects() {
+    state.projects.clear();
+  },
+  };
 }

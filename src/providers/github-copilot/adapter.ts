@@ -8,20 +8,16 @@ import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
 import { githubCopilotFlow } from "../oauth/github-copilot.ts";
-import { flowContext, freshCredentials } from "../oauth/tokens.ts";
-import { COPILOT_USER_AGENT, EDITOR_PLUGIN_VERSION, EDITOR_VERSION, fetchCopilotUsage, GITHUB_COPILOT_PROVIDER } from "./github-api.ts";
+import { COPILOT_USER_AGENT, EDITOR_PLUGIN_VERSION, EDITOR_VERSION, fetchCopilotUsage } from "./github-api.ts";
 import { readCopilotUsage } from "./quota.ts";
 
 /** How often an account's monthly quota is read again from GitHub while it is in use. */
 export const USAGE_REFRESH_MS = 5 * 60_000;
 
-const usageReadAt = new Map<string, number>();
-const usageReads = new Set<Promise<void>>();
-
 async function credentialsFor(ctx: AdapterContext, force = false): Promise<Credentials> {
   try {
     // No Copilot token yet (a GitHub token added as an API key): exchange it now.
-    return await freshCredentials(ctx.services, ctx.account, githubCopilotFlow, { force: force || !ctx.account.credentials.accessToken });
+    return await ctx.credentials.fresh(githubCopilotFlow, { force: force || !ctx.account.credentials.accessToken });
   } catch (err) {
     if (err instanceof GatewayError && err.kind === "authentication") throw err;
     // No Copilot any more, or GitHub out of reach: this account cannot be called now; the combo moves on.
@@ -38,22 +34,38 @@ function hasImage(body: Record<string, unknown>): boolean {
   });
 }
 
+/** When each account's quota was last read, and the reads under way; per gateway. */
+interface UsageReads {
+  readAt: Map<string, number>;
+  running: Set<Promise<void>>;
+}
+
 /** Read the account's monthly quota from GitHub in the background, at most every USAGE_REFRESH_MS. */
-function readUsageSoon(ctx: AdapterContext, force = false): void {
+function readUsageSoon(reads: UsageReads, ctx: AdapterContext, force = false): void {
+  const { readAt: usageReadAt, running: usageReads } = reads;
   const now = Date.now();
   if (!force && now - (usageReadAt.get(ctx.account.id) ?? 0) < USAGE_REFRESH_MS) return;
   usageReadAt.set(ctx.account.id, now);
   const githubToken = ctx.account.credentials.githubToken ?? ctx.account.credentials.apiKey;
   if (typeof githubToken !== "string") return;
-  const read = fetchCopilotUsage(flowContext(ctx.services, GITHUB_COPILOT_PROVIDER), githubToken).then((report) => {
+  const read = fetchCopilotUsage(ctx.flow, githubToken).then((report) => {
     const { monthly } = readCopilotUsage(report);
-    if (monthly) ctx.services.quotas.report(ctx.account, [monthly]);
+    if (monthly) ctx.reportQuota([monthly]);
   });
   usageReads.add(read);
   void read.finally(() => usageReads.delete(read));
 }
 
-export const githubCopilotAdapter: ProviderAdapter = {
+export interface GithubCopilotAdapter extends ProviderAdapter {
+  /** Tests: read every account's quota again on its next call. */
+  forgetUsageReads(): void;
+  /** Tests and shutdown: wait for the quota reads still under way. */
+  settleUsageReads(): Promise<void>;
+}
+
+export function createGithubCopilotAdapter(): GithubCopilotAdapter {
+  const reads: UsageReads = { readAt: new Map(), running: new Set() };
+  return {
   async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
     const credentials = await credentialsFor(ctx);
     const base = (ctx.account.baseUrl ?? (typeof credentials.apiBase === "string" ? credentials.apiBase : ctx.spec.baseUrl)).replace(/\/+$/, "");
@@ -78,7 +90,7 @@ export const githubCopilotAdapter: ProviderAdapter = {
 
   wrapResponse(response, ctx) {
     // A quota answer (402 / 429) is worth a fresh look at the monthly numbers at once.
-    readUsageSoon(ctx, response.status === 402 || response.status === 429);
+    readUsageSoon(reads, ctx, response.status === 402 || response.status === 429);
     return response;
   },
 
@@ -86,14 +98,13 @@ export const githubCopilotAdapter: ProviderAdapter = {
     await credentialsFor(ctx, true);
     return true;
   },
-};
 
-/** Tests: read every account's quota again on its next call. */
-export function forgetCopilotUsageReads(): void {
-  usageReadAt.clear();
-}
+  forgetUsageReads() {
+    reads.readAt.clear();
+  },
 
-/** Tests and shutdown: wait for the quota reads still under way. */
-export async function settleCopilotUsageReads(): Promise<void> {
-  await Promise.all([...usageReads]);
+  async settleUsageReads() {
+    await Promise.all([...reads.running]);
+  },
+  };
 }

@@ -6,7 +6,6 @@
 // The OAuth access token itself is not accepted by apis.iflow.cn; it only buys the key (oauth/iflow.ts).
 import { currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { endpointOf } from "../oauth/endpoints.ts";
 import { iflowFlow } from "../oauth/iflow.ts";
 
 const USER_AGENT = "iFlow-Cli";
@@ -17,7 +16,7 @@ export function iflowSignature(apiKey: string, sessionId: string, timestamp: num
 }
 
 function baseOf(ctx: AdapterContext): string {
-  return (ctx.account.baseUrl ?? endpointOf(ctx.services, "iflow", "api")).replace(/\/+$/, "");
+  return (ctx.account.baseUrl ?? ctx.flow.endpoint("api")).replace(/\/+$/, "");
 }
 
 export const iflowAdapter: ProviderAdapter = {

@@ -10,7 +10,6 @@
 import type { QuotaWindow } from "../../accounts/quota.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import { anthropicFormat } from "../../formats/anthropic/index.ts";
-import { endpointOf } from "../oauth/endpoints.ts";
 import { kiroFlow } from "../oauth/kiro.ts";
 import { currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
@@ -31,7 +30,7 @@ function regionOf(profileArn: unknown): string | undefined {
 
 function runtimeBase(ctx: AdapterContext, profileArn: unknown): string {
   if (ctx.account.baseUrl) return ctx.account.baseUrl.replace(/\/+$/, "");
-  const declared = endpointOf(ctx.services, "kiro", "api");
+  const declared = ctx.flow.endpoint("api");
   const region = regionOf(profileArn);
   if (region === "eu-central-1" && declared === "https://codewhisperer.us-east-1.amazonaws.com") return "https://q.eu-central-1.amazonaws.com";
   return declared;
@@ -86,7 +85,7 @@ export const kiroAdapter: ProviderAdapter = {
   async wrapResponse(response: Response, ctx: AdapterContext): Promise<Response> {
     if (!response.ok) {
       const error = readKiroError(response.status, await response.text().catch(() => ""));
-      if (error.monthlyLimit) ctx.services.quotas.report(ctx.account, [monthlyLimitReached()]);
+      if (error.monthlyLimit) ctx.reportQuota([monthlyLimitReached()]);
       return kiroErrorResponse(response.headers, error);
     }
     const state = calls.get(ctx);

@@ -14,7 +14,6 @@
 //   POST https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken {refreshToken} -> {accessToken, refreshToken, expiresIn, profileArn}.
 // Those logins need Kiro's fixed loopback redirect, so they come in through "Import from CLI" (kiro/cli-import.ts).
 import type { Credentials } from "../../accounts/pool.ts";
-import { upstreamFetch } from "../../network/upstream-fetch.ts";
 import { importKiroCli } from "../kiro/cli-import.ts";
 import { declareEndpoints } from "./endpoints.ts";
 import { RefreshRevokedError, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
@@ -34,12 +33,12 @@ const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 interface Answer { status: number; body: Record<string, unknown> }
 
 async function postJson(ctx: FlowContext, url: string, body: Record<string, unknown>): Promise<Answer> {
-  const res = await upstreamFetch(ctx.services, url, {
+  const res = await ctx.fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", "user-agent": "OmniRoute" },
     body: JSON.stringify(body),
     signal: ctx.signal ?? AbortSignal.timeout(30_000),
-  }, { provider: "kiro" });
+  });
   const text = await res.text();
   let parsed: unknown = {};
   try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { message: text.slice(0, 300) }; }

@@ -6,7 +6,7 @@ import { listConnections, updateConnection, type ConnectionRow } from "../../db/
 import type { Credentials } from "../../accounts/pool.ts";
 import type { Services } from "../../services.ts";
 import { flowFor } from "./registry.ts";
-import { flowContext } from "./tokens.ts";
+import { flowContext } from "./flow-context.ts";
 import type { AccountProfile, FlowStart, OAuthFlow } from "./types.ts";
 
 export type LoginOutcome =

@@ -2,56 +2,69 @@
 // per account at a time; a revoked refresh token marks the account "needs login" and routing skips it.
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Account, Credentials } from "../../accounts/pool.ts";
+import type { SecretBox } from "../../auth/secret-box.ts";
+import type { Db } from "../../db/client.ts";
 import { getConnection, updateConnection } from "../../db/queries/connections.ts";
-import type { Services } from "../../services.ts";
-import { endpointOf } from "./endpoints.ts";
 import { RefreshRevokedError, type FlowContext, type OAuthFlow } from "./types.ts";
 
 /** Refresh this long before the access token expires. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
 
-const inFlight = new Map<string, Promise<Credentials>>();
-
-export function flowContext(services: Services, provider: string, signal?: AbortSignal): FlowContext {
-  return { services, endpoint: (name) => endpointOf(services, provider, name), homeDir: services.homeDir, signal };
+export interface CredentialKeeper {
+  /** The account's credentials, refreshed first when they expire soon (or when `force`, after a 401). */
+  fresh(account: Account, flow: OAuthFlow, opts?: { force?: boolean }): Promise<Credentials>;
+  /** Seal and store new credentials, and use them at once for the account in memory. */
+  save(account: Account, credentials: Credentials): void;
+  /** The refresh token no longer works: keep the connection, skip it in routing, say why in the dashboard. */
+  markNeedsLogin(connectionId: string, reason: string): void;
 }
 
-/** The account's credentials, refreshed first when they expire soon (or when `force`, after a 401). */
-export async function freshCredentials(services: Services, account: Account, flow: OAuthFlow, opts: { force?: boolean } = {}): Promise<Credentials> {
-  const expiresAt = account.credentials.expiresAt;
-  const due = opts.force || (typeof expiresAt === "number" && expiresAt - Date.now() < REFRESH_AHEAD_MS);
-  if (!due) return account.credentials;
-  const running = inFlight.get(account.id);
-  if (running) return running;
-  const refresh = (async () => {
-    try {
-      const next = { ...account.credentials, ...(await flow.refresh(flowContext(services, flow.provider), account.credentials)) };
-      saveCredentials(services, account, next);
-      return next;
-    } catch (err) {
-      if (err instanceof RefreshRevokedError) {
-        markNeedsLogin(services, account.id, err.message);
-        throw new GatewayError("authentication", `Account "${account.name}" needs a new login (${err.message}). Reconnect it in the dashboard: Providers.`, { code: "needs_login" });
-      }
-      throw err;
-    } finally {
-      inFlight.delete(account.id);
-    }
-  })();
-  inFlight.set(account.id, refresh);
-  return refresh;
+export interface CredentialKeeperDeps {
+  db: Db;
+  secrets: SecretBox;
+  /** Re-read the account pool after a connection changed. */
+  reloadAccounts(): void;
+  flowContext(provider: string): FlowContext;
 }
 
-/** Seal and store new credentials, and use them at once for the account in memory. */
-export function saveCredentials(services: Services, account: Account, credentials: Credentials): void {
-  updateConnection(services.db, account.id, { credentials: services.secrets.seal(JSON.stringify(credentials)) });
-  account.credentials = credentials;
-}
-
-/** The refresh token no longer works: keep the connection, skip it in routing, say why in the dashboard. */
-export function markNeedsLogin(services: Services, connectionId: string, reason: string): void {
-  const row = getConnection(services.db, connectionId);
-  if (!row) return;
-  updateConnection(services.db, connectionId, { metadata: { ...row.metadata, needsLogin: true, loginError: reason, loginErrorAt: Date.now() } });
-  services.accounts.reload();
+/** One per gateway: refreshes in flight are shared by the calls of that gateway's accounts only. */
+export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKeeper {
+  const inFlight = new Map<string, Promise<Credentials>>();
+  const keeper: CredentialKeeper = {
+    async fresh(account, flow, opts = {}) {
+      const expiresAt = account.credentials.expiresAt;
+      const due = opts.force || (typeof expiresAt === "number" && expiresAt - Date.now() < REFRESH_AHEAD_MS);
+      if (!due) return account.credentials;
+      const running = inFlight.get(account.id);
+      if (running) return running;
+      const refresh = (async () => {
+        try {
+          const next = { ...account.credentials, ...(await flow.refresh(deps.flowContext(flow.provider), account.credentials)) };
+          keeper.save(account, next);
+          return next;
+        } catch (err) {
+          if (err instanceof RefreshRevokedError) {
+            keeper.markNeedsLogin(account.id, err.message);
+            throw new GatewayError("authentication", `Account "${account.name}" needs a new login (${err.message}). Reconnect it in the dashboard: Providers.`, { code: "needs_login" });
+          }
+          throw err;
+        } finally {
+          inFlight.delete(account.id);
+        }
+      })();
+      inFlight.set(account.id, refresh);
+      return refresh;
+    },
+    save(account, credentials) {
+      updateConnection(deps.db, account.id, { credentials: deps.secrets.seal(JSON.stringify(credentials)) });
+      account.credentials = credentials;
+    },
+    markNeedsLogin(connectionId, reason) {
+      const row = getConnection(deps.db, connectionId);
+      if (!row) return;
+      updateConnection(deps.db, connectionId, { metadata: { ...row.metadata, needsLogin: true, loginError: reason, loginErrorAt: Date.now() } });
+      deps.reloadAccounts();
+    },
+  };
+  return keeper;
 }

@@ -1,6 +1,6 @@
 // OAuth login flows: one per provider (PKCE code pasted back or caught on a loopback callback, or device code).
 import type { Credentials } from "../../accounts/pool.ts";
-import type { Services } from "../../services.ts";
+import type { UpstreamFetch } from "../../network/upstream-fetch.ts";
 
 /** What the dashboard / API shows the user to complete a login. */
 export interface FlowStart {
@@ -38,7 +38,8 @@ export type FlowResult =
 export type PendingData = Record<string, unknown>;
 
 export interface FlowContext {
-  services: Services;
+  /** fetch through the outbound proxy set for this provider. */
+  fetch: UpstreamFetch;
   /** Endpoints of this provider, possibly overridden in tests (see oauth/endpoints.ts). */
   endpoint(name: string): string;
   /** The home folder the official CLIs keep their credential files in (a temp folder in tests). */
