@@ -23,8 +23,8 @@ import { createComboStore, type ComboStore } from "./routing/combos.ts";
 import { RecentUsage } from "./routing/recent-usage.ts";
 import { createRouter, type Router } from "./routing/resolve.ts";
 import { createBudgets, type Budgets } from "./usage/budgets.ts";
-import { ResponseCache } from "./gateway/cache.ts";
-import { IdempotencyStore } from "./gateway/idempotency.ts";
+import { MemoryResponseCache, type ResponseCache } from "./gateway/cache.ts";
+import { MemoryIdempotency, type IdempotencyStore } from "./gateway/idempotency.ts";
 import { LatencyWindow } from "./usage/latency.ts";
 import { LiveMonitor } from "./usage/monitor.ts";
 import { blendedPrice, createPricing, type Pricing } from "./usage/pricing.ts";
@@ -174,9 +174,9 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     pricing,
     budgets,
     latency,
-    cache: new ResponseCache(),
+    cache: new MemoryResponseCache(),
     monitor,
-    idempotency: new IdempotencyStore(),
+    idempotency: new MemoryIdempotency(),
     usageHistory,
     requestLogs,
     proxies,

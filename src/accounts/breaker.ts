@@ -1,4 +1,5 @@
 // Per-provider circuit breaker: closed -> open after N consecutive failures -> half-open lets one probe through -> closed.
+import type { MaybePromise } from "./limits.ts";
 import type { Profile } from "./profiles.ts";
 
 export type BreakerPhase = "closed" | "open" | "half_open";
@@ -16,7 +17,24 @@ export interface BreakerState {
 
 export type BreakerDecision = "allow" | "probe" | "deny";
 
-export class Breakers {
+/** Breaker state is hot state: one in memory here, a shared one when several instances run. */
+export interface CircuitBreakers {
+  /** May a request go to this provider now? "probe" means it is the single half-open trial (decided atomically). */
+  check(provider: string, now?: number): MaybePromise<BreakerDecision>;
+  succeeded(provider: string): void;
+  failed(provider: string, profile: Profile, now?: number): void;
+  /** A probe that ended without a verdict on the provider (e.g. the client's own error) frees the probe. */
+  releaseProbe(provider: string): void;
+  /** Every provider's state as it stands now (an open breaker past its time shows as half-open). */
+  list(now?: number): BreakerState[];
+  /** The raw states, for the snapshot written to the database. */
+  all(): BreakerState[];
+  restore(states: BreakerState[]): void;
+  /** Close one provider's breaker, or all; the number closed. */
+  reset(provider?: string): number;
+}
+
+export class MemoryBreakers implements CircuitBreakers {
   private readonly states = new Map<string, BreakerState>();
 
   constructor(private readonly onChange: () => void = () => {}) {}

@@ -16,7 +16,27 @@ export interface Cooldown {
 
 const key = (accountId: string, model: string | null) => `${accountId}\u0000${model ?? "*"}`;
 
-export class Cooldowns {
+/**
+ * Cooldowns are hot state: one in memory here, a shared one when several instances run. Reads stay synchronous
+ * (the pipeline reads them for every account it considers); a shared store keeps a local mirror for them.
+ */
+export interface AccountCooldowns {
+  /** When this account may serve this model again (0 = now). */
+  until(accountId: string, model: string, now?: number): number;
+  /** Cool an account (or one of its models) after a failure: the provider's hint, else capped backoff. */
+  penalize(accountId: string, model: string | null, failure: Failure, profile: Profile, now?: number): Cooldown;
+  /** A success ends the account's and the model's failure streaks (a used-up quota lasts until its window resets). */
+  succeeded(accountId: string, model: string, now?: number): void;
+  /** Cooldowns still running, soonest first. */
+  active(now?: number): Cooldown[];
+  /** Every entry, for persistence (expired ones keep their streak until a success). */
+  all(): Cooldown[];
+  restore(entries: Cooldown[]): void;
+  /** Clear all, or those of the given accounts. */
+  reset(accountIds?: ReadonlySet<string>): number;
+}
+
+export class MemoryCooldowns implements AccountCooldowns {
   private readonly entries = new Map<string, Cooldown>();
 
   constructor(private readonly onChange: () => void = () => {}) {}

@@ -1,9 +1,9 @@
 // Live health of providers and accounts — breakers, cooldowns, limits — kept in memory and snapshotted to SQLite.
 import type { Db } from "../db/client.ts";
 import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
-import { Breakers, type BreakerState } from "./breaker.ts";
-import { Cooldowns, type Cooldown } from "./cooldowns.ts";
-import { AccountLimiter } from "./limits.ts";
+import { MemoryBreakers, type BreakerState, type CircuitBreakers } from "./breaker.ts";
+import { MemoryCooldowns, type AccountCooldowns, type Cooldown } from "./cooldowns.ts";
+import { MemoryAccountLimiter, type AccountLimiter } from "./limits.ts";
 import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 
 const SNAPSHOT_KEY = "health";
@@ -15,8 +15,8 @@ interface Snapshot {
 }
 
 export interface Health {
-  breakers: Breakers;
-  cooldowns: Cooldowns;
+  breakers: CircuitBreakers;
+  cooldowns: AccountCooldowns;
   limiter: AccountLimiter;
   /** Write the snapshot now (also done shortly after every change, and at shutdown). */
   flush(): void;
@@ -30,9 +30,9 @@ export function createHealth(db: Db, now = Date.now()): Health {
   const changed = snapshot.changed;
   const flush = snapshot.flush;
   const health: Health = {
-    breakers: new Breakers(changed),
-    cooldowns: new Cooldowns(changed),
-    limiter: new AccountLimiter(),
+    breakers: new MemoryBreakers(changed),
+    cooldowns: new MemoryCooldowns(changed),
+    limiter: new MemoryAccountLimiter(),
     flush,
   };
   const saved = readResilienceState<Snapshot>(db, SNAPSHOT_KEY);

@@ -3,7 +3,7 @@ import type { Db } from "../db/client.ts";
 import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
 import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
-import type { Cooldowns } from "./cooldowns.ts";
+import type { AccountCooldowns } from "./cooldowns.ts";
 import type { Profile } from "./profiles.ts";
 
 export type QuotaWindowName = "5h" | "weekly" | "daily" | "monthly";
@@ -75,7 +75,7 @@ export function localWindowEnd(name: QuotaWindowName, start: number): number {
 }
 
 export interface QuotaDeps {
-  cooldowns: Cooldowns;
+  cooldowns: AccountCooldowns;
   profile(provider: string): Profile;
 }
 
@@ -187,7 +187,7 @@ export function countingQuotas(recorder: UsageRecorder, quotas: QuotaStore): Usa
     ...recorder,
     record(r) {
       const cost = recorder.record(r);
-      if (r.connectionId && r.provider && r.status < 400 && r.cache !== "hit" && LOCAL_RULES.has(r.provider)) {
+      if (r.connectionId && r.provider && r.status < 400 && r.cache !== "hit" && r.cache !== "replay" && LOCAL_RULES.has(r.provider)) {
         const tokens = (r.usage?.inputTokens ?? 0) + (r.usage?.outputTokens ?? 0);
         quotas.countLocal({ id: r.connectionId, provider: r.provider }, { requests: 1, tokens }, r.startedAt + r.latencyMs);
       }

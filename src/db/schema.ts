@@ -117,7 +117,7 @@ export const usageLog = sqliteTable(
     ttftMs: integer("ttft_ms"),
     status: integer("status").notNull(),
     errorClass: text("error_class"),
-    cache: text("cache", { enum: ["hit", "miss"] }),
+    cache: text("cache", { enum: ["hit", "miss", "replay"] }),
   },
   (t) => [index("usage_log_ts_idx").on(t.ts), index("usage_log_key_ts_idx").on(t.keyId, t.ts)],
 );

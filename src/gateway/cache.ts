@@ -1,4 +1,5 @@
 // The response cache: deterministic (temperature 0) answers kept in memory, bounded, for a TTL; streams replay as SSE.
+import type { MaybePromise } from "../accounts/limits.ts";
 import type { CapturedResponse } from "./capture.ts";
 import { stableStringify } from "./stable-json.ts";
 
@@ -18,16 +19,25 @@ export interface CacheStats {
   bytes: number;
 }
 
-export class ResponseCache {
+/** The cache is hot state: one in memory here, a shared one when several instances run. */
+export interface ResponseCache {
+  get(key: string, now?: number): MaybePromise<CapturedResponse | undefined>;
+  set(key: string, value: CapturedResponse, ttlMs: number, now?: number): void;
+  clear(): void;
+  stats(): CacheStats;
+}
+
+/** The key: who asks (API key), in which format, and the request itself (key order does not matter). */
+export function cacheKey(keyId: string | null, format: string, model: string, body: unknown): string {
+  return new Bun.CryptoHasher("sha256").update(`${keyId ?? ""}\u0000${format}\u0000${model}\u0000${stableStringify(body)}`).digest("hex");
+}
+
+/** At most MAX_ENTRIES answers and MAX_TOTAL_BYTES, least recently used out first. */
+export class MemoryResponseCache implements ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private hits = 0;
   private misses = 0;
-
-  /** The key: who asks (API key), in which format, and the request itself (key order does not matter). */
-  static key(keyId: string | null, format: string, model: string, body: unknown): string {
-    return new Bun.CryptoHasher("sha256").update(`${keyId ?? ""}\u0000${format}\u0000${model}\u0000${stableStringify(body)}`).digest("hex");
-  }
 
   get(key: string, now = Date.now()): CapturedResponse | undefined {
     const entry = this.entries.get(key);

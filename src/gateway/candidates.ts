@@ -7,11 +7,16 @@ import type { RecentUsage } from "../routing/recent-usage.ts";
 import type { Target } from "../routing/resolve.ts";
 import type { SettingsStore } from "../settings/store.ts";
 import type { Attempt } from "./exhausted.ts";
-import type { AccountSlot } from "./settlement.ts";
+import type { AccountSlot } from "../accounts/limits.ts";
 
 export interface Candidate {
   target: Target;
   account: Account;
+}
+
+/** A candidate whose account took a place for this call: the slot frees it. */
+export interface Admitted extends Candidate {
+  slot: AccountSlot;
 }
 
 export interface CandidateDeps extends SelectionDeps {
@@ -45,7 +50,7 @@ const MAX_LIMIT_WAIT_MS = 10_000;
  * A half-open breaker lets one call through as its probe. When every account was only at its own limit, the
  * one that frees up first is offered last, after a short wait.
  */
-export async function* candidates(deps: CandidateDeps, targets: Target[], tried: Tried): AsyncGenerator<Candidate> {
+export async function* candidates(deps: CandidateDeps, targets: Target[], tried: Tried): AsyncGenerator<Admitted> {
   const { breakers, cooldowns, limiter } = deps.health;
   const waiting: Array<Candidate & { readyAt: number }> = [];
   for (const target of targets) {
@@ -53,7 +58,7 @@ export async function* candidates(deps: CandidateDeps, targets: Target[], tried:
       tried.skipped({ target, skipped: `provider "${target.provider.id}" is blocked in settings` });
       continue;
     }
-    const decision = breakers.check(target.provider.id);
+    const decision = await breakers.check(target.provider.id);
     if (decision === "deny") {
       const until = breakers.list().find((b) => b.provider === target.provider.id)?.openUntil;
       tried.skipped({ target, skipped: `circuit breaker for ${target.provider.name} is open`, until });
@@ -71,14 +76,15 @@ export async function* candidates(deps: CandidateDeps, targets: Target[], tried:
         tried.skipped({ target, accountId: account.id, accountName: account.name, skipped: "cooling down", until: coolingUntil, rateLimited: true });
         continue;
       }
-      const wait = limiter.waitMs(account.id, limitsOf(deps, account), now);
-      if (wait > 0) {
+      const admission = await limiter.tryAcquire(account.id, limitsOf(deps, account), now);
+      if ("waitMs" in admission) {
+        const wait = admission.waitMs;
         waiting.push({ target, account, readyAt: now + wait });
         tried.skipped({ target, accountId: account.id, accountName: account.name, skipped: "at its request limit", until: Number.isFinite(wait) ? now + wait : undefined, rateLimited: true });
         continue;
       }
       probed = true;
-      yield { target, account };
+      yield admitted(deps, { target, account }, admission.slot);
       if (tried.skipRestOfTarget) break;
     }
     if (decision === "probe" && !probed) breakers.releaseProbe(target.provider.id);
@@ -87,22 +93,16 @@ export async function* candidates(deps: CandidateDeps, targets: Target[], tried:
   const soonest = waiting.filter((w) => Number.isFinite(w.readyAt)).sort((a, b) => a.readyAt - b.readyAt)[0];
   if (soonest && soonest.readyAt - Date.now() <= MAX_LIMIT_WAIT_MS) {
     await Bun.sleep(Math.max(0, soonest.readyAt - Date.now()));
-    yield { target: soonest.target, account: soonest.account };
+    const admission = await limiter.tryAcquire(soonest.account.id, limitsOf(deps, soonest.account));
+    if ("slot" in admission) yield admitted(deps, soonest, admission.slot);
   }
 }
 
-/** Take the account's place in its limiter for one call; the slot frees it. */
-export function claim(deps: CandidateDeps, { target, account }: Candidate): AccountSlot {
-  deps.health.limiter.start(account.id, limitsOf(deps, account));
+/** The account is about to be called: its last use and the model's recent use are noted. */
+function admitted(deps: CandidateDeps, { target, account }: Candidate, slot: AccountSlot): Admitted {
   deps.accounts.markUsed(account.id, Date.now());
   deps.recentUsage.record(target.label);
-  let released = false;
-  return {
-    release() {
-      if (!released) deps.health.limiter.end(account.id);
-      released = true;
-    },
-  };
+  return { target, account, slot };
 }
 
 /** The upstream served: the provider's breaker and the account's cooldown hear it. */

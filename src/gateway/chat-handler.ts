@@ -4,8 +4,8 @@ import type { AppEnv } from "../context.ts";
 import type { GatewayFormat } from "../formats/registry.ts";
 import type { RouteHints } from "../formats/types.ts";
 import type { Services } from "../services.ts";
-import { ResponseCache } from "./cache.ts";
-import { captureResponse, replay } from "./capture.ts";
+import { cacheKey } from "./cache.ts";
+import { captureResponse, replay, type CapturedResponse } from "./capture.ts";
 import { errorResponse } from "./error-response.ts";
 import { proxyChat, type ProxyRequest } from "./pipeline.ts";
 import { GatewayError } from "../canonical/errors.ts";
@@ -44,10 +44,14 @@ async function serveIdempotent(services: Services, call: ChatCall): Promise<Resp
   if (!idem) return serveCached(services, call);
 
   const scoped = `${keyId ?? "anonymous"}\u0000${idem}`;
-  const first = services.idempotency.claim(scoped);
-  if (first) {
-    const answer = await first;
-    if (answer) return replay(answer, { "x-omniroute-idempotent": "true", "x-omniroute-request-id": c.get("requestId") });
+  const claim = await services.idempotency.claim(scoped);
+  if (!claim.first) {
+    const answer = await claim.answer;
+    if (answer) {
+      // A replay costs nothing and is counted as sent: one row, no provider charged.
+      await recordAnswered(services, call, answer, "replay");
+      return replay(answer, { "x-omniroute-idempotent": "true", "x-omniroute-request-id": c.get("requestId") });
+    }
     // The first one did not complete: this one runs on its own.
     return serveCached(services, call);
   }
@@ -70,15 +74,10 @@ async function serveCached(services: Services, call: ChatCall): Promise<Response
   if (!cacheable) return run(services, call);
 
   const model = String(hints.model ?? body.model ?? "");
-  const key = ResponseCache.key(keyId, ingress.id, model, { body, stream: hints.stream ?? null });
-  const hit = services.cache.get(key);
+  const key = cacheKey(keyId, ingress.id, model, { body, stream: hints.stream ?? null });
+  const hit = await services.cache.get(key);
   if (hit) {
-    services.usage.record({
-      requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: model, attempt: 0,
-      stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: 200, cache: "hit",
-      provider: hit.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
-    });
-    await services.usage.written();
+    await recordAnswered(services, call, hit, "hit");
     return replay(hit, { "x-omniroute-cache": "HIT", "x-omniroute-request-id": c.get("requestId") });
   }
   let status = 0;
@@ -90,6 +89,17 @@ async function serveCached(services: Services, call: ChatCall): Promise<Response
     if (answer && status === 200) services.cache.set(key, answer, settings.cache.ttlSeconds * 1000);
   });
   return captured.response;
+}
+
+/** The row of a request answered from a kept answer (the cache, or an idempotent replay): no upstream call, no cost. */
+async function recordAnswered(services: Services, call: ChatCall, answer: CapturedResponse, how: "hit" | "replay"): Promise<void> {
+  const { c, body, hints } = call;
+  services.usage.record({
+    requestId: c.get("requestId"), keyId: c.get("apiKey")?.id ?? null, endpoint: call.endpoint, modelRequested: String(hints.model ?? body.model ?? ""),
+    attempt: 0, stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: answer.status, cache: how,
+    provider: answer.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
+  });
+  await services.usage.written();
 }
 
 function run(services: Services, call: ChatCall, onComplete?: (status: number) => void): Promise<Response> {

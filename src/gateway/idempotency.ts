@@ -1,5 +1,6 @@
 // Idempotency: the same Idempotency-Key (or X-Request-Id) within 5 s gets the first answer; a duplicate
 // that arrives while the first is still running waits for it instead of calling upstream again.
+import type { MaybePromise } from "../accounts/limits.ts";
 import type { CapturedResponse } from "./capture.ts";
 
 export const IDEMPOTENCY_WINDOW_MS = 5_000;
@@ -10,25 +11,36 @@ interface Entry {
   expiresAt: number;
 }
 
-export class IdempotencyStore {
+/** The caller runs the request (and must `finish` it), or waits for the first one's answer. */
+export type IdempotencyClaim = { first: true } | { first: false; answer: Promise<CapturedResponse | undefined> };
+
+/** Idempotency is hot state: one in memory here, a shared one when several instances run. */
+export interface IdempotencyStore {
+  /**
+   * The first request's answer for this key, if one is running or finished within the window; otherwise the
+   * caller is registered as the first (atomically: of two callers, one is first) and must call `finish`.
+   */
+  claim(key: string, now?: number): MaybePromise<IdempotencyClaim>;
+  /** The first request's answer (undefined when it did not complete: duplicates then run on their own). */
+  finish(key: string, answer: CapturedResponse | undefined, now?: number): void;
+}
+
+const FIRST: IdempotencyClaim = { first: true };
+
+export class MemoryIdempotency implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  /**
-   * The first request's answer for this key, if one is running or finished within the window; otherwise
-   * registers the caller as the first and returns undefined (it must then call `finish`).
-   */
-  claim(key: string, now = Date.now()): Promise<CapturedResponse | undefined> | undefined {
+  claim(key: string, now = Date.now()): IdempotencyClaim {
     this.sweep(now);
     const entry = this.entries.get(key);
-    if (entry) return entry.answer;
+    if (entry) return { first: false, answer: entry.answer };
     let resolve!: (v: CapturedResponse | undefined) => void;
     const answer = new Promise<CapturedResponse | undefined>((r) => (resolve = r));
     this.entries.set(key, { answer, expiresAt: Number.POSITIVE_INFINITY });
     this.resolvers.set(key, resolve);
-    return undefined;
+    return FIRST;
   }
 
-  /** The first request's answer (undefined when it did not complete: duplicates then run on their own). */
   finish(key: string, answer: CapturedResponse | undefined, now = Date.now()): void {
     const entry = this.entries.get(key);
     this.resolvers.get(key)?.(answer);

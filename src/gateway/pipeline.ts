@@ -10,7 +10,7 @@ import { estimateCost } from "../usage/estimate.ts";
 import type { Pricing } from "../usage/pricing.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import { attemptUpstream, type AttemptDeps, type UpstreamRequestSent } from "./attempt.ts";
-import { abstain, canFallBack, candidates, claim, credit, penalize, Tried, type Candidate, type CandidateDeps } from "./candidates.ts";
+import { abstain, canFallBack, candidates, credit, penalize, Tried, type Candidate, type CandidateDeps } from "./candidates.ts";
 import { exhaustedError } from "./exhausted.ts";
 import { respond } from "./respond.ts";
 import { errorOutcome, Settlement } from "./settlement.ts";
@@ -76,7 +76,7 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
 
     const tried = new Tried();
     for await (const candidate of candidates(deps, targets, tried)) {
-      settlement.calling(candidate, claim(deps, candidate));
+      settlement.calling(candidate, candidate.slot);
       const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed }));
       if (result.ok) {
         credit(deps, candidate);

@@ -2,6 +2,7 @@
 // usage row and tells the layers around the pipeline (cache, idempotency). Whatever path a request takes, once.
 import { GatewayError } from "../canonical/errors.ts";
 import type { Usage } from "../canonical/usage.ts";
+import type { AccountSlot } from "../accounts/limits.ts";
 import type { Reservation } from "../usage/budgets.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import type { Candidate } from "./candidates.ts";
@@ -26,12 +27,6 @@ export interface RequestRow {
   receivedAt: number;
   /** performance.now() at arrival, for the latency. */
   startedAt: number;
-}
-
-/** The account's place in its limiter while one call runs on it. */
-export interface AccountSlot {
-  /** Frees the account's in-flight slot (idempotent). */
-  release(): void;
 }
 
 export class Settlement {

@@ -1,7 +1,11 @@
 // The user-editable settings: their shape, validation and defaults (GET/PUT /api/settings).
 import { z } from "zod";
 
-export const ROUTING_STRATEGIES = ["fill-first", "round-robin", "p2c", "random", "least-used", "cost-optimized"] as const;
+/**
+ * How one provider's accounts share the load. There is no "cost-optimized" among them: one provider's accounts
+ * serve a model at one price, so choosing by cost is a combo strategy (across models), not an account one.
+ */
+export const ROUTING_STRATEGIES = ["fill-first", "round-robin", "p2c", "random", "least-used"] as const;
 export const COMBO_STRATEGIES = ["priority", "round-robin", "random", "weighted", "least-used", "cost-optimized"] as const;
 
 export const SettingsSchema = z.object({
@@ -41,6 +45,22 @@ export const DEFAULT_SETTINGS: Settings = {
   cache: { enabled: true, ttlSeconds: 300 },
   usageRetentionDays: 90,
 };
+
+/**
+ * Settings written by an older version, as this one reads them: the account strategy "cost-optimized" (which
+ * ordered accounts by priority, exactly as fill-first does) becomes "fill-first". Applied when settings are
+ * loaded, imported or synced, never to what a client sends now (that is refused with the valid names).
+ */
+export function upgradeStoredSettings<T extends Record<string, unknown>>(stored: T): T {
+  const legacy = (v: unknown) => (v === "cost-optimized" ? "fill-first" : v);
+  const out: Record<string, unknown> = { ...stored };
+  if ("routingStrategy" in out) out.routingStrategy = legacy(out.routingStrategy);
+  const perProvider = out.providerStrategies;
+  if (perProvider && typeof perProvider === "object" && !Array.isArray(perProvider)) {
+    out.providerStrategies = Object.fromEntries(Object.entries(perProvider).map(([k, v]) => [k, legacy(v)]));
+  }
+  return out as T;
+}
 
 /** PUT takes a partial object; nested objects are replaced whole. */
 export const SettingsPatchSchema = SettingsSchema.partial().strict();

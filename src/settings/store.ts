@@ -1,7 +1,7 @@
 // Settings held in memory for the hot path, written through to SQLite.
 import type { Db } from "../db/client.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from "./schema.ts";
+import { DEFAULT_SETTINGS, SettingsSchema, upgradeStoredSettings, type Settings } from "./schema.ts";
 
 const KEY = "app";
 
@@ -16,7 +16,7 @@ export function createSettingsStore(db: Db): SettingsStore {
 
   function load(): Settings {
     const stored = readSetting<Partial<Settings>>(db, KEY) ?? {};
-    const merged = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...stored });
+    const merged = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...upgradeStoredSettings(stored) });
     return Object.freeze(merged.success ? merged.data : DEFAULT_SETTINGS);
   }
 

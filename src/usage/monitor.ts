@@ -13,7 +13,7 @@ export interface MonitorEvent {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
-  cache?: "hit" | "miss";
+  cache?: "hit" | "miss" | "replay";
   errorClass?: string;
 }
 

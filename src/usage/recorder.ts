@@ -24,8 +24,8 @@ export interface UsageRecord {
   ttftMs?: number;
   status: number;
   errorClass?: string;
-  /** "hit": answered from the response cache (costs nothing); "miss": cacheable, went upstream. */
-  cache?: "hit" | "miss";
+  /** "hit": answered from the response cache, "replay": an idempotent duplicate answered with the first one's answer (both cost nothing); "miss": cacheable, went upstream. */
+  cache?: "hit" | "miss" | "replay";
 }
 
 export interface UsageRecorder {
@@ -51,14 +51,14 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
   return {
     record(r) {
       const u = r.usage ?? {};
-      const price = r.provider && r.modelServed && r.cache !== "hit" ? pricing.priceOf(r.provider, r.modelServed) : undefined;
+      const price = r.provider && r.modelServed && !keptAnswer(r) ? pricing.priceOf(r.provider, r.modelServed) : undefined;
       const costUsd = price
         ? costOf(price, {
             inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0, cacheReadTokens: u.cacheReadTokens ?? 0,
             cacheWriteTokens: u.cacheWriteTokens ?? 0, reasoningTokens: u.reasoningTokens ?? 0,
           })
         : 0;
-      if (r.provider && r.status < 400 && r.cache !== "hit") latency.add(r.provider, r.latencyMs);
+      if (r.provider && r.status < 400 && !keptAnswer(r)) latency.add(r.provider, r.latencyMs);
       budgets.spend(r.keyId, costUsd, r.startedAt, r.provider && r.modelServed ? `${r.provider}/${r.modelServed}` : undefined);
       try {
         writer.insert({
@@ -108,4 +108,9 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
       }
     },
   };
+}
+
+/** Answered from a kept answer (the cache, an idempotent replay): no upstream call, no cost, no latency sample. */
+function keptAnswer(r: UsageRecord): boolean {
+  return r.cache === "hit" || r.cache === "replay";
 }

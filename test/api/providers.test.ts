@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
+import { writeSetting } from "../../src/db/queries/settings.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
@@ -118,5 +119,17 @@ describe("settings", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.field).toBe("routingStrategy");
     expect((await (await gw.api("/api/settings")).json()).stickyRoundRobinLimit).toBe(5);
+  });
+
+  test("cost-optimized is a combo strategy, not an account one: refused for accounts, and read as fill-first when an older version stored it", async () => {
+    const refused = await gw.api("/api/settings", { method: "PUT", body: { routingStrategy: "cost-optimized" } });
+    expect(refused.status).toBe(400);
+    const error = (await refused.json()).error;
+    expect(error.field).toBe("routingStrategy");
+    expect(error.message).toContain("fill-first");
+    // As an older version left it in the database, and as a device on an older version syncs it.
+    writeSetting(gw.services.db, "app", { ...gw.services.settings.get(), routingStrategy: "cost-optimized", providerStrategies: { openai: "cost-optimized", ds: "p2c" }, stickyRoundRobinLimit: 7 });
+    gw.services.settings.reload();
+    expect(gw.services.settings.get()).toMatchObject({ routingStrategy: "fill-first", providerStrategies: { openai: "fill-first", ds: "p2c" }, stickyRoundRobinLimit: 7 });
   });
 });

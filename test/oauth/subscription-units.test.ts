@@ -1,6 +1,6 @@
 // Pure pieces of the Claude Code and Codex providers and of the quota store: header parsing, pasted codes, the SSE fold, local counting.
 import { describe, expect, test } from "bun:test";
-import { Cooldowns } from "../../src/accounts/cooldowns.ts";
+import { MemoryCooldowns } from "../../src/accounts/cooldowns.ts";
 import { DEFAULT_RESILIENCE } from "../../src/accounts/profiles.ts";
 import { declareLocalQuota, isExhausted, localWindowEnd, QuotaStore } from "../../src/accounts/quota.ts";
 import { claudeQuotaWindows } from "../../src/providers/claude-code/quota.ts";
@@ -108,7 +108,7 @@ describe("quota store", () => {
   const profile = DEFAULT_RESILIENCE.defaults;
 
   test("an exhausted window cools the whole account until its reset; a success in flight does not end it", () => {
-    const cooldowns = new Cooldowns();
+    const cooldowns = new MemoryCooldowns();
     const store = new QuotaStore({ cooldowns, profile: () => profile });
     const account = { id: "a1", provider: "claude" };
     store.report(account, [{ name: "5h", usedPercent: 40, resetsAt: NOW + 3_600_000 }], NOW);
@@ -126,7 +126,7 @@ describe("quota store", () => {
 
   test("local counting: requests per calendar day (UTC), the limit reached cools the account until midnight", () => {
     declareLocalQuota("test-local", [{ name: "daily", limit: 2, unit: "requests" }]);
-    const cooldowns = new Cooldowns();
+    const cooldowns = new MemoryCooldowns();
     const store = new QuotaStore({ cooldowns, profile: () => profile });
     const account = { id: "a2", provider: "test-local" };
     store.countLocal(account, { requests: 1, tokens: 10 }, NOW);

@@ -11,7 +11,6 @@ const STRATEGY_LABELS: Record<(typeof ROUTING_STRATEGIES)[number], string> = {
   p2c: "Power of two choices: the healthier of two random accounts",
   random: "Random",
   "least-used": "Least used: the account used longest ago",
-  "cost-optimized": "Cost optimized: lowest priority value (your cost ranking) first",
 };
 
 const strategyOptions = ROUTING_STRATEGIES.map((s) => ({ value: s, label: STRATEGY_LABELS[s] }));

@@ -1,6 +1,5 @@
 // The account strategies by name: adding one is a file and a line here.
 import type { ROUTING_STRATEGIES } from "../../settings/schema.ts";
-import { costOptimized } from "./cost-optimized.ts";
 import { fillFirst } from "./fill-first.ts";
 import { leastUsed } from "./least-used.ts";
 import { p2c } from "./p2c.ts";
@@ -17,6 +16,5 @@ export function createAccountStrategies(): Record<AccountStrategyName, AccountSt
     p2c,
     random: randomOrder,
     "least-used": leastUsed,
-    "cost-optimized": costOptimized,
   };
 }

@@ -9,7 +9,7 @@ import type { AdapterResult, MediaUpstream } from "../../providers/media-call.ts
 import type { ModelType, ProviderSpec } from "../../providers/types.ts";
 import type { Target } from "../../routing/resolve.ts";
 import type { Services } from "../../services.ts";
-import { abstain, canFallBack, candidates, claim, credit, penalize, Tried, type CandidateDeps } from "../candidates.ts";
+import { abstain, canFallBack, candidates, credit, penalize, Tried, type CandidateDeps } from "../candidates.ts";
 import { exhaustedError } from "../exhausted.ts";
 import { headerValue } from "../header-value.ts";
 import { errorOutcome, Settlement } from "../settlement.ts";
@@ -76,7 +76,7 @@ export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promis
     const tried = new Tried();
     for await (const candidate of candidates(deps, targets, tried)) {
       const { target, account } = candidate;
-      settlement.calling(candidate, claim(deps, candidate));
+      settlement.calling(candidate, candidate.slot);
       const upstream: MediaUpstream = {
         spec: target.provider, account, model: target.model, signal, timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
         fetch: scopedFetch(deps.proxies, { keyId, combo: target.combo, provider: target.provider.id, account }),

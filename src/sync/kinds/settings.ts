@@ -1,6 +1,6 @@
 // The settings document as one sync item, minus what guards this gateway's own door (login, API keys, IP filter).
 import { settingUpdatedAt } from "../../db/queries/settings.ts";
-import { SettingsSchema, type Settings } from "../../settings/schema.ts";
+import { SettingsSchema, upgradeStoredSettings, type Settings } from "../../settings/schema.ts";
 import type { SyncKind } from "./types.ts";
 
 /** Settings each device keeps for itself: syncing them could lock a device out or open it up. */
@@ -21,7 +21,9 @@ export const settingsKind: SyncKind = {
   },
   upsert(services, localId, payload) {
     if (localId !== SETTINGS_KEY) throw new Error(`unknown settings document "${localId}"`);
-    services.settings.update(SyncedSettings.parse(payload));
+    // A device on an older version may still send names this one reads differently.
+    const upgraded = payload && typeof payload === "object" && !Array.isArray(payload) ? upgradeStoredSettings({ ...payload }) : payload;
+    services.settings.update(SyncedSettings.parse(upgraded));
   },
   remove() { /* settings are never deleted */ },
   reload() { /* the settings store updates its copy when written */ },
