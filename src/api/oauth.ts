@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listFlows } from "../providers/oauth/registry.ts";
-import { completeLogin, importLogin, startLogin } from "../providers/oauth/login-service.ts";
+import { completeLogin, importLogin, startLogin } from "../accounts/login-service.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
 

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
-import { completeLogin, importLogin, startLogin } from "../providers/oauth/login-service.ts";
+import { completeLogin, importLogin, startLogin } from "../accounts/login-service.ts";
 import type { Services } from "../services.ts";
 import { ConnectedStep, DeviceStep, FailedStep, PkceStep } from "../../views/partials/oauth-connect.tsx";
 import { ConnectedCount, ConnectionList } from "../../views/partials/providers.tsx";

@@ -57,6 +57,8 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
     requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: typeof model === "string" ? model : "",
     stream, receivedAt: req.receivedAt, startedAt: req.startedAt,
   }, req.onComplete);
+  /** The upstream's answer once one came: let go of its body if the request fails before the client's answer owns it. */
+  let answered: Response | undefined;
   try {
     if (typeof model !== "string" || model.length === 0) {
       throw new GatewayError("invalid_request", "The request must name a model (a string such as \"ds/deepseek-chat\").", { param: "model" });
@@ -79,6 +81,7 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
       settlement.calling(candidate, candidate.slot);
       const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed }));
       if (result.ok) {
+        answered = result.response;
         credit(deps, candidate);
         req.onStep?.("answered");
         return await respond(deps, req, { ...result, candidate, canonical, transformed }, settlement);
@@ -93,6 +96,7 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
   } catch (err) {
     // Whatever ended the request, it leaves its row and holds nothing (a no-op when the answer already settled).
     settlement.finish(errorOutcome(err, req.signal));
+    void answered?.body?.cancel(err).catch(() => {});
     await deps.usage.written();
     throw err;
   }

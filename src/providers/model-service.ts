@@ -2,7 +2,14 @@
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
 import { deleteProviderModel, listProviderModels, upsertProviderModel, type ProviderModelRow } from "../db/queries/provider-models.ts";
-import type { Services } from "../services.ts";
+import type { Db } from "../db/client.ts";
+import type { ProviderRegistry } from "./registry.ts";
+
+/** What custom models are kept in and checked against. */
+export interface CustomModelDeps {
+  db: Db;
+  providers: ProviderRegistry;
+}
 
 export const MODEL_TYPES = ["chat", "embedding", "image", "audio"] as const;
 
@@ -16,28 +23,28 @@ export const CustomModelInputSchema = z.object({
 export type CustomModelInput = z.infer<typeof CustomModelInputSchema>;
 
 /** The provider's id for an id or alias; an unknown one is a 400 naming `param`. */
-export function requireProviderId(services: Services, name: string, param = "provider"): string {
-  const spec = services.providers.get(name);
+export function requireProviderId(deps: CustomModelDeps, name: string, param = "provider"): string {
+  const spec = deps.providers.get(name);
   if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${name}".`, { param });
   return spec.id;
 }
 
-export function listCustomModels(services: Services, provider?: string): ProviderModelRow[] {
-  return listProviderModels(services.db, provider ? requireProviderId(services, provider) : undefined);
+export function listCustomModels(deps: CustomModelDeps, provider?: string): ProviderModelRow[] {
+  return listProviderModels(deps.db, provider ? requireProviderId(deps, provider) : undefined);
 }
 
 /** Adds the model, or renames/retypes it when the provider already has that id. */
-export function addCustomModel(services: Services, input: CustomModelInput): ProviderModelRow {
-  return upsertProviderModel(services.db, {
-    provider: requireProviderId(services, input.provider),
+export function addCustomModel(deps: CustomModelDeps, input: CustomModelInput): ProviderModelRow {
+  return upsertProviderModel(deps.db, {
+    provider: requireProviderId(deps, input.provider),
     modelId: input.modelId,
     modelName: input.modelName ?? input.modelId,
     type: input.type ?? "chat",
   });
 }
 
-export function removeCustomModel(services: Services, provider: string, modelId: string): void {
-  if (!deleteProviderModel(services.db, requireProviderId(services, provider), modelId)) {
+export function removeCustomModel(deps: CustomModelDeps, provider: string, modelId: string): void {
+  if (!deleteProviderModel(deps.db, requireProviderId(deps, provider), modelId)) {
     throw new GatewayError("not_found", `Provider "${provider}" has no custom model "${modelId}".`, { code: "model_not_found" });
   }
 }

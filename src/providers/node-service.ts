@@ -6,7 +6,14 @@ import { deleteProviderModelsOf } from "../db/queries/provider-models.ts";
 import {
   deleteProviderNode, getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode, type ProviderNodeRow,
 } from "../db/queries/provider-nodes.ts";
-import type { Services } from "../services.ts";
+import type { Db } from "../db/client.ts";
+import type { ProviderRegistry } from "./registry.ts";
+
+/** What custom nodes are kept in, and the registry that must hear of a change. */
+export interface NodeDeps {
+  db: Db;
+  providers: ProviderRegistry;
+}
 
 export const NODE_API_TYPES = ["openai", "anthropic", "responses", "gemini"] as const;
 
@@ -42,51 +49,51 @@ export function nodeView(node: ProviderNodeRow): NodeView {
   return { id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: node.baseUrl, headers: node.headers ?? {}, createdAt: node.createdAt, updatedAt: node.updatedAt };
 }
 
-export function listNodeViews(services: Services): NodeView[] {
-  return listProviderNodes(services.db).map(nodeView);
+export function listNodeViews(deps: NodeDeps): NodeView[] {
+  return listProviderNodes(deps.db).map(nodeView);
 }
 
-export function requireNode(services: Services, id: string): ProviderNodeRow {
-  const node = getProviderNode(services.db, id);
+export function requireNode(deps: NodeDeps, id: string): ProviderNodeRow {
+  const node = getProviderNode(deps.db, id);
   if (!node) throw new GatewayError("not_found", `No provider node with id "${id}".`, { code: "node_not_found" });
   return node;
 }
 
-function assertPrefixFree(services: Services, prefix: string, exceptId?: string): void {
-  const taken = services.providers.get(prefix);
-  const own = exceptId ? getProviderNode(services.db, exceptId)?.prefix.toLowerCase() === prefix.toLowerCase() : false;
+function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): void {
+  const taken = deps.providers.get(prefix);
+  const own = exceptId ? getProviderNode(deps.db, exceptId)?.prefix.toLowerCase() === prefix.toLowerCase() : false;
   if (taken && !own) {
     throw new GatewayError("conflict", `The prefix "${prefix}" is already used by provider "${taken.name}".`, { param: "prefix", code: "prefix_taken" });
   }
 }
 
-export function createNode(services: Services, input: NodeInput): NodeView {
-  assertPrefixFree(services, input.prefix);
-  const node = insertProviderNode(services.db, { ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl) });
-  services.providers.reload();
+export function createNode(deps: NodeDeps, input: NodeInput): NodeView {
+  assertPrefixFree(deps, input.prefix);
+  const node = insertProviderNode(deps.db, { ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl) });
+  deps.providers.reload();
   return nodeView(node);
 }
 
-export function updateNodeById(services: Services, id: string, input: z.infer<typeof NodeUpdateSchema>): NodeView {
-  const before = requireNode(services, id);
+export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof NodeUpdateSchema>): NodeView {
+  const before = requireNode(deps, id);
   if (input.prefix && input.prefix !== before.prefix) {
-    assertPrefixFree(services, input.prefix, id);
-    if (listConnections(services.db, before.prefix).length) {
+    assertPrefixFree(deps, input.prefix, id);
+    if (listConnections(deps.db, before.prefix).length) {
       throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, { param: "prefix" });
     }
   }
-  const node = updateProviderNode(services.db, id, { ...input, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
-  services.providers.reload();
+  const node = updateProviderNode(deps.db, id, { ...input, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
+  deps.providers.reload();
   return nodeView(node);
 }
 
 /** A node with connections is refused (delete them first); its custom models go with it. */
-export function deleteNodeById(services: Services, id: string): void {
-  const node = requireNode(services, id);
-  if (listConnections(services.db, node.prefix).length) {
+export function deleteNodeById(deps: NodeDeps, id: string): void {
+  const node = requireNode(deps, id);
+  if (listConnections(deps.db, node.prefix).length) {
     throw new GatewayError("conflict", `Provider node "${node.prefix}" still has connections; delete them first.`, { code: "node_in_use" });
   }
-  deleteProviderNode(services.db, node.id);
-  deleteProviderModelsOf(services.db, node.prefix);
-  services.providers.reload();
+  deleteProviderNode(deps.db, node.id);
+  deleteProviderModelsOf(deps.db, node.prefix);
+  deps.providers.reload();
 }

@@ -1,13 +1,13 @@
 // Logins as a service the API (/api/oauth) and the dashboard share: start, complete (pasted code or polling), import a CLI's file.
 // A login of an account already connected (same account id or email) renews that connection and clears "needs login".
-import { createOAuthConnection, connectionView, type ConnectionView } from "../../accounts/connection-service.ts";
-import { GatewayError } from "../../canonical/errors.ts";
-import { listConnections, updateConnection, type ConnectionRow } from "../../db/queries/connections.ts";
-import type { Credentials } from "../../accounts/pool.ts";
-import type { Services } from "../../services.ts";
-import { flowFor } from "./registry.ts";
-import { flowContext } from "./flow-context.ts";
-import type { AccountProfile, FlowStart, OAuthFlow } from "./types.ts";
+import { createOAuthConnection, connectionView, type ConnectionView } from "./connection-service.ts";
+import { GatewayError } from "../canonical/errors.ts";
+import { listConnections, updateConnection, type ConnectionRow } from "../db/queries/connections.ts";
+import type { Credentials } from "./pool.ts";
+import type { Services } from "../services.ts";
+import { flowFor } from "../providers/oauth/registry.ts";
+import { flowContext } from "../providers/oauth/flow-context.ts";
+import type { AccountProfile, FlowStart, OAuthFlow } from "../providers/oauth/types.ts";
 
 export type LoginOutcome =
   | { status: "pending" }
