@@ -7,6 +7,8 @@ import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
 
 const FLUSH_INTERVAL_MS = 10_000;
+/** After the drain time, how long answers told to stop get to send their error event before connections are closed. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 async function start(config: Config) {
   const bootStarted = performance.now();
@@ -36,8 +38,11 @@ async function start(config: Config) {
     const drained = server.stop(false);
     const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(config.shutdownTimeoutMs).then(() => true)]);
     if (timedOut) {
-      log.warn(`${server.pendingRequests} request(s) still open after ${config.shutdownTimeoutMs} ms; closing them`);
-      await server.stop(true);
+      // Each answer still open ends with an error event in its client's format and a row saying "shutdown".
+      const stopped = services.openAnswers.stopAll();
+      log.warn(`${server.pendingRequests} request(s) still open after ${config.shutdownTimeoutMs} ms; ending ${stopped} answer(s) with an error event, then closing`);
+      const settled = Promise.race([drained.then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
+      if (!(await settled)) await server.stop(true);
     }
     clearInterval(flusher);
     await services.sync.stop();

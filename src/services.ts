@@ -39,6 +39,7 @@ import { createCredentialKeeper, type CredentialKeeper } from "./providers/oauth
 import { flowContext } from "./providers/oauth/flow-context.ts";
 import type { EndpointOverrides } from "./providers/oauth/endpoints.ts";
 import type { ModelQuirks } from "./gateway/attempt.ts";
+import { OpenAnswers } from "./gateway/open-answers.ts";
 
 export interface Services {
   config: Config;
@@ -82,6 +83,8 @@ export interface Services {
   credentials: CredentialKeeper;
   /** What upstream answers taught about models the catalog does not describe. */
   modelQuirks: ModelQuirks;
+  /** Answers under way, so a shutdown past its drain time can end each with an error event. */
+  openAnswers: OpenAnswers;
   /** The home folder official CLIs keep their logins in (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
   homeDir: string;
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
@@ -186,6 +189,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     adapters: createAdapters(),
     credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
     modelQuirks: { refusesReasoning: new Set() },
+    openAnswers: new OpenAnswers(),
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
     flush() {

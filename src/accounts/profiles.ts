@@ -14,6 +14,11 @@ export const ProfileSchema = z.object({
   backoffCapMs: z.number().int().min(0).max(24 * 3_600_000),
   /** How long to wait for an upstream's response headers before trying the next account or model. */
   timeoutMs: z.number().int().min(100).max(3_600_000),
+  /**
+   * How long an answer may go silent after its headers (between two chunks of a stream, or until an unstreamed
+   * body is complete) before it is given up. Generous: a reasoning model may think for minutes in silence.
+   */
+  streamIdleMs: z.number().int().min(1_000).max(3_600_000),
 });
 
 export const LimitsSchema = z.object({
@@ -42,7 +47,7 @@ export const ResiliencePatchSchema = z.object({
 }).strict();
 
 export const DEFAULT_RESILIENCE: ResilienceConfig = {
-  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000 },
+  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000, streamIdleMs: 300_000 },
   providers: {},
   limits: { rpm: 0, minIntervalMs: 0, maxConcurrent: 0 },
 };

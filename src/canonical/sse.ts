@@ -10,8 +10,9 @@ export interface SseEvent {
  * Parse an SSE byte stream into events, per the WHATWG event-stream rules: lines end in \n, \r\n
  * or \r; `data:` lines join with \n; a blank line dispatches; comment lines (`:`) are skipped.
  * Events without data are not dispatched. Nothing is buffered beyond the current incomplete line.
+ * `onChunk` hears every read, pings and comments included (an idle timeout counts them as life).
  */
-export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseEvent> {
+export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal, onChunk?: () => void): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   let event: string | undefined;
@@ -74,6 +75,7 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       if (signal?.aborted) return;
       const { value, done } = await reader.read();
       if (done) break;
+      onChunk?.();
       buffer += decoder.decode(value, { stream: true });
       yield* takeLines(false);
     }

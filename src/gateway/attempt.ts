@@ -11,11 +11,12 @@ import { failureOf, sendAdapted } from "../providers/send.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { ResilienceSettings } from "../accounts/profiles.ts";
 import { adapterContext, type AdapterDeps } from "../providers/adapters/context.ts";
+import { UpstreamIdleError, watchIdle } from "./idle-watch.ts";
 import type { Candidate } from "./candidates.ts";
 import type { ProxyRequest } from "./pipeline.ts";
 
 export type AttemptResult =
-  | { ok: true; response: Response; unstreamed?: UnstreamedAnswer; upstream: GatewayFormat; hideUsageFrame: boolean; dropped: string[] }
+  | { ok: true; response: Response; unstreamed?: UnstreamedAnswer; upstream: GatewayFormat; hideUsageFrame: boolean; dropped: string[]; idle: IdleLimit }
   | { ok: false; failure: Failure };
 
 /** An unstreamed answer read whole: its text as it came, and that text parsed. */
@@ -24,6 +25,12 @@ export interface UnstreamedAnswer {
   json: unknown;
   /** ms from the request's arrival until it was read. */
   readAt: number;
+}
+
+/** How long the answer may go silent, and how to give it up then (aborting the call ends its body's reads). */
+export interface IdleLimit {
+  ms: number;
+  giveUp(reason: Error): void;
 }
 
 /** One upstream request as the gateway sent it (credentials are in headers, which are left out). */
@@ -94,12 +101,16 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
 
   const base = preparing(target.label, () => upstreamCall(target.provider, account, upstream, target.model, o.stream));
   const scope = { keyId: o.req.keyId, combo: target.combo };
+  const profile = deps.resilience.profile(target.provider.id);
+  const controller = new AbortController();
+  const idle: IdleLimit = { ms: profile.streamIdleMs, giveUp: (reason) => controller.abort(reason) };
   const call = {
     adapter: deps.adapters.get(target.provider.id),
     context: () => adapterContext(deps, { spec: target.provider, account, model: target.model, stream: o.stream, signal: o.req.signal, scope }),
     fetch: scopedFetch(deps.proxies, { ...scope, provider: target.provider.id, account }),
     signal: o.req.signal,
-    timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
+    timeoutMs: profile.timeoutMs,
+    controller,
   };
 
   /** Send, let the adapter read the answer, classify a failure; read an unstreamed answer whole. */
@@ -113,9 +124,9 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
     const { response } = sent;
     if (!response.ok) return { ok: false, failure: await failureOf(response, upstream.decodeErrorMessage) };
     const all = sent.dropped.length ? [...new Set([...dropped, ...sent.dropped])] : dropped;
-    if (o.stream) return { ok: true, response, upstream, hideUsageFrame, dropped: all };
-    const read = await readWhole(response, target.provider.name, o.req);
-    return "failure" in read ? { ok: false, failure: read.failure } : { ok: true, response, unstreamed: read, upstream, hideUsageFrame, dropped: all };
+    if (o.stream) return { ok: true, response, upstream, hideUsageFrame, dropped: all, idle };
+    const read = await readWhole(response, target.provider.name, o.req, idle);
+    return "failure" in read ? { ok: false, failure: read.failure } : { ok: true, response, unstreamed: read, upstream, hideUsageFrame, dropped: all, idle };
   };
 
   const result = await answer();
@@ -130,13 +141,18 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
 }
 
 /** An unstreamed answer's text and JSON; a body cut short or not JSON is the provider's failure (another account may do better). */
-async function readWhole(response: Response, provider: string, req: ProxyRequest): Promise<UnstreamedAnswer | { failure: Failure }> {
+async function readWhole(response: Response, provider: string, req: ProxyRequest, idle: IdleLimit): Promise<UnstreamedAnswer | { failure: Failure }> {
   let text: string;
+  // The body is one piece to us: silent for the idle limit means not complete within it.
+  const watch = watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
   try {
     text = await response.text();
   } catch (err) {
     if (req.signal.aborted) throw err;
+    if (err instanceof UpstreamIdleError) return { failure: { kind: "timeout", status: 504, message: `${provider} sent its headers, then ${err.message.replace("the upstream ", "")}` } };
     return { failure: { kind: "connection", status: 502, message: `${provider} cut its answer short: ${err instanceof Error ? err.message : String(err)}` } };
+  } finally {
+    watch.stop();
   }
   const readAt = performance.now() - req.startedAt;
   try {

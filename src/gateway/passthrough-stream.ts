@@ -4,6 +4,9 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { Usage } from "../canonical/usage.ts";
 import type { Passthrough, StreamProgress } from "../formats/types.ts";
 import { directStream } from "./direct-stream.ts";
+import type { IdleLimit } from "./attempt.ts";
+import { UpstreamIdleError, watchIdle } from "./idle-watch.ts";
+import { GatewayShutdownError } from "./open-answers.ts";
 import { createProgressTicker } from "./progress.ts";
 
 export interface StreamOutcome {
@@ -65,15 +68,22 @@ function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
 export function passthroughStream(
   upstream: ReadableStream<Uint8Array>,
   format: Passthrough,
-  opts: { hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string },
+  opts: {
+    hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string;
+    /** Give the stream up when the upstream goes silent this long (the error frames say so). */
+    idle?: IdleLimit;
+  },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
+  const idle = opts.idle;
+  const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   let pending: Uint8Array | undefined;
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
+    watch?.stop();
     opts.onDone(outcome);
   };
 
@@ -84,6 +94,7 @@ export function passthroughStream(
       try {
         while (true) {
           const { value, done } = await reader.read();
+          watch?.touch();
           if (done) {
             if (pending?.length) controller.write(pending);
             // The usage row is on disk before the client can see the end of the stream.
@@ -123,10 +134,12 @@ export function passthroughStream(
           ticker?.tick((bytes) => controller.write(bytes), frames);
           // Out now rather than when a buffer fills; waits while the client reads slower than the upstream sends.
           await controller.flush(true);
+          // A client reading slowly is not the upstream going silent: the quiet period starts once it has read.
+          watch?.touch();
         }
       } catch (err) {
-        const failure = new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`);
-        outcome.error = { status: 502, errorClass: "upstream_cut" };
+        const { failure, error } = brokenStream(err);
+        outcome.error = error;
         controller.write(format.streamErrorFrames(failure));
         // The usage row is on disk before the client can see the end of the stream.
         finish();
@@ -140,6 +153,17 @@ export function passthroughStream(
       await reader.cancel(reason).catch(() => {});
     },
   });
+}
+
+/** What the client and the usage row are told of an upstream stream that ended in an error. */
+export function brokenStream(err: unknown): { failure: GatewayError; error: NonNullable<StreamOutcome["error"]> } {
+  if (err instanceof GatewayShutdownError) {
+    return { failure: new GatewayError("unavailable", "The gateway is shutting down and this answer was cut short; send the request again."), error: { status: 503, errorClass: "shutdown" } };
+  }
+  if (err instanceof UpstreamIdleError) {
+    return { failure: new GatewayError("timeout", `The upstream stream went silent: ${err.message}; the answer was given up.`), error: { status: 504, errorClass: "upstream_idle_timeout" } };
+  }
+  return { failure: new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`), error: { status: 502, errorClass: "upstream_cut" } };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -13,6 +13,7 @@ import { attemptUpstream, type AttemptDeps, type UpstreamRequestSent } from "./a
 import { abstain, canFallBack, candidates, credit, penalize, Tried, type Candidate, type CandidateDeps } from "./candidates.ts";
 import { exhaustedError } from "./exhausted.ts";
 import { respond } from "./respond.ts";
+import type { OpenAnswers } from "./open-answers.ts";
 import { errorOutcome, Settlement } from "./settlement.ts";
 import { applyTransforms, hasTransforms } from "./transforms.ts";
 
@@ -44,6 +45,7 @@ export interface ProxyRequest {
 export type PipelineStep = "resolved" | "reserved" | "answered" | "respond" | "encode";
 
 export interface PipelineDeps extends CandidateDeps, AttemptDeps {
+  openAnswers: OpenAnswers;
   router: Router;
   budgets: Budgets;
   pricing: Pricing;
@@ -82,6 +84,8 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
       const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed }));
       if (result.ok) {
         answered = result.response;
+        // Until it is over, the answer can be stopped from outside (a shutdown past its drain time).
+        settlement.whenFinished(deps.openAnswers.add(result.idle.giveUp));
         credit(deps, candidate);
         req.onStep?.("answered");
         return await respond(deps, req, { ...result, candidate, canonical, transformed }, settlement);

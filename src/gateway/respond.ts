@@ -8,7 +8,7 @@ import type { Candidate } from "./candidates.ts";
 import { headerValue } from "./header-value.ts";
 import { passthroughStream, type StreamOutcome } from "./passthrough-stream.ts";
 import type { ProxyRequest } from "./pipeline.ts";
-import type { UnstreamedAnswer } from "./attempt.ts";
+import type { IdleLimit, UnstreamedAnswer } from "./attempt.ts";
 import { errorOutcome, type Settlement } from "./settlement.ts";
 import { translateStream } from "./translate-stream.ts";
 
@@ -23,6 +23,8 @@ export interface Success {
   canonical: () => CanonicalRequest;
   /** The request went through the canonical model (Settings > AI transforms), even if the formats match. */
   transformed: boolean;
+  /** How long the stream may go silent before it is given up. */
+  idle: IdleLimit;
 }
 
 export interface RespondDeps {
@@ -68,8 +70,8 @@ export async function respond(deps: RespondDeps, req: ProxyRequest, s: Success, 
     const progress = req.progress ? req.ingress.passthrough.progressFrame : undefined;
     const settle = () => deps.usage.written();
     out = sameFormat
-      ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, settle, progress })
-      : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, settle, progress });
+      ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, settle, progress, idle: s.idle })
+      : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, settle, progress, idle: s.idle });
     req.onStep?.("encode");
     return new Response(out, { headers: { ...SSE_HEADERS, ...headers } });
   } catch (err) {

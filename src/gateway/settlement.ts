@@ -37,6 +37,7 @@ export class Settlement {
   /** The provider the request was last refused by, when no candidate was called. */
   provider: string | undefined;
   private reservation: Reservation | undefined;
+  private readonly onFinish: Array<() => void> = [];
   private slot: AccountSlot | undefined;
   private done = false;
 
@@ -65,6 +66,12 @@ export class Settlement {
     this.calls++;
     this.candidate = candidate;
     this.slot = slot;
+  }
+
+  /** Run `fn` once the request is over (after its row is recorded). */
+  whenFinished(fn: () => void): void {
+    if (this.done) fn();
+    else this.onFinish.push(fn);
   }
 
   /** The call failed and the request goes on: its slot is free for others now. */
@@ -96,6 +103,7 @@ export class Settlement {
       ...outcome,
     });
     this.onComplete?.(outcome.status);
+    for (const fn of this.onFinish) fn();
   }
 }
 

@@ -7,7 +7,9 @@ import type { GatewayFormat } from "../formats/registry.ts";
 import type { StreamProgress, WireFormat } from "../formats/types.ts";
 import { directStream } from "./direct-stream.ts";
 import { createProgressTicker } from "./progress.ts";
-import type { StreamOutcome } from "./passthrough-stream.ts";
+import type { IdleLimit } from "./attempt.ts";
+import { UpstreamIdleError, watchIdle } from "./idle-watch.ts";
+import { brokenStream, type StreamOutcome } from "./passthrough-stream.ts";
 
 /** Upstream events, with a broken connection turned into a canonical error event, and usage observed. */
 async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOutcome): AsyncGenerator<CanonicalEvent> {
@@ -19,8 +21,9 @@ async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOu
       yield event;
     }
   } catch (err) {
-    outcome.error = { status: 502, errorClass: "upstream_cut" };
-    yield { type: "error", error: new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`) };
+    const { failure, error } = brokenStream(err);
+    outcome.error = error;
+    yield { type: "error", error: failure };
   }
 }
 
@@ -29,15 +32,22 @@ export function translateStream(
   from: WireFormat,
   to: GatewayFormat,
   request: CanonicalRequest,
-  opts: { startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string },
+  opts: {
+    startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string;
+    /** Give the stream up when the upstream goes silent this long (the error event says so). */
+    idle?: IdleLimit;
+  },
 ): ReadableStream<Uint8Array> {
   const outcome: StreamOutcome = { usage: {} };
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
-  const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal)), outcome), request)[Symbol.asyncIterator]();
+  const idle = opts.idle;
+  const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
+  const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal, watch?.touch)), outcome), request)[Symbol.asyncIterator]();
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
+    watch?.stop();
     opts.onDone(outcome);
   };
   return directStream({

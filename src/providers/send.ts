@@ -10,6 +10,8 @@ export interface CallLimits {
   signal: AbortSignal;
   /** How long to wait for the response headers; the body then reads under `signal` only. */
   timeoutMs: number;
+  /** Aborts the call, and later its body, from outside (an answer that goes silent); one is made when not given. */
+  controller?: AbortController;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface CallLimits {
 export async function sendWithDeadline(fetch: UpstreamFetch, url: string, init: BunFetchRequestInit, limits: CallLimits): Promise<Response | Failure> {
   // One controller aborts the call and later its body. Linked by hand: AbortSignal.any() per call cost a few % of
   // the streamed throughput. The listener stays until the request ends, aborting a controller nobody reads by then.
-  const upstreamAbort = new AbortController();
+  const upstreamAbort = limits.controller ?? new AbortController();
   const callerGone = () => upstreamAbort.abort(limits.signal.reason);
   if (limits.signal.aborted) callerGone();
   else limits.signal.addEventListener("abort", callerGone, { once: true });

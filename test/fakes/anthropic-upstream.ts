@@ -52,7 +52,8 @@ type Block = { type: "text"; text: string } | { type: "thinking"; thinking: stri
 function blocksFor(scenario: Scenario): { blocks: Block[]; stopReason: string } {
   switch (scenario.kind) {
     case "text": return { blocks: [{ type: "text", text: scenario.text }], stopReason: scenario.finish === "length" ? "max_tokens" : "end_turn" };
-    case "cut": return { blocks: [{ type: "text", text: scenario.text }], stopReason: "end_turn" };
+    case "cut":
+    case "stall": return { blocks: [{ type: "text", text: scenario.text }], stopReason: "end_turn" };
     case "thinking": return {
       blocks: [{ type: "thinking", thinking: scenario.thinking, signature: scenario.signature }, { type: "text", text: scenario.text }],
       stopReason: "end_turn",
@@ -80,7 +81,7 @@ function streamFrames(blocks: Block[], scenario: Scenario): string[] {
       frames.push(frame("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }));
       if (index === 0) frames.push(frame("ping", { type: "ping" }));
       const pieces = scenario.kind === "text" ? splitText(block.text, scenario.chunks ?? 3)
-        : scenario.kind === "cut" ? splitText(block.text, scenario.afterChunks + 2) : splitText(block.text, 2);
+        : scenario.kind === "cut" || scenario.kind === "stall" ? splitText(block.text, scenario.afterChunks + 2) : splitText(block.text, 2);
       for (const text of pieces) frames.push(frame("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } }));
     } else if (block.type === "thinking") {
       frames.push(frame("content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }));
@@ -121,6 +122,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   if (!body.stream) {
     if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     return Response.json({
       id, type: "message", role: "assistant", model,
       content: blocks.map(messageContent),
@@ -138,6 +140,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
     // delay lets those frames reach the client before the connection drops, as on a real network.
     return new Response(frameStream(frames, { cutAfter: 3 + scenario.afterChunks, delayMs: 2 }), { headers: { "content-type": "text/event-stream" } });
   }
+  if (scenario.kind === "stall") return new Response(frameStream(frames, { stallAfter: 3 + scenario.afterChunks }), { headers: { "content-type": "text/event-stream" } });
   const { service_tier: _tier, ...deltaUsage } = usageJson(usage);
   frames.push(frame("message_delta", { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: deltaUsage }));
   frames.push(frame("message_stop", { type: "message_stop" }));

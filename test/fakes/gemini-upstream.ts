@@ -46,6 +46,7 @@ function partGroups(scenario: Scenario): { groups: Part[][]; finish: string } {
         finish: scenario.finish === "length" ? "MAX_TOKENS" : "STOP",
       };
     case "cut":
+    case "stall":
       return { groups: splitText(scenario.text, scenario.afterChunks + 2).map((text) => [{ text }]), finish: "STOP" };
     case "thinking": {
       const thoughts: Part[][] = splitText(scenario.thinking, 2).map((text) => [{ text, thought: true }]);
@@ -94,6 +95,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   if (!stream) {
     if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     return Response.json({
       candidates: [{ content: { parts: joinParts(groups), role: "model" }, finishReason: finish, index: 0 }],
       usageMetadata: usageMetadata(usage),
@@ -103,7 +105,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
 
   const chunks = groups.map((parts, i) => {
-    const last = i === groups.length - 1 && scenario.kind !== "cut";
+    const last = i === groups.length - 1 && scenario.kind !== "cut" && scenario.kind !== "stall";
     return JSON.stringify({
       candidates: [{ content: { parts, role: "model" }, ...(last ? { finishReason: finish } : {}), index: 0 }],
       usageMetadata: last ? usageMetadata(usage) : runningUsage(usage),
@@ -113,15 +115,16 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   });
   // A cut waits a little between frames, or Bun drops the frames written just before the reset.
   const cutAfter = scenario.kind === "cut" ? scenario.afterChunks : undefined;
+  const stallAfter = scenario.kind === "stall" ? scenario.afterChunks : undefined;
   const delayMs = scenario.kind === "cut" ? 2 : scenario.kind === "text" ? scenario.delayMs : undefined;
   if (sse) {
-    return new Response(frameStream(chunks.map((c) => `data: ${c}\r\n\r\n`), { cutAfter, delayMs }), {
+    return new Response(frameStream(chunks.map((c) => `data: ${c}\r\n\r\n`), { cutAfter, stallAfter, delayMs }), {
       headers: { "content-type": "text/event-stream" },
     });
   }
   const pieces = chunks.map((c, i) => `${i === 0 ? "[" : ",\r\n"}${c}`);
   pieces.push("]");
-  return new Response(frameStream(pieces, { cutAfter, delayMs }), { headers: { "content-type": "application/json; charset=UTF-8" } });
+  return new Response(frameStream(pieces, { cutAfter, stallAfter, delayMs }), { headers: { "content-type": "application/json; charset=UTF-8" } });
 }
 
 export function startGeminiUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }): FakeUpstream {

@@ -65,6 +65,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   if (!body.stream) {
     if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     const message: Record<string, unknown> = { role: "assistant", content: null, refusal: null, annotations: [] };
     let finish = "stop";
     if (scenario.kind === "text") { message.content = scenario.text; finish = scenario.finish ?? "stop"; }
@@ -90,7 +91,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   chunk({ role: "assistant", content: "", refusal: null });
   let finish = "stop";
-  if (scenario.kind === "text" || scenario.kind === "cut") {
+  if (scenario.kind === "text" || scenario.kind === "cut" || scenario.kind === "stall") {
     for (const piece of splitText(scenario.text, scenario.kind === "text" ? scenario.chunks ?? 3 : scenario.afterChunks + 2)) chunk({ content: piece });
     if (scenario.kind === "text") finish = scenario.finish ?? "stop";
   } else if (scenario.kind === "thinking") {
@@ -106,6 +107,9 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
   if (scenario.kind === "cut") {
     return new Response(frameStream(frames, { cutAfter: scenario.afterChunks + 1, delayMs: 2 }), { headers: { "content-type": "text/event-stream" } });
+  }
+  if (scenario.kind === "stall") {
+    return new Response(frameStream(frames, { stallAfter: scenario.afterChunks + 1 }), { headers: { "content-type": "text/event-stream" } });
   }
   chunk({}, finish);
   if (wantsUsage) frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageJson(usage) })}\n\n`);

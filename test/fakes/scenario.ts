@@ -29,7 +29,9 @@ export type Scenario =
   /** Accept the request and never answer (until the client goes away). */
   | { kind: "hang" }
   /** Stream `afterChunks` text pieces of `text`, then cut the connection. */
-  | { kind: "cut"; text: string; afterChunks: number };
+  | { kind: "cut"; text: string; afterChunks: number }
+  /** Send the headers and `afterChunks` text pieces of `text` (unstreamed: the first bytes of the body), then nothing more, the connection left open. */
+  | { kind: "stall"; text: string; afterChunks: number };
 
 export interface RecordedRequest {
   method: string;
@@ -127,11 +129,17 @@ export function startFake(
 }
 
 /** A streamed body from frames, optionally cut (connection closed with an error) after some frames. */
-export function frameStream(frames: string[], opts: { cutAfter?: number; delayMs?: number } = {}): ReadableStream<Uint8Array> {
+export function frameStream(frames: string[], opts: { cutAfter?: number; stallAfter?: number; delayMs?: number } = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let i = 0;
+  let stalled: (() => void) | undefined;
   return new ReadableStream({
     async pull(controller) {
+      if (opts.stallAfter !== undefined && i >= opts.stallAfter) {
+        // Silent from now on, until the reader goes away.
+        await new Promise<void>((resolve) => (stalled = resolve));
+        return;
+      }
       if (opts.cutAfter !== undefined && i >= opts.cutAfter) {
         controller.error(new Error("fake upstream cut the connection"));
         return;
@@ -139,6 +147,9 @@ export function frameStream(frames: string[], opts: { cutAfter?: number; delayMs
       if (i >= frames.length) { controller.close(); return; }
       if (opts.delayMs) await Bun.sleep(opts.delayMs);
       controller.enqueue(encoder.encode(frames[i++]));
+    },
+    cancel() {
+      stalled?.();
     },
   });
 }
