@@ -95,7 +95,13 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
         );
       }
     }
-    retryTimer ??= setTimeout(retry, retryMs);
+    scheduleRetry();
+  };
+
+  /** One retry timer at a time, however many writes failed meanwhile. */
+  const scheduleRetry = () => {
+    if (retryTimer || closed) return;
+    retryTimer = setTimeout(retry, retryMs);
     retryTimer.unref?.();
   };
 
@@ -165,10 +171,7 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
     } catch (err) {
       log.error(`${opts.what}: retry failed`, err);
     }
-    if (failing && !closed) {
-      retryTimer = setTimeout(retry, retryMs);
-      retryTimer.unref?.();
-    }
+    if (failing) scheduleRetry();
   }
 
   /** The end of a turn: commit what it queued (or hold it while the database cannot take rows), then free the waiters. */

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeDatabase, openDatabase, type Db } from "../../src/db/client.ts";
 import { createUsageWriter, listUsageLogs, type NewUsageRow, type UsageWriter } from "../../src/db/queries/usage.ts";
+import { createGroupCommit } from "../../src/db/group-commit.ts";
 import { CAN_MOUNT_SMALL_DISK, mountSmallDisk, type SmallDisk } from "../support/small-disk.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "omniroute-usage-writer-"));
@@ -69,6 +70,37 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("usage writer on a full disk", () => {
     expect(written).toEqual(["r4", "r5", "r6", "r7", "r8"]);
     expect(held.status()).toMatchObject({ writing: true, pending: 0, dropped: 4, error: null });
     expect(full.$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
+    closeDatabase(full);
+  });
+
+  test("retries once every retryMs while the disk stays full, however many rows keep failing", async () => {
+    const full = await openDatabase(join(disk.dir, "retries.sqlite"));
+    const insert = full.$client.prepare("insert into usage_log (ts, request_id, endpoint, model_requested, status) values (?, ?, ?, ?, ?)");
+    let attempts = 0;
+    const writer = createGroupCommit<string>((ids) => {
+      attempts++;
+      full.$client.transaction(() => { for (const id of ids) insert.run(Date.now(), id, "chat.completions", "m", 200); })();
+    }, { what: "test rows", where: disk.dir, retryMs: 20 });
+    full.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    disk.fill();
+    try {
+      const started = performance.now();
+      for (let i = 0; attempts < 12; i++) {
+        writer.insert(`t${i}`); // rows keep coming while it fails; each must not start another chain of retries
+        await writer.written();
+        await Bun.sleep(1);
+        if (performance.now() - started > 5_000) throw new Error("no retries");
+      }
+      // 1 failed commit, then one retry every 20 ms: 11 retries take at least ~200 ms (timers only fire late).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(11 * 20 * 0.9);
+      expect(writer.status().writing).toBe(false);
+    } finally {
+      disk.free();
+    }
+    for (const started = Date.now(); !writer.status().writing; await Bun.sleep(5)) {
+      if (Date.now() - started > 5_000) throw new Error("held rows not written within 5 s of space returning");
+    }
+    expect(writer.status()).toMatchObject({ pending: 0, dropped: 0 });
     closeDatabase(full);
   });
 });
