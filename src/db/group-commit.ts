@@ -66,7 +66,8 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
 
   /** Keep rows for later: new ones at the end, ones taken back from the backlog at its front (oldest first). */
   const hold = (rows: T[], atFront: boolean) => {
-    backlog = atFront ? rows.concat(backlog) : backlog.concat(rows);
+    if (atFront) backlog = rows.concat(backlog);
+    else for (const r of rows) backlog.push(r);
     const over = backlog.length - maxPending;
     if (over > 0) {
       backlog.splice(0, over);
