@@ -1,4 +1,4 @@
-// The Hono app: client routes (/v1, /v1beta), the management API (/api), health, and one onError.
+// The Hono app: client routes (/v1, /v1beta), the management API (/api), health and readiness, and one onError.
 import { Hono } from "hono";
 import { authRoutes } from "./api/auth.ts";
 import { keyRoutes } from "./api/keys.ts";
@@ -21,6 +21,8 @@ import { requireManagement } from "./auth/manage-auth.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
+import { readyzHandler } from "./api/readiness.ts";
+import { storageError } from "./api/storage-errors.ts";
 import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
 import { geminiRoutes } from "./gateway/gemini-routes.ts";
 import { log } from "./log.ts";
@@ -43,6 +45,7 @@ export function createApp(services: Services) {
     services.db.$client.query("select 1").get();
     return c.json({ status: "ok" });
   });
+  app.get("/readyz", readyzHandler(services));
 
   // A change made through the API or the dashboard reaches the cloud within a second or so.
   app.use("/api/*", syncAfterWrites(services));
@@ -80,10 +83,12 @@ export function createApp(services: Services) {
 
   app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
   app.onError(async (err, c) => {
-    if (!(err instanceof GatewayError)) log.error(`${c.req.method} ${c.req.path} failed`, err);
+    // A write the database could not take (a full disk) is a 507/503 saying so, not a 500 (logged by the writers).
+    const storage = storageError(err, c.req.path, services.config.dataDir);
+    if (!(err instanceof GatewayError) && !storage) log.error(`${c.req.method} ${c.req.path} failed`, err);
     // A failed request's usage row is on disk before its answer leaves, like a successful one's.
     await services.usage.written();
-    return errorResponse(c.req.path, err);
+    return errorResponse(c.req.path, storage ?? err);
   });
   return app;
 }

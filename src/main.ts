@@ -1,7 +1,8 @@
 // Wiring only: config -> database + migrations -> services -> app -> Bun.serve; SIGTERM drains and exits 0.
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { DatabaseInUseError, closeDatabase, openDataDir } from "./db/client.ts";
+import { DatabaseInUseError, openDataDir } from "./db/client.ts";
+import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
 import { log, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
@@ -25,8 +26,7 @@ async function start(config: Config) {
     fetch: (request, server) => app.fetch(request, { server }),
   });
 
-  const flusher = setInterval(() => services.flush(), FLUSH_INTERVAL_MS);
-  flusher.unref();
+  const saver = startPeriodicSave(() => services.flush(), FLUSH_INTERVAL_MS);
   // In the background: a cloud that is slow or down never delays startup or requests.
   services.sync.start();
 
@@ -44,13 +44,13 @@ async function start(config: Config) {
       const settled = Promise.race([drained.then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
       if (!(await settled)) await server.stop(true);
     }
-    clearInterval(flusher);
+    saver.stop();
     await services.sync.stop();
     services.proxies.close();
-    services.flush();
-    closeDatabase(db);
-    log.info("stopped cleanly");
-    process.exit(0);
+    // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
+    const lostRows = saveAndClose(() => services.flush(), services.usage, db);
+    if (!lostRows) log.info("stopped cleanly");
+    process.exit(lostRows ? 1 : 0);
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

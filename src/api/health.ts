@@ -1,4 +1,4 @@
-// GET /api/health: system status, breakers, cooling accounts, lockouts — what the Health page shows.
+// GET /api/health: system status, storage, breakers, cooling accounts, lockouts — what the Health page shows.
 import { Hono } from "hono";
 import { percentUsed } from "../accounts/quota.ts";
 import type { Services } from "../services.ts";
@@ -13,6 +13,7 @@ export function healthSnapshot(services: Services, now = Date.now()) {
     version: VERSION,
     memory: { rss: memory.rss, heapUsed: memory.heapUsed },
     dataDir: services.config.dataDir,
+    storage: storageHealth(services),
     providers: services.health.breakers.list(now).map((b) => ({
       provider: b.provider,
       state: b.phase,
@@ -51,6 +52,19 @@ export function healthSnapshot(services: Services, now = Date.now()) {
     lockouts: services.loginThrottle.lockouts(now).map((l) => ({ kind: "login", ip: l.ip, until: new Date(l.until).toISOString() })),
     cache: services.cache.stats(),
     latency: services.latency.stats(),
+  };
+}
+
+/** Whether usage rows are written: a full disk shows here, on /readyz and on the Health page. */
+function storageHealth(services: Services) {
+  const u = services.usage.status();
+  return {
+    usageRows: u.writing ? ("writing" as const) : ("failing" as const),
+    failingSince: u.failingSince === null ? null : new Date(u.failingSince).toISOString(),
+    error: u.error,
+    pending: u.pending,
+    maxPending: u.maxPending,
+    dropped: u.dropped,
   };
 }
 

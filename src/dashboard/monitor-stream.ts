@@ -26,7 +26,12 @@ export function monitorStream(services: Services, c: Context, heartbeatMs = HEAR
   const send = (text: string) => {
     if (closed) return;
     if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED) return;
-    controller.enqueue(encoder.encode(text));
+    // Called from a timer (the heartbeat): a stream the reader already cancelled must not throw out of it.
+    try {
+      controller.enqueue(encoder.encode(text));
+    } catch {
+      stop();
+    }
   };
   const unsubscribe = services.monitor.subscribe((event) => send(sseFrame(monitorRowHtml(event))));
   if (!unsubscribe) {

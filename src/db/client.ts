@@ -51,15 +51,20 @@ export async function openDatabase(path: string): Promise<Db> {
  * Checkpoint and close, releasing the file at once. SQLite keeps a WAL entered in exclusive mode locked until
  * the database leaves WAL mode, and a handle whose prepared statements are not all finalized (drizzle leaves
  * them to the GC) only closes once they are collected: leaving WAL first lets the lock go now, so the next
- * gateway (a restart, a test) opens the file straight away. The next open turns WAL back on.
+ * gateway (a restart, a test) opens the file straight away. The next open turns WAL back on. Throws (after
+ * closing) when the checkpoint could not be written.
  */
 export function closeDatabase(db: Db): void {
   const sqlite = db.$client;
-  sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  sqlite.exec("PRAGMA journal_mode = DELETE");
-  sqlite.exec("PRAGMA locking_mode = NORMAL");
-  sqlite.query("select count(*) from sqlite_master").get(); // the lock goes at the next access
-  sqlite.close();
+  try {
+    sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite.exec("PRAGMA journal_mode = DELETE");
+    sqlite.exec("PRAGMA locking_mode = NORMAL");
+    sqlite.query("select count(*) from sqlite_master").get(); // the lock goes at the next access
+  } finally {
+    // Closed even when the checkpoint failed (a full disk): the WAL stays beside the file and is applied at the next open.
+    sqlite.close();
+  }
 }
 
 export async function openDataDir(dataDir: string): Promise<Db> {

@@ -16,7 +16,12 @@ export function createSnapshotWriter(write: () => void, delayMs: number): Snapsh
     timer = undefined;
     if (!dirty) return;
     dirty = false;
-    write();
+    try {
+      write();
+    } catch (err) {
+      dirty = true; // written at the next flush (a full disk may have room again by then)
+      throw err;
+    }
   };
   return {
     changed() {

@@ -109,7 +109,12 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
     } catch (err) {
       fail(err instanceof Error ? err.message : String(err), err);
     } finally {
-      if (current && isCurrent()) saveState(db, current);
+      // Saving the sync state may fail (a full disk): said like any sync failure, never thrown out of a timer.
+      try {
+        if (current && isCurrent()) saveState(db, current);
+      } catch (err) {
+        fail(`sync state not saved: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
     }
   }
 

@@ -1,8 +1,9 @@
-// Budgets that stop spending: spend per key and period kept in memory, an estimate reserved before each call
-// and settled with the real cost after, so parallel requests cannot run far past a limit.
+// Budgets that stop spending: spend per key and period kept in memory, the likely cost of each call held before
+// it (at most what is left) and settled with the real cost after, so a burst overshoots a limit by one call at most.
 import { GatewayError } from "../canonical/errors.ts";
 import type { Db } from "../db/client.ts";
 import { deleteBudget, listBudgets, spentSince, upsertBudget, type BudgetRow } from "../db/queries/budgets.ts";
+import { createMemoryBudgetHolds, type BudgetHolds } from "./budget-holds.ts";
 import { PERIOD_LABEL, periodEnd, periodStart, type Period } from "./periods.ts";
 
 interface Book {
@@ -47,36 +48,24 @@ export interface Budgets {
 
 const NO_RESERVATION: Reservation = { release() {} };
 
-/** How long a request waits for the calls in flight of a nearly spent budget to settle. */
+/**
+ * How long a call waits, near a budget's limit, for calls in flight to settle before it is refused as
+ * "settling". Each settle wakes it, so it waits only while all that is left is held by calls still running.
+ */
 const SETTLE_WAIT_MS = 30_000;
 /** Costs remembered per model to estimate the next call. */
 const COST_HISTORY = 20;
 
-export function createBudgets(db: Db): Budgets {
+export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHolds()): Budgets {
   const books = new Map<string, Book[]>();
-  const reserved = new Map<string, number>();
-  const inFlight = new Map<string, number>();
-  const waiters = new Map<string, Array<() => void>>();
   const recentCosts = new Map<string, number[]>();
-
-  const wake = (keyId: string) => {
-    const list = waiters.get(keyId);
-    waiters.delete(keyId);
-    for (const w of list ?? []) w();
-  };
-  const settled = (keyId: string, ms: number) =>
-    new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      const list = waiters.get(keyId) ?? [];
-      list.push(() => { clearTimeout(timer); resolve(true); });
-      waiters.set(keyId, list);
-    });
 
   const roll = (book: Book, now: number) => {
     const start = periodStart(book.row.period, now);
     if (start !== book.periodStart) {
       book.periodStart = start;
       book.spent = spentSince(db, book.row.keyId, start);
+      holds.wake(book.row.keyId);
     }
   };
   const load = (row: BudgetRow, now = Date.now()): Book => {
@@ -115,11 +104,13 @@ export function createBudgets(db: Db): Budgets {
       const others = (books.get(keyId) ?? []).filter((b) => b.row.period !== period);
       const book = load(row);
       books.set(keyId, [...others, book]);
+      holds.wake(keyId); // a raised limit lets waiting calls through at once
       return view(book, Date.now());
     },
     remove(keyId, period) {
       const removed = deleteBudget(db, keyId, period);
       books.set(keyId, (books.get(keyId) ?? []).filter((b) => b.row.period !== period));
+      holds.wake(keyId);
       return removed;
     },
     async reserve(keyId, keyName, sizeEstimate, modelKey) {
@@ -130,46 +121,27 @@ export function createBudgets(db: Db): Budgets {
       let estimate: number | undefined;
       while (true) {
         const now = Date.now();
-        const held = reserved.get(keyId) ?? 0;
-        let headroom = Number.POSITIVE_INFINITY;
+        // Refused only once what was really spent reaches a limit: money held by calls in flight is not spent yet.
+        let room = Number.POSITIVE_INFINITY;
         for (const book of own) {
           roll(book, now);
-          // Refuse only once spent (plus what calls in flight will spend) reaches the limit: a request that
-          // fits in the remainder is never refused on a guess.
-          if (book.spent + held >= book.row.limitUsd) throw exceeded(book, keyName, now);
-          headroom = Math.min(headroom, book.row.limitUsd - book.spent - held);
+          if (book.spent >= book.row.limitUsd) throw exceeded(book, keyName, now);
+          room = Math.min(room, book.row.limitUsd - book.spent);
         }
         // What this call will likely cost: the dearest recent call to the same model, else the size of the
-        // request; with no history at all, assume it may use the whole remainder.
+        // request; with no history at all it is unknown, and the call holds whatever is left.
         const history = recentCosts.get(modelKey);
         estimate ??= history?.length ? Math.max(sizeEstimate(), ...history) : Number.POSITIVE_INFINITY;
-        // Calls run in parallel while the budget has room for all of them; near the limit they go one at a
-        // time, so a burst overshoots by one call at most.
-        if ((inFlight.get(keyId) ?? 0) === 0 || estimate <= headroom) {
-          const amount = Number.isFinite(estimate) ? estimate : headroom;
-          reserved.set(keyId, held + amount);
-          inFlight.set(keyId, (inFlight.get(keyId) ?? 0) + 1);
-          let done = false;
-          return {
-            release() {
-              if (done) return;
-              done = true;
-              const left = (reserved.get(keyId) ?? 0) - amount;
-              if (left <= 1e-12) reserved.delete(keyId);
-              else reserved.set(keyId, left);
-              const n = (inFlight.get(keyId) ?? 1) - 1;
-              if (n <= 0) inFlight.delete(keyId);
-              else inFlight.set(keyId, n);
-              wake(keyId);
-            },
-          };
-        }
+        if (estimate <= 0) return NO_RESERVATION; // an unpriced model: it costs nothing
+        const hold = await holds.hold(keyId, estimate, room);
+        if (hold) return hold;
+        // All that is left is held by calls in flight: wait for one to settle, then look again.
         const left = deadline - Date.now();
-        if (left <= 0 || !(await settled(keyId, left))) {
-          const book = own[0]!;
+        if (left <= 0 || !(await holds.released(keyId, left))) {
+          const book = own.reduce((a, b) => (b.row.limitUsd - b.spent < a.row.limitUsd - a.spent ? b : a));
           throw new GatewayError(
             "rate_limit",
-            `${PERIOD_LABEL[book.row.period]} budget for key "${keyName}" is nearly spent ($${book.spent.toFixed(2)} of $${book.row.limitUsd.toFixed(2)}) and other requests are still settling; retry in a moment.`,
+            `${PERIOD_LABEL[book.row.period]} budget for key "${keyName}" is nearly spent (${usd(book.spent)} of ${usd(book.row.limitUsd)}, ${usd(holds.held(keyId))} held by requests still running) and they did not settle within ${SETTLE_WAIT_MS / 1000} s; retry in a moment.`,
             { code: "budget_settling", retryAfter: 5 },
           );
         }
@@ -177,7 +149,7 @@ export function createBudgets(db: Db): Budgets {
     },
     forgetKey(keyId) {
       books.delete(keyId);
-      reserved.delete(keyId);
+      holds.forget(keyId);
     },
     spend(keyId, costUsd, at, modelKey) {
       if (modelKey && costUsd > 0) {
@@ -199,9 +171,15 @@ function exceeded(book: Book, keyName: string, now: number): GatewayError {
   const resets = new Date(periodEnd(book.row.period, now));
   return new GatewayError(
     "rate_limit",
-    `${PERIOD_LABEL[book.row.period]} budget exceeded for key "${keyName}": $${book.spent.toFixed(2)} of $${book.row.limitUsd.toFixed(2)} spent; resets ${resets.toISOString().replace(".000Z", "Z")}`,
+    `${PERIOD_LABEL[book.row.period]} budget exceeded for key "${keyName}": ${usd(book.spent)} of ${usd(book.row.limitUsd)} spent; resets ${resets.toISOString().replace(".000Z", "Z")}`,
     { code: "budget_exceeded", retryAfter: Math.ceil((resets.getTime() - now) / 1000) },
   );
+}
+
+/** Dollars and cents; below a dollar, tenths of a cent too when cents alone would hide the difference ($0.1049 of $0.10). */
+function usd(n: number): string {
+  const cents = n * 100;
+  return n < 1 && Math.abs(cents - Math.round(cents)) > 1e-6 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
 }
 
 function round(n: number): number {

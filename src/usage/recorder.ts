@@ -1,6 +1,6 @@
 // Writes one usage row per proxied request, whatever its outcome.
 import type { Usage } from "../canonical/usage.ts";
-import type { UsageWriter } from "../db/queries/usage.ts";
+import type { UsageWriter, UsageWriterStatus } from "../db/queries/usage.ts";
 import type { Budgets } from "./budgets.ts";
 import { costOf } from "./cost.ts";
 import type { LatencyWindow } from "./latency.ts";
@@ -33,8 +33,10 @@ export interface UsageRecorder {
   record(r: UsageRecord): number;
   /** Resolves once every row recorded so far is on disk: await it before a client sees the end of its answer. */
   written(): Promise<void>;
-  /** Commit queued rows now (shutdown). */
+  /** Commit queued rows now, and try rows held by a failing database again (periodic flush, shutdown). */
   flush(): void;
+  /** Whether rows are being written, and how many are held in memory while they cannot be (a full disk). */
+  status(): UsageWriterStatus;
 }
 
 export interface RecorderDeps {
@@ -107,6 +109,7 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
         onError(err);
       }
     },
+    status: () => writer.status(),
   };
 }
 

@@ -144,7 +144,8 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const { service_tier: _tier, ...deltaUsage } = usageJson(usage);
   frames.push(frame("message_delta", { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: deltaUsage }));
   frames.push(frame("message_stop", { type: "message_stop" }));
-  return new Response(frameStream(frames), { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+  const delayMs = scenario.kind === "text" ? scenario.delayMs : undefined;
+  return new Response(frameStream(frames, { delayMs }), { headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
 
 export type { UpstreamOptions } from "./scenario.ts";

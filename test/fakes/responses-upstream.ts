@@ -148,7 +148,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
   const type = length ? "response.incomplete" : "response.completed";
   frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: frames.length, response: final })}\n\n`);
-  return new Response(frameStream(frames), { headers });
+  return new Response(frameStream(frames, { delayMs: scenario.kind === "text" ? scenario.delayMs : undefined }), { headers });
 }
 
 export type { UpstreamOptions } from "./scenario.ts";

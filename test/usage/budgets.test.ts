@@ -85,7 +85,7 @@ describe("budgets", () => {
     expect(status.resetsAt).toMatch(/^\d{4}-\d{2}-01T00:00:00/);
 
     const before = up.requests.length;
-    const message = /Monthly budget exceeded for key "ci": \$\d+\.\d{2} of \$0\.01 spent; resets \d{4}-\d{2}-01T00:00:00Z/;
+    const message = /Monthly budget exceeded for key "ci": \$\d+\.\d{2,4} of \$0\.01 spent; resets \d{4}-\d{2}-01T00:00:00Z/;
     const openai = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
     expect(openai.status).toBe(429);
     expect(openai.message).toMatch(message);
@@ -102,20 +102,49 @@ describe("budgets", () => {
     expect(up.requests.length).toBe(before);
   });
 
-  test("50 parallel requests against a nearly spent budget overshoot by at most one request's cost", async () => {
+  test("a burst of 50 on a $0.10 budget at ~$0.015 a call is served while the budget can pay, overshoots by one call at most, and refusals name what was spent", async () => {
     const { id, key } = await newKey("burst");
-    const small = { input: 1_000, output: 1_000 };
-    up.setScenario({ kind: "text", text: "ok", usage: small, delayMs: 20, chunks: 1 });
+    const usage = { input: 10_000, output: 29_000 };
     const price = DEFAULT_PRICING.deepseek!.models["deepseek-chat"]!;
-    const one = (small.input * price.input + small.output * price.output) / 1e6;
-    const limit = one * 3.5;
+    const one = (usage.input * price.input + usage.output * price.output) / 1e6;
+    expect(one).toBeCloseTo(0.015, 3);
+    const limit = 0.1;
+    const affordable = Math.floor(limit / one); // 6
+    // Streams that take a while, so the calls really are in flight together.
+    up.setScenario({ kind: "text", text: "one two three", usage, delayMs: 15, chunks: 3 });
     await gw.api("/api/usage/budget", { body: { keyId: id, limit, period: "daily" } });
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => ask(key).then(async (r) => { await r.text(); return r.status; })));
-    const passed = statuses.filter((s) => s === 200).length;
-    expect(passed).toBeGreaterThanOrEqual(1);
-    expect(statuses.filter((s) => s !== 200).every((s) => s === 429)).toBe(true);
-    const spent = (await (await gw.api("/api/usage/budget")).json()).find((b: any) => b.keyId === id).spent;
-    expect(spent).toBeLessThanOrEqual(limit + one + 1e-9);
+    const answers = await Promise.all(Array.from({ length: 50 }, () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, max_tokens: 32_000, messages: [{ role: "user", content: "hi" }] }),
+      }).then(async (r) => ({ status: r.status, text: await r.text() }))));
+    const served = answers.filter((a) => a.status === 200);
+    expect(served.length).toBeGreaterThanOrEqual(affordable - 1);
+    expect(served.length).toBeLessThanOrEqual(affordable + 1);
+    for (const a of served) expect(a.text).toContain("[DONE]");
+    const status = (await (await gw.api("/api/usage/budget")).json()).find((b: any) => b.keyId === id);
+    expect(status.spent).toBeCloseTo(served.length * one, 6);
+    expect(status.spent).toBeLessThanOrEqual(limit + one + 1e-9);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.length).toBe(50 - served.length);
+    for (const a of refused) {
+      expect(a.status).toBe(429);
+      const error = JSON.parse(a.text).error;
+      expect(error.code).toBe("budget_exceeded");
+      // The figure a refusal names is what the key had really spent, not what calls in flight held.
+      const named = Number(/: \$(\d+\.\d+) of \$0\.10 spent/.exec(error.message)![1]);
+      expect(named).toBeCloseTo(status.spent, 4);
+    }
+  });
+
+  test("raising the limit lets a key that was refused through again at once", async () => {
+    const { id, key } = await newKey("raise");
+    await gw.api("/api/usage/budget", { body: { keyId: id, limit: 0.01, period: "weekly" } });
+    expect((await ask(key)).status).toBe(200);
+    expect((await ask(key)).status).toBe(429);
+    await gw.api("/api/usage/budget", { body: { keyId: id, limit: 100, period: "weekly" } });
+    expect((await ask(key)).status).toBe(200);
   });
 
   test("a budget for an unknown key is a 400; anonymous calls have no budget", async () => {

@@ -18,7 +18,21 @@ export function SystemCard({ s }: { s: Snapshot }) {
       <dt>Version</dt><dd>{s.version}</dd>
       <dt>Memory</dt><dd>{bytes(s.memory.rss)} RSS, {bytes(s.memory.heapUsed)} heap</dd>
       <dt>Data folder</dt><dd><code>{s.dataDir}</code></dd>
+      <dt>Usage rows</dt><dd><UsageRowsState s={s} /></dd>
     </dl>
+  );
+}
+
+/** Written, or not (a full disk): since when, why, how many are held in memory and how many were lost. */
+function UsageRowsState({ s }: { s: Snapshot }) {
+  const u = s.storage;
+  const lost = u.dropped ? `, ${formatNumber(u.dropped)} lost` : "";
+  if (u.usageRows === "writing") return <span><Badge kind="ok">written</Badge>{u.dropped ? <small class="muted"> {formatNumber(u.dropped)} lost since start</small> : ""}</span>;
+  return (
+    <span role="alert">
+      <Badge kind="bad">not written</Badge> since {u.failingSince ? new Date(u.failingSince).toLocaleTimeString() : "now"}: {u.error}.{" "}
+      Requests are still served; {formatNumber(u.pending)} rows are held in memory (at most {formatNumber(u.maxPending)}){lost} and are written when the database takes them again.
+    </span>
   );
 }
 

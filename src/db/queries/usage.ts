@@ -1,29 +1,27 @@
 // Queries for usage_log: the hot-path insert (prepared once), the request log page, and grouped totals (raw + daily).
 import { desc, lt } from "drizzle-orm";
+import { dirname } from "node:path";
 import type { Db } from "../client.ts";
+import { createGroupCommit, type GroupCommitOptions, type RowWriter, type RowWriterStatus } from "../group-commit.ts";
 import { usageLog } from "../schema.ts";
 import { historyBounds, utcDay } from "./usage-history.ts";
 
 export type UsageRow = typeof usageLog.$inferSelect;
 export type NewUsageRow = typeof usageLog.$inferInsert;
 
-export interface UsageWriter {
-  /** Queue a row; rows queued in the same turn of the event loop are committed together. */
-  insert(row: NewUsageRow): void;
-  /** Resolves once every row queued so far is committed (at once when none is waiting). */
-  written(): Promise<void>;
-  /** Commit what is queued now (shutdown, tests). */
-  flush(): void;
-}
+/** The hot-path writer of usage rows (see createUsageWriter). */
+export type UsageWriter = RowWriter<NewUsageRow>;
+export type UsageWriterStatus = RowWriterStatus;
 
 /**
  * The hot-path writer: a statement prepared once, and group commit — the rows of requests that finish
  * in the same turn of the event loop go in one transaction, at the end of that turn. Callers await
  * `written()` before the client sees the end of its answer, so a killed process loses no row of a
- * completed request, while a busy gateway pays one commit for many rows instead of one each.
+ * completed request, while a busy gateway pays one commit for many rows instead of one each. Rows the
+ * database cannot take (a full disk) are held in memory, bounded, and written when it takes them again.
  * Plain bun:sqlite here: building the statement through drizzle per row cost twice as much.
  */
-export function createUsageWriter(db: Db): UsageWriter {
+export function createUsageWriter(db: Db, opts: Partial<GroupCommitOptions> = {}): UsageWriter {
   const stmt = db.$client.prepare(
     `insert into usage_log (ts, request_id, key_id, endpoint, provider, connection_id, model_requested, model_served, combo,
        attempt, stream, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd,
@@ -37,46 +35,14 @@ export function createUsageWriter(db: Db): UsageWriter {
       r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0, r.costUsd ?? 0, r.latencyMs ?? 0,
       r.ttftMs ?? null, r.status, r.errorClass ?? null, r.cache ?? null,
     );
-  const commit = db.$client.transaction((rows: NewUsageRow[]) => {
+  const transaction = db.$client.transaction((rows: NewUsageRow[]) => {
     for (const r of rows) run(r);
   });
-
-  let queue: NewUsageRow[] = [];
-  let done: Promise<void> | undefined;
-  let resolveDone: (() => void) | undefined;
-  let rejectDone: ((err: unknown) => void) | undefined;
-
-  const flush = () => {
-    if (!queue.length) return;
-    const rows = queue;
-    const resolve = resolveDone;
-    const reject = rejectDone;
-    queue = [];
-    done = resolveDone = rejectDone = undefined;
-    try {
-      if (rows.length === 1) run(rows[0]!);
-      else commit(rows);
-      resolve?.();
-    } catch (err) {
-      reject?.(err);
-    }
+  const commit = (rows: NewUsageRow[]) => {
+    if (rows.length === 1) run(rows[0]!);
+    else transaction(rows);
   };
-
-  return {
-    insert(row) {
-      queue.push(row);
-      if (queue.length === 1) setImmediate(flush);
-    },
-    written() {
-      if (!queue.length) return Promise.resolve();
-      done ??= new Promise<void>((resolve, reject) => {
-        resolveDone = resolve;
-        rejectDone = reject;
-      });
-      return done;
-    },
-    flush,
-  };
+  return createGroupCommit(commit, { what: "usage rows", where: dirname(db.$client.filename), ...opts });
 }
 
 export function listUsageLogs(db: Db, opts: { limit: number; before?: number }): UsageRow[] {

@@ -1,0 +1,31 @@
+// GET /readyz: 200 while the gateway serves normally, 503 with the reason while it cannot record what it serves
+// (usage rows not written: a full disk) or its database does not answer. For load balancers and orchestrators.
+import type { Context } from "hono";
+import { describeStorageFault } from "../db/storage-fault.ts";
+import type { Services } from "../services.ts";
+
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+export function readiness(services: Services): Readiness {
+  try {
+    services.db.$client.query("select 1").get();
+  } catch (err) {
+    return { ready: false, reason: `the database does not answer: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const usage = services.usage.status();
+  if (usage.writing) return { ready: true };
+  const since = usage.failingSince ? new Date(usage.failingSince).toISOString() : "now";
+  return {
+    ready: false,
+    reason:
+      `usage rows cannot be written since ${since}: ${usage.fault ? describeStorageFault(usage.fault) : "the database refuses them"}; ` +
+      `${usage.pending} held in memory (at most ${usage.maxPending}), ${usage.dropped} lost. Requests are still served.`,
+  };
+}
+
+export function readyzHandler(services: Services) {
+  return function readyz(c: Context) {
+    const r = readiness(services);
+    return r.ready ? c.json({ status: "ready" }) : c.json({ status: "not_ready", reason: r.reason }, 503);
+  };
+}

@@ -1,0 +1,52 @@
+// Saving in-memory state to the database: every few seconds (a timer that never throws, and says at most once a
+// minute that saving fails) and once at shutdown, closing the database even when the disk is full.
+import type { UsageRecorder } from "../usage/recorder.ts";
+import { log } from "../log.ts";
+import { closeDatabase, type Db } from "./client.ts";
+
+const LOG_EVERY_MS = 60_000;
+
+/** Calls `save` every `everyMs`; a failure is logged (at most once a minute) and never leaves the timer. */
+export function startPeriodicSave(save: () => void, everyMs: number): { stop(): void } {
+  let lastLogAt = 0;
+  let failing = false;
+  const timer = setInterval(function saveState() {
+    try {
+      save();
+      if (failing) log.info("in-memory state is saved to the database again");
+      failing = false;
+    } catch (err) {
+      failing = true;
+      const now = Date.now();
+      if (now - lastLogAt < LOG_EVERY_MS) return;
+      lastLogAt = now;
+      log.error("in-memory state (last-used times, breakers, quotas, rollups) not saved; retried every few seconds", err);
+    }
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * The last save at shutdown, then the database closed. Returns how many usage rows were still held in memory
+ * (the database would not take them) and are lost with the process.
+ */
+export function saveAndClose(save: () => void, usage: Pick<UsageRecorder, "status">, db: Db): number {
+  try {
+    save();
+  } catch (err) {
+    log.error("in-memory state not saved at shutdown", err);
+  }
+  const lost = usage.status().pending;
+  try {
+    closeDatabase(db);
+  } catch (err) {
+    // What was committed is in the write-ahead log beside the database file; SQLite reads it at the next start.
+    log.warn("database closed without its final checkpoint; its write-ahead log is applied at the next start", err);
+  }
+  if (lost) {
+    const { error } = usage.status();
+    log.error(`${lost} usage row(s) held in memory could not be written before exit and are lost: ${error ?? "the database refused them"}`);
+  }
+  return lost;
+}
