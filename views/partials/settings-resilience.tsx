@@ -13,6 +13,7 @@ const PROFILE_LABELS: Record<keyof Profile, string> = {
   backoffBaseMs: "First cooldown of a failing account",
   backoffCapMs: "Longest account cooldown",
   timeoutMs: "Wait for response headers",
+  streamIdleMs: "Give up an answer silent for",
 };
 const PROFILE_SHORT: Record<keyof Profile, string> = {
   failureThreshold: "Failures",
@@ -20,6 +21,7 @@ const PROFILE_SHORT: Record<keyof Profile, string> = {
   backoffBaseMs: "First cooldown (ms)",
   backoffCapMs: "Max cooldown (ms)",
   timeoutMs: "Timeout (ms)",
+  streamIdleMs: "Idle (ms)",
 };
 const LIMIT_LABELS: Record<keyof Limits, string> = {
   rpm: "Requests per minute per account",
