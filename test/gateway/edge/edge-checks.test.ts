@@ -135,12 +135,16 @@ describe("model ids never walk an upstream URL", () => {
     }
   });
 
-  test("CR/LF, a control character or a lone surrogate in a body's model is a 400 before any upstream call", async () => {
+  test("CR/LF, a control character, a lone surrogate or invalid UTF-8 in a body's model is a 400 before any upstream call", async () => {
     const before = rig.upstreamCalls();
     for (const model of [`${rig.model.openai}\r\nx-injected: 1`, `${rig.model.openai}\u0000`, `${rig.model.openai}\ud800`]) {
       const body = await refused("openai", await post("openai", { model, messages: [{ role: "user", content: "hi" }] }), 400);
       expect(body.error).toMatchObject({ param: "model", code: "invalid_model" });
     }
+    // Invalid UTF-8 bytes inside the model's JSON string.
+    const bytes = Buffer.concat([Buffer.from(`{"model":"${rig.model.openai}`), Buffer.from([0xff, 0xfe]), Buffer.from('","messages":[{"role":"user","content":"hi"}]}')]);
+    const invalidUtf8 = await fetch(`${rig.gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: bytes });
+    expect((await refused("openai", invalidUtf8, 400)).error.message).toContain("invalid UTF-8");
     const anthropic = await refused("anthropic", await post("anthropic", { model: `${rig.model.gemini}/../../admin`, max_tokens: 8, messages: [{ role: "user", content: "hi" }] }), 400);
     expect(anthropic.error.message).toContain("Invalid model name");
     expect(rig.upstreamCalls()).toBe(before);
