@@ -4,7 +4,7 @@ import type { GatewayError } from "../canonical/errors.ts";
 import { validateModelId } from "../canonical/model-id.ts";
 
 export type Json = Record<string, unknown>;
-export type Expected = "string" | "integer" | "number" | "boolean" | "object" | "array" | "string or array" | "string or null";
+export type Expected = "string" | "integer" | "number" | "boolean" | "object" | "array" | "string or array" | "string or object";
 
 /** How one format's official API names a field and words each kind of problem. */
 export interface Dialect {

@@ -11,7 +11,7 @@ const invalid = (path: string, problem: string) => new GatewayError("invalid_req
 const WORDS: Record<Expected, string> = {
   string: "a valid string", integer: "a valid integer", number: "a valid number", boolean: "a valid boolean",
   object: "a valid dictionary", array: "a valid list", "string or array": "a valid string or a list of content blocks",
-  "string or null": "a valid string or null",
+  "string or object": "a valid string or dictionary",
 };
 
 /** Anthropic's words (`messages.0.content: Input should be a valid list`). */

@@ -10,7 +10,7 @@ import {
 const invalid = (message: string, param: string) => new GatewayError("invalid_request", message, { param, code: "INVALID_ARGUMENT" });
 const PROTO_TYPES: Record<Expected, string> = {
   string: "TYPE_STRING", integer: "TYPE_INT32", number: "TYPE_FLOAT", boolean: "TYPE_BOOL", object: "TYPE_MESSAGE",
-  array: "a list", "string or array": "TYPE_STRING", "string or null": "TYPE_STRING",
+  array: "a list", "string or array": "TYPE_STRING", "string or object": "TYPE_STRING",
 };
 
 const d: Dialect = {

@@ -26,7 +26,7 @@ export const openaiDialect: Dialect = {
 function article(expected: string): string {
   switch (expected) {
     case "string or array": return "one of a string or array of objects";
-    case "string or null": return "a string or null";
+    case "string or object": return "one of a string or object";
     case "integer": case "object": case "array": return `an ${expected}`;
     default: return `a ${expected}`;
   }
@@ -70,7 +70,7 @@ export function validateChatRequest(body: Json): void {
   }
   const choice = body.tool_choice;
   if (choice !== undefined && choice !== null && typeof choice === "string") optOneOf(d, choice, "", "tool_choice", ["none", "auto", "required"]);
-  else if (choice !== undefined && choice !== null && !isRecord(choice)) throw d.type("tool_choice", "string or array", choice);
+  else if (choice !== undefined && choice !== null && !isRecord(choice)) throw d.type("tool_choice", "string or object", choice);
 }
 
 

@@ -33,7 +33,7 @@ export function validateResponsesRequest(body: Json): void {
   }
   const choice = body.tool_choice;
   if (typeof choice === "string") optOneOf(d, choice, "", "tool_choice", ["none", "auto", "required"]);
-  else if (choice !== undefined && choice !== null && !isRecord(choice)) throw d.type("tool_choice", "string or array", choice);
+  else if (choice !== undefined && choice !== null && !isRecord(choice)) throw d.type("tool_choice", "string or object", choice);
 }
 
 function needString(item: Json, key: string, at: string): void {
