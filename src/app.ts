@@ -18,7 +18,9 @@ import { dbBackupRoutes } from "./api/db-backups.ts";
 import { syncRoutes } from "./api/sync.ts";
 import { syncAfterWrites } from "./sync/notify.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
-import { GatewayError } from "./canonical/errors.ts";
+import { HTTPException } from "hono/http-exception";
+import { GatewayError, kindForStatus } from "./canonical/errors.ts";
+import { capConnectionsPerAddress } from "./gateway/edge/connection-cap.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
 import { readyzHandler } from "./api/readiness.ts";
@@ -40,6 +42,8 @@ export function createApp(services: Services) {
     // On the response itself: c.header() once the handler has answered rebuilds the Response around its body.
     c.res.headers.set("x-omniroute-request-id", id);
   });
+  // Before anything reads a body: one address cannot hold every connection (slowloris).
+  app.use("*", capConnectionsPerAddress(services.config.maxConnectionsPerIp));
 
   app.get("/healthz", (c) => {
     services.db.$client.query("select 1").get();
@@ -82,7 +86,9 @@ export function createApp(services: Services) {
   mountDashboard(app, services);
 
   app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
-  app.onError(async (err, c) => {
+  app.onError(async (thrown, c) => {
+    // Hono's own 4xx (a validator's, a body limit's) keep their status instead of becoming a 500.
+    const err = thrown instanceof HTTPException && thrown.status < 500 ? new GatewayError(kindForStatus(thrown.status), thrown.message, { status: thrown.status }) : thrown;
     // A write the database could not take (a full disk) is a 507/503 saying so, not a 500 (logged by the writers).
     const storage = storageError(err, c.req.path, services.config.dataDir);
     if (!(err instanceof GatewayError) && !storage) log.error(`${c.req.method} ${c.req.path} failed`, err);

@@ -32,6 +32,9 @@ const EnvSchema = z.object({
   ENABLE_REQUEST_LOGS: bool.default(false),
   AUTH_COOKIE_SECURE: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MAX_REQUEST_BODY_MB: z.coerce.number({ message: "must be a number" }).positive().max(100).default(32),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
+  IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -52,6 +55,12 @@ export type Config = Readonly<{
   enableRequestLogs: boolean;
   authCookieSecure: boolean;
   shutdownTimeoutMs: number;
+  /** A JSON body larger than this is refused with a 413 in the caller's format. */
+  maxRequestBodyBytes: number;
+  /** Requests in progress from one client address at once; 0: no cap. */
+  maxConnectionsPerIp: number;
+  /** Bun's idle timeout: a connection silent this long is closed, and a request's body must arrive within it. */
+  idleTimeoutSeconds: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }>;
 
@@ -127,6 +136,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enableRequestLogs: e.ENABLE_REQUEST_LOGS,
     authCookieSecure: e.AUTH_COOKIE_SECURE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxRequestBodyBytes: Math.round(e.MAX_REQUEST_BODY_MB * 1024 * 1024),
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
     logLevel: e.LOG_LEVEL,
   });
 }

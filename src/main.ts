@@ -21,8 +21,10 @@ async function start(config: Config) {
   const server = Bun.serve({
     port: config.port,
     hostname: config.hostname,
-    // Management calls are quick; proxied calls lift this per request (see gateway/routes.ts).
-    idleTimeout: 30,
+    // A request's body must arrive within this (Bun does not restart it as bytes trickle in); proxied calls lift it
+    // for their answer once the body is in (gateway/edge/client-request.ts). JSON bodies are capped by
+    // MAX_REQUEST_BODY_MB in the handlers, so the client gets a 413 in its format; Bun's own 128 MB cap stays for uploads.
+    idleTimeout: config.idleTimeoutSeconds,
     fetch: (request, server) => app.fetch(request, { server }),
   });
 

@@ -8,13 +8,25 @@ import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
 import { estimateTokens } from "./count-tokens.ts";
 import { listModels } from "./models.ts";
-import { chatHandler, jsonBody } from "./routes.ts";
+import { chatHandler } from "./routes.ts";
+import { receiveClientJson } from "./edge/client-request.ts";
+import { validateModelId } from "../canonical/model-id.ts";
+import { validateCountTokensRequest } from "../formats/gemini/validate.ts";
 
 /** `/v1beta/models/gc/gemini-2.5-pro:streamGenerateContent` -> model `gc/gemini-2.5-pro`, method `streamGenerateContent`. */
 function modelAndMethod(c: Context): { model: string; method?: string } {
-  const rest = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/models/") + "/models/".length));
+  const raw = c.req.path.slice(c.req.path.indexOf("/models/") + "/models/".length);
+  let rest: string;
+  try {
+    rest = decodeURIComponent(raw);
+  } catch {
+    throw new GatewayError("invalid_request", `The model in the path is not valid percent-encoded UTF-8: "${raw.slice(0, 100)}".`, { param: "model", code: "invalid_model" });
+  }
   const colon = rest.lastIndexOf(":");
-  return colon === -1 ? { model: rest } : { model: rest.slice(0, colon), method: rest.slice(colon + 1) };
+  const named = colon === -1 ? { model: rest } : { model: rest.slice(0, colon), method: rest.slice(colon + 1) };
+  // Before the model can become part of an upstream URL (models/{model}:generateContent).
+  validateModelId(named.model, "model");
+  return named;
 }
 
 function modelEntry(id: string, type?: string) {
@@ -52,7 +64,7 @@ export function geminiRoutes(services: Services) {
         case "generateContent": return generate(c);
         case "streamGenerateContent": return stream(c);
         case "countTokens": {
-          const body = await jsonBody(c);
+          const body = await receiveClientJson(c, validateCountTokensRequest);
           // countTokens takes {contents} or {generateContentRequest: {...}}.
           const request = (body.generateContentRequest as Record<string, unknown> | undefined) ?? body;
           const canonical = getFormat("gemini").decodeRequest(request, { model, stream: false });

@@ -216,9 +216,9 @@ describe("budget and bad input", () => {
     expect(deepgram.requests).toHaveLength(0);
   });
 
-  test("not multipart: a 400 that says how to send it", async () => {
+  test("not multipart: a 415 that says how to send it", async () => {
     const res = await fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" }, body: "{}" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(415);
     expect((await res.json()).error.message).toContain("multipart/form-data");
   });
 });

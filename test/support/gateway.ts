@@ -28,7 +28,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
   const db = await openDataDir(config.dataDir);
   const services = await createServices(config, db, options);
   const app = createApp(services);
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, server) => app.fetch(req, { server }) });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: config.idleTimeoutSeconds, fetch: (req, server) => app.fetch(req, { server }) });
   const url = `http://127.0.0.1:${server.port}`;
   let key: string | undefined;
   let closed = false;

@@ -1,10 +1,11 @@
 // The "beyond chat" client routes: embeddings, image generation and transcription, and their provider-pinned forms.
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
+import { validateModelId } from "../../canonical/model-id.ts";
 import type { AppEnv } from "../../context.ts";
 import type { Services } from "../../services.ts";
 import { pinModel, requirePinnedProvider } from "../provider-route.ts";
-import { jsonBody } from "../routes.ts";
+import { receiveClientJson } from "../edge/client-request.ts";
 import { embeddingsCall } from "./embeddings.ts";
 import { imagesCall } from "./images.ts";
 import { serveMedia, type MediaBase, type MediaCall } from "./serve.ts";
@@ -13,7 +14,7 @@ import { parseTranscriptionForm, transcriptionCall } from "./transcriptions.ts";
 /** A JSON media route; on /providers/{provider}/... the model is pinned to that provider as chat's is. */
 function jsonMedia<A>(services: Services, endpoint: string, build: (services: Services, base: MediaBase, body: Record<string, unknown>) => MediaCall<A>) {
   return async function handleMedia(c: Context<AppEnv>) {
-    const body = await jsonBody(c);
+    const body = await receiveClientJson(c);
     const pinned = c.req.param("provider");
     let pinProvider: string | undefined;
     if (pinned) {
@@ -24,6 +25,7 @@ function jsonMedia<A>(services: Services, endpoint: string, build: (services: Se
     if (typeof body.model !== "string" || !body.model) {
       throw new GatewayError("invalid_request", "The request must name a model (a string such as \"openai/text-embedding-3-small\").", { param: "model" });
     }
+    validateModelId(body.model, "model");
     return serveMedia(services, build(services, { c, endpoint, model: body.model, pinProvider }, body));
   };
 }
@@ -36,7 +38,7 @@ export function mediaRoutes(services: Services, ip: MiddlewareHandler, auth: Mid
     .post("/providers/:provider/embeddings", ip, auth, jsonMedia(services, "providers.embeddings", embeddingsCall))
     .post("/providers/:provider/images/generations", ip, auth, jsonMedia(services, "providers.images.generations", imagesCall))
     .post("/audio/transcriptions", ip, auth, async (c) => {
-      c.env?.server?.timeout(c.req.raw, 0); // a 25 MB upload over a slow link outlasts Bun's idle timeout
+      // The upload is read under the normal idle timeout (IDLE_TIMEOUT_SECONDS); serveMedia lifts it for the answer.
       const parsed = await parseTranscriptionForm(c);
       return serveMedia(services, transcriptionCall(parsed, { c, endpoint: "audio.transcriptions" }));
     });

@@ -38,7 +38,7 @@ const tooLarge = () =>
 async function readForm(c: Context<AppEnv>): Promise<{ form: FormData; fileType: string }> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new GatewayError("invalid_request", "Send the audio as multipart/form-data with a `file` field and a `model` field.", { param: "file" });
+    throw new GatewayError("invalid_request", "Send the audio as multipart/form-data with a `file` field and a `model` field.", { param: "file", status: 415, code: "unsupported_media_type" });
   }
   const cap = MAX_AUDIO_BYTES + FORM_OVERHEAD_BYTES;
   if (Number(c.req.header("content-length")) > cap) throw tooLarge();
