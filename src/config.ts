@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   AUTH_COOKIE_SECURE: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -53,6 +54,8 @@ export type Config = Readonly<{
   authCookieSecure: boolean;
   shutdownTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** A YAML configuration applied at startup, on SIGHUP and by POST /api/config/apply (absolute path). */
+  configFile?: string;
 }>;
 
 export type CloudSyncConfig = Readonly<{
@@ -128,5 +131,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authCookieSecure: e.AUTH_COOKIE_SECURE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
   });
 }
