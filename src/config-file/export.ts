@@ -32,7 +32,7 @@ function finish(value: unknown, variables: string[]): unknown {
     variables.push(value.variable);
     return `\${${value.variable}}`;
   }
-  if (typeof value === "string") return value.replaceAll("${", "$${");
+  if (typeof value === "string") return value.replaceAll("${", () => "$${");
   if (Array.isArray(value)) return value.map((v) => finish(v, variables));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, finish(v, variables)]));
