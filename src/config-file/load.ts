@@ -67,7 +67,7 @@ function parseTyped(value: unknown, whole: Path[]) {
   return result;
 }
 
-function issueProblems(issue: z.core.$ZodIssue, raw: unknown, text: string, secret: (p: Path) => boolean): ConfigProblem[] {
+function issueProblems(issue: z.core.$ZodIssue, raw: unknown, value: unknown, text: string, secret: (p: Path) => boolean): ConfigProblem[] {
   const path = issue.path as Path;
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
@@ -76,8 +76,11 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, text: string, secr
       return { ...placeOf(raw, full), line: locate(text, full), message: "unknown field" };
     });
   }
-  const got = valueAt(raw, path);
-  const shown = !secret(path) && (typeof got === "string" || typeof got === "number" || typeof got === "boolean") ? ` (got ${JSON.stringify(got)})` : "";
+  const got = valueAt(value, path);
+  const written = valueAt(raw, path);
+  const scalar = typeof got === "string" || typeof got === "number" || typeof got === "boolean";
+  const from = written !== got && typeof written === "string" ? ` from ${written}` : "";
+  const shown = !secret(path) && scalar ? ` (got ${JSON.stringify(got)}${from})` : "";
   const message = issue.code === "invalid_type" && got === undefined ? "is required" : `${issue.message}${shown}`;
   return [{ ...placeOf(raw, path), line: locate(text, path), message }];
 }
@@ -112,7 +115,7 @@ export function parseConfig(text: string, source: string, env: Env = process.env
     for (const issue of parsed.error.issues) {
       // A value whose variable is missing is reported once, as the missing variable.
       if (missingAt.has(pathKey(issue.path as Path))) continue;
-      problems.push(...issueProblems(issue, raw, text, secret));
+      problems.push(...issueProblems(issue, raw, env2.value, text, secret));
     }
   }
   problems.push(...secretsWritten(raw, env2.fromEnvironment, text), ...duplicates(raw, text));
