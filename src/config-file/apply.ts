@@ -6,7 +6,6 @@ import { GatewayError } from "../canonical/errors.ts";
 import { listConnections } from "../db/queries/connections.ts";
 import { replaceConfigFileObjects } from "../db/queries/config-file-objects.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
-import { reloadCachedState } from "../db/swap.ts";
 import type { ProxyPatch } from "../network/proxy-config.ts";
 import { removeCustomModel } from "../providers/model-service.ts";
 import { deleteNodeById, listNodeViews } from "../providers/node-service.ts";
@@ -35,16 +34,25 @@ export function applyConfig(services: Services, loaded: LoadedConfig, options: {
     })();
   } catch (err) {
     // Rolled back: every cache built from the rows goes back to what the database holds.
-    reloadCachedState(services);
+    reloadConfiguration(services);
     if (err === DRY_RUN) return ctx.report;
     throw err;
   }
   const { created, updated, removed } = ctx.report;
   if (created.length + updated.length + removed.length) {
-    reloadCachedState(services);
+    reloadConfiguration(services);
     services.sync.noteLocalChange();
   }
   return ctx.report;
+}
+
+/** Re-read what an apply writes (and nothing else: live breakers, sync state and usage stay as they are). */
+function reloadConfiguration(services: Services): void {
+  for (const service of [services.providers, services.accounts, services.combos, services.settings, services.apiKeys, services.budgets, services.resilience, services.pricing, services.proxies]) {
+    service.reload();
+  }
+  // Answers cached under the previous providers or combos are not replayed.
+  services.cache.clear();
 }
 
 function applyAll(ctx: ApplyContext, config: ConfigFile): void {

@@ -1,6 +1,9 @@
 // /api/config over real HTTP: a file with every section routes through its combo and alias with the key from the
 // environment; applying twice changes nothing; the dry run's diff; a bad file changes nothing; export round trip.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { CI_KEY, DS_KEY, chat, startConfigFixture, type ConfigFixture } from "./support.ts";
 
@@ -21,10 +24,19 @@ async function gateway(): Promise<TestGateway> {
   return gw;
 }
 
+interface ApplyAnswer {
+  dryRun: boolean;
+  created: Array<{ section: string; key: string }>;
+  updated: Array<{ section: string; key: string; fields: string[] }>;
+  removed: Array<{ section: string; key: string }>;
+  unchanged: number;
+  error: { message: string; problems: Array<Record<string, unknown>> };
+}
+
 /** POST /api/config/apply as the dashboard's signed-in user would (cookie and same origin), so no extra API key exists. */
 async function apply(gw: TestGateway, cookie: string, yaml: string, dryRun = false) {
   const res = await fetch(`${gw.url}/api/config/apply${dryRun ? "?dryRun=true" : ""}`, { method: "POST", headers: { cookie, origin: gw.url, "content-type": "application/yaml" }, body: yaml });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { created: Array<{ section: string; key: string }>; updated: Array<{ section: string; key: string; fields: string[] }>; removed: Array<{ section: string; key: string }>; unchanged: number; error: { message: string; problems: Array<Record<string, unknown>> } } };
+  return { status: res.status, body: (await res.json()) as ApplyAnswer };
 }
 
 async function exported(gw: TestGateway, cookie: string): Promise<string> {
@@ -130,6 +142,30 @@ describe("a file with every section", () => {
     ]);
     expect(await exported(gw, cookie)).toBe(before);
     expect(gw.services.providers.get("local")).toBeUndefined();
+  });
+});
+
+describe("re-applying CONFIG_FILE", () => {
+  test("POST /api/config/apply with no body applies the gateway's CONFIG_FILE; without one it says what to send", async () => {
+    const bare = await gateway();
+    const missing = await apply(bare, await bare.login(), "");
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain("Send the configuration as YAML in the body, or start the gateway with CONFIG_FILE");
+
+    const dir = mkdtempSync(join(tmpdir(), "omniroute-cfg-"));
+    const file = join(dir, "omniroute.yaml");
+    writeFileSync(file, fx.yaml);
+    const gw = await startGateway({ CONFIG_FILE: file });
+    gateways.push(gw);
+    try {
+      const cookie = await gw.login();
+      const first = await apply(gw, cookie, "");
+      expect(first.status).toBe(200);
+      expect(first.body.created).toHaveLength(8);
+      expect((await apply(gw, cookie, "", true)).body).toMatchObject({ created: [], updated: [], removed: [], unchanged: 12 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
