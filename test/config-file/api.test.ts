@@ -145,6 +145,22 @@ describe("a file with every section", () => {
   });
 });
 
+describe("the README's example", () => {
+  test("the complete file in the README applies to an empty gateway, and applies again with no change", async () => {
+    const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
+    const section = readme.slice(readme.indexOf("## Configuration file"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    Object.assign(process.env, { GLM_API_KEY: "glm-key", MINIMAX_API_KEY: "minimax-key", PROXY_PASSWORD: "proxy-pw", OMNIROUTE_CI_KEY: "sk-omni-readme-ci-key-0001", OMNIROUTE_OPS_KEY: "sk-omni-readme-ops-key-002" });
+    const gw = await gateway();
+    const cookie = await gw.login();
+    const first = await apply(gw, cookie, yaml);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.created.filter((c) => c.section === "combos").map((c) => c.key)).toEqual(["maximize-claude", "free-forever", "always-on", "openclaw-free", "premium-coding"]);
+    expect(gw.services.proxies.get().providers.glm).toMatchObject({ type: "socks5", host: "proxy.internal", password: "proxy-pw" });
+    expect((await apply(gw, cookie, yaml)).body).toMatchObject({ created: [], updated: [], removed: [] });
+  });
+});
+
 describe("re-applying CONFIG_FILE", () => {
   test("POST /api/config/apply with no body applies the gateway's CONFIG_FILE; without one it says what to send", async () => {
     const bare = await gateway();
