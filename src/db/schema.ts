@@ -202,6 +202,7 @@ export const configFileObjects = sqliteTable(
   {
     kind: text("kind", { enum: ["node", "model", "connection", "combo", "key"] }).notNull(),
     objectId: text("object_id").notNull(),
+    /** When an apply first declared it. */
     appliedAt: integer("applied_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.kind, t.objectId] })],

@@ -46,6 +46,9 @@ async function exported(gw: TestGateway, cookie: string): Promise<string> {
   return res.text();
 }
 
+/** What a second apply must leave exactly as it was: row counts and the latest write times. */
+const STATE = "select (select count(*) from combos), (select count(*) from api_keys), (select count(*) from provider_connections), (select max(updated_at) from combos), (select max(updated_at) from settings), (select max(applied_at) from config_file_objects)";
+
 describe("a file with every section", () => {
   test("applied over HTTP, the gateway routes through its combo and its alias with the key from the environment; applying again changes nothing", async () => {
     const gw = await gateway();
@@ -71,10 +74,10 @@ describe("a file with every section", () => {
     expect(stored).not.toContain(CI_KEY);
     expect(gw.services.budgets.list()).toEqual([expect.objectContaining({ limit: 50, period: "monthly" })]);
 
-    const before = gw.services.db.$client.query("select (select count(*) from combos), (select count(*) from api_keys), (select count(*) from provider_connections), (select max(updated_at) from combos)").values();
+    const before = gw.services.db.$client.query(STATE).values();
     const second = await apply(gw, cookie, fx.yaml);
     expect(second.body).toMatchObject({ created: [], updated: [], removed: [], unchanged: 12 });
-    expect(gw.services.db.$client.query("select (select count(*) from combos), (select count(*) from api_keys), (select count(*) from provider_connections), (select max(updated_at) from combos)").values()).toEqual(before);
+    expect(gw.services.db.$client.query(STATE).values()).toEqual(before);
     const dry = await apply(gw, cookie, fx.yaml, true);
     expect(dry.body).toMatchObject({ dryRun: true, created: [], updated: [], removed: [] });
 
