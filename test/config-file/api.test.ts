@@ -98,6 +98,8 @@ describe("a file with every section", () => {
     // Made in the dashboard: left alone without prune, removed with it.
     const made = await fetch(`${gw.url}/api/combos`, { method: "POST", headers: { cookie, origin: gw.url, "content-type": "application/json" }, body: JSON.stringify({ name: "clicked", models: ["ds/deepseek-chat"] }) });
     expect(made.status).toBe(201);
+    expect((await apply(gw, cookie, fx.yaml)).body).toMatchObject({ created: [], updated: [], removed: [] });
+    expect(gw.services.combos.byName("clicked")).toBeDefined();
     const changed = fx.yaml
       .replace("prune: false", "prune: true")
       .replace("    strategy: priority\n", "    strategy: round-robin\n")
