@@ -16,6 +16,7 @@ import { usageRoutes } from "./api/usage.ts";
 import { oauthRoutes } from "./api/oauth.ts";
 import { dbBackupRoutes } from "./api/db-backups.ts";
 import { syncRoutes } from "./api/sync.ts";
+import { configRoutes } from "./api/config.ts";
 import { syncAfterWrites } from "./sync/notify.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { HTTPException } from "hono/http-exception";
@@ -75,6 +76,7 @@ export function createApp(services: Services) {
   api.route("/pricing", pricingRoutes(services));
   api.route("/db-backups", dbBackupRoutes(services));
   api.route("/sync", syncRoutes(services));
+  api.route("/config", configRoutes(services));
   app.route("/api", api);
 
   app.route("/v1", clientRoutes(services));

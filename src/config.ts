@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
   IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -62,6 +63,8 @@ export type Config = Readonly<{
   /** Bun's idle timeout: a connection silent this long is closed, and a request's body must arrive within it. */
   idleTimeoutSeconds: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** A YAML configuration applied at startup, on SIGHUP and by POST /api/config/apply (absolute path). */
+  configFile?: string;
 }>;
 
 export type CloudSyncConfig = Readonly<{
@@ -140,5 +143,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
     logLevel: e.LOG_LEVEL,
+    configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
   });
 }

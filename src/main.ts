@@ -1,6 +1,13 @@
-// Wiring only: config -> database + migrations -> services -> app -> Bun.serve; SIGTERM drains and exits 0.
+// Wiring only: config -> database + migrations -> services -> configuration file -> app -> Bun.serve; SIGTERM drains
+// and exits 0, SIGHUP re-applies the configuration file. `omniroute config ...` and `password reset` run as commands.
 import { createApp } from "./app.ts";
+import { parseCommandLine } from "./cli-args.ts";
+import { runCommand } from "./cli.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { applyConfig } from "./config-file/apply.ts";
+import { reapplyConfigFile, summarize } from "./config-file/file.ts";
+import { readConfigFile } from "./config-file/load.ts";
+import { ConfigFileError } from "./config-file/problems.ts";
 import { DatabaseInUseError, openDataDir } from "./db/client.ts";
 import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
 import { log, setLogLevel } from "./log.ts";
@@ -14,8 +21,11 @@ const SHUTDOWN_GRACE_MS = 2_000;
 async function start(config: Config) {
   const bootStarted = performance.now();
   setLogLevel(config.logLevel);
+  // Read and validated before the database is touched: a file with problems stops startup naming every one.
+  const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
   const db = await openDataDir(config.dataDir);
   const services = await createServices(config, db);
+  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
   const app = createApp(services);
 
   const server = Bun.serve({
@@ -56,6 +66,8 @@ async function start(config: Config) {
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  const configPath = config.configFile;
+  if (configPath) process.on("SIGHUP", () => void reapplyConfigFile(services, configPath));
 
   log.info(`OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`);
   // Boot-only code (migrations, catalog and route set-up) never runs again: once idle, JSC drops its compiled
@@ -64,9 +76,30 @@ async function start(config: Config) {
   if (typeof Bun.shrink === "function") Bun.shrink();
 }
 
-// Any startup failure (a bad variable, a database in use or unreadable) stops the process with its message and exit code 1.
-(async () => start(loadConfig()))().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseInUseError) {
+async function main(): Promise<void> {
+  const line = parseCommandLine(process.argv.slice(2));
+  switch (line.kind) {
+    case "command":
+      // Imported statically: as a lazily loaded chunk it would share nearly all of the gateway's code with it.
+      process.exit(await runCommand(line.args));
+      break;
+    case "invalid":
+      process.stderr.write(`${line.message}\n`);
+      process.exit(2);
+      break;
+    case "serve":
+      await start(loadConfig(line.configFile ? { ...process.env, CONFIG_FILE: line.configFile } : process.env));
+      break;
+    default: {
+      const unreachable: never = line;
+      throw new Error(`unknown command line ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+// Any startup failure (a bad variable or configuration file, a database in use or unreadable) stops the process with its message and exit code 1.
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DatabaseInUseError || err instanceof ConfigFileError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

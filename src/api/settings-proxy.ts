@@ -50,7 +50,7 @@ function defaultTestUrl(services: Services, requestUrl: string): string {
 }
 
 /** Provider aliases become ids and combo names their stored spelling; unknown names are refused (removals pass). */
-function normalizePatch(services: Services, patch: ProxyPatch): ProxyPatch {
+export function normalizePatch(services: Services, patch: ProxyPatch): ProxyPatch {
   const out: ProxyPatch = { ...patch };
   for (const level of PROXY_LEVELS) {
     const entries = patch[level];

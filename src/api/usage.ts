@@ -16,7 +16,8 @@ const Moment = z.string().transform((v, ctx) => {
   return n;
 });
 
-const BudgetSchema = z.object({
+/** POST /api/usage/budget; a configuration file's `keys[].budget` takes the same fields but keyId. */
+export const BudgetSchema = z.object({
   keyId: z.string().min(1),
   limit: z.number().positive().max(1_000_000),
   period: z.enum(["daily", "weekly", "monthly"]),

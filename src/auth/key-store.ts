@@ -1,6 +1,6 @@
 // Client API keys in memory by hash, so authenticating a request costs one HMAC and one map lookup.
 import type { Db } from "../db/client.ts";
-import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, type ApiKeyRow } from "../db/queries/api-keys.ts";
+import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, updateApiKey, type ApiKeyRow } from "../db/queries/api-keys.ts";
 import { generateApiKey } from "./api-key-hash.ts";
 
 export interface ApiKey {
@@ -14,6 +14,12 @@ export interface ApiKeyStore {
   authenticate(secret: string): ApiKey | undefined;
   list(): ApiKeyRow[];
   create(name: string, scopes: string[]): { row: ApiKeyRow; key: string };
+  /** A key whose value the caller chose (the configuration file's, from the environment); stored hashed like any other. */
+  createWithKey(name: string, scopes: string[], key: string): ApiKeyRow;
+  /** Rename, rescope or give a key a new value (hashed). */
+  update(id: string, patch: { name?: string; scopes?: string[]; key?: string }): ApiKeyRow | undefined;
+  /** Whether `key` is the value of the stored key `row`. */
+  matches(row: ApiKeyRow, key: string): boolean;
   remove(id: string): boolean;
   /** Write lastUsedAt of keys used since the last flush. */
   flush(): void;
@@ -40,6 +46,18 @@ export function createApiKeyStore(db: Db, hashKey: (key: string) => string): Api
       reload();
       return { row, key };
     },
+    createWithKey(name, scopes, key) {
+      const row = insertApiKey(db, { id: Bun.randomUUIDv7(), name, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), scopes });
+      reload();
+      return row;
+    },
+    update(id, patch) {
+      const { key, ...rest } = patch;
+      const row = updateApiKey(db, id, { ...rest, ...(key === undefined ? {} : { keyHash: hashKey(key), keyPrefix: key.slice(0, 12) }) });
+      reload();
+      return row;
+    },
+    matches: (row, key) => row.keyHash === hashKey(key),
     remove(id) {
       const removed = deleteApiKey(db, id);
       if (removed) reload();

@@ -22,8 +22,8 @@ export interface ExportDownload {
   body: ReadableStream<Uint8Array>;
 }
 
-/** Header names whose values are credentials in a custom node's extra headers. */
-const SECRET_HEADER = /auth|key|token|secret|cookie|session|password|signature/i;
+/** Header names whose values are credentials: masked in archives, `${...}` placeholders in a configuration export. */
+export const SECRET_HEADER = /auth|key|token|secret|cookie|session|password|signature/i;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
 export function exportDatabase(services: Services): ExportDownload {

@@ -11,11 +11,16 @@ import { CombosPage } from "../../views/pages/combos.tsx";
 import { ComboForm, ComboList, ComboTestOutcome, ModelOptions, type ComboFormValues } from "../../views/partials/combos.tsx";
 import { comboFormValues, placeErrors, readComboForm } from "./combo-form.ts";
 import { readForm, validateForm } from "./forms.ts";
+import { configFileMarks } from "./config-origin.ts";
 import { serviceFieldErrors } from "./provider-data.ts";
 
 export function comboPages(services: Services) {
   const defaultStrategy = () => services.settings.get().comboDefaults.strategy;
-  const list = () => services.combos.list().map(comboView);
+  const list = () => {
+    const marks = configFileMarks(services);
+    return services.combos.list().map((combo) => ({ ...comboView(combo), fromConfigFile: marks("combo", combo.id) }));
+  };
+  const editing = (combo: { id: string; name: string }) => ({ id: combo.id, name: combo.name, fromConfigFile: configFileMarks(services)("combo", combo.id) });
 
   /** Validates the posted form and saves it with `save`; a refusal re-renders the form with the errors in place (422). */
   const submit = async (c: Context, editing: { id: string; name: string } | undefined, save: (input: ComboInput) => { name: string }) => {
@@ -52,11 +57,11 @@ export function comboPages(services: Services) {
     .post("/partials/combos", (c) => submit(c, undefined, (input) => createCombo(services, input)))
     .get("/partials/combos/:id/edit", (c) => {
       const combo = requireCombo(services, c.req.param("id"));
-      return c.html(<ComboForm editing={{ id: combo.id, name: combo.name }} values={comboFormValues(combo)} defaultStrategy={defaultStrategy()} autofocus />);
+      return c.html(<ComboForm editing={editing(combo)} values={comboFormValues(combo)} defaultStrategy={defaultStrategy()} autofocus />);
     })
     .put("/partials/combos/:id", (c) => {
       const combo = requireCombo(services, c.req.param("id"));
-      return submit(c, { id: combo.id, name: combo.name }, (input) => updateComboById(services, combo.id, input));
+      return submit(c, editing(combo), (input) => updateComboById(services, combo.id, input));
     })
     .delete("/partials/combos/:id", (c) => {
       services.combos.remove(c.req.param("id"));

@@ -1,6 +1,7 @@
 // Dashboard pages and partials for Overview, API keys and Health. Actions call the same services as /api.
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
+import { configFileMarks } from "./config-origin.ts";
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
 import { healthSnapshot } from "../api/health.ts";
@@ -22,11 +23,15 @@ const BudgetFormSchema = z.object({
 
 export function corePages(services: Services) {
   const defaultPassword = () => services.password.isDefault();
+  const keyRows = () => {
+    const marks = configFileMarks(services);
+    return services.apiKeys.list().map((k) => ({ ...k, fromConfigFile: marks("key", k.id) }));
+  };
   return new Hono()
     .get("/", (c) => c.html(<OverviewPage d={overviewData(services)} defaultPassword={defaultPassword()} />))
     .get("/partials/overview", (c) => c.html(<OverviewStats d={overviewData(services)} />))
 
-    .get("/keys", (c) => c.html(<KeysPage keys={services.apiKeys.list()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
+    .get("/keys", (c) => c.html(<KeysPage keys={keyRows()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
     .post("/partials/keys", async (c) => {
       const form = await readForm(c);
       const parsed = validateForm(KeyCreateForm, { name: form.get("name") ?? "" });
@@ -35,14 +40,14 @@ export function corePages(services: Services) {
       return c.html(
         <>
           <KeyForm created={{ name: row.name, key }} />
-          <KeyTable keys={services.apiKeys.list()} budgets={services.budgets.list()} oob />
+          <KeyTable keys={keyRows()} budgets={services.budgets.list()} oob />
         </>,
       );
     })
     .delete("/partials/keys/:id", (c) => {
       if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", "That key no longer exists.");
       services.budgets.forgetKey(c.req.param("id"));
-      return c.html(<KeyTable keys={services.apiKeys.list()} budgets={services.budgets.list()} />);
+      return c.html(<KeyTable keys={keyRows()} budgets={services.budgets.list()} />);
     })
     .post("/partials/budgets", async (c) => {
       const form = await readForm(c);
@@ -54,7 +59,7 @@ export function corePages(services: Services) {
       return c.html(
         <>
           <BudgetForm keys={keys} ok={`Budget saved: $${parsed.data.limit.toFixed(2)} ${parsed.data.period}.`} />
-          <KeyTable keys={keys} budgets={services.budgets.list()} oob />
+          <KeyTable keys={keyRows()} budgets={services.budgets.list()} oob />
         </>,
       );
     })

@@ -1,7 +1,7 @@
 // What the Providers page shows, read once per render (one query per table), and the service error -> field mapping.
 import { listConnectionViews, type ConnectionView } from "../accounts/connection-service.ts";
 import { GatewayError } from "../canonical/errors.ts";
-import { listProviderModels, type ProviderModelRow } from "../db/queries/provider-models.ts";
+import { listProviderModels } from "../db/queries/provider-models.ts";
 import { listNodeViews } from "../providers/node-service.ts";
 import type { ProviderSpec, ProviderTier } from "../providers/types.ts";
 import type { Services } from "../services.ts";
@@ -10,6 +10,8 @@ import type { ProviderEntry, ProviderGroup } from "../../views/pages/providers.t
 import type { AccountRow } from "../../views/partials/providers.tsx";
 import type { OAuthInfo } from "../../views/partials/oauth-connect.tsx";
 import { flowFor } from "../providers/oauth/registry.ts";
+import type { CustomModelRow } from "../../views/partials/provider-custom.tsx";
+import { configFileMarks, type ConfigFileMarks } from "./config-origin.ts";
 
 /** The groups in the user guide's order. */
 const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
@@ -20,11 +22,11 @@ const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
 ];
 
 /** lastUsedAt as the pool knows it now (written to the database only periodically), and the account's quota windows. */
-function withLiveLastUsed(services: Services, view: ConnectionView): AccountRow {
-  const quotas = services.quotas.windowsOf(view.id);
-  if (!view.isActive) return { ...view, quotas };
+function withLiveLastUsed(services: Services, view: ConnectionView, marks: ConfigFileMarks): AccountRow {
+  const row: AccountRow = { ...view, quotas: services.quotas.windowsOf(view.id), fromConfigFile: marks("connection", view.id) };
+  if (!view.isActive) return row;
   const live = services.accounts.live(view.id).lastUsedAt;
-  return live > (view.lastUsedAt ?? 0) ? { ...view, lastUsedAt: live, quotas } : { ...view, quotas };
+  return live > (view.lastUsedAt ?? 0) ? { ...row, lastUsedAt: live } : row;
 }
 
 /** The provider's OAuth login as the page offers it. */
@@ -34,7 +36,8 @@ export function oauthInfo(providerId: string): OAuthInfo | undefined {
 }
 
 export function connectionsOf(services: Services, providerId: string): AccountRow[] {
-  return listConnectionViews(services, providerId).map((v) => withLiveLastUsed(services, v));
+  const marks = configFileMarks(services);
+  return listConnectionViews(services, providerId).map((v) => withLiveLastUsed(services, v, marks));
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -48,9 +51,10 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 export function providersPageData(services: Services): { groups: ProviderGroup[]; custom: ProviderEntry[] } {
-  const connections = groupBy(listConnectionViews(services).map((v) => withLiveLastUsed(services, v)), (c) => c.provider);
-  const models = groupBy(listProviderModels(services.db), (m) => m.provider);
-  const nodes = new Map(listNodeViews(services).map((n) => [n.prefix, n]));
+  const marks = configFileMarks(services);
+  const connections = groupBy(listConnectionViews(services).map((v) => withLiveLastUsed(services, v, marks)), (c) => c.provider);
+  const models = groupBy(listProviderModels(services.db).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) })), (m) => m.provider);
+  const nodes = new Map(listNodeViews(services).map((n) => [n.prefix, { ...n, fromConfigFile: marks("node", n.id) }]));
   const entry = (spec: ProviderSpec): ProviderEntry => ({
     spec,
     node: nodes.get(spec.id),
@@ -72,8 +76,9 @@ export function requireSpec(services: Services, name: string): ProviderSpec {
   return spec;
 }
 
-export function customModelsOf(services: Services, providerId: string): ProviderModelRow[] {
-  return listProviderModels(services.db, providerId);
+export function customModelsOf(services: Services, providerId: string): CustomModelRow[] {
+  const marks = configFileMarks(services);
+  return listProviderModels(services.db, providerId).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) }));
 }
 
 /**

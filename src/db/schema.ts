@@ -192,3 +192,18 @@ export const syncDocuments = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.space, t.id] }), uniqueIndex("sync_documents_space_rev_idx").on(t.space, t.rev)],
 );
+
+/**
+ * Objects the configuration file (CONFIG_FILE, POST /api/config/apply) declared at its last apply, by kind and id
+ * (`provider/modelId` for a custom model). The dashboard marks them; the file wins at the next apply.
+ */
+export const configFileObjects = sqliteTable(
+  "config_file_objects",
+  {
+    kind: text("kind", { enum: ["node", "model", "connection", "combo", "key"] }).notNull(),
+    objectId: text("object_id").notNull(),
+    /** When an apply first declared it. */
+    appliedAt: integer("applied_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.objectId] })],
+);

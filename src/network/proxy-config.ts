@@ -85,6 +85,8 @@ export interface ProxyStore {
   get(): ProxyConfig;
   view(): ProxyConfigView;
   update(patch: ProxyPatch): ProxyConfigView;
+  /** Re-read the stored configuration (after an import, or a configuration file's apply rolled back). */
+  reload(): void;
 }
 
 export function viewEntry(entry: ProxyEntry): ProxyEntryView {
@@ -163,6 +165,9 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
   return {
     get: () => current,
     view: () => viewConfig(current),
+    reload() {
+      current = load();
+    },
     update(patch) {
       const next: ProxyConfig = {
         global: patch.global === undefined ? current.global : patch.global === null ? undefined : mergeEntry(current.global, patch.global),

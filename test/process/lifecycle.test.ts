@@ -75,13 +75,14 @@ describe("process lifecycle", () => {
     }
   }, 30_000);
 
-  test("the compiled binary runs with no checkout beside it", async () => {
+  test("the compiled binary runs with no checkout beside it, and takes the same commands", async () => {
     const outDir = tempDir();
     const binary = join(outDir, "omniroute");
     const build = Bun.spawnSync([process.execPath, "run", "scripts/build-binary.ts", binary], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     expect(build.exitCode, build.stderr.toString()).toBe(0);
 
     const runDir = tempDir();
+    const command = (...args: string[]) => Bun.spawnSync([binary, ...args], { cwd: runDir, env: { PATH: process.env.PATH!, HOME: runDir, DATA_DIR: runDir }, stdout: "pipe", stderr: "pipe" });
     const { proc, url } = await boot([binary], runDir, runDir);
     try {
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
@@ -92,10 +93,20 @@ describe("process lifecycle", () => {
       // The tokenizer is a chunk of its own inside the binary, loaded on first use.
       const counted = await fetch(`${url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }) });
       expect(await counted.json()).toEqual({ input_tokens: 7 });
+      // The same commands as `bun run omniroute -- ...`: refused while the gateway holds the data folder, run once it stopped.
+      const refused = command("password", "reset");
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr.toString()).toContain("stop it first");
     } finally {
       proc.kill("SIGTERM");
       expect(await proc.exited).toBe(0);
     }
+    const reset = command("password", "reset");
+    expect(reset.exitCode, reset.stderr.toString()).toBe(0);
+    expect(reset.stdout.toString()).toMatch(/^New dashboard password: \S+/);
+    const exported = command("config", "export");
+    expect(exported.exitCode, exported.stderr.toString()).toBe(0);
+    expect(exported.stdout.toString()).toContain("settings:\n  requireLogin: true");
   }, 120_000);
 });
 

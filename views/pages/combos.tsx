@@ -1,11 +1,10 @@
 // Combos: named fallback chains of models, listed with Test/Edit/Delete, and the form that creates or edits one.
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import type { ComboView } from "../../src/routing/combo-service.ts";
 import type { COMBO_STRATEGIES } from "../../src/settings/schema.ts";
 import { hx } from "../components/attrs.ts";
 import { Layout } from "../components/layout.tsx";
-import { ComboForm, ComboList, MODEL_OPTIONS_ID } from "../partials/combos.tsx";
+import { ComboForm, ComboList, MODEL_OPTIONS_ID, type ComboRow } from "../partials/combos.tsx";
 
 /** Page styles (static text, no user data). */
 const COMBO_STYLES = `
@@ -36,7 +35,7 @@ ol.combo-editor .field-error { flex-basis:100%; }
 .pick button { margin:0; width:auto; }
 `;
 
-export function CombosPage(props: { combos: ComboView[]; defaultStrategy: (typeof COMBO_STRATEGIES)[number]; defaultPassword: boolean }) {
+export function CombosPage(props: { combos: ComboRow[]; defaultStrategy: (typeof COMBO_STRATEGIES)[number]; defaultPassword: boolean }) {
   return (
     <Layout title="Combos" active="/dashboard/combos" defaultPassword={props.defaultPassword}>
       <style>{raw(COMBO_STYLES)}</style>

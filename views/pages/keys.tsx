@@ -6,6 +6,7 @@ import { hx } from "../components/attrs.ts";
 import { usd } from "../components/card.tsx";
 import { Field, FormMessage, Select, type FieldErrors } from "../components/form.tsx";
 import { Layout } from "../components/layout.tsx";
+import { FromConfigFile } from "../components/config-origin.tsx";
 
 export function KeyForm(props: { errors?: FieldErrors; created?: { name: string; key: string } }) {
   return (
@@ -29,7 +30,10 @@ export function KeyForm(props: { errors?: FieldErrors; created?: { name: string;
   );
 }
 
-export function KeyTable(props: { keys: ApiKeyRow[]; budgets: BudgetView[]; oob?: boolean }) {
+/** A key as the page lists it: marked when the configuration file declared it. */
+export type KeyRow = ApiKeyRow & { fromConfigFile?: boolean };
+
+export function KeyTable(props: { keys: KeyRow[]; budgets: BudgetView[]; oob?: boolean }) {
   const oob = props.oob ? { "hx-swap-oob": "true" } : {};
   if (!props.keys.length) return <p id="key-table" {...oob}>No keys yet.</p>;
   return (
@@ -41,7 +45,7 @@ export function KeyTable(props: { keys: ApiKeyRow[]; budgets: BudgetView[]; oob?
             const budgets = props.budgets.filter((b) => b.keyId === k.id);
             return (
               <tr>
-                <td>{k.name}</td>
+                <td>{k.name}{k.fromConfigFile ? <> <FromConfigFile /></> : null}</td>
                 <td><code>{k.keyPrefix}…</code></td>
                 <td>{k.scopes.length ? k.scopes.join(", ") : "client"}</td>
                 <td>{budgets.length ? budgets.map((b) => <span>{b.period}: {usd(b.spent)} / {usd(b.limit)} </span>) : <span class="muted">none</span>}</td>
@@ -74,7 +78,7 @@ export function BudgetForm(props: { keys: ApiKeyRow[]; errors?: FieldErrors; ok?
   );
 }
 
-export function KeysPage(props: { keys: ApiKeyRow[]; budgets: BudgetView[]; defaultPassword: boolean }) {
+export function KeysPage(props: { keys: KeyRow[]; budgets: BudgetView[]; defaultPassword: boolean }) {
   return (
     <Layout title="API keys" active="/dashboard/keys" defaultPassword={props.defaultPassword}>
       <h1>API keys</h1>

@@ -1,23 +1,22 @@
 // Providers: the catalog grouped as in the user guide, each provider with its accounts, connect form and models.
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import type { ProviderModelRow } from "../../src/db/queries/provider-models.ts";
 import type { NodeView } from "../../src/providers/node-service.ts";
 import type { ProviderSpec } from "../../src/providers/types.ts";
 import { bind } from "../components/attrs.ts";
 import { Layout } from "../components/layout.tsx";
-import { CustomModels, ModelCount, NodeFacts, NodeForm } from "../partials/provider-custom.tsx";
+import { CustomModels, ModelCount, NodeFacts, NodeForm, type CustomModelRow } from "../partials/provider-custom.tsx";
 import { OAuthConnect, type OAuthInfo } from "../partials/oauth-connect.tsx";
 import { ConnectedCount, ConnectForm, ConnectionList, type AccountRow } from "../partials/providers.tsx";
 import { domId } from "../partials/scoped-field.tsx";
 
 export interface ProviderEntry {
   spec: ProviderSpec;
-  node?: NodeView;
+  node?: NodeView & { fromConfigFile?: boolean };
   connections: AccountRow[];
   /** The provider's OAuth login, when it has one. */
   oauth?: OAuthInfo;
-  customModels: ProviderModelRow[];
+  customModels: CustomModelRow[];
 }
 
 export interface ProviderGroup {

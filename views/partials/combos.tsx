@@ -5,6 +5,7 @@ import type { ComboView } from "../../src/routing/combo-service.ts";
 import { COMBO_STRATEGIES } from "../../src/settings/schema.ts";
 import { bind, hx, on } from "../components/attrs.ts";
 import { Badge } from "../components/card.tsx";
+import { ConfigFileWins, FromConfigFile } from "../components/config-origin.tsx";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";
 import { ScopedField, ScopedSelect } from "./scoped-field.tsx";
 
@@ -28,14 +29,17 @@ export interface ComboFormValues {
 
 export const MODEL_OPTIONS_ID = "combo-model-options";
 
-export function ComboList(props: { combos: ComboView[]; oob?: boolean }) {
+/** A combo as the page lists it: marked when the configuration file declared it. */
+export type ComboRow = ComboView & { fromConfigFile?: boolean };
+
+export function ComboList(props: { combos: ComboRow[]; oob?: boolean }) {
   return (
     <div id="combo-list" {...(props.oob ? { "hx-swap-oob": "true" } : {})}>
       {props.combos.length ? (
         <ul class="combos">
           {props.combos.map((combo) => (
             <li id={`combo-${combo.id}`}>
-              <p class="combo-head"><code class="combo-name">{combo.name}</code> <Badge kind="ok">{combo.strategy}</Badge></p>
+              <p class="combo-head"><code class="combo-name">{combo.name}</code> <Badge kind="ok">{combo.strategy}</Badge>{combo.fromConfigFile ? <> <FromConfigFile /></> : null}</p>
               <ol class="combo-members">
                 {combo.models.map((m) => <li><code>{m.model}</code>{combo.strategy === "weighted" ? <small class="muted"> weight {m.weight}</small> : null}</li>)}
               </ol>
@@ -100,13 +104,14 @@ function editorState(v: ComboFormValues): string {
 /** After a swap, focus goes to the first invalid field, or to the name when an edit just opened. */
 const FOCUS_ON_SWAP = "$nextTick(() => ($el.querySelector('[aria-invalid=true]') ?? ($el.dataset.autofocus ? $el.querySelector('#combo-name') : null))?.focus())";
 
-export function ComboForm(props: { editing?: { id: string; name: string }; values?: ComboFormValues; errors?: FieldErrors; ok?: string; defaultStrategy: Strategy; autofocus?: boolean }) {
+export function ComboForm(props: { editing?: { id: string; name: string; fromConfigFile?: boolean }; values?: ComboFormValues; errors?: FieldErrors; ok?: string; defaultStrategy: Strategy; autofocus?: boolean }) {
   const { editing, errors } = props;
   const v: ComboFormValues = props.values ?? { name: "", strategy: props.defaultStrategy, items: [] };
   const action = editing ? { put: `/dashboard/partials/combos/${editing.id}` } : { post: "/dashboard/partials/combos" };
   return (
     <form id="combo-form" x-data={editorState(v)} x-init={FOCUS_ON_SWAP} data-autofocus={props.autofocus ? "true" : undefined} {...hx({ ...action, target: "#combo-form", swap: "outerHTML" })}>
       <h2 id="combo-form-title">{editing ? <>Edit combo <code>{editing.name}</code></> : "New combo"}</h2>
+      {editing?.fromConfigFile ? <ConfigFileWins /> : null}
       <div class="grid">
         <ScopedField scope="combo" name="name" label="Name (the model name your tools call)" value={v.name} placeholder="premium-coding" required errors={errors} />
         <ScopedSelect scope="combo" name="strategy" label="Strategy" value={v.strategy} errors={errors} attrs={{ "x-model": "strategy" }}

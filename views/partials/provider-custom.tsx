@@ -4,10 +4,13 @@ import type { ProviderModelRow } from "../../src/db/queries/provider-models.ts";
 import { MODEL_TYPES } from "../../src/providers/model-service.ts";
 import type { NodeView } from "../../src/providers/node-service.ts";
 import { hx } from "../components/attrs.ts";
+import { FromConfigFile } from "../components/config-origin.tsx";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";
 import { ScopedField, ScopedSelect, domId } from "./scoped-field.tsx";
 
 type Values = Record<string, string | undefined>;
+/** A custom model as the page shows it: marked when the configuration file declared it. */
+export type CustomModelRow = ProviderModelRow & { fromConfigFile?: boolean };
 
 export const API_TYPE_LABELS: Record<NodeView["apiType"], string> = {
   openai: "OpenAI Chat Completions (compatible)",
@@ -44,11 +47,12 @@ export function NodeForm(props: { errors?: FieldErrors; values?: Values; ok?: st
 }
 
 /** What a custom node is, with its Delete button (refused while it still has accounts). */
-export function NodeFacts({ node }: { node: NodeView }) {
+export function NodeFacts({ node }: { node: NodeView & { fromConfigFile?: boolean } }) {
   const msg = domId("node-msg", node.prefix);
   return (
     <div class="node-facts">
       <p>
+        {node.fromConfigFile ? <><FromConfigFile />{" "}</> : null}
         Speaks {API_TYPE_LABELS[node.apiType]} at <code>{node.baseUrl}</code>. Any model name passes through.{" "}
         <button
           type="button" class="small secondary outline danger" aria-label={`Delete provider ${node.name}`}
@@ -71,7 +75,7 @@ export function ModelCount(props: { providerId: string; count: number; oob?: boo
 }
 
 /** The provider's custom models and the form that adds one; every action re-renders this block. */
-export function CustomModels(props: { providerId: string; alias: string; models: ProviderModelRow[]; errors?: FieldErrors; values?: Values; ok?: string }) {
+export function CustomModels(props: { providerId: string; alias: string; models: CustomModelRow[]; errors?: FieldErrors; values?: Values; ok?: string }) {
   const { providerId, alias, errors, values: v } = props;
   const id = domId("models", providerId);
   const scope = domId("model", providerId);
@@ -86,7 +90,7 @@ export function CustomModels(props: { providerId: string; alias: string; models:
             <tbody>
               {props.models.map((m) => (
                 <tr>
-                  <td><code>{alias}/{m.modelId}</code></td>
+                  <td><code>{alias}/{m.modelId}</code>{m.fromConfigFile ? <> <FromConfigFile /></> : null}</td>
                   <td>{m.modelName}</td>
                   <td>{m.type}</td>
                   <td>

@@ -7,13 +7,14 @@ import { hx } from "../components/attrs.ts";
 import { Badge } from "../components/card.tsx";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";
 import type { TrackedWindow } from "../../src/accounts/quota.ts";
+import { ConfigFileWins, FromConfigFile } from "../components/config-origin.tsx";
 import { NeedsLogin } from "./oauth-connect.tsx";
 import { QuotaWindows } from "./quota-windows.tsx";
 import { ScopedField, domId } from "./scoped-field.tsx";
 
 type Values = Record<string, string | undefined>;
 /** An account row: the connection, with its quota windows when the page knows them. */
-export type AccountRow = ConnectionView & { quotas?: TrackedWindow[] };
+export type AccountRow = ConnectionView & { quotas?: TrackedWindow[]; fromConfigFile?: boolean };
 type SpecInfo = Pick<ProviderSpec, "id" | "name" | "authType" | "baseUrl">;
 
 const enc = encodeURIComponent;
@@ -105,6 +106,7 @@ export function ConnectionItem({ conn: c }: { conn: AccountRow }) {
       <p class="connection-head">
         <strong>{c.name}</strong>{" "}
         {needsLogin ? <Badge kind="bad">needs login</Badge> : c.isActive ? <Badge kind="ok">active</Badge> : <Badge kind="warn">inactive</Badge>}
+        {c.fromConfigFile ? <> <FromConfigFile /></> : null}
       </p>
       {needsLogin ? <NeedsLogin providerId={c.provider} reason={typeof c.metadata?.loginError === "string" ? c.metadata.loginError : undefined} /> : null}
       <dl class="facts">
@@ -144,7 +146,7 @@ export function TestResult({ result }: { result: ConnectionTestResult }) {
 }
 
 /** The edit form in place of the account's item; 422 re-renders it, success re-renders the provider's list. */
-export function ConnectionEditForm(props: { conn: ConnectionView; errors?: FieldErrors; values?: Values }) {
+export function ConnectionEditForm(props: { conn: AccountRow; errors?: FieldErrors; values?: Values }) {
   const { conn: c, errors } = props;
   const scope = `edit-${c.id}`;
   const v = props.values ?? {
@@ -155,6 +157,7 @@ export function ConnectionEditForm(props: { conn: ConnectionView; errors?: Field
     <li id={`conn-${c.id}`} class="connection editing">
       <form {...hx({ put: `/dashboard/partials/connections/${c.id}`, target: `#${domId("connections", c.provider)}`, swap: "outerHTML", status: { 422: `target:#conn-${c.id} swap:outerHTML` } })}>
         <p class="connection-head"><strong>Edit {c.name}</strong></p>
+        {c.fromConfigFile ? <ConfigFileWins /> : null}
         <div class="grid">
           <ScopedField scope={scope} name="name" label="Name" value={v.name} required errors={errors} />
           <ScopedField scope={scope} name="apiKey" label="New API key" type="password" autocomplete="off" placeholder={c.apiKey ? `keep ${c.apiKey}` : ""} errors={errors} help="Empty: keep the current one." />
