@@ -8,7 +8,8 @@ import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
 import { estimateTokens } from "./count-tokens.ts";
 import { listModels } from "./models.ts";
-import { chatHandler } from "./routes.ts";
+import { chatHandler } from "./chat-route.ts";
+import { rowOnRefusal } from "./refusal-row.ts";
 import { receiveClientJson } from "./edge/client-request.ts";
 import { validateModelId } from "../canonical/model-id.ts";
 import { validateCountTokensRequest } from "../formats/gemini/validate.ts";
@@ -59,7 +60,8 @@ export function geminiRoutes(services: Services) {
       return c.json(modelEntry(found.id, found.type));
     })
     .post("/models/*", ip, auth, async (c) => {
-      const { model, method } = modelAndMethod(c);
+      // A path whose model cannot be read is refused here, with its row, before any method runs.
+      const { model, method } = await rowOnRefusal(services.usage, c, "gemini.generateContent", () => undefined, async () => modelAndMethod(c));
       switch (method) {
         case "generateContent": return generate(c);
         case "streamGenerateContent": return stream(c);

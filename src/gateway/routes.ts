@@ -1,34 +1,16 @@
 // The client-facing routes (/v1, /v1beta): check the request at the edge, then hand it to the pipeline.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { requireClientKey } from "../auth/client-auth.ts";
 import { requireAllowedIp } from "../auth/ip-filter.ts";
-import { getFormat } from "../formats/registry.ts";
-import type { FormatId, RouteHints } from "../formats/types.ts";
 import type { Services } from "../services.ts";
 import type { AppEnv } from "../context.ts";
 import { listModels } from "./models.ts";
-import { serveChat } from "./chat-handler.ts";
+import { chatHandler } from "./chat-route.ts";
 import { countTokens } from "./count-tokens.ts";
-import { pinModel, requirePinnedProvider } from "./provider-route.ts";
 import { geminiModelList, isGeminiClient } from "./gemini-routes.ts";
 import { mediaRoutes } from "./media/routes.ts";
 import { receiveClientJson } from "./edge/client-request.ts";
 import { validateCountTokensRequest } from "../formats/anthropic/validate.ts";
-
-export function chatHandler(services: Services, formatId: FormatId, endpoint: string, hints?: (c: Context) => RouteHints) {
-  const ingress = getFormat(formatId);
-  return async function handleChat(c: Context<AppEnv>) {
-    const body = await receiveClientJson(c, ingress.validateRequest);
-    const pinned = c.req.param("provider");
-    let pinProvider: string | undefined;
-    if (pinned) {
-      const spec = requirePinnedProvider(services, pinned);
-      body.model = pinModel(services, spec, body.model);
-      pinProvider = spec.id;
-    }
-    return serveChat(services, { c, ingress, endpoint, body, hints: hints?.(c) ?? {}, pinProvider });
-  };
-}
 
 /** Routes under /v1. Middleware is attached per route so the same set can also mount at the root. */
 export function clientRoutes(services: Services) {

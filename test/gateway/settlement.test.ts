@@ -114,6 +114,24 @@ describe("every refusal leaves its row", () => {
     expect(rowsOf(requestId)).toMatchObject([{ status: 429, errorClass: "budget_exceeded", costUsd: 0 }]);
   });
 
+  test("a malformed body, a bad model name, a model nothing serves, an unknown pinned provider: each its status and one row", async () => {
+    const send = (path: string, body: string) =>
+      fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` }, body });
+    const cases: Array<[string, string, number, string]> = [
+      ["/v1/chat/completions", "{not json", 400, "invalid_json"],
+      ["/v1/chat/completions", JSON.stringify({ model: "ds/../admin", messages: [{ role: "user", content: "hi" }] }), 400, "invalid_model"],
+      ["/v1/chat/completions", JSON.stringify({ model: "nosuchprovider/x", messages: [{ role: "user", content: "hi" }] }), 404, "model_not_found"],
+      ["/v1/providers/nosuch/chat/completions", JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] }), 404, "provider_not_found"],
+      ["/v1/embeddings", JSON.stringify({ input: "no model" }), 400, "invalid_request"],
+    ];
+    for (const [path, body, status, errorClass] of cases) {
+      const res = await send(path, body);
+      expect({ path, status: res.status }).toEqual({ path, status });
+      await gw.services.usage.written();
+      expect(rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status, errorClass, costUsd: 0 }]);
+    }
+  });
+
   test("an idempotent replay: the first answer again, and a cost-free row of its own", async () => {
     const send = () => fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../context.ts";
 import type { Services } from "../../services.ts";
 import { pinModel, requirePinnedProvider } from "../provider-route.ts";
 import { receiveClientJson } from "../edge/client-request.ts";
+import { rowOnRefusal } from "../refusal-row.ts";
 import { embeddingsCall } from "./embeddings.ts";
 import { imagesCall } from "./images.ts";
 import { serveMedia, type MediaBase, type MediaCall } from "./serve.ts";
@@ -14,19 +15,23 @@ import { parseTranscriptionForm, transcriptionCall } from "./transcriptions.ts";
 /** A JSON media route; on /providers/{provider}/... the model is pinned to that provider as chat's is. */
 function jsonMedia<A>(services: Services, endpoint: string, build: (services: Services, base: MediaBase, body: Record<string, unknown>) => MediaCall<A>) {
   return async function handleMedia(c: Context<AppEnv>) {
-    const body = await receiveClientJson(c);
-    const pinned = c.req.param("provider");
+    let body: Record<string, unknown> | undefined;
     let pinProvider: string | undefined;
-    if (pinned) {
-      const spec = requirePinnedProvider(services, pinned);
-      body.model = pinModel(services, spec, body.model);
-      pinProvider = spec.id;
-    }
-    if (typeof body.model !== "string" || !body.model) {
-      throw new GatewayError("invalid_request", "The request must name a model (a string such as \"openai/text-embedding-3-small\").", { param: "model" });
-    }
-    validateModelId(body.model, "model");
-    return serveMedia(services, build(services, { c, endpoint, model: body.model, pinProvider }, body));
+    const model = await rowOnRefusal(services.usage, c, endpoint, () => body?.model, async () => {
+      body = await receiveClientJson(c);
+      const pinned = c.req.param("provider");
+      if (pinned) {
+        const spec = requirePinnedProvider(services, pinned);
+        body.model = pinModel(services, spec, body.model);
+        pinProvider = spec.id;
+      }
+      if (typeof body.model !== "string" || !body.model) {
+        throw new GatewayError("invalid_request", "The request must name a model (a string such as \"openai/text-embedding-3-small\").", { param: "model" });
+      }
+      validateModelId(body.model, "model");
+      return body.model;
+    });
+    return serveMedia(services, build(services, { c, endpoint, model, pinProvider }, body!));
   };
 }
 

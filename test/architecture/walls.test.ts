@@ -1,0 +1,45 @@
+// The module walls ARCHITECTURE.md describes, checked on the real import graph: a change that breaks one fails here.
+import { describe, expect, test } from "bun:test";
+import { readImportGraph, runtimeCycles, type ImportEdge } from "./import-graph.ts";
+
+const edges = await readImportGraph();
+
+const inside = (path: string, ...areas: string[]) => areas.some((a) => path === a || path.startsWith(`${a}/`));
+/** Imports from files under `from` into anything `forbidden` names, as "from -> to" lines. */
+const crossing = (from: string, forbidden: (to: string) => boolean): string[] =>
+  edges.filter((e: ImportEdge) => inside(e.from, from) && forbidden(e.to)).map((e) => `${e.from} -> ${e.to}`);
+
+describe("module walls", () => {
+  test("the import graph was read (a broken reader must not pass every wall)", () => {
+    expect(edges.length).toBeGreaterThan(500);
+    expect(edges.some((e) => e.from === "src/main.ts" && e.to === "src/app.ts")).toBe(true);
+  });
+
+  test("canonical imports nothing of the project but itself", () => {
+    expect(crossing("src/canonical", (to) => !inside(to, "src/canonical"))).toEqual([]);
+  });
+
+  test("a format knows its wire format and the canonical model, nothing else", () => {
+    expect(crossing("src/formats", (to) => !inside(to, "src/formats", "src/canonical"))).toEqual([]);
+  });
+
+  test("providers never import the gateway, the services bag, the API, the dashboard or the app", () => {
+    const upward = (to: string) => inside(to, "src/gateway", "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts");
+    expect(crossing("src/providers", upward)).toEqual([]);
+  });
+
+  test("accounts, routing, usage, network, db, settings and auth never import the gateway, the API or the dashboard", () => {
+    const upward = (to: string) => inside(to, "src/gateway", "src/api", "src/dashboard", "views", "src/app.ts", "src/main.ts");
+    for (const area of ["src/accounts", "src/routing", "src/usage", "src/network", "src/db", "src/settings", "src/auth"]) {
+      expect(crossing(area, upward)).toEqual([]);
+    }
+  });
+
+  test("the gateway never imports the API or the dashboard", () => {
+    expect(crossing("src/gateway", (to) => inside(to, "src/api", "src/dashboard", "views", "src/app.ts"))).toEqual([]);
+  });
+
+  test("no two modules import each other at runtime", () => {
+    expect(runtimeCycles(edges)).toEqual([]);
+  });
+});
