@@ -77,6 +77,8 @@ export interface Services {
   loginSessions: LoginSessions;
   /** Tests only: provider -> endpoint name -> URL, replacing the real OAuth and account endpoints. */
   endpointOverrides?: EndpointOverrides;
+  /** Tests only: how login flows wait between polls, instead of Bun.sleep. */
+  sleep?: (ms: number) => Promise<void>;
   /** The provider adapters, made for this gateway (those with state keep it here). */
   adapters: Adapters;
   /** OAuth credentials kept fresh, one refresh per account at a time. */
@@ -99,6 +101,8 @@ export interface ServiceOptions {
   endpointOverrides?: EndpointOverrides;
   /** Tests only: where CLI credential files are looked for instead of the user's home folder. */
   homeDir?: string;
+  /** Tests only: how login flows wait between polls (e.g. Code Assist onboarding), instead of Bun.sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
@@ -151,7 +155,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   });
   const proxies = createProxies(db, secrets);
   const homeDir = options.homeDir ?? homedir();
-  const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir };
+  const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir, sleep: options.sleep };
   const services: Services = {
     config,
     db,
@@ -186,6 +190,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     loginSessions: new LoginSessions(),
     endpointOverrides: options.endpointOverrides,
     homeDir,
+    sleep: options.sleep,
     adapters: createAdapters(),
     credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
     modelQuirks: { refusesReasoning: new Set() },

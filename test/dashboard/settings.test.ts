@@ -180,7 +180,7 @@ describe("routing", () => {
 
 describe("resilience", () => {
   const defaults = (over: Record<string, string> = {}): Array<[string, string]> => Object.entries({
-    "defaults.failureThreshold": "5", "defaults.breakerCooldownMs": "30000", "defaults.backoffBaseMs": "2000", "defaults.backoffCapMs": "300000", "defaults.timeoutMs": "600000",
+    "defaults.failureThreshold": "5", "defaults.breakerCooldownMs": "30000", "defaults.backoffBaseMs": "2000", "defaults.backoffCapMs": "300000", "defaults.timeoutMs": "600000", "defaults.streamIdleMs": "300000",
     "limits.rpm": "0", "limits.minIntervalMs": "0", "limits.maxConcurrent": "0", ...over,
   });
 

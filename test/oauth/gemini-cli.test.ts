@@ -26,7 +26,8 @@ beforeEach(async () => {
   google = startGoogleOAuth({ clientId: GOOGLE_CLIENT_ID, clientSecret: GOOGLE_CLIENT_SECRET, email: "ana@example.com", name: "Ana" });
   codeAssist = startCodeAssistUpstream({ isAuthorized: (t) => google.isLiveAccessToken(t), scenario: { kind: "text", text: "Hello from Code Assist.", usage: { input: 9, output: 4 } } });
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
-  gw = await startGateway({}, { endpointOverrides: { "gemini-cli": googleEndpoints(google, codeAssist.url) }, homeDir: home });
+  // Onboarding polls its operation: here the waits between polls take no time.
+  gw = await startGateway({}, { endpointOverrides: { "gemini-cli": googleEndpoints(google, codeAssist.url) }, homeDir: home, sleep: () => Promise.resolve() });
 });
 afterEach(async () => {
   await gw.close();

@@ -41,7 +41,7 @@ async function projectOf(state: ProjectCache, ctx: AdapterContext, base: string,
   if (!running) {
     running = (async () => {
       try {
-        const project = await setupCodeAssist({ base, accessToken, signal: ctx.signal });
+        const project = await setupCodeAssist({ base, accessToken, signal: ctx.signal, sleep: ctx.flow.sleep });
         ctx.metadata.update(({ setupError: _old, ...metadata }) => ({
           ...metadata, projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId,
         }));

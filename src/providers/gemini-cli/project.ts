@@ -47,6 +47,8 @@ export interface SetupOptions {
   signal?: AbortSignal;
   /** Waits between operation polls, ms (gemini-cli waits 5 s each time). */
   pollDelaysMs?: number[];
+  /** How a poll waits (Bun.sleep; tests wait for nothing). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_POLL_DELAYS_MS = [1_000, 2_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000];
@@ -92,7 +94,7 @@ export async function setupCodeAssist(o: SetupOptions): Promise<CodeAssistProjec
   let op = await codeAssistCall<Operation>(o, "POST", ":onboardUser", request);
   for (const delay of o.pollDelaysMs ?? DEFAULT_POLL_DELAYS_MS) {
     if (op.done === true) break;
-    await Bun.sleep(delay);
+    await (o.sleep ?? Bun.sleep)(delay);
     if (o.signal?.aborted) throw new GatewayError("timeout", "Code Assist onboarding was abandoned");
     const name = text(op.name);
     op = name

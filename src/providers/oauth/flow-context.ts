@@ -10,6 +10,8 @@ export interface FlowDeps {
   endpointOverrides?: EndpointOverrides;
   /** Where the official CLIs keep their logins (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
   homeDir: string;
+  /** Tests only: how flows wait between polls, instead of Bun.sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function flowContext(deps: FlowDeps, provider: string, signal?: AbortSignal): FlowContext {
@@ -18,5 +20,6 @@ export function flowContext(deps: FlowDeps, provider: string, signal?: AbortSign
     endpoint: (name) => endpointOf(deps.endpointOverrides, provider, name),
     homeDir: deps.homeDir,
     signal,
+    sleep: deps.sleep ?? ((ms) => Bun.sleep(ms)),
   };
 }

@@ -42,7 +42,7 @@ async function profileOf(ctx: FlowContext, credentials: Credentials, idToken?: u
   const profile: AccountProfile = { ...(email ? { email } : {}), ...(user.name ? { name: user.name } : {}) };
   try {
     // Done here so the account shows its plan at once; when it fails, the adapter tries again on first use.
-    const project = await setupCodeAssist({ base: ctx.endpoint("codeAssist"), accessToken: String(credentials.accessToken), signal: ctx.signal });
+    const project = await setupCodeAssist({ base: ctx.endpoint("codeAssist"), accessToken: String(credentials.accessToken), signal: ctx.signal, sleep: ctx.sleep });
     Object.assign(profile, { projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId });
   } catch (err) {
     profile.setupError = err instanceof Error ? err.message : String(err);

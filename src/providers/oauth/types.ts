@@ -45,6 +45,8 @@ export interface FlowContext {
   /** The home folder the official CLIs keep their credential files in (a temp folder in tests). */
   homeDir: string;
   signal?: AbortSignal;
+  /** How a flow waits between polls (Bun.sleep; tests pass one that waits for nothing). */
+  sleep(ms: number): Promise<void>;
 }
 
 export interface OAuthFlow {
