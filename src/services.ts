@@ -40,6 +40,7 @@ import { flowContext } from "./providers/oauth/flow-context.ts";
 import type { EndpointOverrides } from "./providers/oauth/endpoints.ts";
 import type { ModelQuirks } from "./gateway/attempt.ts";
 import { OpenAnswers } from "./gateway/open-answers.ts";
+import { NO_OBSERVER, type PipelineObserver } from "./gateway/observer.ts";
 
 export interface Services {
   config: Config;
@@ -87,6 +88,8 @@ export interface Services {
   modelQuirks: ModelQuirks;
   /** Answers under way, so a shutdown past its drain time can end each with an error event. */
   openAnswers: OpenAnswers;
+  /** Whoever watches the pipeline (traces); watches nothing unless tracing is configured. */
+  observer: PipelineObserver;
   /** The home folder official CLIs keep their logins in (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
   homeDir: string;
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
@@ -195,6 +198,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),
+    observer: NO_OBSERVER,
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
     flush() {

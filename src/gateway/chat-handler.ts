@@ -118,6 +118,7 @@ function run(services: Services, call: ChatCall, onComplete?: (status: number) =
     receivedAt: Date.now(),
     pinProvider: call.pinProvider,
     progress: c.req.header("x-omniroute-progress") === "true",
+    headers: c.req.raw.headers,
     onComplete,
   };
   return proxyChat(services, req);

@@ -14,6 +14,7 @@ import { abstain, canFallBack, candidates, credit, penalize, Tried, type Candida
 import { exhaustedError } from "./exhausted.ts";
 import { respond } from "./respond.ts";
 import type { OpenAnswers } from "./open-answers.ts";
+import type { PipelineObserver } from "./observer.ts";
 import { errorOutcome, Settlement } from "./settlement.ts";
 import { applyTransforms, hasTransforms } from "./transforms.ts";
 
@@ -39,6 +40,8 @@ export interface ProxyRequest {
   onUpstreamRequest?: (sent: UpstreamRequestSent) => void;
   /** Told each step as the request reaches it (tests inject faults here). */
   onStep?: (step: PipelineStep) => void;
+  /** The client's request headers, for whoever watches the pipeline (a `traceparent` continues the client's trace). */
+  headers?: Headers;
 }
 
 /** The points of the straight line a request passes, in order. */
@@ -46,6 +49,7 @@ export type PipelineStep = "resolved" | "reserved" | "answered" | "respond" | "e
 
 export interface PipelineDeps extends CandidateDeps, AttemptDeps {
   openAnswers: OpenAnswers;
+  observer: PipelineObserver;
   router: Router;
   budgets: Budgets;
   pricing: Pricing;
@@ -55,10 +59,15 @@ export interface PipelineDeps extends CandidateDeps, AttemptDeps {
 export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<Response> {
   const model = req.hints.model ?? req.body.model;
   const stream = req.hints.stream ?? req.body.stream === true;
+  const modelRequested = typeof model === "string" ? model : "";
+  const maxTokens = req.body.max_tokens ?? req.body.max_completion_tokens ?? req.body.max_output_tokens;
+  const watch = deps.observer.request({
+    requestId: req.requestId, endpoint: req.endpoint, ingress: req.ingress.id, model: modelRequested, stream, headers: req.headers,
+    maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
+  });
   const settlement = new Settlement(deps.usage, {
-    requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested: typeof model === "string" ? model : "",
-    stream, receivedAt: req.receivedAt, startedAt: req.startedAt,
-  }, req.onComplete);
+    requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested, stream, receivedAt: req.receivedAt, startedAt: req.startedAt,
+  }, req.onComplete, watch);
   /** The upstream's answer once one came: let go of its body if the request fails before the client's answer owns it. */
   let answered: Response | undefined;
   try {
@@ -81,7 +90,12 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
     const tried = new Tried();
     for await (const candidate of candidates(deps, targets, tried)) {
       settlement.calling(candidate, candidate.slot);
-      const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed }));
+      const attempt = watch.attempt(candidate);
+      const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed })).catch((err: unknown) => {
+        attempt.end({ result: "error", error: err });
+        throw err;
+      });
+      attempt.end(result.ok ? { result: "success" } : { result: "failure", failure: result.failure });
       if (result.ok) {
         answered = result.response;
         // Until it is over, the answer can be stopped from outside (a shutdown past its drain time).

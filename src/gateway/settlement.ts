@@ -6,6 +6,7 @@ import type { AccountSlot } from "../accounts/limits.ts";
 import type { Reservation } from "../usage/budgets.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import type { Candidate } from "./candidates.ts";
+import { NO_OBSERVER, type RequestWatch } from "./observer.ts";
 
 /** How a request ended, as its usage row tells it. */
 export interface Outcome {
@@ -45,6 +46,8 @@ export class Settlement {
     private readonly usage: Pick<UsageRecorder, "record">,
     private readonly row: RequestRow,
     private readonly onComplete?: (status: number) => void,
+    /** Whoever watches the request (traces): told how it ended, once. */
+    private readonly watch: RequestWatch = NO_OBSERVER.request({ ...row, model: row.modelRequested }),
   ) {}
 
   get finished(): boolean {
@@ -103,6 +106,7 @@ export class Settlement {
       ...outcome,
     });
     this.onComplete?.(outcome.status);
+    this.watch.end(outcome, c, this.calls);
     for (const fn of this.onFinish) fn();
   }
 }

@@ -7,9 +7,14 @@ let gw: TestGateway;
 let cookie: string;
 let laptop: ApiKeyRow;
 let ci: ApiKeyRow;
-const NOW = Date.now();
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+/** The rows 2-4 hours back must fall on one UTC day: in the first hours of a day, the data is placed an hour before it began. */
+const NOW = (() => {
+  const now = Date.now();
+  const intoDay = now % DAY;
+  return intoDay >= 5 * HOUR ? now : now - intoDay - HOUR;
+})();
 
 interface Row {
   ts: number;

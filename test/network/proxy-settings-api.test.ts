@@ -17,7 +17,8 @@ const put = async (body: unknown) => gw.api("/api/settings/proxy", { method: "PU
 const view = async () => (await (await gw.api("/api/settings/proxy")).json()) as any;
 const rawStored = () => (gw.services.db.$client.query("select value from settings where key = 'proxy'").get() as { value: string }).value;
 const runTest = async (body: unknown) => {
-  const res = await gw.api("/api/settings/proxy/test", { body });
+  // Over the socket: the test's target is this gateway's own /healthz, at the address the request came to.
+  const res = await fetch(`${gw.url}/api/settings/proxy/test`, { method: "POST", headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 

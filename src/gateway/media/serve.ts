@@ -53,7 +53,7 @@ export interface MediaCall<A> extends MediaBase {
   reply(answer: A, target: Target): MediaReply;
 }
 
-export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "usage" | "proxies" | "db">;
+export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "usage" | "proxies" | "db" | "observer">;
 
 /** The same straight line as chat's (resolve -> reserve -> candidates -> attempt -> settle), for one media call. */
 export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promise<Response> {
@@ -62,10 +62,11 @@ export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promis
   const apiKey = c.get("apiKey");
   const keyId = apiKey?.id ?? null;
   const signal = c.req.raw.signal;
+  const watch = deps.observer.request({ requestId: c.get("requestId"), endpoint: call.endpoint, model: call.model, stream: false, headers: c.req.raw.headers });
   const settlement = new Settlement(deps.usage, {
     requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: call.model, stream: false,
     receivedAt: Date.now(), startedAt: performance.now(),
-  });
+  }, undefined, watch);
   try {
     const targets = eligibleTargets(deps, call);
     // A spent budget stops the request here, before any upstream is called.
@@ -81,13 +82,16 @@ export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promis
         spec: target.provider, account, model: target.model, signal, timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
         fetch: scopedFetch(deps.proxies, { keyId, combo: target.combo, provider: target.provider.id, account }),
       };
+      const attempt = watch.attempt(candidate);
       let result: AdapterResult<A>;
       try {
         result = await call.send(upstream, target);
       } catch (err) {
+        attempt.end({ result: "error", error: err });
         abstain(deps, candidate);
         throw err;
       }
+      attempt.end(result.ok ? { result: "success" } : { result: "failure", failure: result.failure });
       if (result.ok) {
         credit(deps, candidate);
         const reply = call.reply(result.answer, target);
