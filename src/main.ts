@@ -1,6 +1,6 @@
 // Wiring only: config -> database + migrations -> services -> app -> Bun.serve; SIGTERM drains and exits 0.
 import { createApp } from "./app.ts";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, SECRET_ENV, type Config, type SecretName } from "./config.ts";
 import { DatabaseInUseError, closeDatabase, openDataDir } from "./db/client.ts";
 import { log, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
@@ -11,6 +11,7 @@ const FLUSH_INTERVAL_MS = 10_000;
 async function start(config: Config) {
   const bootStarted = performance.now();
   setLogLevel(config.logLevel);
+  announceSecrets(config);
   const db = await openDataDir(config.dataDir);
   const services = await createServices(config, db);
   const app = createApp(services);
@@ -56,6 +57,18 @@ async function start(config: Config) {
   // yet nothing else does this; the check keeps a Bun that removes it booting.
   if (typeof Bun.shrink === "function") Bun.shrink();
 }
+
+/** Where the secrets the environment does not set come from, so the operator knows which file to back up. */
+function announceSecrets(config: Config) {
+  const fromFile = (Object.keys(SECRET_ENV) as SecretName[]).filter((name) => config.envSecrets[name] === undefined).map((name) => SECRET_ENV[name]);
+  if (fromFile.length) log.info(`${fromFile.join(", ")} from ${config.secretsFile} (generated on first start; back it up with the database)`);
+  if (config.legacyDefaults) {
+    log.warn("this data folder was used before its secrets were generated: credentials sealed and API keys stored under the old public defaults still work, and move to the new secrets as they are saved or used");
+  }
+}
+
+// Files the process creates (database, request log, backups, exports) are readable by its user only.
+process.umask(0o077);
 
 // Any startup failure (a bad variable, a database in use or unreadable) stops the process with its message and exit code 1.
 (async () => start(loadConfig()))().catch((err: unknown) => {
