@@ -18,6 +18,8 @@ import { dbBackupRoutes } from "./api/db-backups.ts";
 import { syncRoutes } from "./api/sync.ts";
 import { syncAfterWrites } from "./sync/notify.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
+import { requireKnownHost } from "./auth/known-hosts.ts";
+import { securityHeaders } from "./dashboard/security-headers.ts";
 import { GatewayError } from "./canonical/errors.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
@@ -38,6 +40,9 @@ export function createApp(services: Services) {
     // On the response itself: c.header() once the handler has answered rebuilds the Response around its body.
     c.res.headers.set("x-omniroute-request-id", id);
   });
+  // Before any route: a foreign Host (DNS rebinding) reaches nothing; every answer carries the browser security headers.
+  app.use("*", securityHeaders());
+  app.use("*", requireKnownHost(services.config));
 
   app.get("/healthz", (c) => {
     services.db.$client.query("select 1").get();
