@@ -93,7 +93,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const accounts = createAccountPool(db, secrets);
   const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret), config.legacyDefaults ? createKeyHasher(DEFAULT_API_KEY_SECRET) : undefined);
   const settings = createSettingsStore(db);
-  const providers = createProviderRegistry(db);
+  const providers = createProviderRegistry(db, secrets);
   const combos = createComboStore(db);
   const recentUsage = new RecentUsage();
   const health = createHealth(db);

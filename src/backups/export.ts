@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create as createTar } from "tar";
 import { connectionView } from "../accounts/connection-service.ts";
-import { maskSecret } from "../auth/secret-box.ts";
+import { maskNodeHeaders, openNodeHeaders } from "../providers/node-headers.ts";
 import { DB_FILENAME } from "../db/client.ts";
 import { listApiKeys } from "../db/queries/api-keys.ts";
 import { listCombos } from "../db/queries/combos.ts";
@@ -21,9 +21,6 @@ export interface ExportDownload {
   contentType: string;
   body: ReadableStream<Uint8Array>;
 }
-
-/** Header names whose values are credentials in a custom node's extra headers. */
-const SECRET_HEADER = /auth|key|token|secret|cookie|session|password|signature/i;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
 export function exportDatabase(services: Services): ExportDownload {
@@ -55,7 +52,7 @@ export function exportDocuments(services: Services): Record<string, unknown> {
       prefix: n.prefix,
       apiType: n.apiType,
       baseUrl: n.baseUrl,
-      headers: Object.fromEntries(Object.entries(n.headers ?? {}).map(([k, v]) => [k, SECRET_HEADER.test(k) ? maskSecret(v) : v])),
+      headers: maskNodeHeaders(openNodeHeaders(services.secrets, n.headers) ?? {}),
       createdAt: n.createdAt,
       updatedAt: n.updatedAt,
     })),

@@ -7,6 +7,8 @@ import {
   deleteProviderNode, getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode, type ProviderNodeRow,
 } from "../db/queries/provider-nodes.ts";
 import type { Services } from "../services.ts";
+import { baseUrlSchema, withoutCredentials } from "./base-url.ts";
+import { maskNodeHeaders, mergeMaskedHeaders, openNodeHeaders, sealNodeHeaders } from "./node-headers.ts";
 
 export const NODE_API_TYPES = ["openai", "anthropic", "responses", "gemini"] as const;
 
@@ -14,7 +16,7 @@ export const NodeInputSchema = z.object({
   name: z.string().min(1).max(100),
   prefix: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,39}$/i, "must be 1-40 letters, digits, '-', '_' or '.' (it becomes the model prefix)"),
   apiType: z.enum(NODE_API_TYPES),
-  baseUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000),
+  baseUrl: baseUrlSchema,
   headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
 }).strict();
 
@@ -28,7 +30,10 @@ export interface NodeView {
   prefix: string;
   apiType: ProviderNodeRow["apiType"];
   baseUrl: string;
+  /** Every value masked: the headers are sealed at rest and never returned in clear. */
   headers: Record<string, string>;
+  /** True when the headers were sealed with another ENCRYPTION_KEY (an imported database): set them again. */
+  headersUnreadable: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -38,12 +43,16 @@ function normalizeBaseUrl(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-export function nodeView(node: ProviderNodeRow): NodeView {
-  return { id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: node.baseUrl, headers: node.headers ?? {}, createdAt: node.createdAt, updatedAt: node.updatedAt };
+export function nodeView(services: Services, node: ProviderNodeRow): NodeView {
+  const headers = openNodeHeaders(services.secrets, node.headers);
+  return {
+    id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: withoutCredentials(node.baseUrl),
+    headers: maskNodeHeaders(headers ?? {}), headersUnreadable: headers === undefined, createdAt: node.createdAt, updatedAt: node.updatedAt,
+  };
 }
 
 export function listNodeViews(services: Services): NodeView[] {
-  return listProviderNodes(services.db).map(nodeView);
+  return listProviderNodes(services.db).map((node) => nodeView(services, node));
 }
 
 export function requireNode(services: Services, id: string): ProviderNodeRow {
@@ -62,9 +71,11 @@ function assertPrefixFree(services: Services, prefix: string, exceptId?: string)
 
 export function createNode(services: Services, input: NodeInput): NodeView {
   assertPrefixFree(services, input.prefix);
-  const node = insertProviderNode(services.db, { ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl) });
+  const node = insertProviderNode(services.db, {
+    ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl), headers: sealNodeHeaders(services.secrets, input.headers),
+  });
   services.providers.reload();
-  return nodeView(node);
+  return nodeView(services, node);
 }
 
 export function updateNodeById(services: Services, id: string, input: z.infer<typeof NodeUpdateSchema>): NodeView {
@@ -75,9 +86,13 @@ export function updateNodeById(services: Services, id: string, input: z.infer<ty
       throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, { param: "prefix" });
     }
   }
-  const node = updateProviderNode(services.db, id, { ...input, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
+  const { headers, ...rest } = input;
+  const sealed = headers === undefined
+    ? {}
+    : { headers: sealNodeHeaders(services.secrets, mergeMaskedHeaders(headers, openNodeHeaders(services.secrets, before.headers) ?? {})) };
+  const node = updateProviderNode(services.db, id, { ...rest, ...sealed, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
   services.providers.reload();
-  return nodeView(node);
+  return nodeView(services, node);
 }
 
 /** A node with connections is refused (delete them first); its custom models go with it. */
