@@ -5,6 +5,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { ApiKeyRow } from "../db/queries/api-keys.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
+import { KEY_SCOPES } from "../auth/key-store.ts";
 
 function keyView(row: ApiKeyRow) {
   return { id: row.id, name: row.name, prefix: row.keyPrefix, scopes: row.scopes, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
@@ -13,7 +14,7 @@ function keyView(row: ApiKeyRow) {
 export function keyRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.apiKeys.list().map(keyView)))
-    .post("/", validate("json", z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["manage"])).max(1).optional() }).strict()), (c) => {
+    .post("/", validate("json", z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length).optional() }).strict()), (c) => {
       const { name, scopes } = c.req.valid("json");
       const { row, key } = services.apiKeys.create(name, scopes ?? []);
       return c.json({ ...keyView(row), key }, 201);

@@ -3,6 +3,10 @@ import type { Db } from "../db/client.ts";
 import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, updateApiKeyHash, type ApiKeyRow } from "../db/queries/api-keys.ts";
 import { generateApiKey } from "./api-key-hash.ts";
 
+/** What a key may do besides client calls: `manage` opens /api; `sync` only the cloud side of sync (/api/sync/space and /state). */
+export const KEY_SCOPES = ["manage", "sync"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
 export interface ApiKey {
   id: string;
   name: string;

@@ -196,3 +196,14 @@ export const syncDocuments = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.space, t.id] }), uniqueIndex("sync_documents_space_rev_idx").on(t.space, t.rev)],
 );
+
+/**
+ * The cloud side of sync: one row per space, with the random salt every device of the space derives its keys with
+ * (scrypt over the passphrase). Created when a device first asks for the space (POST /api/sync/space).
+ */
+export const syncSpaces = sqliteTable("sync_spaces", {
+  space: text("space").primaryKey(),
+  /** 32 random bytes, base64url. */
+  salt: text("salt").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});
