@@ -5,6 +5,7 @@ import { create as createTar } from "tar";
 import { connectionView } from "../accounts/connection-service.ts";
 import { maskNodeHeaders, openNodeHeaders } from "../providers/node-headers.ts";
 import { DB_FILENAME } from "../db/client.ts";
+import { SECRETS_FILENAME } from "../auth/generated-secrets.ts";
 import { listApiKeys } from "../db/queries/api-keys.ts";
 import { listCombos } from "../db/queries/combos.ts";
 import { listConnections } from "../db/queries/connections.ts";
@@ -21,6 +22,14 @@ export interface ExportDownload {
   contentType: string;
   body: ReadableStream<Uint8Array>;
 }
+
+/**
+ * Exports never carry the secrets: a file downloaded through a browser and copied around must not be enough to read
+ * the credentials sealed inside it. The archive's manifest says which file to keep beside it instead.
+ */
+export const SECRETS_NOTE =
+  `Credentials and custom node headers in ${DB_FILENAME} are sealed with the ENCRYPTION_KEY of the gateway that exported it, and API keys are stored under its API_KEY_SECRET: ` +
+  `keep that gateway's ${SECRETS_FILENAME} (in its DATA_DIR), or the values set in its environment, with this backup. They are not in this archive.`;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
 export function exportDatabase(services: Services): ExportDownload {
@@ -68,7 +77,9 @@ export function exportArchive(services: Services): ExportDownload {
     snapshotDatabase(services.db, join(dir, DB_FILENAME));
     const documents = exportDocuments(services);
     const exportedAt = new Date();
-    const manifest = { product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)] };
+    const manifest = {
+      product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)], secrets: SECRETS_NOTE,
+    };
     for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {
       writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     }
