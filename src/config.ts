@@ -75,14 +75,17 @@ export type Config = EnvConfig & Readonly<{
   encryptionKey: string;
   /** Where generated secrets are kept (back it up with the database). */
   secretsFile: string;
-  /** The secrets file was created for a database written under the public defaults: they still open what it sealed. */
-  legacyDefaults: boolean;
+  /**
+   * The public defaults a data folder from before generated secrets was written under (only for secrets the
+   * environment does not set): they still open what it sealed and find the API keys it stored.
+   */
+  olderSecrets: Readonly<{ encryptionKey?: string; apiKeySecret?: string }>;
 }>;
 
 export type CloudSyncConfig = Readonly<{
   /** The cloud instance's origin, without a trailing slash. */
   url: string;
-  /** A manage-scoped API key of the cloud instance. */
+  /** An API key of the cloud instance with the `sync` scope (or `manage`). */
   apiKey: string;
   /** The passphrase the sync key is derived from; never sent anywhere. */
   passphrase: string;
@@ -109,7 +112,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeySecret: parsed.envSecrets.apiKeySecret ?? stored.secrets.apiKeySecret,
     encryptionKey: parsed.envSecrets.encryptionKey ?? stored.secrets.encryptionKey,
     secretsFile: join(parsed.dataDir, SECRETS_FILENAME),
-    legacyDefaults: stored.secrets.legacyDefaults === true,
+    olderSecrets: Object.freeze(stored.secrets.legacyDefaults ? {
+      ...(parsed.envSecrets.encryptionKey ? {} : { encryptionKey: DEFAULT_ENCRYPTION_KEY }),
+      ...(parsed.envSecrets.apiKeySecret ? {} : { apiKeySecret: DEFAULT_API_KEY_SECRET }),
+    } : {}),
   });
 }
 
@@ -159,7 +165,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     const missing = [["CLOUD_API_KEY", !e.CLOUD_API_KEY], ["CLOUD_SYNC_KEY", !e.CLOUD_SYNC_KEY]].filter(([, m]) => m).map(([name]) => name);
     if (missing.length) {
       throw new ConfigError(
-        `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs a manage-scoped API key of the cloud instance (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
+        `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs an API key of the cloud instance with the "sync" scope (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
       );
     }
     cloudSync = Object.freeze({

@@ -62,7 +62,7 @@ async function start(config: Config) {
 function announceSecrets(config: Config) {
   const fromFile = (Object.keys(SECRET_ENV) as SecretName[]).filter((name) => config.envSecrets[name] === undefined).map((name) => SECRET_ENV[name]);
   if (fromFile.length) log.info(`${fromFile.join(", ")} from ${config.secretsFile} (generated on first start; back it up with the database)`);
-  if (config.legacyDefaults) {
+  if (config.olderSecrets.encryptionKey || config.olderSecrets.apiKeySecret) {
     log.warn("this data folder was used before its secrets were generated: credentials sealed and API keys stored under the old public defaults still work, and move to the new secrets as they are saved or used");
   }
 }

@@ -6,7 +6,7 @@ import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.t
 import { createPasswordStore, type PasswordStore } from "./auth/password.ts";
 import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
-import { DEFAULT_API_KEY_SECRET, DEFAULT_ENCRYPTION_KEY, type Config } from "./config.ts";
+import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { createUsageWriter } from "./db/queries/usage.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
@@ -88,10 +88,10 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
-  const secrets = createSecretBox(config.encryptionKey, config.legacyDefaults ? [DEFAULT_ENCRYPTION_KEY] : []);
+  const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
   const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
   const accounts = createAccountPool(db, secrets);
-  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret), config.legacyDefaults ? createKeyHasher(DEFAULT_API_KEY_SECRET) : undefined);
+  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret), config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined);
   const settings = createSettingsStore(db);
   const providers = createProviderRegistry(db, secrets);
   const combos = createComboStore(db);

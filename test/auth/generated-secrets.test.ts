@@ -58,7 +58,7 @@ describe("a data folder from before generated secrets", () => {
 
     const gw = await startGateway({ DATA_DIR: dataDir, JWT_SECRET: "", API_KEY_SECRET: "", ENCRYPTION_KEY: "" });
     try {
-      expect(gw.config.legacyDefaults).toBe(true);
+      expect(gw.config.olderSecrets).toEqual({ encryptionKey: DEFAULT_ENCRYPTION_KEY, apiKeySecret: DEFAULT_API_KEY_SECRET });
       expect(gw.config.encryptionKey).not.toBe(DEFAULT_ENCRYPTION_KEY);
       expect(gw.services.secrets.open(sealedBefore)).toBe("sk-upstream-secret");
       // New seals use the generated key only.
