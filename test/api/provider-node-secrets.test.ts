@@ -47,6 +47,11 @@ describe("node headers", () => {
     const row = gw.services.db.$client.query("select headers from provider_nodes where id = ?").get(nodeId) as { headers: string };
     expect(JSON.parse(row.headers)).toStartWith("v1.");
     clean(row.headers);
+    // The database file itself, with everything written back from the WAL.
+    gw.services.db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const file = readFileSync(join(gw.config.dataDir, "omniroute.sqlite")).toString("latin1");
+    expect(file).toContain("Team vLLM");
+    clean(file);
     clean(Buffer.from(await (await gw.api("/api/db-backups/export")).arrayBuffer()).toString("latin1"));
     const dir = mkdtempSync(join(tmpdir(), "omniroute-nodes-"));
     try {
