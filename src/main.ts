@@ -11,8 +11,8 @@ const FLUSH_INTERVAL_MS = 10_000;
 async function start(config: Config) {
   const bootStarted = performance.now();
   setLogLevel(config.logLevel);
-  announceSecrets(config);
   const db = await openDataDir(config.dataDir);
+  announceSecrets(config);
   const services = await createServices(config, db);
   const app = createApp(services);
 
