@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { readOrCreateSecrets, SECRETS_FILENAME } from "./auth/generated-secrets.ts";
+import { ConfigError } from "./config-error.ts";
 import { isLoopbackHost } from "./network/loopback.ts";
 
 /** The public values older READMEs listed: accepted only on loopback in development, never generated. */
@@ -95,9 +96,7 @@ export type CloudSyncConfig = Readonly<{
   timeoutMs: number;
 }>;
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /**
  * The configuration a gateway runs with: the environment, then the secrets it does not set from DATA_DIR/secrets.json

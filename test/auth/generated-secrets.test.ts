@@ -34,6 +34,27 @@ describe("secrets.json", () => {
     expect(readFileSync(join(dir, "secrets.json"), "utf8")).toBe('{"jwtSecret": "tru');
   });
 
+  test("gateways starting at once on a new folder all end up with the same secrets", async () => {
+    const dir = join(tempDir(), "data");
+    const module = join(import.meta.dir, "../../src/auth/generated-secrets.ts");
+    const script = `const { readOrCreateSecrets } = await import(${JSON.stringify(module)}); process.stdout.write(readOrCreateSecrets(${JSON.stringify(dir)}).secrets.jwtSecret);`;
+    const procs = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, "-e", script], { stdout: "pipe", stderr: "inherit" }));
+    const seen = await Promise.all(procs.map((p) => new Response(p.stdout).text()));
+    expect(seen[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(seen).size).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, "secrets.json"), "utf8")).jwtSecret).toBe(seen[0]!);
+    expect(readdirSync(dir)).toEqual(["secrets.json"]);
+  });
+
+  test("a folder that holds other things (a shared DATA_DIR such as /tmp) keeps its mode; its files are still 0600", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "someone-elses-file"), "x");
+    chmodSync(dir, 0o755);
+    readOrCreateSecrets(dir);
+    expect(mode(dir)).toBe(0o755);
+    expect(mode(join(dir, "secrets.json"))).toBe(0o600);
+  });
+
   test("an existing folder too open is tightened to 0700, a too-open secrets file to 0600", () => {
     const dir = tempDir();
     chmodSync(dir, 0o755);
