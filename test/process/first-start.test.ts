@@ -136,6 +136,22 @@ describe("an exposed first start (NODE_ENV=production, HOSTNAME=0.0.0.0) with no
     }
   }, 30_000);
 
+  test("the README's VPS environment file (no secrets) starts, answers its BASE_URL host behind a proxy and no other", async () => {
+    const dataDir = tempDir();
+    const running = await boot({ DATA_DIR: dataDir, NODE_ENV: "production", HOSTNAME: "127.0.0.1", BASE_URL: "https://omni.example.com", AUTH_COOKIE_SECURE: "true" });
+    try {
+      const password = /The dashboard password is: (\S+)/.exec(running.log())![1]!;
+      const viaProxy = await fetch(`${running.url}/api/auth/login`, {
+        method: "POST", headers: { host: "omni.example.com", "content-type": "application/json" }, body: JSON.stringify({ password }),
+      });
+      expect(viaProxy.status).toBe(200);
+      expect(viaProxy.headers.get("set-cookie")).toContain("Secure");
+      expect((await fetch(`${running.url}/healthz`, { headers: { host: "rebind.attacker.test" } })).status).toBe(421);
+    } finally {
+      await stop(running);
+    }
+  }, 30_000);
+
   test("the README's public secrets or INITIAL_PASSWORD=123456 stop it with what to set instead", async () => {
     const dataDir = tempDir();
     const withSecret = await refused({ DATA_DIR: dataDir, NODE_ENV: "production", JWT_SECRET: "omniroute-default-secret-change-me" });
