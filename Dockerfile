@@ -1,4 +1,6 @@
 # OmniRoute as a container: the compiled single binary on the official Bun image, run as a non-root user.
+# Exposed (production, 0.0.0.0): its secrets are generated into the /app/data volume and its first password is printed
+# in `docker logs`; nothing secret is baked into the image.
 FROM oven/bun:1 AS build
 WORKDIR /src
 COPY package.json bun.lock ./
@@ -12,7 +14,7 @@ ENV NODE_ENV=production \
     HOSTNAME=0.0.0.0 \
     PORT=20128 \
     DATA_DIR=/app/data
-RUN mkdir -p /app/data && chown -R bun:bun /app
+RUN mkdir -p /app/data && chown -R bun:bun /app && chmod 700 /app/data
 COPY --from=build --chown=bun:bun /src/dist/omniroute /app/omniroute
 USER bun
 WORKDIR /app

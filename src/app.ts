@@ -22,6 +22,8 @@ import { requireManagement } from "./auth/manage-auth.ts";
 import { HTTPException } from "hono/http-exception";
 import { GatewayError, kindForStatus } from "./canonical/errors.ts";
 import { capConnectionsPerAddress } from "./gateway/edge/connection-cap.ts";
+import { requireKnownHost } from "./auth/known-hosts.ts";
+import { securityHeaders } from "./dashboard/security-headers.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
 import { readyzHandler } from "./api/readiness.ts";
@@ -43,6 +45,9 @@ export function createApp(services: Services) {
     // On the response itself: c.header() once the handler has answered rebuilds the Response around its body.
     c.res.headers.set("x-omniroute-request-id", id);
   });
+  // Before any route: a foreign Host (DNS rebinding) reaches nothing; every answer carries the browser security headers.
+  app.use("*", securityHeaders());
+  app.use("*", requireKnownHost(services.config));
   // Before anything reads a body: one address cannot hold every connection (slowloris).
   app.use("*", capConnectionsPerAddress(services.config.maxConnectionsPerIp));
 

@@ -2,7 +2,11 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { readOrCreateSecrets, SECRETS_FILENAME } from "./auth/generated-secrets.ts";
+import { ConfigError } from "./config-error.ts";
+import { isLoopbackHost } from "./network/loopback.ts";
 
+/** The public values older READMEs listed: accepted only on loopback in development, never generated. */
 export const DEFAULT_JWT_SECRET = "omniroute-default-secret-change-me";
 export const DEFAULT_API_KEY_SECRET = "endpoint-proxy-api-key-secret";
 export const DEFAULT_ENCRYPTION_KEY = "omniroute-default-encryption-key-change-me";
@@ -24,10 +28,11 @@ const EnvSchema = z.object({
   CLOUD_SYNC_SPACE: z.string().regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").default("default"),
   CLOUD_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(60),
   CLOUD_SYNC_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(120_000).default(5_000),
-  JWT_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_JWT_SECRET),
-  INITIAL_PASSWORD: z.string().min(1).default(DEFAULT_PASSWORD),
-  API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").default(DEFAULT_API_KEY_SECRET),
-  ENCRYPTION_KEY: z.string().min(16, "must be at least 16 characters").default(DEFAULT_ENCRYPTION_KEY),
+  ALLOWED_HOSTS: z.string().optional(),
+  JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  INITIAL_PASSWORD: z.string().min(1).optional(),
+  API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  ENCRYPTION_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   REQUIRE_API_KEY: bool.default(false),
   ENABLE_REQUEST_LOGS: bool.default(false),
   AUTH_COOKIE_SECURE: bool.default(false),
@@ -39,19 +44,28 @@ const EnvSchema = z.object({
   CONFIG_FILE: z.string().min(1).optional(),
 });
 
-export type Config = Readonly<{
+/** The three secrets: each from the environment, or else generated once and kept in DATA_DIR/secrets.json. */
+export type SecretName = "jwtSecret" | "apiKeySecret" | "encryptionKey";
+export const SECRET_ENV: Record<SecretName, string> = { jwtSecret: "JWT_SECRET", apiKeySecret: "API_KEY_SECRET", encryptionKey: "ENCRYPTION_KEY" };
+
+/** The environment parsed, before the secrets file is read: what parseEnv returns. */
+export type EnvConfig = Readonly<{
   port: number;
   hostname: string;
   env: "development" | "production" | "test";
+  /** True in production or when HOSTNAME is not a loopback address: public defaults are refused, no default password. */
+  exposed: boolean;
   dataDir: string;
   baseUrl: string;
+  /** Host names (lowercase, no port) this gateway answers besides loopback and the BASE_URL host. */
+  allowedHosts: readonly string[];
   cloudUrl?: string;
   /** Set when CLOUD_URL is: how this gateway syncs providers, combos and settings with it (src/sync/). */
   cloudSync?: CloudSyncConfig;
-  jwtSecret: string;
-  initialPassword: string;
-  apiKeySecret: string;
-  encryptionKey: string;
+  /** INITIAL_PASSWORD when set; otherwise 123456 on loopback in development, or a random one printed in the log. */
+  initialPassword?: string;
+  /** Secrets the environment sets (they win over the secrets file). */
+  envSecrets: Readonly<Partial<Record<SecretName, string>>>;
   requireApiKey: boolean;
   enableRequestLogs: boolean;
   authCookieSecure: boolean;
@@ -67,10 +81,24 @@ export type Config = Readonly<{
   configFile?: string;
 }>;
 
+/** The full configuration: the environment plus the secrets every start must reuse. */
+export type Config = EnvConfig & Readonly<{
+  jwtSecret: string;
+  apiKeySecret: string;
+  encryptionKey: string;
+  /** Where generated secrets are kept (back it up with the database). */
+  secretsFile: string;
+  /**
+   * The public defaults a data folder from before generated secrets was written under (only for secrets the
+   * environment does not set): they still open what it sealed and find the API keys it stored.
+   */
+  olderSecrets: Readonly<{ encryptionKey?: string; apiKeySecret?: string }>;
+}>;
+
 export type CloudSyncConfig = Readonly<{
   /** The cloud instance's origin, without a trailing slash. */
   url: string;
-  /** A manage-scoped API key of the cloud instance. */
+  /** An API key of the cloud instance with the `sync` scope (or `manage`). */
   apiKey: string;
   /** The passphrase the sync key is derived from; never sent anywhere. */
   passphrase: string;
@@ -80,12 +108,59 @@ export type CloudSyncConfig = Readonly<{
   timeoutMs: number;
 }>;
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
+export { ConfigError };
+
+/**
+ * The configuration a gateway runs with: the environment, then the secrets it does not set from DATA_DIR/secrets.json
+ * (created with random values on first start). Throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = parseEnv(env);
+  const stored = readOrCreateSecrets(parsed.dataDir);
+  return Object.freeze({
+    ...parsed,
+    jwtSecret: parsed.envSecrets.jwtSecret ?? stored.secrets.jwtSecret,
+    apiKeySecret: parsed.envSecrets.apiKeySecret ?? stored.secrets.apiKeySecret,
+    encryptionKey: parsed.envSecrets.encryptionKey ?? stored.secrets.encryptionKey,
+    secretsFile: join(parsed.dataDir, SECRETS_FILENAME),
+    olderSecrets: Object.freeze(stored.secrets.legacyDefaults ? {
+      ...(parsed.envSecrets.encryptionKey ? {} : { encryptionKey: DEFAULT_ENCRYPTION_KEY }),
+      ...(parsed.envSecrets.apiKeySecret ? {} : { apiKeySecret: DEFAULT_API_KEY_SECRET }),
+    } : {}),
+  });
 }
 
-/** Parse the environment. Throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** The public defaults an exposed gateway refuses, and what to do instead. */
+function refuseDefaults(e: z.infer<typeof EnvSchema>, where: string): void {
+  const publicValues: Array<[string, string | undefined, string]> = [
+    ["JWT_SECRET", e.JWT_SECRET, DEFAULT_JWT_SECRET],
+    ["API_KEY_SECRET", e.API_KEY_SECRET, DEFAULT_API_KEY_SECRET],
+    ["ENCRYPTION_KEY", e.ENCRYPTION_KEY, DEFAULT_ENCRYPTION_KEY],
+  ];
+  const defaults = publicValues.filter(([, value, publicValue]) => value === publicValue).map(([name]) => name);
+  if (defaults.length) {
+    throw new ConfigError(
+      `Refusing to start: ${defaults.join(", ")} ${defaults.length > 1 ? "are" : "is"} the public example value and this gateway ${where}. ` +
+        `Remove ${defaults.length > 1 ? "them" : "it"} from the environment (a random value is then generated and kept in DATA_DIR/${SECRETS_FILENAME}) ` +
+        `or set ${defaults.length > 1 ? "each" : "it"} to a long random value (\`openssl rand -hex 32\`).`,
+    );
+  }
+  if (e.INITIAL_PASSWORD === DEFAULT_PASSWORD) {
+    throw new ConfigError(
+      `Refusing to start: INITIAL_PASSWORD is the public default "${DEFAULT_PASSWORD}" and this gateway ${where}. ` +
+        "Remove it (a random password is then generated and printed once in the log) or set your own.",
+    );
+  }
+}
+
+/** The host names of an ALLOWED_HOSTS list ("omni.example.com, 10.0.0.5"), lowercase and without ports. */
+function parseAllowedHosts(list: string | undefined): string[] {
+  if (!list) return [];
+  return list.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean).map((h) => h.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([^:]+):\d+$/, "$1"));
+}
+
+/** Parse the environment alone (no file is read or written). Throws ConfigError naming every bad variable. */
+export function parseEnv(env: Record<string, string | undefined> = process.env): EnvConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -93,24 +168,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === "production") {
-    const defaults = [
-      ["JWT_SECRET", e.JWT_SECRET === DEFAULT_JWT_SECRET],
-      ["API_KEY_SECRET", e.API_KEY_SECRET === DEFAULT_API_KEY_SECRET],
-      ["ENCRYPTION_KEY", e.ENCRYPTION_KEY === DEFAULT_ENCRYPTION_KEY],
-    ].filter(([, isDefault]) => isDefault).map(([name]) => name);
-    if (defaults.length) {
-      throw new ConfigError(
-        `Refusing to start in production with the default ${defaults.join(", ")}: set ${defaults.length > 1 ? "them" : "it"} to a long random value (e.g. \`openssl rand -hex 32\`).`,
-      );
-    }
-  }
+  const loopback = isLoopbackHost(e.HOSTNAME);
+  const exposed = e.NODE_ENV === "production" || !loopback;
+  if (exposed) refuseDefaults(e, e.NODE_ENV === "production" ? "runs with NODE_ENV=production" : `listens beyond loopback (HOSTNAME=${e.HOSTNAME})`);
   let cloudSync: CloudSyncConfig | undefined;
   if (e.CLOUD_URL) {
     const missing = [["CLOUD_API_KEY", !e.CLOUD_API_KEY], ["CLOUD_SYNC_KEY", !e.CLOUD_SYNC_KEY]].filter(([, m]) => m).map(([name]) => name);
     if (missing.length) {
       throw new ConfigError(
-        `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs a manage-scoped API key of the cloud instance (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
+        `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs an API key of the cloud instance with the "sync" scope (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
       );
     }
     cloudSync = Object.freeze({
@@ -127,14 +193,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     hostname: e.HOSTNAME,
     env: e.NODE_ENV,
+    exposed,
     dataDir,
     baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
+    allowedHosts: Object.freeze(parseAllowedHosts(e.ALLOWED_HOSTS)),
     cloudUrl: e.CLOUD_URL,
     cloudSync,
-    jwtSecret: e.JWT_SECRET,
     initialPassword: e.INITIAL_PASSWORD,
-    apiKeySecret: e.API_KEY_SECRET,
-    encryptionKey: e.ENCRYPTION_KEY,
+    envSecrets: Object.freeze({
+      ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+      ...(e.API_KEY_SECRET ? { apiKeySecret: e.API_KEY_SECRET } : {}),
+      ...(e.ENCRYPTION_KEY ? { encryptionKey: e.ENCRYPTION_KEY } : {}),
+    }),
     requireApiKey: e.REQUIRE_API_KEY,
     enableRequestLogs: e.ENABLE_REQUEST_LOGS,
     authCookieSecure: e.AUTH_COOKIE_SECURE,

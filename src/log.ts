@@ -1,4 +1,4 @@
-// A tiny leveled logger to stderr; LOG_LEVEL picks what shows. Never given secrets.
+// A tiny leveled logger to stderr; LOG_LEVEL picks what shows. Never given secrets, but for a generated password shown once (log.always).
 type Level = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -19,4 +19,6 @@ export const log = {
   info: (m: string, d?: unknown) => emit("info", m, d),
   warn: (m: string, d?: unknown) => emit("warn", m, d),
   error: (m: string, d?: unknown) => emit("error", m, d),
+  /** Shown whatever LOG_LEVEL says: a fact the operator must see once (a generated password). */
+  always: (m: string) => process.stderr.write(`${new Date().toISOString()} NOTICE ${m}\n`),
 };

@@ -3,7 +3,7 @@
 import { createApp } from "./app.ts";
 import { parseCommandLine } from "./cli-args.ts";
 import { runCommand } from "./cli.ts";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, SECRET_ENV, type Config, type SecretName } from "./config.ts";
 import { applyConfig } from "./config-file/apply.ts";
 import { reapplyConfigFile, summarize } from "./config-file/file.ts";
 import { readConfigFile } from "./config-file/load.ts";
@@ -24,6 +24,7 @@ async function start(config: Config) {
   // Read and validated before the database is touched: a file with problems stops startup naming every one.
   const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
   const db = await openDataDir(config.dataDir);
+  announceSecrets(config);
   const services = await createServices(config, db);
   if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
   const app = createApp(services);
@@ -75,6 +76,18 @@ async function start(config: Config) {
   // yet nothing else does this; the check keeps a Bun that removes it booting.
   if (typeof Bun.shrink === "function") Bun.shrink();
 }
+
+/** Where the secrets the environment does not set come from, so the operator knows which file to back up. */
+function announceSecrets(config: Config) {
+  const fromFile = (Object.keys(SECRET_ENV) as SecretName[]).filter((name) => config.envSecrets[name] === undefined).map((name) => SECRET_ENV[name]);
+  if (fromFile.length) log.info(`${fromFile.join(", ")} from ${config.secretsFile} (generated on first start; back it up with the database)`);
+  if (config.olderSecrets.encryptionKey || config.olderSecrets.apiKeySecret) {
+    log.warn("this data folder was used before its secrets were generated: credentials sealed and API keys stored under the old public defaults still work, and move to the new secrets as they are saved or used");
+  }
+}
+
+// Files the process creates (database, request log, backups, exports) are readable by its user only.
+process.umask(0o077);
 
 async function main(): Promise<void> {
   const line = parseCommandLine(process.argv.slice(2));

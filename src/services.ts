@@ -6,7 +6,7 @@ import { createLoginThrottle, type LoginThrottle } from "./auth/login-throttle.t
 import { createPasswordStore, type PasswordStore } from "./auth/password.ts";
 import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
-import { DEFAULT_PASSWORD, type Config } from "./config.ts";
+import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { createUsageWriter } from "./db/queries/usage.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
@@ -109,12 +109,12 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
-  const secrets = createSecretBox(config.encryptionKey);
-  const password = await createPasswordStore(db, config.initialPassword, config.initialPassword === DEFAULT_PASSWORD);
+  const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
+  const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
   const accounts = createAccountPool(db, secrets);
-  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret));
+  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret), config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined);
   const settings = createSettingsStore(db);
-  const providers = createProviderRegistry(db);
+  const providers = createProviderRegistry(db, secrets);
   const combos = createComboStore(db);
   const recentUsage = new RecentUsage();
   const health = createHealth(db);
@@ -175,7 +175,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     accounts,
     apiKeys,
     password,
-    sessions: createSessionTokens(config.jwtSecret, () => password.changedAt()),
+    sessions: createSessionTokens(config.jwtSecret, db),
     loginThrottle: createLoginThrottle(),
     usage: countingQuotas(
       createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),

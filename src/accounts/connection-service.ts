@@ -7,6 +7,7 @@ import {
 } from "../db/queries/connections.ts";
 import type { Services } from "../services.ts";
 import { openCredentials } from "./pool.ts";
+import { baseUrlSchema, withoutCredentials } from "../providers/base-url.ts";
 
 const LimitsSchema = z.object({
   rpm: z.number().int().min(0).max(100_000).optional(),
@@ -22,7 +23,7 @@ const ProxySchema = z.object({
   password: z.string().max(1000).optional(),
 }).strict();
 
-const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000);
+const httpUrl = baseUrlSchema;
 
 export const ConnectionCreateSchema = z.object({
   provider: z.string().min(1).max(64),
@@ -69,7 +70,7 @@ export function connectionView(services: Services, row: ConnectionRow): Connecti
     name: row.name,
     authType: row.authType,
     apiKey: creds.apiKey ? maskSecret(creds.apiKey) : null,
-    baseUrl: row.baseUrl,
+    baseUrl: row.baseUrl === null ? null : withoutCredentials(row.baseUrl),
     priority: row.priority,
     isActive: row.isActive,
     limits: row.limits,

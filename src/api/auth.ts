@@ -14,8 +14,8 @@ export function authRoutes(services: Services) {
       await signIn(c, services, c.req.valid("json").password);
       return c.json({ ok: true, defaultPassword: services.password.isDefault() });
     })
-    .post("/logout", (c) => {
-      signOut(c, services);
+    .post("/logout", async (c) => {
+      await signOut(c, services);
       return c.json({ ok: true });
     })
     .get("/status", async (c) =>
@@ -23,6 +23,8 @@ export function authRoutes(services: Services) {
         authenticated: await hasSession(c, services),
         requireLogin: services.settings.get().requireLogin,
         defaultPassword: services.password.isDefault(),
+        /** The password is still the random one printed in the log at first start. */
+        generatedPassword: services.password.isGenerated(),
       }),
     )
     .post("/password", validate("json", PasswordChangeSchema), async (c) => {

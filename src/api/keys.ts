@@ -5,9 +5,10 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { ApiKeyRow } from "../db/queries/api-keys.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
+import { KEY_SCOPES } from "../auth/key-store.ts";
 
 /** POST /api/keys; the configuration file's `keys` items take the same fields. */
-export const KeyCreateSchema = z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(["manage"])).max(1).optional() }).strict();
+export const KeyCreateSchema = z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length).optional() }).strict();
 
 function keyView(row: ApiKeyRow) {
   return { id: row.id, name: row.name, prefix: row.keyPrefix, scopes: row.scopes, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };

@@ -10,7 +10,7 @@ export function providerNodeRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(listNodeViews(services)))
     .post("/", validate("json", NodeInputSchema), (c) => c.json(createNode(services, c.req.valid("json")), 201))
-    .get("/:id", (c) => c.json(nodeView(requireNode(services, c.req.param("id")))))
+    .get("/:id", (c) => c.json(nodeView(services, requireNode(services, c.req.param("id")))))
     .put("/:id", validate("json", NodeUpdateSchema), (c) => c.json(updateNodeById(services, c.req.param("id"), c.req.valid("json"))))
     .delete("/:id", (c) => {
       deleteNodeById(services, c.req.param("id"));

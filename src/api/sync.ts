@@ -1,8 +1,10 @@
-// /api/sync: the small sync API every OmniRoute serves as a cloud (opaque documents by rev), and this gateway's own sync status.
+// /api/sync: the small sync API every OmniRoute serves as a cloud (a salt per space, opaque documents by rev), and this gateway's own sync status.
 import { Hono } from "hono";
 import { documentsSince, latestRev, writeDocuments } from "../db/queries/sync-documents.ts";
 import type { Services } from "../services.ts";
-import { PullQuerySchema, PushRequestSchema } from "../sync/protocol.ts";
+import { PullQuerySchema, PushRequestSchema, SpaceRequestSchema } from "../sync/protocol.ts";
+import { spaceSalt } from "../db/queries/sync-spaces.ts";
+import { log } from "../log.ts";
 import { validate } from "./validate.ts";
 
 export function syncRoutes(services: Services) {
@@ -18,6 +20,13 @@ export function syncRoutes(services: Services) {
     .put("/state", validate("json", PushRequestSchema), (c) => {
       const { space, documents } = c.req.valid("json");
       return c.json(writeDocuments(services.db, space, documents));
+    })
+    // Cloud side: the space's random key-derivation salt, created (with its row) on first use.
+    .post("/space", validate("json", SpaceRequestSchema), (c) => {
+      const { space } = c.req.valid("json");
+      const { salt, created, dropped } = spaceSalt(services.db, space);
+      if (created && dropped) log.info(`sync space "${space}" got its salt; ${dropped} document(s) from an older OmniRoute were dropped and are sent again by each device`);
+      return c.json({ space, salt });
     })
     // Device side: how this gateway's own sync with CLOUD_URL is doing.
     .get("/status", (c) => c.json(services.sync.status()))

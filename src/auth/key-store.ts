@@ -1,7 +1,11 @@
 // Client API keys in memory by hash, so authenticating a request costs one HMAC and one map lookup.
 import type { Db } from "../db/client.ts";
-import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, updateApiKey, type ApiKeyRow } from "../db/queries/api-keys.ts";
+import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, updateApiKey, updateApiKeyHash, type ApiKeyRow } from "../db/queries/api-keys.ts";
 import { generateApiKey } from "./api-key-hash.ts";
+
+/** What a key may do besides client calls: `manage` opens /api; `sync` only the cloud side of sync (/api/sync/space and /state). */
+export const KEY_SCOPES = ["manage", "sync"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
 
 export interface ApiKey {
   id: string;
@@ -26,7 +30,8 @@ export interface ApiKeyStore {
   reload(): void;
 }
 
-export function createApiKeyStore(db: Db, hashKey: (key: string) => string): ApiKeyStore {
+/** `legacyHash`: the hash keys were stored under before API_KEY_SECRET was generated; a key found by it is re-stored under `hashKey`. */
+export function createApiKeyStore(db: Db, hashKey: (key: string) => string, legacyHash?: (key: string) => string): ApiKeyStore {
   let byHash = new Map<string, ApiKey>();
   const used = new Map<string, number>();
   const reload = () => {
@@ -35,7 +40,15 @@ export function createApiKeyStore(db: Db, hashKey: (key: string) => string): Api
   reload();
   return {
     authenticate(secret) {
-      const key = byHash.get(hashKey(secret));
+      let key = byHash.get(hashKey(secret));
+      if (!key && legacyHash) {
+        const old = legacyHash(secret);
+        key = byHash.get(old);
+        if (key) {
+          updateApiKeyHash(db, key.id, hashKey(secret));
+          reload();
+        }
+      }
       if (key) used.set(key.id, Date.now());
       return key;
     },

@@ -1,4 +1,4 @@
-// Guards /api/*: the dashboard's session cookie (with same-origin checks on writes) or a `manage`-scoped API key.
+// Guards /api/*: the dashboard's session cookie (with same-origin checks on writes) or a `manage`-scoped API key (`sync` for the cloud side of sync).
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { GatewayError } from "../canonical/errors.ts";
@@ -10,6 +10,9 @@ import { SESSION_COOKIE } from "./session.ts";
 const OPEN_PATHS = new Set(["/api/auth/login", "/api/auth/logout", "/api/auth/status"]);
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The cloud side of sync: a device's key needs only the `sync` scope here (`manage` works too). */
+const SYNC_PATHS = new Set(["/api/sync/space", "/api/sync/state"]);
 
 /** A browser write must come from our own origin: cross-site forms and fetches are refused. */
 export function isSameOrigin(c: Context): boolean {
@@ -32,8 +35,10 @@ export function requireManagement(services: Services): MiddlewareHandler {
     if (secret) {
       const key = services.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key.", { code: "invalid_api_key" });
-      if (!key.scopes.includes("manage")) {
-        throw new GatewayError("permission", `API key "${key.name}" lacks the "manage" scope needed for /api.`, { code: "missing_scope" });
+      const allowed = key.scopes.includes("manage") || (SYNC_PATHS.has(c.req.path) && key.scopes.includes("sync"));
+      if (!allowed) {
+        const needed = SYNC_PATHS.has(c.req.path) ? `"sync" or "manage" scope needed for ${c.req.path}` : `"manage" scope needed for /api`;
+        throw new GatewayError("permission", `API key "${key.name}" lacks the ${needed}.`, { code: "missing_scope" });
       }
       c.set("authVia", "key");
       return next();

@@ -1,12 +1,18 @@
-// The dashboard password: seeded from INITIAL_PASSWORD, stored only as a Bun.password hash.
+// The dashboard password: INITIAL_PASSWORD, the guide's 123456 on loopback in development, or a random one printed once in the log.
+// Stored only as a Bun.password hash. An exposed gateway (production, or beyond loopback) never keeps 123456.
+import { randomBytes } from "node:crypto";
+import { DEFAULT_PASSWORD } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { log } from "../log.ts";
 
 interface StoredPassword {
   hash: string;
   changedAt: number;
-  /** True while the password is still the seeded INITIAL_PASSWORD default. */
+  /** True while the password is still the public default 123456. */
   isDefault: boolean;
+  /** True while the password is the random one this gateway generated and printed in its log. */
+  generated?: boolean;
 }
 
 const KEY = "auth.password";
@@ -17,16 +23,56 @@ const HASH_OPTIONS = { algorithm: "argon2id", memoryCost: 19_456, timeCost: 2 } 
 export interface PasswordStore {
   verify(password: string): Promise<boolean>;
   change(next: string): Promise<void>;
-  /** Sessions issued before this moment are void. */
+  /** When it was last changed (ms; 0 for the first one). */
   changedAt(): number;
   isDefault(): boolean;
+  /** True while the password is the generated one printed in the log at first start. */
+  isGenerated(): boolean;
 }
 
-export async function createPasswordStore(db: Db, initialPassword: string, initialIsDefault: boolean): Promise<PasswordStore> {
+export interface PasswordOptions {
+  /** INITIAL_PASSWORD, when set. */
+  initialPassword?: string;
+  /** Production, or listening beyond loopback: 123456 is never the password. */
+  exposed: boolean;
+}
+
+/** A password a person can copy from the log: 20 characters of base64url (120 bits). */
+function randomPassword(): string {
+  return randomBytes(15).toString("base64url");
+}
+
+function announce(password: string, why: string): void {
+  log.always(
+    `${why} The dashboard password is: ${password}\n` +
+      "  Sign in with it and change it (Settings > Security). It is printed only this once; set INITIAL_PASSWORD to choose your own on a fresh DATA_DIR.",
+  );
+}
+
+export async function createPasswordStore(db: Db, options: PasswordOptions): Promise<PasswordStore> {
   let stored = readSetting<StoredPassword>(db, KEY);
+  const hashed = async (password: string, flags: Pick<StoredPassword, "isDefault" | "generated">): Promise<StoredPassword> => ({
+    hash: await Bun.password.hash(password, HASH_OPTIONS),
+    changedAt: stored?.changedAt ?? 0,
+    ...flags,
+  });
   if (!stored) {
-    stored = { hash: await Bun.password.hash(initialPassword, HASH_OPTIONS), changedAt: 0, isDefault: initialIsDefault };
+    if (options.initialPassword) {
+      stored = await hashed(options.initialPassword, { isDefault: options.initialPassword === DEFAULT_PASSWORD });
+    } else if (!options.exposed) {
+      stored = await hashed(DEFAULT_PASSWORD, { isDefault: true });
+    } else {
+      const password = randomPassword();
+      stored = await hashed(password, { isDefault: false, generated: true });
+      announce(password, "First start with no INITIAL_PASSWORD on an exposed gateway: a random password was generated.");
+    }
     writeSetting(db, KEY, stored);
+  } else if (stored.isDefault && options.exposed) {
+    // Set up on loopback with 123456, now reachable from elsewhere: that password must not open it.
+    const password = randomPassword();
+    stored = await hashed(password, { isDefault: false, generated: true });
+    writeSetting(db, KEY, stored);
+    announce(password, `The password was still the default ${DEFAULT_PASSWORD} and this gateway is now exposed, so it was replaced.`);
   }
   let current = stored;
   return {
@@ -37,5 +83,6 @@ export async function createPasswordStore(db: Db, initialPassword: string, initi
     },
     changedAt: () => current.changedAt,
     isDefault: () => current.isDefault,
+    isGenerated: () => current.generated === true,
   };
 }

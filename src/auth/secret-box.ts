@@ -8,9 +8,21 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
-/** A box keyed by HKDF-SHA256(secret). Sealed form: `v1.<iv b64url>.<tag b64url>.<ciphertext b64url>`. */
-export function createSecretBox(secret: string): SecretBox {
-  const key = Buffer.from(hkdfSync("sha256", secret, "omniroute", "provider-credentials", 32));
+const deriveKey = (secret: string) => Buffer.from(hkdfSync("sha256", secret, "omniroute", "provider-credentials", 32));
+
+function openWith(key: Buffer, iv: string, tag: string, data: string): string {
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * A box keyed by HKDF-SHA256(secret). Sealed form: `v1.<iv b64url>.<tag b64url>.<ciphertext b64url>`.
+ * `older` secrets still open what they sealed (a data folder from before its secrets were generated); new seals use `secret`.
+ */
+export function createSecretBox(secret: string, older: readonly string[] = []): SecretBox {
+  const key = deriveKey(secret);
+  const olderKeys = older.map(deriveKey);
   return {
     seal(plaintext) {
       const iv = randomBytes(12);
@@ -21,9 +33,18 @@ export function createSecretBox(secret: string): SecretBox {
     open(sealed) {
       const [version, iv, tag, data] = sealed.split(".");
       if (version !== VERSION || !iv || !tag || data === undefined) throw new Error("Unrecognised sealed secret");
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+      try {
+        return openWith(key, iv, tag, data);
+      } catch (err) {
+        for (const k of olderKeys) {
+          try {
+            return openWith(k, iv, tag, data);
+          } catch {
+            // the next one
+          }
+        }
+        throw err;
+      }
     },
   };
 }

@@ -3,8 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create as createTar } from "tar";
 import { connectionView } from "../accounts/connection-service.ts";
-import { maskSecret } from "../auth/secret-box.ts";
+import { maskNodeHeaders, openNodeHeaders } from "../providers/node-headers.ts";
 import { DB_FILENAME } from "../db/client.ts";
+import { SECRETS_FILENAME } from "../auth/generated-secrets.ts";
 import { listApiKeys } from "../db/queries/api-keys.ts";
 import { listCombos } from "../db/queries/combos.ts";
 import { listConnections } from "../db/queries/connections.ts";
@@ -24,6 +25,13 @@ export interface ExportDownload {
 
 /** Header names whose values are credentials: masked in archives, `${...}` placeholders in a configuration export. */
 export const SECRET_HEADER = /auth|key|token|secret|cookie|session|password|signature/i;
+/**
+ * Exports never carry the secrets: a file downloaded through a browser and copied around must not be enough to read
+ * the credentials sealed inside it. The archive's manifest says which file to keep beside it instead.
+ */
+export const SECRETS_NOTE =
+  `Credentials and custom node headers in ${DB_FILENAME} are sealed with the ENCRYPTION_KEY of the gateway that exported it, and API keys are stored under its API_KEY_SECRET: ` +
+  `keep that gateway's ${SECRETS_FILENAME} (in its DATA_DIR), or the values set in its environment, with this backup. They are not in this archive.`;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
 export function exportDatabase(services: Services): ExportDownload {
@@ -55,7 +63,7 @@ export function exportDocuments(services: Services): Record<string, unknown> {
       prefix: n.prefix,
       apiType: n.apiType,
       baseUrl: n.baseUrl,
-      headers: Object.fromEntries(Object.entries(n.headers ?? {}).map(([k, v]) => [k, SECRET_HEADER.test(k) ? maskSecret(v) : v])),
+      headers: maskNodeHeaders(openNodeHeaders(services.secrets, n.headers) ?? {}),
       createdAt: n.createdAt,
       updatedAt: n.updatedAt,
     })),
@@ -71,7 +79,9 @@ export function exportArchive(services: Services): ExportDownload {
     snapshotDatabase(services.db, join(dir, DB_FILENAME));
     const documents = exportDocuments(services);
     const exportedAt = new Date();
-    const manifest = { product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)] };
+    const manifest = {
+      product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)], secrets: SECRETS_NOTE,
+    };
     for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {
       writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../db/client.ts";
+import { ensurePrivateFile } from "../db/private-file.ts";
 
 export const BACKUPS_FOLDER = "backups";
 
@@ -20,6 +21,8 @@ export function fileTimestamp(at = new Date()): string {
  * of the database, WAL included, and writes a compact standalone file. Never a raw copy of a WAL database.
  */
 export function snapshotDatabase(db: Db, target: string): void {
+  // VACUUM INTO writes into an empty file as it finds it: created 0600 first, the copy is never readable by others.
+  ensurePrivateFile(target);
   db.$client.query("VACUUM INTO ?").run(target);
 }
 

@@ -2,6 +2,8 @@
 import { migrationsFolder } from "../assets.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import { listConnections } from "../db/queries/connections.ts";
+import { listProviderNodes } from "../db/queries/provider-nodes.ts";
+import { openNodeHeaders } from "../providers/node-headers.ts";
 import { checkImport } from "../db/import-check.ts";
 import { swapDatabase } from "../db/swap.ts";
 import { log } from "../log.ts";
@@ -81,6 +83,8 @@ function credentialWarnings(services: Services): string[] {
     );
   }
   if (proxies) warnings.push(`${proxies} connection proxy setting(s) were sealed with another ENCRYPTION_KEY and are ignored until set again.`);
+  const nodes = listProviderNodes(services.db).filter((n) => openNodeHeaders(services.secrets, n.headers) === undefined).map((n) => n.prefix);
+  if (nodes.length) warnings.push(`${nodes.length} custom provider node(s) hold headers sealed with another ENCRYPTION_KEY and are called without them until they are set again: ${nodes.join(", ")}.`);
   return warnings;
 }
 

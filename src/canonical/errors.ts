@@ -50,7 +50,7 @@ export class GatewayError extends Error {
   readonly retryAfter?: number;
 
   constructor(kind: ErrorKind, message: string, options: GatewayErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    super(withoutUrlCredentials(message), { cause: options.cause });
     this.name = "GatewayError";
     this.kind = kind;
     this.status = options.status ?? STATUS[kind];
@@ -58,6 +58,13 @@ export class GatewayError extends Error {
     this.code = options.code;
     this.retryAfter = options.retryAfter;
   }
+}
+
+/** `user:password@` in any URL of a message: left out, so no client ever reads a credential in an error. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+export function withoutUrlCredentials(message: string): string {
+  return message.includes("@") ? message.replace(URL_CREDENTIALS, "$1") : message;
 }
 
 /** Any thrown value as a GatewayError (unknown errors become a 500 that hides no message). */

@@ -6,7 +6,7 @@ import { listConnections } from "../db/queries/connections.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
 import { openConnectionProxy } from "../network/proxy-config.ts";
 import { addCustomModel, requireProviderId } from "../providers/model-service.ts";
-import { createNode, listNodeViews, updateNodeById, type NodeInput } from "../providers/node-service.ts";
+import { createNode, listNodesWithHeaders, updateNodeById, type NodeInput } from "../providers/node-service.ts";
 import { createCombo, updateComboById } from "../routing/combo-service.ts";
 import type { ComboInput } from "../routing/combos.ts";
 import type { CustomModelInput } from "../providers/model-service.ts";
@@ -21,7 +21,7 @@ function record(ctx: ApplyContext, section: Section, key: string, created: boole
 
 export function applyNodes(ctx: ApplyContext, items: NodeInput[]): void {
   const { services } = ctx;
-  const existing = listNodeViews(services);
+  const existing = listNodesWithHeaders(services);
   items.forEach((input, index) => ctx.attempt({ section: "nodes", index, key: input.prefix }, () => {
     const current = existing.find((n) => n.prefix.toLowerCase() === input.prefix.toLowerCase());
     const desired = { ...input, baseUrl: input.baseUrl.replace(/\/+$/, "") };

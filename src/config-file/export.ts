@@ -4,7 +4,7 @@ import { SECRET_HEADER } from "../backups/export.ts";
 import { listConnections } from "../db/queries/connections.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
 import { openConnectionProxy, type ProxyEntry } from "../network/proxy-config.ts";
-import { listNodeViews } from "../providers/node-service.ts";
+import { listNodesWithHeaders } from "../providers/node-service.ts";
 import type { Services } from "../services.ts";
 
 /** A secret in the tree: written as `${variable}`. */
@@ -50,7 +50,7 @@ export function exportConfig(services: Services): string {
   const name = createNamer();
   const skipped: string[] = [];
 
-  const nodes = listNodeViews(services).sort(byText((n) => n.prefix)).map((n) => ({
+  const nodes = listNodesWithHeaders(services).sort(byText((n) => n.prefix)).map((n) => ({
     name: n.name,
     prefix: n.prefix,
     apiType: n.apiType,

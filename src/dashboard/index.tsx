@@ -34,24 +34,25 @@ export function mountDashboard(app: Hono<AppEnv>, services: Services) {
   app.get("/", async (c) => c.redirect(!services.settings.get().requireLogin || (await hasSession(c, services)) ? "/dashboard" : "/login"));
   app.get("/login", async (c) => {
     if (await hasSession(c, services)) return c.redirect(safeNext(c.req.query("next")));
-    return c.html(<LoginPage next={safeNext(c.req.query("next"))} />);
+    return c.html(<LoginPage next={safeNext(c.req.query("next"))} generatedPassword={services.password.isGenerated()} />);
   });
   app.post("/login", async (c) => {
     const form = await readForm(c);
     const next = safeNext(form.get("next"));
     const password = z.string().min(1).max(1000).safeParse(form.get("password"));
-    if (!password.success) return c.html(<LoginPage next={next} errors={{ password: "Enter the password" }} />, 422);
+    const generatedPassword = services.password.isGenerated();
+    if (!password.success) return c.html(<LoginPage next={next} errors={{ password: "Enter the password" }} generatedPassword={generatedPassword} />, 422);
     try {
       await signIn(c, services, password.data);
     } catch (err) {
       if (!(err instanceof GatewayError)) throw err;
       if (err.retryAfter) c.header("retry-after", String(err.retryAfter));
-      return c.html(<LoginPage next={next} error={err.message} />, err.status as 401 | 429);
+      return c.html(<LoginPage next={next} error={err.message} generatedPassword={generatedPassword} />, err.status as 401 | 429);
     }
     return c.redirect(next, 303);
   });
-  app.post("/logout", (c) => {
-    signOut(c, services);
+  app.post("/logout", async (c) => {
+    await signOut(c, services);
     return c.redirect("/login", 303);
   });
 

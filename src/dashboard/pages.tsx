@@ -13,6 +13,7 @@ import { BudgetForm, KeyForm, KeysPage, KeyTable } from "../../views/pages/keys.
 import { OverviewPage, OverviewStats } from "../../views/pages/overview.tsx";
 import { optional, readForm, validateForm } from "./forms.ts";
 import { overviewData } from "./overview.ts";
+import { KEY_SCOPES } from "../auth/key-store.ts";
 
 const KeyCreateForm = z.object({ name: z.string().trim().min(1, "Give the key a name").max(100, "At most 100 characters") });
 const BudgetFormSchema = z.object({
@@ -36,7 +37,8 @@ export function corePages(services: Services) {
       const form = await readForm(c);
       const parsed = validateForm(KeyCreateForm, { name: form.get("name") ?? "" });
       if (!parsed.ok) return c.html(<KeyForm errors={parsed.errors} />, 422);
-      const { row, key } = services.apiKeys.create(parsed.data.name, form.get("manage") ? ["manage"] : []);
+      const scopes = KEY_SCOPES.filter((scope) => form.get(scope));
+      const { row, key } = services.apiKeys.create(parsed.data.name, scopes);
       return c.html(
         <>
           <KeyForm created={{ name: row.name, key }} />

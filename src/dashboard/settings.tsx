@@ -60,6 +60,7 @@ export function settingsPages(services: Services) {
         await changePassword(c, services, parsed.data.current, parsed.data.next);
       } catch (err) {
         if (err instanceof GatewayError && err.param === "current") return c.html(<PasswordForm errors={{ current: err.message }} />, 422);
+        if (err instanceof GatewayError && err.code === "login_throttled") return c.html(<PasswordForm errors={{ current: err.message }} />, 429);
         throw err;
       }
       return c.html(<PasswordForm ok="Password changed. Other browsers signed in with the old one are signed out." />);

@@ -1,10 +1,11 @@
 // Opens the SQLite database (held exclusively, WAL, foreign keys) and applies drizzle migrations on boot.
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { ensurePrivateDataDir } from "../auth/generated-secrets.ts";
 import { join } from "node:path";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import * as schema from "./schema.ts";
+import { ensurePrivateFile } from "./private-file.ts";
 import { migrationsFolder } from "../assets.ts";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
@@ -40,6 +41,8 @@ export function applyPragmas(sqlite: Database, path: string): void {
 
 /** Open (creating when missing) the database file at `path`, migrated to the current schema. */
 export async function openDatabase(path: string): Promise<Db> {
+  // SQLite gives its -wal and -journal files the database file's mode.
+  ensurePrivateFile(path);
   const sqlite = new Database(path, { create: true, strict: true });
   applyPragmas(sqlite, path);
   const db = drizzle({ client: sqlite, schema }) as Db;
@@ -68,6 +71,6 @@ export function closeDatabase(db: Db): void {
 }
 
 export async function openDataDir(dataDir: string): Promise<Db> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(dataDir);
   return openDatabase(join(dataDir, DB_FILENAME));
 }

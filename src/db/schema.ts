@@ -43,7 +43,11 @@ export const providerNodes = sqliteTable("provider_nodes", {
   prefix: text("prefix").notNull().unique(),
   apiType: text("api_type", { enum: ["openai", "anthropic", "responses", "gemini"] }).notNull(),
   baseUrl: text("base_url").notNull(),
-  headers: text("headers", { mode: "json" }).$type<Record<string, string>>(),
+  /**
+   * Extra headers sent with every call, sealed (SecretBox, as a JSON string) since they carry credentials. An object
+   * is a row from before they were sealed: the registry seals it when it loads (src/providers/node-headers.ts).
+   */
+  headers: text("headers", { mode: "json" }).$type<string | Record<string, string>>(),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
 });
@@ -207,3 +211,14 @@ export const configFileObjects = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.objectId] })],
 );
+
+/**
+ * The cloud side of sync: one row per space, with the random salt every device of the space derives its keys with
+ * (scrypt over the passphrase). Created when a device first asks for the space (POST /api/sync/space).
+ */
+export const syncSpaces = sqliteTable("sync_spaces", {
+  space: text("space").primaryKey(),
+  /** 32 random bytes, base64url. */
+  salt: text("salt").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});

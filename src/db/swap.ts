@@ -9,8 +9,8 @@ import { MIGRATIONS_TABLE } from "./migrations.ts";
  */
 const KEPT_TABLES = new Set([MIGRATIONS_TABLE, "resilience_state"]);
 
-/** Settings rows kept: this gateway's dashboard password, so whoever imports is not signed out and locked out. */
-export const KEPT_SETTINGS = ["auth.password"] as const;
+/** Settings rows kept: this gateway's dashboard password and live sessions, so whoever imports is not signed out and locked out. */
+export const KEPT_SETTINGS = ["auth.password", "auth.sessions"] as const;
 
 export const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

@@ -7,12 +7,17 @@ import {
   deleteProviderNode, getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode, type ProviderNodeRow,
 } from "../db/queries/provider-nodes.ts";
 import type { Db } from "../db/client.ts";
+import type { SecretBox } from "../auth/secret-box.ts";
 import type { ProviderRegistry } from "./registry.ts";
+import { baseUrlSchema, withoutCredentials } from "./base-url.ts";
+import { maskNodeHeaders, mergeMaskedHeaders, openNodeHeaders, sealNodeHeaders } from "./node-headers.ts";
 
 /** What custom nodes are kept in, and the registry that must hear of a change. */
 export interface NodeDeps {
   db: Db;
   providers: ProviderRegistry;
+  /** Seals header values at rest (they are often credentials). */
+  secrets: SecretBox;
 }
 
 export const NODE_API_TYPES = ["openai", "anthropic", "responses", "gemini"] as const;
@@ -21,7 +26,7 @@ export const NodeInputSchema = z.object({
   name: z.string().min(1).max(100),
   prefix: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,39}$/i, "must be 1-40 letters, digits, '-', '_' or '.' (it becomes the model prefix)"),
   apiType: z.enum(NODE_API_TYPES),
-  baseUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000),
+  baseUrl: baseUrlSchema,
   headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
 }).strict();
 
@@ -35,7 +40,10 @@ export interface NodeView {
   prefix: string;
   apiType: ProviderNodeRow["apiType"];
   baseUrl: string;
+  /** Every value masked: the headers are sealed at rest and never returned in clear. */
   headers: Record<string, string>;
+  /** True when the headers were sealed with another ENCRYPTION_KEY (an imported database): set them again. */
+  headersUnreadable: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -45,12 +53,24 @@ function normalizeBaseUrl(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-export function nodeView(node: ProviderNodeRow): NodeView {
-  return { id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: node.baseUrl, headers: node.headers ?? {}, createdAt: node.createdAt, updatedAt: node.updatedAt };
+export function nodeView(deps: NodeDeps, node: ProviderNodeRow): NodeView {
+  const headers = openNodeHeaders(deps.secrets, node.headers);
+  return {
+    id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: withoutCredentials(node.baseUrl),
+    headers: maskNodeHeaders(headers ?? {}), headersUnreadable: headers === undefined, createdAt: node.createdAt, updatedAt: node.updatedAt,
+  };
 }
 
 export function listNodeViews(deps: NodeDeps): NodeView[] {
-  return listProviderNodes(deps.db).map(nodeView);
+  return listProviderNodes(deps.db).map((node) => nodeView(deps, node));
+}
+
+/**
+ * The nodes with their header values opened, for the configuration file only: its apply compares them with the
+ * file's, and its export replaces the secret-looking ones by placeholders. Never for an answer to a client.
+ */
+export function listNodesWithHeaders(deps: NodeDeps): NodeView[] {
+  return listProviderNodes(deps.db).map((node) => ({ ...nodeView(deps, node), headers: openNodeHeaders(deps.secrets, node.headers) ?? {} }));
 }
 
 export function requireNode(deps: NodeDeps, id: string): ProviderNodeRow {
@@ -69,9 +89,11 @@ function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): vo
 
 export function createNode(deps: NodeDeps, input: NodeInput): NodeView {
   assertPrefixFree(deps, input.prefix);
-  const node = insertProviderNode(deps.db, { ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl) });
+  const node = insertProviderNode(deps.db, {
+    ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl), headers: sealNodeHeaders(deps.secrets, input.headers),
+  });
   deps.providers.reload();
-  return nodeView(node);
+  return nodeView(deps, node);
 }
 
 export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof NodeUpdateSchema>): NodeView {
@@ -82,9 +104,13 @@ export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof
       throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, { param: "prefix" });
     }
   }
-  const node = updateProviderNode(deps.db, id, { ...input, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
+  const { headers, ...rest } = input;
+  const sealed = headers === undefined
+    ? {}
+    : { headers: sealNodeHeaders(deps.secrets, mergeMaskedHeaders(headers, openNodeHeaders(deps.secrets, before.headers) ?? {})) };
+  const node = updateProviderNode(deps.db, id, { ...rest, ...sealed, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
   deps.providers.reload();
-  return nodeView(node);
+  return nodeView(deps, node);
 }
 
 /** A node with connections is refused (delete them first); its custom models go with it. */

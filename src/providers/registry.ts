@@ -4,6 +4,9 @@ import { listProviderNodes, type ProviderNodeRow } from "../db/queries/provider-
 import type { FormatId } from "../formats/types.ts";
 import { PROVIDER_CATALOG } from "./catalog.ts";
 import type { AuthHeader, ProviderSpec } from "./types.ts";
+import type { SecretBox } from "../auth/secret-box.ts";
+import { log } from "../log.ts";
+import { openNodeHeaders, sealLegacyNodeHeaders } from "./node-headers.ts";
 
 export const NODE_FORMAT: Record<ProviderNodeRow["apiType"], FormatId> = {
   openai: "openai-chat",
@@ -29,7 +32,8 @@ export interface ProviderRegistry {
   reload(): void;
 }
 
-export function nodeToSpec(node: ProviderNodeRow): ProviderSpec {
+/** A node as a provider; `headers` opened from the sealed column (see node-headers.ts). */
+export function nodeToSpec(node: ProviderNodeRow, headers: Record<string, string> | undefined): ProviderSpec {
   const format = NODE_FORMAT[node.apiType];
   return {
     id: node.prefix,
@@ -40,12 +44,12 @@ export function nodeToSpec(node: ProviderNodeRow): ProviderSpec {
     authHeader: NODE_AUTH[format],
     baseUrl: node.baseUrl,
     tier: "api-key",
-    headers: node.headers ?? undefined,
+    headers: headers && Object.keys(headers).length ? headers : undefined,
     models: [],
   };
 }
 
-export function createProviderRegistry(db: Db): ProviderRegistry {
+export function createProviderRegistry(db: Db, secrets: SecretBox): ProviderRegistry {
   let byName = new Map<string, ProviderSpec>();
   let custom = new Set<string>();
   let all: ProviderSpec[] = [];
@@ -56,7 +60,9 @@ export function createProviderRegistry(db: Db): ProviderRegistry {
       next.set(spec.id.toLowerCase(), spec);
       next.set(spec.alias.toLowerCase(), spec);
     }
-    const nodes = listProviderNodes(db).map(nodeToSpec);
+    // Rows from before node headers were sealed are sealed now, on the first load after the upgrade (or an import).
+    if (sealLegacyNodeHeaders(db, secrets)) log.info("custom provider node headers sealed at rest");
+    const nodes = listProviderNodes(db).map((node) => nodeToSpec(node, openNodeHeaders(secrets, node.headers)));
     for (const spec of nodes) next.set(spec.id.toLowerCase(), spec);
     byName = next;
     custom = new Set(nodes.map((n) => n.id));

@@ -54,7 +54,8 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
   if (!config) return disabledSync(state?.conflicts ?? []);
   const cfg = config;
   const me: Device = { id: state?.deviceId ?? randomUUID(), name: hostname() || "omniroute" };
-  let keys: Promise<SyncKeys> | undefined;
+  /** Keys derived for the salt the cloud gave (derived again only if it gives another). */
+  let keys: { salt: string; derived: Promise<SyncKeys> } | undefined;
   let abort = new AbortController();
   let started = false;
   let interval: ReturnType<typeof setInterval> | undefined;
@@ -87,13 +88,15 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
     const isCurrent = () => gen === generation;
     let current: SyncState | undefined;
     try {
-      keys ??= deriveSyncKeys(cfg.passphrase, cfg.space);
-      const k = await keys;
+      const transport = createCloudTransport(cfg, abort.signal);
+      const { salt } = await transport.space();
+      if (keys?.salt !== salt) keys = { salt, derived: deriveSyncKeys(cfg.passphrase, cfg.space, salt) };
+      const k = await keys.derived;
       if (!isCurrent()) return;
+      // Another salt (a new space on the cloud) gives other keys, so another fingerprint: everything is sent again.
       const fingerprint = k.fingerprint(cfg.url);
       if (!state || state.fingerprint !== fingerprint) state = freshState(me.id, fingerprint, state?.conflicts);
       current = state;
-      const transport = createCloudTransport(cfg, abort.signal);
       let rejected = 0;
       for (let round = 1; round <= MAX_ROUNDS; round++) {
         const result = await exchange({ services: services(), keys: k, transport, state: current, me, space: cfg.space, isCurrent });

@@ -5,7 +5,7 @@ import type { Services } from "../services.ts";
 import { applyPulled, type ApplyFailure } from "./apply.ts";
 import { canonicalJson, type SyncKeys } from "./crypto.ts";
 import { SYNC_KINDS, syncKind } from "./kinds/index.ts";
-import { MAX_DOCUMENTS_PER_CALL, type PushDocument, type StoredDocument } from "./protocol.ts";
+import { DOCUMENT_FORMAT, MAX_DOCUMENTS_PER_CALL, type PushDocument, type StoredDocument } from "./protocol.ts";
 import { planPull, planPush, stampDeletions, type Device, type Envelope, type PulledDocument, type Snapshot } from "./reconcile.ts";
 import { recordConflicts, type SyncState } from "./state.ts";
 import { CloudSyncError, type CloudTransport } from "./transport.ts";
@@ -60,8 +60,11 @@ function openDocuments(keys: SyncKeys, docs: StoredDocument[], space: string): P
   let unreadable = 0;
   for (const doc of docs) {
     try {
-      const envelope = EnvelopeSchema.parse(JSON.parse(keys.open(doc.kind, doc.id, doc.ciphertext)));
-      if (envelope.kind !== doc.kind || envelope.deleted !== doc.deleted || keys.documentId(envelope.kind, envelope.localId) !== doc.id) throw new Error("envelope does not match");
+      const envelope = EnvelopeSchema.parse(JSON.parse(keys.open(doc, doc.ciphertext)));
+      if (
+        envelope.kind !== doc.kind || envelope.deleted !== doc.deleted || envelope.updatedAt !== doc.updatedAt ||
+        keys.documentId(envelope.kind, envelope.localId) !== doc.id
+      ) throw new Error("envelope does not match");
       // Kinds a newer OmniRoute syncs are skipped here.
       if (syncKind(envelope.kind)) opened.push({ id: doc.id, rev: doc.rev, envelope: envelope as Envelope });
     } catch {
@@ -69,6 +72,12 @@ function openDocuments(keys: SyncKeys, docs: StoredDocument[], space: string): P
     }
   }
   if (unreadable) {
+    const legacy = docs.filter((d) => !d.ciphertext.startsWith(`${DOCUMENT_FORMAT}.`)).length;
+    if (legacy) {
+      throw new CloudSyncError(
+        `${legacy} document(s) in the cloud's space "${space}" were written by an OmniRoute older than this one. Nothing was applied or pushed; upgrade every device (and the cloud) to the same version.`,
+      );
+    }
     throw new CloudSyncError(
       `Cannot decrypt ${unreadable} of ${docs.length} document(s) in the cloud's space "${space}": this device's CLOUD_SYNC_KEY is not the passphrase they were written with. Nothing was applied or pushed; set the same CLOUD_SYNC_KEY as your other devices.`,
     );
@@ -108,6 +117,12 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
   stampDeletions(snapshot, state.ledger, now);
   const plan = planPull({ docs: pulled, snapshot, ledger: state.ledger, me, now, digestOf: (p) => keys.digest(canonicalJson(p)) });
   Object.assign(state.ledger, plan.ledger);
+  if (plan.refused.length) {
+    log.warn(
+      `cloud sync: refused ${plan.refused.length} pulled document(s) older than the version this device has (a replayed or rolled-back copy): ` +
+        `${plan.refused.map((r) => `${r.kind} ${r.localId}`).join(", ")}; this device's version is sent again`,
+    );
+  }
   const applied = applyPulled(services, plan.actions, state.ledger);
   recordConflicts(state, plan.conflicts);
   const pulledTo = stored.reduce((max, d) => Math.max(max, d.rev), state.lastPulledRev);
@@ -132,7 +147,8 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
       const envelope: Envelope = {
         v: 1, kind: item.kind, localId: item.localId, label: item.label, updatedAt: item.updatedAt, deleted: item.deleted, device: me, payload: item.payload,
       };
-      return { id: item.id, kind: item.kind, baseRev: item.baseRev, updatedAt: item.updatedAt, deleted: item.deleted, ciphertext: keys.seal(item.kind, item.id, JSON.stringify(envelope)) };
+      const binding = { kind: item.kind, id: item.id, updatedAt: item.updatedAt, deleted: item.deleted };
+      return { ...binding, baseRev: item.baseRev, ciphertext: keys.seal(binding, JSON.stringify(envelope)) };
     });
     const answer = await ctx.transport.push(documents);
     if (!ctx.isCurrent()) throw new CloudSyncError("The database was replaced during sync; it runs again at the next interval.");

@@ -37,6 +37,14 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
+/** The ciphertext format devices write now (src/sync/crypto.ts); `s1` documents came from OmniRoute before issue 14. */
+export const DOCUMENT_FORMAT = "s2";
+
+/** A device asks for its space's salt (created on first use) before it derives its keys. */
+export const SpaceRequestSchema = z.object({ space: space.default("default") }).strict();
+export const SpaceResponseSchema = z.object({ space: z.string(), salt: z.string().min(16) });
+export type SpaceResponse = z.infer<typeof SpaceResponseSchema>;
+
 export const PushDocumentSchema = z.object({
   id: documentId,
   kind,
@@ -44,7 +52,10 @@ export const PushDocumentSchema = z.object({
   baseRev: z.number().int().min(0),
   updatedAt: z.number().int().min(0),
   deleted: z.boolean().default(false),
-  ciphertext: z.string().min(1).max(MAX_CIPHERTEXT_CHARS),
+  ciphertext: z.string().min(1).max(MAX_CIPHERTEXT_CHARS).refine(
+    (c) => c.startsWith(`${DOCUMENT_FORMAT}.`),
+    `must be in the ${DOCUMENT_FORMAT} format: this device runs an OmniRoute older than its cloud; upgrade it`,
+  ),
 }).strict();
 export type PushDocument = z.infer<typeof PushDocumentSchema>;
 

@@ -43,6 +43,8 @@ export interface PullPlan {
   /** Ledger entries to write now (documents that need no change here). */
   ledger: Record<string, LedgerEntry>;
   conflicts: ConflictRecord[];
+  /** Documents older than the version this device last synced (a replayed or rolled-back copy): not applied, ours sent again. */
+  refused: Array<{ kind: string; localId: string }>;
 }
 
 export interface PushItem {
@@ -85,7 +87,7 @@ export function planPull(input: {
   digestOf: (payload: unknown) => string;
 }): PullPlan {
   const { snapshot, ledger, me, now } = input;
-  const plan: PullPlan = { actions: [], ledger: {}, conflicts: [] };
+  const plan: PullPlan = { actions: [], ledger: {}, conflicts: [], refused: [] };
   const removedHere = new Set<string>();
   const conflict = (kind: string, id: string, name: string, kept: string, discarded: string, reason: ConflictRecord["reason"]) =>
     plan.conflicts.push({ kind, id, name, keptFrom: kept, discardedFrom: discarded, reason, at: now });
@@ -95,6 +97,14 @@ export function planPull(input: {
     const entry = ledger[doc.id];
     if (entry && entry.rev >= doc.rev) continue; // seen already (this device's own write comes back this way)
     const item = snapshot.get(doc.id);
+    if (entry && e.updatedAt < entry.updatedAt) {
+      // Never a regression: the version this device has is pushed over the replayed one (its deletion, if it is gone here).
+      plan.refused.push({ kind: e.kind, localId: e.localId });
+      plan.ledger[doc.id] = entry.deleted
+        ? { ...entry, rev: doc.rev, deleted: false, digest: "", goneAt: now }
+        : { ...entry, rev: doc.rev, digest: item?.digest === undefined ? entry.digest : "" };
+      continue;
+    }
     const remote: LedgerEntry = {
       kind: e.kind, localId: e.localId, rev: doc.rev, deleted: e.deleted, updatedAt: e.updatedAt, digest: e.deleted ? "" : input.digestOf(e.payload),
     };
@@ -179,7 +189,8 @@ export function planPush(snapshot: Snapshot, ledger: Record<string, LedgerEntry>
     if (entry.deleted || snapshot.has(id)) continue;
     out.push({
       id, kind: entry.kind as SyncKindName, localId: entry.localId, label: entry.localId, deleted: true,
-      updatedAt: entry.goneAt ?? now, baseRev: entry.rev, digest: "", payload: null,
+      // Later than the version it deletes, so the cloud never takes it for a regression.
+      updatedAt: Math.max(entry.goneAt ?? now, entry.updatedAt + 1), baseRev: entry.rev, digest: "", payload: null,
     });
   }
   return out;

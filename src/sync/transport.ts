@@ -1,13 +1,17 @@
 // HTTP calls to the cloud's /api/sync/state: each with a timeout, each failure turned into one sentence a person can act on.
 import type { z } from "zod";
 import type { CloudSyncConfig } from "../config.ts";
-import { PullResponseSchema, PushResponseSchema, type PullResponse, type PushDocument, type PushResponse } from "./protocol.ts";
+import {
+  PullResponseSchema, PushResponseSchema, SpaceResponseSchema, type PullResponse, type PushDocument, type PushResponse, type SpaceResponse,
+} from "./protocol.ts";
 
 export class CloudSyncError extends Error {
   override name = "CloudSyncError";
 }
 
 export interface CloudTransport {
+  /** The space's salt (the cloud creates it on first use). */
+  space(): Promise<SpaceResponse>;
   pull(since: number): Promise<PullResponse>;
   push(documents: PushDocument[]): Promise<PushResponse>;
 }
@@ -36,7 +40,7 @@ function errorMessageOf(body: unknown): string | undefined {
 export function createCloudTransport(config: CloudSyncConfig, stop: AbortSignal): CloudTransport {
   const shown = displayUrl(config.url);
 
-  async function call<S extends z.ZodType>(method: "GET" | "PUT", path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  async function call<S extends z.ZodType>(method: "GET" | "PUT" | "POST", path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
     const timeout = AbortSignal.timeout(config.timeoutMs);
     let res: Response;
     try {
@@ -61,9 +65,11 @@ export function createCloudTransport(config: CloudSyncConfig, stop: AbortSignal)
     if (!res.ok) {
       const detail = errorMessageOf(parsed) ?? res.statusText;
       if (res.status === 401 || res.status === 403) {
-        throw new CloudSyncError(`The cloud (${shown}) refused CLOUD_API_KEY (${res.status}): ${detail} It needs a manage-scoped API key created on the cloud instance.`);
+        throw new CloudSyncError(`The cloud (${shown}) refused CLOUD_API_KEY (${res.status}): ${detail} It needs an API key with the "sync" (or "manage") scope created on the cloud instance.`);
       }
-      if (res.status === 404) throw new CloudSyncError(`The cloud (${shown}) has no sync API at ${path.split("?")[0]} (404): is CLOUD_URL an OmniRoute instance?`);
+      if (res.status === 404) {
+        throw new CloudSyncError(`The cloud (${shown}) has no sync API at ${path.split("?")[0]} (404): is CLOUD_URL an OmniRoute instance, of this version or later?`);
+      }
       throw new CloudSyncError(`The cloud (${shown}) answered ${res.status}: ${detail}`);
     }
     const checked = schema.safeParse(parsed);
@@ -73,6 +79,7 @@ export function createCloudTransport(config: CloudSyncConfig, stop: AbortSignal)
 
   const space = encodeURIComponent(config.space);
   return {
+    space: () => call("POST", "/api/sync/space", SpaceResponseSchema, { space: config.space }),
     pull: (since) => call("GET", `/api/sync/state?space=${space}&since=${since}`, PullResponseSchema),
     push: (documents) => call("PUT", "/api/sync/state", PushResponseSchema, { space: config.space, documents }),
   };

@@ -73,7 +73,11 @@ describe("export", () => {
     const everyJson = ["providers.json", "provider-nodes.json", "api-keys.json", "settings.json", "combos.json"].map(read).join("\n");
     for (const secret of ["sk-live-topsecret-999", "topsecret", "proxy-pass-777", "node-secret-abcdef", "v1."]) expect(everyJson).not.toContain(secret);
     const nodes = JSON.parse(read("provider-nodes.json"));
-    expect(nodes[0].headers["x-team"]).toBe("blue");
+    // Every header value is masked: a node's headers are sealed like credentials, whatever their name.
+    expect(nodes[0].headers["x-team"]).toBe("••••");
+    // The secrets are not in the archive; its manifest names the file to keep with it.
+    expect(JSON.parse(read("manifest.json")).secrets).toContain("keep that gateway's secrets.json");
+    expect(everyJson + read("manifest.json")).not.toContain(gw.config.encryptionKey);
     const keys = JSON.parse(read("api-keys.json"));
     expect(keys[0]).toMatchObject({ name: "test-admin", scopes: ["manage"] });
     expect(Object.keys(keys[0]).sort()).toEqual(["createdAt", "id", "lastUsedAt", "name", "prefix", "scopes"]);

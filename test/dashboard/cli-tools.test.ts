@@ -10,7 +10,7 @@ let gw: TestGateway;
 let cookie: string;
 
 beforeAll(async () => {
-  gw = await startGateway({ BASE_URL: "http://localhost:20128" });
+  gw = await startGateway({ BASE_URL: "http://localhost:20128", ALLOWED_HOSTS: "gateway.example.com" });
   cookie = await gw.login();
 });
 afterAll(() => gw.close());

@@ -209,7 +209,8 @@ describe("custom provider nodes and models", () => {
     expect(html).toContain('id="custom-providers" hx-swap-oob="true"');
     expect(html).toContain('id="connect-myllm"');
     const node = (await (await gw.api("/api/provider-nodes")).json())[0];
-    expect(node).toMatchObject({ prefix: "myllm", baseUrl: `${upstream.url}/v1`, headers: { "X-Team": "research" } });
+    expect(node).toMatchObject({ prefix: "myllm", baseUrl: `${upstream.url}/v1`, headers: { "X-Team": "••••" } });
+    expect(gw.services.providers.get("myllm")!.headers).toEqual({ "X-Team": "research" });
     const custom = (await page()).split('id="group-custom"')[1]!;
     expect(custom).toContain("<strong>My vLLM</strong>");
   });

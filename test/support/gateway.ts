@@ -22,9 +22,19 @@ export interface TestGateway {
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
+/**
+ * The secrets every test gateway shares unless a test sets its own, as gateways of one operator would: a database
+ * exported by one opens in another. (A gateway that sets none generates them: test/process/first-start.test.ts.)
+ */
+export const TEST_SECRETS = {
+  JWT_SECRET: "test-jwt-secret-0123456789abcdef",
+  API_KEY_SECRET: "test-api-key-secret-0123456789abcdef",
+  ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
+} as const;
+
 export async function startGateway(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "omniroute-test-"));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "test-password", LOG_LEVEL: "error", ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "test-password", LOG_LEVEL: "error", ...TEST_SECRETS, ...env });
   const db = await openDataDir(config.dataDir);
   const services = await createServices(config, db, options);
   const app = createApp(services);

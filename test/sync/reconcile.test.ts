@@ -72,7 +72,7 @@ describe("planPull", () => {
 
   test("this device's own write coming back is skipped", () => {
     const plan = planPull({ docs: [pulled("x", 5, combo("x"), 100)], snapshot: snap(item("x", combo("x", "random"), 900)), ledger: { x: entry("x", combo("x"), 5, 100) }, me: ME, now: NOW, digestOf });
-    expect(plan).toEqual({ actions: [], ledger: {}, conflicts: [] });
+    expect(plan).toEqual({ actions: [], ledger: {}, conflicts: [], refused: [] });
   });
 
   test("a new combo with a name taken here: the later one stays, the other is deleted", () => {

@@ -178,6 +178,25 @@ describe("redaction and caps", () => {
     expect(redactHeaders(new Headers({ Authorization: "Bearer x", "X-Api-Key": "k", cookie: "c", accept: "*/*" }))).toEqual({ authorization: "[redacted]", "x-api-key": "[redacted]", cookie: "[redacted]", accept: "*/*" });
   });
 
+  test("headers off the allow-list are redacted, whatever their name; the named credential fields of issue 14 are masked, token counts kept", () => {
+    const headers = redactHeaders(new Headers({
+      "api-key": "azure-key", "x-auth-token": "t", "openai-api-key": "k", "x-custom-thing": "v", "proxy-authorization": "Basic x",
+      "content-type": "application/json", "user-agent": "claude-cli/2", "anthropic-version": "2023-06-01", "x-stainless-lang": "js",
+    }));
+    expect(headers).toEqual({
+      "api-key": "[redacted]", "x-auth-token": "[redacted]", "openai-api-key": "[redacted]", "x-custom-thing": "[redacted]", "proxy-authorization": "[redacted]",
+      "content-type": "application/json", "user-agent": "claude-cli/2", "anthropic-version": "2023-06-01", "x-stainless-lang": "js",
+    });
+    const body = redactJson({
+      client_secret: "cs", private_key: "-----BEGIN", oauth: { authCode: "c", sessionId: "s", credentials: { user: "u" } }, passwd: "p",
+      max_tokens: 10, max_output_tokens: 20, usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } }, keep: "me",
+    });
+    expect(body).toEqual({
+      client_secret: "[redacted]", private_key: "[redacted]", oauth: "[redacted]", passwd: "[redacted]",
+      max_tokens: 10, max_output_tokens: 20, usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } }, keep: "me",
+    });
+  });
+
   test("response text: JSON and SSE data lines are redacted only where needed", () => {
     const plain = '{"id": "x",  "choices": []}';
     expect(redactBodyText(plain)).toBe(plain);

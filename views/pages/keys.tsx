@@ -23,6 +23,9 @@ export function KeyForm(props: { errors?: FieldErrors; created?: { name: string;
         <label>
           <input type="checkbox" name="manage" value="1" role="switch" /> May manage the gateway (/api)
         </label>
+        <label>
+          <input type="checkbox" name="sync" value="1" role="switch" /> May sync devices (this gateway as their cloud)
+        </label>
       </div>
       <FormMessage error={props.errors?._form} />
       <button type="submit">Create key</button>

@@ -12,8 +12,10 @@ export function SystemPage(props: { facts: StorageFacts; maxMb: number; defaultP
       <section aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>
         <p>
-          A consistent copy of the live database, safe to take while requests run. Provider credentials stay encrypted
-          with this gateway's <code>ENCRYPTION_KEY</code>: another gateway reads them only with the same key.
+          A consistent copy of the live database, safe to take while requests run. Provider credentials and custom node
+          headers stay encrypted with this gateway's <code>ENCRYPTION_KEY</code>, which an export never carries: keep
+          <code>secrets.json</code> from the data folder (or the secrets you set in the environment) with your backups.
+          Another gateway reads them only with the same key.
         </p>
         <p>
           <a href="/api/db-backups/export" role="button" download>Download database (.sqlite)</a>{" "}

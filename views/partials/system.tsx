@@ -135,9 +135,9 @@ export function CloudSyncPanel({ status }: { status: SyncStatus }) {
       {!status.enabled ? (
         <p>
           Off. To share providers, combos and settings with another OmniRoute, set <code>CLOUD_URL</code>,{" "}
-          <code>CLOUD_API_KEY</code> (a manage-scoped key of that instance) and <code>CLOUD_SYNC_KEY</code> (the same
-          passphrase on every device) on this server. This gateway can also be the cloud for others: give them its URL and a
-          manage-scoped API key.
+          <code>CLOUD_API_KEY</code> (a key of that instance with the sync scope) and <code>CLOUD_SYNC_KEY</code> (the same
+          passphrase on every device) on this server. This gateway can also be the cloud for others: give them its URL and an
+          API key with the sync scope.
         </p>
       ) : (
         <>

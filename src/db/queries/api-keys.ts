@@ -24,3 +24,8 @@ export function deleteApiKey(db: Db, id: string): boolean {
 export function touchApiKey(db: Db, id: string, at: number): void {
   db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)).run();
 }
+
+/** Re-store a key under another hash (a key from before API_KEY_SECRET was generated, upgraded on its first use). */
+export function updateApiKeyHash(db: Db, id: string, keyHash: string): void {
+  db.update(apiKeys).set({ keyHash }).where(eq(apiKeys.id, id)).run();
+}

@@ -25,3 +25,8 @@ export function updateProviderNode(db: Db, id: string, patch: Partial<NewProvide
 export function deleteProviderNode(db: Db, id: string): boolean {
   return db.delete(providerNodes).where(eq(providerNodes.id, id)).returning({ id: providerNodes.id }).all().length > 0;
 }
+
+/** Replace a node's stored headers without touching updatedAt (sealing them changes nothing a person sees). */
+export function setProviderNodeHeaders(db: Db, id: string, headers: string | null): void {
+  db.update(providerNodes).set({ headers }).where(eq(providerNodes.id, id)).run();
+}

@@ -28,8 +28,9 @@ export function documentsSince(db: Db, space: string, since: number, limit: numb
 }
 
 /**
- * Writes each document whose current rev equals its baseRev, under the next rev of the space; refuses the others.
- * One transaction: two devices pushing at once never both overwrite the same version.
+ * Writes each document whose current rev equals its baseRev, under the next rev of the space; refuses the others,
+ * and refuses one older than the version it would replace (its updatedAt is bound into the ciphertext, so a replayed
+ * old document cannot claim a newer time). One transaction: two devices pushing at once never both overwrite the same version.
  */
 export function writeDocuments(db: Db, space: string, writes: DocumentWrite[]) {
   return db.transaction((tx) => {
@@ -37,9 +38,9 @@ export function writeDocuments(db: Db, space: string, writes: DocumentWrite[]) {
     const accepted: Array<{ id: string; rev: number }> = [];
     const rejected: Array<{ id: string; rev: number }> = [];
     for (const w of writes) {
-      const current = tx.select({ rev: syncDocuments.rev }).from(syncDocuments)
+      const current = tx.select({ rev: syncDocuments.rev, updatedAt: syncDocuments.updatedAt }).from(syncDocuments)
         .where(and(eq(syncDocuments.space, space), eq(syncDocuments.id, w.id))).get();
-      if ((current?.rev ?? 0) !== w.baseRev) {
+      if ((current?.rev ?? 0) !== w.baseRev || (current && w.updatedAt < current.updatedAt)) {
         rejected.push({ id: w.id, rev: current?.rev ?? 0 });
         continue;
       }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { deleteNodeById, NODE_API_TYPES } from "../../providers/node-service.ts";
 import { getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode } from "../../db/queries/provider-nodes.ts";
 import type { SyncKind } from "./types.ts";
+import { openNodeHeaders, sealNodeHeaders } from "../../providers/node-headers.ts";
 
 const NodePayload = z.object({
   name: z.string().min(1).max(100),
@@ -14,16 +15,23 @@ const NodePayload = z.object({
 
 export const nodeKind: SyncKind = {
   kind: "node",
-  list: (services) => listProviderNodes(services.db).map((n) => ({
-    localId: n.id,
-    label: n.prefix,
-    updatedAt: n.updatedAt,
-    uniqueKey: n.prefix.toLowerCase(),
-    payload: { name: n.name, prefix: n.prefix, apiType: n.apiType, baseUrl: n.baseUrl, headers: n.headers ?? null },
-  })),
+  list: (services) => listProviderNodes(services.db).map((n) => {
+    // Headers sealed with another ENCRYPTION_KEY (an imported database) cannot be read here: the node is left alone.
+    const headers = openNodeHeaders(services.secrets, n.headers);
+    return {
+      localId: n.id,
+      label: n.prefix,
+      updatedAt: n.updatedAt,
+      uniqueKey: n.prefix.toLowerCase(),
+      payload: headers === undefined
+        ? undefined
+        : { name: n.name, prefix: n.prefix, apiType: n.apiType, baseUrl: n.baseUrl, headers: Object.keys(headers).length ? headers : null },
+    };
+  }),
   uniqueKeyOf: (payload) => NodePayload.safeParse(payload).data?.prefix.toLowerCase(),
   upsert(services, localId, payload) {
-    const node = NodePayload.parse(payload);
+    const parsed = NodePayload.parse(payload);
+    const node = { ...parsed, headers: sealNodeHeaders(services.secrets, parsed.headers) };
     if (getProviderNode(services.db, localId)) updateProviderNode(services.db, localId, node);
     else insertProviderNode(services.db, { id: localId, ...node });
     // Connections and models pulled in the same batch name this prefix.

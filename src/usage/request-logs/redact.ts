@@ -1,13 +1,28 @@
 // Takes credentials out of what the request log keeps (headers, JSON fields at any depth, SSE data lines) and caps its size.
+// Headers: an allow-list; every other header's value is redacted. Fields: any name containing key, secret, token,
+// password or auth (and credential, cookie, session, signature) is redacted, but for token counts (max_tokens, promptTokenCount).
 
 export const REDACTED = "[redacted]";
 
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "x-api-key", "x-goog-api-key", "cookie"]);
-const SECRET_FIELDS = new Set(["api_key", "apikey", "password", "secret", "token", "authorization", "access_token", "refresh_token"]);
+/** Headers kept as sent: what a request log is read for (format, client, versions), none of which carries a credential. */
+const KEPT_HEADERS = new Set([
+  "accept", "accept-encoding", "accept-language", "anthropic-beta", "anthropic-version", "cache-control", "connection",
+  "content-encoding", "content-length", "content-type", "host", "openai-beta", "user-agent", "x-goog-api-client",
+  "x-request-id", "x-stainless-arch", "x-stainless-lang", "x-stainless-os", "x-stainless-package-version",
+  "x-stainless-retry-count", "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-timeout",
+]);
+
+const SECRET_NAME = /key|secret|token|passw|auth|credential|cookie|session|signature/i;
+/** Names that say "a count of tokens" (or an author), not "a token". */
+const COUNT_NAME = /tokens|token_?count|token_?usage|^author$/i;
+
+export function isSecretField(name: string): boolean {
+  return SECRET_NAME.test(name) && !COUNT_NAME.test(name);
+}
 
 export function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  for (const [name, value] of headers) out[name] = KEPT_HEADERS.has(name.toLowerCase()) ? value : REDACTED;
   return out;
 }
 
@@ -16,7 +31,7 @@ export function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? REDACTED : redactJson(v);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretField(k) ? REDACTED : redactJson(v);
   return out;
 }
 
@@ -24,7 +39,7 @@ export function redactJson(value: unknown): unknown {
 function hasSecret(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasSecret);
   if (typeof value !== "object" || value === null) return false;
-  return Object.entries(value).some(([k, v]) => SECRET_FIELDS.has(k.toLowerCase()) || hasSecret(v));
+  return Object.entries(value).some(([k, v]) => isSecretField(k) || hasSecret(v));
 }
 
 function redactJsonText(text: string): string {

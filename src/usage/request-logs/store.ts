@@ -1,5 +1,6 @@
 // The request log (ENABLE_REQUEST_LOGS): full bodies in their own SQLite file, batched off the hot path, aged out and size-capped.
 import { Database } from "bun:sqlite";
+import { ensurePrivateFile } from "../../db/private-file.ts";
 
 export interface RequestLogEntry {
   /** The same id as usage_log.request_id and the x-omniroute-request-id header. */
@@ -76,6 +77,7 @@ interface Row {
 /** Diagnostics, not accounting: entries still queued (at most flushMs' worth) are lost on a hard kill. */
 export function openRequestLogStore(path: string, opts: RequestLogOptions = {}): RequestLogStore {
   const { maxAgeMs = DEFAULT_MAX_AGE_MS, maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES, flushMs = 1_000, onError = () => {} } = opts;
+  ensurePrivateFile(path);
   const db = new Database(path, { create: true, strict: true });
   // Before the first table exists, so deleted rows give their pages back to the disk (incremental_vacuum).
   db.exec("PRAGMA auto_vacuum = INCREMENTAL");
