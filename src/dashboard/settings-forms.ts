@@ -58,8 +58,11 @@ export function saveSettings(services: Services, patch: Record<string, unknown>,
 }
 
 export function accessPatch(form: Form) {
-  const api = form.get("requireApiKey");
-  return { requireLogin: Boolean(form.get("requireLogin")), requireApiKey: api === "on" ? true : api === "off" ? false : null };
+  const tri = (name: string) => {
+    const value = form.get(name);
+    return value === "on" ? true : value === "off" ? false : null;
+  };
+  return { requireLogin: Boolean(form.get("requireLogin")), requireApiKey: tri("requireApiKey"), requireApiKeyForModels: tri("requireApiKeyForModels") };
 }
 
 export function ipFilterPatch(form: Form, errors: FieldErrors) {

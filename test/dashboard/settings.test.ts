@@ -84,6 +84,11 @@ describe("security", () => {
     expect(gw.services.settings.get().requireApiKey).toBe(false);
     expect(await res.text()).toContain("Saved.");
     expect(gw.services.settings.get().requireLogin).toBe(true);
+    res = await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "on"]]);
+    expect(gw.services.settings.get().requireApiKeyForModels).toBe(true);
+    expect(await res.text()).toMatch(/name="requireApiKeyForModels"[\s\S]*<option value="on" selected/);
+    await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "env"]]);
+    expect(gw.services.settings.get().requireApiKeyForModels).toBeNull();
   });
 
   test("IP filter: bad entries are a 422 naming them, good ones are saved", async () => {
