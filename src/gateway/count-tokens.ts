@@ -1,15 +1,12 @@
 // POST /v1/messages/count_tokens: the upstream's own count when it speaks Anthropic, else a local o200k estimate.
 import { GatewayError } from "../canonical/errors.ts";
-import type { CanonicalRequest } from "../canonical/request.ts";
+import { estimateTokens } from "../canonical/token-estimate.ts";
 import { selectAccount } from "../accounts/select.ts";
 import { getFormat } from "../formats/registry.ts";
 import { sendAdapted } from "../providers/adapters/call.ts";
 import { adapterFor } from "../providers/adapters/index.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import type { Services } from "../services.ts";
-
-/** Flat cost of one image, roughly what providers charge for a mid-size picture. */
-const IMAGE_TOKENS = 1_000;
 
 export async function countTokens(services: Services, body: Record<string, unknown>): Promise<{ input_tokens: number }> {
   if (typeof body.model !== "string") throw new GatewayError("invalid_request", "model: required", { param: "model" });
@@ -37,27 +34,4 @@ export async function countTokens(services: Services, body: Record<string, unkno
     }
   }
   return { input_tokens: await estimateTokens(canonical) };
-}
-
-/** Tokens of every text, tool definition and tool argument in the request, counted with o200k. */
-export async function estimateTokens(req: CanonicalRequest): Promise<number> {
-  const { countTokens: count } = await import("gpt-tokenizer/encoding/o200k_base");
-  let images = 0;
-  const texts: string[] = [];
-  for (const message of req.messages) {
-    for (const part of message.content) {
-      switch (part.type) {
-        case "text": texts.push(part.text); break;
-        case "thinking": texts.push(part.text); break;
-        case "tool-call": texts.push(part.name, part.arguments); break;
-        case "tool-result":
-          for (const inner of part.content) inner.type === "text" ? texts.push(inner.text) : images++;
-          break;
-        case "image": images++; break;
-        case "file": case "redacted-thinking": break;
-      }
-    }
-  }
-  for (const tool of req.tools ?? []) texts.push(tool.name, tool.description ?? "", JSON.stringify(tool.parameters));
-  return count(texts.join("\n")) + images * IMAGE_TOKENS + req.messages.length * 3;
 }

@@ -6,7 +6,7 @@ import { requireAllowedIp } from "../auth/ip-filter.ts";
 import { getFormat } from "../formats/registry.ts";
 import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
-import { estimateTokens } from "./count-tokens.ts";
+import { estimateTokens } from "../canonical/token-estimate.ts";
 import { listModels } from "./models.ts";
 import { chatHandler, jsonBody } from "./routes.ts";
 

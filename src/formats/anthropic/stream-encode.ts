@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
+import { estimateTokens } from "../../canonical/token-estimate.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
 import { anthropicErrorType } from "./errors.ts";
 import { encodeStopReason } from "./stop-reason.ts";
@@ -39,6 +40,8 @@ class AnthropicStreamWriter {
   private readonly tools = new Map<number, ToolState>();
   private readonly queue: ToolState[] = [];
   private usage: Partial<Usage> = {};
+  /** The gateway's count of the input, for message_start when the upstream reports none before its end. */
+  inputEstimate: number | undefined;
   private sawToolCall = false;
   /** Text and thinking events held while tool calls stream (see above), replayed in order once they end. */
   private deferred: CanonicalEvent[] = [];
@@ -151,7 +154,8 @@ class AnthropicStreamWriter {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...encodeInputUsage(this.usage), output_tokens: 0 },
+      // Clients (LangChain's ChatAnthropic) read input tokens from message_start only, as the real API always fills it.
+      usage: { ...encodeInputUsage(this.usage.inputTokens === undefined ? { ...this.usage, inputTokens: this.inputEstimate ?? 0 } : this.usage), output_tokens: 0 },
     };
     out.push(frame("message_start", { type: "message_start", message }));
     out.push(frame("ping", { type: "ping" }));
@@ -256,8 +260,14 @@ function errorFrame(err: GatewayError): string {
 
 export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
   const writer = new AnthropicStreamWriter(req.model);
+  let first = true;
   try {
     for await (const event of events) {
+      if (first) {
+        first = false;
+        // An upstream of another format tells input tokens at the end (or never): estimate them for message_start.
+        if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined)) writer.inputEstimate = await estimateTokens(req);
+      }
       for (const f of writer.push(event)) yield f;
       if (writer.done) return;
     }
