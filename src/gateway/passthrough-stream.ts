@@ -70,6 +70,7 @@ export function passthroughStream(
   const outcome: StreamOutcome = { usage: {} };
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   let pending: Uint8Array | undefined;
+  let framesSent = 0;
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -118,6 +119,7 @@ export function passthroughStream(
           }
           if (start > runStart) { controller.write(buf.subarray(runStart, start)); sent = true; }
           pending = start < buf.length ? buf.slice(start) : undefined;
+          framesSent += frames;
           if (!sent) continue;
           outcome.firstByteAt ??= performance.now() - opts.startedAt;
           ticker?.tick((bytes) => controller.write(bytes), frames);
@@ -127,7 +129,7 @@ export function passthroughStream(
       } catch (err) {
         const failure = new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`);
         outcome.error = { status: 502, errorClass: "upstream_cut" };
-        controller.write(format.streamErrorFrames(failure));
+        controller.write(format.streamErrorFrames(failure, framesSent));
         // The usage row is on disk before the client can see the end of the stream.
         finish();
         await opts.settle?.();
