@@ -36,11 +36,12 @@ export const responsesPassthrough: Passthrough = {
     const type = isRecord(data) ? data.type : undefined;
     return type === "error" || type === "response.failed" || event === "error" || event === "response.failed";
   },
-  streamErrorFrames(err: GatewayError) {
-    // The fast path does not track the upstream's sequence numbers or response id, which response.failed
-    // would need to match, so a broken stream ends with the `error` event (the SDK raises it as APIError).
+  streamErrorFrames(err: GatewayError, sent = 0) {
+    // The fast path does not keep the upstream's response id, which response.failed would need to match,
+    // so a broken stream ends with the `error` event (the SDK raises it as APIError). Its sequence_number
+    // follows the events already sent, which the upstream numbered from 0; the AI SDK requires it.
     const { code, message, param } = responseError(err);
-    return sseFrame(JSON.stringify({ type: "error", code, message, param: param ?? null }), "error");
+    return sseFrame(JSON.stringify({ type: "error", sequence_number: sent, code, message, param: param ?? null }), "error");
   },
   responseUsage(body) {
     return isRecord(body) ? decodeUsage(body.usage) : undefined;
