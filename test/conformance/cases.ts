@@ -239,8 +239,8 @@ const thinkingReplay: Case = {
 const SKIP_SIGNATURE = "skip_thought_signature_validator";
 
 /**
- * Gemini 3 answers 400 when a replayed step of function calls has no thoughtSignature: the call's own signature must
- * come back (a Gemini client keeps it), or, when the client's format cannot carry it, the documented stand-in.
+ * Gemini 3 answers 400 when a replayed step of function calls has no thoughtSignature, and loses its reasoning
+ * continuity with the documented stand-in: the call's own signature must come back, whatever the client's format.
  */
 const callSignatureReplay: Case = {
   name: "function-call signature replayed",
@@ -257,8 +257,10 @@ const callSignatureReplay: Case = {
     const body = single(cell, second.requests);
     const signatures = inspector.thinkingSignatures(body);
     expect(signatures.length).toBe(1);
-    if (cell.driver.format === "gemini") expect(signatures[0]).toBe("fc-sig-9");
-    else expect(["fc-sig-9", SKIP_SIGNATURE]).toContain(signatures[0]!);
+    // Every client carries it: Gemini natively, Anthropic in a thinking block's signature, OpenAI Chat and Responses
+    // in the tool call id (src/canonical/tool-call-signature.ts); never Google's stand-in, which costs Gemini 3 its reasoning.
+    expect(signatures[0]).toBe("fc-sig-9");
+    expect(signatures).not.toContain(SKIP_SIGNATURE);
   },
 };
 

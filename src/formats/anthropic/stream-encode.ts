@@ -4,6 +4,7 @@ import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
 import { estimateTokens } from "../../canonical/token-estimate.ts";
+import { thinkingSignatureForCall } from "../../canonical/tool-call-signature.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
 import { anthropicErrorType } from "./errors.ts";
 import { encodeStopReason } from "./stop-reason.ts";
@@ -22,6 +23,8 @@ import type { Json } from "./wire.ts";
 interface ToolState {
   id: string;
   name: string;
+  /** Gemini's thought signature: carried to the client in the thinking block before the call (tool-call-signature.ts). */
+  signature?: string;
   buffer: string;
   ended: boolean;
   status: "queued" | "open" | "closed";
@@ -84,7 +87,7 @@ class AnthropicStreamWriter {
       case "tool-call-start": {
         this.sawToolCall = true;
         if (this.tools.has(event.index)) break;
-        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued" };
+        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued", ...(event.signature ? { signature: event.signature } : {}) };
         this.tools.set(event.index, tool);
         if (this.open?.kind === "tool" || this.queue.length > 0) this.queue.push(tool);
         else this.openTool(out, tool);
@@ -191,6 +194,11 @@ class AnthropicStreamWriter {
   }
 
   private openTool(out: string[], tool: ToolState): void {
+    if (tool.signature) {
+      const carrier = thinkingSignatureForCall(tool.id, tool.signature);
+      if (this.open?.kind === "thinking" && !this.open.signature) this.open.signature = carrier;
+      else this.startBlock(out, { type: "thinking", thinking: "", signature: "" }, { kind: "thinking", index: this.nextIndex, signature: carrier });
+    }
     this.startBlock(out, { type: "tool_use", id: tool.id, name: tool.name, input: {} }, { kind: "tool", index: this.nextIndex, tool });
     tool.status = "open";
     if (tool.buffer) out.push(this.delta({ type: "input_json_delta", partial_json: tool.buffer }));
