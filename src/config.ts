@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   ENABLE_REQUEST_LOGS: bool.default(false),
   AUTH_COOKIE_SECURE: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  RESPONSES_STORE_TTL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(0).max(30 * 86_400).default(3_600),
+  RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -52,6 +54,8 @@ export type Config = Readonly<{
   enableRequestLogs: boolean;
   authCookieSecure: boolean;
   shutdownTimeoutMs: number;
+  /** Responses the gateway keeps for previous_response_id and item_reference: how long (0: none) and how much. */
+  responsesStore: Readonly<{ ttlSeconds: number; maxBytes: number }>;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }>;
 
@@ -127,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enableRequestLogs: e.ENABLE_REQUEST_LOGS,
     authCookieSecure: e.AUTH_COOKIE_SECURE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    responsesStore: Object.freeze({ ttlSeconds: e.RESPONSES_STORE_TTL_SECONDS, maxBytes: e.RESPONSES_STORE_MAX_MB * 1024 * 1024 }),
     logLevel: e.LOG_LEVEL,
   });
 }

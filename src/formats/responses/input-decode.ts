@@ -165,7 +165,7 @@ function decodeItem(turns: Turns, item: Json, param: string): void {
     }
     case "item_reference":
       throw bad(
-        "item_reference points at an item stored by OpenAI; this gateway is stateless, so send the full item instead.",
+        "item_reference could not be resolved here: the gateway resolves references to the items it returned before the request is translated. Send the full item instead.",
         `${param}.type`,
       );
     default:
