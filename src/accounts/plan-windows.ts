@@ -3,7 +3,7 @@
 // Gemini CLI declares its own (src/providers/gemini-cli/quota.ts). These API-key plans sell tiers whose limits
 // differ (Lite/Pro/Max, Starter/Plus/Max), so only a limit the guide states for every plan is a default; an
 // account's own plan limit is set on the connection (`limits.quota`), and without one the window is counted
-// and shown but never closes the account by itself (the provider's own "usage limit" answer still does).
+// and shown but never closes the account by itself (the provider's own "usage limit" answer still cools it).
 import type { LocalQuotaRule } from "./quota.ts";
 
 export const PLAN_WINDOWS: Record<string, LocalQuotaRule[]> = {
