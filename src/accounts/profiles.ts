@@ -14,6 +14,11 @@ export const ProfileSchema = z.object({
   backoffCapMs: z.number().int().min(0).max(24 * 3_600_000),
   /** How long to wait for an upstream's response headers before trying the next account or model. */
   timeoutMs: z.number().int().min(100).max(3_600_000),
+  /**
+   * Rate-limit detection sensitivity: 429 answers in a row (without a Retry-After) that cool an account.
+   * 1, the most sensitive, cools it on the first; more lets a provider's stray 429s pass (the request still moves on).
+   */
+  rateLimitStrikes: z.number().int().min(1).max(100),
 });
 
 export const LimitsSchema = z.object({
@@ -42,7 +47,7 @@ export const ResiliencePatchSchema = z.object({
 }).strict();
 
 export const DEFAULT_RESILIENCE: ResilienceConfig = {
-  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000 },
+  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000, rateLimitStrikes: 1 },
   providers: {},
   limits: { rpm: 0, minIntervalMs: 0, maxConcurrent: 0 },
 };

@@ -10,7 +10,7 @@ import { optional, validateForm, type readForm } from "./forms.ts";
 export type Form = Awaited<ReturnType<typeof readForm>>;
 export type Saved<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-export const PROFILE_FIELDS = ["failureThreshold", "breakerCooldownMs", "backoffBaseMs", "backoffCapMs", "timeoutMs"] as const;
+export const PROFILE_FIELDS = ["failureThreshold", "breakerCooldownMs", "backoffBaseMs", "backoffCapMs", "timeoutMs", "rateLimitStrikes"] as const;
 export const LIMIT_FIELDS = ["rpm", "minIntervalMs", "maxConcurrent"] as const;
 
 /** zod's messages, as a person filling a form reads them. */

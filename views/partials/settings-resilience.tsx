@@ -13,6 +13,7 @@ const PROFILE_LABELS: Record<keyof Profile, string> = {
   backoffBaseMs: "First cooldown of a failing account",
   backoffCapMs: "Longest account cooldown",
   timeoutMs: "Wait for response headers",
+  rateLimitStrikes: "Rate-limit detection: 429s in a row that cool an account (1 = most sensitive)",
 };
 const PROFILE_SHORT: Record<keyof Profile, string> = {
   failureThreshold: "Failures",
@@ -20,6 +21,7 @@ const PROFILE_SHORT: Record<keyof Profile, string> = {
   backoffBaseMs: "First cooldown (ms)",
   backoffCapMs: "Max cooldown (ms)",
   timeoutMs: "Timeout (ms)",
+  rateLimitStrikes: "429 strikes",
 };
 const LIMIT_LABELS: Record<keyof Limits, string> = {
   rpm: "Requests per minute per account",
