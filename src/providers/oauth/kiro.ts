@@ -1,4 +1,4 @@
-// Kiro login: AWS Builder ID device authorization through AWS SSO OIDC, and token refresh for Builder ID and Kiro's social logins.
+// Kiro login: AWS Builder ID device authorization through AWS SSO OIDC, Google/GitHub sign-in at Kiro's auth service, and token refresh for both.
 //
 // Builder ID (RFC 8628 through AWS SSO OIDC, us-east-1), as the official Kiro CLI does it (aws/amazon-q-developer-cli
 // crates/chat-cli/src/auth/builder_id.rs and consts.rs; AWS SSO OIDC API reference: RegisterClient, StartDeviceAuthorization,
