@@ -43,9 +43,9 @@ async function streamParts(model: string) {
 describe("AI SDK Responses provider: every event passes its schema", () => {
   test("a Responses upstream cut mid-answer: the SDK sees the gateway's message, not a validation error", async () => {
     responses.setScenario({ kind: "cut", text: "Partial answer here", afterChunks: 1 });
-    const { text, errors } = await streamParts("resp/gpt-x");
+    // (Whether the text before the cut arrives depends on the socket: a reset may drop bytes in flight.)
+    const { errors } = await streamParts("resp/gpt-x");
     responses.setScenario({ kind: "text", text: "Hello" });
-    expect(text.length).toBeGreaterThan(0);
     expect(errors).toHaveLength(1);
     const message = String((errors[0] as { message?: string }).message ?? JSON.stringify(errors[0]));
     expect(message).toContain("broke off");
@@ -59,6 +59,20 @@ describe("AI SDK Responses provider: every event passes its schema", () => {
     gw.services.health.breakers.reset();
     const seen = JSON.stringify(errors) + errors.map((e) => String((e as { message?: string }).message)).join(" ");
     expect(seen).not.toContain("Type validation failed");
+  });
+
+  test("thinking from a Claude model streams as reasoning parts the SDK accepts", async () => {
+    claude.setScenario({ kind: "thinking", thinking: "Weighing it up.", signature: "sig-1", text: "Decided." });
+    const result = streamText({ model: provider.responses("anthropic/claude-sonnet-4-5-20250929"), prompt: "think", maxRetries: 0, providerOptions: { openai: { reasoningSummary: "auto" } } });
+    let reasoning = "";
+    const errors: unknown[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === "reasoning-delta") reasoning += part.text;
+      if (part.type === "error") errors.push(part.error);
+    }
+    expect(errors).toEqual([]);
+    expect(reasoning).toBe("Weighing it up.");
+    expect(await result.text).toBe("Decided.");
   });
 
   test("a whole translated stream reads as text", async () => {
