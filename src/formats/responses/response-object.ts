@@ -31,6 +31,7 @@ export function baseResponse(req: CanonicalRequest, id: string, model: string, c
     created_at: created,
     status: "in_progress",
     background: false,
+    access_programs: null,
     completed_at: null,
     error: null,
     incomplete_details: null,
