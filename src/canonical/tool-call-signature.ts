@@ -29,6 +29,11 @@ export function thinkingSignatureForCall(callId: string, signature: string): str
   return `${THINKING_MARK}${encodeURIComponent(callId)}:${signature}`;
 }
 
+/** True for a thinking signature that only carries a tool call's signature (no provider would accept it). */
+export function isCallSignatureCarrier(signature: unknown): boolean {
+  return typeof signature === "string" && signature.startsWith(THINKING_MARK);
+}
+
 function callSignatureIn(thinkingSignature: string | undefined): { callId: string; signature: string } | undefined {
   if (!thinkingSignature?.startsWith(THINKING_MARK)) return undefined;
   const rest = thinkingSignature.slice(THINKING_MARK.length);
