@@ -16,6 +16,11 @@ export function idWithSignature(id: string, signature: string | undefined): stri
   return signature ? `${id}${ID_MARK}${signature}` : id;
 }
 
+/** True for a tool call id that carries a signature (only a Gemini upstream has use for it). */
+export function idCarriesSignature(id: unknown): id is string {
+  return typeof id === "string" && id.indexOf(ID_MARK) > 0;
+}
+
 /** A client's tool call id split back into the original id and the signature it carried. */
 export function splitToolCallId(id: string): { id: string; signature?: string } {
   const at = id.indexOf(ID_MARK);
