@@ -9,6 +9,7 @@ describe("loadConfig", () => {
     expect(config.requireApiKey).toBe(false);
     expect(config.dataDir).toEndWith(".omniroute");
     expect(config.baseUrl).toBe("http://localhost:20128");
+    expect(config.responsesStore).toEqual({ ttlSeconds: 3600, maxBytes: 64 * 1024 * 1024 });
   });
 
   test("a bad value stops startup with a message naming the variable", () => {
@@ -16,6 +17,8 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ REQUIRE_API_KEY: "maybe" })).toThrow(/REQUIRE_API_KEY/);
     expect(() => loadConfig({ BASE_URL: "not a url" })).toThrow(/BASE_URL/);
+    expect(() => loadConfig({ RESPONSES_STORE_TTL_SECONDS: "an hour" })).toThrow(/RESPONSES_STORE_TTL_SECONDS/);
+    expect(() => loadConfig({ RESPONSES_STORE_MAX_MB: "0" })).toThrow(/RESPONSES_STORE_MAX_MB/);
   });
 
   test("production refuses default secrets and names them", () => {
