@@ -30,12 +30,14 @@ import { readyzHandler } from "./api/readiness.ts";
 import { storageError } from "./api/storage-errors.ts";
 import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
 import { geminiRoutes } from "./gateway/gemini-routes.ts";
+import { routedPath } from "./gateway/client-paths.ts";
 import { log } from "./log.ts";
 import { mountDashboard } from "./dashboard/index.tsx";
 import type { Services } from "./services.ts";
 
 export function createApp(services: Services) {
-  const app = new Hono<AppEnv>();
+  // Routing sees the path with the base-URL variants clients use folded in (client-paths.ts).
+  const app = new Hono<AppEnv>({ getPath: routedPath });
 
   app.use("*", async function assignRequestId(c, next) {
     const id = Bun.randomUUIDv7();

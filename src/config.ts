@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   MAX_REQUEST_BODY_MB: z.coerce.number({ message: "must be a number" }).positive().max(100).default(32),
   MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
   IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
+  RESPONSES_STORE_TTL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(0).max(30 * 86_400).default(3_600),
+  RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CONFIG_FILE: z.string().min(1).optional(),
 });
@@ -76,6 +78,8 @@ export type EnvConfig = Readonly<{
   maxConnectionsPerIp: number;
   /** Bun's idle timeout: a connection silent this long is closed, and a request's body must arrive within it. */
   idleTimeoutSeconds: number;
+  /** Responses the gateway keeps for previous_response_id and item_reference: how long (0: none) and how much. */
+  responsesStore: Readonly<{ ttlSeconds: number; maxBytes: number }>;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** A YAML configuration applied at startup, on SIGHUP and by POST /api/config/apply (absolute path). */
   configFile?: string;
@@ -212,6 +216,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     maxRequestBodyBytes: Math.round(e.MAX_REQUEST_BODY_MB * 1024 * 1024),
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
+    responsesStore: Object.freeze({ ttlSeconds: e.RESPONSES_STORE_TTL_SECONDS, maxBytes: e.RESPONSES_STORE_MAX_MB * 1024 * 1024 }),
     logLevel: e.LOG_LEVEL,
     configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
   });

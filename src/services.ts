@@ -119,7 +119,10 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const recentUsage = new RecentUsage();
   const health = createHealth(db);
   const resilience = createResilienceSettings(db);
-  const quotas = createQuotaStore(db, { cooldowns: health.cooldowns, profile: (provider) => resilience.profile(provider) });
+  const quotas = createQuotaStore(db, {
+    cooldowns: health.cooldowns, profile: (provider) => resilience.profile(provider),
+    planLimits: (account) => accounts.accountsOf(account.provider).find((a) => a.id === account.id)?.limits?.quota,
+  });
   const turns = new Map<string, number>();
   const pricing = createPricing(db);
   const budgets = createBudgets(db);

@@ -10,6 +10,7 @@ describe("parseEnv", () => {
     expect(config.requireApiKey).toBe(false);
     expect(config.dataDir).toEndWith(".omniroute");
     expect(config.baseUrl).toBe("http://localhost:20128");
+    expect(config.responsesStore).toEqual({ ttlSeconds: 3600, maxBytes: 64 * 1024 * 1024 });
   });
 
   test("a bad value stops startup with a message naming the variable", () => {
@@ -17,6 +18,8 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ REQUIRE_API_KEY: "maybe" })).toThrow(/REQUIRE_API_KEY/);
     expect(() => parseEnv({ BASE_URL: "not a url" })).toThrow(/BASE_URL/);
+    expect(() => parseEnv({ RESPONSES_STORE_TTL_SECONDS: "an hour" })).toThrow(/RESPONSES_STORE_TTL_SECONDS/);
+    expect(() => parseEnv({ RESPONSES_STORE_MAX_MB: "0" })).toThrow(/RESPONSES_STORE_MAX_MB/);
   });
 
   test("production with no secrets set starts (they are generated); the public example values are refused, named, with what to do", () => {

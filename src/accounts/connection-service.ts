@@ -13,6 +13,13 @@ const LimitsSchema = z.object({
   rpm: z.number().int().min(0).max(100_000).optional(),
   minIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
   maxConcurrent: z.number().int().min(0).max(10_000).optional(),
+  /** The account's plan limit per locally counted quota window (requests or tokens, as the window counts). */
+  quota: z.object({
+    "5h": z.number().int().min(1).optional(),
+    daily: z.number().int().min(1).optional(),
+    weekly: z.number().int().min(1).optional(),
+    monthly: z.number().int().min(1).optional(),
+  }).strict().optional(),
 }).strict();
 
 const ProxySchema = z.object({

@@ -54,7 +54,9 @@ export class MemoryCooldowns implements AccountCooldowns {
     const k = key(accountId, model);
     const previous = this.entries.get(k);
     const failures = (previous?.failures ?? 0) + 1;
-    const backoff = Math.min(profile.backoffCapMs, profile.backoffBaseMs * 2 ** (failures - 1));
+    // Rate-limit sensitivity: below the profile's strikes, a 429 without a provider hint is counted, not cooled.
+    const strikes = failure.kind === "rate_limit" && failure.retryAt === undefined ? Math.max(1, profile.rateLimitStrikes ?? 1) : 1;
+    const backoff = failures < strikes ? 0 : Math.min(profile.backoffCapMs, profile.backoffBaseMs * 2 ** (failures - strikes));
     // A later failure never shortens a cooldown still running (e.g. a used-up quota window until its reset).
     const running = previous && previous.until > now ? previous : undefined;
     const until = Math.max(failure.retryAt ?? 0, now + backoff, running?.until ?? 0);

@@ -31,9 +31,15 @@ async function reaching<T>(provider: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
-export async function startLogin(services: Services, provider: string): Promise<FlowStart & { provider: string }> {
+export async function startLogin(services: Services, provider: string, method?: string): Promise<FlowStart & { provider: string }> {
   const flow = requireFlow(services, provider);
-  const { start, pending } = await reaching(flow.provider, () => flow.start(flowContext(services, flow.provider)));
+  if (method !== undefined && !flow.methods?.some((m) => m.id === method)) {
+    const offered = flow.methods?.map((m) => `"${m.id}"`).join(", ");
+    throw new GatewayError("invalid_request", offered
+      ? `${flow.provider} has no login method "${method}"; use one of ${offered}.`
+      : `${flow.provider} has a single login method: leave method out.`, { param: "method", code: "unknown_login_method" });
+  }
+  const { start, pending } = await reaching(flow.provider, () => flow.start(flowContext(services, flow.provider), method ? { method } : undefined));
   const state = services.loginSessions.open(flow.provider, pending, start.expiresIn ? start.expiresIn * 1000 : undefined);
   return { ...start, state, provider: flow.provider };
 }

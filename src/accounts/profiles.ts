@@ -19,6 +19,11 @@ export const ProfileSchema = z.object({
    * body is complete) before it is given up. Generous: a reasoning model may think for minutes in silence.
    */
   streamIdleMs: z.number().int().min(1_000).max(3_600_000),
+  /**
+   * Rate-limit detection sensitivity: 429 answers in a row (without a Retry-After) that cool an account.
+   * 1, the most sensitive, cools it on the first; more lets a provider's stray 429s pass (the request still moves on).
+   */
+  rateLimitStrikes: z.number().int().min(1).max(100),
 });
 
 export const LimitsSchema = z.object({
@@ -47,7 +52,7 @@ export const ResiliencePatchSchema = z.object({
 }).strict();
 
 export const DEFAULT_RESILIENCE: ResilienceConfig = {
-  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000, streamIdleMs: 300_000 },
+  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000, streamIdleMs: 300_000, rateLimitStrikes: 1 },
   providers: {},
   limits: { rpm: 0, minIntervalMs: 0, maxConcurrent: 0 },
 };

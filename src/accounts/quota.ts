@@ -4,6 +4,7 @@ import { readResilienceState, writeResilienceState } from "../db/queries/resilie
 import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import type { AccountCooldowns } from "./cooldowns.ts";
+import { PLAN_WINDOWS } from "./plan-windows.ts";
 import type { Profile } from "./profiles.ts";
 
 export type QuotaWindowName = "5h" | "weekly" | "daily" | "monthly";
@@ -37,18 +38,27 @@ export interface QuotaAccount {
 /** A window a provider's plan has but does not report: counted here from the usage rows. */
 export interface LocalQuotaRule {
   name: QuotaWindowName;
-  limit: number;
+  /** The plan's limit; unset: counted and shown, closed only by an account's own limit (`limits.quota`). */
+  limit?: number;
   unit: "requests" | "tokens";
 }
 
+/** An account's own plan limits per window (a connection's `limits.quota`), over the declared defaults. */
+export type PlanLimits = Partial<Record<QuotaWindowName, number>>;
+
 const ORDER: QuotaWindowName[] = ["5h", "daily", "weekly", "monthly"];
-const LOCAL_RULES = new Map<string, LocalQuotaRule[]>();
+const LOCAL_RULES = new Map<string, LocalQuotaRule[]>(Object.entries(PLAN_WINDOWS));
 const SNAPSHOT_KEY = "quotas";
 const SNAPSHOT_DELAY_MS = 500;
 
 /** Provider modules declare the windows to count locally, e.g. `declareLocalQuota("gemini-cli", [{ name: "daily", limit: 1000, unit: "requests" }])`. */
 export function declareLocalQuota(provider: string, rules: LocalQuotaRule[]): void {
   LOCAL_RULES.set(provider, rules);
+}
+
+/** The windows counted locally for a provider (empty when it reports its own or has none). */
+export function localQuotaRules(provider: string): readonly LocalQuotaRule[] {
+  return LOCAL_RULES.get(provider) ?? [];
 }
 
 /** Share used, 0..100, from the percent or the counts. */
@@ -77,6 +87,8 @@ export function localWindowEnd(name: QuotaWindowName, start: number): number {
 export interface QuotaDeps {
   cooldowns: AccountCooldowns;
   profile(provider: string): Profile;
+  /** The account's own plan limits, when its connection sets them. */
+  planLimits?(account: QuotaAccount): PlanLimits | undefined;
 }
 
 export class QuotaStore {
@@ -102,13 +114,15 @@ export class QuotaStore {
     if (!rules) return;
     const mine = this.accountWindows(account.id);
     const counted: QuotaWindow[] = [];
+    const own = this.deps.planLimits?.(account);
     for (const rule of rules) {
+      const limit = own?.[rule.name] ?? rule.limit;
       const current = mine.get(rule.name);
       if (current?.source === "provider" && (current.resetsAt ?? Infinity) > now) continue; // the provider's numbers win
       const fresh = !current || current.source !== "local" || (current.resetsAt ?? 0) <= now;
       const used = (fresh ? 0 : current.used ?? 0) + (rule.unit === "requests" ? amounts.requests : amounts.tokens);
       const w: TrackedWindow = {
-        name: rule.name, unit: rule.unit, used, limit: rule.limit,
+        name: rule.name, unit: rule.unit, used, ...(limit !== undefined ? { limit } : {}),
         resetsAt: fresh ? localWindowEnd(rule.name, now) : current.resetsAt, source: "local", updatedAt: now,
       };
       mine.set(rule.name, w);

@@ -14,7 +14,10 @@ export function presentedKey(headers: Headers, url: string): string | undefined 
   return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? (url.includes("key=") ? new URL(url).searchParams.get("key") : null) ?? undefined;
 }
 
-export function requireClientKey(services: Services): MiddlewareHandler {
+/** "call": every client route; "models": the model lists, which Settings -> Security can open or close on their own. */
+export type ClientRouteKind = "call" | "models";
+
+export function requireClientKey(services: Services, kind: ClientRouteKind = "call"): MiddlewareHandler {
   return async function requireClientKey(c, next) {
     const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
@@ -22,7 +25,9 @@ export function requireClientKey(services: Services): MiddlewareHandler {
       if (!key) throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", { code: "invalid_api_key" });
       c.set("apiKey", key);
     } else {
-      const required = services.settings.get().requireApiKey ?? services.config.requireApiKey;
+      const settings = services.settings.get();
+      const forCalls = settings.requireApiKey ?? services.config.requireApiKey;
+      const required = kind === "models" ? (settings.requireApiKeyForModels ?? forCalls) : forCalls;
       if (required) {
         throw new GatewayError("authentication", "An API key is required: send it as \"Authorization: Bearer <key>\" (or x-api-key / x-goog-api-key).", { code: "missing_api_key" });
       }

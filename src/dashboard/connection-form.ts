@@ -5,6 +5,8 @@ import { optional } from "./forms.ts";
 type Form = { get(name: string): string | undefined };
 
 const LIMIT_FIELDS = ["rpm", "minIntervalMs", "maxConcurrent"] as const;
+/** Plan limits of locally counted quota windows: the form shows only the provider's own (plan-windows.ts). */
+const QUOTA_WINDOWS = ["5h", "daily", "weekly", "monthly"] as const;
 
 /** Reads a number field; a value that is not a number is an error on that field (zod then checks range and integer). */
 function numberField(form: Form, name: string, errors: FieldErrors): number | undefined {
@@ -40,7 +42,13 @@ export function connectionFormInput(form: Form, mode: "create" | "update"): { in
       const value = numberField(form, `limits.${field}`, errors);
       if (value !== undefined) limits[field] = value;
     }
-    input.limits = Object.keys(limits).length ? limits : null;
+    const quota: Record<string, number> = {};
+    for (const window of QUOTA_WINDOWS) {
+      const value = numberField(form, `limits.quota.${window}`, errors);
+      if (value !== undefined) quota[window] = value;
+    }
+    const all: Record<string, unknown> = { ...limits, ...(Object.keys(quota).length ? { quota } : {}) };
+    input.limits = Object.keys(all).length ? all : null;
   }
   return { input, errors };
 }

@@ -22,6 +22,9 @@ const BudgetFormSchema = z.object({
   period: z.enum(["daily", "weekly", "monthly"]),
 });
 
+/** Where Settings > Resilience shows the lockouts (its Unlock and Reset all re-render that element). */
+export const SETTINGS_LOCKOUTS = "settings-lockouts-body";
+
 export function corePages(services: Services) {
   const defaultPassword = () => services.password.isDefault();
   const keyRows = () => {
@@ -84,7 +87,8 @@ export function corePages(services: Services) {
     .post("/partials/health/reset", async (c: Context) => {
       const form = await readForm(c);
       const cleared = resetResilience(services, { provider: optional(form.get("provider")), connectionId: optional(form.get("connectionId")) });
-      if (form.get("provider") || form.get("connectionId")) return c.html(<LockoutsCard s={healthSnapshot(services)} />);
+      const body = form.get("body") === SETTINGS_LOCKOUTS ? SETTINGS_LOCKOUTS : undefined;
+      if (form.get("provider") || form.get("connectionId") || body) return c.html(<LockoutsCard s={healthSnapshot(services)} body={body} />);
       return c.html(<span>Cleared {cleared.breakers} breaker(s) and {cleared.cooldowns} cooldown(s).</span>);
     });
 }

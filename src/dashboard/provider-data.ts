@@ -32,7 +32,7 @@ function withLiveLastUsed(services: Services, view: ConnectionView, marks: Confi
 /** The provider's OAuth login as the page offers it. */
 export function oauthInfo(providerId: string): OAuthInfo | undefined {
   const flow = flowFor(providerId);
-  return flow ? { kind: flow.kind, cliImport: Boolean(flow.importCli) } : undefined;
+  return flow ? { kind: flow.kind, cliImport: Boolean(flow.importCli), ...(flow.methods ? { methods: flow.methods } : {}) } : undefined;
 }
 
 export function connectionsOf(services: Services, providerId: string): AccountRow[] {

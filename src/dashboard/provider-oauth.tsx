@@ -33,8 +33,9 @@ export function providerOAuthPages(services: Services) {
   return new Hono()
     .post("/partials/oauth/:provider/start", async (c) => {
       const spec = requireSpec(services, c.req.param("provider"));
+      const method = (await readForm(c)).get("method") || undefined;
       try {
-        const start = await startLogin(services, spec.id);
+        const start = await startLogin(services, spec.id, method);
         return c.html(start.flow === "device" ? <DeviceStep providerId={spec.id} start={start} /> : <PkceStep providerId={spec.id} start={start} />);
       } catch (err) {
         const e = userFacing(err);

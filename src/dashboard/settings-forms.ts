@@ -10,7 +10,7 @@ import { optional, validateForm, type readForm } from "./forms.ts";
 export type Form = Awaited<ReturnType<typeof readForm>>;
 export type Saved<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-export const PROFILE_FIELDS = ["failureThreshold", "breakerCooldownMs", "backoffBaseMs", "backoffCapMs", "timeoutMs", "streamIdleMs"] as const;
+export const PROFILE_FIELDS = ["failureThreshold", "breakerCooldownMs", "backoffBaseMs", "backoffCapMs", "timeoutMs", "streamIdleMs", "rateLimitStrikes"] as const;
 export const LIMIT_FIELDS = ["rpm", "minIntervalMs", "maxConcurrent"] as const;
 
 /** zod's messages, as a person filling a form reads them. */
@@ -58,8 +58,11 @@ export function saveSettings(services: Services, patch: Record<string, unknown>,
 }
 
 export function accessPatch(form: Form) {
-  const api = form.get("requireApiKey");
-  return { requireLogin: Boolean(form.get("requireLogin")), requireApiKey: api === "on" ? true : api === "off" ? false : null };
+  const tri = (name: string) => {
+    const value = form.get(name);
+    return value === "on" ? true : value === "off" ? false : null;
+  };
+  return { requireLogin: Boolean(form.get("requireLogin")), requireApiKey: tri("requireApiKey"), requireApiKeyForModels: tri("requireApiKeyForModels") };
 }
 
 export function ipFilterPatch(form: Form, errors: FieldErrors) {

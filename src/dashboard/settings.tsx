@@ -5,6 +5,7 @@ import { PasswordChangeSchema } from "../api/auth.ts";
 import { changePassword, clientIp } from "../auth/login.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import type { Services } from "../services.ts";
+import { healthSnapshot } from "../api/health.ts";
 import { SettingsPage } from "../../views/pages/settings.tsx";
 import { AiForm, CacheForm, CacheStatsView } from "../../views/partials/settings-ai.tsx";
 import { ProxyForm, proxyFormValues, RetentionForm } from "../../views/partials/settings-advanced.tsx";
@@ -44,6 +45,7 @@ export function settingsPages(services: Services) {
           providers={providers()}
           strategyProviders={strategyProviders()}
           resilience={services.resilience.get()}
+          health={healthSnapshot(services)}
           cache={services.cache.stats()}
           proxy={proxyFormValues(services.proxies.view())}
           defaultPassword={services.password.isDefault()}

@@ -24,7 +24,11 @@ export const providerConnections = sqliteTable(
     baseUrl: text("base_url"),
     priority: integer("priority").notNull().default(1),
     isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
-    limits: text("limits", { mode: "json" }).$type<{ rpm?: number; minIntervalMs?: number; maxConcurrent?: number }>(),
+    limits: text("limits", { mode: "json" }).$type<{
+      rpm?: number; minIntervalMs?: number; maxConcurrent?: number;
+      /** Plan limits of locally counted quota windows (src/accounts/plan-windows.ts). */
+      quota?: { "5h"?: number; daily?: number; weekly?: number; monthly?: number };
+    }>(),
     /** AES-256-GCM ciphertext of the proxy JSON (it may carry credentials). */
     proxy: text("proxy"),
     /** Non-secret facts about the account (email, plan, quota windows). */

@@ -36,8 +36,11 @@ export interface Passthrough {
   isUsageOnlyFrame(data: unknown): boolean;
   /** True when this frame reports an error (so the request is logged as failed). */
   isErrorFrame(data: unknown, event?: string): boolean;
-  /** The frame(s) that tell a client of this format the stream failed after it started. */
-  streamErrorFrames(err: GatewayError): string;
+  /**
+   * The frame(s) that tell a client of this format the stream failed after it started. `sent`: how many
+   * frames of this stream the client already got (Responses numbers its events from 0, so the error is `sent`).
+   */
+  streamErrorFrames(err: GatewayError, sent?: number): string;
   /** Usage from a non-streamed answer body. */
   responseUsage(body: unknown): Partial<Usage> | undefined;
   /** The sampling temperature a client body asks for (the response cache only keeps temperature-0 answers). */

@@ -11,6 +11,7 @@ import { proxyChat, type ProxyRequest } from "./pipeline.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import { log } from "../log.ts";
 import { logExchange } from "../usage/request-logs/tap.ts";
+import { serveWithResponsesState } from "./responses-state/serve.ts";
 
 export interface ChatCall {
   c: Context<AppEnv>;
@@ -103,6 +104,14 @@ async function recordAnswered(services: Services, call: ChatCall, answer: Captur
 }
 
 function run(services: Services, call: ChatCall, onComplete?: (status: number) => void): Promise<Response> {
+  if (call.ingress.id !== "responses") return proxy(services, call, call.body, onComplete);
+  // previous_response_id and item_reference work on any upstream: the gateway keeps what it returned.
+  const scope = call.c.get("apiKey")?.id ?? "anonymous";
+  const requestBytes = Number(call.c.req.header("content-length")) || 0;
+  return serveWithResponsesState(services, { scope, body: call.body, requestBytes }, (body) => proxy(services, call, body, onComplete));
+}
+
+function proxy(services: Services, call: ChatCall, body: Record<string, unknown>, onComplete?: (status: number) => void): Promise<Response> {
   const { c } = call;
   const apiKey = c.get("apiKey");
   const req: ProxyRequest = {
@@ -111,7 +120,7 @@ function run(services: Services, call: ChatCall, onComplete?: (status: number) =
     keyName: apiKey?.name ?? "anonymous",
     endpoint: call.endpoint,
     ingress: call.ingress,
-    body: call.body,
+    body,
     hints: call.hints,
     signal: c.req.raw.signal,
     startedAt: performance.now(),

@@ -6,7 +6,7 @@ import { requireAllowedIp } from "../auth/ip-filter.ts";
 import { getFormat } from "../formats/registry.ts";
 import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
-import { estimateTokens } from "./count-tokens.ts";
+import { estimateTokens } from "../canonical/token-estimate.ts";
 import { listModels } from "./models.ts";
 import { chatHandler } from "./chat-route.ts";
 import { rowOnRefusal } from "./refusal-row.ts";
@@ -47,11 +47,12 @@ export async function geminiModelList(services: Services) {
 export function geminiRoutes(services: Services) {
   const ip = requireAllowedIp(services);
   const auth = requireClientKey(services);
+  const listAuth = requireClientKey(services, "models");
   const generate = chatHandler(services, "gemini", "gemini.generateContent", (c) => ({ model: modelAndMethod(c).model, stream: false }));
   const stream = chatHandler(services, "gemini", "gemini.streamGenerateContent", (c) => ({ model: modelAndMethod(c).model, stream: true }));
   return new Hono<AppEnv>()
-    .get("/models", ip, auth, async (c) => c.json(await geminiModelList(services)))
-    .get("/models/*", ip, auth, async (c) => {
+    .get("/models", ip, listAuth, async (c) => c.json(await geminiModelList(services)))
+    .get("/models/*", ip, listAuth, async (c) => {
       const { model } = modelAndMethod(c);
       const found = (await listModels(services)).find((m) => m.id === model);
       if (!found) throw new GatewayError("not_found", `Model "${model}" was not found; GET /v1beta/models lists them.`, { code: "model_not_found" });

@@ -79,6 +79,7 @@ export function passthroughStream(
   const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   let pending: Uint8Array | undefined;
+  let framesSent = 0;
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -129,6 +130,7 @@ export function passthroughStream(
           }
           if (start > runStart) { controller.write(buf.subarray(runStart, start)); sent = true; }
           pending = start < buf.length ? buf.slice(start) : undefined;
+          framesSent += frames;
           if (!sent) continue;
           outcome.firstByteAt ??= performance.now() - opts.startedAt;
           ticker?.tick((bytes) => controller.write(bytes), frames);
@@ -140,7 +142,7 @@ export function passthroughStream(
       } catch (err) {
         const { failure, error } = brokenStream(err);
         outcome.error = error;
-        controller.write(format.streamErrorFrames(failure));
+        controller.write(format.streamErrorFrames(failure, framesSent));
         // The usage row is on disk before the client can see the end of the stream.
         finish();
         await opts.settle?.();

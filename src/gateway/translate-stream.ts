@@ -43,6 +43,7 @@ export function translateStream(
   const idle = opts.idle;
   const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
   const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal, watch?.touch)), outcome), request)[Symbol.asyncIterator]();
+  let framesSent = 0;
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -65,6 +66,7 @@ export function translateStream(
           }
           outcome.firstByteAt ??= performance.now() - opts.startedAt;
           controller.write(value);
+          framesSent++;
           ticker?.tick((bytes) => controller.write(bytes), 1);
           // Each frame leaves now; waits while the client reads slower than the upstream sends.
           await controller.flush(true);
@@ -73,7 +75,7 @@ export function translateStream(
         // The client is told in its own format, as for a broken upstream, never left with a cut connection.
         outcome.error = { status: 500, errorClass: "translation_error" };
         const failure = new GatewayError("internal", `The gateway could not translate the upstream's stream: ${err instanceof Error ? err.message : String(err)}`);
-        controller.write(to.passthrough.streamErrorFrames(failure));
+        controller.write(to.passthrough.streamErrorFrames(failure, framesSent));
         finish();
         await opts.settle?.();
         controller.close();

@@ -18,6 +18,11 @@ export interface CatalogModel {
    * none (Codex, Gemini CLI) asks for this much, so a long answer is not cut at a guessed default. Unset: unknown.
    */
   maxOutputTokens?: number;
+  /**
+   * Other names users call this model by (the user guide's `gc/gemini-3-flash` for Google's
+   * `gemini-3-flash-preview`): routed to this id, and shown under it in usage and prices.
+   */
+  aliases?: string[];
 }
 
 /**

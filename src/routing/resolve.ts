@@ -61,7 +61,8 @@ export function createRouter(deps: RouterDeps): Router {
     const parts = splitModelName(name);
     const provider = parts && deps.providers.get(parts.prefix);
     if (!parts || !provider) return undefined;
-    return { provider, model: parts.model, label: `${provider.alias}/${parts.model}`, ...(combo ? { combo } : {}) };
+    const model = modelAliases(provider).get(parts.model) ?? parts.model;
+    return { provider, model, label: `${provider.alias}/${model}`, ...(combo ? { combo } : {}) };
   }
 
   function expand(name: string, settings: Settings, depth: number, combo?: string): Target[] {
@@ -104,6 +105,19 @@ export function createRouter(deps: RouterDeps): Router {
       return []; // a chain naming a model that no longer resolves does not break the request
     }
   }
+}
+
+/** A provider's model aliases (CatalogModel.aliases) as alias -> id, built once per provider spec. */
+const aliasTables = new WeakMap<ProviderSpec, Map<string, string>>();
+
+function modelAliases(provider: ProviderSpec): Map<string, string> {
+  let table = aliasTables.get(provider);
+  if (!table) {
+    table = new Map();
+    for (const m of provider.models) for (const alias of m.aliases ?? []) table.set(alias, m.id);
+    aliasTables.set(provider, table);
+  }
+  return table;
 }
 
 /** The same model reached twice (through nested combos) is tried once, at its first place. */

@@ -12,6 +12,8 @@ export const SettingsSchema = z.object({
   requireLogin: z.boolean(),
   /** null: follow the REQUIRE_API_KEY environment variable. */
   requireApiKey: z.boolean().nullable(),
+  /** GET /v1/models (and the Gemini list): null follows requireApiKey; true/false decide for the model list alone. */
+  requireApiKeyForModels: z.boolean().nullable(),
   routingStrategy: z.enum(ROUTING_STRATEGIES),
   providerStrategies: z.record(z.string(), z.enum(ROUTING_STRATEGIES)),
   stickyRoundRobinLimit: z.number().int().min(1).max(1000),
@@ -32,6 +34,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   requireLogin: true,
   requireApiKey: null,
+  requireApiKeyForModels: null,
   routingStrategy: "fill-first",
   providerStrategies: {},
   stickyRoundRobinLimit: 3,

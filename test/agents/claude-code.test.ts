@@ -28,11 +28,11 @@ afterAll(async () => {
 /** Claude Code's shell tool is "Bash" with {command}. */
 const bashCall = (names: string[]) => (names.includes("Bash") ? { name: "Bash", arguments: JSON.stringify({ command: COMMAND, description: "Print the marker" }) } : undefined);
 
-async function runClaude(fake: FakeUpstream, dialect: UpstreamDialect, model: string) {
+async function runClaude(fake: FakeUpstream, dialect: UpstreamDialect, model: string, baseUrl = gw.url) {
   const box = makeSandbox("claude");
   try {
     const env = agentEnv(box, {
-      ANTHROPIC_BASE_URL: gw.url,
+      ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_AUTH_TOKEN: key,
       ANTHROPIC_MODEL: model,
       ANTHROPIC_SMALL_FAST_MODEL: model,
@@ -78,10 +78,18 @@ describe("Claude Code through the gateway", () => {
     await runClaude(fake, openaiChatDialect, model);
   }, TIMEOUT_MS + 10_000);
 
-  test("to a Gemini upstream: runs Bash, then answers from the tool result", async () => {
-    const fake = startGeminiUpstream(toolThenAnswer(geminiDialect, bashCall));
+  test("to a Gemini upstream, with the guide's base URL (/v1, so it calls /v1/v1/messages): runs Bash, and the call's thought signature comes back", async () => {
+    const signed = (names: string[]) => {
+      const call = bashCall(names);
+      return call && { ...call, signature: "agent-thought-sig" };
+    };
+    const fake = startGeminiUpstream(toolThenAnswer(geminiDialect, signed));
     fakes.push(fake);
     const model = await connectFake(gw, fake, "gemini", "fakegem");
-    await runClaude(fake, geminiDialect, model);
+    await runClaude(fake, geminiDialect, model, `${gw.url}/v1`);
+    // Claude Code sent the thinking block that carried it back; Gemini got its own signature on its call, not the stand-in.
+    const answered = fake.requests.find((r) => JSON.stringify(r.body).includes("functionResponse"))!;
+    const calls = answered.body.contents.flatMap((c: any) => c.parts ?? []).filter((p: any) => p.functionCall);
+    expect(calls[0].thoughtSignature).toBe("agent-thought-sig");
   }, TIMEOUT_MS + 10_000);
 });

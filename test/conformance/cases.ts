@@ -239,8 +239,8 @@ const thinkingReplay: Case = {
 const SKIP_SIGNATURE = "skip_thought_signature_validator";
 
 /**
- * Gemini 3 answers 400 when a replayed step of function calls has no thoughtSignature: the call's own signature must
- * come back (a Gemini client keeps it), or, when the client's format cannot carry it, the documented stand-in.
+ * Gemini 3 answers 400 when a replayed step of function calls has no thoughtSignature, and loses its reasoning
+ * continuity with the documented stand-in: the call's own signature must come back, whatever the client's format.
  */
 const callSignatureReplay: Case = {
   name: "function-call signature replayed",
@@ -257,8 +257,10 @@ const callSignatureReplay: Case = {
     const body = single(cell, second.requests);
     const signatures = inspector.thinkingSignatures(body);
     expect(signatures.length).toBe(1);
-    if (cell.driver.format === "gemini") expect(signatures[0]).toBe("fc-sig-9");
-    else expect(["fc-sig-9", SKIP_SIGNATURE]).toContain(signatures[0]!);
+    // Every client carries it: Gemini natively, Anthropic in a thinking block's signature, OpenAI Chat and Responses
+    // in the tool call id (src/canonical/tool-call-signature.ts); never Google's stand-in, which costs Gemini 3 its reasoning.
+    expect(signatures[0]).toBe("fc-sig-9");
+    expect(signatures).not.toContain(SKIP_SIGNATURE);
   },
 };
 
@@ -324,6 +326,34 @@ const cut: Case = {
   },
 };
 
+/**
+ * Responses state kept by the gateway, whatever the upstream: turn 2 names turn 1 by previous_response_id, or names
+ * its output items by item_reference, and the upstream still gets the whole conversation.
+ */
+function statefulFollowUp(name: string, send: "sendWithPrevious" | "sendWithReferences"): Case {
+  return {
+    name,
+    ingresses: ["responses"],
+    async run(cell) {
+      const followUp = "And eight times nine?";
+      cell.up.fake.setScenario((req) => cell.up.inspector.userText(req.body).includes(followUp)
+        ? { kind: "text", text: "Seventy-two." }
+        : { kind: "text", text: "Forty-two." });
+      const a = ask(cell, { prompt: "What is six times seven?", store: true });
+      const turn1 = ok(await cell.driver.send(a));
+      expect(turn1.text).toBe("Forty-two.");
+      const second = await capture(cell.up.fake, () => cell.driver[send]!(a, turn1, followUp));
+      const turn2 = ok(second.result);
+      const body = single(cell, second.requests);
+      const userText = cell.up.inspector.userText(body);
+      expect(userText).toContain("What is six times seven?");
+      expect(userText).toContain(followUp);
+      expect(JSON.stringify(body)).toContain("Forty-two.");
+      expect(turn2.text).toBe("Seventy-two.");
+    },
+  };
+}
+
 export const CASES: Case[] = [
   text, cachedUsage, length, toolRoundTrip, parallelCalls,
   parallelResults("parallel tool results", [WEATHER_CALL, TIME_CALL]),
@@ -331,4 +361,5 @@ export const CASES: Case[] = [
   parallelResults("parallel tool results, calls without ids", [{ ...WEATHER_CALL, id: "" }, { ...TIME_CALL, id: "" }], ["gemini"]),
   thinking, thinkingReplay, callSignatureReplay, image,
   upstreamError(429, "Rate limit reached for conformance"), upstreamError(500, "The fake upstream exploded"), cut,
+  statefulFollowUp("previous_response_id", "sendWithPrevious"), statefulFollowUp("item_reference", "sendWithReferences"),
 ];

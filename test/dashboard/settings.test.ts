@@ -84,6 +84,11 @@ describe("security", () => {
     expect(gw.services.settings.get().requireApiKey).toBe(false);
     expect(await res.text()).toContain("Saved.");
     expect(gw.services.settings.get().requireLogin).toBe(true);
+    res = await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "on"]]);
+    expect(gw.services.settings.get().requireApiKeyForModels).toBe(true);
+    expect(await res.text()).toMatch(/name="requireApiKeyForModels"[\s\S]*<option value="on" selected/);
+    await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "env"]]);
+    expect(gw.services.settings.get().requireApiKeyForModels).toBeNull();
   });
 
   test("IP filter: bad entries are a 422 naming them, good ones are saved", async () => {
@@ -181,6 +186,7 @@ describe("routing", () => {
 describe("resilience", () => {
   const defaults = (over: Record<string, string> = {}): Array<[string, string]> => Object.entries({
     "defaults.failureThreshold": "5", "defaults.breakerCooldownMs": "30000", "defaults.backoffBaseMs": "2000", "defaults.backoffCapMs": "300000", "defaults.timeoutMs": "600000", "defaults.streamIdleMs": "300000",
+    "defaults.rateLimitStrikes": "1",
     "limits.rpm": "0", "limits.minIntervalMs": "0", "limits.maxConcurrent": "0", ...over,
   });
 
@@ -221,6 +227,44 @@ describe("resilience", () => {
 
     res = await send("resilience", [...defaults(), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "90000"], ["providers.deepseek.remove", "1"]], "PATCH");
     expect(gw.services.resilience.get().providers).toEqual({});
+  });
+
+  test("rate-limit detection sensitivity is edited with the profile", async () => {
+    const res = await send("resilience", defaults({ "defaults.rateLimitStrikes": "3" }), "PATCH");
+    expect(res.status).toBe(200);
+    expect(gw.services.resilience.get().defaults.rateLimitStrikes).toBe(3);
+    expect(await res.text()).toContain("Rate-limit detection: 429s in a row that cool an account");
+    const bad = await send("resilience", defaults({ "defaults.rateLimitStrikes": "0" }), "PATCH");
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('id="f-defaults-rateLimitStrikes-error"');
+    await send("resilience", defaults(), "PATCH");
+  });
+
+  test("breakers and lockouts with Unlock and Reset all, in the Resilience tab", async () => {
+    const account = { id: "acct-locked", provider: "ds" };
+    gw.services.health.cooldowns.penalize(account.id, null, { kind: "quota", status: 429, message: "used up" }, gw.services.resilience.profile("ds"));
+    const page = await (await fetch(`${gw.url}/dashboard/settings`, { headers: { cookie } })).text();
+    const tab = page.slice(page.indexOf('id="resilience"'));
+    expect(tab).toContain("Breakers and lockouts");
+    expect(tab).toContain('<div id="settings-lockouts-body"');
+    expect(tab).toContain("acct-locked");
+    expect(tab).toContain("&quot;body&quot;:&quot;settings-lockouts-body&quot;");
+    const unlock = await fetch(`${gw.url}/dashboard/partials/health/reset`, {
+      method: "POST",
+      headers: { cookie, origin: gw.url, "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ connectionId: account.id, body: "settings-lockouts-body" }).toString(),
+    });
+    expect(unlock.status).toBe(200);
+    expect(await unlock.text()).toContain("Nothing is locked.");
+    expect(gw.services.health.cooldowns.active()).toEqual([]);
+    gw.services.health.cooldowns.penalize(account.id, null, { kind: "quota", status: 429, message: "used up" }, gw.services.resilience.profile("ds"));
+    const all = await fetch(`${gw.url}/dashboard/partials/health/reset`, {
+      method: "POST",
+      headers: { cookie, origin: gw.url, "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ body: "settings-lockouts-body" }).toString(),
+    });
+    expect(await all.text()).toContain("Nothing is locked.");
+    expect(gw.services.health.cooldowns.active()).toEqual([]);
   });
 
   test("a row for a new override", async () => {

@@ -91,5 +91,6 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
 
 /** The endpoint overrides pointing the iflow flow and adapter at these fakes. */
 export function iflowEndpoints(auth: FakeIFlowAuth, apiUrl: string): Record<string, string> {
-  return { authorize: `${auth.url}/oauth`, token: `${auth.url}/oauth/token`, userInfo: `${auth.url}/api/oauth/getUserInfo`, api: apiUrl };
+  // Port 0: the login's loopback listener takes a free port, never iFlow CLI's real 11451.
+  return { authorize: `${auth.url}/oauth`, token: `${auth.url}/oauth/token`, userInfo: `${auth.url}/api/oauth/getUserInfo`, api: apiUrl, callback: "http://localhost:0/oauth2callback" };
 }

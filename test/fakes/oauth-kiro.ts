@@ -6,6 +6,10 @@
 // {"error":"authorization_pending"}, then {accessToken, tokenType, expiresIn, refreshToken}; refresh_token grant, 400
 // {"error":"invalid_grant"} for a dead refresh token); POST /refreshToken {refreshToken} -> {accessToken, refreshToken,
 // expiresIn, profileArn} or 401 for Kiro's Google/GitHub logins. AWS errors also carry x-amzn-errortype.
+// Kiro's social sign-in: GET /login?idp=Google|Github&redirect_uri=kiro://kiro.kiroAgent/authenticate-success
+// &code_challenge&code_challenge_method=S256&state answers the signed-in browser with a 302 to the kiro:// address
+// (?code&state); POST /oauth/token {code, code_verifier, redirect_uri} checks the PKCE pair ->
+// {accessToken, refreshToken, profileArn, expiresIn}.
 
 export interface FakeKiroAuthRequest {
   path: string;
@@ -48,6 +52,8 @@ export function startKiroAuth(): FakeKiroAuth {
   const refresh = new Map<string, { kind: "builder-id" | "social"; clientId?: string }>();
   const access = new Map<string, { refresh: string; expiresAt: number }>();
   const requests: FakeKiroAuthRequest[] = [];
+  /** Social codes handed out: the challenge and redirect they were issued for. */
+  const socialCodes = new Map<string, { challenge: string; redirect: string; idp: string }>();
   const awsError = (error: string, description: string, status = 400) =>
     Response.json({ error, error_description: description }, { status, headers: { "x-amzn-errortype": `${ERROR_TYPES[error] ?? "Exception"}:http://internal.amazon.com/coral/com.amazonaws.awsssooidc.v20190610/` } });
   const issue = (refreshToken: string) => {
@@ -63,8 +69,31 @@ export function startKiroAuth(): FakeKiroAuth {
       const url = new URL(request.url);
       let body: any = {};
       try { body = await request.json(); } catch { /* empty */ }
-      requests.push({ path: url.pathname, body });
+      requests.push({ path: url.pathname, body: request.method === "GET" ? Object.fromEntries(url.searchParams) : body });
+      if (request.method === "GET" && url.pathname === "/login") {
+        const q = url.searchParams;
+        const idp = q.get("idp") ?? "";
+        if (!["Google", "Github"].includes(idp) || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge") || !q.get("state")) {
+          return new Response("bad request", { status: 400 });
+        }
+        if (q.get("redirect_uri") !== "kiro://kiro.kiroAgent/authenticate-success") return new Response("redirect_uri not allowed", { status: 400 });
+        const code = rand("code-");
+        socialCodes.set(code, { challenge: q.get("code_challenge")!, redirect: q.get("redirect_uri")!, idp });
+        const back = new URL(q.get("redirect_uri")!);
+        back.searchParams.set("code", code);
+        back.searchParams.set("state", q.get("state")!);
+        return new Response(null, { status: 302, headers: { location: back.toString() } });
+      }
       if (request.method !== "POST") return new Response("Not found", { status: 404 });
+      if (url.pathname === "/oauth/token") {
+        const issued = socialCodes.get(body.code);
+        const challenge = typeof body.code_verifier === "string" ? new Bun.CryptoHasher("sha256").update(body.code_verifier).digest("base64url") : "";
+        if (!issued || issued.challenge !== challenge || issued.redirect !== body.redirect_uri) return Response.json({ message: "Invalid authorization code" }, { status: 400 });
+        socialCodes.delete(body.code);
+        const refreshToken = rand("aor");
+        refresh.set(refreshToken, { kind: "social" });
+        return Response.json({ accessToken: issue(refreshToken), refreshToken, profileArn: FAKE_PROFILE_ARN, expiresIn: fake.accessTtlS });
+      }
 
       if (url.pathname === "/client/register") {
         if (body.clientType !== "public" || !Array.isArray(body.scopes) || !body.clientName) return awsError("invalid_request", "Invalid client metadata");

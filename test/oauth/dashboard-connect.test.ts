@@ -171,3 +171,17 @@ describe("tokens never leave the gateway", () => {
     for (const body of bodies) for (const secret of secrets) expect(body.includes(secret)).toBe(false);
   });
 });
+
+describe("Connect with Kiro: one button per sign-in method", () => {
+  test("AWS Builder ID, Google and GitHub; Google opens Kiro's sign-in and asks for the kiro:// address", async () => {
+    const html = await page();
+    for (const label of ["Connect with Kiro (AWS Builder ID)", "Connect with Kiro (Google)", "Connect with Kiro (GitHub)"]) expect(html).toContain(label);
+    expect(html).toContain("&quot;method&quot;:&quot;google&quot;");
+    const step = await (await send("/dashboard/partials/oauth/kiro/start", { method: "google" })).text();
+    expect(step).toContain("idp=Google");
+    expect(step).toContain('placeholder="kiro://kiro.kiroAgent/authenticate-success?code=…"');
+    const bad = await send("/dashboard/partials/oauth/kiro/start", { method: "myspace" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("no login method");
+  });
+});

@@ -53,19 +53,37 @@ async function connectIFlow(): Promise<any> {
 const content = async (res: Response) => (await res.json()).choices?.[0]?.message?.content;
 
 describe("connect", () => {
+  test("the browser coming back to the loopback callback finishes the login by itself, as Codex's does", async () => {
+    const start = await (await gw.api("/api/oauth/iflow/start", { body: {} })).json();
+    expect(start.instructions).toContain("finishes by itself");
+    const redirect = new URL(new URL(start.authorizeUrl).searchParams.get("redirect")!);
+    expect(redirect.hostname).toBe("localhost");
+    expect(redirect.pathname).toBe("/oauth2callback");
+    expect((await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state } })).json()).status).toBe("pending");
+    const signedIn = await fetch(start.authorizeUrl, { redirect: "manual" });
+    const landing = await fetch(signedIn.headers.get("location")!);
+    expect(await landing.text()).toContain("iFlow is connected");
+    const done = await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state } })).json();
+    expect(done).toMatchObject({ status: "connected", connection: { provider: "iflow", name: "wei@example.com" } });
+    expect(auth.requests.find((r) => r.form?.grant_type === "authorization_code" && r.form?.redirect_uri === redirect.toString())).toBeDefined();
+    // The listener is gone once the code was used.
+    expect(await fetch(signedIn.headers.get("location")!).then(() => "answered", () => "closed")).toBe("closed");
+  });
+
   test("authorize at iflow.cn, paste the address back, code exchanged with Basic client auth, API key from user info", async () => {
     const start = await (await gw.api("/api/oauth/iflow/start", { body: {} })).json();
     expect(start.flow).toBe("pkce");
     const url = new URL(start.authorizeUrl);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ loginMethod: "phone", type: "phone", redirect: "http://localhost:11451/oauth2callback", client_id: IFLOW_CLIENT_ID });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ loginMethod: "phone", type: "phone", client_id: IFLOW_CLIENT_ID });
+    expect(url.searchParams.get("redirect")).toMatch(/^http:\/\/localhost:\d+\/oauth2callback$/);
     expect((await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state } })).json()).status).toBe("pending");
 
     const signedIn = await fetch(start.authorizeUrl, { redirect: "manual" });
     const done = await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })).json();
     expect(done.connection).toMatchObject({ provider: "iflow", name: "wei@example.com" });
-    const exchange = auth.requests.find((r) => r.form?.grant_type === "authorization_code")!;
+    const exchange = auth.requests.findLast((r) => r.form?.grant_type === "authorization_code")!;
     expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${IFLOW_CLIENT_ID}:${IFLOW_CLIENT_SECRET}`).toString("base64")}`);
-    expect(exchange.form).toMatchObject({ redirect_uri: "http://localhost:11451/oauth2callback", client_id: IFLOW_CLIENT_ID });
+    expect(exchange.form).toMatchObject({ redirect_uri: url.searchParams.get("redirect"), client_id: IFLOW_CLIENT_ID });
     const { credentials } = stored(gw, done.connection.id);
     expect(auth.isLiveApiKey(String(credentials.apiKey))).toBe(true);
     expect(await (await gw.api("/api/providers")).text()).not.toContain(String(credentials.apiKey));

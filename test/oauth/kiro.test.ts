@@ -50,7 +50,51 @@ async function connectBuilderId(): Promise<any> {
 
 const kiroBody = () => kiro.requests.at(-1)!.body;
 
+/** Kiro's Google/GitHub sign-in: the browser ends on a kiro:// address it cannot open; the user pastes it. */
+async function connectSocial(method: "google" | "github"): Promise<{ start: any; done: any }> {
+  const start = await (await gw.api("/api/oauth/kiro/start", { body: { method } })).json();
+  const signedIn = await fetch(start.authorizeUrl, { redirect: "manual" });
+  expect(signedIn.status).toBe(302);
+  const done = await (await gw.api("/api/oauth/kiro/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })).json();
+  return { start, done };
+}
+
 describe("connect", () => {
+  test("Google and GitHub sign-in at Kiro's auth service: PKCE, the kiro:// address pasted back, tokens from /oauth/token", async () => {
+    const listed = await (await gw.api("/api/oauth")).json();
+    expect(listed.data.find((f: any) => f.provider === "kiro").methods.map((m: any) => m.id)).toEqual(["builder-id", "google", "github"]);
+    const { start, done } = await connectSocial("google");
+    expect(start.flow).toBe("pkce");
+    const url = new URL(start.authorizeUrl);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ idp: "Google", redirect_uri: "kiro://kiro.kiroAgent/authenticate-success", code_challenge_method: "S256", prompt: "select_account" });
+    expect(start.instructions).toContain("kiro://");
+    expect(done).toMatchObject({ status: "connected", connection: { provider: "kiro", authType: "oauth", metadata: { plan: "Kiro (Google)", authMethod: "social" } } });
+    const { credentials } = stored(gw, done.connection.id);
+    expect(credentials).toMatchObject({ authMethod: "social", socialProvider: "Google", profileArn: FAKE_PROFILE_ARN });
+    expect(auth.isLiveAccessToken(String(credentials.accessToken))).toBe(true);
+    // The account serves calls, and refreshes at Kiro's /refreshToken like an imported social login.
+    const message = await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    expect(message.content[0]).toMatchObject({ type: "text", text: "Hello from Kiro." });
+    auth.expireAccessTokens();
+    await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    expect(auth.requests.some((r) => r.path === "/refreshToken")).toBe(true);
+
+    const github = await connectSocial("github");
+    expect(new URL(github.start.authorizeUrl).searchParams.get("idp")).toBe("Github");
+    expect(github.done.connection.metadata.plan).toBe("Kiro (GitHub)");
+  });
+
+  test("a social login refuses an address from another attempt, and an unknown method is a 400 naming the choices", async () => {
+    const first = await (await gw.api("/api/oauth/kiro/start", { body: { method: "github" } })).json();
+    const second = await (await gw.api("/api/oauth/kiro/start", { body: { method: "github" } })).json();
+    const landed = (await fetch(first.authorizeUrl, { redirect: "manual" })).headers.get("location")!;
+    const mismatch = await (await gw.api("/api/oauth/kiro/complete", { body: { state: second.state, code: landed } })).json();
+    expect(mismatch).toMatchObject({ status: "failed", error: expect.stringContaining("state mismatch") });
+    const bad = await gw.api("/api/oauth/kiro/start", { body: { method: "facebook" } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('"builder-id", "google", "github"');
+  });
+
   test("AWS Builder ID device authorization: register, device code, approval, tokens sealed, account listed", async () => {
     const start = await (await gw.api("/api/oauth/kiro/start", { body: {} })).json();
     expect(start.verificationUri).toBe(`https://view.awsapps.com/start/#/device?user_code=${start.userCode}`);

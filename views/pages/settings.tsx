@@ -7,6 +7,9 @@ import { Layout } from "../components/layout.tsx";
 import { TabPanel, Tabs } from "../components/tabs.tsx";
 import { AiForm, CacheForm, CacheStatsCard } from "../partials/settings-ai.tsx";
 import { ProxyForm, RetentionForm, type ProxyFormValues } from "../partials/settings-advanced.tsx";
+import type { healthSnapshot } from "../../src/api/health.ts";
+import { hx } from "../components/attrs.ts";
+import { LockoutsCard } from "../partials/health.tsx";
 import { ResilienceView } from "../partials/settings-resilience.tsx";
 import { AliasesForm, ChainsForm, ComboDefaultsForm, StrategyForm } from "../partials/settings-routing.tsx";
 import { AccessForm, BlockedProvidersForm, IpFilterForm, PasswordForm } from "../partials/settings-security.tsx";
@@ -27,10 +30,15 @@ export interface SettingsPageData {
   /** Providers whose accounts a strategy can order (connected, or already given one). */
   strategyProviders: Array<{ id: string; name: string }>;
   resilience: ResilienceConfig;
+  /** Breakers, cooling accounts and sign-in lockouts, for the Resilience tab's lockouts section. */
+  health: ReturnType<typeof healthSnapshot>;
   cache: CacheStats;
   proxy: ProxyFormValues;
   defaultPassword: boolean;
 }
+
+/** The same id as SETTINGS_LOCKOUTS in src/dashboard/pages.tsx, which answers Unlock and Reset all for it. */
+const LOCKOUTS_BODY = "settings-lockouts-body";
 
 export function SettingsPage(d: SettingsPageData) {
   return (
@@ -63,6 +71,10 @@ export function SettingsPage(d: SettingsPageData) {
           <h2>Resilience</h2>
           <p class="muted">When a provider's breaker opens, how long accounts cool down, and how hard each account may be used.</p>
           <ResilienceView r={d.resilience} />
+          <h2>Breakers and lockouts</h2>
+          <p class="muted">Open provider breakers and cooling accounts. Unlock lets one serve again at once; Reset all clears every breaker and cooldown (the Health page shows the same).</p>
+          <div id={LOCKOUTS_BODY} aria-live="polite"><LockoutsCard s={d.health} body={LOCKOUTS_BODY} /></div>
+          <button type="button" class="secondary outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { body: LOCKOUTS_BODY }, target: `#${LOCKOUTS_BODY}`, swap: "innerHTML" })}>Reset all</button>
         </TabPanel>
 
         <TabPanel id="ai">

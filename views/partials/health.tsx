@@ -64,7 +64,8 @@ export function RateLimitsCard({ s }: { s: Snapshot }) {
   );
 }
 
-export function LockoutsCard({ s }: { s: Snapshot }) {
+/** `body`: the id of the element the card sits in (the Health card, or Settings > Resilience), which Unlock re-renders. */
+export function LockoutsCard({ s, body = "health-lockouts-body" }: { s: Snapshot; body?: string }) {
   const open = s.providers.filter((p) => p.state !== "closed");
   if (!open.length && !s.rateLimits.length && !s.lockouts.length) return <p>Nothing is locked.</p>;
   return (
@@ -72,13 +73,13 @@ export function LockoutsCard({ s }: { s: Snapshot }) {
       {open.map((p) => (
         <li>
           Provider <strong>{p.provider}</strong> <Badge kind={p.state}>{p.state.replace("_", "-")}</Badge>{" "}
-          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { provider: p.provider }, target: "#health-lockouts-body", swap: "innerHTML" })}>Unlock</button>
+          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { provider: p.provider, body }, target: `#${body}`, swap: "innerHTML" })}>Unlock</button>
         </li>
       ))}
       {s.rateLimits.map((r) => (
         <li>
           Account <strong>{r.connectionName ?? r.connectionId}</strong> ({r.model ?? "all models"}), {r.secondsLeft}s left{" "}
-          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { connectionId: r.connectionId }, target: "#health-lockouts-body", swap: "innerHTML" })}>Unlock</button>
+          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { connectionId: r.connectionId, body }, target: `#${body}`, swap: "innerHTML" })}>Unlock</button>
         </li>
       ))}
       {s.lockouts.map((l) => <li>Sign-in from {l.ip} locked until {new Date(l.until).toLocaleTimeString()}</li>)}

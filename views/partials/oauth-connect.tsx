@@ -9,15 +9,17 @@ import { domId } from "./scoped-field.tsx";
 export interface OAuthInfo {
   kind: "pkce" | "device";
   cliImport: boolean;
+  /** Several ways to sign in (Kiro): one button each. */
+  methods?: ReadonlyArray<{ id: string; label: string }>;
 }
 
 const enc = encodeURIComponent;
 const stepId = (providerId: string) => domId("oauth-step", providerId);
 const path = (providerId: string, action: string) => `/dashboard/partials/oauth/${enc(providerId)}/${action}`;
 
-function StartButton({ providerId, label, secondary }: { providerId: string; label: string; secondary?: boolean }) {
+function StartButton({ providerId, label, secondary, method }: { providerId: string; label: string; secondary?: boolean; method?: string }) {
   return (
-    <button type="button" class={secondary ? "small secondary outline" : undefined} {...hx({ post: path(providerId, "start"), target: `#${stepId(providerId)}`, swap: "innerHTML" })}>
+    <button type="button" class={secondary ? "small secondary outline" : undefined} {...hx({ post: path(providerId, "start"), target: `#${stepId(providerId)}`, swap: "innerHTML", ...(method ? { vals: { method } } : {}) })}>
       {label} <span class="spinner" aria-hidden="true">…</span>
     </button>
   );
@@ -28,7 +30,9 @@ export function OAuthConnect({ providerId, name, oauth }: { providerId: string; 
   return (
     <div class="oauth-connect">
       <div class="actions">
-        <StartButton providerId={providerId} label={`Connect with ${name}`} />
+        {oauth.methods?.length
+          ? oauth.methods.map((m, i) => <StartButton providerId={providerId} label={`Connect with ${name} (${m.label})`} method={m.id} secondary={i > 0} />)
+          : <StartButton providerId={providerId} label={`Connect with ${name}`} />}
         {oauth.cliImport ? (
           <button type="button" class="secondary outline" {...hx({ post: path(providerId, "import"), target: `#${step}`, swap: "innerHTML" })}>
             Import from CLI
@@ -76,7 +80,7 @@ export function PkceStep({ providerId, start }: { providerId: string; start: Flo
         <input type="hidden" name="state" value={start.state} />
         <label>
           {start.callback ? "Or paste the address the browser ended on" : "Paste the code shown after you approve"}
-          <input name="code" type="text" autocomplete="off" spellcheck={false} required placeholder={start.callback ? "http://localhost:1455/auth/callback?code=…" : "code#state"} />
+          <input name="code" type="text" autocomplete="off" spellcheck={false} required placeholder={start.callback ? "http://localhost:1455/auth/callback?code=…" : start.pasteExample ?? "code#state"} />
         </label>
         <button type="submit" class="small">Finish connecting</button>
       </form>

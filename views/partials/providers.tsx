@@ -6,8 +6,11 @@ import type { ProviderSpec } from "../../src/providers/types.ts";
 import { hx } from "../components/attrs.ts";
 import { Badge } from "../components/card.tsx";
 import { FormMessage, type FieldErrors } from "../components/form.tsx";
-import type { TrackedWindow } from "../../src/accounts/quota.ts";
 import { ConfigFileWins, FromConfigFile } from "../components/config-origin.tsx";
+import { localQuotaRules, type TrackedWindow } from "../../src/accounts/quota.ts";
+
+const PER: Record<TrackedWindow["name"], string> = { "5h": "5 h", daily: "day", weekly: "week", monthly: "month" };
+const WINDOW_LABEL: Record<TrackedWindow["name"], string> = { "5h": "5 hours", daily: "per day (UTC)", weekly: "7 days", monthly: "per month (UTC)" };
 import { NeedsLogin } from "./oauth-connect.tsx";
 import { QuotaWindows } from "./quota-windows.tsx";
 import { ScopedField, domId } from "./scoped-field.tsx";
@@ -34,6 +37,7 @@ function limitsText(limits: ConnectionView["limits"]): string {
   if (limits?.rpm) parts.push(`${limits.rpm} req/min`);
   if (limits?.minIntervalMs) parts.push(`${limits.minIntervalMs} ms apart`);
   if (limits?.maxConcurrent) parts.push(`${limits.maxConcurrent} at once`);
+  for (const [window, n] of Object.entries(limits?.quota ?? {})) if (n) parts.push(`plan: ${n.toLocaleString("en")} per ${PER[window as TrackedWindow["name"]]}`);
   return parts.length ? parts.join(", ") : "none";
 }
 
@@ -152,7 +156,9 @@ export function ConnectionEditForm(props: { conn: AccountRow; errors?: FieldErro
   const v = props.values ?? {
     name: c.name, baseUrl: c.baseUrl ?? "", priority: String(c.priority),
     "limits.rpm": c.limits?.rpm?.toString(), "limits.minIntervalMs": c.limits?.minIntervalMs?.toString(), "limits.maxConcurrent": c.limits?.maxConcurrent?.toString(),
+    ...Object.fromEntries(Object.entries(c.limits?.quota ?? {}).map(([w, n]) => [`limits.quota.${w}`, n?.toString()])),
   };
+  const windows = localQuotaRules(c.provider);
   return (
     <li id={`conn-${c.id}`} class="connection editing">
       <form {...hx({ put: `/dashboard/partials/connections/${c.id}`, target: `#${domId("connections", c.provider)}`, swap: "outerHTML", status: { 422: `target:#conn-${c.id} swap:outerHTML` } })}>
@@ -173,6 +179,13 @@ export function ConnectionEditForm(props: { conn: AccountRow; errors?: FieldErro
             <ScopedField scope={scope} name="limits.minIntervalMs" label="Min. interval (ms)" type="number" min={0} value={v["limits.minIntervalMs"]} errors={errors} />
             <ScopedField scope={scope} name="limits.maxConcurrent" label="Max. concurrent" type="number" min={0} value={v["limits.maxConcurrent"]} errors={errors} />
           </div>
+          {windows.map((w) => (
+            <ScopedField
+              scope={scope} name={`limits.quota.${w.name}`} type="number" min={1} value={v[`limits.quota.${w.name}`]} errors={errors}
+              label={`Plan limit, ${WINDOW_LABEL[w.name]} (${w.unit})`}
+              help={`Counted here. Empty: ${w.limit !== undefined ? `the default ${w.limit.toLocaleString("en")}` : "counted and shown, never closes the account by itself"}; when used up, routing skips the account until the window resets.`}
+            />
+          ))}
         </fieldset>
         <FormMessage error={errors?._form} />
         <div class="actions">

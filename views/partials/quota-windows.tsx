@@ -17,6 +17,7 @@ function amounts(w: TrackedWindow): string {
   const pct = percentUsed(w);
   const parts: string[] = [];
   if (typeof w.used === "number" && typeof w.limit === "number") parts.push(`${w.used} of ${w.limit} ${w.unit ?? ""} used`.replace(/ {2}/, " "));
+  else if (typeof w.used === "number") parts.push(`${w.used.toLocaleString("en")} ${w.unit ?? ""} used (no plan limit set)`.replace(/ {2}/, " "));
   else if (pct !== undefined) parts.push(`${Math.round(pct)}% used`);
   if (pct !== undefined) parts.push(`${Math.max(0, Math.round(100 - pct))}% left`);
   return parts.join(", ") || "usage unknown";

@@ -14,6 +14,7 @@ const PROFILE_LABELS: Record<keyof Profile, string> = {
   backoffCapMs: "Longest account cooldown",
   timeoutMs: "Wait for response headers",
   streamIdleMs: "Give up an answer silent for",
+  rateLimitStrikes: "Rate-limit detection: 429s in a row that cool an account (1 = most sensitive)",
 };
 const PROFILE_SHORT: Record<keyof Profile, string> = {
   failureThreshold: "Failures",
@@ -22,6 +23,7 @@ const PROFILE_SHORT: Record<keyof Profile, string> = {
   backoffCapMs: "Max cooldown (ms)",
   timeoutMs: "Timeout (ms)",
   streamIdleMs: "Idle (ms)",
+  rateLimitStrikes: "429 strikes",
 };
 const LIMIT_LABELS: Record<keyof Limits, string> = {
   rpm: "Requests per minute per account",

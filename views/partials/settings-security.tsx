@@ -17,6 +17,7 @@ export function PasswordForm(p: FormState) {
 
 export function AccessForm(p: FormState & { s: Settings; envRequiresKey: boolean }) {
   const api = p.s.requireApiKey === null ? "env" : p.s.requireApiKey ? "on" : "off";
+  const models = p.s.requireApiKeyForModels === null ? "env" : p.s.requireApiKeyForModels ? "on" : "off";
   return (
     <SettingsForm id="access-form" action="/dashboard/partials/settings/access" errors={p.errors} ok={p.ok}>
       <Switch name="requireLogin" label="Require sign-in for the dashboard and /api" checked={p.s.requireLogin}
@@ -32,6 +33,18 @@ export function AccessForm(p: FormState & { s: Settings; envRequiresKey: boolean
           { value: "off", label: "Off: calls without a key are anonymous" },
         ]}
         help="A wrong key is always refused."
+      />
+      <Choice
+        name="requireApiKeyForModels"
+        label="Require an API key for the model list (GET /v1/models, /v1beta/models)"
+        value={models}
+        errors={p.errors}
+        options={[
+          { value: "env", label: "Same as client calls" },
+          { value: "on", label: "On: the list needs a key even when calls do not" },
+          { value: "off", label: "Off: anyone who can reach the gateway may list models" },
+        ]}
+        help="Some tools list models before their key is set; others should not learn which providers are connected."
       />
     </SettingsForm>
   );

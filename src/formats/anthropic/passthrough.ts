@@ -5,6 +5,7 @@ import { encodeError } from "./errors.ts";
 import { decodeUsage, readCounts } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 import { sseFrame } from "../../canonical/sse.ts";
+import { isCallSignatureCarrier } from "../../canonical/tool-call-signature.ts";
 
 /** Only the counters a frame carries, so later frames refine earlier ones instead of zeroing them. */
 function frameCounts(u: unknown): Partial<Usage> | undefined {
@@ -18,11 +19,29 @@ function frameCounts(u: unknown): Partial<Usage> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+function isCarrierBlock(block: unknown): boolean {
+  return isRecord(block) && block.type === "thinking" && isCallSignatureCarrier(block.signature);
+}
+
+/**
+ * History from a Gemini model holds thinking blocks that only carried its tool calls' signatures to the client
+ * (canonical/tool-call-signature.ts): Anthropic would refuse their signature, and they say nothing, so they are
+ * left out. `{}` (nothing to change, no copy) unless one is there.
+ */
+function withoutCarriers(messages: unknown): { messages?: unknown[] } {
+  if (!Array.isArray(messages)) return {};
+  const has = messages.some((m) => isRecord(m) && m.role === "assistant" && Array.isArray(m.content) && m.content.some(isCarrierBlock));
+  if (!has) return {};
+  return {
+    messages: messages.map((m) => (isRecord(m) && m.role === "assistant" && Array.isArray(m.content) ? { ...m, content: m.content.filter((b) => !isCarrierBlock(b)) } : m)),
+  };
+}
+
 export const anthropicPassthrough: Passthrough = {
   temperature: (body) => (typeof body.temperature === "number" ? body.temperature : undefined),
   // An event type the SDK does not know: MessageStream passes over it.
   progressFrame: (p) => sseFrame(JSON.stringify({ type: "progress", tokens: p.tokens, elapsed_ms: p.elapsedMs }), "progress"),
-  forwardBody: (body, model) => ({ body: { ...body, model }, addedUsageFrame: false }),
+  forwardBody: (body, model) => ({ body: { ...body, model, ...withoutCarriers(body.messages) }, addedUsageFrame: false }),
   frameUsage(data) {
     if (!isRecord(data)) return undefined;
     if (data.type === "message_start" && isRecord(data.message)) return frameCounts(data.message.usage);

@@ -1,4 +1,5 @@
 // An Anthropic Messages request body -> CanonicalRequest.
+import { restoreCallSignatures } from "../../canonical/tool-call-signature.ts";
 import type { CanonicalRequest, Message, ReasoningConfig, ResponseFormat, ToolChoice, ToolDefinition } from "../../canonical/request.ts";
 import type { RouteHints } from "../types.ts";
 import { decodeContent } from "./content-decode.ts";
@@ -77,7 +78,9 @@ function decodeMessages(body: Json, extra: Json): Message[] {
       throw invalid(`${at}.role must be "user", "assistant" or "system"`, `${at}.role`);
     }
     const index = messages.length;
-    messages.push({ role: m.role, content: decodeContent(m.content, index, `${at}.content`, extras) });
+    const content = decodeContent(m.content, index, `${at}.content`, extras);
+    // Gemini thought signatures this gateway carried in thinking blocks go back onto their calls.
+    messages.push({ role: m.role, content: m.role === "assistant" ? restoreCallSignatures(content) : content });
   });
   if (extras.length > 0) extra[CONTENT_EXTRA_KEY] = extras;
   return messages;

@@ -1,4 +1,5 @@
 // A non-streamed Anthropic Message <-> CanonicalResponse.
+import { thinkingSignatureForCall } from "../../canonical/tool-call-signature.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalResponse, type OutputPart } from "../../canonical/response.ts";
 import { GatewayError } from "../../canonical/errors.ts";
@@ -49,6 +50,25 @@ function encodeOutputPart(part: OutputPart): Json {
   }
 }
 
+/**
+ * A tool call with a signature (Gemini's) gets it in the thinking block just before it: the one the
+ * model wrote when it has no signature of its own, else an empty one (tool-call-signature.ts).
+ */
+function withCallSignatureCarriers(blocks: Json[], parts: OutputPart[]): Json[] {
+  if (!parts.some((p) => p.type === "tool-call" && p.signature)) return blocks;
+  const out: Json[] = [];
+  parts.forEach((part, i) => {
+    if (part.type === "tool-call" && part.signature) {
+      const signature = thinkingSignatureForCall(part.id, part.signature);
+      const last = out.at(-1);
+      if (last?.type === "thinking" && !last.signature) last.signature = signature;
+      else out.push({ type: "thinking", thinking: "", signature });
+    }
+    out.push(blocks[i]!);
+  });
+  return out;
+}
+
 export function encodeResponse(res: CanonicalResponse, req: CanonicalRequest): Json {
   const hasToolCalls = res.content.some((p) => p.type === "tool-call");
   return {
@@ -56,7 +76,7 @@ export function encodeResponse(res: CanonicalResponse, req: CanonicalRequest): J
     type: "message",
     role: "assistant",
     model: res.model || req.model,
-    content: res.content.map(encodeOutputPart),
+    content: withCallSignatureCarriers(res.content.map(encodeOutputPart), res.content),
     stop_reason: encodeStopReason(res.finishReason, hasToolCalls),
     stop_sequence: res.stopSequence ?? null,
     usage: encodeUsage(res.usage),

@@ -3,6 +3,8 @@ import { GatewayError, toGatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
+import { estimateTokens } from "../../canonical/token-estimate.ts";
+import { thinkingSignatureForCall } from "../../canonical/tool-call-signature.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
 import { anthropicErrorType } from "./errors.ts";
 import { encodeStopReason } from "./stop-reason.ts";
@@ -21,6 +23,8 @@ import type { Json } from "./wire.ts";
 interface ToolState {
   id: string;
   name: string;
+  /** Gemini's thought signature: carried to the client in the thinking block before the call (tool-call-signature.ts). */
+  signature?: string;
   buffer: string;
   ended: boolean;
   status: "queued" | "open" | "closed";
@@ -39,6 +43,8 @@ class AnthropicStreamWriter {
   private readonly tools = new Map<number, ToolState>();
   private readonly queue: ToolState[] = [];
   private usage: Partial<Usage> = {};
+  /** The gateway's count of the input, for message_start when the upstream reports none before its end. */
+  inputEstimate: number | undefined;
   private sawToolCall = false;
   /** Text and thinking events held while tool calls stream (see above), replayed in order once they end. */
   private deferred: CanonicalEvent[] = [];
@@ -81,7 +87,7 @@ class AnthropicStreamWriter {
       case "tool-call-start": {
         this.sawToolCall = true;
         if (this.tools.has(event.index)) break;
-        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued" };
+        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued", ...(event.signature ? { signature: event.signature } : {}) };
         this.tools.set(event.index, tool);
         if (this.open?.kind === "tool" || this.queue.length > 0) this.queue.push(tool);
         else this.openTool(out, tool);
@@ -151,7 +157,8 @@ class AnthropicStreamWriter {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...encodeInputUsage(this.usage), output_tokens: 0 },
+      // Clients (LangChain's ChatAnthropic) read input tokens from message_start only, as the real API always fills it.
+      usage: { ...encodeInputUsage(this.usage.inputTokens === undefined ? { ...this.usage, inputTokens: this.inputEstimate ?? 0 } : this.usage), output_tokens: 0 },
     };
     out.push(frame("message_start", { type: "message_start", message }));
     out.push(frame("ping", { type: "ping" }));
@@ -187,6 +194,11 @@ class AnthropicStreamWriter {
   }
 
   private openTool(out: string[], tool: ToolState): void {
+    if (tool.signature) {
+      const carrier = thinkingSignatureForCall(tool.id, tool.signature);
+      if (this.open?.kind === "thinking" && !this.open.signature) this.open.signature = carrier;
+      else this.startBlock(out, { type: "thinking", thinking: "", signature: "" }, { kind: "thinking", index: this.nextIndex, signature: carrier });
+    }
     this.startBlock(out, { type: "tool_use", id: tool.id, name: tool.name, input: {} }, { kind: "tool", index: this.nextIndex, tool });
     tool.status = "open";
     if (tool.buffer) out.push(this.delta({ type: "input_json_delta", partial_json: tool.buffer }));
@@ -256,8 +268,14 @@ function errorFrame(err: GatewayError): string {
 
 export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
   const writer = new AnthropicStreamWriter(req.model);
+  let first = true;
   try {
     for await (const event of events) {
+      if (first) {
+        first = false;
+        // An upstream of another format tells input tokens at the end (or never): estimate them for message_start.
+        if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined)) writer.inputEstimate = await estimateTokens(req);
+      }
       for (const f of writer.push(event)) yield f;
       if (writer.done) return;
     }

@@ -1,4 +1,5 @@
 // Chat `messages` as canonical turns: system/developer in place, tool and function results as user turns.
+import { splitToolCallId } from "../../canonical/tool-call-signature.ts";
 import type {
   ContentPart, FilePart, ImagePart, Message, TextPart, ToolCallPart, ToolResultPart,
 } from "../../canonical/request.ts";
@@ -181,8 +182,10 @@ function toolCall(tc: unknown, path: string, book: CallBook): ToolCallPart {
   const fn = isRecord(tc.function) ? tc.function : undefined;
   if (typeof tc.id !== "string") throw invalid(`'${path}.id' must be a string.`, `${path}.id`);
   if (typeof fn?.name !== "string") throw invalid(`'${path}.function.name' must be a string.`, `${path}.function.name`);
-  book.namesById.set(tc.id, fn.name);
-  return { type: "tool-call", id: tc.id, name: fn.name, arguments: argumentsText(fn.arguments) };
+  // A Gemini thought signature this gateway put in the id comes back with it (tool-call-signature.ts).
+  const { id, signature } = splitToolCallId(tc.id);
+  book.namesById.set(id, fn.name);
+  return { type: "tool-call", id, name: fn.name, arguments: argumentsText(fn.arguments), ...(signature ? { signature } : {}) };
 }
 
 /** Arguments are JSON text on the wire; a client that sent an object gets it serialized, none is "{}". */
@@ -204,8 +207,9 @@ function resultContent(content: unknown, path: string): Array<TextPart | ImagePa
 
 function toolResult(m: Json, path: string, book: CallBook): ToolResultPart {
   if (typeof m.tool_call_id !== "string") throw invalid(`'${path}.tool_call_id' must be a string.`, `${path}.tool_call_id`);
-  const part: ToolResultPart = { type: "tool-result", callId: m.tool_call_id, content: resultContent(m.content, `${path}.content`) };
-  const name = book.namesById.get(m.tool_call_id);
+  const callId = splitToolCallId(m.tool_call_id).id;
+  const part: ToolResultPart = { type: "tool-result", callId, content: resultContent(m.content, `${path}.content`) };
+  const name = book.namesById.get(callId);
   if (name !== undefined) part.name = name;
   return part;
 }

@@ -1,4 +1,5 @@
 // chat.completion objects <-> CanonicalResponse.
+import { idWithSignature } from "../../canonical/tool-call-signature.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalResponse, type OutputPart } from "../../canonical/response.ts";
@@ -104,7 +105,7 @@ export function encodeResponse(res: CanonicalResponse, _req: CanonicalRequest): 
       case "text": texts.push(part.text); break;
       case "thinking": if (part.text) thinking.push(part.text); break;
       case "redacted-thinking": break;
-      case "tool-call": calls.push({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } }); break;
+      case "tool-call": calls.push({ id: idWithSignature(part.id, part.signature), type: "function", function: { name: part.name, arguments: part.arguments } }); break;
       default: return assertNever(part, "output part");
     }
   }

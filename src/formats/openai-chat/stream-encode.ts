@@ -1,4 +1,5 @@
 // Canonical events as chat.completion.chunk SSE frames, in the order api.openai.com sends them.
+import { idWithSignature } from "../../canonical/tool-call-signature.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
@@ -73,7 +74,7 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
         case "tool-call-start": {
           const h = yield* started();
           toolCalls++;
-          yield chunk(h, { tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }] });
+          yield chunk(h, { tool_calls: [{ index: event.index, id: idWithSignature(event.id, event.signature), type: "function", function: { name: event.name, arguments: "" } }] });
           break;
         }
         case "tool-args-delta": {

@@ -1,4 +1,5 @@
 // A Responses `input` (a string or a list of items) as canonical messages.
+import { splitToolCallId } from "../../canonical/tool-call-signature.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { ContentPart, FilePart, ImagePart, Message, TextPart, ToolResultPart } from "../../canonical/request.ts";
 import { decodeReasoningItem } from "./reasoning-signature.ts";
@@ -136,18 +137,21 @@ function decodeItem(turns: Turns, item: Json, param: string): void {
     }
     case "function_call":
     case "custom_tool_call": {
-      const id = str(item.call_id);
+      const callId = str(item.call_id);
       const name = str(item.name);
-      if (!id) throw bad(`${type} needs a call_id.`, `${param}.call_id`);
+      if (!callId) throw bad(`${type} needs a call_id.`, `${param}.call_id`);
       if (!name) throw bad(`${type} needs a name.`, `${param}.name`);
       const args = type === "function_call" ? str(item.arguments) : str(item.input);
+      // A Gemini thought signature this gateway put in the call_id comes back with it (tool-call-signature.ts).
+      const { id, signature } = splitToolCallId(callId);
       turns.callNames.set(id, name);
-      return turns.assistant([{ type: "tool-call", id, name, arguments: args ?? "" }]);
+      return turns.assistant([{ type: "tool-call", id, name, arguments: args ?? "", ...(signature ? { signature } : {}) }]);
     }
     case "function_call_output":
     case "custom_tool_call_output": {
-      const callId = str(item.call_id);
-      if (!callId) throw bad(`${type} needs a call_id.`, `${param}.call_id`);
+      const sentId = str(item.call_id);
+      if (!sentId) throw bad(`${type} needs a call_id.`, `${param}.call_id`);
+      const callId = splitToolCallId(sentId).id;
       const name = turns.callNames.get(callId);
       const content = decodeToolOutput(item.output, `${param}.output`);
       return turns.toolResult(name ? { type: "tool-result", callId, name, content } : { type: "tool-result", callId, content });
@@ -161,7 +165,7 @@ function decodeItem(turns: Turns, item: Json, param: string): void {
     }
     case "item_reference":
       throw bad(
-        "item_reference points at an item stored by OpenAI; this gateway is stateless, so send the full item instead.",
+        "item_reference could not be resolved here: the gateway resolves references to the items it returned before the request is translated. Send the full item instead.",
         `${param}.type`,
       );
     default:

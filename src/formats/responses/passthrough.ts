@@ -7,6 +7,7 @@ import { isForeignEncrypted } from "./reasoning-signature.ts";
 import { refuseServerState } from "./request-decode.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord } from "./wire.ts";
+import { idCarriesSignature, splitToolCallId } from "../../canonical/tool-call-signature.ts";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
@@ -21,7 +22,10 @@ export const responsesPassthrough: Passthrough = {
     const forwarded: Record<string, unknown> = { ...body, model, store: body.store ?? false };
     // Reasoning another provider produced (wrapped by this gateway for the client) means nothing to OpenAI.
     if (Array.isArray(body.input)) {
-      forwarded.input = body.input.filter((item) => !(isRecord(item) && item.type === "reasoning" && isForeignEncrypted(item.encrypted_content)));
+      // ...nor does a Gemini thought signature riding in a call_id (canonical/tool-call-signature.ts).
+      forwarded.input = body.input
+        .filter((item) => !(isRecord(item) && item.type === "reasoning" && isForeignEncrypted(item.encrypted_content)))
+        .map((item) => (isRecord(item) && idCarriesSignature(item.call_id) ? { ...item, call_id: splitToolCallId(item.call_id).id } : item));
     }
     return { body: forwarded, addedUsageFrame: false };
   },
@@ -36,11 +40,12 @@ export const responsesPassthrough: Passthrough = {
     const type = isRecord(data) ? data.type : undefined;
     return type === "error" || type === "response.failed" || event === "error" || event === "response.failed";
   },
-  streamErrorFrames(err: GatewayError) {
-    // The fast path does not track the upstream's sequence numbers or response id, which response.failed
-    // would need to match, so a broken stream ends with the `error` event (the SDK raises it as APIError).
+  streamErrorFrames(err: GatewayError, sent = 0) {
+    // The fast path does not keep the upstream's response id, which response.failed would need to match,
+    // so a broken stream ends with the `error` event (the SDK raises it as APIError). Its sequence_number
+    // follows the events already sent, which the upstream numbered from 0; the AI SDK requires it.
     const { code, message, param } = responseError(err);
-    return sseFrame(JSON.stringify({ type: "error", code, message, param: param ?? null }), "error");
+    return sseFrame(JSON.stringify({ type: "error", sequence_number: sent, code, message, param: param ?? null }), "error");
   },
   responseUsage(body) {
     return isRecord(body) ? decodeUsage(body.usage) : undefined;

@@ -101,7 +101,7 @@ function optionalNumber(body: Json, key: string): number | undefined {
 export function refuseServerState(body: Json): void {
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     throw bad(
-      "previous_response_id is not supported: this gateway is stateless and keeps no responses. Send the whole conversation in `input` (earlier output items included) and leave previous_response_id out.",
+      "previous_response_id could not be resolved here: the gateway resolves it from the responses it kept before the request is translated. Send the whole conversation in `input` (earlier output items included) instead.",
       "previous_response_id",
     );
   }

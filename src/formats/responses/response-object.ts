@@ -1,4 +1,5 @@
 // The `response` object a Responses client sees: request echo fields and output items from canonical parts.
+import { idWithSignature } from "../../canonical/tool-call-signature.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import type { OutputPart } from "../../canonical/response.ts";
 import { assertNever } from "../../canonical/response.ts";
@@ -30,6 +31,7 @@ export function baseResponse(req: CanonicalRequest, id: string, model: string, c
     created_at: created,
     status: "in_progress",
     background: false,
+    access_programs: null,
     completed_at: null,
     error: null,
     incomplete_details: null,
@@ -95,7 +97,7 @@ export function outputItems(content: OutputPart[], customTools: Set<string>): Ou
         break;
       case "tool-call":
         flush();
-        items.push(toolCallItem(part.id, part.name, part.arguments, customTools.has(part.name), "completed"));
+        items.push(toolCallItem(idWithSignature(part.id, part.signature), part.name, part.arguments, customTools.has(part.name), "completed"));
         break;
       default:
         assertNever(part, "output part");

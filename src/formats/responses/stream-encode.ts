@@ -1,4 +1,5 @@
 // Canonical stream events as the Responses SSE sequence, event by event, with sequence numbers from 0.
+import { idWithSignature } from "../../canonical/tool-call-signature.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
@@ -252,7 +253,7 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
         case "reasoning-delta": yield* enc.reasoningDelta(event.text); break;
         case "reasoning-signature": yield* enc.reasoningSignature(event.signature); break;
         case "redacted-reasoning": yield* enc.redactedReasoning(event.data); break;
-        case "tool-call-start": yield* enc.toolStart(event.index, event.id, event.name); break;
+        case "tool-call-start": yield* enc.toolStart(event.index, idWithSignature(event.id, event.signature), event.name); break;
         case "tool-args-delta": yield* enc.toolArgs(event.index, event.delta); break;
         case "tool-call-end": yield* enc.toolEnd(event.index); break;
         case "usage": enc.addUsage(event.usage); break;

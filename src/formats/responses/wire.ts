@@ -104,4 +104,6 @@ export interface WireResponse {
   user: string | null;
   metadata: Json;
   background: boolean;
+  /** Required (nullable) in the official Response schema; null: the standard access program. */
+  access_programs: null;
 }

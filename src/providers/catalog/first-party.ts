@@ -58,7 +58,7 @@ export const FIRST_PARTY_PROVIDERS: ProviderSpec[] = [
     docsUrl: "https://aistudio.google.com/apikey",
     models: [
       { id: "gemini-3-pro-preview", name: "Gemini 3 Pro (preview)", type: "chat" },
-      { id: "gemini-3-flash-preview", name: "Gemini 3 Flash (preview)", type: "chat" },
+      { id: "gemini-3-flash-preview", name: "Gemini 3 Flash (preview)", type: "chat", aliases: ["gemini-3-flash"] },
       { id: "gemini-2.5-pro", name: "Gemini 2.5 Pro", type: "chat" },
       { id: "gemini-2.5-flash", name: "Gemini 2.5 Flash", type: "chat" },
       { id: "gemini-2.5-flash-lite", name: "Gemini 2.5 Flash-Lite", type: "chat" },

@@ -1,5 +1,6 @@
-// iFlow login: OAuth authorization code at iflow.cn (the address the browser lands on is pasted back), then the API key
-// the user-info endpoint hands out; token refresh; import of ~/.iflow/oauth_creds.json.
+// iFlow login: OAuth authorization code at iflow.cn, caught on http://localhost:11451/oauth2callback as iFlow CLI does
+// (or the address the browser lands on pasted back), then the API key the user-info endpoint hands out; token refresh;
+// import of ~/.iflow/oauth_creds.json.
 //
 // As iFlow CLI does it (its bundle's iFlow flow, documented in detail by several gateways; router-for-me/CLIProxyAPI
 // internal/auth/iflow/iflow_auth.go):
@@ -15,6 +16,7 @@ import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import { readCliJson } from "./cli-files.ts";
 import { declareEndpoints } from "./endpoints.ts";
+import { callbackById, listenForCallback } from "./loopback-callback.ts";
 import { parsePastedCode } from "./pkce.ts";
 import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "./token-request.ts";
 import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
@@ -25,13 +27,14 @@ declareEndpoints("iflow", {
   userInfo: "https://iflow.cn/api/oauth/getUserInfo",
   /** The OpenAI-format API the key is for (the catalog's base URL). */
   api: "https://apis.iflow.cn/v1",
+  /** iFlow CLI's fixed callback (CLIProxyAPI CallbackPort 11451); the listener binds its port (tests use port 0). */
+  callback: "http://localhost:11451/oauth2callback",
 });
 
 export const IFLOW_CLIENT_ID = "10009311001";
 /** iFlow CLI's public client secret (shipped in the CLI; CLIProxyAPI defaultIFlowClientSecret). */
 export const IFLOW_CLIENT_SECRET = "4Z3YjXycVsQvyGF1etiNlIBB4RsqSDtW";
-/** iFlow CLI's fixed callback port (CLIProxyAPI CallbackPort). */
-const REDIRECT_URI = "http://localhost:11451/oauth2callback";
+const LOGIN_TTL_MS = 15 * 60_000;
 
 const basic = `Basic ${Buffer.from(`${IFLOW_CLIENT_ID}:${IFLOW_CLIENT_SECRET}`).toString("base64")}`;
 
@@ -66,27 +69,51 @@ export const iflowFlow: OAuthFlow = {
 
   async start(ctx) {
     const state = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex");
-    const query = new URLSearchParams({ loginMethod: "phone", type: "phone", redirect: REDIRECT_URI, state, client_id: IFLOW_CLIENT_ID });
+    const callback = new URL(ctx.endpoint("callback"));
+    // As Codex: the browser comes back to this machine and the login finishes by itself; pasting stays the fallback.
+    const listener = listenForCallback({
+      ports: [Number(callback.port || 80)], path: callback.pathname, state, ttlMs: LOGIN_TTL_MS,
+      redirectHost: callback.hostname, doneMessage: "iFlow is connected. You can close this tab and go back to OmniRoute.",
+    });
+    const redirectUri = listener?.redirectUri ?? callback.toString();
+    const query = new URLSearchParams({ loginMethod: "phone", type: "phone", redirect: redirectUri, state, client_id: IFLOW_CLIENT_ID });
+    const where = new URL(redirectUri).host;
     return {
       start: {
         flow: "pkce" as const,
         authorizeUrl: `${ctx.endpoint("authorize")}?${query}`,
-        expiresIn: 900,
-        instructions: "Sign in to iFlow. Your browser then opens http://localhost:11451/oauth2callback?code=…, which may not load: copy that whole address and paste it here.",
+        expiresIn: LOGIN_TTL_MS / 1000,
+        callback: Boolean(listener),
+        instructions: listener
+          ? `Sign in to iFlow. This finishes by itself when the browser comes back to ${where} on this machine; if the browser runs elsewhere, copy the address it ends on (http://${where}/oauth2callback?code=…) and paste it here.`
+          : `Port ${callback.port} on this machine is busy, so the sign-in cannot finish by itself: after you sign in, copy the address the browser ends on (http://${where}/oauth2callback?code=…) and paste it here.`,
       },
-      pending: { state, redirectUri: REDIRECT_URI },
+      pending: { state, redirectUri, listener: listener?.id },
     };
   },
 
   async complete(ctx, pending, input): Promise<FlowResult> {
-    if (!input.code) return { status: "pending" };
-    const pasted = parsePastedCode(input.code);
-    if (pasted.error) return { status: "failed", error: `iFlow refused the login: ${pasted.error}` };
-    if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
-    if (!pasted.code) return { status: "failed", error: "The pasted text carries no authorization code: paste the whole address the browser ended on." };
+    const listener = callbackById(pending.listener);
+    let code: string;
+    if (input.code) {
+      const pasted = parsePastedCode(input.code);
+      if (pasted.error) return { status: "failed", error: `iFlow refused the login: ${pasted.error}` };
+      if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
+      if (!pasted.code) return { status: "failed", error: "The pasted text carries no authorization code: paste the whole address the browser ended on." };
+      code = pasted.code;
+    } else {
+      const caught = listener?.caught();
+      if (caught?.error) {
+        listener?.stop();
+        return { status: "failed", error: `iFlow refused the login: ${caught.error}` };
+      }
+      if (!caught?.code) return { status: "pending" };
+      code = caught.code;
+    }
+    listener?.stop();
     let token: Json;
     try {
-      token = await tokenRequest(ctx, { grant_type: "authorization_code", code: pasted.code, redirect_uri: String(pending.redirectUri) });
+      token = await tokenRequest(ctx, { grant_type: "authorization_code", code, redirect_uri: String(pending.redirectUri) });
     } catch (err) {
       if (err instanceof TokenEndpointError) return { status: "failed", error: `iFlow did not accept the code: ${err.message}` };
       throw err;

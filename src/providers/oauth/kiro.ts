@@ -1,4 +1,4 @@
-// Kiro login: AWS Builder ID device authorization through AWS SSO OIDC, and token refresh for Builder ID and Kiro's social logins.
+// Kiro login: AWS Builder ID device authorization through AWS SSO OIDC, Google/GitHub sign-in at Kiro's auth service, and token refresh for both.
 //
 // Builder ID (RFC 8628 through AWS SSO OIDC, us-east-1), as the official Kiro CLI does it (aws/amazon-q-developer-cli
 // crates/chat-cli/src/auth/builder_id.rs and consts.rs; AWS SSO OIDC API reference: RegisterClient, StartDeviceAuthorization,
@@ -10,12 +10,18 @@
 //   POST /token {clientId, clientSecret, grantType: "urn:ietf:params:oauth:grant-type:device_code", deviceCode}
 //        -> {accessToken, refreshToken, expiresIn}; 400 {"error": "authorization_pending" | "slow_down" | "expired_token" | "access_denied"}
 //   refresh: POST /token {clientId, clientSecret, grantType: "refresh_token", refreshToken}; 400 invalid_grant = revoked.
-// Google/GitHub logins (Kiro's own auth service; consts.rs SOCIAL_AUTH_SERVICE_ENDPOINT, social.rs) refresh with
-//   POST https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken {refreshToken} -> {accessToken, refreshToken, expiresIn, profileArn}.
-// Those logins need Kiro's fixed loopback redirect, so they come in through "Import from CLI" (kiro/cli-import.ts).
+// Google/GitHub logins (Kiro's own auth service; consts.rs SOCIAL_AUTH_SERVICE_ENDPOINT, social.rs), PKCE S256:
+//   GET  https://prod.us-east-1.auth.desktop.kiro.dev/login?idp=Google|Github&redirect_uri=kiro://kiro.kiroAgent/authenticate-success
+//        &code_challenge&code_challenge_method=S256&state (the redirect is the only one Kiro's Cognito client allows: a
+//        custom scheme no listener here can catch, so the user pastes the kiro://…?code=…&state=… address the browser
+//        could not open; the same flow other gateways use);
+//   POST /oauth/token {code, code_verifier, redirect_uri} -> {accessToken, refreshToken, profileArn, expiresIn};
+//   refresh: POST /refreshToken {refreshToken} -> {accessToken, refreshToken, expiresIn, profileArn}.
+// "Import from CLI" (kiro/cli-import.ts) stays the way in for a login Kiro's own apps already hold.
 import type { Credentials } from "../../accounts/pool.ts";
 import { importKiroCli } from "../kiro/cli-import.ts";
 import { declareEndpoints } from "./endpoints.ts";
+import { parsePastedCode, pkcePair, randomUrlSafe } from "./pkce.ts";
 import { RefreshRevokedError, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
 
 declareEndpoints("kiro", {
@@ -29,6 +35,10 @@ const BUILDER_ID_START_URL = "https://view.awsapps.com/start";
 /** The scopes the official Kiro CLI registers for (consts.rs SCOPE_SUFFIXES under "codewhisperer:"). */
 const SCOPES = ["codewhisperer:completions", "codewhisperer:analysis", "codewhisperer:conversations"];
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const SOCIAL_REDIRECT_URI = "kiro://kiro.kiroAgent/authenticate-success";
+/** Kiro's names of its social identity providers, by login method id. */
+const SOCIAL_IDP: Record<string, "Google" | "Github"> = { google: "Google", github: "Github" };
+const SOCIAL_LABEL: Record<"Google" | "Github", string> = { Google: "Google", Github: "GitHub" };
 
 interface Answer { status: number; body: Record<string, unknown> }
 
@@ -92,11 +102,64 @@ async function refreshSocial(ctx: FlowContext, creds: Credentials): Promise<Cred
   throw new Error(`Kiro's login service answered ${a.status}: ${reason(a)}`);
 }
 
+/** A Google or GitHub sign-in at Kiro's auth service: the kiro:// address the browser ends on is pasted back. */
+function startSocial(ctx: FlowContext, idp: "Google" | "Github") {
+  const { verifier, challenge } = pkcePair();
+  const state = randomUrlSafe(32);
+  const url = new URL(`${ctx.endpoint("social")}/login`);
+  url.searchParams.set("idp", idp);
+  url.searchParams.set("redirect_uri", SOCIAL_REDIRECT_URI);
+  url.searchParams.set("code_challenge", challenge);
+  url.searchParams.set("code_challenge_method", "S256");
+  url.searchParams.set("state", state);
+  if (idp === "Google") url.searchParams.set("prompt", "select_account");
+  return {
+    start: {
+      flow: "pkce" as const,
+      authorizeUrl: url.toString(),
+      expiresIn: 600,
+      pasteExample: `${SOCIAL_REDIRECT_URI}?code=…`,
+      instructions: `Sign in with ${SOCIAL_LABEL[idp]}. The browser then tries to open a kiro:// address and cannot (that is expected): copy that address from the address bar (kiro://kiro.kiroAgent/authenticate-success?code=…) and paste it here.`,
+    },
+    pending: { method: "social", idp, verifier, state },
+  };
+}
+
+async function completeSocial(ctx: FlowContext, pending: Record<string, unknown>, pastedText: string | undefined): Promise<FlowResult> {
+  if (!pastedText) return { status: "pending" };
+  const pasted = parsePastedCode(pastedText);
+  if (pasted.error) return { status: "failed", error: `Kiro refused the login: ${pasted.error}` };
+  if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
+  if (!pasted.code) return { status: "failed", error: "Paste the whole kiro://… address the browser ended on (it contains ?code=…)." };
+  const a = await postJson(ctx, `${ctx.endpoint("social")}/oauth/token`, { code: pasted.code, code_verifier: pending.verifier, redirect_uri: SOCIAL_REDIRECT_URI });
+  const accessToken = str(a.body.accessToken);
+  if (a.status !== 200 || !accessToken) {
+    if (a.status >= 400 && a.status < 500) return { status: "failed", error: `Kiro did not accept the code (${reason(a)}); it may have expired or been used already. Start again.` };
+    throw new Error(`Kiro's login service answered ${a.status}: ${reason(a)}`);
+  }
+  const idp = pending.idp === "Github" ? "Github" : "Google";
+  return {
+    status: "connected",
+    credentials: {
+      accessToken, refreshToken: str(a.body.refreshToken), expiresAt: expiry(a.body.expiresIn),
+      profileArn: str(a.body.profileArn), authMethod: "social", socialProvider: idp, region: "us-east-1",
+    },
+    profile: { plan: `Kiro (${SOCIAL_LABEL[idp]})`, authMethod: "social" },
+  };
+}
+
 export const kiroFlow: OAuthFlow = {
   provider: "kiro",
   kind: "device",
+  methods: [
+    { id: "builder-id", label: "AWS Builder ID" },
+    { id: "google", label: "Google" },
+    { id: "github", label: "GitHub" },
+  ],
 
-  async start(ctx) {
+  async start(ctx, options) {
+    const idp = options?.method ? SOCIAL_IDP[options.method] : undefined;
+    if (idp) return startSocial(ctx, idp);
     const registered = await postJson(ctx, `${ctx.endpoint("oidc")}/client/register`, { clientName: "OmniRoute", clientType: "public", scopes: SCOPES });
     const clientId = str(registered.body.clientId);
     const clientSecret = str(registered.body.clientSecret);
@@ -118,7 +181,8 @@ export const kiroFlow: OAuthFlow = {
     };
   },
 
-  async complete(ctx, pending): Promise<FlowResult> {
+  async complete(ctx, pending, input): Promise<FlowResult> {
+    if (pending.method === "social") return completeSocial(ctx, pending, input.code);
     const a = await postJson(ctx, `${ctx.endpoint("oidc")}/token`, {
       clientId: pending.clientId, clientSecret: pending.clientSecret, grantType: DEVICE_GRANT, deviceCode: pending.deviceCode,
     });

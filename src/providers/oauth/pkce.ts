@@ -22,7 +22,8 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export function parsePastedCode(input: string): { code?: string; state?: string; error?: string } {
   const value = input.trim();
   if (!value) return {};
-  if (/^https?:\/\//i.test(value)) {
+  // http(s), and the custom schemes some providers redirect to (Kiro's kiro://…).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     try {
       const url = new URL(value);
       const params = url.searchParams.has("code") || url.searchParams.has("error") ? url.searchParams : new URLSearchParams(url.hash.slice(1));

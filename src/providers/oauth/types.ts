@@ -19,6 +19,8 @@ export interface FlowStart {
   interval?: number;
   /** A human hint (e.g. "paste the code shown after you approve"). */
   instructions?: string;
+  /** PKCE: what the pasted text looks like, when it is not a code (Kiro: the kiro://… address). */
+  pasteExample?: string;
 }
 
 /** Who the account is, shown beside the connection. Never secret. */
@@ -49,11 +51,20 @@ export interface FlowContext {
   sleep(ms: number): Promise<void>;
 }
 
+/** One of several ways a provider lets its users sign in (Kiro: AWS Builder ID, Google, GitHub). */
+export interface LoginMethod {
+  id: string;
+  label: string;
+}
+
 export interface OAuthFlow {
   /** The provider id it logs into (catalog id, e.g. "claude"). */
   provider: string;
+  /** The kind of its default login (a method may be of another kind: the start answer's `flow` says). */
   kind: "pkce" | "device";
-  start(ctx: FlowContext): Promise<{ start: Omit<FlowStart, "state">; pending: PendingData }>;
+  /** Several sign-in methods, the first the default; unset: one. */
+  methods?: readonly LoginMethod[];
+  start(ctx: FlowContext, options?: { method?: string }): Promise<{ start: Omit<FlowStart, "state">; pending: PendingData }>;
   /** PKCE: `code` is what the user pasted (or the callback caught). Device: called repeatedly to poll. */
   complete(ctx: FlowContext, pending: PendingData, input: { code?: string }): Promise<FlowResult>;
   /** A fresh credential from a refresh token. Throws RefreshRevokedError when the user must log in again. */

@@ -4,10 +4,10 @@ import { SettingsSchema, upgradeStoredSettings, type Settings } from "../../sett
 import type { SyncKind } from "./types.ts";
 
 /** Settings each device keeps for itself: syncing them could lock a device out or open it up. */
-export const DEVICE_SETTINGS = ["requireLogin", "requireApiKey", "ipFilter"] as const satisfies ReadonlyArray<keyof Settings>;
+export const DEVICE_SETTINGS = ["requireLogin", "requireApiKey", "requireApiKeyForModels", "ipFilter"] as const satisfies ReadonlyArray<keyof Settings>;
 
 const SETTINGS_KEY = "app";
-const SyncedSettings = SettingsSchema.omit({ requireLogin: true, requireApiKey: true, ipFilter: true }).partial();
+const SyncedSettings = SettingsSchema.omit({ requireLogin: true, requireApiKey: true, requireApiKeyForModels: true, ipFilter: true }).partial();
 
 export const settingsKind: SyncKind = {
   kind: "settings",

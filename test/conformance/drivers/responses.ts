@@ -13,7 +13,7 @@ function baseParams(ask: Ask): any {
   return {
     model: ask.model,
     max_output_tokens: ask.thinking ? 4096 : 256,
-    store: false,
+    store: ask.store ?? false,
     ...(ask.system ? { instructions: ask.system } : {}),
     ...(ask.tools ? { tools: ask.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false })) } : {}),
     ...(ask.thinking ? { reasoning: { effort: "low", summary: "auto" }, include: ["reasoning.encrypted_content"] } : {}),
@@ -66,6 +66,15 @@ export function responsesDriver(baseURL: string, apiKey: string): Driver {
         ...(previous.raw as any).output,
         ...outputs.map((o) => ({ type: "function_call_output", call_id: o.callId, output: o.output })),
       ];
+      return run({ ...baseParams(ask), input }, ask.stream);
+    },
+    sendWithPrevious(ask: Ask, previous: Turn, prompt: string) {
+      const input = [userItem({ ...ask, prompt, image: undefined })];
+      return run({ ...baseParams(ask), previous_response_id: (previous.raw as any).id, input }, ask.stream);
+    },
+    sendWithReferences(ask: Ask, previous: Turn, prompt: string) {
+      const references = (previous.raw as any).output.map((item: any) => ({ type: "item_reference", id: item.id }));
+      const input = [userItem(ask), ...references, userItem({ ...ask, prompt, image: undefined })];
       return run({ ...baseParams(ask), input }, ask.stream);
     },
     sendFollowUp(ask: Ask, previous: Turn, prompt: string) {

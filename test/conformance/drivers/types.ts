@@ -18,6 +18,8 @@ export interface Ask {
   tools?: ToolSpec[];
   /** Ask for thinking / reasoning the way the format asks for it. */
   thinking?: boolean;
+  /** Responses only: let the gateway keep the answer (`store`), for previous_response_id and item_reference. */
+  store?: boolean;
 }
 
 export interface ToolOutput {
@@ -74,6 +76,10 @@ export interface Driver {
   sendToolResults(ask: Ask, previous: Turn, outputs: ToolOutput[]): Promise<Turn>;
   /** A next user message after the turn-1 answer, replayed as the client got it (thinking and its signature included). */
   sendFollowUp(ask: Ask, previous: Turn, prompt: string): Promise<Turn>;
+  /** Responses only: the next user message sent with previous_response_id instead of the history. */
+  sendWithPrevious?(ask: Ask, previous: Turn, prompt: string): Promise<Turn>;
+  /** Responses only: the history sent back with item_reference for every item of the turn-1 answer. */
+  sendWithReferences?(ask: Ask, previous: Turn, prompt: string): Promise<Turn>;
 }
 
 export const emptyTurn = (raw: unknown = undefined): Turn => ({ text: "", thinking: "", toolCalls: [], raw });

@@ -1,6 +1,7 @@
 // Anthropic request decode/encode: fields, content blocks, system turns, tools, thinking, extras and round trips.
 import { describe, expect, test } from "bun:test";
 import { anthropicFormat } from "../../../src/formats/anthropic/index.ts";
+import { anthropicPassthrough } from "../../../src/formats/anthropic/passthrough.ts";
 import { GatewayError } from "../../../src/canonical/errors.ts";
 import type { CanonicalRequest } from "../../../src/canonical/request.ts";
 
@@ -310,5 +311,33 @@ describe("encodeRequest", () => {
     const effortOnly = encodeRequest(decodeRequest({ model: "m", max_tokens: 64000, messages: [{ role: "user", content: "x" }], output_config: { effort: "low" } })).body;
     expect(effortOnly.thinking).toBeUndefined();
     expect(effortOnly.output_config).toEqual({ effort: "low" });
+  });
+});
+
+describe("Gemini tool-call signatures carried in thinking blocks", () => {
+  const carrier = { type: "thinking", thinking: "", signature: "omniroute:tool-signature:call_1:CiQB+/sig==" };
+  const history = {
+    model: "m", max_tokens: 10,
+    messages: [
+      { role: "user", content: "weather?" },
+      { role: "assistant", content: [{ type: "text", text: "Checking." }, carrier, { type: "tool_use", id: "call_1", name: "weather", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "sunny" }] },
+    ],
+  };
+
+  test("decoded back onto the call; the carrier keeps its place as unsigned thinking", () => {
+    const req = decodeRequest(history);
+    expect(req.messages[1]!.content).toEqual([
+      { type: "text", text: "Checking." },
+      { type: "thinking", text: "" },
+      { type: "tool-call", id: "call_1", name: "weather", arguments: "{}", signature: "CiQB+/sig==" },
+    ]);
+  });
+
+  test("left out of a body passed through to an Anthropic upstream, which would refuse the signature", () => {
+    const { body } = anthropicPassthrough.forwardBody(history, "claude-x", false);
+    expect((body.messages as any[])[1].content.map((b: any) => b.type)).toEqual(["text", "tool_use"]);
+    const untouched = { model: "m", max_tokens: 1, messages: [{ role: "user", content: "hi" }] };
+    expect(anthropicPassthrough.forwardBody(untouched, "x", false).body.messages).toBe(untouched.messages);
   });
 });

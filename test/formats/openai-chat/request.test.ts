@@ -355,3 +355,20 @@ describe("encodeRequest", () => {
     });
   });
 });
+
+describe("the fast path and Gemini signatures in tool call ids", () => {
+  test("another OpenAI-compatible upstream gets the original ids; a body without any is passed as is", async () => {
+    const { openaiChatPassthrough } = await import("../../../src/formats/openai-chat/passthrough.ts");
+    const messages = [
+      { role: "user", content: "weather?" },
+      { role: "assistant", content: null, tool_calls: [{ id: "call_1__thought__CiQB+/sig==", type: "function", function: { name: "w", arguments: "{}" } }] },
+      { role: "tool", tool_call_id: "call_1__thought__CiQB+/sig==", content: "sunny" },
+    ];
+    const sent = openaiChatPassthrough.forwardBody({ model: "a", messages }, "b", false).body.messages as any[];
+    expect(sent[1].tool_calls[0].id).toBe("call_1");
+    expect(sent[2].tool_call_id).toBe("call_1");
+    expect(messages[1]!.tool_calls![0]!.id).toBe("call_1__thought__CiQB+/sig==");
+    const plain = [{ role: "user", content: "hi" }];
+    expect(openaiChatPassthrough.forwardBody({ model: "a", messages: plain }, "b", true).body.messages).toBe(plain);
+  });
+});

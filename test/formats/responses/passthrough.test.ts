@@ -17,6 +17,15 @@ describe("responsesPassthrough", () => {
     expect(p.forwardBody({ model: "a", input: "x", store: true }, "b", false).body.store).toBe(true);
   });
 
+  test("forwardBody: a Gemini signature riding in a call_id is left out for another Responses upstream", () => {
+    const input = [
+      { type: "function_call", call_id: "call_1__thought__CiQB+/sig==", name: "f", arguments: "{}" },
+      { type: "function_call_output", call_id: "call_1__thought__CiQB+/sig==", output: "ok" },
+    ];
+    const sent = p.forwardBody({ model: "a", input }, "b", false).body.input as any[];
+    expect(sent.map((i) => i.call_id)).toEqual(["call_1", "call_1"]);
+  });
+
   test("forwardBody refuses previous_response_id like the translated path", () => {
     expect(() => p.forwardBody({ model: "a", input: "x", previous_response_id: "resp_1" }, "b", false)).toThrow(GatewayError);
   });

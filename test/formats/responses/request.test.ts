@@ -52,11 +52,11 @@ describe("decodeRequest", () => {
     expect(req.extraFormat).toBe("responses");
   });
 
-  test("previous_response_id is refused with a 400 naming the field", () => {
+  test("previous_response_id left in a body (the gateway expands it before decoding) is a 400 naming the field", () => {
     const err = rejects({ model: "gpt-5", input: "hi", previous_response_id: "resp_123" });
     expect(err.status).toBe(400);
     expect(err.param).toBe("previous_response_id");
-    expect(err.message).toContain("stateless");
+    expect(err.message).toContain("whole conversation");
     // null is the SDK's "not set"
     expect(() => f.decodeRequest({ model: "gpt-5", input: "hi", previous_response_id: null })).not.toThrow();
   });
