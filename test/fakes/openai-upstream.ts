@@ -64,7 +64,8 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const usage = ("usage" in scenario && scenario.usage) || DEFAULT_USAGE;
 
   if (!body.stream) {
-    if (scenario.kind === "cut") return new Response("", { status: 200 });
+    // The start of a real answer, then the connection drops.
+    if (scenario.kind === "cut") return new Response(frameStream([`{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"`], { cutAfter: 1, delayMs: 2 }), { headers: { "content-type": "application/json" } });
     if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     const message: Record<string, unknown> = { role: "assistant", content: null, refusal: null, annotations: [] };
     let finish = "stop";

@@ -80,6 +80,47 @@ describe("a throw at any step settles the request once", () => {
   }
 });
 
+describe("a request's own fault never counts against the provider", () => {
+  test("a body that cannot be sent upstream is the client's 400, however often: the breaker stays closed and the upstream is never called", async () => {
+    const calls = upstream.requests.length;
+    for (let i = 0; i < 8; i++) {
+      // Nothing a client can send through JSON, but the same path as any body the gateway cannot serialize or translate.
+      const body: Record<string, unknown> = { model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] };
+      body.loop = body;
+      const failed = await proxyChat(gw.services, {
+        requestId: `own-fault-${i}`, keyId: null, keyName: "anonymous", endpoint: "chat.completions", ingress: getFormat("openai-chat"),
+        body, hints: {}, signal: new AbortController().signal, startedAt: performance.now(), receivedAt: Date.now(),
+      }).then(() => undefined, (err: unknown) => err);
+      expect(failed).toMatchObject({ status: 400, code: "request_not_serializable" });
+    }
+    expect(upstream.requests.length).toBe(calls);
+    expect(gw.services.health.breakers.list().filter((b) => b.provider === "deepseek")).toEqual([]);
+    expect(gw.services.health.limiter.inFlight(accountId)).toBe(0);
+    await gw.services.usage.written();
+    expect(rowsOf("own-fault-7")).toMatchObject([{ status: 400, errorClass: "request_not_serializable" }]);
+  });
+
+  test("an unstreamed answer cut short is a 502 naming the cause, with its row", async () => {
+    const cut = startOpenAIUpstream({ kind: "cut", text: "never whole", afterChunks: 1 });
+    const id = await connect(gw, "groq", cut, "key-cut");
+    try {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+        body: JSON.stringify({ model: "groq/llama-3.3-70b-versatile", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBe(502);
+      // Cut before or after fetch resolved its headers: either way the reason is said.
+      expect((await res.json()).error.message).toMatch(/Groq (cut its answer short|could not be reached)/);
+      await gw.services.usage.written();
+      expect(rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status: 502, provider: "groq" }]);
+      expect(gw.services.health.limiter.inFlight(id)).toBe(0);
+    } finally {
+      await cut.close();
+    }
+  });
+});
+
 describe("client text never breaks a response header", () => {
   for (const stream of [false, true]) {
     test(`a model name outside Latin-1 is served (${stream ? "stream" : "unstreamed"}), its header percent-encoded`, async () => {
