@@ -2,6 +2,7 @@
 // Latin-1, lone surrogates and invalid UTF-8, broken percent-escapes in paths. A client's mistake is a 4xx; a 5xx
 // (the gateway's own failure) is what the campaign counts. Seeded, so a rerun sends the same bodies.
 import type { FormatId } from "../../src/formats/types.ts";
+import { seeded } from "../gateway/edge/fuzz-bodies.ts";
 import { FORMATS, pool, type GatewayProcess, type Upstreams } from "./rig.ts";
 
 export interface Malformed {
@@ -9,18 +10,6 @@ export interface Malformed {
   byClass: Record<"2xx" | "4xx" | "5xx" | "other", number>;
   /** Up to 8 distinct 5xx answers: what was sent and what came back. */
   examples5xx: string[];
-}
-
-/** mulberry32: a small seeded generator, so every run sends the same campaign. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WEIRD_VALUES: unknown[] = [

@@ -1,42 +1,11 @@
 // The real process: `bun run start` bundles and boots, SIGTERM drains streams in flight and exits 0, the compiled binary runs alone.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
+import { ROOT, boot, removeTempDirs, tempDir } from "./support.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "omniroute-proc-"));
-  dirs.push(dir);
-  return dir;
-}
-
-/** Start a gateway process and wait for its "listening on" line; returns its URL. */
-async function boot(cmd: string[], dataDir: string, cwd = ROOT) {
-  const proc = Bun.spawn(cmd, {
-    cwd,
-    env: { PATH: process.env.PATH!, HOME: dataDir, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", INITIAL_PASSWORD: "pw-for-tests" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = proc.stderr.getReader();
-  let text = "";
-  const started = performance.now();
-  while (!/listening on (http:\/\/\S+)/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gateway exited before listening:\n${text}`);
-    text += new TextDecoder().decode(value);
-  }
-  const bootMs = performance.now() - started;
-  const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1");
-  const rest = (async () => { while (!(await reader.read()).done) { /* drain */ } })();
-  return { proc, url, bootMs, rest };
-}
+afterAll(removeTempDirs);
 
 describe("process lifecycle", () => {
   test("`bun run start` serves from the bundle; SIGTERM lets a stream in flight finish, writes its usage row, and exits 0", async () => {
@@ -83,7 +52,7 @@ describe("process lifecycle", () => {
 
     const runDir = tempDir();
     const command = (...args: string[]) => Bun.spawnSync([binary, ...args], { cwd: runDir, env: { PATH: process.env.PATH!, HOME: runDir, DATA_DIR: runDir }, stdout: "pipe", stderr: "pipe" });
-    const { proc, url } = await boot([binary], runDir, runDir);
+    const { proc, url } = await boot([binary], runDir, {}, runDir);
     try {
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
       const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });

@@ -47,7 +47,7 @@ export async function boot(cmd: string[], dataDir: string, env: Record<string, s
     text += decoder.decode(value, { stream: true });
   }
   const bootMs = performance.now() - started;
-  const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1");
+  const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
   const rest = (async () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
   })();
