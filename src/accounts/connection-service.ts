@@ -5,9 +5,20 @@ import { maskSecret } from "../auth/secret-box.ts";
 import {
   deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow,
 } from "../db/queries/connections.ts";
-import type { Services } from "../services.ts";
+import type { Db } from "../db/client.ts";
+import type { SecretBox } from "../auth/secret-box.ts";
+import type { AccountPool } from "./pool.ts";
+import type { ProviderRegistry } from "../providers/registry.ts";
 import { openCredentials } from "./pool.ts";
 import { baseUrlSchema, withoutCredentials } from "../providers/base-url.ts";
+
+/** Where connections are kept and sealed, the pool that must hear of a change, and the catalog they name. */
+export interface ConnectionDeps {
+  db: Db;
+  secrets: SecretBox;
+  accounts: AccountPool;
+  providers: ProviderRegistry;
+}
 
 const LimitsSchema = z.object({
   rpm: z.number().int().min(0).max(100_000).optional(),
@@ -62,12 +73,12 @@ export type ConnectionView = {
   lastUsedAt: number | null;
 };
 
-export function connectionView(services: Services, row: ConnectionRow): ConnectionView {
-  const creds = openCredentials(services.secrets, row.credentials);
+export function connectionView(deps: ConnectionDeps, row: ConnectionRow): ConnectionView {
+  const creds = openCredentials(deps.secrets, row.credentials);
   let proxy: ConnectionView["proxy"] = null;
   if (row.proxy) {
     try {
-      const p = JSON.parse(services.secrets.open(row.proxy)) as z.infer<typeof ProxySchema>;
+      const p = JSON.parse(deps.secrets.open(row.proxy)) as z.infer<typeof ProxySchema>;
       proxy = { type: p.type, host: p.host, port: p.port, username: p.username, hasPassword: Boolean(p.password) };
     } catch { /* unreadable under this key: shown as none */ }
   }
@@ -89,18 +100,18 @@ export function connectionView(services: Services, row: ConnectionRow): Connecti
   };
 }
 
-export function listConnectionViews(services: Services, provider?: string): ConnectionView[] {
-  return listConnections(services.db, provider).map((row) => connectionView(services, row));
+export function listConnectionViews(deps: ConnectionDeps, provider?: string): ConnectionView[] {
+  return listConnections(deps.db, provider).map((row) => connectionView(deps, row));
 }
 
-export function requireConnection(services: Services, id: string): ConnectionRow {
-  const row = getConnection(services.db, id);
+export function requireConnection(deps: ConnectionDeps, id: string): ConnectionRow {
+  const row = getConnection(deps.db, id);
   if (!row) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
   return row;
 }
 
-export function createConnection(services: Services, input: z.infer<typeof ConnectionCreateSchema>): ConnectionView {
-  const spec = services.providers.get(input.provider);
+export function createConnection(deps: ConnectionDeps, input: z.infer<typeof ConnectionCreateSchema>): ConnectionView {
+  const spec = deps.providers.get(input.provider);
   if (!spec) {
     throw new GatewayError("invalid_request", `Unknown provider "${input.provider}". GET /api/providers/catalog lists them; custom ones are added with POST /api/provider-nodes.`, { param: "provider" });
   }
@@ -110,63 +121,63 @@ export function createConnection(services: Services, input: z.infer<typeof Conne
   if (spec.authType === "oauth" && input.apiKey === undefined) {
     throw new GatewayError("invalid_request", `Provider "${spec.id}" connects with OAuth: use POST /api/oauth/${spec.id}/start, or pass an apiKey (token) directly.`, { param: "apiKey" });
   }
-  const existing = listConnections(services.db, spec.id).length;
-  const row = insertConnection(services.db, {
+  const existing = listConnections(deps.db, spec.id).length;
+  const row = insertConnection(deps.db, {
     id: Bun.randomUUIDv7(),
     provider: spec.id,
     name: input.name ?? (existing ? `${spec.name} ${existing + 1}` : spec.name),
     authType: spec.authType === "oauth" ? "oauth" : "api-key",
-    credentials: input.apiKey ? services.secrets.seal(JSON.stringify({ apiKey: input.apiKey })) : null,
+    credentials: input.apiKey ? deps.secrets.seal(JSON.stringify({ apiKey: input.apiKey })) : null,
     baseUrl: input.baseUrl ?? null,
     priority: input.priority ?? existing + 1,
     isActive: input.isActive ?? true,
     limits: input.limits ?? null,
-    proxy: input.proxy ? services.secrets.seal(JSON.stringify(input.proxy)) : null,
+    proxy: input.proxy ? deps.secrets.seal(JSON.stringify(input.proxy)) : null,
   });
-  services.accounts.reload();
-  return connectionView(services, row);
+  deps.accounts.reload();
+  return connectionView(deps, row);
 }
 
-export function updateConnectionById(services: Services, id: string, input: z.infer<typeof ConnectionUpdateSchema>): ConnectionView {
-  const row = requireConnection(services, id);
+export function updateConnectionById(deps: ConnectionDeps, id: string, input: z.infer<typeof ConnectionUpdateSchema>): ConnectionView {
+  const row = requireConnection(deps, id);
   const patch: Parameters<typeof updateConnection>[2] = {};
   if (input.name !== undefined) patch.name = input.name;
   if (input.apiKey !== undefined) {
-    const creds = openCredentials(services.secrets, row.credentials);
-    patch.credentials = services.secrets.seal(JSON.stringify({ ...creds, apiKey: input.apiKey }));
+    const creds = openCredentials(deps.secrets, row.credentials);
+    patch.credentials = deps.secrets.seal(JSON.stringify({ ...creds, apiKey: input.apiKey }));
   }
   if (input.baseUrl !== undefined) patch.baseUrl = input.baseUrl;
   if (input.priority !== undefined) patch.priority = input.priority;
   if (input.isActive !== undefined) patch.isActive = input.isActive;
   if (input.limits !== undefined) patch.limits = input.limits;
-  if (input.proxy !== undefined) patch.proxy = input.proxy ? services.secrets.seal(JSON.stringify(input.proxy)) : null;
-  const updated = updateConnection(services.db, id, patch)!;
-  services.accounts.reload();
-  return connectionView(services, updated);
+  if (input.proxy !== undefined) patch.proxy = input.proxy ? deps.secrets.seal(JSON.stringify(input.proxy)) : null;
+  const updated = updateConnection(deps.db, id, patch)!;
+  deps.accounts.reload();
+  return connectionView(deps, updated);
 }
 
-export function deleteConnectionById(services: Services, id: string): void {
-  if (!deleteConnection(services.db, id)) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
-  services.accounts.reload();
+export function deleteConnectionById(deps: ConnectionDeps, id: string): void {
+  if (!deleteConnection(deps.db, id)) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
+  deps.accounts.reload();
 }
 
 /** A connection from a completed OAuth login (or an imported CLI credential file). */
 export function createOAuthConnection(
-  services: Services,
+  deps: ConnectionDeps,
   provider: string,
   credentials: Record<string, unknown>,
   profile: Record<string, unknown>,
 ): ConnectionView {
-  const spec = services.providers.get(provider);
+  const spec = deps.providers.get(provider);
   if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${provider}".`, { param: "provider" });
-  const existing = listConnections(services.db, spec.id);
+  const existing = listConnections(deps.db, spec.id);
   const label = typeof profile.email === "string" ? profile.email : typeof profile.name === "string" ? profile.name : undefined;
-  const row = insertConnection(services.db, {
+  const row = insertConnection(deps.db, {
     id: Bun.randomUUIDv7(),
     provider: spec.id,
     name: label ?? (existing.length ? `${spec.name} ${existing.length + 1}` : spec.name),
     authType: "oauth",
-    credentials: services.secrets.seal(JSON.stringify(credentials)),
+    credentials: deps.secrets.seal(JSON.stringify(credentials)),
     baseUrl: null,
     priority: existing.length + 1,
     isActive: true,
@@ -174,6 +185,6 @@ export function createOAuthConnection(
     proxy: null,
     metadata: { ...profile, connectedAt: Date.now() },
   });
-  services.accounts.reload();
-  return connectionView(services, row);
+  deps.accounts.reload();
+  return connectionView(deps, row);
 }

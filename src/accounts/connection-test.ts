@@ -4,11 +4,23 @@ import { getFormat } from "../formats/registry.ts";
 import { upstreamCall } from "../providers/upstream.ts";
 import { sendOneShot } from "../providers/adapters/one-shot.ts";
 import type { ProviderSpec } from "../providers/types.ts";
-import type { Services } from "../services.ts";
+import type { AccountPool } from "./pool.ts";
+import type { ProviderRegistry } from "../providers/registry.ts";
+import type { SecretBox } from "../auth/secret-box.ts";
+import type { Adapters } from "../providers/adapters/index.ts";
+import type { AdapterDeps } from "../providers/adapters/context.ts";
 import type { ConnectionRow } from "../db/queries/connections.ts";
 import { listProviderModels } from "../db/queries/provider-models.ts";
 import { openConnectionProxy } from "../network/proxy-config.ts";
 import { openCredentials, type Account } from "./pool.ts";
+
+/** A connection test is one upstream call as the pipeline makes it, plus the connection it tests. */
+export interface ConnectionTestDeps extends AdapterDeps {
+  accounts: AccountPool;
+  providers: ProviderRegistry;
+  secrets: SecretBox;
+  adapters: Adapters;
+}
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -19,14 +31,14 @@ export interface ConnectionTestResult {
 
 const TEST_TIMEOUT_MS = 20_000;
 
-function testModel(services: Services, spec: ProviderSpec): string | undefined {
-  return spec.models.find((m) => m.type === "chat")?.id ?? listProviderModels(services.db, spec.id).find((m) => m.type === "chat")?.modelId;
+function testModel(deps: ConnectionTestDeps, spec: ProviderSpec): string | undefined {
+  return spec.models.find((m) => m.type === "chat")?.id ?? listProviderModels(deps.db, spec.id).find((m) => m.type === "chat")?.modelId;
 }
 
-export async function testConnection(services: Services, row: ConnectionRow, model?: string): Promise<ConnectionTestResult> {
-  const spec = services.providers.get(row.provider);
+export async function testConnection(deps: ConnectionTestDeps, row: ConnectionRow, model?: string): Promise<ConnectionTestResult> {
+  const spec = deps.providers.get(row.provider);
   if (!spec) return { ok: false, latencyMs: 0, error: `Provider "${row.provider}" no longer exists.` };
-  const chosen = model ?? testModel(services, spec);
+  const chosen = model ?? testModel(deps, spec);
   if (!chosen) return { ok: false, latencyMs: 0, error: "No chat model is known for this provider: add one with POST /api/provider-models." };
   const format = getFormat(spec.format);
   const request: CanonicalRequest = {
@@ -37,14 +49,14 @@ export async function testConnection(services: Services, row: ConnectionRow, mod
     extra: {},
   };
   // The pool's own account when it is routed to, so a token refreshed here is the one routing uses next.
-  const account: Account = services.accounts.accountsOf(row.provider).find((a) => a.id === row.id) ?? {
+  const account: Account = deps.accounts.accountsOf(row.provider).find((a) => a.id === row.id) ?? {
     id: row.id, provider: row.provider, name: row.name, priority: row.priority, baseUrl: row.baseUrl,
-    credentials: openCredentials(services.secrets, row.credentials), limits: row.limits,
-    proxy: openConnectionProxy(services.secrets, row.proxy),
+    credentials: openCredentials(deps.secrets, row.credentials), limits: row.limits,
+    proxy: openConnectionProxy(deps.secrets, row.proxy),
   };
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();
-  const answer = await sendOneShot(services, {
+  const answer = await sendOneShot(deps, {
     spec, account, model: chosen, stream: false, signal: AbortSignal.timeout(TEST_TIMEOUT_MS + 1_000), timeoutMs: TEST_TIMEOUT_MS,
     call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body }, readMessage: format.decodeErrorMessage,
   }).catch((err: unknown) => ({ kind: "connection" as const, status: 502, message: `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}` }));

@@ -2,7 +2,16 @@
 // An invalid key is always a 401; a missing one is anonymous unless keys are required.
 import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
-import type { Services } from "../services.ts";
+import type { ApiKeyStore } from "./key-store.ts";
+import type { SettingsStore } from "../settings/store.ts";
+import type { Config } from "../config.ts";
+
+/** What decides whether a client needs a key, and checks it. */
+export interface ClientAuthDeps {
+  apiKeys: ApiKeyStore;
+  settings: Pick<SettingsStore, "get">;
+  config: Pick<Config, "requireApiKey">;
+}
 
 export function presentedKey(headers: Headers, url: string): string | undefined {
   const auth = headers.get("authorization");
@@ -17,16 +26,16 @@ export function presentedKey(headers: Headers, url: string): string | undefined 
 /** "call": every client route; "models": the model lists, which Settings -> Security can open or close on their own. */
 export type ClientRouteKind = "call" | "models";
 
-export function requireClientKey(services: Services, kind: ClientRouteKind = "call"): MiddlewareHandler {
+export function requireClientKey(deps: ClientAuthDeps, kind: ClientRouteKind = "call"): MiddlewareHandler {
   return async function requireClientKey(c, next) {
     const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
-      const key = services.apiKeys.authenticate(secret);
+      const key = deps.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", { code: "invalid_api_key" });
       c.set("apiKey", key);
     } else {
-      const settings = services.settings.get();
-      const forCalls = settings.requireApiKey ?? services.config.requireApiKey;
+      const settings = deps.settings.get();
+      const forCalls = settings.requireApiKey ?? deps.config.requireApiKey;
       const required = kind === "models" ? (settings.requireApiKeyForModels ?? forCalls) : forCalls;
       if (required) {
         throw new GatewayError("authentication", "An API key is required: send it as \"Authorization: Bearer <key>\" (or x-api-key / x-goog-api-key).", { code: "missing_api_key" });

@@ -3,9 +3,14 @@ import { BlockList, isIP } from "node:net";
 import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import { assertNever } from "../canonical/response.ts";
-import type { Services } from "../services.ts";
+import type { SettingsStore } from "../settings/store.ts";
 import type { Settings } from "../settings/schema.ts";
 import { clientIp } from "./login.ts";
+
+/** The settings that hold the allow or deny list. */
+export interface IpFilterDeps {
+  settings: Pick<SettingsStore, "get">;
+}
 
 export interface IpRule {
   address: string;
@@ -69,11 +74,11 @@ export function ipAllowed(mode: Settings["ipFilter"]["mode"], blocks: BlockList,
   }
 }
 
-export function requireAllowedIp(services: Services): MiddlewareHandler {
+export function requireAllowedIp(deps: IpFilterDeps): MiddlewareHandler {
   // Settings are replaced whole on every update, so the list's identity says when to recompile.
   const compiled = new WeakMap<readonly string[], BlockList>();
   return async function requireAllowedIp(c, next) {
-    const { mode, list } = services.settings.get().ipFilter;
+    const { mode, list } = deps.settings.get().ipFilter;
     if (mode !== "off") {
       let blocks = compiled.get(list);
       if (!blocks) compiled.set(list, (blocks = compileIpList(list)));

@@ -3,9 +3,20 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "hono/bun";
 import { GatewayError } from "../canonical/errors.ts";
-import type { Services } from "../services.ts";
+import type { PasswordStore } from "./password.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
+import type { SessionTokens } from "./session.ts";
+import type { Config } from "../config.ts";
 import type { AttemptDecision } from "./login-throttle.ts";
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from "./session.ts";
+
+/** Signing in: the password, its throttle, the sessions it opens, and whether the cookie is Secure. */
+export interface LoginDeps {
+  password: PasswordStore;
+  loginThrottle: LoginThrottle;
+  sessions: SessionTokens;
+  config: Pick<Config, "authCookieSecure">;
+}
 
 export function clientIp(c: Context): string {
   try {
@@ -15,8 +26,8 @@ export function clientIp(c: Context): string {
   }
 }
 
-function cookieOptions(services: Services) {
-  return { httpOnly: true, sameSite: "Lax" as const, path: "/", secure: services.config.authCookieSecure };
+function cookieOptions(deps: LoginDeps) {
+  return { httpOnly: true, sameSite: "Lax" as const, path: "/", secure: deps.config.authCookieSecure };
 }
 
 function refusal(decision: Extract<AttemptDecision, { allowed: false }>): GatewayError {
@@ -36,12 +47,12 @@ function refusal(decision: Extract<AttemptDecision, { allowed: false }>): Gatewa
 }
 
 /** Checks `password` against the dashboard password, counted by the throttle before argon2 runs. Throws 429 when refused. */
-async function checkPassword(c: Context, services: Services, password: string): Promise<boolean> {
-  const decision = await services.loginThrottle.begin(clientIp(c));
+async function checkPassword(c: Context, deps: LoginDeps, password: string): Promise<boolean> {
+  const decision = await deps.loginThrottle.begin(clientIp(c));
   if (!decision.allowed) throw refusal(decision);
   let ok = false;
   try {
-    ok = await services.password.verify(password);
+    ok = await deps.password.verify(password);
   } finally {
     if (ok) decision.attempt.succeeded();
     else decision.attempt.failed();
@@ -50,30 +61,30 @@ async function checkPassword(c: Context, services: Services, password: string): 
 }
 
 /** Checks the password (throttled) and sets the session cookie; throws 429 or 401 in the caller's shape. */
-export async function signIn(c: Context, services: Services, password: string): Promise<void> {
-  if (!(await checkPassword(c, services, password))) {
+export async function signIn(c: Context, deps: LoginDeps, password: string): Promise<void> {
+  if (!(await checkPassword(c, deps, password))) {
     throw new GatewayError("authentication", "Wrong password.", { code: "wrong_password", param: "password" });
   }
-  await issueSession(c, services);
+  await issueSession(c, deps);
 }
 
-export async function issueSession(c: Context, services: Services): Promise<void> {
-  setCookie(c, SESSION_COOKIE, await services.sessions.issue(), { ...cookieOptions(services), maxAge: SESSION_TTL_SECONDS });
+export async function issueSession(c: Context, deps: LoginDeps): Promise<void> {
+  setCookie(c, SESSION_COOKIE, await deps.sessions.issue(), { ...cookieOptions(deps), maxAge: SESSION_TTL_SECONDS });
 }
 
 /** Ends this browser's session on the server (its token no longer opens anything) and clears the cookie. */
-export async function signOut(c: Context, services: Services): Promise<void> {
+export async function signOut(c: Context, deps: LoginDeps): Promise<void> {
   const token = getCookie(c, SESSION_COOKIE);
-  if (token) await services.sessions.revoke(token);
-  deleteCookie(c, SESSION_COOKIE, cookieOptions(services));
+  if (token) await deps.sessions.revoke(token);
+  deleteCookie(c, SESSION_COOKIE, cookieOptions(deps));
 }
 
 /** Changes the password (the current one checked through the throttle); every session ends, this browser gets a fresh one. */
-export async function changePassword(c: Context, services: Services, current: string, next: string): Promise<void> {
-  if (!(await checkPassword(c, services, current))) {
+export async function changePassword(c: Context, deps: LoginDeps, current: string, next: string): Promise<void> {
+  if (!(await checkPassword(c, deps, current))) {
     throw new GatewayError("authentication", "The current password is wrong.", { code: "wrong_password", param: "current" });
   }
-  await services.password.change(next);
-  services.sessions.revokeAll();
-  await issueSession(c, services);
+  await deps.password.change(next);
+  deps.sessions.revokeAll();
+  await issueSession(c, deps);
 }

@@ -2,9 +2,18 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { GatewayError } from "../canonical/errors.ts";
-import type { Services } from "../services.ts";
+import type { ApiKeyStore } from "./key-store.ts";
+import type { SessionTokens } from "./session.ts";
+import type { SettingsStore } from "../settings/store.ts";
 import { presentedKey } from "./client-auth.ts";
 import { SESSION_COOKIE } from "./session.ts";
+
+/** What tells a management caller in: API keys, dashboard sessions, and whether login is required. */
+export interface ManagementAuthDeps {
+  apiKeys: ApiKeyStore;
+  sessions: SessionTokens;
+  settings: Pick<SettingsStore, "get">;
+}
 
 /** Paths anyone may call: signing in needs no session. */
 const OPEN_PATHS = new Set(["/api/auth/login", "/api/auth/logout", "/api/auth/status"]);
@@ -23,17 +32,17 @@ export function isSameOrigin(c: Context): boolean {
   return origin === new URL(c.req.url).origin;
 }
 
-export async function hasSession(c: Context, services: Services): Promise<boolean> {
+export async function hasSession(c: Context, deps: ManagementAuthDeps): Promise<boolean> {
   const token = getCookie(c, SESSION_COOKIE);
-  return token ? services.sessions.verify(token) : false;
+  return token ? deps.sessions.verify(token) : false;
 }
 
-export function requireManagement(services: Services): MiddlewareHandler {
+export function requireManagement(deps: ManagementAuthDeps): MiddlewareHandler {
   return async function requireManagement(c, next) {
     if (OPEN_PATHS.has(c.req.path)) return next();
     const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
-      const key = services.apiKeys.authenticate(secret);
+      const key = deps.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key.", { code: "invalid_api_key" });
       const allowed = key.scopes.includes("manage") || (SYNC_PATHS.has(c.req.path) && key.scopes.includes("sync"));
       if (!allowed) {
@@ -46,11 +55,11 @@ export function requireManagement(services: Services): MiddlewareHandler {
     if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) {
       throw new GatewayError("permission", "Cross-site request refused: management writes must come from the dashboard's own origin.", { code: "csrf" });
     }
-    if (await hasSession(c, services)) {
+    if (await hasSession(c, deps)) {
       c.set("authVia", "cookie");
       return next();
     }
-    if (!services.settings.get().requireLogin) {
+    if (!deps.settings.get().requireLogin) {
       c.set("authVia", "open");
       return next();
     }

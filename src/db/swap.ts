@@ -1,7 +1,13 @@
 // Swaps a checked database file into the live connection (same Db, requests in flight unharmed); services then re-read their caches.
 import type { Database } from "bun:sqlite";
-import type { Services } from "../services.ts";
+import type { Db } from "./client.ts";
 import { MIGRATIONS_TABLE } from "./migrations.ts";
+
+/** The live database and every service: each one with a `reload()` re-reads what it caches. */
+export interface SwapDeps {
+  db: Db;
+  cache: { clear(): void };
+}
 
 /**
  * Tables of this machine's own state, kept as they are: the schema history (identical once the file is migrated)
@@ -66,9 +72,9 @@ export function copyDatabaseInto(live: Database, path: string): Record<string, n
  * exposes `reload(): void` (settings, resilience, pricing, providers, accounts, apiKeys, combos, budgets, ...)
  * and is found here by it, so a service added later is not left serving the old database.
  */
-export function reloadCachedState(services: Services): string[] {
+export function reloadCachedState(deps: SwapDeps): string[] {
   const reloaded: string[] = [];
-  for (const [name, service] of Object.entries(services)) {
+  for (const [name, service] of Object.entries(deps)) {
     if (name === "db" || name === "config" || typeof service !== "object" || service === null) continue;
     const reload = (service as { reload?: unknown }).reload;
     if (typeof reload !== "function") continue;
@@ -76,13 +82,13 @@ export function reloadCachedState(services: Services): string[] {
     reloaded.push(name);
   }
   // Answers cached under the old configuration (other accounts, other combos) are not replayed.
-  services.cache.clear();
+  deps.cache.clear();
   return reloaded;
 }
 
 /** Swap the checked, migrated file at `path` into the live database and refresh every cache. */
-export function swapDatabase(services: Services, path: string): Record<string, number> {
-  const counts = copyDatabaseInto(services.db.$client, path);
-  reloadCachedState(services);
+export function swapDatabase(deps: SwapDeps, path: string): Record<string, number> {
+  const counts = copyDatabaseInto(deps.db.$client, path);
+  reloadCachedState(deps);
   return counts;
 }

@@ -1,8 +1,13 @@
 // "Test proxy": one real request through the proxy to a target (by default this gateway's own /healthz), timed.
-import type { Services } from "../services.ts";
+import type { Proxies } from "./upstream-fetch.ts";
 import type { ProxyServer } from "./proxy-config.ts";
 import { describeProxy } from "./proxy-resolve.ts";
 import { fetchThrough } from "./upstream-fetch.ts";
+
+/** The outbound proxies a test goes through. */
+export interface ProxyTestDeps {
+  proxies: Proxies;
+}
 
 export interface ProxyTestResult {
   ok: boolean;
@@ -16,12 +21,12 @@ export interface ProxyTestResult {
 
 const TEST_TIMEOUT_MS = 10_000;
 
-export async function testProxy(services: Services, server: ProxyServer, url: string, timeoutMs = TEST_TIMEOUT_MS): Promise<ProxyTestResult> {
+export async function testProxy(deps: ProxyTestDeps, server: ProxyServer, url: string, timeoutMs = TEST_TIMEOUT_MS): Promise<ProxyTestResult> {
   const resolved = { server, source: "global" as const, label: describeProxy(server) };
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const res = await fetchThrough(services.proxies, resolved, url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchThrough(deps.proxies, resolved, url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel().catch(() => {});
     const latencyMs = elapsed();
     if (res.status < 500) return { ok: true, latencyMs, url, status: res.status };

@@ -1,6 +1,6 @@
 // Applies pulled documents here through each kind's writes (deletions first, children last), then refreshes the caches once.
 import { GatewayError } from "../canonical/errors.ts";
-import type { Services } from "../services.ts";
+import type { SyncDeps } from "./kinds/types.ts";
 import { KIND_ORDER, SYNC_KINDS, syncKind, type SyncKind } from "./kinds/index.ts";
 import type { PullAction } from "./reconcile.ts";
 import type { LedgerEntry } from "./state.ts";
@@ -22,7 +22,7 @@ function describe(err: unknown): string {
 }
 
 /** Runs the actions; each success writes its ledger entry, each failure is reported and leaves the ledger as it was. */
-export function applyPulled(services: Services, actions: PullAction[], ledger: Record<string, LedgerEntry>): ApplyResult {
+export function applyPulled(services: SyncDeps, actions: PullAction[], ledger: Record<string, LedgerEntry>): ApplyResult {
   const removals = actions.filter((a) => a.type === "remove").sort((a, b) => KIND_ORDER[b.kind] - KIND_ORDER[a.kind]);
   const upserts = actions.filter((a) => a.type === "upsert")
     .sort((a, b) => KIND_ORDER[a.doc.envelope.kind] - KIND_ORDER[b.doc.envelope.kind] || a.doc.rev - b.doc.rev);

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import type { CloudSyncConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { log } from "../log.ts";
-import type { Services } from "../services.ts";
+import type { SyncDeps } from "./kinds/types.ts";
 import { deriveSyncKeys, type SyncKeys } from "./crypto.ts";
 import { exchange } from "./engine.ts";
 import type { Device } from "./reconcile.ts";
@@ -49,7 +49,7 @@ export interface CloudSync {
   reload(): void;
 }
 
-export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, services: () => Services): CloudSync {
+export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, services: () => SyncDeps): CloudSync {
   let state = loadState(db);
   if (!config) return disabledSync(state?.conflicts ?? []);
   const cfg = config;

@@ -1,7 +1,7 @@
 // One sync exchange: pull what changed in the cloud, decrypt it all (or apply nothing), resolve and apply, then push local changes.
 import { z } from "zod";
 import { log } from "../log.ts";
-import type { Services } from "../services.ts";
+import type { SyncDeps } from "./kinds/types.ts";
 import { applyPulled, type ApplyFailure } from "./apply.ts";
 import { canonicalJson, type SyncKeys } from "./crypto.ts";
 import { SYNC_KINDS, syncKind } from "./kinds/index.ts";
@@ -22,7 +22,7 @@ const EnvelopeSchema = z.object({
 });
 
 export interface ExchangeContext {
-  services: Services;
+  services: SyncDeps;
   keys: SyncKeys;
   transport: CloudTransport;
   state: SyncState;
@@ -42,7 +42,7 @@ export interface ExchangeResult {
 }
 
 /** Every item here, keyed by its cloud document id. */
-export function takeSnapshot(services: Services, keys: SyncKeys): Snapshot {
+export function takeSnapshot(services: SyncDeps, keys: SyncKeys): Snapshot {
   const snapshot: Snapshot = new Map();
   for (const kind of SYNC_KINDS) {
     for (const item of kind.list(services)) {

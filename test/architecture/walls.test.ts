@@ -35,6 +35,12 @@ describe("module walls", () => {
     }
   });
 
+  test("below the routes, no unit takes the whole services bag: each names what it uses (no type import of src/services.ts either)", () => {
+    for (const area of ["src/canonical", "src/formats", "src/providers", "src/accounts", "src/routing", "src/usage", "src/network", "src/db", "src/settings", "src/auth", "src/sync"]) {
+      expect(crossing(area, (to) => to === "src/services.ts")).toEqual([]);
+    }
+  });
+
   test("the gateway never imports the API or the dashboard", () => {
     expect(crossing("src/gateway", (to) => inside(to, "src/api", "src/dashboard", "views", "src/app.ts"))).toEqual([]);
   });

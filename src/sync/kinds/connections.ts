@@ -1,8 +1,7 @@
 // Provider connections as sync items: credentials travel inside the sync ciphertext and are re-sealed with this gateway's ENCRYPTION_KEY.
 import { z } from "zod";
 import { deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow } from "../../db/queries/connections.ts";
-import type { Services } from "../../services.ts";
-import type { LocalItem, SyncKind } from "./types.ts";
+import type { LocalItem, SyncDeps, SyncKind } from "./types.ts";
 
 const ConnectionPayload = z.object({
   provider: z.string().min(1).max(64),
@@ -18,7 +17,7 @@ const ConnectionPayload = z.object({
 });
 
 /** The sealed JSON opened, or undefined when it was sealed with another ENCRYPTION_KEY. */
-function openJson(services: Services, sealed: string | null): Record<string, unknown> | null | undefined {
+function openJson(services: SyncDeps, sealed: string | null): Record<string, unknown> | null | undefined {
   if (!sealed) return null;
   try {
     return JSON.parse(services.secrets.open(sealed)) as Record<string, unknown>;
@@ -27,7 +26,7 @@ function openJson(services: Services, sealed: string | null): Record<string, unk
   }
 }
 
-function toItem(services: Services, row: ConnectionRow): LocalItem {
+function toItem(services: SyncDeps, row: ConnectionRow): LocalItem {
   const credentials = openJson(services, row.credentials);
   const proxy = openJson(services, row.proxy);
   const readable = credentials !== undefined && proxy !== undefined;

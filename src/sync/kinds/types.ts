@@ -1,5 +1,10 @@
 // What each kind of synced item (provider node, custom model, connection, combo, settings) tells the sync engine.
-import type { Services } from "../../services.ts";
+import type { AccountPool } from "../../accounts/pool.ts";
+import type { SecretBox } from "../../auth/secret-box.ts";
+import type { Db } from "../../db/client.ts";
+import type { ProviderRegistry } from "../../providers/registry.ts";
+import type { ComboStore } from "../../routing/combos.ts";
+import type { SettingsStore } from "../../settings/store.ts";
 
 export type SyncKindName = "node" | "model" | "connection" | "combo" | "settings";
 
@@ -16,15 +21,27 @@ export interface LocalItem {
   uniqueKey?: string;
 }
 
+/** What synced kinds read and write: the database, sealed secrets, and the in-memory copies that hear of a change. */
+export interface SyncDeps {
+  db: Db;
+  secrets: SecretBox;
+  settings: SettingsStore;
+  providers: ProviderRegistry;
+  accounts: AccountPool;
+  combos: ComboStore;
+  /** Answers cached under the old configuration are dropped once pulled changes apply. */
+  cache: { clear(): void };
+}
+
 export interface SyncKind {
   kind: SyncKindName;
-  list(services: Services): LocalItem[];
+  list(deps: SyncDeps): LocalItem[];
   /** Create or replace the item `localId` from a pulled payload (validated here; a bad one throws). */
-  upsert(services: Services, localId: string, payload: unknown): void;
+  upsert(deps: SyncDeps, localId: string, payload: unknown): void;
   /** Delete it here; gone already is fine. */
-  remove(services: Services, localId: string): void;
+  remove(deps: SyncDeps, localId: string): void;
   /** The unique key a pulled payload would take. */
   uniqueKeyOf?(payload: unknown): string | undefined;
   /** Re-read the caches built from this kind's rows, once after a batch. */
-  reload(services: Services): void;
+  reload(deps: SyncDeps): void;
 }
