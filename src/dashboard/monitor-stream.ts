@@ -4,7 +4,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import { SSE_HEADERS, sseFrame } from "../canonical/sse.ts";
 import type { Services } from "../services.ts";
 import type { MonitorEvent } from "../usage/monitor.ts";
-import { liftIdleTimeout } from "./idle-timeout.ts";
+import { liftIdleTimeout } from "../gateway/edge/idle-timeout.ts";
 import { MonitorRow } from "../../views/partials/translator-monitor.tsx";
 
 /** A comment line often enough that proxies and browsers keep an idle stream open. */

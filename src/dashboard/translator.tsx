@@ -14,7 +14,7 @@ import { MonitorConnector } from "../../views/partials/translator-monitor.tsx";
 import { isFormatId, Playground, type PlaygroundValues, type Translation } from "../../views/partials/translator-playground.tsx";
 import type { FieldErrors } from "../../views/components/form.tsx";
 import { optional, readForm, validateForm } from "./forms.ts";
-import { liftIdleTimeout } from "./idle-timeout.ts";
+import { liftIdleTimeout } from "../gateway/edge/idle-timeout.ts";
 import { monitorStream } from "./monitor-stream.ts";
 import { BENCH_CASES, runBench } from "./translator-bench.ts";
 import { runChatTest } from "./translator-chat.ts";

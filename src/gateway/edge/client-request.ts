@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { AppEnv } from "../../context.ts";
 import { isRecord } from "../../formats/request-shape.ts";
+import { liftIdleTimeout } from "./idle-timeout.ts";
 import { isJsonContentType, readJsonBody, unsupportedMediaType } from "./json-body.ts";
 
 /** A format's shape check; throws a GatewayError naming the field. */
@@ -21,9 +22,4 @@ export async function receiveClientJson(c: Context<AppEnv>, check?: RequestCheck
   check?.(body);
   liftIdleTimeout(c);
   return body;
-}
-
-/** A proxied call may take minutes: with its body in, lift Bun's idle timeout for this request's answer only. */
-export function liftIdleTimeout(c: Context<AppEnv>): void {
-  c.env?.server?.timeout(c.req.raw, 0);
 }

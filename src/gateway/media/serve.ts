@@ -11,6 +11,7 @@ import type { Target } from "../../routing/resolve.ts";
 import type { Services } from "../../services.ts";
 import { abstain, canFallBack, candidates, credit, penalize, Tried, type CandidateDeps } from "../candidates.ts";
 import { exhaustedError } from "../exhausted.ts";
+import { liftIdleTimeout } from "../edge/idle-timeout.ts";
 import { headerValue } from "../header-value.ts";
 import { errorOutcome, Settlement } from "../settlement.ts";
 
@@ -58,7 +59,7 @@ export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "u
 /** The same straight line as chat's (resolve -> reserve -> candidates -> attempt -> settle), for one media call. */
 export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promise<Response> {
   const { c } = call;
-  c.env?.server?.timeout(c.req.raw, 0); // a transcription may take minutes: lift Bun's idle timeout for this request
+  liftIdleTimeout(c); // a transcription may take minutes
   const apiKey = c.get("apiKey");
   const keyId = apiKey?.id ?? null;
   const signal = c.req.raw.signal;
