@@ -133,6 +133,30 @@ export class QuotaStore {
     this.coolIfExhausted(account, counted, now);
   }
 
+  /**
+   * The provider answered that the account's usage limit is reached, with no time it resets: the windows counted
+   * here for its plan are used up, and the account cools until the latest of them resets. False when its provider
+   * has no locally counted window (the caller's usual backoff applies then).
+   */
+  exhaustLocal(account: QuotaAccount, now = Date.now()): boolean {
+    const rules = LOCAL_RULES.get(account.provider);
+    if (!rules) return false;
+    const mine = this.accountWindows(account.id);
+    const spent: TrackedWindow[] = rules.map((rule) => {
+      const current = mine.get(rule.name);
+      const running = current && (current.resetsAt ?? 0) > now;
+      const w: TrackedWindow = {
+        ...(running ? current : {}), name: rule.name, unit: rule.unit, exhausted: true,
+        resetsAt: running ? current.resetsAt : localWindowEnd(rule.name, now), source: running ? current.source : "local", updatedAt: now,
+      };
+      mine.set(rule.name, w);
+      return w;
+    });
+    this.onChange();
+    this.coolIfExhausted(account, spent, now);
+    return true;
+  }
+
   /** The account's windows still running, in display order (5h, daily, weekly, monthly). */
   windowsOf(accountId: string, now = Date.now()): TrackedWindow[] {
     const mine = this.byAccount.get(accountId);

@@ -3,6 +3,7 @@
 import { canFallBack, type Failure } from "../accounts/failure.ts";
 import type { Account } from "../accounts/pool.ts";
 import { limitsOf, orderAccounts, type SelectionDeps } from "../accounts/select.ts";
+import type { QuotaStore } from "../accounts/quota.ts";
 import type { RecentUsage } from "../routing/recent-usage.ts";
 import type { Target } from "../routing/resolve.ts";
 import type { SettingsStore } from "../settings/store.ts";
@@ -22,6 +23,7 @@ export interface Admitted extends Candidate {
 export interface CandidateDeps extends SelectionDeps {
   settings: Pick<SettingsStore, "get">;
   recentUsage: RecentUsage;
+  quotas: Pick<QuotaStore, "exhaustLocal">;
 }
 
 /** What one request has tried so far; the generator reads it to decide what comes next. */
@@ -123,6 +125,9 @@ export function penalize(deps: CandidateDeps, { target, account }: Candidate, fa
   switch (failure.kind) {
     case "rate_limit": cooldowns.penalize(account.id, target.model, failure, profile); break;
     case "quota":
+      // A plan counted here (GLM daily, MiniMax 5-hour...) says when it resets, where the provider's answer did not.
+      if (failure.retryAt !== undefined || !deps.quotas.exhaustLocal(account)) cooldowns.penalize(account.id, null, failure, profile);
+      break;
     case "auth": cooldowns.penalize(account.id, null, failure, profile); break;
     case "server":
     case "timeout":

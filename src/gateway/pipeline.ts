@@ -4,6 +4,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import type { GatewayFormat } from "../formats/registry.ts";
 import type { RouteHints } from "../formats/types.ts";
+import type { QuotaStore } from "../accounts/quota.ts";
 import type { Router } from "../routing/resolve.ts";
 import type { Budgets } from "../usage/budgets.ts";
 import { estimateCost } from "../usage/estimate.ts";
@@ -48,6 +49,8 @@ export interface ProxyRequest {
 export type PipelineStep = "resolved" | "reserved" | "answered" | "respond" | "encode";
 
 export interface PipelineDeps extends CandidateDeps, AttemptDeps {
+  /** Adapters report quota windows; a usage-limit answer uses up the windows counted for a plan. */
+  quotas: Pick<QuotaStore, "report" | "exhaustLocal">;
   openAnswers: OpenAnswers;
   observer: PipelineObserver;
   router: Router;

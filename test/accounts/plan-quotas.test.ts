@@ -89,4 +89,25 @@ describe("plan windows counted locally", () => {
     expect((await refused.json()).error.message).toContain(`glm/glm-4.7 via "glm-a": cooling down (until ${midnight}`);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
   });
+
+  test("MiniMax answers that its usage limit is reached, with no reset time: the 5-hour window it counts is used up, and the account waits for it", async () => {
+    const minimax = startAnthropicUpstream({ kind: "error", status: 429, message: "usage limit exceeded for your plan" });
+    try {
+      const id = await connect("minimax", minimax.url, "minimax-a");
+      const started = Date.now();
+      const refused = await chat("minimax/MiniMax-M2");
+      expect(refused.status).toBe(429);
+      const window = gw.services.quotas.windowsOf(id).find((w) => w.name === "5h");
+      expect(window).toMatchObject({ name: "5h", exhausted: true });
+      expect(window!.resetsAt!).toBeGreaterThanOrEqual(started + 5 * 3_600_000);
+      // Not the usual first backoff of a few seconds: the account cools until the window starts over.
+      const cooling = gw.services.health.cooldowns.active().find((c) => c.accountId === id && c.model === null)!;
+      expect(cooling.until).toBe(window!.resetsAt!);
+      expect(minimax.requests).toHaveLength(1);
+      expect((await chat("minimax/MiniMax-M2")).status).toBe(429);
+      expect(minimax.requests).toHaveLength(1);
+    } finally {
+      await minimax.close();
+    }
+  });
 });
