@@ -6,10 +6,10 @@ import { FREE_PROVIDERS } from "./catalog/free.ts";
 import { INFERENCE_HOST_PROVIDERS } from "./catalog/inference-hosts.ts";
 import { MODEL_LAB_PROVIDERS } from "./catalog/model-labs.ts";
 import { SUBSCRIPTION_PROVIDERS } from "./catalog/subscription.ts";
-import type { ProviderSpec } from "./types.ts";
+import type { CatalogEntry } from "./types.ts";
 
 /** In the order the user guide shows them: subscription, cheap, free, then API-key providers. */
-export const PROVIDER_CATALOG: readonly ProviderSpec[] = Object.freeze(
+export const PROVIDER_CATALOG: readonly CatalogEntry[] = Object.freeze(
   [
     ...SUBSCRIPTION_PROVIDERS,
     ...CHEAP_PROVIDERS,
@@ -22,8 +22,11 @@ export const PROVIDER_CATALOG: readonly ProviderSpec[] = Object.freeze(
 );
 
 /** Catalog entries are shared by every request; freezing them turns an accidental mutation into a TypeError. */
-function freezeSpec(spec: ProviderSpec): ProviderSpec {
-  spec.models.forEach((model) => Object.freeze(model));
+function freezeSpec(spec: CatalogEntry): CatalogEntry {
+  for (const model of spec.models) {
+    Object.freeze(model.price);
+    Object.freeze(model);
+  }
   Object.freeze(spec.models);
   if (spec.headers) Object.freeze(spec.headers);
   if (spec.media) Object.freeze(spec.media);
