@@ -5,7 +5,7 @@ import { GatewayError } from "../canonical/errors.ts";
 import { listConnections, updateConnection, type ConnectionRow } from "../db/queries/connections.ts";
 import type { Credentials } from "./pool.ts";
 import type { Services } from "../services.ts";
-import { flowFor } from "../providers/oauth/registry.ts";
+import { flowFor } from "../providers/login-flows.ts";
 import { flowContext } from "../providers/oauth/flow-context.ts";
 import type { AccountProfile, FlowStart, OAuthFlow } from "../providers/oauth/types.ts";
 
