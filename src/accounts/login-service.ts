@@ -8,7 +8,7 @@ import type { LoginSessions } from "../providers/oauth/sessions.ts";
 import type { Health } from "./health.ts";
 import type { FlowDeps } from "../providers/oauth/flow-context.ts";
 import type { ConnectionDeps } from "./connection-service.ts";
-import { flowFor } from "../providers/oauth/registry.ts";
+import { flowFor } from "../providers/login-flows.ts";
 import { flowContext } from "../providers/oauth/flow-context.ts";
 import type { AccountProfile, FlowStart, OAuthFlow } from "../providers/oauth/types.ts";
 

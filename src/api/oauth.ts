@@ -1,7 +1,7 @@
 // /api/oauth/{provider}: start a login, complete it (pasted code or device-code polling), or import the CLI's own credentials.
 import { Hono } from "hono";
 import { z } from "zod";
-import { listFlows } from "../providers/oauth/registry.ts";
+import { listFlows } from "../providers/login-flows.ts";
 import { completeLogin, importLogin, startLogin } from "../accounts/login-service.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";

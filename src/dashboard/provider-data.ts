@@ -9,7 +9,7 @@ import type { FieldErrors } from "../../views/components/form.tsx";
 import type { ProviderEntry, ProviderGroup } from "../../views/pages/providers.tsx";
 import type { AccountRow } from "../../views/partials/providers.tsx";
 import type { OAuthInfo } from "../../views/partials/oauth-connect.tsx";
-import { flowFor } from "../providers/oauth/registry.ts";
+import { flowFor } from "../providers/login-flows.ts";
 import type { CustomModelRow } from "../../views/partials/provider-custom.tsx";
 import { configFileMarks, type ConfigFileMarks } from "./config-origin.ts";
 

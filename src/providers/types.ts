@@ -1,5 +1,6 @@
 // What a provider is, as data: the catalog and custom provider nodes both produce ProviderSpec.
 import type { FormatId } from "../formats/types.ts";
+import type { Billing, ModelPrice } from "./price.ts";
 
 export type ModelType = "chat" | "embedding" | "image" | "audio";
 
@@ -23,6 +24,13 @@ export interface CatalogModel {
    * `gemini-3-flash-preview`): routed to this id, and shown under it in usage and prices.
    */
   aliases?: string[];
+  /** USD per 1M tokens: set on every built-in model (see PricedModel), never on a custom node's. */
+  price?: ModelPrice;
+}
+
+/** A built-in model: its price sits beside it, so a model added without one does not compile. */
+export interface PricedModel extends CatalogModel {
+  price: ModelPrice;
 }
 
 /**
@@ -70,4 +78,15 @@ export interface ProviderSpec {
   docsUrl?: string;
   /** Non-chat APIs that differ from what `format` implies (see src/providers/media.ts). */
   media?: MediaApis;
+  /** How it bills: set on every built-in provider (see CatalogEntry), never on a custom node. */
+  billing?: Billing;
+}
+
+/**
+ * A built-in provider: how it bills and every model's price are part of its entry (the default price table,
+ * src/usage/pricing-defaults.ts, is read from them). Custom provider nodes are plain ProviderSpecs without prices.
+ */
+export interface CatalogEntry extends ProviderSpec {
+  billing: Billing;
+  models: PricedModel[];
 }

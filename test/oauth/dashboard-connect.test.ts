@@ -7,7 +7,7 @@ import { startCodexOAuth, type FakeCodexOAuth } from "../fakes/oauth-codex.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
-import { registerFlow } from "../../src/providers/oauth/registry.ts";
+import { registerFlow } from "../../src/providers/login-flows.ts";
 import { callGateway, pointAt, stored, tempHome, type TempHome } from "./subscription-support.ts";
 
 let claude: FakeClaudeOAuth;

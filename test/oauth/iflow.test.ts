@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { getConnection } from "../../src/db/queries/connections.ts";
 import { iflowSignature } from "../../src/providers/iflow/adapter.ts";
-import { IFLOW_CLIENT_ID, IFLOW_CLIENT_SECRET } from "../../src/providers/oauth/iflow.ts";
+import { IFLOW_CLIENT_ID, IFLOW_CLIENT_SECRET } from "../../src/providers/iflow/login.ts";
 import { iflowEndpoints, startIFlowAuth, type FakeIFlowAuth } from "../fakes/oauth-iflow.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { getConnection } from "../../src/db/queries/connections.ts";
-import { QWEN_CLIENT_ID } from "../../src/providers/oauth/qwen.ts";
+import { QWEN_CLIENT_ID } from "../../src/providers/qwen/login.ts";
 import { qwenEndpoints, startQwenAuth, type FakeQwenAuth } from "../fakes/oauth-qwen.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream, ScenarioSource } from "../fakes/scenario.ts";

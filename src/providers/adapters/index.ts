@@ -1,11 +1,11 @@
-// The provider adapters of one gateway, by provider id. Providers without one are pure catalog data; adding one is a line here.
-import { createGeminiCliAdapter, type GeminiCliAdapter } from "../gemini-cli/adapter.ts";
-import { createGithubCopilotAdapter, type GithubCopilotAdapter } from "../github-copilot/adapter.ts";
-import { claudeCodeAdapter } from "../claude-code/adapter.ts";
-import { codexAdapter } from "../codex/adapter.ts";
-import { kiroAdapter } from "../kiro/adapter.ts";
-import { qwenAdapter } from "../qwen/adapter.ts";
-import { iflowAdapter } from "../iflow/adapter.ts";
+// The provider adapters of one gateway, by provider id, made from the built-in provider modules (src/providers/builtin.ts).
+// Providers without one are pure catalog data.
+import { BUILTIN_PROVIDERS } from "../builtin.ts";
+import type { GeminiCliAdapter } from "../gemini-cli/adapter.ts";
+import { geminiCliProvider } from "../gemini-cli/index.ts";
+import type { GithubCopilotAdapter } from "../github-copilot/adapter.ts";
+import { githubCopilotProvider } from "../github-copilot/index.ts";
+import type { ProviderModule } from "../provider-module.ts";
 import type { ProviderAdapter } from "./types.ts";
 
 export interface Adapters {
@@ -18,16 +18,17 @@ export interface Adapters {
 
 /** Adapters that keep state (caches, reads under way) are made per gateway, so two gateways never share it. */
 export function createAdapters(): Adapters {
-  const geminiCli = createGeminiCliAdapter();
-  const githubCopilot = createGithubCopilotAdapter();
-  const byProvider = new Map<string, ProviderAdapter>([
-    ["gemini-cli", geminiCli],
-    ["github", githubCopilot],
-    ["claude", claudeCodeAdapter],
-    ["codex", codexAdapter],
-    ["kiro", kiroAdapter],
-    ["qwen", qwenAdapter],
-    ["iflow", iflowAdapter],
+  const geminiCli = geminiCliProvider.createAdapter();
+  const githubCopilot = githubCopilotProvider.createAdapter();
+  // The two whose state tests look at are made first, under their names; every other module's adapter here.
+  const made = new Map<ProviderModule, ProviderAdapter>([
+    [geminiCliProvider, geminiCli],
+    [githubCopilotProvider, githubCopilot],
   ]);
+  const byProvider = new Map<string, ProviderAdapter>();
+  for (const module of BUILTIN_PROVIDERS) {
+    const adapter = made.get(module) ?? module.createAdapter?.();
+    if (adapter) for (const entry of module.entries) byProvider.set(entry.id, adapter);
+  }
   return { get: (providerId) => byProvider.get(providerId), geminiCli, githubCopilot };
 }

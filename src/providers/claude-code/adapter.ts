@@ -6,7 +6,7 @@
 // `x-app: cli`, `anthropic-dangerous-direct-browser-access: true`, to `POST /v1/messages?beta=true`; and the
 // first system block must be exactly "You are Claude Code, Anthropic's official CLI for Claude." or the API
 // answers that the credential is only authorized for Claude Code.
-import { claudeCodeFlow } from "../oauth/claude-code.ts";
+import { claudeCodeFlow } from "./login.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
 import { bearerOf, currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import { claudeQuotaWindows } from "./quota.ts";

@@ -1,5 +1,5 @@
 // Codex (cx/): the ChatGPT backend's Responses endpoint with a ChatGPT OAuth token; always streamed upstream, quota from x-codex-* headers.
-import { codexFlow, codexIdentity } from "../oauth/codex.ts";
+import { codexFlow, codexIdentity } from "./login.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
 import { bearerOf, currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import { codexBody, codexHeaders } from "./request.ts";

@@ -2,7 +2,7 @@
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { geminiCliFlow } from "../oauth/gemini-cli.ts";
+import { geminiCliFlow } from "./login.ts";
 import { codeAssistUrl, unwrapResponse, wrapRequest } from "./envelope.ts";
 import { setupCodeAssist } from "./project.ts";
 import { readQuotaError } from "./quota.ts";

@@ -7,7 +7,7 @@
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { githubCopilotFlow } from "../oauth/github-copilot.ts";
+import { githubCopilotFlow } from "./login.ts";
 import { COPILOT_USER_AGENT, EDITOR_PLUGIN_VERSION, EDITOR_VERSION, fetchCopilotUsage } from "./github-api.ts";
 import { readCopilotUsage } from "./quota.ts";
 

@@ -3,10 +3,10 @@
 // iFlow CLI's chat requests (as gateways replicate them: router-for-me/CLIProxyAPI iflow executor buildHeaders, iflow2api):
 // User-Agent "iFlow-Cli", session-id "session-<uuid>", x-iflow-timestamp (epoch ms) and
 // x-iflow-signature = hex HMAC-SHA256(key = API key, "<user-agent>:<session-id>:<timestamp>"); Authorization: Bearer <API key>.
-// The OAuth access token itself is not accepted by apis.iflow.cn; it only buys the key (oauth/iflow.ts).
+// The OAuth access token itself is not accepted by apis.iflow.cn; it only buys the key (login.ts).
 import { currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { iflowFlow } from "../oauth/iflow.ts";
+import { iflowFlow } from "./login.ts";
 
 const USER_AGENT = "iFlow-Cli";
 

@@ -10,7 +10,7 @@
 import type { QuotaWindow } from "../../accounts/quota.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import { anthropicFormat } from "../../formats/anthropic/index.ts";
-import { kiroFlow } from "../oauth/kiro.ts";
+import { kiroFlow } from "./login.ts";
 import { currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
 import { estimateTokens, type KiroStreamContext } from "./events.ts";

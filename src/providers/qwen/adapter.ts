@@ -6,7 +6,7 @@
 // X-DashScope-AuthType: "qwen-oauth"; the base URL is https://{resource_url}/v1 (qwenContentGenerator.ts).
 import { currentCredentials, refreshOnce } from "../adapters/oauth-credentials.ts";
 import type { AdapterContext, PreparedCall, ProviderAdapter } from "../adapters/types.ts";
-import { qwenFlow } from "../oauth/qwen.ts";
+import { qwenFlow } from "./login.ts";
 
 const USER_AGENT = `QwenCode/0.2.0 (${process.platform}; ${process.arch})`;
 

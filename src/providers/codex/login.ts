@@ -10,12 +10,12 @@
 // {OPENAI_API_KEY, tokens: {id_token, access_token, refresh_token, account_id}, last_refresh}.
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Credentials } from "../../accounts/pool.ts";
-import { jwtClaims, jwtExpiry, readCliJson } from "./cli-files.ts";
-import { declareEndpoints } from "./endpoints.ts";
-import { callbackById, listenForCallback } from "./loopback-callback.ts";
-import { parsePastedCode, pkcePair, randomUrlSafe } from "./pkce.ts";
-import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "./token-request.ts";
-import { RefreshRevokedError, type AccountProfile, type OAuthFlow } from "./types.ts";
+import { jwtClaims, jwtExpiry, readCliJson } from "../oauth/cli-files.ts";
+import { declareEndpoints } from "../oauth/endpoints.ts";
+import { callbackById, listenForCallback } from "../oauth/loopback-callback.ts";
+import { parsePastedCode, pkcePair, randomUrlSafe } from "../oauth/pkce.ts";
+import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "../oauth/token-request.ts";
+import { RefreshRevokedError, type AccountProfile, type OAuthFlow } from "../oauth/types.ts";
 
 const CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 const SCOPES = "openid profile email offline_access";

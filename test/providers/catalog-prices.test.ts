@@ -1,4 +1,5 @@
-// Checks the default price table against the provider catalog: complete, consistent with each tier, and sane.
+// Checks the prices built-in catalog entries carry (consistent with each tier, sane, the list prices users rely on)
+// and the default price table read from them.
 import { describe, expect, test } from "bun:test";
 import { PROVIDER_CATALOG } from "../../src/providers/catalog.ts";
 import { DEFAULT_PRICING, type ModelPrice } from "../../src/usage/pricing-defaults.ts";
@@ -12,38 +13,27 @@ function priceFields(price: ModelPrice): number[] {
   );
 }
 
-describe("DEFAULT_PRICING covers the catalog", () => {
-  test("every catalog provider has an entry, and no entry names a provider the catalog lacks", () => {
-    const catalogIds = PROVIDER_CATALOG.map((p) => p.id).sort();
-    expect(Object.keys(DEFAULT_PRICING).sort()).toEqual(catalogIds);
+describe("DEFAULT_PRICING is read from the catalog", () => {
+  test("every built-in provider, in catalog order, with its billing and every model's price", () => {
+    const fromCatalog = Object.fromEntries(
+      PROVIDER_CATALOG.map((p) => [p.id, { billing: p.billing, models: Object.fromEntries(p.models.map((m) => [m.id, m.price])) }]),
+    );
+    expect(Object.keys(DEFAULT_PRICING)).toEqual(PROVIDER_CATALOG.map((p) => p.id));
+    expect(DEFAULT_PRICING).toEqual(fromCatalog);
   });
-
-  for (const provider of PROVIDER_CATALOG) {
-    test(`${provider.id}: every catalog model has a price, and every price names a catalog model`, () => {
-      const pricing = DEFAULT_PRICING[provider.id];
-      expect(pricing).toBeDefined();
-      const missing = provider.models.map((m) => m.id).filter((id) => !(id in pricing.models));
-      expect(missing).toEqual([]);
-      const catalogModels = new Set(provider.models.map((m) => m.id));
-      const stray = Object.keys(pricing.models).filter((id) => !catalogModels.has(id));
-      expect(stray).toEqual([]);
-    });
-  }
 });
 
 describe("billing follows the provider's tier", () => {
   for (const provider of PROVIDER_CATALOG) {
-    const pricing = DEFAULT_PRICING[provider.id];
-
     test(`${provider.id}: billing matches tier ${provider.tier}`, () => {
-      if (provider.tier === "subscription") expect(pricing.billing).toBe("flat-rate");
-      if (provider.tier === "free") expect(pricing.billing).toBe("free");
-      if (pricing.billing === "flat-rate") expect(provider.tier).toBe("subscription");
+      if (provider.tier === "subscription") expect(provider.billing).toBe("flat-rate");
+      if (provider.tier === "free") expect(provider.billing).toBe("free");
+      if (provider.billing === "flat-rate") expect(provider.tier).toBe("subscription");
     });
 
-    if (pricing.billing !== "metered") {
-      test(`${provider.id}: ${pricing.billing} models cost nothing per token`, () => {
-        for (const [model, price] of Object.entries(pricing.models)) {
+    if (provider.billing !== "metered") {
+      test(`${provider.id}: ${provider.billing} models cost nothing per token`, () => {
+        for (const { id: model, price } of provider.models) {
           expect({ model, fields: priceFields(price) }).toEqual({ model, fields: [0, 0] });
         }
       });
@@ -61,8 +51,8 @@ describe("prices are sane", () => {
     provider.models.map((model) => ({
       name: `${provider.id}/${model.id}`,
       type: model.type,
-      billing: DEFAULT_PRICING[provider.id].billing,
-      price: DEFAULT_PRICING[provider.id].models[model.id],
+      billing: provider.billing,
+      price: model.price,
     })),
   );
 
@@ -108,6 +98,17 @@ describe("list prices the gateway's users rely on", () => {
     expect(m["claude-opus-4-1-20250805"]).toEqual({ input: 15, cached: 1.5, cacheWrite: 18.75, output: 75 });
   });
 
+  test("the Claude subscription serves Anthropic's current models at $0, without the API-only ones", () => {
+    const claude = DEFAULT_PRICING.claude.models;
+    expect(Object.keys(claude)).toEqual([
+      "claude-opus-5", "claude-opus-4-6", "claude-opus-4-5-20251101", "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001",
+    ]);
+    for (const id of Object.keys(claude)) {
+      expect(priceFields(claude[id])).toEqual([0, 0]);
+      expect(DEFAULT_PRICING.anthropic.models[id].input).toBeGreaterThan(0);
+    }
+  });
+
   test("DeepSeek: both endpoints at the V3.2 price, not the pre-September-2025 $0.27/$1.10", () => {
     const m = DEFAULT_PRICING.deepseek.models;
     expect(m["deepseek-chat"]).toEqual({ input: 0.28, cached: 0.028, output: 0.42 });
@@ -132,7 +133,7 @@ describe("list prices the gateway's users rely on", () => {
   });
 });
 
-test("the table is frozen: a mutation throws instead of changing every later cost", () => {
+test("the table and the catalog's prices are frozen: a mutation throws instead of changing every later cost", () => {
   expect(() => {
     (DEFAULT_PRICING.anthropic.models["claude-sonnet-4-5-20250929"] as any).input = 0;
   }).toThrow(TypeError);
@@ -141,5 +142,8 @@ test("the table is frozen: a mutation throws instead of changing every later cos
   }).toThrow(TypeError);
   expect(() => {
     (DEFAULT_PRICING as any).anthropic = undefined;
+  }).toThrow(TypeError);
+  expect(() => {
+    (PROVIDER_CATALOG[0].models[0].price as any).input = 1;
   }).toThrow(TypeError);
 });

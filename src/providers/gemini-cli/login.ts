@@ -10,14 +10,14 @@ import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import {
   emailFromIdToken, exchangeCode, fetchGoogleUser, GEMINI_CLI_PROVIDER, GOOGLE_CLIENT_ID, GOOGLE_SCOPES, refreshGoogleToken,
-} from "../gemini-cli/google-oauth.ts";
-import { setupCodeAssist } from "../gemini-cli/project.ts";
-import { readCliJson } from "./cli-files.ts";
-import { callbackById, listenForCallback } from "./loopback-callback.ts";
-import { parsePastedCode, pkcePair, randomUrlSafe } from "./pkce.ts";
-import { TokenEndpointError } from "./token-request.ts";
-import { REFRESH_AHEAD_MS } from "./tokens.ts";
-import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
+} from "./google-oauth.ts";
+import { setupCodeAssist } from "./project.ts";
+import { readCliJson } from "../oauth/cli-files.ts";
+import { callbackById, listenForCallback } from "../oauth/loopback-callback.ts";
+import { parsePastedCode, pkcePair, randomUrlSafe } from "../oauth/pkce.ts";
+import { TokenEndpointError } from "../oauth/token-request.ts";
+import { REFRESH_AHEAD_MS } from "../oauth/tokens.ts";
+import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 /** How long a login attempt (and its loopback listener) lives. */
 const LOGIN_TTL_S = 600;

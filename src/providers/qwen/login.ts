@@ -13,11 +13,11 @@
 // token_type, resource_url} (Storage.getGlobalQwenDir() + "oauth_creds.json").
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
-import { jwtClaims, readCliJson } from "./cli-files.ts";
-import { declareEndpoints } from "./endpoints.ts";
-import { pkcePair } from "./pkce.ts";
-import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "./token-request.ts";
-import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
+import { jwtClaims, readCliJson } from "../oauth/cli-files.ts";
+import { declareEndpoints } from "../oauth/endpoints.ts";
+import { pkcePair } from "../oauth/pkce.ts";
+import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "../oauth/token-request.ts";
+import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 declareEndpoints("qwen", {
   deviceCode: "https://chat.qwen.ai/api/v1/oauth2/device/code",

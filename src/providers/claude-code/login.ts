@@ -10,11 +10,11 @@
 // refreshToken, expiresAt in ms, scopes, subscriptionType) as usage tools that read them document.
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Credentials } from "../../accounts/pool.ts";
-import { readCliJson } from "./cli-files.ts";
-import { declareEndpoints } from "./endpoints.ts";
-import { parsePastedCode, pkcePair, randomUrlSafe } from "./pkce.ts";
-import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "./token-request.ts";
-import { RefreshRevokedError, type AccountProfile, type FlowContext, type OAuthFlow } from "./types.ts";
+import { readCliJson } from "../oauth/cli-files.ts";
+import { declareEndpoints } from "../oauth/endpoints.ts";
+import { parsePastedCode, pkcePair, randomUrlSafe } from "../oauth/pkce.ts";
+import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "../oauth/token-request.ts";
+import { RefreshRevokedError, type AccountProfile, type FlowContext, type OAuthFlow } from "../oauth/types.ts";
 
 const CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e";
 /** Anthropic's hosted callback page: it shows the code as `code#state` for the user to paste. */

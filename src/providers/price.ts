@@ -1,4 +1,4 @@
-// The shape of a price: USD per 1M tokens of each kind, and how a provider bills.
+// What a model costs: USD per 1M tokens of each kind, and how a provider bills. Built-in catalog entries carry both.
 
 export interface ModelPrice {
   /** USD per 1M input (prompt) tokens that were NOT read from cache. */
@@ -13,11 +13,8 @@ export interface ModelPrice {
   reasoning?: number;
 }
 
-export interface ProviderPricing {
-  /** "metered": pay per token; "flat-rate": a subscription (cost shown as $0 marginal, flagged); "free": $0. */
-  billing: "metered" | "flat-rate" | "free";
-  models: Record<string, ModelPrice>;
-}
+/** "metered": pay per token; "flat-rate": a subscription (cost shown as $0 marginal, flagged); "free": $0. */
+export type Billing = "metered" | "flat-rate" | "free";
 
 /** The price of a model whose tokens cost nothing at the margin (subscription, free tier, or priced per unit elsewhere). */
 export const ZERO_PRICE: ModelPrice = Object.freeze({ input: 0, output: 0 });

@@ -19,10 +19,10 @@
 //   refresh: POST /refreshToken {refreshToken} -> {accessToken, refreshToken, expiresIn, profileArn}.
 // "Import from CLI" (kiro/cli-import.ts) stays the way in for a login Kiro's own apps already hold.
 import type { Credentials } from "../../accounts/pool.ts";
-import { importKiroCli } from "../kiro/cli-import.ts";
-import { declareEndpoints } from "./endpoints.ts";
-import { parsePastedCode, pkcePair, randomUrlSafe } from "./pkce.ts";
-import { RefreshRevokedError, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
+import { importKiroCli } from "./cli-import.ts";
+import { declareEndpoints } from "../oauth/endpoints.ts";
+import { parsePastedCode, pkcePair, randomUrlSafe } from "../oauth/pkce.ts";
+import { RefreshRevokedError, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 declareEndpoints("kiro", {
   oidc: "https://oidc.us-east-1.amazonaws.com",

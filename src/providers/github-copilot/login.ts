@@ -11,9 +11,9 @@ import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import {
   exchangeCopilotToken, fetchCopilotUsage, fetchGithubUser, GITHUB_COPILOT_PROVIDER, NoCopilotAccessError, pollDeviceToken, requestDeviceCode,
-} from "../github-copilot/github-api.ts";
-import { readCopilotUsage } from "../github-copilot/quota.ts";
-import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
+} from "./github-api.ts";
+import { readCopilotUsage } from "./quota.ts";
+import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 async function copilotCredentials(ctx: FlowContext, githubToken: string): Promise<Credentials> {
   const copilot = await exchangeCopilotToken(ctx, githubToken);

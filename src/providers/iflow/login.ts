@@ -14,12 +14,12 @@
 // iFlow CLI keeps {access_token, refresh_token, expiry_date, token_type, scope, apiKey} in ~/.iflow/oauth_creds.json.
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
-import { readCliJson } from "./cli-files.ts";
-import { declareEndpoints } from "./endpoints.ts";
-import { callbackById, listenForCallback } from "./loopback-callback.ts";
-import { parsePastedCode } from "./pkce.ts";
-import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "./token-request.ts";
-import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "./types.ts";
+import { readCliJson } from "../oauth/cli-files.ts";
+import { declareEndpoints } from "../oauth/endpoints.ts";
+import { callbackById, listenForCallback } from "../oauth/loopback-callback.ts";
+import { parsePastedCode } from "../oauth/pkce.ts";
+import { expiryOf, isRecord, postToken, str, TokenEndpointError, type Json } from "../oauth/token-request.ts";
+import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 declareEndpoints("iflow", {
   authorize: "https://iflow.cn/oauth",
