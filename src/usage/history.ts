@@ -1,10 +1,10 @@
-// Usage history upkeep: raw rows folded into daily totals every minute, rolled rows past retention pruned in short batches.
+// Usage history upkeep: raw rows folded into daily and hourly totals every minute, rolled rows past retention pruned in short batches.
 import type { Db } from "../db/client.ts";
-import { advanceRawFrom, DAY_MS, pruneUsageBatch, rollupUsageBatch, startOfUtcDay } from "../db/queries/usage-history.ts";
+import { advanceRawFrom, DAY_MS, pruneHourlyBatch, pruneUsageBatch, rollupUsageBatch, startOfUtcDay } from "../db/queries/usage-history.ts";
 
 export interface UsageHistory {
   /**
-   * Fold the rows not yet rolled up into usage_daily, now and synchronously (Services.flush, so on shutdown too).
+   * Fold the rows not yet rolled up into usage_daily and usage_hourly, now and synchronously (Services.flush, so on shutdown too).
    * At most one batch (50,000 ids, ~50 ms): a larger backlog (the first start after an upgrade) is left to the
    * timer, which yields between batches; rows not rolled up are still counted from usage_log meanwhile.
    */
@@ -47,6 +47,7 @@ export function createUsageHistory(opts: UsageHistoryOptions): UsageHistory {
       pruned += n;
       await yieldToRequests();
     }
+    while (pruneHourlyBatch(db, pruneBatch) > 0) await yieldToRequests();
     return { rolled, pruned };
   }
 

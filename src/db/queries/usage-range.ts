@@ -1,0 +1,151 @@
+// Grouped usage totals over any time range, read from the rollups: whole days from usage_daily, the hours at the
+// edges from usage_hourly, raw usage_log rows only for a partial hour at either end and for rows not rolled up yet.
+import type { Db } from "../client.ts";
+import { DAY_MS, HOUR_MS, historyBounds, utcDay, type HistoryBounds } from "./usage-history.ts";
+
+export type RangeGroup = "provider" | "model" | "key" | "day" | "hour" | "none";
+
+export interface RangeTotals {
+  group: string | number | null;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  errors: number;
+}
+
+export interface RangeQuery {
+  groupBy: RangeGroup;
+  /** Epoch ms, inclusive; default: the beginning. */
+  from?: number;
+  /** Epoch ms, inclusive; default: no end. */
+  to?: number;
+  /** Only this API key's rows. */
+  keyId?: string;
+}
+
+/** A stretch of time [from, end) and where it is read: "raw" reads usage_log; the rollups read their rows plus the raw rows not folded yet. */
+export interface Segment {
+  source: "daily" | "hourly" | "raw";
+  from: number;
+  end: number;
+}
+
+/** The last moment a range can reach (days are written YYYY-MM-DD). */
+const LAST_MS = Date.UTC(9999, 11, 31) + DAY_MS - 1;
+const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
+const ceilTo = (ms: number, unit: number) => Math.ceil(ms / unit) * unit;
+
+/**
+ * Splits [from, end) into segments read from the rollups wherever that gives the same sum as the raw rows:
+ * - a partial day or hour at an edge counts as whole when the part left out holds no raw row (`hasRows`), which
+ *   makes "today" or "the last 24 hours" (ranges that end now) whole units;
+ * - a day whose raw rows were pruned (before `rawFrom`, a UTC midnight) counts whole: nothing finer is kept;
+ * - `byHour`: no daily segment (the answer is grouped by hour).
+ */
+export function planRange(from: number, end: number, rawFrom: number, hasRows: (from: number, end: number) => boolean, byHour = false): Segment[] {
+  if (floorTo(from, DAY_MS) < rawFrom) from = floorTo(from, DAY_MS);
+  if (floorTo(end - 1, DAY_MS) < rawFrom) end = ceilTo(end, DAY_MS);
+  for (const unit of [DAY_MS, HOUR_MS]) {
+    const a = floorTo(from, unit);
+    if (a < from && !hasRows(a, from)) from = a;
+    const b = ceilTo(end, unit);
+    if (b > end && !hasRows(end, b)) end = b;
+  }
+  if (from >= end) return [];
+  const segments: Segment[] = [];
+  const hoursAndRaw = (a: number, b: number) => {
+    const h0 = ceilTo(a, HOUR_MS);
+    const h1 = floorTo(b, HOUR_MS);
+    if (h0 >= h1) return segments.push({ source: "raw", from: a, end: b });
+    if (a < h0) segments.push({ source: "raw", from: a, end: h0 });
+    segments.push({ source: "hourly", from: h0, end: h1 });
+    if (h1 < b) segments.push({ source: "raw", from: h1, end: b });
+  };
+  const d0 = ceilTo(from, DAY_MS);
+  const d1 = floorTo(end, DAY_MS);
+  if (byHour || d0 >= d1) {
+    hoursAndRaw(from, end);
+  } else {
+    if (from < d0) hoursAndRaw(from, d0);
+    segments.push({ source: "daily", from: d0, end: d1 });
+    if (d1 < end) hoursAndRaw(d1, end);
+  }
+  return segments;
+}
+
+/** The group of a raw row and of a rollup row ('' in the rollups reads back as null, as in usage_log). */
+const GROUP: Record<RangeGroup, { raw: string; daily: string; hourly: string }> = {
+  provider: { raw: "provider", daily: "nullif(provider, '')", hourly: "nullif(provider, '')" },
+  model: { raw: "coalesce(model_served, model_requested)", daily: "model", hourly: "model" },
+  // "+": SQLite would otherwise group by walking the (key_id, ts) index instead of the short range it was given.
+  key: { raw: "+key_id", daily: "nullif(key_id, '')", hourly: "nullif(key_id, '')" },
+  day: { raw: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')", daily: "day", hourly: "strftime('%Y-%m-%d', hour / 1000, 'unixepoch')" },
+  hour: { raw: `(ts / ${HOUR_MS}) * ${HOUR_MS}`, daily: "null", hourly: "hour" },
+  none: { raw: "null", daily: "null", hourly: "null" },
+};
+
+const RAW_SUMS = "count(*) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(status >= 400) as e";
+const ROLLUP_SUMS = "sum(requests) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(errors) as e";
+
+/** One SELECT per segment (plus the raw rows not rolled up yet, for the rollup segments), summed per group. */
+function rangeSql(q: RangeQuery, segments: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
+  const g = GROUP[q.groupBy];
+  const parts: string[] = [];
+  const params: Array<string | number> = [];
+  const rolled: string[] = [];
+  const rolledParams: number[] = [];
+  for (const s of segments) {
+    switch (s.source) {
+      case "daily":
+        parts.push(`select ${g.daily} as g, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${q.keyId ? " and key_id = ?" : ""} group by g`);
+        params.push(utcDay(s.from), utcDay(s.end), ...(q.keyId ? [q.keyId] : []));
+        rolled.push("(+ts >= ? and +ts < ?)");
+        rolledParams.push(s.from, s.end);
+        break;
+      case "hourly":
+        parts.push(`select ${g.hourly} as g, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${q.keyId ? " and key_id = ?" : ""} group by g`);
+        params.push(s.from, s.end, ...(q.keyId ? [q.keyId] : []));
+        rolled.push("(+ts >= ? and +ts < ?)");
+        rolledParams.push(s.from, s.end);
+        break;
+      case "raw":
+        // Through the ts index: at most an hour of rows.
+        parts.push(`select ${g.raw} as g, ${RAW_SUMS} from usage_log where ts >= ? and ts < ?${q.keyId ? " and +key_id = ?" : ""} group by g`);
+        params.push(s.from, s.end, ...(q.keyId ? [q.keyId] : []));
+        break;
+      default: {
+        const unreachable: never = s.source;
+        throw new Error(`unknown segment source ${String(unreachable)}`);
+      }
+    }
+  }
+  if (rolled.length) {
+    // A primary-key range: the rows written since the last rollup (about a minute's worth).
+    parts.push(`select ${g.raw} as g, ${RAW_SUMS} from usage_log where id > ? and (${rolled.join(" or ")})${q.keyId ? " and +key_id = ?" : ""} group by g`);
+    params.push(b.rolledUpTo, ...rolledParams, ...(q.keyId ? [q.keyId] : []));
+  }
+  const sql = `select g as "group", sum(r) as requests, sum(i) as inputTokens, sum(o) as outputTokens, sum(c) as costUsd, sum(e) as errors
+    from (${parts.join(" union all ")})
+    group by g order by g`;
+  return { sql, params };
+}
+
+const RAW_ROW_IN = "select 1 from usage_log where ts >= ? and ts < ? limit 1";
+
+/**
+ * Totals over [from, to] grouped, exactly what the raw rows give (every request counted once, see HistoryBounds),
+ * except for days before the retention window, which count whole when the range touches them. Reads at most two
+ * partial hours of raw rows, whatever the number of rows in the range.
+ */
+export function usageInRange(db: Db, q: RangeQuery): RangeTotals[] {
+  const from = Math.max(0, q.from ?? 0);
+  const end = Math.min(LAST_MS, q.to ?? LAST_MS) + 1;
+  if (from >= end) return [];
+  const b = historyBounds(db);
+  const probe = db.$client.query(RAW_ROW_IN);
+  const segments = planRange(from, end, b.rawFrom, (a, z) => probe.get(a, z) !== null, q.groupBy === "hour");
+  if (!segments.length) return [];
+  const { sql, params } = rangeSql(q, segments, b);
+  return db.$client.query(sql).all(...params) as RangeTotals[];
+}
