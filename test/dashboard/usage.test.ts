@@ -1,6 +1,8 @@
 // The Usage page: server-drawn charts per range, the request log filtered and paged in SQL, and its speed with 100k rows.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
+import { LOG_SCAN_IDS } from "../../src/db/queries/usage-series.ts";
+import { fillUsageLog } from "../bench/history-fill.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
@@ -257,5 +259,28 @@ describe("with 100k usage rows", () => {
     const { ms, html } = await timed("/dashboard/partials/usage/logs?provider=provider-4&status=errors");
     expect(rowsOf(html)).toBe(50);
     expect(ms).toBeLessThan(50);
+  });
+});
+
+describe("a log longer than one page's search window", () => {
+  test("a filter matching only old rows says so and offers to search older requests, which finds them", async () => {
+    const long = await startGateway();
+    try {
+      const longCookie = await long.login();
+      const sqlite = long.services.db.$client;
+      sqlite.run(`insert into usage_log (ts, request_id, endpoint, provider, model_requested, status) values (?, 'old-one', '/v1/chat/completions', 'rare-provider', 'gpt-4o', 200)`, [NOW - 60 * DAY]);
+      fillUsageLog(sqlite, { rows: LOG_SCAN_IDS + 1_000, days: 30, now: NOW, keyIds: ["k"] });
+      const page = await (await long.app.request("/dashboard/usage?provider=rare-provider", { headers: { cookie: longCookie } })).text();
+      expect(rowsOf(page)).toBe(0);
+      expect(page).toContain("No match among the most recent requests.");
+      const more = /hx-get="(\/dashboard\/partials\/usage\/logs\?[^"]+)"[^>]*>\s*Search older requests/.exec(page);
+      expect(more).not.toBeNull();
+      const older = await (await long.app.request(more![1]!.replaceAll("&amp;", "&"), { headers: { cookie: longCookie } })).text();
+      expect(rowsOf(older)).toBe(1);
+      expect(older).toContain("rare-provider");
+      expect(older).toContain("End of the log.");
+    } finally {
+      await long.close();
+    }
   });
 });

@@ -89,8 +89,10 @@ const RAW_SUMS = "count(*) as r, sum(input_tokens) as i, sum(output_tokens) as o
 const ROLLUP_SUMS = "sum(requests) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(errors) as e";
 
 /** One SELECT per segment (plus the raw rows not rolled up yet, for the rollup segments), summed per group. */
-function rangeSql(q: RangeQuery, segments: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
-  const g = GROUP[q.groupBy];
+function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
+  const cols = (source: "raw" | "daily" | "hourly") => groups.map((g, n) => `${GROUP[g][source]} as g${n}`).join(", ");
+  const names = groups.map((_, n) => `g${n}`).join(", ");
+  const byKey = (column: string) => (keyId ? ` and ${column} = ?` : "");
   const parts: string[] = [];
   const params: Array<string | number> = [];
   const rolled: string[] = [];
@@ -98,21 +100,21 @@ function rangeSql(q: RangeQuery, segments: Segment[], b: HistoryBounds): { sql: 
   for (const s of segments) {
     switch (s.source) {
       case "daily":
-        parts.push(`select ${g.daily} as g, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${q.keyId ? " and key_id = ?" : ""} group by g`);
-        params.push(utcDay(s.from), utcDay(s.end), ...(q.keyId ? [q.keyId] : []));
+        parts.push(`select ${cols("daily")}, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${byKey("key_id")} group by ${names}`);
+        params.push(utcDay(s.from), utcDay(s.end), ...(keyId ? [keyId] : []));
         rolled.push("(+ts >= ? and +ts < ?)");
         rolledParams.push(s.from, s.end);
         break;
       case "hourly":
-        parts.push(`select ${g.hourly} as g, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${q.keyId ? " and key_id = ?" : ""} group by g`);
-        params.push(s.from, s.end, ...(q.keyId ? [q.keyId] : []));
+        parts.push(`select ${cols("hourly")}, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${byKey("key_id")} group by ${names}`);
+        params.push(s.from, s.end, ...(keyId ? [keyId] : []));
         rolled.push("(+ts >= ? and +ts < ?)");
         rolledParams.push(s.from, s.end);
         break;
       case "raw":
         // Through the ts index: at most an hour of rows.
-        parts.push(`select ${g.raw} as g, ${RAW_SUMS} from usage_log where ts >= ? and ts < ?${q.keyId ? " and +key_id = ?" : ""} group by g`);
-        params.push(s.from, s.end, ...(q.keyId ? [q.keyId] : []));
+        parts.push(`select ${cols("raw")}, ${RAW_SUMS} from usage_log where ts >= ? and ts < ?${byKey("+key_id")} group by ${names}`);
+        params.push(s.from, s.end, ...(keyId ? [keyId] : []));
         break;
       default: {
         const unreachable: never = s.source;
@@ -122,16 +124,35 @@ function rangeSql(q: RangeQuery, segments: Segment[], b: HistoryBounds): { sql: 
   }
   if (rolled.length) {
     // A primary-key range: the rows written since the last rollup (about a minute's worth).
-    parts.push(`select ${g.raw} as g, ${RAW_SUMS} from usage_log where id > ? and (${rolled.join(" or ")})${q.keyId ? " and +key_id = ?" : ""} group by g`);
-    params.push(b.rolledUpTo, ...rolledParams, ...(q.keyId ? [q.keyId] : []));
+    parts.push(`select ${cols("raw")}, ${RAW_SUMS} from usage_log where id > ? and (${rolled.join(" or ")})${byKey("+key_id")} group by ${names}`);
+    params.push(b.rolledUpTo, ...rolledParams, ...(keyId ? [keyId] : []));
   }
-  const sql = `select g as "group", sum(r) as requests, sum(i) as inputTokens, sum(o) as outputTokens, sum(c) as costUsd, sum(e) as errors
-    from (${parts.join(" union all ")})
-    group by g order by g`;
+  const sql = `select ${names}, sum(r) as requests, sum(i) as inputTokens, sum(o) as outputTokens, sum(c) as costUsd, sum(e) as errors
+    from (${parts.join(" union all ")}) group by ${names} order by ${names}`;
   return { sql, params };
 }
 
 const RAW_ROW_IN = "select 1 from usage_log where ts >= ? and ts < ? limit 1";
+
+interface Sums {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  errors: number;
+}
+
+function query(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Array<Sums & Record<`g${number}`, string | number | null>> {
+  const from = Math.max(0, q.from ?? 0);
+  const end = Math.min(LAST_MS, q.to ?? LAST_MS) + 1;
+  if (from >= end) return [];
+  const b = historyBounds(db);
+  const probe = db.$client.query(RAW_ROW_IN);
+  const segments = planRange(from, end, b.rawFrom, (a, z) => probe.get(a, z) !== null, groups.includes("hour"));
+  if (!segments.length) return [];
+  const { sql, params } = rangeSql(groups, q.keyId, segments, b);
+  return db.$client.query(sql).all(...params) as Array<Sums & Record<`g${number}`, string | number | null>>;
+}
 
 /**
  * Totals over [from, to] grouped, exactly what the raw rows give (every request counted once, see HistoryBounds),
@@ -139,13 +160,21 @@ const RAW_ROW_IN = "select 1 from usage_log where ts >= ? and ts < ? limit 1";
  * partial hours of raw rows, whatever the number of rows in the range.
  */
 export function usageInRange(db: Db, q: RangeQuery): RangeTotals[] {
-  const from = Math.max(0, q.from ?? 0);
-  const end = Math.min(LAST_MS, q.to ?? LAST_MS) + 1;
-  if (from >= end) return [];
-  const b = historyBounds(db);
-  const probe = db.$client.query(RAW_ROW_IN);
-  const segments = planRange(from, end, b.rawFrom, (a, z) => probe.get(a, z) !== null, q.groupBy === "hour");
-  if (!segments.length) return [];
-  const { sql, params } = rangeSql(q, segments, b);
-  return db.$client.query(sql).all(...params) as RangeTotals[];
+  return query(db, [q.groupBy], q).map(({ g0, ...sums }) => ({ group: g0 ?? null, ...sums }));
+}
+
+export interface Breakdown extends Sums {
+  provider: string | null;
+  model: string | null;
+  keyId: string | null;
+}
+
+/** Totals over [from, to] per provider, model and key at once: one pass for the three breakdowns of the Usage page. */
+export function usageBreakdown(db: Db, from: number, to: number): Breakdown[] {
+  return query(db, ["provider", "model", "key"], { from, to }).map(({ g0, g1, g2, ...sums }) => ({
+    provider: g0 === null || g0 === undefined ? null : String(g0),
+    model: g1 === null || g1 === undefined ? null : String(g1),
+    keyId: g2 === null || g2 === undefined ? null : String(g2),
+    ...sums,
+  }));
 }
