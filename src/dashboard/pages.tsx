@@ -23,8 +23,8 @@ const BudgetFormSchema = z.object({
 export function corePages(services: Services) {
   const defaultPassword = () => services.password.isDefault();
   return new Hono()
-    .get("/", (c) => c.html(<OverviewPage d={overviewData(services)} defaultPassword={defaultPassword()} />))
-    .get("/partials/overview", (c) => c.html(<OverviewStats d={overviewData(services)} />))
+    .get("/", async (c) => c.html(<OverviewPage d={await overviewData(services)} defaultPassword={defaultPassword()} />))
+    .get("/partials/overview", async (c) => c.html(<OverviewStats d={await overviewData(services)} />))
 
     .get("/keys", (c) => c.html(<KeysPage keys={services.apiKeys.list()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
     .post("/partials/keys", async (c) => {

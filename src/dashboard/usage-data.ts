@@ -89,30 +89,30 @@ function totalsBy(rows: Breakdown[], pick: (b: Breakdown) => string | null): Usa
 
 const EMPTY = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
-export function usageCharts(services: Services, range: RangeId, now = Date.now()): UsageCharts {
+export async function usageCharts(services: Services, range: RangeId, now = Date.now()): Promise<UsageCharts> {
   const spec = RANGES[range];
   let points: SeriesPoint[];
   let breakdown: Breakdown[];
   if (spec.unit === "hour") {
     // The last 24 hours, the current (partial) hour last.
     const from = Math.floor(now / HOUR_MS) * HOUR_MS - (spec.buckets - 1) * HOUR_MS;
-    const byStart = new Map(usageByHour(services.db, from, now).map((b) => [b.start, b]));
+    const byStart = new Map((await usageByHour(services.db, from, now)).map((b) => [b.start, b]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * HOUR_MS;
       const b = byStart.get(start);
       return { start, ...EMPTY, ...(b ? { requests: b.requests, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, costUsd: b.costUsd } : {}) };
     });
-    breakdown = usageBreakdown(services.db, from, now);
+    breakdown = await usageBreakdown(services.db, from, now);
   } else {
     // Whole UTC days, today last.
     const from = Math.floor(now / DAY_MS) * DAY_MS - (spec.buckets - 1) * DAY_MS;
-    const byDay = new Map(usageByDays(services.db, "day", from, now).map((t) => [t.group, t]));
+    const byDay = new Map((await usageByDays(services.db, "day", from, now)).map((t) => [t.group, t]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * DAY_MS;
       const t = byDay.get(new Date(start).toISOString().slice(0, 10));
       return { start, ...EMPTY, ...(t ? { requests: t.requests, errors: t.errors, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.costUsd } : {}) };
     });
-    breakdown = usageBreakdown(services.db, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
+    breakdown = await usageBreakdown(services.db, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
   }
   const totals = { ...EMPTY };
   for (const p of points) for (const k of Object.keys(EMPTY) as Array<keyof typeof EMPTY>) totals[k] += p[k];

@@ -24,11 +24,11 @@ const named = (list: Array<{ id: string; name: string }>) => list.map((x) => ({ 
 export function usagePages(services: Services) {
   const keyNames = () => new Map(services.apiKeys.list().map((k) => [k.id, k.name]));
   return new Hono()
-    .get("/usage", (c) => {
+    .get("/usage", async (c) => {
       const log = logPage(services, parseLogQuery(c.req.query()));
       return c.html(
         <UsagePage
-          charts={usageCharts(services, parseRange(c.req.query("range")))}
+          charts={await usageCharts(services, parseRange(c.req.query("range")))}
           filter={log.filter}
           rows={log.rows}
           next={log.next}
@@ -39,7 +39,7 @@ export function usagePages(services: Services) {
         />,
       );
     })
-    .get("/partials/usage/charts", (c) => c.html(<UsageChartsPanel d={usageCharts(services, parseRange(c.req.query("range")))} />))
+    .get("/partials/usage/charts", async (c) => c.html(<UsageChartsPanel d={await usageCharts(services, parseRange(c.req.query("range")))} />))
     .get("/partials/usage/logs", (c) => {
       const q = parseLogQuery(c.req.query());
       const log = logPage(services, q);

@@ -104,6 +104,13 @@ export async function startUpstreamProcess(): Promise<Upstream> {
   return { url: m[1]!, child };
 }
 
+/** The floor: a do-nothing Bun proxy in front of the upstream (test/bench/floor-proxy.ts). */
+export async function startFloorProxy(upstreamUrl: string): Promise<Upstream> {
+  const child = spawnTracked([process.execPath, "run", "test/bench/floor-proxy.ts", upstreamUrl], { stderr: "inherit" });
+  const m = await waitForLine(child.stdout as ReadableStream<Uint8Array>, /^FLOOR (\S+)/, 10_000).match;
+  return { url: m[1]!, child };
+}
+
 const secret = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
 /** Production mode refuses the default secrets. */
 const SECRETS = { JWT_SECRET: secret(), API_KEY_SECRET: secret(), ENCRYPTION_KEY: secret() };

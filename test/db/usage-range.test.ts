@@ -105,7 +105,7 @@ describe("totals from the rollups equal the raw rows", () => {
     const rnd = random(99);
     for (const [from, to] of ranges(rnd)) {
       for (const group of ["provider", "model", "key", "day", "hour", "none"] as const) {
-        const got = exact(usageInRange(db, { groupBy: group, from, to }));
+        const got = exact(await usageInRange(db, { groupBy: group, from, to }));
         const want = exact(fromRaw(db, group, from, to ?? Number.MAX_SAFE_INTEGER)).filter((r) => group !== "none" || (r as { requests?: number }).requests);
         expect({ from, to, group, rows: got }).toEqual({ from, to, group, rows: want as typeof got });
       }
@@ -117,16 +117,16 @@ describe("totals from the rollups equal the raw rows", () => {
     for (const [from, to] of ranges(random(5))) {
       const end = to ?? Number.MAX_SAFE_INTEGER;
       for (const key of ["key-a", "key-c"]) {
-        expect(exact(usageInRange(db, { groupBy: "day", from, to, keyId: key }))).toEqual(exact(fromRaw(db, "day", from, end, key)) as never);
+        expect(exact(await usageInRange(db, { groupBy: "day", from, to, keyId: key }))).toEqual(exact(fromRaw(db, "day", from, end, key)) as never);
       }
-      const hours = usageByHour(db, from, end).map((b) => ({ group: b.start, ...b, start: undefined }));
+      const hours = (await usageByHour(db, from, end)).map((b) => ({ group: b.start, ...b, start: undefined }));
       expect(exact(hours).map(({ start: _, ...r }) => r)).toEqual(exact(fromRaw(db, "hour", from, end)) as never);
       const triples = db.$client
         .query(`select provider, coalesce(model_served, model_requested) as model, key_id as keyId, count(*) as requests, sum(input_tokens) as inputTokens,
             sum(output_tokens) as outputTokens, sum(cost_usd) as costUsd, sum(status >= 400) as errors
           from usage_log where ts >= ? and ts <= ? group by 1, 2, 3 order by 1, 2, 3`)
         .all(from, end) as Array<{ costUsd: number }>;
-      expect(exact(usageBreakdown(db, from, end))).toEqual(exact(triples) as never);
+      expect(exact(await usageBreakdown(db, from, end))).toEqual(exact(triples) as never);
     }
   });
 
@@ -156,8 +156,8 @@ describe("totals from the rollups equal the raw rows", () => {
     while (pruneUsageBatch(db, 500) > 0) { /* every rolled row before the cutoff */ }
     expect((db.$client.query("select count(*) as n from usage_log where ts < ?").get(cutoff) as { n: number }).n).toBe(0);
     for (const group of ["provider", "model", "key", "day"] as const) {
-      expect(inside.map(([a, b]) => exact(usageInRange(db, { groupBy: group, from: a, to: b })))).toEqual(before[group]!.inside as never);
-      expect(exact(usageInRange(db, { groupBy: group, from: straddling[0], to: straddling[1] }))).toEqual(before[group]!.straddling as never);
+      expect(await Promise.all(inside.map(async ([a, b]) => exact(await usageInRange(db, { groupBy: group, from: a, to: b }))))).toEqual(before[group]!.inside as never);
+      expect(exact(await usageInRange(db, { groupBy: group, from: straddling[0], to: straddling[1] }))).toEqual(before[group]!.straddling as never);
     }
   });
 });

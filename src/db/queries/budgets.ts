@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { budgets } from "../schema.ts";
-import { usageInRange } from "./usage-range.ts";
+import { usageInRangeNow } from "./usage-range.ts";
 
 export type BudgetRow = typeof budgets.$inferSelect;
 
@@ -27,5 +27,5 @@ export function deleteBudget(db: Db, keyId: string, period: BudgetRow["period"])
  * rolled up yet, so it costs the same whatever the history, and stays exact whatever the retention.
  */
 export function spentSince(db: Db, keyId: string, since: number): number {
-  return usageInRange(db, { groupBy: "none", from: since, keyId })[0]?.costUsd ?? 0;
+  return usageInRangeNow(db, { groupBy: "none", from: since, keyId })[0]?.costUsd ?? 0;
 }

@@ -88,28 +88,22 @@ const GROUP: Record<RangeGroup, { raw: string; daily: string; hourly: string }> 
 const RAW_SUMS = "count(*) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(status >= 400) as e";
 const ROLLUP_SUMS = "sum(requests) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(errors) as e";
 
-/** One SELECT per segment (plus the raw rows not rolled up yet, for the rollup segments), summed per group. */
-function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
+/** One SELECT per segment, plus one for the raw rows not rolled up yet within the `unrolled` segments, summed per group. */
+function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Segment[], unrolled: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
   const cols = (source: "raw" | "daily" | "hourly") => groups.map((g, n) => `${GROUP[g][source]} as g${n}`).join(", ");
   const names = groups.map((_, n) => `g${n}`).join(", ");
   const byKey = (column: string) => (keyId ? ` and ${column} = ?` : "");
   const parts: string[] = [];
   const params: Array<string | number> = [];
-  const rolled: string[] = [];
-  const rolledParams: number[] = [];
   for (const s of segments) {
     switch (s.source) {
       case "daily":
         parts.push(`select ${cols("daily")}, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${byKey("key_id")} group by ${names}`);
         params.push(utcDay(s.from), utcDay(s.end), ...(keyId ? [keyId] : []));
-        rolled.push("(+ts >= ? and +ts < ?)");
-        rolledParams.push(s.from, s.end);
         break;
       case "hourly":
         parts.push(`select ${cols("hourly")}, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${byKey("key_id")} group by ${names}`);
         params.push(s.from, s.end, ...(keyId ? [keyId] : []));
-        rolled.push("(+ts >= ? and +ts < ?)");
-        rolledParams.push(s.from, s.end);
         break;
       case "raw":
         // Through the ts index: at most an hour of rows.
@@ -122,10 +116,11 @@ function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Seg
       }
     }
   }
-  if (rolled.length) {
+  if (unrolled.length) {
     // A primary-key range: the rows written since the last rollup (about a minute's worth).
-    parts.push(`select ${cols("raw")}, ${RAW_SUMS} from usage_log where id > ? and (${rolled.join(" or ")})${byKey("+key_id")} group by ${names}`);
-    params.push(b.rolledUpTo, ...rolledParams, ...(keyId ? [keyId] : []));
+    const within = unrolled.map(() => "(+ts >= ? and +ts < ?)").join(" or ");
+    parts.push(`select ${cols("raw")}, ${RAW_SUMS} from usage_log where id > ? and (${within})${byKey("+key_id")} group by ${names}`);
+    params.push(b.rolledUpTo, ...unrolled.flatMap((u) => [u.from, u.end]), ...(keyId ? [keyId] : []));
   }
   const sql = `select ${names}, sum(r) as requests, sum(i) as inputTokens, sum(o) as outputTokens, sum(c) as costUsd, sum(e) as errors
     from (${parts.join(" union all ")}) group by ${names} order by ${names}`;
@@ -142,7 +137,36 @@ interface Sums {
   errors: number;
 }
 
-function query(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Array<Sums & Record<`g${number}`, string | number | null>> {
+type Grouped = Sums & { g: Array<string | number | null> };
+
+/** Days of usage_daily one statement reads (~2 ms on a busy team's history): the longest a view holds the event loop. */
+const DAYS_PER_STATEMENT = 7;
+
+/**
+ * The plan as statements cheap enough to run between two requests: each week of daily rows alone (only where
+ * usage_daily has rows: an open range starts in 1970), the rest and the rows not rolled up yet together.
+ */
+function statements(segments: Segment[], dailyFrom: number, dailyEnd: number): Array<{ segments: Segment[]; unrolled: Segment[] }> {
+  const out: Array<{ segments: Segment[]; unrolled: Segment[] }> = [];
+  const rest: Segment[] = [];
+  for (const s of segments) {
+    if (s.source !== "daily") {
+      rest.push(s);
+      continue;
+    }
+    const step = DAYS_PER_STATEMENT * DAY_MS;
+    for (let a = Math.max(s.from, dailyFrom); a < Math.min(s.end, dailyEnd); a += step) {
+      out.push({ segments: [{ source: "daily", from: a, end: Math.min(s.end, a + step) }], unrolled: [] });
+    }
+  }
+  out.push({ segments: rest, unrolled: segments.filter((s) => s.source !== "raw") });
+  return out;
+}
+
+const DAILY_EXTENT = "select min(day) as first, max(day) as last from usage_daily";
+
+/** The statements of a query over [from, to], each a function that runs it (bun:sqlite answers synchronously). */
+function prepare(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Array<() => Grouped[]> {
   const from = Math.max(0, q.from ?? 0);
   const end = Math.min(LAST_MS, q.to ?? LAST_MS) + 1;
   if (from >= end) return [];
@@ -150,17 +174,84 @@ function query(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Ar
   const probe = db.$client.query(RAW_ROW_IN);
   const segments = planRange(from, end, b.rawFrom, (a, z) => probe.get(a, z) !== null, groups.includes("hour"));
   if (!segments.length) return [];
-  const { sql, params } = rangeSql(groups, q.keyId, segments, b);
-  return db.$client.query(sql).all(...params) as Array<Sums & Record<`g${number}`, string | number | null>>;
+  const extent = db.$client.query(DAILY_EXTENT).get() as { first: string | null; last: string | null };
+  const dailyFrom = extent.first ? Date.parse(extent.first) : 0;
+  const dailyEnd = extent.last ? Date.parse(extent.last) + DAY_MS : 0;
+  return statements(segments, dailyFrom, dailyEnd)
+    .filter((st) => st.segments.length || st.unrolled.length)
+    .map((st) => () => {
+      const { sql, params } = rangeSql(groups, q.keyId, st.segments, st.unrolled, b);
+      const rows = db.$client.query(sql).values(...params) as Array<Array<string | number | null>>;
+      return rows.map((r) => ({
+        g: r.slice(0, groups.length),
+        requests: Number(r[groups.length]), inputTokens: Number(r[groups.length + 1]), outputTokens: Number(r[groups.length + 2]),
+        costUsd: Number(r[groups.length + 3]), errors: Number(r[groups.length + 4]),
+      }));
+    });
 }
+
+/** SQLite's order: null first, then numbers, then text. */
+function compareGroups(a: Array<string | number | null>, b: Array<string | number | null>): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The statements' answers summed per group, in group order. */
+function merge(parts: Grouped[][]): Grouped[] {
+  if (parts.length === 1) return parts[0]!;
+  const byGroup = new Map<string, Grouped>();
+  for (const rows of parts) {
+    for (const r of rows) {
+      const key = JSON.stringify(r.g);
+      const t = byGroup.get(key);
+      if (!t) {
+        byGroup.set(key, { ...r });
+        continue;
+      }
+      t.requests += r.requests;
+      t.inputTokens += r.inputTokens;
+      t.outputTokens += r.outputTokens;
+      t.costUsd += r.costUsd;
+      t.errors += r.errors;
+    }
+  }
+  return [...byGroup.values()].sort((a, b) => compareGroups(a.g, b.g));
+}
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs the statements one per turn of the event loop, so a proxied request waits a statement at most, never the whole view. */
+async function query(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
+  const parts: Grouped[][] = [];
+  for (const run of prepare(db, groups, q)) {
+    if (parts.length) await yieldToRequests();
+    parts.push(run());
+  }
+  return merge(parts);
+}
+
+const toTotals = ({ g, ...sums }: Grouped): RangeTotals => ({ group: g[0] ?? null, ...sums });
 
 /**
  * Totals over [from, to] grouped, exactly what the raw rows give (every request counted once, see HistoryBounds),
  * except for days before the retention window, which count whole when the range touches them. Reads at most two
- * partial hours of raw rows, whatever the number of rows in the range.
+ * partial hours of raw rows whatever the number of rows in the range, a week of daily rows per turn of the event loop.
  */
-export function usageInRange(db: Db, q: RangeQuery): RangeTotals[] {
-  return query(db, [q.groupBy], q).map(({ g0, ...sums }) => ({ group: g0 ?? null, ...sums }));
+export function usageInRange(db: Db, q: RangeQuery): Promise<RangeTotals[]> {
+  return query(db, [q.groupBy], q).then((rows) => rows.map(toTotals));
+}
+
+/** The same, all at once: for short reads on the request path (a budget's spend since its period began). */
+export function usageInRangeNow(db: Db, q: RangeQuery): RangeTotals[] {
+  return merge(prepare(db, [q.groupBy], q).map((run) => run())).map(toTotals);
 }
 
 export interface Breakdown extends Sums {
@@ -169,12 +260,9 @@ export interface Breakdown extends Sums {
   keyId: string | null;
 }
 
+const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+
 /** Totals over [from, to] per provider, model and key at once: one pass for the three breakdowns of the Usage page. */
-export function usageBreakdown(db: Db, from: number, to: number): Breakdown[] {
-  return query(db, ["provider", "model", "key"], { from, to }).map(({ g0, g1, g2, ...sums }) => ({
-    provider: g0 === null || g0 === undefined ? null : String(g0),
-    model: g1 === null || g1 === undefined ? null : String(g1),
-    keyId: g2 === null || g2 === undefined ? null : String(g2),
-    ...sums,
-  }));
+export async function usageBreakdown(db: Db, from: number, to: number): Promise<Breakdown[]> {
+  return (await query(db, ["provider", "model", "key"], { from, to })).map(({ g, ...sums }) => ({ provider: text(g[0]), model: text(g[1]), keyId: text(g[2]), ...sums }));
 }

@@ -17,8 +17,8 @@ export interface UsageBucket {
 }
 
 /** Totals per hour over [from, to] (epoch ms): only hours with rows come back. Within the retention window only. */
-export function usageByHour(db: Db, from: number, to: number): UsageBucket[] {
-  return usageInRange(db, { groupBy: "hour", from, to }).map((r) => ({
+export async function usageByHour(db: Db, from: number, to: number): Promise<UsageBucket[]> {
+  return (await usageInRange(db, { groupBy: "hour", from, to })).map((r) => ({
     start: Number(r.group), requests: r.requests, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd, errors: r.errors,
   }));
 }
@@ -26,10 +26,10 @@ export function usageByHour(db: Db, from: number, to: number): UsageBucket[] {
 export type DayGroup = "day" | "provider" | "model" | "key";
 
 /** Totals over whole UTC days [fromDay, toDay] (any moment inside each), grouped: the daily rollups and the rows not rolled up yet. */
-export function usageByDays(db: Db, groupBy: DayGroup, fromDay: number, toDay: number): UsageTotals[] {
+export async function usageByDays(db: Db, groupBy: DayGroup, fromDay: number, toDay: number): Promise<UsageTotals[]> {
   const from = startOfUtcDay(fromDay);
   const to = startOfUtcDay(toDay) + DAY_MS - 1;
-  return usageInRange(db, { groupBy, from, to }).map((r) => ({ ...r, group: r.group === null ? null : String(r.group) }));
+  return (await usageInRange(db, { groupBy, from, to })).map((r) => ({ ...r, group: r.group === null ? null : String(r.group) }));
 }
 
 export interface UsageLogFilter {

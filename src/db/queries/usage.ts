@@ -103,6 +103,6 @@ export interface UsageTotals {
  * raw rows only for a partial hour at either end (see usageInRange). Exactly what the raw rows give; days whose raw
  * rows were pruned (older than the retention window) count whole when the range touches them.
  */
-export function sumUsage(db: Db, opts: { groupBy: UsageGroupBy; from?: number; to?: number }): UsageTotals[] {
-  return usageInRange(db, opts).map((r) => ({ ...r, group: r.group === null ? null : String(r.group) }));
+export async function sumUsage(db: Db, opts: { groupBy: UsageGroupBy; from?: number; to?: number }): Promise<UsageTotals[]> {
+  return (await usageInRange(db, opts)).map((r) => ({ ...r, group: r.group === null ? null : String(r.group) }));
 }
