@@ -8,7 +8,9 @@ COPY . .
 RUN bun run build:binary /src/dist/omniroute
 
 FROM oven/bun:1-slim
+# Bun's fetch sends at most 256 requests at once unless told otherwise: more concurrent streams would queue.
 ENV NODE_ENV=production \
+    BUN_CONFIG_MAX_HTTP_REQUESTS=16384 \
     HOSTNAME=0.0.0.0 \
     PORT=20128 \
     DATA_DIR=/app/data

@@ -143,7 +143,8 @@ export async function startGateway(dataDir: string, { via, bunArgs = [] }: Gatew
   const started = performance.now();
   const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, "dist/main.js"];
   const child = spawnTracked(cmd, {
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS },
+    // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run.
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", ...SECRETS },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);
