@@ -1,4 +1,4 @@
-// Migration 0005: usage_hourly is created and backfilled from the raw rows already rolled up, so hours read like the raw rows.
+// The usage_hourly migration: the table is created and backfilled from the raw rows already rolled up, so hours read like the raw rows.
 import { describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,13 +12,14 @@ const ROOT = join(import.meta.dir, "../..");
 const { tempDir, open } = useTempDatabases();
 const TODAY = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 
-/** A database as the previous release left it: migrations up to 0004 only. */
+/** A database as the previous release left it: every migration before the one that adds usage_hourly. */
 function previousRelease(path: string): Database {
   const folder = join(tempDir(), "drizzle");
   cpSync(join(ROOT, "drizzle"), folder, { recursive: true });
-  rmSync(join(folder, "0005_usage_hourly.sql"));
   const journal = JSON.parse(readFileSync(join(folder, "meta/_journal.json"), "utf8"));
-  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx < 5);
+  const hourly = journal.entries.find((e: { tag: string }) => e.tag.endsWith("_usage_hourly"));
+  rmSync(join(folder, `${hourly.tag}.sql`));
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx < hourly.idx);
   writeFileSync(join(folder, "meta/_journal.json"), JSON.stringify(journal));
   const sqlite = new Database(path, { create: true });
   migrate(drizzle({ client: sqlite }), { migrationsFolder: folder });
@@ -31,7 +32,7 @@ const HOURS_FROM_RAW = `select (ts / ${HOUR_MS}) * ${HOUR_MS} as hour, coalesce(
   from usage_log where id <= ? and ts >= ? group by 1, 2, 3, 4 order by 1, 2, 3, 4`;
 const HOURS = `select hour, key_id, provider, model, requests, input_tokens, cost_usd, errors, cache_hits from usage_hourly order by 1, 2, 3, 4`;
 
-describe("migration 0005: hourly usage totals", () => {
+describe("the usage_hourly migration", () => {
   test("the rows already rolled up and still kept raw are folded into hours; the others are left to the next rollup", async () => {
     const path = join(tempDir(), "omniroute.sqlite");
     const old = previousRelease(path);
