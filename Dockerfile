@@ -44,7 +44,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 CMD ["/app/omniroute"]
 
 FROM oven/bun:1-slim
+# Bun's fetch sends at most 256 requests at once unless told otherwise: more concurrent streams would queue.
 ENV NODE_ENV=production \
+    BUN_CONFIG_MAX_HTTP_REQUESTS=16384 \
     HOSTNAME=0.0.0.0 \
     PORT=20128 \
     DATA_DIR=/app/data

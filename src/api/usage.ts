@@ -26,9 +26,9 @@ export const BudgetSchema = z.object({
 
 export function usageRoutes(services: Services) {
   return new Hono()
-    .get("/", validate("query", z.object({ groupBy: z.enum(["provider", "model", "key", "day"]).default("provider"), from: Moment.optional(), to: Moment.optional() })), (c) => {
+    .get("/", validate("query", z.object({ groupBy: z.enum(["provider", "model", "key", "day"]).default("provider"), from: Moment.optional(), to: Moment.optional() })), async (c) => {
       const q = c.req.valid("query");
-      return c.json(sumUsage(services.db, q).map((r) => ({ ...r, costUsd: Math.round(r.costUsd * 1e6) / 1e6 })));
+      return c.json((await sumUsage(services.db, q)).map((r) => ({ ...r, costUsd: Math.round(r.costUsd * 1e6) / 1e6 })));
     })
     .get("/logs", validate("query", z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.coerce.number().int().min(1).optional() })), (c) => {
       const { limit, cursor } = c.req.valid("query");

@@ -3,10 +3,10 @@ import { sumUsage } from "../db/queries/usage.ts";
 import type { Services } from "../services.ts";
 import type { OverviewData } from "../../views/pages/overview.tsx";
 
-export function overviewData(services: Services, now = Date.now()): OverviewData {
+export async function overviewData(services: Services, now = Date.now()): Promise<OverviewData> {
   const d = new Date(now);
   const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  const totals = sumUsage(services.db, { groupBy: "day", from: today });
+  const totals = await sumUsage(services.db, { groupBy: "day", from: today });
   const sum = (pick: (t: (typeof totals)[number]) => number) => totals.reduce((n, t) => n + pick(t), 0);
   return {
     requestsToday: sum((t) => t.requests),

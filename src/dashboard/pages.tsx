@@ -32,8 +32,8 @@ export function corePages(services: Services) {
     return services.apiKeys.list().map((k) => ({ ...k, fromConfigFile: marks("key", k.id) }));
   };
   return new Hono()
-    .get("/", (c) => c.html(<OverviewPage d={overviewData(services)} defaultPassword={defaultPassword()} />))
-    .get("/partials/overview", (c) => c.html(<OverviewStats d={overviewData(services)} />))
+    .get("/", async (c) => c.html(<OverviewPage d={await overviewData(services)} defaultPassword={defaultPassword()} />))
+    .get("/partials/overview", async (c) => c.html(<OverviewStats d={await overviewData(services)} />))
 
     .get("/keys", (c) => c.html(<KeysPage keys={keyRows()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
     .post("/partials/keys", async (c) => {

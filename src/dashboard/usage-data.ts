@@ -1,6 +1,7 @@
 // The Usage page's numbers: time series and breakdowns for a range, and the request log's filters read from the query.
 import { z } from "zod";
-import { sumUsage, type UsageGroupBy, type UsageTotals } from "../db/queries/usage.ts";
+import type { UsageTotals } from "../db/queries/usage.ts";
+import { usageBreakdown, type Breakdown } from "../db/queries/usage-range.ts";
 import { HOUR_MS, usageByDays, usageByHour, type UsageLogFilter } from "../db/queries/usage-series.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import type { Services } from "../services.ts";
@@ -69,32 +70,49 @@ export function topWithOther(rows: UsageTotals[], label: (group: string | null) 
   return out;
 }
 
+/** The breakdown's rows summed per provider, model or key. */
+function totalsBy(rows: Breakdown[], pick: (b: Breakdown) => string | null): UsageTotals[] {
+  const out = new Map<string | null, UsageTotals>();
+  for (const b of rows) {
+    const group = pick(b);
+    const t = out.get(group) ?? { group, requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, errors: 0 };
+    t.requests += b.requests;
+    t.inputTokens += b.inputTokens;
+    t.outputTokens += b.outputTokens;
+    t.costUsd += b.costUsd;
+    t.errors += b.errors;
+    out.set(group, t);
+  }
+  // In group order, as SQL's "order by" gives it (no group first), so equal rows keep the same order.
+  return [...out.values()].sort((a, b) => (a.group === b.group ? 0 : a.group === null ? -1 : b.group === null ? 1 : a.group < b.group ? -1 : 1));
+}
+
 const EMPTY = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
-export function usageCharts(services: Services, range: RangeId, now = Date.now()): UsageCharts {
+export async function usageCharts(services: Services, range: RangeId, now = Date.now()): Promise<UsageCharts> {
   const spec = RANGES[range];
   let points: SeriesPoint[];
-  let grouped: (groupBy: Exclude<UsageGroupBy, "day">) => UsageTotals[];
+  let breakdown: Breakdown[];
   if (spec.unit === "hour") {
     // The last 24 hours, the current (partial) hour last.
     const from = Math.floor(now / HOUR_MS) * HOUR_MS - (spec.buckets - 1) * HOUR_MS;
-    const byStart = new Map(usageByHour(services.db, from, now).map((b) => [b.start, b]));
+    const byStart = new Map((await usageByHour(services.db, from, now)).map((b) => [b.start, b]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * HOUR_MS;
       const b = byStart.get(start);
       return { start, ...EMPTY, ...(b ? { requests: b.requests, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, costUsd: b.costUsd } : {}) };
     });
-    grouped = (groupBy) => sumUsage(services.db, { groupBy, from, to: now });
+    breakdown = await usageBreakdown(services.db, from, now);
   } else {
     // Whole UTC days, today last.
     const from = Math.floor(now / DAY_MS) * DAY_MS - (spec.buckets - 1) * DAY_MS;
-    const byDay = new Map(usageByDays(services.db, "day", from, now).map((t) => [t.group, t]));
+    const byDay = new Map((await usageByDays(services.db, "day", from, now)).map((t) => [t.group, t]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * DAY_MS;
       const t = byDay.get(new Date(start).toISOString().slice(0, 10));
       return { start, ...EMPTY, ...(t ? { requests: t.requests, errors: t.errors, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.costUsd } : {}) };
     });
-    grouped = (groupBy) => usageByDays(services.db, groupBy, from, now);
+    breakdown = await usageBreakdown(services.db, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
   }
   const totals = { ...EMPTY };
   for (const p of points) for (const k of Object.keys(EMPTY) as Array<keyof typeof EMPTY>) totals[k] += p[k];
@@ -104,9 +122,9 @@ export function usageCharts(services: Services, range: RangeId, now = Date.now()
     unit: spec.unit,
     points,
     totals,
-    byProvider: topWithOther(grouped("provider"), (g) => (g ? { label: g, muted: false } : { label: "(not routed)", muted: true })),
-    byModel: topWithOther(grouped("model"), (g) => ({ label: g ?? "(unknown)", muted: !g })),
-    byKey: topWithOther(grouped("key"), (g) =>
+    byProvider: topWithOther(totalsBy(breakdown, (b) => b.provider), (g) => (g ? { label: g, muted: false } : { label: "(not routed)", muted: true })),
+    byModel: topWithOther(totalsBy(breakdown, (b) => b.model), (g) => ({ label: g ?? "(unknown)", muted: !g })),
+    byKey: topWithOther(totalsBy(breakdown, (b) => b.keyId), (g) =>
       g === null ? { label: "(no key)", muted: true } : { label: keyNames.get(g) ?? `deleted key ${g.slice(0, 8)}`, muted: !keyNames.has(g) },
     ),
   };

@@ -13,10 +13,10 @@ export const LOG_PAGE = 50;
 
 function logPage(services: Services, q: LogQueryParams) {
   const { cursor, ...filter } = q;
-  const rows = listUsageLogsFiltered(services.db, { ...filter, before: cursor, limit: LOG_PAGE });
-  const last = rows.at(-1);
-  const next = rows.length === LOG_PAGE && last ? logQueryString(filter, last.id) : null;
-  return { filter, rows, next };
+  const page = listUsageLogsFiltered(services.db, { ...filter, before: cursor, limit: LOG_PAGE });
+  const next = page.next === null ? null : logQueryString(filter, page.next);
+  // Fewer rows than a page but more to look through: the filter matched little among the requests searched so far.
+  return { filter, rows: page.rows, next, short: next !== null && page.rows.length < LOG_PAGE };
 }
 
 const named = (list: Array<{ id: string; name: string }>) => list.map((x) => ({ id: x.id, name: x.name }));
@@ -24,26 +24,27 @@ const named = (list: Array<{ id: string; name: string }>) => list.map((x) => ({ 
 export function usagePages(services: Services) {
   const keyNames = () => new Map(services.apiKeys.list().map((k) => [k.id, k.name]));
   return new Hono()
-    .get("/usage", (c) => {
+    .get("/usage", async (c) => {
       const log = logPage(services, parseLogQuery(c.req.query()));
       return c.html(
         <UsagePage
-          charts={usageCharts(services, parseRange(c.req.query("range")))}
+          charts={await usageCharts(services, parseRange(c.req.query("range")))}
           filter={log.filter}
           rows={log.rows}
           next={log.next}
+          short={log.short}
           providers={named(services.providers.all())}
           keys={named(services.apiKeys.list())}
           defaultPassword={services.password.isDefault()}
         />,
       );
     })
-    .get("/partials/usage/charts", (c) => c.html(<UsageChartsPanel d={usageCharts(services, parseRange(c.req.query("range")))} />))
+    .get("/partials/usage/charts", async (c) => c.html(<UsageChartsPanel d={await usageCharts(services, parseRange(c.req.query("range")))} />))
     .get("/partials/usage/logs", (c) => {
       const q = parseLogQuery(c.req.query());
       const log = logPage(services, q);
       // A cursor means "Load more": only the next rows and a new last row, swapped in place of the old one.
-      if (q.cursor !== undefined) return c.html(<><LogRows rows={log.rows} keyNames={keyNames()} /><MoreRow next={log.next} /></>);
-      return c.html(<LogTable rows={log.rows} keyNames={keyNames()} next={log.next} />);
+      if (q.cursor !== undefined) return c.html(<><LogRows rows={log.rows} keyNames={keyNames()} /><MoreRow next={log.next} short={log.short} /></>);
+      return c.html(<LogTable rows={log.rows} keyNames={keyNames()} next={log.next} short={log.short} />);
     });
 }

@@ -160,6 +160,32 @@ export const usageDaily = sqliteTable(
   ],
 );
 
+/**
+ * Hourly totals of usage_log rows, the same groups and counters as usage_daily, filled in the same rollup
+ * transaction. They answer the hours at the edges of a range (a range starting mid-day, the last 24 hours), so raw
+ * rows are read only for a partial hour. Pruned with the raw rows (older than the retention window), since days
+ * before it are read whole from usage_daily. `hour` is the epoch ms of the hour's start.
+ */
+export const usageHourly = sqliteTable(
+  "usage_hourly",
+  {
+    hour: integer("hour").notNull(),
+    keyId: text("key_id").notNull().default(""),
+    provider: text("provider").notNull().default(""),
+    model: text("model").notNull(),
+    requests: integer("requests").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costUsd: real("cost_usd").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    cacheHits: integer("cache_hits").notNull().default(0),
+  },
+  (t) => [uniqueIndex("usage_hourly_hour_key_provider_model_idx").on(t.hour, t.keyId, t.provider, t.model)],
+);
+
 /** Spending limits per API key. */
 export const budgets = sqliteTable(
   "budgets",

@@ -104,6 +104,13 @@ export async function startUpstreamProcess(): Promise<Upstream> {
   return { url: m[1]!, child };
 }
 
+/** The floor: a do-nothing Bun proxy in front of the upstream (test/bench/floor-proxy.ts). */
+export async function startFloorProxy(upstreamUrl: string): Promise<Upstream> {
+  const child = spawnTracked([process.execPath, "run", "test/bench/floor-proxy.ts", upstreamUrl], { stderr: "inherit" });
+  const m = await waitForLine(child.stdout as ReadableStream<Uint8Array>, /^FLOOR (\S+)/, 10_000).match;
+  return { url: m[1]!, child };
+}
+
 const secret = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
 /** Production mode refuses the default secrets. */
 const SECRETS = { JWT_SECRET: secret(), API_KEY_SECRET: secret(), ENCRYPTION_KEY: secret() };
@@ -129,14 +136,17 @@ export interface GatewayOptions {
   via: "start" | "bundle";
   /** Extra Bun flags for "bundle", e.g. ["--cpu-prof-md", "--cpu-prof-dir=test-output"] (the profile is written on a SIGTERM stop). */
   bunArgs?: string[];
+  /** Another bundle to run with "bundle" (default dist/main.js). */
+  entry?: string;
 }
 
 /** A gateway process; with "start" the child is `bun run start`, which passes signals on to the gateway under it. */
-export async function startGateway(dataDir: string, { via, bunArgs = [] }: GatewayOptions): Promise<Gateway> {
+export async function startGateway(dataDir: string, { via, bunArgs = [], entry = "dist/main.js" }: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
-  const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, "dist/main.js"];
+  const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, entry];
   const child = spawnTracked(cmd, {
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS },
+    // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run.
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", ...SECRETS },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);

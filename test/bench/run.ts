@@ -4,15 +4,29 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pickLoadClient } from "./load.ts";
 import { measure, type MeasureOptions } from "./measure.ts";
+import { historyRows } from "./history.ts";
 import {
-  BENCH_PASSWORD, ROOT, buildBundle, installCleanup, killAll, rssMb, startGateway, startUpstreamProcess, stopChild, tempDir, type Gateway,
+  BENCH_PASSWORD, ROOT, buildBundle, installCleanup, killAll, rssMb, startFloorProxy, startGateway, startUpstreamProcess, stopChild, tempDir, type Gateway,
 } from "./procs.ts";
+import { ratioRows } from "./ratios.ts";
+import { streamsRows } from "./streams.ts";
 import { median, report, type Row } from "./report.ts";
 import { usageRecordingRow } from "./usage-cost.ts";
-import { SCENARIOS, connectGateway, type Metric } from "./scenarios.ts";
+import { SCENARIOS, connectGateway, type BenchContext, type Metric } from "./scenarios.ts";
 
 const BOOTS = 5;
-const IDLE_RSS_TARGET = { on: "gateway" as const, atMost: 60, label: "< 60 MB" };
+const IDLE_RSS_TARGET = { on: "gateway" as const, atMost: 50, label: "< 50 MB" };
+const LOADED_RSS_TARGET = { on: "gateway" as const, atMost: 120, label: "< 120 MB" };
+
+/**
+ * Flags: `--only=load,history,streams,startup` runs those parts only; `--skip-history` leaves out the 10M-row fill
+ * (about two minutes); `--history-rows=N` and `--streams=N` change the sizes. README figures come from a full run.
+ */
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v = "true"] = a.replace(/^--/, "").split("="); return [k!, v] as const; }));
+const only = args.get("only")?.split(",");
+const runs = (part: "startup" | "load" | "history" | "streams") => (only ? only.includes(part) : part !== "history" || !args.has("skip-history"));
+const HISTORY_ROWS = Number(args.get("history-rows") ?? 10_000_000);
+const STREAMS = Number(args.get("streams") ?? 1000);
 const STARTUP_TARGET = { on: "gateway" as const, atMost: 300, label: "< 300 ms" };
 
 async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
@@ -73,6 +87,25 @@ function machine(): string {
   return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the start`;
 }
 
+/** Every scenario's metrics against one gateway; the floor proxy is measured the same way as the gateway. */
+async function loadRows(ctx: BenchContext, gw: Gateway, upstreamPid: number, floorPid: number): Promise<Row[]> {
+  const client = pickLoadClient();
+  const options: MeasureOptions = {
+    latency: { requests: 2000, warmup: 200, batch: 100 },
+    ttfb: { requests: 200, warmup: 20, batch: 20 },
+    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, rounds: 3, client, watch: { gateway: gw.child.pid, upstream: upstreamPid, floor: floorPid } },
+  };
+  const rows: Row[] = [];
+  const order: Metric[] = ["latency", "ttfb", "throughput"];
+  for (const metric of order) {
+    for (const s of SCENARIOS.filter((x) => x.metrics.includes(metric))) {
+      process.stderr.write(`[bench] ${metric}: ${s.name}\n`);
+      rows.push(...(await measure(s, metric, ctx, options)));
+    }
+  }
+  return rows;
+}
+
 async function main() {
   installCleanup();
   if (!existsSync(join(ROOT, "src/formats/openai-chat/index.ts"))) throw new Error("src/formats/openai-chat/index.ts is missing: the gateway cannot serve chat yet");
@@ -80,13 +113,16 @@ async function main() {
   const rows: Row[] = [];
   const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
-  log("startup: 5 boots on an empty DATA_DIR, 5 on an existing one");
-  rows.push(...(await startupRows()));
-  log("usage recording: the cost of one row");
-  rows.push(await usageRecordingRow());
+  if (runs("startup")) {
+    log("startup: 5 boots on an empty DATA_DIR, 5 on an existing one");
+    rows.push(...(await startupRows()));
+    log("usage recording: the cost of one row");
+    rows.push(await usageRecordingRow());
+  }
 
-  log("starting the fake upstream and the gateway (separate processes)");
+  log("starting the fake upstream, the floor proxy and the gateway (separate processes)");
   const upstream = await startUpstreamProcess();
+  const floor = await startFloorProxy(upstream.url);
   // The bundle `bun run start` serves, run directly: the figures below are the gateway's own, not the `bun run` parent's.
   buildBundle();
   // BENCH_GATEWAY_ARGS="--cpu-prof-md --cpu-prof-dir=test-output" profiles the gateway under the whole load.
@@ -94,39 +130,34 @@ async function main() {
   await waitHealthy(gw.url);
   await Bun.sleep(500);
   const idleRss = rssMb(gw.child.pid);
-  const ctx = await connectGateway(gw.url, upstream.url, BENCH_PASSWORD);
-  for (const s of SCENARIOS) await s.setup?.(ctx);
-  await sanityCheck(ctx);
-
-  const client = pickLoadClient();
-  const options: MeasureOptions = {
-    latency: { requests: 2000, warmup: 200, batch: 100 },
-    ttfb: { requests: 200, warmup: 20, batch: 20 },
-    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, rounds: 3, client, watch: { gateway: gw.child.pid, upstream: upstream.child.pid } },
-  };
-  const order: Metric[] = ["latency", "ttfb", "throughput"];
-  for (const metric of order) {
-    for (const s of SCENARIOS.filter((x) => x.metrics.includes(metric))) {
-      log(`${metric}: ${s.name}`);
-      rows.push(...(await measure(s, metric, ctx, options)));
-    }
+  const ctx = await connectGateway(gw.url, upstream.url, floor.url, BENCH_PASSWORD);
+  if (runs("load")) {
+    for (const s of SCENARIOS) await s.setup?.(ctx);
+    await sanityCheck(ctx);
+    rows.push(...(await loadRows(ctx, gw, upstream.child.pid, floor.child.pid)));
   }
   await Bun.sleep(500);
   const loadedRss = rssMb(gw.child.pid);
   await stopChild(gw.child, 5000);
   rows.push(
     { scenario: "Gateway process", measure: "RSS idle, after boot (VmRSS)", gateway: idleRss, unit: "MB", digits: 1, target: IDLE_RSS_TARGET },
-    { scenario: "Gateway process", measure: "RSS after the load above (VmRSS)", gateway: loadedRss, unit: "MB", digits: 1, target: null },
+    { scenario: "Gateway process", measure: `RSS after the ${runs("load") ? "load above" : "(skipped) load"} (VmRSS)`, gateway: loadedRss, unit: "MB", digits: 1, target: LOADED_RSS_TARGET },
   );
+  if (runs("load")) rows.push(...ratioRows(rows));
+
+  const common = { upstreamUrl: upstream.url, floorUrl: floor.url, log, waitHealthy };
+  if (runs("streams")) rows.push(...(await streamsRows({ ...common, count: STREAMS, settleMs: 60_000 })));
+  if (runs("history")) rows.push(...(await historyRows({ ...common, rows: HISTORY_ROWS })));
 
   const text = report({
     rows,
     seconds: (performance.now() - t0) / 1000,
     header: [
       `Machine: ${machine()}. **The gateway, the fake upstream and the load client share these cores**, so every figure is a lower bound of what the gateway does with a machine of its own.`,
-      "Three processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
+      "Separate processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
       "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
-      `Throughput: ${client.name}, ${options.throughput.concurrency} connections, ${options.throughput.seconds} s after a ${options.throughput.warmupSeconds} s warm-up, ${options.throughput.rounds} runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
+      `Throughput: ${pickLoadClient().name}, 64 connections, 5 s after a 1 s warm-up, 3 runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
+      "The floor: a do-nothing Bun proxy (Bun.serve + fetch + a direct stream, test/bench/floor-proxy.ts) in front of the same upstream, measured like the gateway; the Ratios rows divide the gateway's figures by its own.",
     ],
     notes: [
       "Direct = the same request sent to the fake upstream itself; through gateway = to /v1/chat/completions with model ds/deepseek-chat (provider ds connected to the fake).",

@@ -6,6 +6,8 @@ export type Metric = "latency" | "throughput" | "ttfb";
 export interface BenchContext {
   upstreamUrl: string;
   gatewayUrl: string;
+  /** The do-nothing Bun proxy in front of the upstream (test/bench/floor-proxy.ts): what any proxy costs here. */
+  floorUrl: string;
   /** The dashboard session cookie, for management calls in `setup`. */
   cookie: string;
   /** A management call (/api/...) with the session cookie and a same-origin header; throws unless 2xx. */
@@ -71,12 +73,26 @@ function openaiChatPassthrough(name: string, metrics: Metric[], marker: string, 
  * whose first model answers 429 — see MODEL_SCENARIOS in upstream-scenarios.ts), append an entry here.
  */
 export const SCENARIOS: BenchScenario[] = [
+  floor("Floor: bare Bun proxy, non-stream", false),
+  floor("Floor: bare Bun proxy, stream (20 chunks)", true),
   openaiChatPassthrough("OpenAI chat → OpenAI upstream, non-stream", ["latency", "throughput"], "text20", false),
   openaiChatPassthrough("OpenAI chat → OpenAI upstream, stream (20 chunks)", ["latency", "throughput"], "text20", true),
   openaiChatPassthrough("OpenAI chat → OpenAI upstream, stream, 2 ms between frames", ["ttfb"], "ttfb", true),
   anthropicToOpenAI(),
   comboFallback(),
 ];
+
+/** The same call through the floor proxy instead of the gateway: the figures the gateway's are divided by. */
+function floor(name: string, stream: boolean): BenchScenario {
+  const call = (url: string): Endpoint => ({ url: `${url}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", stream), stream });
+  return {
+    name,
+    metrics: ["latency", "throughput"],
+    direct: (ctx) => call(ctx.upstreamUrl),
+    gateway: (ctx) => call(ctx.floorUrl),
+    targets: { "latency p50": null, throughput: null },
+  };
+}
 
 /** An Anthropic client (Claude Code's format) served by the OpenAI upstream: the translated path, streamed. */
 function anthropicToOpenAI(): BenchScenario {
@@ -116,7 +132,7 @@ function comboFallback(): BenchScenario {
 }
 
 /** Sign in to the dashboard API and connect provider "ds" to the fake upstream. */
-export async function connectGateway(gatewayUrl: string, upstreamUrl: string, password: string): Promise<BenchContext> {
+export async function connectGateway(gatewayUrl: string, upstreamUrl: string, floorUrl: string, password: string): Promise<BenchContext> {
   const login = await fetch(`${gatewayUrl}/api/auth/login`, {
     method: "POST",
     headers: { ...JSON_HEADERS, origin: gatewayUrl },
@@ -127,6 +143,7 @@ export async function connectGateway(gatewayUrl: string, upstreamUrl: string, pa
   const ctx: BenchContext = {
     upstreamUrl,
     gatewayUrl,
+    floorUrl,
     cookie,
     async manage(method, path, body) {
       const res = await fetch(`${gatewayUrl}${path}`, {

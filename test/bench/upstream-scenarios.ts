@@ -13,6 +13,8 @@ export const MARKED_SCENARIOS: Record<string, Scenario> = {
   text20: { kind: "text", text: BENCH_TEXT, chunks: 20 },
   /** For time to first byte: 2 chunks, each frame (the first included) sent 2 ms after the previous one. */
   ttfb: { kind: "text", text: BENCH_TEXT, chunks: 2, delayMs: 2 },
+  /** For many open streams at once: 40 chunks, 250 ms apart (~10 s). */
+  hold: { kind: "text", text: BENCH_TEXT, chunks: 40, delayMs: 250 },
 };
 
 /** Scenarios chosen by the upstream model name's prefix, checked before markers (e.g. a combo's failing first model). */

@@ -1,6 +1,8 @@
 // The Usage page: server-drawn charts per range, the request log filtered and paged in SQL, and its speed with 100k rows.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
+import { LOG_SCAN_IDS } from "../../src/db/queries/usage-series.ts";
+import { fillUsageLog } from "../bench/history-fill.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
@@ -73,7 +75,14 @@ describe("charts", () => {
     expect(html).toContain('<select id="f-range" name="range" hx-get="/dashboard/partials/usage/charts"');
     expect(html).toContain('hx-include="closest form"');
     // Default: the last 7 days, one column per day; 4 requests fall in it (the 20-day-old one does not).
-    expect(html).toMatch(/role="img" aria-label="Requests per day, last 7 days \(UTC\): 4 in total, 1 failed; highest \d{4}-\d\d-\d\d UTC with 3\."/);
+    // The three rows of the last hours share a UTC day unless the test runs between 00:00 and 04:00 UTC.
+    const perDay = new Map<string, number>();
+    for (const ts of [NOW - 3 * DAY, NOW - 4 * HOUR, NOW - 3 * HOUR, NOW - 2 * HOUR]) {
+      const day = new Date(ts).toISOString().slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    const busiest = Math.max(...perDay.values());
+    expect(html).toMatch(new RegExp(`role="img" aria-label="Requests per day, last 7 days \\(UTC\\): 4 in total, 1 failed; highest \\d{4}-\\d\\d-\\d\\d UTC with ${busiest}\\."`));
     expect(html).toContain("<title>Requests per day, last 7 days</title>");
     expect(html).toContain('aria-label="Tokens per day, last 7 days (UTC): 1,300 input and 560 output');
     expect(html).toContain('aria-label="Cost per day, last 7 days (UTC): $0.75 in total');
@@ -262,5 +271,28 @@ describe("with 100k usage rows", () => {
     const { ms, html } = await timed("/dashboard/partials/usage/logs?provider=provider-4&status=errors");
     expect(rowsOf(html)).toBe(50);
     expect(ms).toBeLessThan(50);
+  });
+});
+
+describe("a log longer than one page's search window", () => {
+  test("a filter matching only old rows says so and offers to search older requests, which finds them", async () => {
+    const long = await startGateway();
+    try {
+      const longCookie = await long.login();
+      const sqlite = long.services.db.$client;
+      sqlite.run(`insert into usage_log (ts, request_id, endpoint, provider, model_requested, status) values (?, 'old-one', '/v1/chat/completions', 'rare-provider', 'gpt-4o', 200)`, [NOW - 60 * DAY]);
+      fillUsageLog(sqlite, { rows: LOG_SCAN_IDS + 1_000, days: 30, now: NOW, keyIds: ["k"] });
+      const page = await (await long.app.request("/dashboard/usage?provider=rare-provider", { headers: { cookie: longCookie } })).text();
+      expect(rowsOf(page)).toBe(0);
+      expect(page).toContain("No match among the most recent requests.");
+      const more = /hx-get="(\/dashboard\/partials\/usage\/logs\?[^"]+)"[^>]*>\s*Search older requests/.exec(page);
+      expect(more).not.toBeNull();
+      const older = await (await long.app.request(more![1]!.replaceAll("&amp;", "&"), { headers: { cookie: longCookie } })).text();
+      expect(rowsOf(older)).toBe(1);
+      expect(older).toContain("rare-provider");
+      expect(older).toContain("End of the log.");
+    } finally {
+      await long.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ export interface UsagePageProps {
   keys: Named[];
   rows: UsageRow[];
   next: string | null;
+  /** The page is short because the log was searched only so far (see LogPage). */
+  short?: boolean;
   defaultPassword: boolean;
 }
 
@@ -44,7 +46,7 @@ export function UsagePage(p: UsagePageProps) {
       <section id="request-log" aria-labelledby="usage-log-heading">
         <h2 id="usage-log-heading">Request log</h2>
         <LogFilters filter={p.filter} providers={p.providers} keys={p.keys} range={p.charts.range} />
-        <LogTable rows={p.rows} keyNames={keyNames} next={p.next} />
+        <LogTable rows={p.rows} keyNames={keyNames} next={p.next} short={p.short} />
       </section>
     </Layout>
   );

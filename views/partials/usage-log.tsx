@@ -80,14 +80,17 @@ export function LogRows(props: { rows: UsageRow[]; keyNames: Map<string, string>
 }
 
 /** The last row: a button that swaps itself for the next page (its rows and a new last row). */
-export function MoreRow(props: { next: string | null; empty?: boolean }) {
+export function MoreRow(props: { next: string | null; empty?: boolean; short?: boolean }) {
   return (
     <tr id="usage-log-more">
       <td colspan={COLUMNS.length}>
         {props.next ? (
-          <button id="usage-log-more-button" type="button" class="secondary outline small" {...hx({ get: `/dashboard/partials/usage/logs?${props.next}`, target: "#usage-log-more", swap: "outerHTML" })}>
-            Load more
-          </button>
+          <>
+            {props.short ? <span class="muted">{props.empty ? "No match among the most recent requests. " : "No more matches among the most recent requests. "}</span> : null}
+            <button id="usage-log-more-button" type="button" class="secondary outline small" {...hx({ get: `/dashboard/partials/usage/logs?${props.next}`, target: "#usage-log-more", swap: "outerHTML" })}>
+              {props.short ? "Search older requests" : "Load more"}
+            </button>
+          </>
         ) : (
           <span class="muted">{props.empty ? "No requests match these filters." : "End of the log."}</span>
         )}
@@ -96,7 +99,7 @@ export function MoreRow(props: { next: string | null; empty?: boolean }) {
   );
 }
 
-export function LogTable(props: { rows: UsageRow[]; keyNames: Map<string, string>; next: string | null }) {
+export function LogTable(props: { rows: UsageRow[]; keyNames: Map<string, string>; next: string | null; short?: boolean }) {
   return (
     <div id="usage-log" class="table-wrap">
       <table class="compact">
@@ -104,7 +107,7 @@ export function LogTable(props: { rows: UsageRow[]; keyNames: Map<string, string
         <thead><tr>{COLUMNS.map((c) => <th scope="col">{c}</th>)}</tr></thead>
         <tbody>
           <LogRows rows={props.rows} keyNames={props.keyNames} />
-          <MoreRow next={props.next} empty={!props.rows.length} />
+          <MoreRow next={props.next} empty={!props.rows.length} short={props.short} />
         </tbody>
       </table>
     </div>

@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { budgets } from "../schema.ts";
-import { historyBounds, utcDay } from "./usage-history.ts";
+import { usageInRangeNow } from "./usage-range.ts";
 
 export type BudgetRow = typeof budgets.$inferSelect;
 
@@ -23,16 +23,9 @@ export function deleteBudget(db: Db, keyId: string, period: BudgetRow["period"])
 }
 
 /**
- * What a key spent from `since` on. Budget periods start at UTC midnight, so days whose raw rows were pruned
- * are added whole from usage_daily and the sum stays exact whatever the retention (see HistoryBounds).
+ * What a key spent from `since` on (a period start, a UTC midnight): whole days from usage_daily plus the rows not
+ * rolled up yet, so it costs the same whatever the history, and stays exact whatever the retention.
  */
 export function spentSince(db: Db, keyId: string, since: number): number {
-  const b = historyBounds(db);
-  const row = db.$client
-    .query(
-      `select (select coalesce(sum(cost_usd), 0) from usage_log where key_id = ? and ts >= ? and (ts >= ? or id > ?))
-            + (select coalesce(sum(cost_usd), 0) from usage_daily where key_id = ? and day >= ? and day < ?) as total`,
-    )
-    .get(keyId, since, b.rawFrom, b.rolledUpTo, keyId, utcDay(since), b.rawFromDay) as { total: number } | null;
-  return row?.total ?? 0;
+  return usageInRangeNow(db, { groupBy: "none", from: since, keyId })[0]?.costUsd ?? 0;
 }

@@ -1,4 +1,4 @@
-// Queries for usage history: folding usage_log rows into usage_daily, pruning rolled raw rows, and the watermarks.
+// Queries for usage history: folding usage_log rows into usage_daily and usage_hourly, pruning rolled raw rows, and the watermarks.
 import type { Db } from "../client.ts";
 import { readSetting, writeSetting } from "./settings.ts";
 
@@ -21,6 +21,7 @@ export interface HistoryBounds {
 }
 
 export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
 const LAST_DAY_MS = Date.UTC(9999, 11, 31);
 
 /** The UTC day (YYYY-MM-DD) of an epoch-ms moment, clamped to years 1970..9999. */
@@ -37,15 +38,17 @@ export function historyBounds(db: Db): HistoryBounds {
   return { rolledUpTo: readSetting<number>(db, ROLLED_UP_TO) ?? 0, rawFrom, rawFromDay: utcDay(rawFrom) };
 }
 
-const ROLLUP_SQL = `
-  insert into usage_daily (day, key_id, provider, model, requests, input_tokens, output_tokens, cache_read_tokens,
+/** Folds the usage_log rows with id in (?, ?] into a rollup table: `bucket` is the SQL of a row's day or hour. */
+function rollupSql(table: "usage_daily" | "usage_hourly", bucket: string, bucketColumn: string): string {
+  return `
+  insert into ${table} (${bucketColumn}, key_id, provider, model, requests, input_tokens, output_tokens, cache_read_tokens,
     cache_write_tokens, reasoning_tokens, cost_usd, errors, cache_hits)
-  select strftime('%Y-%m-%d', ts / 1000, 'unixepoch'), coalesce(key_id, ''), coalesce(provider, ''),
+  select ${bucket}, coalesce(key_id, ''), coalesce(provider, ''),
     coalesce(model_served, model_requested), count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
     sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_usd), sum(status >= 400), sum(cache is 'hit')
   from usage_log where id > ? and id <= ?
   group by 1, 2, 3, 4
-  on conflict (day, key_id, provider, model) do update set
+  on conflict (${bucketColumn}, key_id, provider, model) do update set
     requests = requests + excluded.requests,
     input_tokens = input_tokens + excluded.input_tokens,
     output_tokens = output_tokens + excluded.output_tokens,
@@ -55,6 +58,10 @@ const ROLLUP_SQL = `
     cost_usd = cost_usd + excluded.cost_usd,
     errors = errors + excluded.errors,
     cache_hits = cache_hits + excluded.cache_hits`;
+}
+
+const ROLLUP_DAILY_SQL = rollupSql("usage_daily", "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')", "day");
+const ROLLUP_HOURLY_SQL = rollupSql("usage_hourly", `(ts / ${HOUR_MS}) * ${HOUR_MS}`, "hour");
 
 /**
  * Fold up to `maxIds` of the next usage_log ids into usage_daily, adding to the counters already there, and
@@ -68,7 +75,8 @@ export function rollupUsageBatch(db: Db, maxIds: number): { rows: number; done: 
     const upTo = Math.min(last, from + maxIds);
     if (upTo <= from) return { rows: 0, done: true };
     const folded = (db.$client.query("select count(*) as n from usage_log where id > ? and id <= ?").get(from, upTo) as { n: number }).n;
-    db.$client.query(ROLLUP_SQL).run(from, upTo);
+    db.$client.query(ROLLUP_DAILY_SQL).run(from, upTo);
+    db.$client.query(ROLLUP_HOURLY_SQL).run(from, upTo);
     writeSetting(db, ROLLED_UP_TO, upTo);
     return { rows: folded, done: upTo === last };
   }).immediate();
@@ -99,4 +107,13 @@ export function pruneUsageBatch(db: Db, limit: number): number {
     if (last < rolledUpTo) writeSetting(db, ROLLED_UP_TO, last);
     return deleted;
   })();
+}
+
+/** Delete up to `limit` hourly totals before rawFrom: those days are read whole from usage_daily, never by the hour. */
+export function pruneHourlyBatch(db: Db, limit: number): number {
+  const { rawFrom } = historyBounds(db);
+  if (rawFrom === 0) return 0;
+  return db.$client
+    .query("delete from usage_hourly where rowid in (select rowid from usage_hourly where hour < ? limit ?)")
+    .run(rawFrom, limit).changes;
 }

@@ -1,10 +1,10 @@
-// Queries for usage_log: the hot-path insert (prepared once), the request log page, and grouped totals (raw + daily).
+// Queries for usage_log: the hot-path insert (prepared once), the request log page, and grouped totals (from the rollups).
 import { desc, lt } from "drizzle-orm";
 import { dirname } from "node:path";
 import type { Db } from "../client.ts";
 import { createGroupCommit, type GroupCommitOptions, type RowWriter, type RowWriterStatus } from "../group-commit.ts";
 import { usageLog } from "../schema.ts";
-import { historyBounds, utcDay } from "./usage-history.ts";
+import { usageInRange } from "./usage-range.ts";
 
 export type UsageRow = typeof usageLog.$inferSelect;
 export type NewUsageRow = typeof usageLog.$inferInsert;
@@ -64,37 +64,11 @@ export interface UsageTotals {
   errors: number;
 }
 
-/** The group of a raw row and of a daily row; '' in usage_daily reads back as null, as in usage_log. */
-const GROUP_COLUMN: Record<UsageGroupBy, { raw: string; daily: string }> = {
-  provider: { raw: "provider", daily: "nullif(provider, '')" },
-  model: { raw: "coalesce(model_served, model_requested)", daily: "model" },
-  key: { raw: "key_id", daily: "nullif(key_id, '')" },
-  day: { raw: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')", daily: "day" },
-};
-
 /**
- * Totals over [from, to] (epoch ms, inclusive). Raw rows answer to the millisecond; days whose raw rows were
- * pruned (older than the retention window) come from usage_daily, and there from/to select whole UTC days
- * (a day counts when it overlaps the range). Each request is counted once (see HistoryBounds).
+ * Totals over [from, to] (epoch ms, inclusive), grouped: whole days from usage_daily, edge hours from usage_hourly,
+ * raw rows only for a partial hour at either end (see usageInRange). Exactly what the raw rows give; days whose raw
+ * rows were pruned (older than the retention window) count whole when the range touches them.
  */
-export function sumUsage(db: Db, opts: { groupBy: UsageGroupBy; from?: number; to?: number }): UsageTotals[] {
-  const { raw, daily } = GROUP_COLUMN[opts.groupBy];
-  const from = opts.from ?? 0;
-  const to = opts.to ?? Number.MAX_SAFE_INTEGER;
-  const b = historyBounds(db);
-  return db.$client
-    .query(
-      `select g as "group", sum(requests) as requests, sum(input_tokens) as inputTokens, sum(output_tokens) as outputTokens,
-         sum(cost_usd) as costUsd, sum(errors) as errors
-       from (
-         select ${raw} as g, count(*) as requests, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens,
-           sum(cost_usd) as cost_usd, sum(status >= 400) as errors
-         from usage_log where ts >= ? and ts <= ? and (ts >= ? or id > ?) group by g
-         union all
-         select ${daily} as g, sum(requests), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(errors)
-         from usage_daily where day >= ? and day <= ? and day < ? group by g
-       )
-       group by g order by g`,
-    )
-    .all(from, to, b.rawFrom, b.rolledUpTo, utcDay(from), utcDay(to), b.rawFromDay) as UsageTotals[];
+export async function sumUsage(db: Db, opts: { groupBy: UsageGroupBy; from?: number; to?: number }): Promise<UsageTotals[]> {
+  return (await usageInRange(db, opts)).map((r) => ({ ...r, group: r.group === null ? null : String(r.group) }));
 }
