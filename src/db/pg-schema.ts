@@ -1,6 +1,6 @@
 // The drizzle schema on PostgreSQL: the tables of schema.ts, same names and columns, in PostgreSQL's own types (test/db/pg-schema.test.ts keeps the two alike).
 import { sql } from "drizzle-orm";
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ComboModel } from "./schema.ts";
 
 /**
@@ -9,13 +9,26 @@ import type { ComboModel } from "./schema.ts";
  */
 const now = sql`(floor(extract(epoch from statement_timestamp()) * 1000))::bigint`;
 const ms = (name: string) => bigint(name, { mode: "number" });
+/**
+ * A jsonb column that holds the value itself. drizzle 0.45's own jsonb hands Bun.SQL a JSON string, which Bun
+ * encodes once more (a JSON string inside jsonb that no `->` reaches: drizzle-orm#4942, bun#28819) and which
+ * drizzle parses again on the way back (a stored "10" came back as 10). This one binds the JSON as text and casts
+ * it in SQL (`$1::text::jsonb`, so PostgreSQL parses it, whatever Bun does with json parameters), and takes the
+ * value Bun already parsed as it is. (A `sql.placeholder` in a prepared query would skip the cast: bind values.)
+ */
+const jsonb = <T>(name: string) =>
+  customType<{ data: T; driverData: unknown }>({
+    dataType: () => "jsonb",
+    toDriver: (value) => sql`${JSON.stringify(value)}::text::jsonb`,
+    fromDriver: (value) => value as T,
+  })(name);
 /** A sum over many rows (daily totals) may pass 2^31: bigint, read as a number. */
 const total = (name: string) => bigint(name, { mode: "number" });
 
 /** Key/value settings; values are JSON. */
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
-  value: jsonb("value").notNull(),
+  value: jsonb<unknown>("value").notNull(),
   updatedAt: ms("updated_at").notNull().default(now),
 });
 
@@ -32,13 +45,13 @@ export const providerConnections = pgTable(
     baseUrl: text("base_url"),
     priority: integer("priority").notNull().default(1),
     isActive: boolean("is_active").notNull().default(true),
-    limits: jsonb("limits").$type<{
+    limits: jsonb<{
       rpm?: number; minIntervalMs?: number; maxConcurrent?: number;
       quota?: { "5h"?: number; daily?: number; weekly?: number; monthly?: number };
-    }>(),
+    }>("limits"),
     /** AES-256-GCM ciphertext of the proxy JSON (it may carry credentials). */
     proxy: text("proxy"),
-    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    metadata: jsonb<Record<string, unknown>>("metadata"),
     createdAt: ms("created_at").notNull().default(now),
     updatedAt: ms("updated_at").notNull().default(now),
     lastUsedAt: ms("last_used_at"),
@@ -54,7 +67,7 @@ export const providerNodes = pgTable("provider_nodes", {
   apiType: text("api_type", { enum: ["openai", "anthropic", "responses", "gemini"] }).notNull(),
   baseUrl: text("base_url").notNull(),
   /** Extra headers, sealed (a JSON string); an object is a row from before they were sealed. */
-  headers: jsonb("headers").$type<string | Record<string, string>>(),
+  headers: jsonb<string | Record<string, string>>("headers"),
   createdAt: ms("created_at").notNull().default(now),
   updatedAt: ms("updated_at").notNull().default(now),
 });
@@ -79,7 +92,7 @@ export const combos = pgTable("combos", {
   strategy: text("strategy", { enum: ["priority", "round-robin", "random", "weighted", "least-used", "cost-optimized"] })
     .notNull()
     .default("priority"),
-  models: jsonb("models").$type<ComboModel[]>().notNull(),
+  models: jsonb<ComboModel[]>("models").notNull(),
   createdAt: ms("created_at").notNull().default(now),
   updatedAt: ms("updated_at").notNull().default(now),
 });
@@ -90,7 +103,7 @@ export const apiKeys = pgTable("api_keys", {
   name: text("name").notNull(),
   keyHash: text("key_hash").notNull().unique(),
   keyPrefix: text("key_prefix").notNull(),
-  scopes: jsonb("scopes").$type<string[]>().notNull(),
+  scopes: jsonb<string[]>("scopes").notNull(),
   createdAt: ms("created_at").notNull().default(now),
   lastUsedAt: ms("last_used_at"),
 });
@@ -170,7 +183,7 @@ export const budgets = pgTable(
 /** Open breakers and account cooldowns, so a restart does not hammer a rate-limited account. */
 export const resilienceState = pgTable("resilience_state", {
   key: text("key").primaryKey(),
-  value: jsonb("value").notNull(),
+  value: jsonb<unknown>("value").notNull(),
   updatedAt: ms("updated_at").notNull().default(now),
 });
 
