@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeWithPostgres } from "./postgres.ts";
-import { portIsOpen } from "./real-servers.ts";
+import { portIsOpen, waitUntil } from "./real-servers.ts";
 import { describeWithRedis } from "./redis.ts";
 
 describeWithPostgres("a test PostgreSQL", (postgres) => {
@@ -29,6 +29,21 @@ describeWithPostgres("a test PostgreSQL", (postgres) => {
       expect(n).toBe(0);
     } finally {
       await other.close();
+    }
+  });
+
+  test("carries LISTEN/NOTIFY between two clients (what config invalidation across instances will use)", async () => {
+    const listener = new SQL(postgres().url);
+    const notifier = new SQL(postgres().url);
+    try {
+      const heard: string[] = [];
+      const subscription = await listener.listen("config_changed", (payload) => heard.push(payload));
+      await notifier`select pg_notify('config_changed', 'api_keys')`;
+      await waitUntil("the notification", async () => heard.length > 0, 5_000);
+      expect(heard).toEqual(["api_keys"]);
+      await subscription.unlisten();
+    } finally {
+      await Promise.all([listener.close(), notifier.close()]);
     }
   });
 
