@@ -108,7 +108,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   };
 
   try {
-    await run(as([join(found.bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]), folder, "initdb");
+    await run(as([join(found.bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]), folder, "initdb").catch((error: Error) => {
+      // Under root the cluster runs as `postgres`, which must be able to reach the temp folder (TMPDIR).
+      throw user.asRoot ? new Error(`${error.message} (the postgres user must be able to reach ${folder}; set TMPDIR to a folder it can, such as /tmp)`) : error;
+    });
     const log = join(folder, "server.log");
     // A free port can be taken between the OS handing it out and the server binding it: then try another one.
     for (let tries = 1; ; tries++) {
