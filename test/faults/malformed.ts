@@ -14,7 +14,8 @@ export interface Malformed {
 
 const WEIRD_VALUES: unknown[] = [
   null, true, 0, -1, 1e308, 2 ** 53 + 1, 1.5, "", "x".repeat(300), "\u0000", "模型", "🙂", "\ud800", [], [[]], {}, { a: { b: { c: [] } } },
-  "ds/deepseek-chat", "../../etc/passwd", "%ff%fe", "\u00ff\u00fe", "model\r\nx-injected: 1",
+  // A model the campaign's gateway serves: valid in `model`, out of place anywhere else.
+  "f-chat/fault-model", "../../etc/passwd", "%ff%fe", "\u00ff\u00fe", "model\r\nx-injected: 1",
 ];
 
 type Sent = { path: string; body: Uint8Array<ArrayBuffer> | string; contentType: string; label: string };
