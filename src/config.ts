@@ -37,6 +37,14 @@ const EnvSchema = z.object({
   IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CONFIG_FILE: z.string().min(1).optional(),
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  METRICS_PUBLIC: bool.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" }).default("http/protobuf"),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
 });
 
 export type Config = Readonly<{
@@ -65,6 +73,22 @@ export type Config = Readonly<{
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** A YAML configuration applied at startup, on SIGHUP and by POST /api/config/apply (absolute path). */
   configFile?: string;
+  /** "json": every log line is a JSON object, plus one access line per request. */
+  logFormat: "text" | "json";
+  /** GET /metrics without a manage-scoped key (behind a private network). */
+  metricsPublic: boolean;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces variant) is: where and how spans are exported. */
+  tracing?: TracingConfig;
+}>;
+
+export type TracingConfig = Readonly<{
+  /** The full URL spans are posted to (…/v1/traces). */
+  url: string;
+  protocol: "http/protobuf" | "http/json";
+  headers: Readonly<Record<string, string>>;
+  serviceName: string;
+  /** How long spans wait in the batch before they are sent (ms). */
+  batchDelayMs: number;
 }>;
 
 export type CloudSyncConfig = Readonly<{
@@ -122,6 +146,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.CLOUD_SYNC_TIMEOUT_MS,
     });
   }
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const tracing: TracingConfig | undefined = tracesUrl
+    ? Object.freeze({
+        url: tracesUrl,
+        protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+        headers: Object.freeze(parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? "")),
+        serviceName: e.OTEL_SERVICE_NAME,
+        batchDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+      })
+    : undefined;
   const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -144,5 +178,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
     logLevel: e.LOG_LEVEL,
     configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
+    logFormat: e.LOG_FORMAT,
+    metricsPublic: e.METRICS_PUBLIC,
+    tracing,
   });
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `name=value,name2=value2`, values percent-encoded (the OpenTelemetry spec's W3C Baggage form). */
+function parseOtlpHeaders(raw: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (!name) continue;
+    try {
+      headers[name] = decodeURIComponent(value);
+    } catch {
+      headers[name] = value;
+    }
+  }
+  return headers;
 }
