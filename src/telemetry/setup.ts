@@ -10,8 +10,10 @@ import type { ComboStore } from "../routing/combos.ts";
 import type { Settings } from "../settings/schema.ts";
 import type { Budgets } from "../usage/budgets.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
+import { log } from "../log.ts";
+import { VERSION } from "../version.ts";
 import { createAccessLog } from "./access-log.ts";
-import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { attemptOutcome, createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { createModelLabels } from "./model-labels.ts";
 import type { Tracing } from "./tracing.ts";
 import { observedUsage } from "./usage-tap.ts";
@@ -50,7 +52,9 @@ export async function createTelemetry(deps: TelemetryDeps): Promise<Telemetry> {
     keyName: deps.keyName,
   });
   const accessLine = deps.config.logFormat === "json" ? createAccessLog({ keyName: deps.keyName }) : undefined;
-  const tracing = deps.config.tracing ? (await import("./tracing.ts")).createTracing(deps.config.tracing) : undefined;
+  const tracing = deps.config.tracing
+    ? (await import("./tracing.ts")).createTracing(deps.config.tracing, { version: VERSION, outcomeOf: attemptOutcome, warn: log.warn })
+    : undefined;
   return {
     metrics,
     observer: tracing ? bothObservers(metrics.observer, tracing.observer) : metrics.observer,

@@ -10,9 +10,18 @@ import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { TracingConfig } from "../config.ts";
 import type { AttemptEnd, PipelineObserver, RequestInfo, RequestWatch } from "../gateway/observer.ts";
-import { log } from "../log.ts";
-import { VERSION } from "../version.ts";
-import { attemptOutcome } from "./metrics.ts";
+
+/**
+ * What tracing needs of the rest of the gateway, passed in rather than imported: this module is its own lazily
+ * loaded chunk of the bundle and shares no code with the main one (Bun's splitting would put shared code in a
+ * chunk named like the entry point).
+ */
+export interface TracingDeps {
+  version: string;
+  /** The `outcome` label of an attempt, as the metrics name it. */
+  outcomeOf: (how: AttemptEnd) => string;
+  warn: (message: string, detail?: unknown) => void;
+}
 
 /** GenAI attribute names (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/). */
 const GEN_AI = {
@@ -41,18 +50,18 @@ const headerGetter: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
 };
 
-export function createTracing(config: TracingConfig): Tracing {
+export function createTracing(config: TracingConfig, deps: TracingDeps): Tracing {
   const exporterConfig = { url: config.url, headers: { ...config.headers } };
   const exporter = config.protocol === "http/json" ? new JsonExporter(exporterConfig) : new ProtobufExporter(exporterConfig);
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_SERVICE_VERSION]: VERSION }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_SERVICE_VERSION]: deps.version }),
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.batchDelayMs })],
   });
-  const tracer = provider.getTracer("omniroute", VERSION);
+  const tracer = provider.getTracer("omniroute", deps.version);
   const propagator = new W3CTraceContextPropagator();
   return {
-    observer: { request: (info) => watchRequest(tracer, propagator, info) },
-    shutdown: () => provider.shutdown().catch((err: unknown) => log.warn("traces not exported at shutdown", err)),
+    observer: { request: (info) => watchRequest(tracer, propagator, deps.outcomeOf, info) },
+    shutdown: () => provider.shutdown().catch((err: unknown) => deps.warn("traces not exported at shutdown", err)),
     flush: () => provider.forceFlush(),
   };
 }
@@ -65,7 +74,7 @@ function operationOf(endpoint: string): string {
   return "chat";
 }
 
-function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, info: RequestInfo): RequestWatch {
+function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, outcomeOf: TracingDeps["outcomeOf"], info: RequestInfo): RequestWatch {
   const parent = info.headers ? propagator.extract(ROOT_CONTEXT, info.headers, headerGetter) : ROOT_CONTEXT;
   const operation = operationOf(info.endpoint);
   const attributes: Attributes = {
@@ -94,7 +103,7 @@ function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, inf
         },
         inside,
       );
-      return { end: (how) => endAttempt(child, how) };
+      return { end: (how) => endAttempt(child, how, outcomeOf(how)) };
     },
     end(outcome, served, calls) {
       const u = outcome.usage ?? {};
@@ -118,8 +127,7 @@ function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, inf
   };
 }
 
-function endAttempt(span: Span, how: AttemptEnd): void {
-  const outcome = attemptOutcome(how);
+function endAttempt(span: Span, how: AttemptEnd, outcome: string): void {
   span.setAttribute("omniroute.attempt.outcome", outcome);
   switch (how.result) {
     case "success":
