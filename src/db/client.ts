@@ -38,12 +38,20 @@ export function applyPragmas(sqlite: Database, path: string): void {
   sqlite.exec("PRAGMA foreign_keys = ON");
 }
 
+/** Databases whose migrations ran to the end in this process (GET /readyz is 503 for any other). */
+const migrated = new WeakSet<Db>();
+
+export function migrationsRan(db: Db): boolean {
+  return migrated.has(db);
+}
+
 /** Open (creating when missing) the database file at `path`, migrated to the current schema. */
 export async function openDatabase(path: string): Promise<Db> {
   const sqlite = new Database(path, { create: true, strict: true });
   applyPragmas(sqlite, path);
   const db = drizzle({ client: sqlite, schema }) as Db;
   migrate(db, { migrationsFolder: await migrationsFolder() });
+  migrated.add(db);
   return db;
 }
 
