@@ -168,6 +168,16 @@ describe("GET /metrics", () => {
     expect(gauge("process_resident_memory_bytes")).toBeGreaterThan(0);
   });
 
+  test("the Grafana dashboard reads only metrics the gateway exports", async () => {
+    const dashboard = await Bun.file(`${import.meta.dir}/../../deploy/grafana/omniroute.json`).json();
+    const exprs: string[] = JSON.stringify(dashboard).match(/"expr":"(?:[^"\\]|\\.)*"/g) ?? [];
+    const used = new Set(exprs.flatMap((e) => e.match(/\b(?:omniroute|process|nodejs)_\w+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, "")));
+    const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${gw.adminKey()}` } });
+    const declared = new Set([...(await res.text()).matchAll(/^# TYPE (\w+) /gm)].map((m) => m[1]!));
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((n) => !declared.has(n))).toEqual([]);
+  });
+
   test("needs a manage-scoped key, unless METRICS_PUBLIC=true", async () => {
     const none = await gw.app.request("/metrics");
     expect(none.status).toBe(401);
