@@ -1,6 +1,11 @@
 // The Prometheus metrics of one gateway (GET /metrics): counters fed by every usage row, so they equal the usage
 // table; attempt outcomes from the pipeline's observer; breaker, cooldown, in-flight and budget gauges read at scrape.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+// Part by part rather than "prom-client" itself: see prom-client-parts.d.ts.
+import collectDefaultMetrics from "prom-client/lib/defaultMetrics";
+import Counter from "prom-client/lib/counter";
+import Gauge from "prom-client/lib/gauge";
+import Histogram from "prom-client/lib/histogram";
+import Registry from "prom-client/lib/registry";
 import type { FailureKind } from "../accounts/failure.ts";
 import type { Health } from "../accounts/health.ts";
 import type { AccountPool } from "../accounts/pool.ts";

@@ -129,14 +129,16 @@ export interface GatewayOptions {
   via: "start" | "bundle";
   /** Extra Bun flags for "bundle", e.g. ["--cpu-prof-md", "--cpu-prof-dir=test-output"] (the profile is written on a SIGTERM stop). */
   bunArgs?: string[];
+  /** Extra environment for the gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a run with tracing on). */
+  env?: Record<string, string>;
 }
 
 /** A gateway process; with "start" the child is `bun run start`, which passes signals on to the gateway under it. */
-export async function startGateway(dataDir: string, { via, bunArgs = [] }: GatewayOptions): Promise<Gateway> {
+export async function startGateway(dataDir: string, { via, bunArgs = [], env = {} }: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
   const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, "dist/main.js"];
   const child = spawnTracked(cmd, {
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS },
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", ...SECRETS, ...env },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);

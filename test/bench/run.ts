@@ -73,6 +73,27 @@ function machine(): string {
   return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the start`;
 }
 
+/**
+ * `--tracing`: the gateway exports a span per request and per attempt (OTLP http/protobuf) to a sink in this
+ * process that reads and drops them. Without it, metrics are on (always) and tracing is off.
+ */
+const TRACING = process.argv.includes("--tracing");
+
+function startSpanSink(): { url: string; exports: () => number; bytes: () => number; stop: () => void } {
+  let exports = 0;
+  let bytes = 0;
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      bytes += (await req.arrayBuffer()).byteLength;
+      exports++;
+      return new Response(new Uint8Array(0), { headers: { "content-type": "application/x-protobuf" } });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, exports: () => exports, bytes: () => bytes, stop: () => void server.stop(true) };
+}
+
 async function main() {
   installCleanup();
   if (!existsSync(join(ROOT, "src/formats/openai-chat/index.ts"))) throw new Error("src/formats/openai-chat/index.ts is missing: the gateway cannot serve chat yet");
@@ -90,7 +111,12 @@ async function main() {
   // The bundle `bun run start` serves, run directly: the figures below are the gateway's own, not the `bun run` parent's.
   buildBundle();
   // BENCH_GATEWAY_ARGS="--cpu-prof-md --cpu-prof-dir=test-output" profiles the gateway under the whole load.
-  const gw: Gateway = await startGateway(tempDir("omniroute-bench-data-"), { via: "bundle", bunArgs: process.env.BENCH_GATEWAY_ARGS?.split(" ").filter(Boolean) });
+  const sink = TRACING ? startSpanSink() : undefined;
+  const gw: Gateway = await startGateway(tempDir("omniroute-bench-data-"), {
+    via: "bundle",
+    bunArgs: process.env.BENCH_GATEWAY_ARGS?.split(" ").filter(Boolean),
+    env: sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {},
+  });
   await waitHealthy(gw.url);
   await Bun.sleep(500);
   const idleRss = rssMb(gw.child.pid);
@@ -114,6 +140,7 @@ async function main() {
   await Bun.sleep(500);
   const loadedRss = rssMb(gw.child.pid);
   await stopChild(gw.child, 5000);
+  sink?.stop();
   rows.push(
     { scenario: "Gateway process", measure: "RSS idle, after boot (VmRSS)", gateway: idleRss, unit: "MB", digits: 1, target: IDLE_RSS_TARGET },
     { scenario: "Gateway process", measure: "RSS after the load above (VmRSS)", gateway: loadedRss, unit: "MB", digits: 1, target: null },
@@ -124,6 +151,9 @@ async function main() {
     seconds: (performance.now() - t0) / 1000,
     header: [
       `Machine: ${machine()}. **The gateway, the fake upstream and the load client share these cores**, so every figure is a lower bound of what the gateway does with a machine of its own.`,
+      TRACING
+        ? `Telemetry: Prometheus metrics on (always) and **OpenTelemetry tracing on** (OTLP http/protobuf to a sink in the bench process that drops what it reads: ${sink!.exports()} exports, ${(sink!.bytes() / 1024 / 1024).toFixed(1)} MB).`
+        : "Telemetry: Prometheus metrics on (always), OpenTelemetry tracing off (`--tracing` turns it on).",
       "Three processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
       "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
       `Throughput: ${client.name}, ${options.throughput.concurrency} connections, ${options.throughput.seconds} s after a ${options.throughput.warmupSeconds} s warm-up, ${options.throughput.rounds} runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
