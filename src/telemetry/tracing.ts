@@ -8,6 +8,7 @@ import { OTLPTraceExporter as ProtobufExporter } from "@opentelemetry/exporter-t
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import type { FinishReason } from "../canonical/usage.ts";
 import type { TracingConfig } from "../config.ts";
 import type { AttemptEnd, PipelineObserver, RequestInfo, RequestWatch } from "../gateway/observer.ts";
 
@@ -36,6 +37,17 @@ const GEN_AI = {
   cacheWriteTokens: "gen_ai.usage.cache_creation.input_tokens",
   finishReasons: "gen_ai.response.finish_reasons",
 } as const;
+
+/** Our finish reasons as the GenAI conventions spell them (OpenAI's values: stop, length, tool_calls, content_filter). */
+const FINISH_REASON: Record<FinishReason, string> = {
+  stop: "stop",
+  "stop-sequence": "stop",
+  length: "length",
+  "tool-calls": "tool_calls",
+  "content-filter": "content_filter",
+  pause: "pause",
+  error: "error",
+};
 
 export interface Tracing {
   observer: PipelineObserver;
@@ -118,6 +130,7 @@ function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, out
       if (u.outputTokens !== undefined) span.setAttribute(GEN_AI.outputTokens, u.outputTokens);
       if (u.cacheReadTokens) span.setAttribute(GEN_AI.cacheReadTokens, u.cacheReadTokens);
       if (u.cacheWriteTokens) span.setAttribute(GEN_AI.cacheWriteTokens, u.cacheWriteTokens);
+      if (outcome.finishReason) span.setAttribute(GEN_AI.finishReasons, [FINISH_REASON[outcome.finishReason]]);
       if (outcome.status >= 400) {
         span.setAttribute(ATTR_ERROR_TYPE, outcome.errorClass ?? String(outcome.status));
         span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorClass });

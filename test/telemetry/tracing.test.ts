@@ -1,6 +1,7 @@
 // OpenTelemetry traces, exported over OTLP/HTTP to a fake collector in both protocols: one GenAI span per client
 // request continuing the client's traceparent, one child per upstream attempt (the failed one before a fallback too).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../fakes/otlp-receiver.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
@@ -101,6 +102,25 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       const last = receiver.exports.at(-1)!;
       expect(last.contentType).toStartWith(protocol === "http/json" ? "application/json" : "application/x-protobuf");
       expect(last.headers.get("x-tenant")).toBe("team a");
+    });
+
+    test("a translated answer (Anthropic client, OpenAI upstream) carries its finish reason, streamed or not", async () => {
+      gw.services.health.breakers.reset();
+      deepseek.setScenario({ kind: "text", text: "cut short", finish: "length", usage: { input: 5, output: 2 } });
+      const anthropic = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
+      const whole = await anthropic.messages.create({ model: "ds/deepseek-chat", max_tokens: 2, messages: [{ role: "user", content: "hi" }] });
+      expect(whole.stop_reason).toBe("max_tokens");
+      const stream = anthropic.messages.stream({ model: "ds/deepseek-chat", max_tokens: 2, messages: [{ role: "user", content: "hi again" }] });
+      expect((await stream.finalMessage()).stop_reason).toBe("max_tokens");
+      await gw.services.telemetry.tracing!.flush();
+      const roots = await waitFor("two translated spans", () => {
+        const found = receiver.spans.filter((s) => s.attributes["omniroute.client_format"] === "anthropic" && s.parentSpanId === "");
+        return found.length >= 2 ? found : undefined;
+      });
+      for (const root of roots) {
+        expect(root.attributes).toMatchObject({ "gen_ai.response.finish_reasons": ["length"], "gen_ai.request.max_tokens": 2, "gen_ai.usage.output_tokens": 2 });
+      }
+      expect(roots.map((r) => r.attributes["omniroute.stream"]).sort()).toEqual([false, true]);
     });
 
     test("a request without traceparent starts its own trace; a failed one carries its error type", async () => {
