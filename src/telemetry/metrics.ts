@@ -43,7 +43,8 @@ export interface GatewayMetrics {
 
 export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop lag is sampled every 100 ms, not every 10 (prom-client's default): 90 fewer wake-ups a second.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
   const requests = new Counter({ name: "omniroute_requests_total", help: "Client requests by wire format, provider, model and status (one per usage row).", labelNames: ["format", "provider", "model", "status"] as const, registers });
   const tokens = new Counter({ name: "omniroute_tokens_total", help: "Tokens by provider, model and type (input, output, cached, cache_write, reasoning).", labelNames: ["provider", "model", "type"] as const, registers });
