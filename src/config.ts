@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -89,6 +90,8 @@ export type TracingConfig = Readonly<{
   serviceName: string;
   /** How long spans wait in the batch before they are sent (ms). */
   batchDelayMs: number;
+  /** How long one export may take, retries included (ms). */
+  timeoutMs: number;
 }>;
 
 export type CloudSyncConfig = Readonly<{
@@ -154,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         headers: Object.freeze(parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? "")),
         serviceName: e.OTEL_SERVICE_NAME,
         batchDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+        timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
       })
     : undefined;
   const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);

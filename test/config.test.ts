@@ -34,7 +34,7 @@ describe("loadConfig", () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "gw-eu", LOG_FORMAT: "json", METRICS_PUBLIC: "true",
     });
     expect(traced.tracing).toEqual({
-      url: "http://collector:4318/v1/traces", protocol: "http/json", headers: { authorization: "Bearer abc", "x-tenant": "team" }, serviceName: "gw-eu", batchDelayMs: 5000,
+      url: "http://collector:4318/v1/traces", protocol: "http/json", headers: { authorization: "Bearer abc", "x-tenant": "team" }, serviceName: "gw-eu", batchDelayMs: 5000, timeoutMs: 10_000,
     });
     expect(traced.logFormat).toBe("json");
     expect(traced.metricsPublic).toBe(true);

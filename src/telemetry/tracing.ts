@@ -2,11 +2,11 @@
 // a span following the GenAI semantic conventions, each upstream call a child span; a client's traceparent is continued.
 // Prompt and completion content are never put on a span.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type Tracer } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { FinishReason } from "../canonical/usage.ts";
 import type { TracingConfig } from "../config.ts";
@@ -23,6 +23,9 @@ export interface TracingDeps {
   outcomeOf: (how: AttemptEnd) => string;
   warn: (message: string, detail?: unknown) => void;
 }
+
+/** A collector that cannot be reached is said in the log at most this often. */
+const WARN_EVERY_MS = 60_000;
 
 /** GenAI attribute names (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/). */
 const GEN_AI = {
@@ -63,8 +66,9 @@ const headerGetter: TextMapGetter<Headers> = {
 };
 
 export function createTracing(config: TracingConfig, deps: TracingDeps): Tracing {
-  const exporterConfig = { url: config.url, headers: { ...config.headers } };
-  const exporter = config.protocol === "http/json" ? new JsonExporter(exporterConfig) : new ProtobufExporter(exporterConfig);
+  const exporterConfig = { url: config.url, headers: { ...config.headers }, timeoutMillis: config.timeoutMs };
+  const otlp = config.protocol === "http/json" ? new JsonExporter(exporterConfig) : new ProtobufExporter(exporterConfig);
+  const exporter = sayingFailures(otlp, config.url, deps.warn);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_SERVICE_VERSION]: deps.version }),
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.batchDelayMs })],
@@ -75,6 +79,30 @@ export function createTracing(config: TracingConfig, deps: TracingDeps): Tracing
     observer: { request: (info) => watchRequest(tracer, propagator, deps.outcomeOf, info) },
     shutdown: () => provider.shutdown().catch((err: unknown) => deps.warn("traces not exported at shutdown", err)),
     flush: () => provider.forceFlush(),
+  };
+}
+
+/** The exporter, with batches the collector did not take said in the log (at most once a minute, with how many spans were lost). */
+function sayingFailures(inner: SpanExporter, url: string, warn: TracingDeps["warn"]): SpanExporter {
+  let saidAt = -Infinity;
+  let lost = 0;
+  return {
+    export(spans, done) {
+      inner.export(spans, (result) => {
+        if (result.code !== ExportResultCode.SUCCESS) {
+          lost += spans.length;
+          const now = Date.now();
+          if (now - saidAt >= WARN_EVERY_MS) {
+            saidAt = now;
+            warn(`traces not exported to ${url}: ${result.error?.message ?? "the collector did not take them"}`, { spansLost: lost });
+            lost = 0;
+          }
+        }
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };
 }
 

@@ -9,7 +9,13 @@ afterAll(removeTempDirs);
 describe("LOG_FORMAT=json", () => {
   test("every line is a JSON object; each request writes an access line", async () => {
     const upstream = startOpenAIUpstream({ kind: "text", text: "hi there", usage: { input: 14, output: 3 } });
-    const { proc, url, log, rest } = await boot([process.execPath, "src/main.ts"], tempDir(), { LOG_FORMAT: "json" });
+    // A collector that is not there: the spans' loss is said in the log, as JSON too.
+    const closed = Bun.serve({ port: 0, fetch: () => new Response() });
+    const nowhere = `http://127.0.0.1:${closed.port}`;
+    await closed.stop(true);
+    const { proc, url, log, rest } = await boot([process.execPath, "src/main.ts"], tempDir(), {
+      LOG_FORMAT: "json", OTEL_EXPORTER_OTLP_ENDPOINT: nowhere, OTEL_BSP_SCHEDULE_DELAY: "10", OTEL_EXPORTER_OTLP_TIMEOUT: "300",
+    });
     try {
       const cookie = await signIn(url);
       const management = { "content-type": "application/json", cookie, origin: url };
@@ -28,6 +34,9 @@ describe("LOG_FORMAT=json", () => {
       const missing = await chat("nobody/has-this");
       expect(missing.status).toBeGreaterThanOrEqual(400);
       await missing.text();
+      // Wait for the failed export's line (the batch goes out 10 ms after the spans end).
+      const deadline = Date.now() + 10_000;
+      while (!log().includes("traces not exported") && Date.now() < deadline) await Bun.sleep(20);
     } finally {
       proc.kill("SIGTERM");
       await proc.exited;
@@ -45,6 +54,10 @@ describe("LOG_FORMAT=json", () => {
     }
     expect(entries.some((e) => String(e.message).includes("listening on"))).toBe(true);
     expect(entries.some((e) => e.message === "stopped cleanly")).toBe(true);
+
+    const lost = entries.find((e) => String(e.message).startsWith("traces not exported"));
+    expect(lost).toMatchObject({ level: "warn", message: expect.stringContaining(`${nowhere}/v1/traces`) });
+    expect(lost!.spansLost).toBeGreaterThanOrEqual(1);
 
     const access = entries.filter((e) => e.kind === "access");
     expect(access.length).toBe(2);
