@@ -126,7 +126,9 @@ function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, out
   };
   if (info.ingress) attributes["omniroute.client_format"] = info.ingress;
   if (info.maxTokens !== undefined) attributes[GEN_AI.maxTokens] = info.maxTokens;
-  const span = tracer.startSpan(`${operation} ${info.model}`, { kind: SpanKind.CLIENT, attributes }, parent);
+  if (info.kept) attributes["omniroute.cache"] = info.kept;
+  // "{operation} {model}", or the operation alone when the request named no model (the conventions' rule).
+  const span = tracer.startSpan(info.model ? `${operation} ${info.model}` : operation, { kind: SpanKind.CLIENT, attributes }, parent);
   const inside = trace.setSpan(parent, span);
   return {
     attempt(candidate) {

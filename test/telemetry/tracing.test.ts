@@ -123,6 +123,33 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       expect(roots.map((r) => r.attributes["omniroute.stream"]).sort()).toEqual([false, true]);
     });
 
+    test("an answer from the cache and a request refused at the edge are spans too, with no attempt under them", async () => {
+      gw.services.health.breakers.reset();
+      await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });
+      deepseek.setScenario({ kind: "text", text: "cached", usage: { input: 3, output: 1 } });
+      const send = (body: unknown) =>
+        fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+      const body = { model: "ds/deepseek-chat", temperature: 0, messages: [{ role: "user", content: "same question" }] };
+      await (await send(body)).text();
+      const hit = await send(body);
+      expect(hit.headers.get("x-omniroute-cache")).toBe("HIT");
+      await hit.text();
+      const refused = await send({ model: "ds/deepseek-chat" });
+      expect(refused.status).toBe(400);
+      await refused.text();
+      await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: false, ttlSeconds: 60 } } });
+      await gw.services.telemetry.tracing!.flush();
+      const byRequest = (res: Response) => () => receiver.spans.find((s) => s.attributes["omniroute.request_id"] === res.headers.get("x-omniroute-request-id"));
+      const hitSpan = await waitFor("the cache hit's span", byRequest(hit));
+      expect(hitSpan.attributes).toMatchObject({ "omniroute.cache": "hit", "gen_ai.request.model": "ds/deepseek-chat", "http.response.status_code": 200, "omniroute.attempts": 0 });
+      expect(receiver.spans.filter((s) => s.parentSpanId === hitSpan.spanId)).toEqual([]);
+      const refusedSpan = await waitFor("the refusal's span", byRequest(refused));
+      // Refused while its body was read: the model it named is not known yet (its usage row says "" too).
+      expect(refusedSpan.name).toBe("chat");
+      expect(refusedSpan.attributes).toMatchObject({ "http.response.status_code": 400, "error.type": "missing_required_parameter", "omniroute.attempts": 0 });
+      expect(refusedSpan.statusCode).toBe(2);
+    });
+
     test("a request without traceparent starts its own trace; a failed one carries its error type", async () => {
       gw.services.health.breakers.reset();
       deepseek.setScenario({ kind: "error", status: 500, message: "down" });
