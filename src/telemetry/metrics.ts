@@ -41,10 +41,24 @@ export interface GatewayMetrics {
   render(): Promise<{ body: string; contentType: string }>;
 }
 
-export function createMetrics(deps: MetricsDeps): GatewayMetrics {
+/**
+ * process_* and nodejs_*: one set per process, by nature (several gateways in one process, as in the tests, share
+ * the process they describe), so made once, on first use; each gateway's /metrics shows them beside its own.
+ */
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (processRegistry) return processRegistry;
   const registry = new Registry();
   // The event-loop lag is sampled every 100 ms, not every 10 (prom-client's default): 90 fewer wake-ups a second.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+  processRegistry = registry;
+  return registry;
+}
+
+export function createMetrics(deps: MetricsDeps): GatewayMetrics {
+  const registry = new Registry();
+  const processWide = processMetrics();
   const registers = [registry];
   const requests = new Counter({ name: "omniroute_requests_total", help: "Client requests by wire format, provider, model and status (one per usage row).", labelNames: ["format", "provider", "model", "status"] as const, registers });
   const tokens = new Counter({ name: "omniroute_tokens_total", help: "Tokens by provider, model and type (input, output, cached, cache_write, reasoning).", labelNames: ["provider", "model", "type"] as const, registers });
@@ -134,7 +148,7 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     },
     observer,
     async render() {
-      return { body: await registry.metrics(), contentType: registry.contentType };
+      return { body: `${await processWide.metrics()}\n${await registry.metrics()}`, contentType: registry.contentType };
     },
   };
 }
