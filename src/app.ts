@@ -27,6 +27,7 @@ import { securityHeaders } from "./dashboard/security-headers.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
 import { readyzHandler } from "./api/readiness.ts";
+import { metricsHandler } from "./api/metrics.ts";
 import { storageError } from "./api/storage-errors.ts";
 import { bareClientRoutes, clientRoutes } from "./gateway/routes.ts";
 import { geminiRoutes } from "./gateway/gemini-routes.ts";
@@ -58,6 +59,7 @@ export function createApp(services: Services) {
     return c.json({ status: "ok" });
   });
   app.get("/readyz", readyzHandler(services));
+  app.get("/metrics", metricsHandler(services));
 
   // A change made through the API or the dashboard reaches the cloud within a second or so.
   app.use("/api/*", syncAfterWrites(services));

@@ -44,6 +44,15 @@ const EnvSchema = z.object({
   RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CONFIG_FILE: z.string().min(1).optional(),
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  METRICS_PUBLIC: bool.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" }).default("http/protobuf"),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1).default(10_000),
 });
 
 /** The three secrets: each from the environment, or else generated once and kept in DATA_DIR/secrets.json. */
@@ -83,6 +92,24 @@ export type EnvConfig = Readonly<{
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** A YAML configuration applied at startup, on SIGHUP and by POST /api/config/apply (absolute path). */
   configFile?: string;
+  /** "json": every log line is a JSON object, plus one access line per request. */
+  logFormat: "text" | "json";
+  /** GET /metrics without a manage-scoped key (behind a private network). */
+  metricsPublic: boolean;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces variant) is: where and how spans are exported. */
+  tracing?: TracingConfig;
+}>;
+
+export type TracingConfig = Readonly<{
+  /** The full URL spans are posted to (…/v1/traces). */
+  url: string;
+  protocol: "http/protobuf" | "http/json";
+  headers: Readonly<Record<string, string>>;
+  serviceName: string;
+  /** How long spans wait in the batch before they are sent (ms). */
+  batchDelayMs: number;
+  /** How long one export may take, retries included (ms). */
+  timeoutMs: number;
 }>;
 
 /** The full configuration: the environment plus the secrets every start must reuse. */
@@ -192,6 +219,17 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
       timeoutMs: e.CLOUD_SYNC_TIMEOUT_MS,
     });
   }
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const tracing: TracingConfig | undefined = tracesUrl
+    ? Object.freeze({
+        url: tracesUrl,
+        protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+        headers: Object.freeze(parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? "")),
+        serviceName: e.OTEL_SERVICE_NAME,
+        batchDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+        timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
+      })
+    : undefined;
   const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -219,5 +257,26 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     responsesStore: Object.freeze({ ttlSeconds: e.RESPONSES_STORE_TTL_SECONDS, maxBytes: e.RESPONSES_STORE_MAX_MB * 1024 * 1024 }),
     logLevel: e.LOG_LEVEL,
     configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
+    logFormat: e.LOG_FORMAT,
+    metricsPublic: e.METRICS_PUBLIC,
+    tracing,
   });
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `name=value,name2=value2`, values percent-encoded (the OpenTelemetry spec's W3C Baggage form). */
+function parseOtlpHeaders(raw: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (!name) continue;
+    try {
+      headers[name] = decodeURIComponent(value);
+    } catch {
+      headers[name] = value;
+    }
+  }
+  return headers;
 }

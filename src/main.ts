@@ -10,7 +10,7 @@ import { readConfigFile } from "./config-file/load.ts";
 import { ConfigFileError } from "./config-file/problems.ts";
 import { DatabaseInUseError, openDataDir } from "./db/client.ts";
 import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
-import { log, setLogLevel } from "./log.ts";
+import { log, logFormat, setLogFormat, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
 
@@ -21,6 +21,7 @@ const SHUTDOWN_GRACE_MS = 2_000;
 async function start(config: Config) {
   const bootStarted = performance.now();
   setLogLevel(config.logLevel);
+  setLogFormat(config.logFormat);
   // Read and validated before the database is touched: a file with problems stops startup naming every one.
   const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
   const db = await openDataDir(config.dataDir);
@@ -59,6 +60,8 @@ async function start(config: Config) {
     }
     saver.stop();
     await services.sync.stop();
+    // Spans still batched are sent before the process goes (a no-op without tracing).
+    await services.telemetry.shutdown();
     services.proxies.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
     const lostRows = saveAndClose(() => services.flush(), services.usage, db);
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
       process.exit(await runCommand(line.args));
       break;
     case "invalid":
-      process.stderr.write(`${line.message}\n`);
+      stopLine(line.message);
       process.exit(2);
       break;
     case "serve":
@@ -113,9 +116,15 @@ async function main(): Promise<void> {
 // Any startup failure (a bad variable or configuration file, a database in use or unreadable) stops the process with its message and exit code 1.
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof DatabaseInUseError || err instanceof ConfigFileError) {
-    process.stderr.write(`${err.message}\n`);
+    stopLine(err.message);
     process.exit(1);
   }
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  stopLine(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });
+
+/** Why the process stops: the bare message at a terminal, a JSON line under LOG_FORMAT=json. */
+function stopLine(message: string): void {
+  if (logFormat() === "json") log.fatal(message);
+  else process.stderr.write(`${message}\n`);
+}

@@ -40,7 +40,8 @@ import { flowContext } from "./providers/oauth/flow-context.ts";
 import type { EndpointOverrides } from "./providers/oauth/endpoints.ts";
 import type { ModelQuirks } from "./gateway/attempt.ts";
 import { OpenAnswers } from "./gateway/open-answers.ts";
-import { NO_OBSERVER, type PipelineObserver } from "./gateway/observer.ts";
+import type { PipelineObserver } from "./gateway/observer.ts";
+import { createTelemetry, type Telemetry } from "./telemetry/setup.ts";
 
 export interface Services {
   config: Config;
@@ -88,8 +89,10 @@ export interface Services {
   modelQuirks: ModelQuirks;
   /** Answers under way, so a shutdown past its drain time can end each with an error event. */
   openAnswers: OpenAnswers;
-  /** Whoever watches the pipeline (traces); watches nothing unless tracing is configured. */
+  /** Whoever watches the pipeline: the metrics' attempt counts, and spans when tracing is configured. */
   observer: PipelineObserver;
+  /** Prometheus metrics (GET /metrics), OpenTelemetry traces when configured, JSON access lines. */
+  telemetry: Telemetry;
   /** The home folder official CLIs keep their logins in (~/.claude, ~/.codex...): the user's, or a test's temp folder. */
   homeDir: string;
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
@@ -161,6 +164,9 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   });
   const proxies = createProxies(db, secrets);
   const homeDir = options.homeDir ?? homedir();
+  const telemetry = await createTelemetry({
+    config, db, providers, combos, settings: () => settings.get(), accounts, health, budgets, keyName: (id) => apiKeys.nameOf(id),
+  });
   const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir, sleep: options.sleep };
   const services: Services = {
     config,
@@ -180,10 +186,10 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     password,
     sessions: createSessionTokens(config.jwtSecret, db),
     loginThrottle: createLoginThrottle(),
-    usage: countingQuotas(
+    usage: telemetry.observe(countingQuotas(
       createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),
       quotas,
-    ),
+    )),
     pricing,
     budgets,
     latency,
@@ -201,7 +207,8 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),
-    observer: NO_OBSERVER,
+    observer: telemetry.observer,
+    telemetry,
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
     flush() {

@@ -55,6 +55,27 @@ describe("parseEnv", () => {
     expect(parseEnv({}).allowedHosts).toEqual([]);
   });
 
+  test("telemetry: text logs, private metrics and no tracing by default; the OTLP variables as the OpenTelemetry spec reads them", () => {
+    const plain = parseEnv({});
+    expect(plain.logFormat).toBe("text");
+    expect(plain.metricsPublic).toBe(false);
+    expect(plain.tracing).toBeUndefined();
+    const traced = parseEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/", OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20abc, x-tenant = team ,broken",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "gw-eu", LOG_FORMAT: "json", METRICS_PUBLIC: "true",
+    });
+    expect(traced.tracing).toEqual({
+      url: "http://collector:4318/v1/traces", protocol: "http/json", headers: { authorization: "Bearer abc", "x-tenant": "team" }, serviceName: "gw-eu", batchDelayMs: 5000, timeoutMs: 10_000,
+    });
+    expect(traced.logFormat).toBe("json");
+    expect(traced.metricsPublic).toBe(true);
+    // The traces-specific URL is taken as it is, and wins.
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://b:9999/traces" }).tracing?.url).toBe("http://b:9999/traces");
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318" }).tracing?.protocol).toBe("http/protobuf");
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/);
+    expect(() => parseEnv({ LOG_FORMAT: "yaml" })).toThrow(/LOG_FORMAT/);
+  });
+
   test("~ in DATA_DIR expands to the home folder", () => {
     expect(parseEnv({ DATA_DIR: "~/gw" }).dataDir).not.toContain("~");
   });

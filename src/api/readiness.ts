@@ -1,12 +1,16 @@
-// GET /readyz: 200 while the gateway serves normally, 503 with the reason while it cannot record what it serves
-// (usage rows not written: a full disk) or its database does not answer. For load balancers and orchestrators.
+// GET /readyz: 200 while the gateway serves normally, 503 with the reason until its database is migrated, while it
+// cannot record what it serves (usage rows not written: a full disk) or its database does not answer. For load
+// balancers and orchestrators; GET /healthz stays the liveness probe.
 import type { Context } from "hono";
+import { migrationsRan } from "../db/client.ts";
 import { describeStorageFault } from "../db/storage-fault.ts";
 import type { Services } from "../services.ts";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-export function readiness(services: Services): Readiness {
+export function readiness(services: Pick<Services, "db" | "usage">): Readiness {
+  // main.ts opens the port only after migrations; this keeps any other order from reporting ready too early.
+  if (!migrationsRan(services.db)) return { ready: false, reason: "the database migrations have not run yet" };
   try {
     services.db.$client.query("select 1").get();
   } catch (err) {

@@ -17,6 +17,8 @@ export interface ApiKeyStore {
   /** The key a presented secret belongs to, or undefined. */
   authenticate(secret: string): ApiKey | undefined;
   list(): ApiKeyRow[];
+  /** A key's name by its id, from memory (logs and metrics name keys without reading the database). */
+  nameOf(id: string): string | undefined;
   create(name: string, scopes: string[]): { row: ApiKeyRow; key: string };
   /** A key whose value the caller chose (the configuration file's, from the environment); stored hashed like any other. */
   createWithKey(name: string, scopes: string[], key: string): ApiKeyRow;
@@ -33,9 +35,12 @@ export interface ApiKeyStore {
 /** `legacyHash`: the hash keys were stored under before API_KEY_SECRET was generated; a key found by it is re-stored under `hashKey`. */
 export function createApiKeyStore(db: Db, hashKey: (key: string) => string, legacyHash?: (key: string) => string): ApiKeyStore {
   let byHash = new Map<string, ApiKey>();
+  let names = new Map<string, string>();
   const used = new Map<string, number>();
   const reload = () => {
-    byHash = new Map(listApiKeys(db).map((row) => [row.keyHash, { id: row.id, name: row.name, scopes: row.scopes }]));
+    const rows = listApiKeys(db);
+    byHash = new Map(rows.map((row) => [row.keyHash, { id: row.id, name: row.name, scopes: row.scopes }]));
+    names = new Map(rows.map((row) => [row.id, row.name]));
   };
   reload();
   return {
@@ -53,6 +58,7 @@ export function createApiKeyStore(db: Db, hashKey: (key: string) => string, lega
       return key;
     },
     list: () => listApiKeys(db),
+    nameOf: (id) => names.get(id),
     create(name, scopes) {
       const key = generateApiKey();
       const row = insertApiKey(db, { id: Bun.randomUUIDv7(), name, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), scopes });

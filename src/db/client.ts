@@ -39,6 +39,13 @@ export function applyPragmas(sqlite: Database, path: string): void {
   sqlite.exec("PRAGMA foreign_keys = ON");
 }
 
+/** Databases whose migrations ran to the end in this process (GET /readyz is 503 for any other). */
+const migrated = new WeakSet<Db>();
+
+export function migrationsRan(db: Db): boolean {
+  return migrated.has(db);
+}
+
 /** Open (creating when missing) the database file at `path`, migrated to the current schema. */
 export async function openDatabase(path: string): Promise<Db> {
   // SQLite gives its -wal and -journal files the database file's mode.
@@ -47,6 +54,7 @@ export async function openDatabase(path: string): Promise<Db> {
   applyPragmas(sqlite, path);
   const db = drizzle({ client: sqlite, schema }) as Db;
   migrate(db, { migrationsFolder: await migrationsFolder() });
+  migrated.add(db);
   return db;
 }
 

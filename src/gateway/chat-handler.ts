@@ -100,6 +100,9 @@ async function recordAnswered(services: Services, call: ChatCall, answer: Captur
     attempt: 0, stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: answer.status, cache: how,
     provider: answer.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
   });
+  services.observer
+    .request({ requestId: c.get("requestId"), endpoint: call.endpoint, ingress: call.ingress.id, model: String(hints.model ?? body.model ?? ""), stream: hints.stream ?? body.stream === true, headers: c.req.raw.headers, kept: how })
+    .end({ status: answer.status, ttftMs: 0 }, undefined, 0);
   await services.usage.written();
 }
 

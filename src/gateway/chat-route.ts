@@ -16,7 +16,7 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
     let body: Record<string, unknown> | undefined;
     let routeHints: RouteHints = {};
     let pinProvider: string | undefined;
-    await rowOnRefusal(services.usage, c, endpoint, () => routeHints.model ?? body?.model, async () => {
+    await rowOnRefusal(services, c, endpoint, () => routeHints.model ?? body?.model, async () => {
       routeHints = hints?.(c) ?? {};
       body = await receiveClientJson(c, ingress.validateRequest);
       const pinned = c.req.param("provider");

@@ -62,7 +62,7 @@ export function geminiRoutes(services: Services) {
     })
     .post("/models/*", ip, auth, async (c) => {
       // A path whose model cannot be read is refused here, with its row, before any method runs.
-      const { model, method } = await rowOnRefusal(services.usage, c, "gemini.generateContent", () => undefined, async () => modelAndMethod(c));
+      const { model, method } = await rowOnRefusal(services, c, "gemini.generateContent", () => undefined, async () => modelAndMethod(c));
       switch (method) {
         case "generateContent": return generate(c);
         case "streamGenerateContent": return stream(c);

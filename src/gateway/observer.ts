@@ -18,6 +18,8 @@ export interface RequestInfo {
   headers?: Headers;
   /** The output limit the client set, when it set one. */
   maxTokens?: number;
+  /** Answered from a kept answer, with no upstream call: the response cache ("hit") or an idempotent replay. */
+  kept?: "hit" | "replay";
 }
 
 /** How one upstream call ended: it answered, it failed (and failover goes on, or not), or it threw. */

@@ -1,7 +1,7 @@
 // The fast path's stream: upstream bytes go to the client as they come, frame by frame, while a tap
 // reads usage; a usage frame the client did not ask for is hidden, and a cut upstream becomes an error frame.
 import { GatewayError } from "../canonical/errors.ts";
-import type { Usage } from "../canonical/usage.ts";
+import type { FinishReason, Usage } from "../canonical/usage.ts";
 import type { Passthrough, StreamProgress } from "../formats/types.ts";
 import { directStream } from "./direct-stream.ts";
 import type { IdleLimit } from "./attempt.ts";
@@ -15,6 +15,8 @@ export interface StreamOutcome {
   firstByteAt?: number;
   /** Set when the stream failed: upstream error frame, cut connection or client gone. */
   error?: { status: number; errorClass: string };
+  /** Why the answer ended, when the stream was decoded (translated). */
+  finishReason?: FinishReason;
 }
 
 const LF = 10;

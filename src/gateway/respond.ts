@@ -59,13 +59,13 @@ export async function respond(deps: RespondDeps, req: ProxyRequest, s: Success, 
       const decoded = s.upstream.decodeResponse(json);
       req.onStep?.("encode");
       const response = Response.json(req.ingress.encodeResponse({ ...decoded, model: target.label }, s.canonical()), { headers });
-      settlement.finish({ usage: decoded.usage, ttftMs: readAt, status: 200 });
+      settlement.finish({ usage: decoded.usage, ttftMs: readAt, status: 200, finishReason: decoded.finishReason });
       await deps.usage.written();
       return response;
     }
 
     const onDone = (outcome: StreamOutcome) =>
-      settlement.finish({ usage: outcome.usage, ttftMs: outcome.firstByteAt, status: outcome.error?.status ?? 200, errorClass: outcome.error?.errorClass });
+      settlement.finish({ usage: outcome.usage, ttftMs: outcome.firstByteAt, status: outcome.error?.status ?? 200, errorClass: outcome.error?.errorClass, finishReason: outcome.finishReason });
     const body = s.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
     const progress = req.progress ? req.ingress.passthrough.progressFrame : undefined;
     const settle = () => deps.usage.written();

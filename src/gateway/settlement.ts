@@ -1,7 +1,7 @@
 // "The request is over": the one place that frees the account's slot, settles the budget reservation, writes the
 // usage row and tells the layers around the pipeline (cache, idempotency). Whatever path a request takes, once.
 import { GatewayError } from "../canonical/errors.ts";
-import type { Usage } from "../canonical/usage.ts";
+import type { FinishReason, Usage } from "../canonical/usage.ts";
 import type { AccountSlot } from "../accounts/limits.ts";
 import type { Reservation } from "../usage/budgets.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
@@ -15,6 +15,8 @@ export interface Outcome {
   usage?: Partial<Usage>;
   /** ms from the request's arrival to the first byte of the answer. */
   ttftMs?: number;
+  /** Why the answer ended, where the gateway decoded it (translated answers; the fast path never decodes one). */
+  finishReason?: FinishReason;
 }
 
 /** What every row of one request shares, known when it arrives. */

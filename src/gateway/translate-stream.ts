@@ -16,6 +16,7 @@ async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOu
   try {
     for await (const event of events) {
       if (event.type === "usage" || event.type === "finish") Object.assign(outcome.usage, event.usage);
+      if (event.type === "finish") outcome.finishReason = event.reason;
       else if (event.type === "start" && event.usage) Object.assign(outcome.usage, event.usage);
       else if (event.type === "error") outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
       yield event;

@@ -45,6 +45,12 @@ describe("module walls", () => {
     expect(crossing("src/gateway", (to) => inside(to, "src/api", "src/dashboard", "views", "src/app.ts"))).toEqual([]);
   });
 
+  test("telemetry watches from outside: it never imports the API, the dashboard or the wiring, and only the wiring imports it", () => {
+    expect(crossing("src/telemetry", (to) => inside(to, "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts"))).toEqual([]);
+    const wiring = (from: string) => inside(from, "src/telemetry", "src/services.ts", "src/api", "src/app.ts", "src/main.ts");
+    expect(edges.filter((e) => inside(e.to, "src/telemetry") && !wiring(e.from)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
   test("no two modules import each other at runtime", () => {
     expect(runtimeCycles(edges)).toEqual([]);
   });

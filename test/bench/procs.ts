@@ -138,15 +138,17 @@ export interface GatewayOptions {
   bunArgs?: string[];
   /** Another bundle to run with "bundle" (default dist/main.js). */
   entry?: string;
+  /** Extra environment for the gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a run with tracing on). */
+  env?: Record<string, string>;
 }
 
 /** A gateway process; with "start" the child is `bun run start`, which passes signals on to the gateway under it. */
-export async function startGateway(dataDir: string, { via, bunArgs = [], entry = "dist/main.js" }: GatewayOptions): Promise<Gateway> {
+export async function startGateway(dataDir: string, { via, bunArgs = [], entry = "dist/main.js", env = {} }: GatewayOptions): Promise<Gateway> {
   const started = performance.now();
   const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, entry];
   const child = spawnTracked(cmd, {
     // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run.
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", ...SECRETS },
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", ...SECRETS, ...env },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);

@@ -13,6 +13,7 @@ import { streamsRows } from "./streams.ts";
 import { median, report, type Row } from "./report.ts";
 import { usageRecordingRow } from "./usage-cost.ts";
 import { SCENARIOS, connectGateway, type BenchContext, type Metric } from "./scenarios.ts";
+import { startSpanSink } from "./span-sink.ts";
 
 const BOOTS = 5;
 const IDLE_RSS_TARGET = { on: "gateway" as const, atMost: 50, label: "< 50 MB" };
@@ -87,6 +88,12 @@ function machine(): string {
   return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the start`;
 }
 
+/**
+ * `--tracing`: the gateway exports a span per request and per attempt (OTLP http/protobuf) to a sink in this
+ * process that reads and drops them. Without it, metrics are on (always) and tracing is off.
+ */
+const TRACING = process.argv.includes("--tracing");
+
 /** Every scenario's metrics against one gateway; the floor proxy is measured the same way as the gateway. */
 async function loadRows(ctx: BenchContext, gw: Gateway, upstreamPid: number, floorPid: number): Promise<Row[]> {
   const client = pickLoadClient();
@@ -126,7 +133,12 @@ async function main() {
   // The bundle `bun run start` serves, run directly: the figures below are the gateway's own, not the `bun run` parent's.
   buildBundle();
   // BENCH_GATEWAY_ARGS="--cpu-prof-md --cpu-prof-dir=test-output" profiles the gateway under the whole load.
-  const gw: Gateway = await startGateway(tempDir("omniroute-bench-data-"), { via: "bundle", bunArgs: process.env.BENCH_GATEWAY_ARGS?.split(" ").filter(Boolean) });
+  const sink = TRACING ? startSpanSink() : undefined;
+  const gw: Gateway = await startGateway(tempDir("omniroute-bench-data-"), {
+    via: "bundle",
+    bunArgs: process.env.BENCH_GATEWAY_ARGS?.split(" ").filter(Boolean),
+    env: sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {},
+  });
   await waitHealthy(gw.url);
   await Bun.sleep(500);
   const idleRss = rssMb(gw.child.pid);
@@ -139,6 +151,7 @@ async function main() {
   await Bun.sleep(500);
   const loadedRss = rssMb(gw.child.pid);
   await stopChild(gw.child, 5000);
+  sink?.stop();
   rows.push(
     { scenario: "Gateway process", measure: "RSS idle, after boot (VmRSS)", gateway: idleRss, unit: "MB", digits: 1, target: IDLE_RSS_TARGET },
     { scenario: "Gateway process", measure: `RSS after the ${runs("load") ? "load above" : "(skipped) load"} (VmRSS)`, gateway: loadedRss, unit: "MB", digits: 1, target: LOADED_RSS_TARGET },
@@ -154,6 +167,9 @@ async function main() {
     seconds: (performance.now() - t0) / 1000,
     header: [
       `Machine: ${machine()}. **The gateway, the fake upstream and the load client share these cores**, so every figure is a lower bound of what the gateway does with a machine of its own.`,
+      sink
+        ? `Telemetry: Prometheus metrics on (always) and **OpenTelemetry tracing on** (OTLP http/protobuf to a sink in the bench process that drops what it reads: ${sink.exports()} exports, ${(sink.bytes() / 1024 / 1024).toFixed(1)} MB).`
+        : "Telemetry: Prometheus metrics on (always), OpenTelemetry tracing off (`--tracing` turns it on).",
       "Separate processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
       "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
       `Throughput: ${pickLoadClient().name}, 64 connections, 5 s after a 1 s warm-up, 3 runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,

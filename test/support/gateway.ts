@@ -68,6 +68,8 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
       if (closed) return;
       closed = true;
       await server.stop(true);
+      // Spans still batched go out (tracing on), as at a process's SIGTERM.
+      await services.telemetry.shutdown();
       services.flush();
       closeDatabase(db);
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ function jsonMedia<A>(services: Services, endpoint: string, build: (services: Se
   return async function handleMedia(c: Context<AppEnv>) {
     let body: Record<string, unknown> | undefined;
     let pinProvider: string | undefined;
-    const model = await rowOnRefusal(services.usage, c, endpoint, () => body?.model, async () => {
+    const model = await rowOnRefusal(services, c, endpoint, () => body?.model, async () => {
       body = await receiveClientJson(c);
       const pinned = c.req.param("provider");
       if (pinned) {
