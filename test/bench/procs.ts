@@ -147,8 +147,9 @@ export async function startGateway(dataDir: string, { via, bunArgs = [], entry =
   const started = performance.now();
   const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, entry];
   const child = spawnTracked(cmd, {
-    // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run.
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", ...SECRETS, ...env },
+    // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run. Every
+    // bench client comes from one loopback address: the per-address cap (128 by default) would refuse the 1,000 streams.
+    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", MAX_CONNECTIONS_PER_IP: "0", ...SECRETS, ...env },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);
