@@ -96,10 +96,15 @@ export function createApp(services: Services) {
 
   mountDashboard(app, services);
 
-  app.notFound((c) => errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })));
+  app.notFound((c) =>
+    errorResponse(c.req.path, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}.`, { code: "route_not_found" })),
+  );
   app.onError(async (thrown, c) => {
     // Hono's own 4xx (a validator's, a body limit's) keep their status instead of becoming a 500.
-    const err = thrown instanceof HTTPException && thrown.status < 500 ? new GatewayError(kindForStatus(thrown.status), thrown.message, { status: thrown.status }) : thrown;
+    const err =
+      thrown instanceof HTTPException && thrown.status < 500
+        ? new GatewayError(kindForStatus(thrown.status), thrown.message, { status: thrown.status })
+        : thrown;
     // A write the database could not take (a full disk) is a 507/503 saying so, not a 500 (logged by the writers).
     const storage = storageError(err, c.req.path, services.config.dataDir);
     if (!(err instanceof GatewayError) && !storage) log.error(`${c.req.method} ${c.req.path} failed`, err);

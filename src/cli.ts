@@ -24,7 +24,8 @@ async function withDataDir<T>(config: Config, whenRunning: string, task: (servic
   try {
     db = await openDataDir(config.dataDir);
   } catch (err) {
-    if (err instanceof DatabaseInUseError) throw new CommandError(`OmniRoute is running on ${config.dataDir} (its database is in use): ${whenRunning}`);
+    if (err instanceof DatabaseInUseError)
+      throw new CommandError(`OmniRoute is running on ${config.dataDir} (its database is in use): ${whenRunning}`);
     throw err;
   }
   const services = await createServices(config, db);
@@ -37,7 +38,8 @@ async function withDataDir<T>(config: Config, whenRunning: string, task: (servic
 }
 
 function requireData(config: Config): void {
-  if (!existsSync(join(config.dataDir, DB_FILENAME))) throw new CommandError(`No OmniRoute data in ${config.dataDir}: set DATA_DIR to the gateway's data folder.`);
+  if (!existsSync(join(config.dataDir, DB_FILENAME)))
+    throw new CommandError(`No OmniRoute data in ${config.dataDir}: set DATA_DIR to the gateway's data folder.`);
 }
 
 function printReport(report: ApplyReport): void {
@@ -66,15 +68,23 @@ async function check(config: Config, file: string): Promise<void> {
     printReport(report);
   } catch (err) {
     if (!(err instanceof CommandError)) throw err;
-    out(`${file} is valid (its variables and fields). The gateway is running on ${config.dataDir}, so what it would change there is not shown: POST the file to /api/config/apply?dryRun=true.`);
+    out(
+      `${file} is valid (its variables and fields). The gateway is running on ${config.dataDir}, so what it would change there is not shown: POST the file to /api/config/apply?dryRun=true.`,
+    );
   }
 }
 
 async function resetPassword(config: Config): Promise<void> {
   requireData(config);
   const password = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
-  await withDataDir(config, "stop it first, then run `omniroute password reset` again (the password is reset on a stopped gateway's data folder).", (s) => s.password.change(password));
-  out(`New dashboard password: ${password}\nEvery session signed in before is signed out. Sign in with it and change it in Settings -> Security.`);
+  await withDataDir(
+    config,
+    "stop it first, then run `omniroute password reset` again (the password is reset on a stopped gateway's data folder).",
+    (s) => s.password.change(password),
+  );
+  out(
+    `New dashboard password: ${password}\nEvery session signed in before is signed out. Sign in with it and change it in Settings -> Security.`,
+  );
 }
 
 /** Run one command; the exit code (0 done, 1 failed, 2 bad usage). */
@@ -97,7 +107,11 @@ export async function runCommand(args: string[]): Promise<number> {
         if (!file || rest.some((a) => a !== "--dry-run")) break;
         const loaded = await readConfigFile(file);
         const dryRun = rest.includes("--dry-run");
-        printReport(await withDataDir(config, "send it SIGHUP to re-apply its CONFIG_FILE, or POST the file to /api/config/apply.", (s) => applyConfig(s, loaded, { dryRun })));
+        printReport(
+          await withDataDir(config, "send it SIGHUP to re-apply its CONFIG_FILE, or POST the file to /api/config/apply.", (s) =>
+            applyConfig(s, loaded, { dryRun }),
+          ),
+        );
         return 0;
       }
       case "password reset":

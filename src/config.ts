@@ -25,7 +25,10 @@ const EnvSchema = z.object({
   CLOUD_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://omniroute.example.com" }).optional(),
   CLOUD_API_KEY: z.string().min(1).optional(),
   CLOUD_SYNC_KEY: z.string().min(12, "must be at least 12 characters (a passphrase every device shares)").optional(),
-  CLOUD_SYNC_SPACE: z.string().regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").default("default"),
+  CLOUD_SYNC_SPACE: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
+    .default("default"),
   CLOUD_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(60),
   CLOUD_SYNC_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(120_000).default(5_000),
   ALLOWED_HOSTS: z.string().optional(),
@@ -40,15 +43,26 @@ const EnvSchema = z.object({
   MAX_REQUEST_BODY_MB: z.coerce.number({ message: "must be a number" }).positive().max(100).default(32),
   MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
   IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
-  RESPONSES_STORE_TTL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(0).max(30 * 86_400).default(3_600),
+  RESPONSES_STORE_TTL_SECONDS: z.coerce
+    .number({ message: "must be a number" })
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(3_600),
   RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CONFIG_FILE: z.string().min(1).optional(),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   METRICS_PUBLIC: bool.default(false),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" }).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" }).optional(),
-  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" }).default("http/protobuf"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" })
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" })
+    .default("http/protobuf"),
   OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
@@ -57,7 +71,11 @@ const EnvSchema = z.object({
 
 /** The three secrets: each from the environment, or else generated once and kept in DATA_DIR/secrets.json. */
 export type SecretName = "jwtSecret" | "apiKeySecret" | "encryptionKey";
-export const SECRET_ENV: Record<SecretName, string> = { jwtSecret: "JWT_SECRET", apiKeySecret: "API_KEY_SECRET", encryptionKey: "ENCRYPTION_KEY" };
+export const SECRET_ENV: Record<SecretName, string> = {
+  jwtSecret: "JWT_SECRET",
+  apiKeySecret: "API_KEY_SECRET",
+  encryptionKey: "ENCRYPTION_KEY",
+};
 
 /** The environment parsed, before the secrets file is read: what parseEnv returns. */
 export type EnvConfig = Readonly<{
@@ -113,18 +131,19 @@ export type TracingConfig = Readonly<{
 }>;
 
 /** The full configuration: the environment plus the secrets every start must reuse. */
-export type Config = EnvConfig & Readonly<{
-  jwtSecret: string;
-  apiKeySecret: string;
-  encryptionKey: string;
-  /** Where generated secrets are kept (back it up with the database). */
-  secretsFile: string;
-  /**
-   * The public defaults a data folder from before generated secrets was written under (only for secrets the
-   * environment does not set): they still open what it sealed and find the API keys it stored.
-   */
-  olderSecrets: Readonly<{ encryptionKey?: string; apiKeySecret?: string }>;
-}>;
+export type Config = EnvConfig &
+  Readonly<{
+    jwtSecret: string;
+    apiKeySecret: string;
+    encryptionKey: string;
+    /** Where generated secrets are kept (back it up with the database). */
+    secretsFile: string;
+    /**
+     * The public defaults a data folder from before generated secrets was written under (only for secrets the
+     * environment does not set): they still open what it sealed and find the API keys it stored.
+     */
+    olderSecrets: Readonly<{ encryptionKey?: string; apiKeySecret?: string }>;
+  }>;
 
 export type CloudSyncConfig = Readonly<{
   /** The cloud instance's origin, without a trailing slash. */
@@ -154,10 +173,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeySecret: parsed.envSecrets.apiKeySecret ?? stored.secrets.apiKeySecret,
     encryptionKey: parsed.envSecrets.encryptionKey ?? stored.secrets.encryptionKey,
     secretsFile: join(parsed.dataDir, SECRETS_FILENAME),
-    olderSecrets: Object.freeze(stored.secrets.legacyDefaults ? {
-      ...(parsed.envSecrets.encryptionKey ? {} : { encryptionKey: DEFAULT_ENCRYPTION_KEY }),
-      ...(parsed.envSecrets.apiKeySecret ? {} : { apiKeySecret: DEFAULT_API_KEY_SECRET }),
-    } : {}),
+    olderSecrets: Object.freeze(
+      stored.secrets.legacyDefaults
+        ? {
+            ...(parsed.envSecrets.encryptionKey ? {} : { encryptionKey: DEFAULT_ENCRYPTION_KEY }),
+            ...(parsed.envSecrets.apiKeySecret ? {} : { apiKeySecret: DEFAULT_API_KEY_SECRET }),
+          }
+        : {},
+    ),
   });
 }
 
@@ -187,7 +210,11 @@ function refuseDefaults(e: z.infer<typeof EnvSchema>, where: string): void {
 /** The host names of an ALLOWED_HOSTS list ("omni.example.com, 10.0.0.5"), lowercase and without ports. */
 function parseAllowedHosts(list: string | undefined): string[] {
   if (!list) return [];
-  return list.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean).map((h) => h.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([^:]+):\d+$/, "$1"));
+  return list
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
+    .map((h) => h.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([^:]+):\d+$/, "$1"));
 }
 
 /** Parse the environment alone (no file is read or written). Throws ConfigError naming every bad variable. */
@@ -201,10 +228,16 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
   const e = parsed.data;
   const loopback = isLoopbackHost(e.HOSTNAME);
   const exposed = e.NODE_ENV === "production" || !loopback;
-  if (exposed) refuseDefaults(e, e.NODE_ENV === "production" ? "runs with NODE_ENV=production" : `listens beyond loopback (HOSTNAME=${e.HOSTNAME})`);
+  if (exposed)
+    refuseDefaults(e, e.NODE_ENV === "production" ? "runs with NODE_ENV=production" : `listens beyond loopback (HOSTNAME=${e.HOSTNAME})`);
   let cloudSync: CloudSyncConfig | undefined;
   if (e.CLOUD_URL) {
-    const missing = [["CLOUD_API_KEY", !e.CLOUD_API_KEY], ["CLOUD_SYNC_KEY", !e.CLOUD_SYNC_KEY]].filter(([, m]) => m).map(([name]) => name);
+    const missing = [
+      ["CLOUD_API_KEY", !e.CLOUD_API_KEY],
+      ["CLOUD_SYNC_KEY", !e.CLOUD_SYNC_KEY],
+    ]
+      .filter(([, m]) => m)
+      .map(([name]) => name);
     if (missing.length) {
       throw new ConfigError(
         `CLOUD_URL is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: sync needs an API key of the cloud instance with the "sync" scope (CLOUD_API_KEY) and a passphrase shared by your devices (CLOUD_SYNC_KEY).`,
@@ -219,7 +252,9 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
       timeoutMs: e.CLOUD_SYNC_TIMEOUT_MS,
     });
   }
-  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
   const tracing: TracingConfig | undefined = tracesUrl
     ? Object.freeze({
         url: tracesUrl,
@@ -256,7 +291,9 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
     responsesStore: Object.freeze({ ttlSeconds: e.RESPONSES_STORE_TTL_SECONDS, maxBytes: e.RESPONSES_STORE_MAX_MB * 1024 * 1024 }),
     logLevel: e.LOG_LEVEL,
-    configFile: e.CONFIG_FILE ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE) : undefined,
+    configFile: e.CONFIG_FILE
+      ? resolve(e.CONFIG_FILE.startsWith("~") ? join(homedir(), e.CONFIG_FILE.slice(1)) : e.CONFIG_FILE)
+      : undefined,
     logFormat: e.LOG_FORMAT,
     metricsPublic: e.METRICS_PUBLIC,
     tracing,

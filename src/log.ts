@@ -22,7 +22,7 @@ export function logFormat(): LogFormat {
 
 /** One line as a person reads it: time, level, message, then the detail. */
 function textLine(level: Written, message: string, detail: unknown): string {
-  const suffix = detail === undefined ? "" : ` ${detail instanceof Error ? detail.stack ?? detail.message : JSON.stringify(detail)}`;
+  const suffix = detail === undefined ? "" : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`;
   return `${new Date().toISOString()} ${level.toUpperCase()} ${message}${suffix}\n`;
 }
 

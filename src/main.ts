@@ -54,7 +54,9 @@ async function start(config: Config) {
     if (timedOut) {
       // Each answer still open ends with an error event in its client's format and a row saying "shutdown".
       const stopped = services.openAnswers.stopAll();
-      log.warn(`${server.pendingRequests} request(s) still open after ${config.shutdownTimeoutMs} ms; ending ${stopped} answer(s) with an error event, then closing`);
+      log.warn(
+        `${server.pendingRequests} request(s) still open after ${config.shutdownTimeoutMs} ms; ending ${stopped} answer(s) with an error event, then closing`,
+      );
       const settled = Promise.race([drained.then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
       if (!(await settled)) await server.stop(true);
     }
@@ -73,7 +75,9 @@ async function start(config: Config) {
   const configPath = config.configFile;
   if (configPath) process.on("SIGHUP", () => void reapplyConfigFile(services, configPath));
 
-  log.info(`OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`);
+  log.info(
+    `OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`,
+  );
   // Boot-only code (migrations, catalog and route set-up) never runs again: once idle, JSC drops its compiled
   // code and frees what start-up left behind, ~3 MB of an idle gateway. bun-types marks Bun.shrink deprecated
   // yet nothing else does this; the check keeps a Bun that removes it booting.
@@ -82,10 +86,15 @@ async function start(config: Config) {
 
 /** Where the secrets the environment does not set come from, so the operator knows which file to back up. */
 function announceSecrets(config: Config) {
-  const fromFile = (Object.keys(SECRET_ENV) as SecretName[]).filter((name) => config.envSecrets[name] === undefined).map((name) => SECRET_ENV[name]);
-  if (fromFile.length) log.info(`${fromFile.join(", ")} from ${config.secretsFile} (generated on first start; back it up with the database)`);
+  const fromFile = (Object.keys(SECRET_ENV) as SecretName[])
+    .filter((name) => config.envSecrets[name] === undefined)
+    .map((name) => SECRET_ENV[name]);
+  if (fromFile.length)
+    log.info(`${fromFile.join(", ")} from ${config.secretsFile} (generated on first start; back it up with the database)`);
   if (config.olderSecrets.encryptionKey || config.olderSecrets.apiKeySecret) {
-    log.warn("this data folder was used before its secrets were generated: credentials sealed and API keys stored under the old public defaults still work, and move to the new secrets as they are saved or used");
+    log.warn(
+      "this data folder was used before its secrets were generated: credentials sealed and API keys stored under the old public defaults still work, and move to the new secrets as they are saved or used",
+    );
   }
 }
 

@@ -115,7 +115,11 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
   const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
   const accounts = createAccountPool(db, secrets);
-  const apiKeys = createApiKeyStore(db, createKeyHasher(config.apiKeySecret), config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined);
+  const apiKeys = createApiKeyStore(
+    db,
+    createKeyHasher(config.apiKeySecret),
+    config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined,
+  );
   const settings = createSettingsStore(db);
   const providers = createProviderRegistry(db, secrets);
   const combos = createComboStore(db);
@@ -123,7 +127,8 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const health = createHealth(db);
   const resilience = createResilienceSettings(db);
   const quotas = createQuotaStore(db, {
-    cooldowns: health.cooldowns, profile: (provider) => resilience.profile(provider),
+    cooldowns: health.cooldowns,
+    profile: (provider) => resilience.profile(provider),
     planLimits: (account) => accounts.accountsOf(account.provider).find((a) => a.id === account.id)?.limits?.quota,
   });
   const turns = new Map<string, number>();
@@ -165,7 +170,15 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const proxies = createProxies(db, secrets);
   const homeDir = options.homeDir ?? homedir();
   const telemetry = await createTelemetry({
-    config, db, providers, combos, settings: () => settings.get(), accounts, health, budgets, keyName: (id) => apiKeys.nameOf(id),
+    config,
+    db,
+    providers,
+    combos,
+    settings: () => settings.get(),
+    accounts,
+    health,
+    budgets,
+    keyName: (id) => apiKeys.nameOf(id),
   });
   const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir, sleep: options.sleep };
   const services: Services = {
@@ -186,10 +199,19 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     password,
     sessions: createSessionTokens(config.jwtSecret, db),
     loginThrottle: createLoginThrottle(),
-    usage: telemetry.observe(countingQuotas(
-      createUsageRecorder({ writer: createUsageWriter(db), pricing, budgets, latency, monitor, onError: (err) => log.error("usage row not written", err) }),
-      quotas,
-    )),
+    usage: telemetry.observe(
+      countingQuotas(
+        createUsageRecorder({
+          writer: createUsageWriter(db),
+          pricing,
+          budgets,
+          latency,
+          monitor,
+          onError: (err) => log.error("usage row not written", err),
+        }),
+        quotas,
+      ),
+    ),
     pricing,
     budgets,
     latency,
@@ -204,7 +226,12 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     homeDir,
     sleep: options.sleep,
     adapters: createAdapters(),
-    credentials: createCredentialKeeper({ db, secrets, reloadAccounts: () => accounts.reload(), flowContext: (provider) => flowContext(flowDeps, provider) }),
+    credentials: createCredentialKeeper({
+      db,
+      secrets,
+      reloadAccounts: () => accounts.reload(),
+      flowContext: (provider) => flowContext(flowDeps, provider),
+    }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),
     observer: telemetry.observer,

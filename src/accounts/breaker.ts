@@ -74,7 +74,8 @@ export class MemoryBreakers implements CircuitBreakers {
       s.trips++;
       s.phase = "open";
       s.probeInFlight = false;
-      s.openUntil = now + Math.min(Math.max(profile.backoffCapMs, profile.breakerCooldownMs), profile.breakerCooldownMs * 2 ** (s.trips - 1));
+      s.openUntil =
+        now + Math.min(Math.max(profile.backoffCapMs, profile.breakerCooldownMs), profile.breakerCooldownMs * 2 ** (s.trips - 1));
       this.onChange();
     }
   }

@@ -3,7 +3,12 @@ import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
 import { maskSecret } from "../auth/secret-box.ts";
 import {
-  deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow,
+  deleteConnection,
+  getConnection,
+  insertConnection,
+  listConnections,
+  updateConnection,
+  type ConnectionRow,
 } from "../db/queries/connections.ts";
 import type { Db } from "../db/client.ts";
 import type { SecretBox } from "../auth/secret-box.ts";
@@ -20,39 +25,48 @@ export interface ConnectionDeps {
   providers: ProviderRegistry;
 }
 
-const LimitsSchema = z.object({
-  rpm: z.number().int().min(0).max(100_000).optional(),
-  minIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
-  maxConcurrent: z.number().int().min(0).max(10_000).optional(),
-  /** The account's plan limit per locally counted quota window (requests or tokens, as the window counts). */
-  quota: z.object({
-    "5h": z.number().int().min(1).optional(),
-    daily: z.number().int().min(1).optional(),
-    weekly: z.number().int().min(1).optional(),
-    monthly: z.number().int().min(1).optional(),
-  }).strict().optional(),
-}).strict();
+const LimitsSchema = z
+  .object({
+    rpm: z.number().int().min(0).max(100_000).optional(),
+    minIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+    maxConcurrent: z.number().int().min(0).max(10_000).optional(),
+    /** The account's plan limit per locally counted quota window (requests or tokens, as the window counts). */
+    quota: z
+      .object({
+        "5h": z.number().int().min(1).optional(),
+        daily: z.number().int().min(1).optional(),
+        weekly: z.number().int().min(1).optional(),
+        monthly: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
-const ProxySchema = z.object({
-  type: z.enum(["http", "https", "socks5"]),
-  host: z.string().min(1).max(255),
-  port: z.coerce.number().int().min(1).max(65535),
-  username: z.string().max(255).optional(),
-  password: z.string().max(1000).optional(),
-}).strict();
+const ProxySchema = z
+  .object({
+    type: z.enum(["http", "https", "socks5"]),
+    host: z.string().min(1).max(255),
+    port: z.coerce.number().int().min(1).max(65535),
+    username: z.string().max(255).optional(),
+    password: z.string().max(1000).optional(),
+  })
+  .strict();
 
 const httpUrl = baseUrlSchema;
 
-export const ConnectionCreateSchema = z.object({
-  provider: z.string().min(1).max(64),
-  name: z.string().min(1).max(100).optional(),
-  apiKey: z.string().min(1).max(10_000).optional(),
-  baseUrl: httpUrl.nullable().optional(),
-  priority: z.number().int().min(0).max(1000).optional(),
-  isActive: z.boolean().optional(),
-  limits: LimitsSchema.nullable().optional(),
-  proxy: ProxySchema.nullable().optional(),
-}).strict();
+export const ConnectionCreateSchema = z
+  .object({
+    provider: z.string().min(1).max(64),
+    name: z.string().min(1).max(100).optional(),
+    apiKey: z.string().min(1).max(10_000).optional(),
+    baseUrl: httpUrl.nullable().optional(),
+    priority: z.number().int().min(0).max(1000).optional(),
+    isActive: z.boolean().optional(),
+    limits: LimitsSchema.nullable().optional(),
+    proxy: ProxySchema.nullable().optional(),
+  })
+  .strict();
 
 export const ConnectionUpdateSchema = ConnectionCreateSchema.omit({ provider: true }).partial().strict();
 
@@ -80,7 +94,9 @@ export function connectionView(deps: ConnectionDeps, row: ConnectionRow): Connec
     try {
       const p = JSON.parse(deps.secrets.open(row.proxy)) as z.infer<typeof ProxySchema>;
       proxy = { type: p.type, host: p.host, port: p.port, username: p.username, hasPassword: Boolean(p.password) };
-    } catch { /* unreadable under this key: shown as none */ }
+    } catch {
+      /* unreadable under this key: shown as none */
+    }
   }
   return {
     id: row.id,
@@ -113,13 +129,21 @@ export function requireConnection(deps: ConnectionDeps, id: string): ConnectionR
 export function createConnection(deps: ConnectionDeps, input: z.infer<typeof ConnectionCreateSchema>): ConnectionView {
   const spec = deps.providers.get(input.provider);
   if (!spec) {
-    throw new GatewayError("invalid_request", `Unknown provider "${input.provider}". GET /api/providers/catalog lists them; custom ones are added with POST /api/provider-nodes.`, { param: "provider" });
+    throw new GatewayError(
+      "invalid_request",
+      `Unknown provider "${input.provider}". GET /api/providers/catalog lists them; custom ones are added with POST /api/provider-nodes.`,
+      { param: "provider" },
+    );
   }
   if (spec.authType === "api-key" && !input.apiKey) {
     throw new GatewayError("invalid_request", `Provider "${spec.id}" needs an apiKey.`, { param: "apiKey" });
   }
   if (spec.authType === "oauth" && input.apiKey === undefined) {
-    throw new GatewayError("invalid_request", `Provider "${spec.id}" connects with OAuth: use POST /api/oauth/${spec.id}/start, or pass an apiKey (token) directly.`, { param: "apiKey" });
+    throw new GatewayError(
+      "invalid_request",
+      `Provider "${spec.id}" connects with OAuth: use POST /api/oauth/${spec.id}/start, or pass an apiKey (token) directly.`,
+      { param: "apiKey" },
+    );
   }
   const existing = listConnections(deps.db, spec.id).length;
   const row = insertConnection(deps.db, {
@@ -157,7 +181,8 @@ export function updateConnectionById(deps: ConnectionDeps, id: string, input: z.
 }
 
 export function deleteConnectionById(deps: ConnectionDeps, id: string): void {
-  if (!deleteConnection(deps.db, id)) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
+  if (!deleteConnection(deps.db, id))
+    throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
   deps.accounts.reload();
 }
 

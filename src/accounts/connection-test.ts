@@ -39,7 +39,8 @@ export async function testConnection(deps: ConnectionTestDeps, row: ConnectionRo
   const spec = deps.providers.get(row.provider);
   if (!spec) return { ok: false, latencyMs: 0, error: `Provider "${row.provider}" no longer exists.` };
   const chosen = model ?? testModel(deps, spec);
-  if (!chosen) return { ok: false, latencyMs: 0, error: "No chat model is known for this provider: add one with POST /api/provider-models." };
+  if (!chosen)
+    return { ok: false, latencyMs: 0, error: "No chat model is known for this provider: add one with POST /api/provider-models." };
   const format = getFormat(spec.format);
   const request: CanonicalRequest = {
     model: chosen,
@@ -50,20 +51,40 @@ export async function testConnection(deps: ConnectionTestDeps, row: ConnectionRo
   };
   // The pool's own account when it is routed to, so a token refreshed here is the one routing uses next.
   const account: Account = deps.accounts.accountsOf(row.provider).find((a) => a.id === row.id) ?? {
-    id: row.id, provider: row.provider, name: row.name, priority: row.priority, baseUrl: row.baseUrl,
-    credentials: openCredentials(deps.secrets, row.credentials), limits: row.limits,
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    priority: row.priority,
+    baseUrl: row.baseUrl,
+    credentials: openCredentials(deps.secrets, row.credentials),
+    limits: row.limits,
     proxy: openConnectionProxy(deps.secrets, row.proxy),
   };
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();
   const answer = await sendOneShot(deps, {
-    spec, account, model: chosen, stream: false, signal: AbortSignal.timeout(TEST_TIMEOUT_MS + 1_000), timeoutMs: TEST_TIMEOUT_MS,
-    call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body }, readMessage: format.decodeErrorMessage,
-  }).catch((err: unknown) => ({ kind: "connection" as const, status: 502, message: `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}` }));
+    spec,
+    account,
+    model: chosen,
+    stream: false,
+    signal: AbortSignal.timeout(TEST_TIMEOUT_MS + 1_000),
+    timeoutMs: TEST_TIMEOUT_MS,
+    call: { url: call.url, headers: call.headers, body: format.encodeRequest(request).body },
+    readMessage: format.decodeErrorMessage,
+  }).catch((err: unknown) => ({
+    kind: "connection" as const,
+    status: 502,
+    message: `could not reach ${call.url}: ${err instanceof Error ? err.message : String(err)}`,
+  }));
   const latencyMs = Math.round(performance.now() - started);
   if (!(answer instanceof Response)) {
     // A login that cannot be refreshed says so in its own words; a transport failure names what could not be reached.
-    const error = answer.kind === "auth" ? answer.message : answer.kind === "timeout" ? `Could not reach ${call.url}: ${answer.message}` : capitalize(answer.message);
+    const error =
+      answer.kind === "auth"
+        ? answer.message
+        : answer.kind === "timeout"
+          ? `Could not reach ${call.url}: ${answer.message}`
+          : capitalize(answer.message);
     return { ok: false, latencyMs, model: chosen, error };
   }
   const text = await answer.text().catch(() => "");

@@ -62,7 +62,10 @@ export class MemoryCooldowns implements AccountCooldowns {
     const until = Math.max(failure.retryAt ?? 0, now + backoff, running?.until ?? 0);
     const keepsOld = running !== undefined && running.until === until;
     const entry: Cooldown = {
-      accountId, model, until, failures,
+      accountId,
+      model,
+      until,
+      failures,
       reason: keepsOld ? running.reason : `${failure.status} ${failure.kind}: ${failure.message}`.slice(0, 300),
       ...(failure.kind === "quota" || (keepsOld && running.quota) ? { quota: true } : {}),
     };

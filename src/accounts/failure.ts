@@ -1,14 +1,14 @@
 // Classifies an upstream failure: whether another account or model may succeed, and what to penalize.
 
 export type FailureKind =
-  | "rate_limit"   // 429: this account (and model) is over its rate limit for now
-  | "quota"        // 402 or an exhausted quota: this account is out until its window resets
-  | "auth"         // 401/403: the credential is bad or expired
-  | "server"       // 5xx: the provider is having trouble
-  | "timeout"      // no answer in time
-  | "connection"   // could not connect at all
-  | "context"      // 400/413 another model may accept (context too long)
-  | "client";      // the client's own fault: answered at once, no fallback, no penalty
+  | "rate_limit" // 429: this account (and model) is over its rate limit for now
+  | "quota" // 402 or an exhausted quota: this account is out until its window resets
+  | "auth" // 401/403: the credential is bad or expired
+  | "server" // 5xx: the provider is having trouble
+  | "timeout" // no answer in time
+  | "connection" // could not connect at all
+  | "context" // 400/413 another model may accept (context too long)
+  | "client"; // the client's own fault: answered at once, no fallback, no penalty
 
 export interface Failure {
   kind: FailureKind;
@@ -18,8 +18,10 @@ export interface Failure {
   retryAt?: number;
 }
 
-const QUOTA_PATTERN = /insufficient[_ ]quota|quota (?:exceeded|exhausted)|exceeded your (?:current )?quota|billing|credit balance|usage limit|out of credits/i;
-const CONTEXT_PATTERN = /context[_ ](?:length|window)|maximum context|too many tokens|prompt is too long|input is too long|reduce the length|max_tokens.*exceed|token limit/i;
+const QUOTA_PATTERN =
+  /insufficient[_ ]quota|quota (?:exceeded|exhausted)|exceeded your (?:current )?quota|billing|credit balance|usage limit|out of credits/i;
+const CONTEXT_PATTERN =
+  /context[_ ](?:length|window)|maximum context|too many tokens|prompt is too long|input is too long|reduce the length|max_tokens.*exceed|token limit/i;
 
 /** Whether a failure of this kind lets the request move on to another account or model. */
 export function canFallBack(kind: FailureKind): boolean {
@@ -64,7 +66,12 @@ export function retryHint(headers: Headers, now = Date.now()): number | undefine
     const parsed = value ? parseDuration(value) : undefined;
     if (parsed !== undefined) candidates.push(now + parsed);
   }
-  for (const name of ["anthropic-ratelimit-requests-reset", "anthropic-ratelimit-tokens-reset", "anthropic-ratelimit-input-tokens-reset", "anthropic-ratelimit-output-tokens-reset"]) {
+  for (const name of [
+    "anthropic-ratelimit-requests-reset",
+    "anthropic-ratelimit-tokens-reset",
+    "anthropic-ratelimit-input-tokens-reset",
+    "anthropic-ratelimit-output-tokens-reset",
+  ]) {
     const value = headers.get(name);
     if (value && !Number.isNaN(Date.parse(value))) candidates.push(Date.parse(value));
   }

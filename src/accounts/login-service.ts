@@ -26,7 +26,12 @@ export type LoginOutcome =
 export function requireFlow(deps: LoginDeps, name: string): OAuthFlow {
   const spec = deps.providers.get(name);
   const flow = spec && flowFor(spec.id);
-  if (!flow) throw new GatewayError("not_found", `Provider "${name}" has no OAuth login. OAuth providers: Claude Code, Codex, Gemini CLI, GitHub Copilot, Qwen, Kiro, iFlow.`, { code: "no_oauth_flow" });
+  if (!flow)
+    throw new GatewayError(
+      "not_found",
+      `Provider "${name}" has no OAuth login. OAuth providers: Claude Code, Codex, Gemini CLI, GitHub Copilot, Qwen, Kiro, iFlow.`,
+      { code: "no_oauth_flow" },
+    );
   return flow;
 }
 
@@ -36,7 +41,11 @@ async function reaching<T>(provider: string, run: () => Promise<T>): Promise<T> 
     return await run();
   } catch (err) {
     if (err instanceof GatewayError) throw err;
-    throw new GatewayError("unreachable", `Could not reach ${provider}'s login service: ${err instanceof Error ? err.message : String(err)}`, { code: "oauth_unreachable" });
+    throw new GatewayError(
+      "unreachable",
+      `Could not reach ${provider}'s login service: ${err instanceof Error ? err.message : String(err)}`,
+      { code: "oauth_unreachable" },
+    );
   }
 }
 
@@ -44,11 +53,17 @@ export async function startLogin(deps: LoginDeps, provider: string, method?: str
   const flow = requireFlow(deps, provider);
   if (method !== undefined && !flow.methods?.some((m) => m.id === method)) {
     const offered = flow.methods?.map((m) => `"${m.id}"`).join(", ");
-    throw new GatewayError("invalid_request", offered
-      ? `${flow.provider} has no login method "${method}"; use one of ${offered}.`
-      : `${flow.provider} has a single login method: leave method out.`, { param: "method", code: "unknown_login_method" });
+    throw new GatewayError(
+      "invalid_request",
+      offered
+        ? `${flow.provider} has no login method "${method}"; use one of ${offered}.`
+        : `${flow.provider} has a single login method: leave method out.`,
+      { param: "method", code: "unknown_login_method" },
+    );
   }
-  const { start, pending } = await reaching(flow.provider, () => flow.start(flowContext(deps, flow.provider), method ? { method } : undefined));
+  const { start, pending } = await reaching(flow.provider, () =>
+    flow.start(flowContext(deps, flow.provider), method ? { method } : undefined),
+  );
   const state = deps.loginSessions.open(flow.provider, pending, start.expiresIn ? start.expiresIn * 1000 : undefined);
   return { ...start, state, provider: flow.provider };
 }
@@ -56,8 +71,14 @@ export async function startLogin(deps: LoginDeps, provider: string, method?: str
 export async function completeLogin(deps: LoginDeps, provider: string, input: { state: string; code?: string }): Promise<LoginOutcome> {
   const flow = requireFlow(deps, provider);
   const session = deps.loginSessions.get(input.state, flow.provider);
-  if (!session) throw new GatewayError("invalid_request", "This login has expired or was already used; start again.", { param: "state", code: "login_expired" });
-  const result = await reaching(flow.provider, () => flow.complete(flowContext(deps, flow.provider), session.pending, { code: input.code }));
+  if (!session)
+    throw new GatewayError("invalid_request", "This login has expired or was already used; start again.", {
+      param: "state",
+      code: "login_expired",
+    });
+  const result = await reaching(flow.provider, () =>
+    flow.complete(flowContext(deps, flow.provider), session.pending, { code: input.code }),
+  );
   if (result.status === "pending") return result;
   deps.loginSessions.close(input.state);
   if (result.status === "failed") return result;
@@ -65,12 +86,21 @@ export async function completeLogin(deps: LoginDeps, provider: string, input: { 
 }
 
 /** The CLI's own credential file: `credentials` as pasted, or read from the home folder when undefined. */
-export async function importLogin(deps: LoginDeps, provider: string, credentials: unknown): Promise<{ connection: ConnectionView; renewed: boolean }> {
+export async function importLogin(
+  deps: LoginDeps,
+  provider: string,
+  credentials: unknown,
+): Promise<{ connection: ConnectionView; renewed: boolean }> {
   const flow = requireFlow(deps, provider);
-  if (!flow.importCli) throw new GatewayError("invalid_request", `${flow.provider} has no CLI credential file to import.`, { code: "no_cli_import" });
+  if (!flow.importCli)
+    throw new GatewayError("invalid_request", `${flow.provider} has no CLI credential file to import.`, { code: "no_cli_import" });
   const imported = await reaching(flow.provider, () => flow.importCli!(flowContext(deps, flow.provider), credentials));
   if (!imported) {
-    throw new GatewayError("not_found", `No ${flow.provider} CLI credentials were found on this machine; log in with the official CLI first, or paste its credential file.`, { code: "cli_credentials_not_found" });
+    throw new GatewayError(
+      "not_found",
+      `No ${flow.provider} CLI credentials were found on this machine; log in with the official CLI first, or paste its credential file.`,
+      { code: "cli_credentials_not_found" },
+    );
   }
   return saveLogin(deps, flow.provider, imported.credentials, imported.profile);
 }
@@ -88,7 +118,12 @@ function sameAccount(rows: ConnectionRow[], profile: AccountProfile): Connection
 }
 
 /** Store a completed login: renew the account's connection when it exists, else add one named by its email. */
-export function saveLogin(deps: LoginDeps, provider: string, credentials: Credentials, profile: AccountProfile): { connection: ConnectionView; renewed: boolean } {
+export function saveLogin(
+  deps: LoginDeps,
+  provider: string,
+  credentials: Credentials,
+  profile: AccountProfile,
+): { connection: ConnectionView; renewed: boolean } {
   const existing = sameAccount(listConnections(deps.db, provider), profile);
   if (!existing) return { connection: createOAuthConnection(deps, provider, credentials, profile), renewed: false };
   const { needsLogin: _n, loginError: _e, loginErrorAt: _a, ...kept } = existing.metadata ?? {};

@@ -7,11 +7,19 @@ export const ProfileSchema = z.object({
   /** Consecutive failures that open a provider's breaker. */
   failureThreshold: z.number().int().min(1).max(1000),
   /** How long an open breaker stays open before a half-open probe. */
-  breakerCooldownMs: z.number().int().min(100).max(24 * 3_600_000),
+  breakerCooldownMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 3_600_000),
   /** First cooldown of an account after a failure; doubles on each further failure... */
   backoffBaseMs: z.number().int().min(0).max(3_600_000),
   /** ...up to this cap. Provider hints (Retry-After) may ask for longer and are honoured. */
-  backoffCapMs: z.number().int().min(0).max(24 * 3_600_000),
+  backoffCapMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000),
   /** How long to wait for an upstream's response headers before trying the next account or model. */
   timeoutMs: z.number().int().min(100).max(3_600_000),
   /**
@@ -45,14 +53,24 @@ export const ResilienceSchema = z.object({
 });
 export type ResilienceConfig = z.infer<typeof ResilienceSchema>;
 
-export const ResiliencePatchSchema = z.object({
-  defaults: ProfileSchema.partial().optional(),
-  providers: z.record(z.string(), ProfileSchema.partial().nullable()).optional(),
-  limits: LimitsSchema.partial().optional(),
-}).strict();
+export const ResiliencePatchSchema = z
+  .object({
+    defaults: ProfileSchema.partial().optional(),
+    providers: z.record(z.string(), ProfileSchema.partial().nullable()).optional(),
+    limits: LimitsSchema.partial().optional(),
+  })
+  .strict();
 
 export const DEFAULT_RESILIENCE: ResilienceConfig = {
-  defaults: { failureThreshold: 5, breakerCooldownMs: 30_000, backoffBaseMs: 2_000, backoffCapMs: 5 * 60_000, timeoutMs: 600_000, streamIdleMs: 300_000, rateLimitStrikes: 1 },
+  defaults: {
+    failureThreshold: 5,
+    breakerCooldownMs: 30_000,
+    backoffBaseMs: 2_000,
+    backoffCapMs: 5 * 60_000,
+    timeoutMs: 600_000,
+    streamIdleMs: 300_000,
+    rateLimitStrikes: 1,
+  },
   providers: {},
   limits: { rpm: 0, minIntervalMs: 0, maxConcurrent: 0 },
 };
@@ -70,7 +88,9 @@ export interface ResilienceSettings {
 export function createResilienceSettings(db: Db): ResilienceSettings {
   const load = (): ResilienceConfig => {
     const saved = readSetting<Partial<ResilienceConfig>>(db, KEY);
-    const stored = ResilienceSchema.safeParse(saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } });
+    const stored = ResilienceSchema.safeParse(
+      saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } },
+    );
     return stored.success ? stored.data : DEFAULT_RESILIENCE;
   };
   let current = load();

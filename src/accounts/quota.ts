@@ -77,10 +77,14 @@ export function isExhausted(w: QuotaWindow, now = Date.now()): boolean {
 export function localWindowEnd(name: QuotaWindowName, start: number): number {
   const d = new Date(start);
   switch (name) {
-    case "5h": return start + 5 * 3_600_000;
-    case "weekly": return start + 7 * 86_400_000;
-    case "daily": return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
-    case "monthly": return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    case "5h":
+      return start + 5 * 3_600_000;
+    case "weekly":
+      return start + 7 * 86_400_000;
+    case "daily":
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+    case "monthly":
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   }
 }
 
@@ -94,7 +98,10 @@ export interface QuotaDeps {
 export class QuotaStore {
   private readonly byAccount = new Map<string, Map<QuotaWindowName, TrackedWindow>>();
 
-  constructor(private readonly deps: QuotaDeps, private readonly onChange: () => void = () => {}) {}
+  constructor(
+    private readonly deps: QuotaDeps,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /**
    * The provider's own usage report (headers or a usage endpoint) for an account: replaces those windows. A window
@@ -120,10 +127,15 @@ export class QuotaStore {
       const current = mine.get(rule.name);
       if (current?.source === "provider" && (current.resetsAt ?? Infinity) > now) continue; // the provider's numbers win
       const fresh = !current || current.source !== "local" || (current.resetsAt ?? 0) <= now;
-      const used = (fresh ? 0 : current.used ?? 0) + (rule.unit === "requests" ? amounts.requests : amounts.tokens);
+      const used = (fresh ? 0 : (current.used ?? 0)) + (rule.unit === "requests" ? amounts.requests : amounts.tokens);
       const w: TrackedWindow = {
-        name: rule.name, unit: rule.unit, used, ...(limit !== undefined ? { limit } : {}),
-        resetsAt: fresh ? localWindowEnd(rule.name, now) : current.resetsAt, source: "local", updatedAt: now,
+        name: rule.name,
+        unit: rule.unit,
+        used,
+        ...(limit !== undefined ? { limit } : {}),
+        resetsAt: fresh ? localWindowEnd(rule.name, now) : current.resetsAt,
+        source: "local",
+        updatedAt: now,
       };
       mine.set(rule.name, w);
       counted.push(w);
@@ -146,8 +158,13 @@ export class QuotaStore {
       const current = mine.get(rule.name);
       const running = current && (current.resetsAt ?? 0) > now;
       const w: TrackedWindow = {
-        ...(running ? current : {}), name: rule.name, unit: rule.unit, exhausted: true,
-        resetsAt: running ? current.resetsAt : localWindowEnd(rule.name, now), source: running ? current.source : "local", updatedAt: now,
+        ...(running ? current : {}),
+        name: rule.name,
+        unit: rule.unit,
+        exhausted: true,
+        resetsAt: running ? current.resetsAt : localWindowEnd(rule.name, now),
+        source: running ? current.source : "local",
+        updatedAt: now,
       };
       mine.set(rule.name, w);
       return w;
@@ -168,7 +185,9 @@ export class QuotaStore {
 
   /** Every account with a window still running. */
   all(now = Date.now()): Array<{ accountId: string; windows: TrackedWindow[] }> {
-    return [...this.byAccount.keys()].map((accountId) => ({ accountId, windows: this.windowsOf(accountId, now) })).filter((a) => a.windows.length);
+    return [...this.byAccount.keys()]
+      .map((accountId) => ({ accountId, windows: this.windowsOf(accountId, now) }))
+      .filter((a) => a.windows.length);
   }
 
   /** Forget accounts' windows (a reset from the dashboard, or a deleted connection). */
@@ -204,9 +223,18 @@ export class QuotaStore {
     if (current && until && current.until >= until) return;
     const names = spent.map((w) => (w.name === "5h" ? "5-hour" : w.name)).join(" and ");
     const when = until ? `; it resets at ${new Date(until).toISOString()}` : "";
-    this.deps.cooldowns.penalize(account.id, null, {
-      kind: "quota", status: 429, message: `the ${names} quota of this account is used up${when}`, ...(until ? { retryAt: until } : {}),
-    }, this.deps.profile(account.provider), now);
+    this.deps.cooldowns.penalize(
+      account.id,
+      null,
+      {
+        kind: "quota",
+        status: 429,
+        message: `the ${names} quota of this account is used up${when}`,
+        ...(until ? { retryAt: until } : {}),
+      },
+      this.deps.profile(account.provider),
+      now,
+    );
   }
 }
 

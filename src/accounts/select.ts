@@ -26,7 +26,11 @@ export function orderAccounts(deps: SelectionDeps, provider: string): Account[] 
     stickyLimit: settings.stickyRoundRobinLimit,
     lastUsedAt: (id) => deps.accounts.live(id).lastUsedAt,
     inFlight: (id) => deps.health.limiter.inFlight(id),
-    failures: (id) => deps.health.cooldowns.all().filter((c) => c.accountId === id).reduce((n, c) => n + c.failures, 0),
+    failures: (id) =>
+      deps.health.cooldowns
+        .all()
+        .filter((c) => c.accountId === id)
+        .reduce((n, c) => n + c.failures, 0),
     random: Math.random,
   });
 }

@@ -6,7 +6,10 @@ import { hasSession } from "../auth/manage-auth.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
 
-export const PasswordChangeSchema = z.object({ current: z.string().min(1, "is required"), next: z.string().min(8, "must be at least 8 characters").max(1000) });
+export const PasswordChangeSchema = z.object({
+  current: z.string().min(1, "is required"),
+  next: z.string().min(8, "must be at least 8 characters").max(1000),
+});
 
 export function authRoutes(services: Services) {
   return new Hono()

@@ -10,7 +10,9 @@ export function comboRoutes(services: Services) {
     .get("/", (c) => c.json(services.combos.list().map(comboView)))
     .post("/", validate("json", ComboInputSchema), (c) => c.json(comboView(createCombo(services, c.req.valid("json"))), 201))
     .get("/:id", (c) => c.json(comboView(requireCombo(services, c.req.param("id")))))
-    .put("/:id", validate("json", ComboInputSchema.partial().strict()), (c) => c.json(comboView(updateComboById(services, c.req.param("id"), c.req.valid("json")))))
+    .put("/:id", validate("json", ComboInputSchema.partial().strict()), (c) =>
+      c.json(comboView(updateComboById(services, c.req.param("id"), c.req.valid("json")))),
+    )
     .delete("/:id", (c) => {
       services.combos.remove(c.req.param("id"));
       return c.body(null, 204);

@@ -16,13 +16,18 @@ export function configRoutes(services: Services) {
     .get("/", (c) => c.body(exportConfig(services), 200, { "content-type": "application/yaml; charset=utf-8" }))
     .post("/apply", validate("query", z.object({ dryRun: z.enum(["true", "false"]).optional() })), async (c) => {
       const dryRun = c.req.valid("query").dryRun === "true";
-      const tooLarge = () => new GatewayError("payload_too_large", `A configuration is at most ${MAX_CONFIG_BYTES} bytes.`, { code: "config_too_large" });
+      const tooLarge = () =>
+        new GatewayError("payload_too_large", `A configuration is at most ${MAX_CONFIG_BYTES} bytes.`, { code: "config_too_large" });
       if (Number(c.req.header("content-length") ?? 0) > MAX_CONFIG_BYTES) throw tooLarge();
       const text = await c.req.text();
       if (text.length > MAX_CONFIG_BYTES) throw tooLarge();
       const file = services.config.configFile;
       if (!text.trim() && !file) {
-        throw new GatewayError("invalid_request", "Send the configuration as YAML in the body, or start the gateway with CONFIG_FILE to re-apply that file.", { code: "config_missing" });
+        throw new GatewayError(
+          "invalid_request",
+          "Send the configuration as YAML in the body, or start the gateway with CONFIG_FILE to re-apply that file.",
+          { code: "config_missing" },
+        );
       }
       try {
         const loaded = text.trim() ? parseConfig(text, "in the request body") : await readConfigFile(file!);

@@ -7,7 +7,8 @@ import { VERSION } from "../version.ts";
 export function healthSnapshot(services: Services, now = Date.now()) {
   const memory = process.memoryUsage();
   const accountName = new Map<string, { name: string; provider: string }>();
-  for (const spec of services.providers.all()) for (const a of services.accounts.accountsOf(spec.id)) accountName.set(a.id, { name: a.name, provider: a.provider });
+  for (const spec of services.providers.all())
+    for (const a of services.accounts.accountsOf(spec.id)) accountName.set(a.id, { name: a.name, provider: a.provider });
   return {
     uptimeSeconds: Math.round((now - services.startedAt) / 1000),
     version: VERSION,

@@ -8,7 +8,9 @@ import { validate } from "./validate.ts";
 import { KEY_SCOPES } from "../auth/key-store.ts";
 
 /** POST /api/keys; the configuration file's `keys` items take the same fields. */
-export const KeyCreateSchema = z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length).optional() }).strict();
+export const KeyCreateSchema = z
+  .object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length).optional() })
+  .strict();
 
 function keyView(row: ApiKeyRow) {
   return { id: row.id, name: row.name, prefix: row.keyPrefix, scopes: row.scopes, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
@@ -23,7 +25,8 @@ export function keyRoutes(services: Services) {
       return c.json({ ...keyView(row), key }, 201);
     })
     .delete("/:id", (c) => {
-      if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", `No API key with id "${c.req.param("id")}".`, { code: "key_not_found" });
+      if (!services.apiKeys.remove(c.req.param("id")))
+        throw new GatewayError("not_found", `No API key with id "${c.req.param("id")}".`, { code: "key_not_found" });
       services.budgets.forgetKey(c.req.param("id"));
       return c.body(null, 204);
     });

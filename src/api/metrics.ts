@@ -10,12 +10,18 @@ export function metricsHandler(services: Services) {
     if (!services.config.metricsPublic) {
       const secret = presentedKey(c.req.raw.headers, c.req.url);
       if (!secret) {
-        throw new GatewayError("authentication", "GET /metrics needs a manage-scoped API key as a Bearer token (or METRICS_PUBLIC=true on the gateway).", { code: "unauthenticated" });
+        throw new GatewayError(
+          "authentication",
+          "GET /metrics needs a manage-scoped API key as a Bearer token (or METRICS_PUBLIC=true on the gateway).",
+          { code: "unauthenticated" },
+        );
       }
       const key = services.apiKeys.authenticate(secret);
       if (!key) throw new GatewayError("authentication", "Invalid API key.", { code: "invalid_api_key" });
       if (!key.scopes.includes("manage")) {
-        throw new GatewayError("permission", `API key "${key.name}" lacks the "manage" scope needed for /metrics.`, { code: "missing_scope" });
+        throw new GatewayError("permission", `API key "${key.name}" lacks the "manage" scope needed for /metrics.`, {
+          code: "missing_scope",
+        });
       }
     }
     const { body, contentType } = await services.telemetry.metrics.render();

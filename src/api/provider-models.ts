@@ -8,7 +8,9 @@ import { validate } from "./validate.ts";
 
 export function providerModelRoutes(services: Services) {
   return new Hono()
-    .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) => c.json(listCustomModels(services, c.req.valid("query").provider)))
+    .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) =>
+      c.json(listCustomModels(services, c.req.valid("query").provider)),
+    )
     .post("/", validate("json", CustomModelInputSchema), (c) => c.json(addCustomModel(services, c.req.valid("json")), 201))
     .delete("/", validate("query", z.object({ provider: z.string().min(1), model: z.string().min(1) })), (c) => {
       const { provider, model } = c.req.valid("query");
@@ -27,7 +29,9 @@ export function modelCatalogRoutes(services: Services) {
         name: p.name,
         models: [
           ...p.models.map((m) => ({ id: `${p.alias}/${m.id}`, name: m.name, type: m.type, custom: false })),
-          ...custom.filter((m) => m.provider === p.id).map((m) => ({ id: `${p.alias}/${m.modelId}`, name: m.modelName, type: m.type, custom: true })),
+          ...custom
+            .filter((m) => m.provider === p.id)
+            .map((m) => ({ id: `${p.alias}/${m.modelId}`, name: m.modelName, type: m.type, custom: true })),
         ],
       })),
     );

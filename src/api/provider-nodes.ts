@@ -1,7 +1,14 @@
 // /api/provider-nodes: custom providers speaking one of the four formats; their prefix works like a provider id.
 import { Hono } from "hono";
 import {
-  NodeInputSchema, NodeUpdateSchema, createNode, deleteNodeById, listNodeViews, nodeView, requireNode, updateNodeById,
+  NodeInputSchema,
+  NodeUpdateSchema,
+  createNode,
+  deleteNodeById,
+  listNodeViews,
+  nodeView,
+  requireNode,
+  updateNodeById,
 } from "../providers/node-service.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";

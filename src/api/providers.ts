@@ -2,8 +2,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
-  ConnectionCreateSchema, ConnectionUpdateSchema, connectionView, createConnection, deleteConnectionById,
-  listConnectionViews, requireConnection, updateConnectionById,
+  ConnectionCreateSchema,
+  ConnectionUpdateSchema,
+  connectionView,
+  createConnection,
+  deleteConnectionById,
+  listConnectionViews,
+  requireConnection,
+  updateConnectionById,
 } from "../accounts/connection-service.ts";
 import { testConnection } from "../accounts/connection-test.ts";
 import type { Services } from "../services.ts";
@@ -12,11 +18,20 @@ import { validate } from "./validate.ts";
 export function providerRoutes(services: Services) {
   return new Hono()
     .get("/catalog", (c) =>
-      c.json(services.providers.all().map((p) => ({
-        id: p.id, alias: p.alias, name: p.name, format: p.format, authType: p.authType, tier: p.tier,
-        baseUrl: p.baseUrl, docsUrl: p.docsUrl ?? null, custom: services.providers.isCustom(p.id),
-        models: p.models.map((m) => ({ id: m.id, name: m.name, type: m.type })),
-      }))),
+      c.json(
+        services.providers.all().map((p) => ({
+          id: p.id,
+          alias: p.alias,
+          name: p.name,
+          format: p.format,
+          authType: p.authType,
+          tier: p.tier,
+          baseUrl: p.baseUrl,
+          docsUrl: p.docsUrl ?? null,
+          custom: services.providers.isCustom(p.id),
+          models: p.models.map((m) => ({ id: m.id, name: m.name, type: m.type })),
+        })),
+      ),
     )
     .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) => {
       const provider = c.req.valid("query").provider;
@@ -25,12 +40,23 @@ export function providerRoutes(services: Services) {
     })
     .post("/", validate("json", ConnectionCreateSchema), (c) => c.json(createConnection(services, c.req.valid("json")), 201))
     .get("/:id", (c) => c.json(connectionView(services, requireConnection(services, c.req.param("id")))))
-    .put("/:id", validate("json", ConnectionUpdateSchema), (c) => c.json(updateConnectionById(services, c.req.param("id"), c.req.valid("json"))))
+    .put("/:id", validate("json", ConnectionUpdateSchema), (c) =>
+      c.json(updateConnectionById(services, c.req.param("id"), c.req.valid("json"))),
+    )
     .delete("/:id", (c) => {
       deleteConnectionById(services, c.req.param("id"));
       return c.body(null, 204);
     })
-    .post("/:id/test", validate("json", z.object({ model: z.string().min(1).optional() }).strict().optional().default({})), async (c) =>
-      c.json(await testConnection(services, requireConnection(services, c.req.param("id")), c.req.valid("json")?.model)),
+    .post(
+      "/:id/test",
+      validate(
+        "json",
+        z
+          .object({ model: z.string().min(1).optional() })
+          .strict()
+          .optional()
+          .default({}),
+      ),
+      async (c) => c.json(await testConnection(services, requireConnection(services, c.req.param("id")), c.req.valid("json")?.model)),
     );
 }

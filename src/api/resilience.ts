@@ -10,7 +10,9 @@ export function resilienceRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.resilience.get()))
     .patch("/", validate("json", ResiliencePatchSchema), (c) => c.json(services.resilience.update(c.req.valid("json"))))
-    .post("/reset", validate("json", z.object({ provider: z.string().min(1).optional(), connectionId: z.string().min(1).optional() }).strict()), (c) =>
-      c.json({ ok: true, cleared: resetResilience(services, c.req.valid("json")) }),
+    .post(
+      "/reset",
+      validate("json", z.object({ provider: z.string().min(1).optional(), connectionId: z.string().min(1).optional() }).strict()),
+      (c) => c.json({ ok: true, cleared: resetResilience(services, c.req.valid("json")) }),
     );
 }

@@ -6,6 +6,11 @@ import { validate } from "./validate.ts";
 
 export function settingsRoutes(services: Services) {
   return new Hono()
-    .get("/", (c) => c.json({ ...services.settings.get(), requireApiKeyEffective: services.settings.get().requireApiKey ?? services.config.requireApiKey }))
+    .get("/", (c) =>
+      c.json({
+        ...services.settings.get(),
+        requireApiKeyEffective: services.settings.get().requireApiKey ?? services.config.requireApiKey,
+      }),
+    )
     .put("/", validate("json", SettingsPatchSchema), (c) => c.json(services.settings.update(c.req.valid("json"))));
 }

@@ -16,9 +16,13 @@ export function storageError(err: unknown, path: string, dataDir: string): Gatew
       { status: fault === "full" ? 507 : 503, code: fault === "full" ? "storage_full" : "storage_unavailable", cause: err },
     );
   }
-  return new GatewayError("unavailable", `The gateway cannot write to its database right now: ${describeStorageFault(fault)}. Try again later.`, {
-    code: "storage_unavailable",
-    retryAfter: 30,
-    cause: err,
-  });
+  return new GatewayError(
+    "unavailable",
+    `The gateway cannot write to its database right now: ${describeStorageFault(fault)}. Try again later.`,
+    {
+      code: "storage_unavailable",
+      retryAfter: 30,
+      cause: err,
+    },
+  );
 }

@@ -20,22 +20,34 @@ const FormatName = z.string().transform((v, ctx) => {
   return id;
 });
 
-export const TranslateSchema = z.object({
-  from: FormatName,
-  to: FormatName,
-  body: z.record(z.string(), z.unknown()),
-  /** Gemini carries the model in the URL: name it here when translating from Gemini. */
-  model: z.string().min(1).optional(),
-  stream: z.boolean().optional(),
-}).strict();
+export const TranslateSchema = z
+  .object({
+    from: FormatName,
+    to: FormatName,
+    body: z.record(z.string(), z.unknown()),
+    /** Gemini carries the model in the URL: name it here when translating from Gemini. */
+    model: z.string().min(1).optional(),
+    stream: z.boolean().optional(),
+  })
+  .strict();
 
 export function translateRequest(input: z.infer<typeof TranslateSchema>) {
   const from = getFormat(input.from);
   const to = getFormat(input.to);
-  const canonical = from.decodeRequest(input.body, { model: input.model ?? (typeof input.body.model === "string" ? input.body.model : undefined), stream: input.stream });
+  const canonical = from.decodeRequest(input.body, {
+    model: input.model ?? (typeof input.body.model === "string" ? input.body.model : undefined),
+    stream: input.stream,
+  });
   const encoded = to.encodeRequest(canonical);
   const url = to.upstreamUrl("https://upstream.example", canonical.model, canonical.stream);
-  return { from: input.from, to: input.to, body: encoded.body, dropped: encoded.dropped, path: new URL(url).pathname + new URL(url).search, canonical };
+  return {
+    from: input.from,
+    to: input.to,
+    body: encoded.body,
+    dropped: encoded.dropped,
+    path: new URL(url).pathname + new URL(url).search,
+    canonical,
+  };
 }
 
 export function translatorRoutes(_services: Services) {

@@ -13,13 +13,20 @@ type Validated<T extends z.ZodType, Target extends keyof ValidationTargets> = {
 };
 
 function failure(target: string, issues: readonly z.core.$ZodIssue[], value: unknown): GatewayError {
-  if (value === undefined && target === "json") return new GatewayError("invalid_request", "The request body is empty: send a JSON object.", { param: "body", code: "validation_failed" });
+  if (value === undefined && target === "json")
+    return new GatewayError("invalid_request", "The request body is empty: send a JSON object.", {
+      param: "body",
+      code: "validation_failed",
+    });
   const issue = issues[0]!;
   const field = issue.path.join(".") || (target === "json" ? "body" : target);
   return new GatewayError("invalid_request", `${field}: ${issue.message}`, { param: field, code: "validation_failed" });
 }
 
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T): MiddlewareHandler<{}, string, Validated<T, Target>> {
+export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T,
+): MiddlewareHandler<{}, string, Validated<T, Target>> {
   if (target !== "json") {
     return zValidator(target, schema, (result) => {
       if (!result.success) throw failure(target, result.error.issues, result.data);

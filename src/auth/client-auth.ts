@@ -20,7 +20,12 @@ export function presentedKey(headers: Headers, url: string): string | undefined 
     if (match) return match[1]!.trim();
   }
   // The URL is parsed only when it may carry ?key= (Gemini clients): every proxied call passes here.
-  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? (url.includes("key=") ? new URL(url).searchParams.get("key") : null) ?? undefined;
+  return (
+    headers.get("x-api-key") ??
+    headers.get("x-goog-api-key") ??
+    (url.includes("key=") ? new URL(url).searchParams.get("key") : null) ??
+    undefined
+  );
 }
 
 /** "call": every client route; "models": the model lists, which Settings -> Security can open or close on their own. */
@@ -31,14 +36,21 @@ export function requireClientKey(deps: ClientAuthDeps, kind: ClientRouteKind = "
     const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
       const key = deps.apiKeys.authenticate(secret);
-      if (!key) throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", { code: "invalid_api_key" });
+      if (!key)
+        throw new GatewayError("authentication", "Invalid API key. Create one in the dashboard (API keys) or with POST /api/keys.", {
+          code: "invalid_api_key",
+        });
       c.set("apiKey", key);
     } else {
       const settings = deps.settings.get();
       const forCalls = settings.requireApiKey ?? deps.config.requireApiKey;
       const required = kind === "models" ? (settings.requireApiKeyForModels ?? forCalls) : forCalls;
       if (required) {
-        throw new GatewayError("authentication", "An API key is required: send it as \"Authorization: Bearer <key>\" (or x-api-key / x-goog-api-key).", { code: "missing_api_key" });
+        throw new GatewayError(
+          "authentication",
+          'An API key is required: send it as "Authorization: Bearer <key>" (or x-api-key / x-goog-api-key).',
+          { code: "missing_api_key" },
+        );
       }
       c.set("apiKey", null);
     }

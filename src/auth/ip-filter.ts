@@ -67,10 +67,14 @@ export function ipMatches(blocks: BlockList, ip: string): boolean {
 /** Whether a client at `ip` may call: allow mode admits only listed addresses, deny mode refuses them. */
 export function ipAllowed(mode: Settings["ipFilter"]["mode"], blocks: BlockList, ip: string): boolean {
   switch (mode) {
-    case "off": return true;
-    case "allow": return ipMatches(blocks, ip);
-    case "deny": return !ipMatches(blocks, ip);
-    default: return assertNever(mode, "ip filter mode");
+    case "off":
+      return true;
+    case "allow":
+      return ipMatches(blocks, ip);
+    case "deny":
+      return !ipMatches(blocks, ip);
+    default:
+      return assertNever(mode, "ip filter mode");
   }
 }
 
@@ -84,7 +88,9 @@ export function requireAllowedIp(deps: IpFilterDeps): MiddlewareHandler {
       if (!blocks) compiled.set(list, (blocks = compileIpList(list)));
       const ip = clientIp(c);
       if (!ipAllowed(mode, blocks, ip)) {
-        throw new GatewayError("permission", `Requests from ${ip} are not allowed by this gateway's IP filter.`, { code: "ip_not_allowed" });
+        throw new GatewayError("permission", `Requests from ${ip} are not allowed by this gateway's IP filter.`, {
+          code: "ip_not_allowed",
+        });
       }
     }
     await next();

@@ -1,6 +1,14 @@
 // Client API keys in memory by hash, so authenticating a request costs one HMAC and one map lookup.
 import type { Db } from "../db/client.ts";
-import { deleteApiKey, insertApiKey, listApiKeys, touchApiKey, updateApiKey, updateApiKeyHash, type ApiKeyRow } from "../db/queries/api-keys.ts";
+import {
+  deleteApiKey,
+  insertApiKey,
+  listApiKeys,
+  touchApiKey,
+  updateApiKey,
+  updateApiKeyHash,
+  type ApiKeyRow,
+} from "../db/queries/api-keys.ts";
 import { generateApiKey } from "./api-key-hash.ts";
 
 /** What a key may do besides client calls: `manage` opens /api; `sync` only the cloud side of sync (/api/sync/space and /state). */

@@ -55,10 +55,18 @@ export function createLoginThrottle(options: ThrottleOptions = {}): LoginThrottl
       global = live(global, now, GLOBAL_WINDOW_MS);
       if (mine.length >= MAX_FAILURES) {
         byIp.set(ip, mine);
-        return { allowed: false, reason: "address", retryAfter: Math.max(1, Math.ceil((mine[mine.length - MAX_FAILURES]! + WINDOW_MS - now) / 1000)) };
+        return {
+          allowed: false,
+          reason: "address",
+          retryAfter: Math.max(1, Math.ceil((mine[mine.length - MAX_FAILURES]! + WINDOW_MS - now) / 1000)),
+        };
       }
       if (global.length >= GLOBAL_MAX_FAILURES) {
-        return { allowed: false, reason: "global", retryAfter: Math.max(1, Math.ceil((global[global.length - GLOBAL_MAX_FAILURES]! + GLOBAL_WINDOW_MS - now) / 1000)) };
+        return {
+          allowed: false,
+          reason: "global",
+          retryAfter: Math.max(1, Math.ceil((global[global.length - GLOBAL_MAX_FAILURES]! + GLOBAL_WINDOW_MS - now) / 1000)),
+        };
       }
       if (checking >= MAX_CONCURRENT_CHECKS) return { allowed: false, reason: "busy", retryAfter: 1 };
       // Counted as a failure until it proves otherwise, so parallel attempts see it.

@@ -34,9 +34,12 @@ function refusal(decision: Extract<AttemptDecision, { allowed: false }>): Gatewa
   const wait = decision.retryAfter;
   const message = (() => {
     switch (decision.reason) {
-      case "address": return `Too many failed sign-ins from this address; try again in ${Math.ceil(wait / 60)} minute(s).`;
-      case "global": return `Too many failed sign-ins on this gateway just now; try again in ${wait} second(s).`;
-      case "busy": return "Other password checks are running; try again in a second.";
+      case "address":
+        return `Too many failed sign-ins from this address; try again in ${Math.ceil(wait / 60)} minute(s).`;
+      case "global":
+        return `Too many failed sign-ins on this gateway just now; try again in ${wait} second(s).`;
+      case "busy":
+        return "Other password checks are running; try again in a second.";
       default: {
         const unreachable: never = decision.reason;
         throw new Error(`unhandled throttle reason ${String(unreachable)}`);

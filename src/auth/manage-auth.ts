@@ -53,7 +53,9 @@ export function requireManagement(deps: ManagementAuthDeps): MiddlewareHandler {
       return next();
     }
     if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) {
-      throw new GatewayError("permission", "Cross-site request refused: management writes must come from the dashboard's own origin.", { code: "csrf" });
+      throw new GatewayError("permission", "Cross-site request refused: management writes must come from the dashboard's own origin.", {
+        code: "csrf",
+      });
     }
     if (await hasSession(c, deps)) {
       c.set("authVia", "cookie");
@@ -63,6 +65,8 @@ export function requireManagement(deps: ManagementAuthDeps): MiddlewareHandler {
       c.set("authVia", "open");
       return next();
     }
-    throw new GatewayError("authentication", "Sign in first (POST /api/auth/login) or send a manage-scoped API key as a Bearer token.", { code: "unauthenticated" });
+    throw new GatewayError("authentication", "Sign in first (POST /api/auth/login) or send a manage-scoped API key as a Bearer token.", {
+      code: "unauthenticated",
+    });
   };
 }

@@ -27,7 +27,9 @@ type SessionTable = Record<string, number>;
 export function createSessionTokens(secret: string, db: Db): SessionTokens {
   const key = new TextEncoder().encode(secret);
   const stored = readSetting<SessionTable>(db, SESSIONS_SETTING);
-  let live = new Map<string, number>(stored && typeof stored === "object" ? Object.entries(stored).filter(([, exp]) => typeof exp === "number") : []);
+  let live = new Map<string, number>(
+    stored && typeof stored === "object" ? Object.entries(stored).filter(([, exp]) => typeof exp === "number") : [],
+  );
   const save = () => writeSetting(db, SESSIONS_SETTING, Object.fromEntries(live));
 
   async function sessionOf(token: string): Promise<string | undefined> {

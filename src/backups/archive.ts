@@ -19,7 +19,8 @@ const unprocessable = (message: string, code: string) => new GatewayError("unpro
 /** Why an entry may not be unpacked anywhere, or undefined when it is a plain relative path. */
 function unsafeReason(entry: ReadEntry): string | undefined {
   const path = entry.path;
-  if (entry.type === "SymbolicLink" || entry.type === "Link") return `${path} is a ${entry.type === "Link" ? "hard link" : "symbolic link"}`;
+  if (entry.type === "SymbolicLink" || entry.type === "Link")
+    return `${path} is a ${entry.type === "Link" ? "hard link" : "symbolic link"}`;
   if (path.startsWith("/") || /^[a-z]:/i.test(path) || path.startsWith("\\")) return `${path} is an absolute path`;
   if (path.split(/[\\/]/).includes("..")) return `${path} climbs out of the folder ("..")`;
   if (entry.type !== "File" && entry.type !== "OldFile" && entry.type !== "Directory") return `${path} is a ${entry.type} entry`;
@@ -71,10 +72,22 @@ export async function databaseFromArchive(archive: string, dir: string, maxBytes
       source.pipe(unpack);
     });
   } catch (err) {
-    if (oversized) throw new GatewayError("payload_too_large", "The archive unpacks to more than the import limit.", { code: "file_too_large", param: "file" });
+    if (oversized)
+      throw new GatewayError("payload_too_large", "The archive unpacks to more than the import limit.", {
+        code: "file_too_large",
+        param: "file",
+      });
     throw unprocessable(`The archive cannot be read: ${err instanceof Error ? err.message : String(err)}.`, "bad_archive");
   }
-  if (unsafe.length) throw unprocessable(`The archive was refused (OmniRoute never writes such entries): ${unsafe.slice(0, 5).join("; ")}.`, "unsafe_archive");
-  if (!found) throw unprocessable(`The archive has no ${DB_FILENAME}: upload an OmniRoute "export all" archive or a .sqlite file.`, "missing_database");
+  if (unsafe.length)
+    throw unprocessable(
+      `The archive was refused (OmniRoute never writes such entries): ${unsafe.slice(0, 5).join("; ")}.`,
+      "unsafe_archive",
+    );
+  if (!found)
+    throw unprocessable(
+      `The archive has no ${DB_FILENAME}: upload an OmniRoute "export all" archive or a .sqlite file.`,
+      "missing_database",
+    );
   return join(target, DB_FILENAME);
 }

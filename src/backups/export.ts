@@ -40,7 +40,11 @@ export function exportDatabase(services: Services): ExportDownload {
   try {
     const path = join(dir, DB_FILENAME);
     snapshotDatabase(services.db, path);
-    return { filename: `omniroute-${fileTimestamp()}.sqlite`, contentType: SQLITE_CONTENT_TYPE, body: streamThenRemove(Bun.file(path).stream(), dir) };
+    return {
+      filename: `omniroute-${fileTimestamp()}.sqlite`,
+      contentType: SQLITE_CONTENT_TYPE,
+      body: streamThenRemove(Bun.file(path).stream(), dir),
+    };
   } catch (err) {
     removeDir(dir);
     throw err;
@@ -51,8 +55,19 @@ export function exportDatabase(services: Services): ExportDownload {
 export function exportDocuments(services: Services): Record<string, unknown> {
   const db = services.db;
   return {
-    "settings.json": { settings: services.settings.get(), resilience: services.resilience.get(), pricingOverrides: services.pricing.overrides() },
-    "combos.json": listCombos(db).map((c) => ({ id: c.id, name: c.name, strategy: c.strategy, models: c.models, createdAt: c.createdAt, updatedAt: c.updatedAt })),
+    "settings.json": {
+      settings: services.settings.get(),
+      resilience: services.resilience.get(),
+      pricingOverrides: services.pricing.overrides(),
+    },
+    "combos.json": listCombos(db).map((c) => ({
+      id: c.id,
+      name: c.name,
+      strategy: c.strategy,
+      models: c.models,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    })),
     "providers.json": listConnections(db).map((row) => {
       const { apiKey: _masked, ...view } = connectionView(services, row);
       return { ...view, hasCredentials: row.credentials !== null };
@@ -67,7 +82,14 @@ export function exportDocuments(services: Services): Record<string, unknown> {
       createdAt: n.createdAt,
       updatedAt: n.updatedAt,
     })),
-    "api-keys.json": listApiKeys(db).map((k) => ({ id: k.id, name: k.name, prefix: k.keyPrefix, scopes: k.scopes, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt })),
+    "api-keys.json": listApiKeys(db).map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.keyPrefix,
+      scopes: k.scopes,
+      createdAt: k.createdAt,
+      lastUsedAt: k.lastUsedAt,
+    })),
   };
 }
 
@@ -80,13 +102,21 @@ export function exportArchive(services: Services): ExportDownload {
     const documents = exportDocuments(services);
     const exportedAt = new Date();
     const manifest = {
-      product: "OmniRoute", version: VERSION, exportedAt: exportedAt.toISOString(), files: [DB_FILENAME, ...Object.keys(documents)], secrets: SECRETS_NOTE,
+      product: "OmniRoute",
+      version: VERSION,
+      exportedAt: exportedAt.toISOString(),
+      files: [DB_FILENAME, ...Object.keys(documents)],
+      secrets: SECRETS_NOTE,
     };
     for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {
       writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     }
     const pack = createTar({ gzip: true, cwd: dir, portable: true }, ["manifest.json", ...manifest.files]);
-    return { filename: `omniroute-${fileTimestamp(exportedAt)}.tar.gz`, contentType: ARCHIVE_CONTENT_TYPE, body: streamThenRemove(pack, dir) };
+    return {
+      filename: `omniroute-${fileTimestamp(exportedAt)}.tar.gz`,
+      contentType: ARCHIVE_CONTENT_TYPE,
+      body: streamThenRemove(pack, dir),
+    };
   } catch (err) {
     removeDir(dir);
     throw err;

@@ -48,7 +48,8 @@ export async function importUpload(services: Services, request: Request, options
  */
 export async function importDatabaseFile(services: Services, path: string): Promise<ImportResult> {
   // Uploads run side by side; checking and swapping run one at a time.
-  if (importing.has(services)) throw new GatewayError("conflict", "Another database import is running; try again when it has finished.", { code: "import_running" });
+  if (importing.has(services))
+    throw new GatewayError("conflict", "Another database import is running; try again when it has finished.", { code: "import_running" });
   importing.add(services);
   try {
     const checked = await checkImport(path, services.db.$client, await migrationsFolder());
@@ -82,9 +83,15 @@ function credentialWarnings(services: Services): string[] {
         `(or this gateway runs with the ENCRYPTION_KEY of the one that exported them): ${unreadable.join(", ")}.`,
     );
   }
-  if (proxies) warnings.push(`${proxies} connection proxy setting(s) were sealed with another ENCRYPTION_KEY and are ignored until set again.`);
-  const nodes = listProviderNodes(services.db).filter((n) => openNodeHeaders(services.secrets, n.headers) === undefined).map((n) => n.prefix);
-  if (nodes.length) warnings.push(`${nodes.length} custom provider node(s) hold headers sealed with another ENCRYPTION_KEY and are called without them until they are set again: ${nodes.join(", ")}.`);
+  if (proxies)
+    warnings.push(`${proxies} connection proxy setting(s) were sealed with another ENCRYPTION_KEY and are ignored until set again.`);
+  const nodes = listProviderNodes(services.db)
+    .filter((n) => openNodeHeaders(services.secrets, n.headers) === undefined)
+    .map((n) => n.prefix);
+  if (nodes.length)
+    warnings.push(
+      `${nodes.length} custom provider node(s) hold headers sealed with another ENCRYPTION_KEY and are called without them until they are set again: ${nodes.join(", ")}.`,
+    );
   return warnings;
 }
 

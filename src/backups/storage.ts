@@ -7,7 +7,17 @@ import type { Services } from "../services.ts";
 import { backupsDir } from "./files.ts";
 
 /** The tables a person cares about, in the order the page shows them. */
-const MAIN_TABLES = ["provider_connections", "provider_nodes", "provider_models", "combos", "api_keys", "budgets", "settings", "usage_log", "usage_daily"];
+const MAIN_TABLES = [
+  "provider_connections",
+  "provider_nodes",
+  "provider_models",
+  "combos",
+  "api_keys",
+  "budgets",
+  "settings",
+  "usage_log",
+  "usage_daily",
+];
 const MAX_BACKUPS_LISTED = 100;
 
 export interface BackupFile {
@@ -62,7 +72,9 @@ export function storageFacts(services: Services): StorageFacts {
   const dataDir = services.config.dataDir;
   const dbPath = join(dataDir, DB_FILENAME);
   const sqlite = services.db.$client;
-  const present = new Set((sqlite.query("SELECT name FROM main.sqlite_schema WHERE type = 'table'").values() as string[][]).map((r) => r[0]));
+  const present = new Set(
+    (sqlite.query("SELECT name FROM main.sqlite_schema WHERE type = 'table'").values() as string[][]).map((r) => r[0]),
+  );
   const tables = MAIN_TABLES.filter((t) => present.has(t)).map((name) => ({
     name,
     rows: Number((sqlite.query(`SELECT count(*) FROM main.${quoteId(name)}`).values()[0] ?? [0])[0]),

@@ -18,7 +18,10 @@ function megabytes(bytes: number): string {
 }
 
 export function tooLarge(maxBytes: number): GatewayError {
-  return new GatewayError("payload_too_large", `The file is larger than the ${megabytes(maxBytes)} import limit.`, { code: "file_too_large", param: "file" });
+  return new GatewayError("payload_too_large", `The file is larger than the ${megabytes(maxBytes)} import limit.`, {
+    code: "file_too_large",
+    param: "file",
+  });
 }
 
 /** The body, counted as it streams: past `limit` bytes it fails instead of growing. */
@@ -47,12 +50,16 @@ function limitedBody(body: ReadableStream<Uint8Array>, limit: number, onExceeded
 export async function receiveUpload(request: Request, maxBytes: number, dir: string): Promise<ReceivedFile> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
-    throw new GatewayError("invalid_request", "Send the database as multipart/form-data with the file in a field named \"file\".", { code: "expected_multipart", param: "file" });
+    throw new GatewayError("invalid_request", 'Send the database as multipart/form-data with the file in a field named "file".', {
+      code: "expected_multipart",
+      param: "file",
+    });
   }
   const bodyLimit = maxBytes + MULTIPART_OVERHEAD;
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > bodyLimit) throw tooLarge(maxBytes);
-  if (!request.body) throw new GatewayError("invalid_request", "The upload is empty: choose a file.", { code: "missing_file", param: "file" });
+  if (!request.body)
+    throw new GatewayError("invalid_request", "The upload is empty: choose a file.", { code: "missing_file", param: "file" });
 
   let exceeded = false;
   let form: FormData;
@@ -65,10 +72,18 @@ export async function receiveUpload(request: Request, maxBytes: number, dir: str
     form = await counted.formData();
   } catch (err) {
     if (exceeded) throw tooLarge(maxBytes);
-    throw new GatewayError("invalid_request", `The upload could not be read as multipart/form-data: ${err instanceof Error ? err.message : String(err)}`, { code: "bad_multipart", param: "file" });
+    throw new GatewayError(
+      "invalid_request",
+      `The upload could not be read as multipart/form-data: ${err instanceof Error ? err.message : String(err)}`,
+      { code: "bad_multipart", param: "file" },
+    );
   }
   const file = form.get("file");
-  if (!(file instanceof Blob)) throw new GatewayError("invalid_request", "No file was sent: put the database in a field named \"file\".", { code: "missing_file", param: "file" });
+  if (!(file instanceof Blob))
+    throw new GatewayError("invalid_request", 'No file was sent: put the database in a field named "file".', {
+      code: "missing_file",
+      param: "file",
+    });
   if (file.size > maxBytes) throw tooLarge(maxBytes);
   if (file.size === 0) throw new GatewayError("invalid_request", "The file is empty.", { code: "empty_file", param: "file" });
   const path = join(dir, "upload");

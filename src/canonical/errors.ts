@@ -1,19 +1,19 @@
 // GatewayError: the one error type. Handlers throw it; the edge encodes it in the caller's format.
 
 export type ErrorKind =
-  | "invalid_request"   // 400: the client's fault
-  | "authentication"    // 401
-  | "permission"        // 403
-  | "not_found"         // 404
-  | "conflict"          // 409
+  | "invalid_request" // 400: the client's fault
+  | "authentication" // 401
+  | "permission" // 403
+  | "not_found" // 404
+  | "conflict" // 409
   | "payload_too_large" // 413
-  | "unprocessable"     // 422
-  | "rate_limit"        // 429 (also budget exhausted)
-  | "upstream"          // an upstream answered with an error; status mirrors it
-  | "unreachable"       // 502: the upstream could not be reached
-  | "unavailable"       // 503: nothing left to try
-  | "timeout"           // 504
-  | "internal";         // 500
+  | "unprocessable" // 422
+  | "rate_limit" // 429 (also budget exhausted)
+  | "upstream" // an upstream answered with an error; status mirrors it
+  | "unreachable" // 502: the upstream could not be reached
+  | "unavailable" // 503: nothing left to try
+  | "timeout" // 504
+  | "internal"; // 500
 
 const STATUS: Record<ErrorKind, number> = {
   invalid_request: 400,

@@ -14,7 +14,11 @@ export const MAX_MODEL_ID_LENGTH = 256;
  */
 export function validateModelId(model: string, param = "model"): void {
   const fail = (why: string) => {
-    throw new GatewayError("invalid_request", `Invalid model name ${JSON.stringify(model.length > 80 ? `${model.slice(0, 80)}...` : model)}: ${why}.`, { param, code: "invalid_model" });
+    throw new GatewayError(
+      "invalid_request",
+      `Invalid model name ${JSON.stringify(model.length > 80 ? `${model.slice(0, 80)}...` : model)}: ${why}.`,
+      { param, code: "invalid_model" },
+    );
   };
   if (model.length === 0) fail("it is empty");
   if (model.length > MAX_MODEL_ID_LENGTH) fail(`it is longer than ${MAX_MODEL_ID_LENGTH} characters`);
@@ -23,7 +27,7 @@ export function validateModelId(model: string, param = "model"): void {
   // Most ids have no `.` segment and no `//`: the split runs only when one could be there.
   if (model.startsWith("/") || model.endsWith("/") || model.includes("//") || model.includes(".")) {
     for (const segment of model.split("/")) {
-      if (segment === "" || segment === "." || segment === "..") fail("its path segments must not be empty, \".\" or \"..\"");
+      if (segment === "" || segment === "." || segment === "..") fail('its path segments must not be empty, "." or ".."');
     }
   }
 }

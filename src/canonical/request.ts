@@ -1,13 +1,25 @@
 // The canonical request: our own model of a chat request, richer than any one wire format.
 // Every format decodes into it and encodes from it; nothing here knows a wire format.
 
-export type ImageSource =
-  | { kind: "base64"; mediaType: string; data: string }
-  | { kind: "url"; url: string };
+export type ImageSource = { kind: "base64"; mediaType: string; data: string } | { kind: "url"; url: string };
 
-export interface TextPart { type: "text"; text: string; cacheControl?: unknown }
-export interface ImagePart { type: "image"; source: ImageSource; detail?: string }
-export interface FilePart { type: "file"; mediaType: string; data?: string; url?: string; filename?: string }
+export interface TextPart {
+  type: "text";
+  text: string;
+  cacheControl?: unknown;
+}
+export interface ImagePart {
+  type: "image";
+  source: ImageSource;
+  detail?: string;
+}
+export interface FilePart {
+  type: "file";
+  mediaType: string;
+  data?: string;
+  url?: string;
+  filename?: string;
+}
 export interface ToolCallPart {
   type: "tool-call";
   id: string;
@@ -31,16 +43,12 @@ export interface ThinkingPart {
   /** Anthropic's signature (or another provider's opaque proof), round-tripped unchanged. */
   signature?: string;
 }
-export interface RedactedThinkingPart { type: "redacted-thinking"; data: string }
+export interface RedactedThinkingPart {
+  type: "redacted-thinking";
+  data: string;
+}
 
-export type ContentPart =
-  | TextPart
-  | ImagePart
-  | FilePart
-  | ToolCallPart
-  | ToolResultPart
-  | ThinkingPart
-  | RedactedThinkingPart;
+export type ContentPart = TextPart | ImagePart | FilePart | ToolCallPart | ToolResultPart | ThinkingPart | RedactedThinkingPart;
 
 /**
  * A turn. `system` turns keep their position (Claude Code and OpenAI clients put them inside the
@@ -60,11 +68,7 @@ export interface ToolDefinition {
   strict?: boolean;
 }
 
-export type ToolChoice =
-  | { type: "auto" }
-  | { type: "none" }
-  | { type: "required" }
-  | { type: "tool"; name: string };
+export type ToolChoice = { type: "auto" } | { type: "none" } | { type: "required" } | { type: "tool"; name: string };
 
 export type ResponseFormat =
   | { type: "text" }

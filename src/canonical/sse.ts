@@ -33,7 +33,10 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       }
       const line = buffer.slice(start, i);
       sawCr = ch === 13;
-      if (sawCr && buffer.charCodeAt(i + 1) === 10) { i++; sawCr = false; }
+      if (sawCr && buffer.charCodeAt(i + 1) === 10) {
+        i++;
+        sawCr = false;
+      }
       start = i + 1;
       const out = processLine(line);
       if (out) yield out;
@@ -52,7 +55,10 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
 
   function processLine(line: string): SseEvent | undefined {
     if (line === "") {
-      if (data.length === 0) { event = undefined; return undefined; }
+      if (data.length === 0) {
+        event = undefined;
+        return undefined;
+      }
       const out: SseEvent = { event, data: data.join("\n"), id };
       event = undefined;
       data = [];
@@ -90,7 +96,10 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
 export function sseFrame(data: string, event?: string): string {
   const head = event ? `event: ${event}\n` : "";
   if (data.indexOf("\n") === -1) return `${head}data: ${data}\n\n`;
-  return `${head}${data.split("\n").map((l) => `data: ${l}`).join("\n")}\n\n`;
+  return `${head}${data
+    .split("\n")
+    .map((l) => `data: ${l}`)
+    .join("\n")}\n\n`;
 }
 
 export const SSE_HEADERS: Record<string, string> = {

@@ -16,14 +16,24 @@ export async function estimateTokens(req: CanonicalRequest): Promise<number> {
   for (const message of req.messages) {
     for (const part of message.content) {
       switch (part.type) {
-        case "text": texts.push(part.text); break;
-        case "thinking": texts.push(part.text); break;
-        case "tool-call": texts.push(part.name, part.arguments); break;
+        case "text":
+          texts.push(part.text);
+          break;
+        case "thinking":
+          texts.push(part.text);
+          break;
+        case "tool-call":
+          texts.push(part.name, part.arguments);
+          break;
         case "tool-result":
           for (const inner of part.content) inner.type === "text" ? texts.push(inner.text) : images++;
           break;
-        case "image": images++; break;
-        case "file": case "redacted-thinking": break;
+        case "image":
+          images++;
+          break;
+        case "file":
+        case "redacted-thinking":
+          break;
       }
     }
   }
@@ -39,7 +49,7 @@ export async function estimateTokens(req: CanonicalRequest): Promise<number> {
 function boundedCount(text: string, count: (text: string) => number): number {
   const counted = text.length > COUNTED_CHARS ? text.slice(0, COUNTED_CHARS) : text;
   let tokens = 0;
-  for (let start = 0; start < counted.length;) {
+  for (let start = 0; start < counted.length; ) {
     let end = Math.min(start + SLICE_CHARS, counted.length);
     if (end < counted.length) {
       // Cut before a whitespace in the slice's second half, where o200k's own pieces begin.

@@ -18,10 +18,10 @@ export function emptyUsage(): Usage {
 }
 
 export type FinishReason =
-  | "stop"            // natural end of the turn
-  | "stop-sequence"   // a client stop sequence matched
-  | "length"          // max tokens reached
-  | "tool-calls"      // the model wants tool results
-  | "content-filter"  // refused or filtered
-  | "pause"           // Anthropic pause_turn: the client should continue
+  | "stop" // natural end of the turn
+  | "stop-sequence" // a client stop sequence matched
+  | "length" // max tokens reached
+  | "tool-calls" // the model wants tool results
+  | "content-filter" // refused or filtered
+  | "pause" // Anthropic pause_turn: the client should continue
   | "error";

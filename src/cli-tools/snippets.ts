@@ -53,7 +53,11 @@ export function rootUrl(baseUrl: string): string {
 }
 
 export function filled(input: ToolInput): ToolInput {
-  return { baseUrl: rootUrl(input.baseUrl), apiKey: input.apiKey.trim() || KEY_PLACEHOLDER, model: input.model.trim() || MODEL_PLACEHOLDER };
+  return {
+    baseUrl: rootUrl(input.baseUrl),
+    apiKey: input.apiKey.trim() || KEY_PLACEHOLDER,
+    model: input.model.trim() || MODEL_PLACEHOLDER,
+  };
 }
 
 /** Claude Code's env block: every model alias maps to the chosen model so background tasks stay on the gateway. */
@@ -91,7 +95,10 @@ export function openClawPrimary(i: ToolInput): string {
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
-const exportLines = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join("\n");
+const exportLines = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join("\n");
 
 export function toolGuides(raw: ToolInput): ToolGuide[] {
   const i = filled(raw);
@@ -107,18 +114,34 @@ export function toolGuides(raw: ToolInput): ToolGuide[] {
         { id: "claude-env", label: "For one shell session", language: "bash", text: `${exportLines(claudeEnv(i))}\nclaude` },
         { id: "claude-settings", label: "Or for good: ~/.claude/settings.json", language: "json", text: json({ env: claudeEnv(i) }) },
       ],
-      notes: ["Do not also set ANTHROPIC_API_KEY: Claude Code would send both headers.", "Run /status inside Claude Code to check the base URL it uses."],
+      notes: [
+        "Do not also set ANTHROPIC_API_KEY: Claude Code would send both headers.",
+        "Run /status inside Claude Code to check the base URL it uses.",
+      ],
     },
     {
       id: "codex",
       name: "Codex CLI",
-      intro: "Speaks the OpenAI Responses API (wire_api = \"responses\", the only value current versions accept).",
+      intro: 'Speaks the OpenAI Responses API (wire_api = "responses", the only value current versions accept).',
       file: WRITABLE_FILES.codex,
       snippets: [
-        { id: "codex-config", label: "~/.codex/config.toml", language: "toml", text: `model = ${quote(i.model)}\nmodel_provider = "${PROVIDER_ID}"\n\n${codexProviderTable(i)}\n` },
-        { id: "codex-env", label: "The key, in your shell profile", language: "bash", text: `export OMNIROUTE_API_KEY=${shellQuote(i.apiKey)}\ncodex` },
+        {
+          id: "codex-config",
+          label: "~/.codex/config.toml",
+          language: "toml",
+          text: `model = ${quote(i.model)}\nmodel_provider = "${PROVIDER_ID}"\n\n${codexProviderTable(i)}\n`,
+        },
+        {
+          id: "codex-env",
+          label: "The key, in your shell profile",
+          language: "bash",
+          text: `export OMNIROUTE_API_KEY=${shellQuote(i.apiKey)}\ncodex`,
+        },
       ],
-      notes: ["Codex reads the key from the variable named by env_key; it is not stored in config.toml.", "Root keys (model, model_provider) must come before any [table] in config.toml."],
+      notes: [
+        "Codex reads the key from the variable named by env_key; it is not stored in config.toml.",
+        "Root keys (model, model_provider) must come before any [table] in config.toml.",
+      ],
     },
     {
       id: "gemini-cli",
@@ -126,12 +149,24 @@ export function toolGuides(raw: ToolInput): ToolGuide[] {
       intro: "Speaks the Gemini API: GOOGLE_GEMINI_BASE_URL is the gateway's root URL (it adds /v1beta itself).",
       file: WRITABLE_FILES["gemini-cli"],
       snippets: [
-        { id: "gemini-env", label: "In your shell profile", language: "bash", text: `${exportLines({ GEMINI_API_KEY: i.apiKey, GOOGLE_GEMINI_BASE_URL: i.baseUrl })}\ngemini -m ${shellQuote(i.model)}` },
-        { id: "gemini-settings", label: "~/.gemini/settings.json (API-key sign-in, default model)", language: "json", text: json(geminiSettings(i)) },
+        {
+          id: "gemini-env",
+          label: "In your shell profile",
+          language: "bash",
+          text: `${exportLines({ GEMINI_API_KEY: i.apiKey, GOOGLE_GEMINI_BASE_URL: i.baseUrl })}\ngemini -m ${shellQuote(i.model)}`,
+        },
+        {
+          id: "gemini-settings",
+          label: "~/.gemini/settings.json (API-key sign-in, default model)",
+          language: "json",
+          text: json(geminiSettings(i)),
+        },
       ],
       notes: [
-        "The base URL is honoured only with API-key sign-in (security.auth.selectedType = \"gemini-api-key\"); a cached Google login takes precedence otherwise.",
-        ...(local || i.baseUrl.startsWith("https://") ? [] : ["Gemini CLI accepts a plain-http base URL only for localhost: serve the gateway over HTTPS (set BASE_URL)."]),
+        'The base URL is honoured only with API-key sign-in (security.auth.selectedType = "gemini-api-key"); a cached Google login takes precedence otherwise.',
+        ...(local || i.baseUrl.startsWith("https://")
+          ? []
+          : ["Gemini CLI accepts a plain-http base URL only for localhost: serve the gateway over HTTPS (set BASE_URL)."]),
       ],
     },
     {
@@ -139,7 +174,12 @@ export function toolGuides(raw: ToolInput): ToolGuide[] {
       name: "Cursor",
       intro: "Uses the OpenAI base URL override in its settings.",
       snippets: [
-        { id: "cursor-settings", label: "Cursor Settings → Models → API Keys", language: "text", text: `OpenAI API Key: ${i.apiKey}\nOverride OpenAI Base URL: ${v1}\n\nThen under Models, "+ Add model": ${i.model}` },
+        {
+          id: "cursor-settings",
+          label: "Cursor Settings → Models → API Keys",
+          language: "text",
+          text: `OpenAI API Key: ${i.apiKey}\nOverride OpenAI Base URL: ${v1}\n\nThen under Models, "+ Add model": ${i.model}`,
+        },
       ],
       notes: [
         "Cursor calls the base URL from its own servers: a localhost address cannot work, the gateway needs a public HTTPS address (set BASE_URL).",
@@ -151,7 +191,12 @@ export function toolGuides(raw: ToolInput): ToolGuide[] {
       name: "Cline, Roo Code, Continue",
       intro: "OpenAI-compatible provider with the gateway's /v1 URL.",
       snippets: [
-        { id: "cline-settings", label: "Cline / Roo Code: API Provider settings", language: "text", text: `API Provider: OpenAI Compatible\nBase URL: ${v1}\nAPI Key: ${i.apiKey}\nModel ID: ${i.model}` },
+        {
+          id: "cline-settings",
+          label: "Cline / Roo Code: API Provider settings",
+          language: "text",
+          text: `API Provider: OpenAI Compatible\nBase URL: ${v1}\nAPI Key: ${i.apiKey}\nModel ID: ${i.model}`,
+        },
         {
           id: "continue-config",
           label: "Continue: ~/.continue/config.yaml",
@@ -171,7 +216,10 @@ export function toolGuides(raw: ToolInput): ToolGuide[] {
           id: "openclaw-config",
           label: "~/.openclaw/openclaw.json",
           language: "json",
-          text: json({ agents: { defaults: { model: { primary: openClawPrimary(i) } } }, models: { providers: { [PROVIDER_ID]: openClawProvider(i) } } }),
+          text: json({
+            agents: { defaults: { model: { primary: openClawPrimary(i) } } },
+            models: { providers: { [PROVIDER_ID]: openClawProvider(i) } },
+          }),
         },
       ],
       notes: [`Models are named "${PROVIDER_ID}/<model>" in OpenClaw.`],

@@ -3,7 +3,17 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { GatewayError } from "../canonical/errors.ts";
-import { claudeEnv, codexProviderTable, geminiSettings, openClawPrimary, openClawProvider, PROVIDER_ID, rootUrl, WRITABLE_FILES, type ToolInput } from "./snippets.ts";
+import {
+  claudeEnv,
+  codexProviderTable,
+  geminiSettings,
+  openClawPrimary,
+  openClawProvider,
+  PROVIDER_ID,
+  rootUrl,
+  WRITABLE_FILES,
+  type ToolInput,
+} from "./snippets.ts";
 
 export type WritableTool = keyof typeof WRITABLE_FILES;
 
@@ -41,9 +51,12 @@ function parseJsonObject(text: string, path: string): Json {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new GatewayError("unprocessable", `${path} is not plain JSON (comments?), so it was left alone: paste the snippet by hand.`, { code: "config_unreadable" });
+    throw new GatewayError("unprocessable", `${path} is not plain JSON (comments?), so it was left alone: paste the snippet by hand.`, {
+      code: "config_unreadable",
+    });
   }
-  if (!isObject(parsed)) throw new GatewayError("unprocessable", `${path} does not hold a JSON object, so it was left alone.`, { code: "config_unreadable" });
+  if (!isObject(parsed))
+    throw new GatewayError("unprocessable", `${path} does not hold a JSON object, so it was left alone.`, { code: "config_unreadable" });
   return parsed;
 }
 
@@ -80,7 +93,9 @@ export function mergeCodexToml(existing: string, i: ToolInput, path = "config.to
   try {
     before = Bun.TOML.parse(existing) as Json;
   } catch {
-    throw new GatewayError("unprocessable", `${path} is not valid TOML, so it was left alone: fix it or paste the snippet by hand.`, { code: "config_unreadable" });
+    throw new GatewayError("unprocessable", `${path} is not valid TOML, so it was left alone: fix it or paste the snippet by hand.`, {
+      code: "config_unreadable",
+    });
   }
   const lines = existing.split(/\r?\n/);
   const firstTable = lines.findIndex(isTableHeader);
@@ -100,7 +115,9 @@ export function mergeCodexToml(existing: string, i: ToolInput, path = "config.to
   try {
     after = Bun.TOML.parse(text) as Json;
   } catch {
-    throw new GatewayError("unprocessable", `${path} could not be merged safely, so it was left alone: paste the snippet by hand.`, { code: "config_unmergeable" });
+    throw new GatewayError("unprocessable", `${path} could not be merged safely, so it was left alone: paste the snippet by hand.`, {
+      code: "config_unmergeable",
+    });
   }
   const providers = isObject(after.model_providers) ? after.model_providers : {};
   const kept = Object.entries(before).every(([key, value]) => {
@@ -110,7 +127,9 @@ export function mergeCodexToml(existing: string, i: ToolInput, path = "config.to
   });
   const ours = providers[PROVIDER_ID];
   if (!kept || after.model !== i.model || after.model_provider !== PROVIDER_ID || !isObject(ours) || ours.base_url !== `${i.baseUrl}/v1`) {
-    throw new GatewayError("unprocessable", `${path} could not be merged safely, so it was left alone: paste the snippet by hand.`, { code: "config_unmergeable" });
+    throw new GatewayError("unprocessable", `${path} could not be merged safely, so it was left alone: paste the snippet by hand.`, {
+      code: "config_unmergeable",
+    });
   }
   return text;
 }
@@ -129,7 +148,10 @@ export function writeToolConfig(tool: WritableTool, input: ToolInput, opts: { ho
   const path = join(opts.home, WRITABLE_FILES[tool]);
   const existed = existsSync(path);
   const current = existed ? readFileSync(path, "utf8") : "";
-  const text = tool === "codex" ? mergeCodexToml(current, i, path) : `${JSON.stringify(mergeJsonConfig(tool, parseJsonObject(current, path), i), null, 2)}\n`;
+  const text =
+    tool === "codex"
+      ? mergeCodexToml(current, i, path)
+      : `${JSON.stringify(mergeJsonConfig(tool, parseJsonObject(current, path), i), null, 2)}\n`;
 
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let backup: string | undefined;

@@ -22,88 +22,113 @@ function record(ctx: ApplyContext, section: Section, key: string, created: boole
 export function applyNodes(ctx: ApplyContext, items: NodeInput[]): void {
   const { services } = ctx;
   const existing = listNodesWithHeaders(services);
-  items.forEach((input, index) => ctx.attempt({ section: "nodes", index, key: input.prefix }, () => {
-    const current = existing.find((n) => n.prefix.toLowerCase() === input.prefix.toLowerCase());
-    const desired = { ...input, baseUrl: input.baseUrl.replace(/\/+$/, "") };
-    const id = current?.id ?? createNode(services, input).id;
-    const fields = current ? changedFields(current, desired) : [];
-    if (current && fields.length) updateNodeById(services, current.id, pick(desired, fields));
-    record(ctx, "nodes", input.prefix, !current, fields);
-    ctx.declared.push({ kind: "node", objectId: id });
-  }));
+  items.forEach((input, index) =>
+    ctx.attempt({ section: "nodes", index, key: input.prefix }, () => {
+      const current = existing.find((n) => n.prefix.toLowerCase() === input.prefix.toLowerCase());
+      const desired = { ...input, baseUrl: input.baseUrl.replace(/\/+$/, "") };
+      const id = current?.id ?? createNode(services, input).id;
+      const fields = current ? changedFields(current, desired) : [];
+      if (current && fields.length) updateNodeById(services, current.id, pick(desired, fields));
+      record(ctx, "nodes", input.prefix, !current, fields);
+      ctx.declared.push({ kind: "node", objectId: id });
+    }),
+  );
 }
 
 export function applyModels(ctx: ApplyContext, items: CustomModelInput[]): void {
   const { services } = ctx;
-  items.forEach((input, index) => ctx.attempt({ section: "models", index, key: `${input.provider}/${input.modelId}` }, () => {
-    const provider = requireProviderId(services, input.provider);
-    const current = listProviderModels(services.db, provider).find((m) => m.modelId === input.modelId);
-    const fields = current ? changedFields(current, { modelName: input.modelName, type: input.type }) : [];
-    if (!current || fields.length) addCustomModel(services, { ...input, modelName: input.modelName ?? current?.modelName, type: input.type ?? current?.type });
-    record(ctx, "models", `${input.provider}/${input.modelId}`, !current, fields);
-    ctx.declared.push({ kind: "model", objectId: `${provider}/${input.modelId}` });
-  }));
+  items.forEach((input, index) =>
+    ctx.attempt({ section: "models", index, key: `${input.provider}/${input.modelId}` }, () => {
+      const provider = requireProviderId(services, input.provider);
+      const current = listProviderModels(services.db, provider).find((m) => m.modelId === input.modelId);
+      const fields = current ? changedFields(current, { modelName: input.modelName, type: input.type }) : [];
+      if (!current || fields.length)
+        addCustomModel(services, { ...input, modelName: input.modelName ?? current?.modelName, type: input.type ?? current?.type });
+      record(ctx, "models", `${input.provider}/${input.modelId}`, !current, fields);
+      ctx.declared.push({ kind: "model", objectId: `${provider}/${input.modelId}` });
+    }),
+  );
 }
 
 export function applyConnections(ctx: ApplyContext, items: FileConnection[]): void {
   const { services } = ctx;
   const existing = listConnections(services.db);
-  items.forEach((input, index) => ctx.attempt({ section: "providers", index, key: input.name }, () => {
-    const named = existing.filter((r) => r.name === input.name);
-    if (named.length > 1) {
-      throw new GatewayError("conflict", `${named.length} connections are named "${input.name}" (${named.map((r) => r.provider).join(", ")}): rename all but one in the dashboard so the file can tell which it means.`, { param: "name" });
-    }
-    const row = named[0];
-    if (!row) {
-      ctx.declared.push({ kind: "connection", objectId: createConnection(services, input).id });
-      record(ctx, "providers", input.name, true, []);
-      return;
-    }
-    const spec = services.providers.get(input.provider);
-    if (spec?.id !== row.provider) {
-      throw new GatewayError("conflict", `"${input.name}" is a connection of provider "${row.provider}", not "${input.provider}": rename one of them (a connection cannot change provider).`, { param: "provider" });
-    }
-    const { provider: _p, name: _n, ...desired } = input;
-    const current = {
-      apiKey: openCredentials(services.secrets, row.credentials).apiKey,
-      baseUrl: row.baseUrl,
-      priority: row.priority,
-      isActive: row.isActive,
-      limits: row.limits,
-      proxy: openConnectionProxy(services.secrets, row.proxy) ?? null,
-    };
-    const fields = changedFields(current, desired);
-    if (fields.length) updateConnectionById(services, row.id, pick(desired, fields));
-    record(ctx, "providers", input.name, false, fields);
-    ctx.declared.push({ kind: "connection", objectId: row.id });
-  }));
+  items.forEach((input, index) =>
+    ctx.attempt({ section: "providers", index, key: input.name }, () => {
+      const named = existing.filter((r) => r.name === input.name);
+      if (named.length > 1) {
+        throw new GatewayError(
+          "conflict",
+          `${named.length} connections are named "${input.name}" (${named.map((r) => r.provider).join(", ")}): rename all but one in the dashboard so the file can tell which it means.`,
+          { param: "name" },
+        );
+      }
+      const row = named[0];
+      if (!row) {
+        ctx.declared.push({ kind: "connection", objectId: createConnection(services, input).id });
+        record(ctx, "providers", input.name, true, []);
+        return;
+      }
+      const spec = services.providers.get(input.provider);
+      if (spec?.id !== row.provider) {
+        throw new GatewayError(
+          "conflict",
+          `"${input.name}" is a connection of provider "${row.provider}", not "${input.provider}": rename one of them (a connection cannot change provider).`,
+          { param: "provider" },
+        );
+      }
+      const { provider: _p, name: _n, ...desired } = input;
+      const current = {
+        apiKey: openCredentials(services.secrets, row.credentials).apiKey,
+        baseUrl: row.baseUrl,
+        priority: row.priority,
+        isActive: row.isActive,
+        limits: row.limits,
+        proxy: openConnectionProxy(services.secrets, row.proxy) ?? null,
+      };
+      const fields = changedFields(current, desired);
+      if (fields.length) updateConnectionById(services, row.id, pick(desired, fields));
+      record(ctx, "providers", input.name, false, fields);
+      ctx.declared.push({ kind: "connection", objectId: row.id });
+    }),
+  );
 }
 
 export function applyKeys(ctx: ApplyContext, items: FileKey[]): void {
   const { services } = ctx;
-  items.forEach((input, index) => ctx.attempt({ section: "keys", index, key: input.name }, () => {
-    const all = services.apiKeys.list();
-    const named = all.filter((k) => k.name === input.name);
-    if (named.length > 1) throw new GatewayError("conflict", `${named.length} API keys are named "${input.name}": rename or revoke all but one in the dashboard.`, { param: "name" });
-    const row = named[0];
-    const holder = all.find((k) => k.id !== row?.id && services.apiKeys.matches(k, input.key));
-    if (holder) throw new GatewayError("conflict", `this value is already the key named "${holder.name}": give each key its own value.`, { param: "key" });
-    const fields: string[] = [];
-    let id: string;
-    if (!row) {
-      id = services.apiKeys.createWithKey(input.name, input.scopes ?? [], input.key).id;
-    } else {
-      id = row.id;
-      const patch: { scopes?: string[]; key?: string } = {};
-      if (input.scopes !== undefined && !sameList(row.scopes, input.scopes)) patch.scopes = input.scopes;
-      if (!services.apiKeys.matches(row, input.key)) patch.key = input.key;
-      fields.push(...Object.keys(patch));
-      if (fields.length) services.apiKeys.update(row.id, patch);
-    }
-    if (input.budget !== undefined && applyBudgets(ctx, id, input.budget)) fields.push("budget");
-    record(ctx, "keys", input.name, !row, fields);
-    ctx.declared.push({ kind: "key", objectId: id });
-  }));
+  items.forEach((input, index) =>
+    ctx.attempt({ section: "keys", index, key: input.name }, () => {
+      const all = services.apiKeys.list();
+      const named = all.filter((k) => k.name === input.name);
+      if (named.length > 1)
+        throw new GatewayError(
+          "conflict",
+          `${named.length} API keys are named "${input.name}": rename or revoke all but one in the dashboard.`,
+          { param: "name" },
+        );
+      const row = named[0];
+      const holder = all.find((k) => k.id !== row?.id && services.apiKeys.matches(k, input.key));
+      if (holder)
+        throw new GatewayError("conflict", `this value is already the key named "${holder.name}": give each key its own value.`, {
+          param: "key",
+        });
+      const fields: string[] = [];
+      let id: string;
+      if (!row) {
+        id = services.apiKeys.createWithKey(input.name, input.scopes ?? [], input.key).id;
+      } else {
+        id = row.id;
+        const patch: { scopes?: string[]; key?: string } = {};
+        if (input.scopes !== undefined && !sameList(row.scopes, input.scopes)) patch.scopes = input.scopes;
+        if (!services.apiKeys.matches(row, input.key)) patch.key = input.key;
+        fields.push(...Object.keys(patch));
+        if (fields.length) services.apiKeys.update(row.id, patch);
+      }
+      if (input.budget !== undefined && applyBudgets(ctx, id, input.budget)) fields.push("budget");
+      record(ctx, "keys", input.name, !row, fields);
+      ctx.declared.push({ kind: "key", objectId: id });
+    }),
+  );
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -131,7 +156,9 @@ function applyBudgets(ctx: ApplyContext, keyId: string, budget: NonNullable<File
 /** Combos that name other combos of the file come after them, so every member resolves when each is saved. */
 function comboOrder(items: ComboInput[]): number[] {
   const names = new Map(items.map((c, i) => [c.name.toLowerCase(), i]));
-  const deps = items.map((c) => c.models.map((m) => (typeof m === "string" ? m : m.model).toLowerCase()).filter((m) => names.has(m) && m !== c.name.toLowerCase()));
+  const deps = items.map((c) =>
+    c.models.map((m) => (typeof m === "string" ? m : m.model).toLowerCase()).filter((m) => names.has(m) && m !== c.name.toLowerCase()),
+  );
   const order: number[] = [];
   const done = new Set<number>();
   let progressed = true;
@@ -145,7 +172,9 @@ function comboOrder(items: ComboInput[]): number[] {
     });
   }
   // What is left names itself through others: saved as written, the store refuses it with the cycle spelled out.
-  items.forEach((_, i) => { if (!done.has(i)) order.push(i); });
+  items.forEach((_, i) => {
+    if (!done.has(i)) order.push(i);
+  });
   return order;
 }
 
@@ -160,7 +189,11 @@ export function applyCombos(ctx: ApplyContext, items: ComboInput[]): void {
         record(ctx, "combos", input.name, true, []);
         return;
       }
-      const desired = { name: input.name, strategy: input.strategy, models: input.models.map((m) => (typeof m === "string" ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 })) };
+      const desired = {
+        name: input.name,
+        strategy: input.strategy,
+        models: input.models.map((m) => (typeof m === "string" ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 })),
+      };
       const fields = changedFields({ name: current.name, strategy: current.strategy, models: current.members }, desired);
       if (fields.length) updateComboById(services, current.id, pick({ ...input, name: input.name }, fields));
       record(ctx, "combos", input.name, false, fields);

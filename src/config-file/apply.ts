@@ -48,7 +48,17 @@ export function applyConfig(services: Services, loaded: LoadedConfig, options: {
 
 /** Re-read what an apply writes (and nothing else: live breakers, sync state and usage stay as they are). */
 function reloadConfiguration(services: Services): void {
-  for (const service of [services.providers, services.accounts, services.combos, services.settings, services.apiKeys, services.budgets, services.resilience, services.pricing, services.proxies]) {
+  for (const service of [
+    services.providers,
+    services.accounts,
+    services.combos,
+    services.settings,
+    services.apiKeys,
+    services.budgets,
+    services.resilience,
+    services.pricing,
+    services.proxies,
+  ]) {
     service.reload();
   }
   // Answers cached under the previous providers or combos are not replayed.
@@ -64,9 +74,30 @@ function applyAll(ctx: ApplyContext, config: ConfigFile): void {
   if (config.settings) applySettings(ctx, config.settings);
   if (config.combos) applyCombos(ctx, config.combos);
   const { services } = ctx;
-  if (config.resilience) applySection(ctx, "resilience", () => services.resilience.get(), () => services.resilience.update(config.resilience!), () => services.resilience.reload());
-  if (config.pricing) applySection(ctx, "pricing", () => services.pricing.overrides(), () => services.pricing.update(config.pricing!), () => services.pricing.reload());
-  if (config.proxy) applySection(ctx, "proxy", () => proxyByKeyName(services), () => services.proxies.update(proxyPatch(ctx, config.proxy!)), () => services.proxies.reload());
+  if (config.resilience)
+    applySection(
+      ctx,
+      "resilience",
+      () => services.resilience.get(),
+      () => services.resilience.update(config.resilience!),
+      () => services.resilience.reload(),
+    );
+  if (config.pricing)
+    applySection(
+      ctx,
+      "pricing",
+      () => services.pricing.overrides(),
+      () => services.pricing.update(config.pricing!),
+      () => services.pricing.reload(),
+    );
+  if (config.proxy)
+    applySection(
+      ctx,
+      "proxy",
+      () => proxyByKeyName(services),
+      () => services.proxies.update(proxyPatch(ctx, config.proxy!)),
+      () => services.proxies.reload(),
+    );
   if (config.prune) prune(ctx, config);
 }
 
@@ -121,13 +152,23 @@ function proxyByKeyName(services: Services): object {
 
 /** Proxy entries for keys are named by the key's name in the file; the API's own normalization does the rest. */
 function proxyPatch(ctx: ApplyContext, patch: ProxyPatch): ProxyPatch {
-  const keys = patch.keys && Object.fromEntries(Object.entries(patch.keys).map(([name, entry]) => {
-    const matches = ctx.services.apiKeys.list().filter((k) => k.name === name);
-    if (matches.length !== 1) {
-      throw new GatewayError("invalid_request", matches.length ? `${matches.length} API keys are named "${name}".` : `no API key named "${name}" (name keys by their name here).`, { param: `keys.${name}` });
-    }
-    return [matches[0]!.id, entry];
-  }));
+  const keys =
+    patch.keys &&
+    Object.fromEntries(
+      Object.entries(patch.keys).map(([name, entry]) => {
+        const matches = ctx.services.apiKeys.list().filter((k) => k.name === name);
+        if (matches.length !== 1) {
+          throw new GatewayError(
+            "invalid_request",
+            matches.length
+              ? `${matches.length} API keys are named "${name}".`
+              : `no API key named "${name}" (name keys by their name here).`,
+            { param: `keys.${name}` },
+          );
+        }
+        return [matches[0]!.id, entry];
+      }),
+    );
   return normalizePatch(ctx.services, { ...patch, ...(keys ? { keys } : {}) });
 }
 
@@ -135,29 +176,38 @@ function proxyPatch(ctx: ApplyContext, patch: ProxyPatch): ProxyPatch {
 function prune(ctx: ApplyContext, config: ConfigFile): void {
   const { services } = ctx;
   const declared = new Set(ctx.declared.map((d) => `${d.kind}:${d.objectId}`));
-  const remove = (section: Section, key: string, del: () => void) => ctx.attempt({ section, key }, () => {
-    del();
-    ctx.report.removed.push({ section, key });
-  });
+  const remove = (section: Section, key: string, del: () => void) =>
+    ctx.attempt({ section, key }, () => {
+      del();
+      ctx.report.removed.push({ section, key });
+    });
   if (config.combos !== undefined) {
-    for (const c of services.combos.list()) if (!declared.has(`combo:${c.id}`)) remove("combos", c.name, () => services.combos.remove(c.id));
+    for (const c of services.combos.list())
+      if (!declared.has(`combo:${c.id}`)) remove("combos", c.name, () => services.combos.remove(c.id));
   }
   if (config.keys !== undefined) {
     for (const k of services.apiKeys.list()) {
-      if (!declared.has(`key:${k.id}`)) remove("keys", k.name, () => { services.apiKeys.remove(k.id); services.budgets.forgetKey(k.id); });
+      if (!declared.has(`key:${k.id}`))
+        remove("keys", k.name, () => {
+          services.apiKeys.remove(k.id);
+          services.budgets.forgetKey(k.id);
+        });
     }
   }
   if (config.providers !== undefined) {
     for (const r of listConnections(services.db)) {
-      if (!declared.has(`connection:${r.id}`) && r.authType !== "oauth") remove("providers", r.name, () => deleteConnectionById(services, r.id));
+      if (!declared.has(`connection:${r.id}`) && r.authType !== "oauth")
+        remove("providers", r.name, () => deleteConnectionById(services, r.id));
     }
   }
   if (config.models !== undefined) {
     for (const m of listProviderModels(services.db)) {
-      if (!declared.has(`model:${m.provider}/${m.modelId}`)) remove("models", `${m.provider}/${m.modelId}`, () => removeCustomModel(services, m.provider, m.modelId));
+      if (!declared.has(`model:${m.provider}/${m.modelId}`))
+        remove("models", `${m.provider}/${m.modelId}`, () => removeCustomModel(services, m.provider, m.modelId));
     }
   }
   if (config.nodes !== undefined) {
-    for (const n of listNodeViews(services)) if (!declared.has(`node:${n.id}`)) remove("nodes", n.prefix, () => deleteNodeById(services, n.id));
+    for (const n of listNodeViews(services))
+      if (!declared.has(`node:${n.id}`)) remove("nodes", n.prefix, () => deleteNodeById(services, n.id));
   }
 }

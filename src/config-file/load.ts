@@ -96,17 +96,27 @@ export function parseConfig(text: string, source: string, env: Env = process.env
   }
   if (raw === null || raw === undefined) raw = {};
   if (Array.isArray(raw) || typeof raw !== "object") {
-    throw new ConfigFileError(source, [{ message: "must be one YAML document whose top level is a mapping of sections (nodes, providers, combos, ...)" }]);
+    throw new ConfigFileError(source, [
+      { message: "must be one YAML document whose top level is a mapping of sections (nodes, providers, combos, ...)" },
+    ]);
   }
 
   const env2 = interpolate(raw, env);
   const problems: ConfigProblem[] = [];
   const missingAt = new Set(env2.missing.map((m) => pathKey(m.path)));
   for (const m of env2.missing) {
-    problems.push({ ...placeOf(raw, m.path), line: locate(text, m.path), message: `the environment variable ${m.variable} is not set (write \${${m.variable}:-default} to give a default)` });
+    problems.push({
+      ...placeOf(raw, m.path),
+      line: locate(text, m.path),
+      message: `the environment variable ${m.variable} is not set (write \${${m.variable}:-default} to give a default)`,
+    });
   }
   for (const m of env2.malformed) {
-    problems.push({ ...placeOf(raw, m.path), line: locate(text, m.path), message: `"${m.text}" is not a placeholder: write \${NAME} or \${NAME:-default} (or $\${ for a literal "\${")` });
+    problems.push({
+      ...placeOf(raw, m.path),
+      line: locate(text, m.path),
+      message: `"${m.text}" is not a placeholder: write \${NAME} or \${NAME:-default} (or $\${ for a literal "\${")`,
+    });
   }
 
   const secret = (p: Path) => isSecretField(p);
@@ -129,7 +139,11 @@ function secretsWritten(raw: unknown, fromEnv: Set<string>, text: string): Confi
   const walk = (v: unknown, path: Path) => {
     if (typeof v === "string") {
       if (isSecretField(path) && v !== "" && !fromEnv.has(pathKey(path))) {
-        out.push({ ...placeOf(raw, path), line: locate(text, path), message: "a secret is never written in the file: give it as ${VARIABLE} and set that variable in the environment" });
+        out.push({
+          ...placeOf(raw, path),
+          line: locate(text, path),
+          message: "a secret is never written in the file: give it as ${VARIABLE} and set that variable in the environment",
+        });
       }
       return;
     }
@@ -152,7 +166,12 @@ function duplicates(raw: unknown, text: string): ConfigProblem[] {
       if (key === undefined) return;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
-      else out.push({ ...placeOf(raw, [section, i]), line: locate(text, [section, i]), message: `declared twice (items ${first + 1} and ${i + 1}): each ${section === "models" ? "provider and modelId" : section === "nodes" ? "prefix" : "name"} may appear once` });
+      else
+        out.push({
+          ...placeOf(raw, [section, i]),
+          line: locate(text, [section, i]),
+          message: `declared twice (items ${first + 1} and ${i + 1}): each ${section === "models" ? "provider and modelId" : section === "nodes" ? "prefix" : "name"} may appear once`,
+        });
     });
   }
   return out;
@@ -161,7 +180,8 @@ function duplicates(raw: unknown, text: string): ConfigProblem[] {
 /** Read and parse the file at `path`. */
 export async function readConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
   const file = Bun.file(path);
-  if (!(await file.exists())) throw new ConfigFileError(path, [{ message: "no such file (CONFIG_FILE or --config names a file that does not exist)" }]);
+  if (!(await file.exists()))
+    throw new ConfigFileError(path, [{ message: "no such file (CONFIG_FILE or --config names a file that does not exist)" }]);
   if (file.size > MAX_CONFIG_BYTES) throw new ConfigFileError(path, [{ message: `larger than ${MAX_CONFIG_BYTES} bytes` }]);
   return parseConfig(await file.text(), path, env);
 }

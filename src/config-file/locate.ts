@@ -51,7 +51,9 @@ export function locate(text: string, path: Path): number | undefined {
       const item = items[segment];
       if (!item) break;
       found = item.l.no;
-      const next = lines.slice(item.i + 1, end).findIndex((l) => l.indent < indent || (l.dash && l.indent === indent) || (!l.dash && l.keyPos <= indent));
+      const next = lines
+        .slice(item.i + 1, end)
+        .findIndex((l) => l.indent < indent || (l.dash && l.indent === indent) || (!l.dash && l.keyPos <= indent));
       start = item.i;
       end = next < 0 ? end : item.i + 1 + next;
       parentPos = item.l.keyPos - 1;

@@ -14,7 +14,10 @@ export interface ConfigProblem {
 
 export class ConfigFileError extends Error {
   override name = "ConfigFileError";
-  constructor(readonly source: string, readonly problems: ConfigProblem[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: ConfigProblem[],
+  ) {
     super(describeProblems(source, problems));
   }
 }
@@ -32,5 +35,8 @@ export function describeProblems(source: string, problems: ConfigProblem[]): str
 
 /** Problems in file order (by line, then as found). */
 export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i).map((x) => x.p);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
+    .map((x) => x.p);
 }

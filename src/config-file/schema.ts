@@ -19,26 +19,31 @@ const FileBudgetSchema = BudgetSchema.omit({ keyId: true });
 /** POST /api/keys plus the key's value (from the environment) and its budget(s); null removes every budget. */
 export const FileKeySchema = KeyCreateSchema.extend({
   key: z.string().min(16, "must be at least 16 characters").max(1000),
-  budget: z.union([FileBudgetSchema, z.array(FileBudgetSchema).max(3)]).nullable().optional(),
+  budget: z
+    .union([FileBudgetSchema, z.array(FileBudgetSchema).max(3)])
+    .nullable()
+    .optional(),
 });
 
 /** A list section may be left empty (`combos:` alone): nothing is declared in it. */
 const list = <T extends z.ZodType>(item: T) => z.array(item).nullable().optional();
 
-export const ConfigFileSchema = z.object({
-  /** Remove, in each list section the file has, what it does not name. */
-  prune: z.boolean().optional(),
-  nodes: list(NodeInputSchema),
-  providers: list(FileConnectionSchema),
-  models: list(CustomModelInputSchema),
-  combos: list(ComboInputSchema),
-  settings: SettingsPatchSchema.optional(),
-  resilience: ResiliencePatchSchema.optional(),
-  pricing: PricingPatchSchema.optional(),
-  /** PUT /api/settings/proxy; `keys` entries are named by the key's name (ids differ between gateways). */
-  proxy: ProxyPatchSchema.optional(),
-  keys: list(FileKeySchema),
-}).strict();
+export const ConfigFileSchema = z
+  .object({
+    /** Remove, in each list section the file has, what it does not name. */
+    prune: z.boolean().optional(),
+    nodes: list(NodeInputSchema),
+    providers: list(FileConnectionSchema),
+    models: list(CustomModelInputSchema),
+    combos: list(ComboInputSchema),
+    settings: SettingsPatchSchema.optional(),
+    resilience: ResiliencePatchSchema.optional(),
+    pricing: PricingPatchSchema.optional(),
+    /** PUT /api/settings/proxy; `keys` entries are named by the key's name (ids differ between gateways). */
+    proxy: ProxyPatchSchema.optional(),
+    keys: list(FileKeySchema),
+  })
+  .strict();
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 export type FileConnection = z.infer<typeof FileConnectionSchema>;
@@ -54,10 +59,18 @@ export function naturalKey(section: ListSection, item: unknown): string | undefi
   const o = item as Record<string, unknown>;
   const s = (v: unknown) => (typeof v === "string" && v ? v : undefined);
   switch (section) {
-    case "nodes": return s(o.prefix);
-    case "providers": case "combos": case "keys": return s(o.name);
-    case "models": return s(o.provider) && s(o.modelId) ? `${o.provider}/${o.modelId}` : undefined;
-    default: { const unreachable: never = section; throw new Error(`unknown section ${unreachable}`); }
+    case "nodes":
+      return s(o.prefix);
+    case "providers":
+    case "combos":
+    case "keys":
+      return s(o.name);
+    case "models":
+      return s(o.provider) && s(o.modelId) ? `${o.provider}/${o.modelId}` : undefined;
+    default: {
+      const unreachable: never = section;
+      throw new Error(`unknown section ${unreachable}`);
+    }
   }
 }
 

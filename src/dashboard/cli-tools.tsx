@@ -40,8 +40,10 @@ function readChoice(form: Awaited<ReturnType<typeof readForm>>): CliChoice {
 function keyWarning(keys: ApiKeyRow[], choice: CliChoice): string | undefined {
   if (!choice.apiKey) return undefined;
   const chosen = keys.find((k) => k.id === choice.keyId);
-  if (chosen && !choice.apiKey.startsWith(chosen.keyPrefix)) return `The pasted key does not start with "${chosen.keyPrefix}", as "${chosen.name}" does: check you pasted the right one.`;
-  if (!keys.some((k) => choice.apiKey.startsWith(k.keyPrefix))) return "No key of this gateway starts like the pasted one: calls with it will be refused.";
+  if (chosen && !choice.apiKey.startsWith(chosen.keyPrefix))
+    return `The pasted key does not start with "${chosen.keyPrefix}", as "${chosen.name}" does: check you pasted the right one.`;
+  if (!keys.some((k) => choice.apiKey.startsWith(k.keyPrefix)))
+    return "No key of this gateway starts like the pasted one: calls with it will be refused.";
   return undefined;
 }
 
@@ -55,8 +57,15 @@ const AFTER_WRITE: Record<WritableTool, string> = {
 function Written(p: { tool: WritableTool; r: WriteResult }) {
   return (
     <span class="form-message ok">
-      {p.r.created ? "Created " : "Updated "}<code>{p.r.path}</code> (readable only by you).
-      {p.r.backup ? <> The previous file is saved as <code>{p.r.backup}</code>; its other settings were kept.</> : null} {AFTER_WRITE[p.tool]}
+      {p.r.created ? "Created " : "Updated "}
+      <code>{p.r.path}</code> (readable only by you).
+      {p.r.backup ? (
+        <>
+          {" "}
+          The previous file is saved as <code>{p.r.backup}</code>; its other settings were kept.
+        </>
+      ) : null}{" "}
+      {AFTER_WRITE[p.tool]}
     </span>
   );
 }
@@ -65,52 +74,69 @@ export function cliToolPages(services: Services) {
   const baseUrl = () => services.config.baseUrl;
   const input = (choice: CliChoice): ToolInput => ({ baseUrl: baseUrl(), apiKey: choice.apiKey, model: choice.model });
   const snippets = (c: Context, choice: CliChoice, oob = false) => (
-    <CliSnippets guides={toolGuides(input(choice))} local={isLocalBrowser(c)} warning={keyWarning(services.apiKeys.list(), choice)} oob={oob} />
+    <CliSnippets
+      guides={toolGuides(input(choice))}
+      local={isLocalBrowser(c)}
+      warning={keyWarning(services.apiKeys.list(), choice)}
+      oob={oob}
+    />
   );
 
-  return new Hono()
-    .get("/cli-tools", async (c) => {
-      const models = (await listModels(services)).map((m) => m.id);
-      const choice: CliChoice = { keyId: "", apiKey: "", model: models[0] ?? "", newKeyName: "CLI tools" };
-      return c.html(
-        <CliToolsPage
-          baseUrl={baseUrl()}
-          keys={services.apiKeys.list()}
-          models={models}
-          choice={choice}
-          guides={toolGuides(input(choice))}
-          local={isLocalBrowser(c)}
-          defaultPassword={services.password.isDefault()}
-        />,
-      );
-    })
-    // Snippets for the form as it stands (POST: the key travels in the body, never in a URL).
-    .post("/partials/cli-tools/snippets", async (c) => c.html(snippets(c, readChoice(await readForm(c)))))
-    .post("/partials/cli-tools/key", async (c) => {
-      const choice = readChoice(await readForm(c));
-      const models = (await listModels(services)).map((m) => m.id);
-      const parsed = validateForm(NewKeySchema, { newKeyName: choice.newKeyName });
-      if (!parsed.ok) return c.html(<CliForm keys={services.apiKeys.list()} models={models} choice={choice} errors={parsed.errors} />, 422);
-      const { row, key } = services.apiKeys.create(parsed.data.newKeyName, []);
-      const next = { ...choice, keyId: row.id, apiKey: key };
-      return c.html(
-        <>
-          <CliForm keys={services.apiKeys.list()} models={models} choice={next}
-            created={`Key "${row.name}" created and filled in. Copy it now: it is shown only this once.`} />
-          {snippets(c, next, true)}
-        </>,
-      );
-    })
-    .post("/partials/cli-tools/write/:tool", async (c) => {
-      const tool = c.req.param("tool");
-      if (!isWritableTool(tool)) throw new GatewayError("not_found", `There is no config file to write for "${tool}".`);
-      if (!isLocalBrowser(c)) {
-        throw new GatewayError("permission", "Config files are written only when the browser runs on the gateway's machine (opened via localhost).", { code: "not_local" });
-      }
-      const choice = readChoice(await readForm(c));
-      if (!choice.model) throw new GatewayError("unprocessable", "Choose a model first.", { param: "model" });
-      if (KEY_IN_FILE.has(tool) && !choice.apiKey) throw new GatewayError("unprocessable", "Paste the key (or create one) first: it goes into this file.", { param: "apiKey" });
-      const result = writeToolConfig(tool, input(choice), { home: homedir() });
-      return c.html(<Written tool={tool} r={result} />);
-    });
+  return (
+    new Hono()
+      .get("/cli-tools", async (c) => {
+        const models = (await listModels(services)).map((m) => m.id);
+        const choice: CliChoice = { keyId: "", apiKey: "", model: models[0] ?? "", newKeyName: "CLI tools" };
+        return c.html(
+          <CliToolsPage
+            baseUrl={baseUrl()}
+            keys={services.apiKeys.list()}
+            models={models}
+            choice={choice}
+            guides={toolGuides(input(choice))}
+            local={isLocalBrowser(c)}
+            defaultPassword={services.password.isDefault()}
+          />,
+        );
+      })
+      // Snippets for the form as it stands (POST: the key travels in the body, never in a URL).
+      .post("/partials/cli-tools/snippets", async (c) => c.html(snippets(c, readChoice(await readForm(c)))))
+      .post("/partials/cli-tools/key", async (c) => {
+        const choice = readChoice(await readForm(c));
+        const models = (await listModels(services)).map((m) => m.id);
+        const parsed = validateForm(NewKeySchema, { newKeyName: choice.newKeyName });
+        if (!parsed.ok)
+          return c.html(<CliForm keys={services.apiKeys.list()} models={models} choice={choice} errors={parsed.errors} />, 422);
+        const { row, key } = services.apiKeys.create(parsed.data.newKeyName, []);
+        const next = { ...choice, keyId: row.id, apiKey: key };
+        return c.html(
+          <>
+            <CliForm
+              keys={services.apiKeys.list()}
+              models={models}
+              choice={next}
+              created={`Key "${row.name}" created and filled in. Copy it now: it is shown only this once.`}
+            />
+            {snippets(c, next, true)}
+          </>,
+        );
+      })
+      .post("/partials/cli-tools/write/:tool", async (c) => {
+        const tool = c.req.param("tool");
+        if (!isWritableTool(tool)) throw new GatewayError("not_found", `There is no config file to write for "${tool}".`);
+        if (!isLocalBrowser(c)) {
+          throw new GatewayError(
+            "permission",
+            "Config files are written only when the browser runs on the gateway's machine (opened via localhost).",
+            { code: "not_local" },
+          );
+        }
+        const choice = readChoice(await readForm(c));
+        if (!choice.model) throw new GatewayError("unprocessable", "Choose a model first.", { param: "model" });
+        if (KEY_IN_FILE.has(tool) && !choice.apiKey)
+          throw new GatewayError("unprocessable", "Paste the key (or create one) first: it goes into this file.", { param: "apiKey" });
+        const result = writeToolConfig(tool, input(choice), { home: homedir() });
+        return c.html(<Written tool={tool} r={result} />);
+      })
+  );
 }

@@ -11,11 +11,17 @@ type Strategy = ComboFormValues["strategy"];
 
 const isStrategy = (s: string | undefined): s is Strategy => (COMBO_STRATEGIES as readonly string[]).includes(s ?? "");
 
-export function readComboForm(form: Form, defaultStrategy: Strategy): { input: Record<string, unknown>; values: ComboFormValues; errors: FieldErrors } {
+export function readComboForm(
+  form: Form,
+  defaultStrategy: Strategy,
+): { input: Record<string, unknown>; values: ComboFormValues; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const name = form.get("name") ?? "";
   const strategy = form.get("strategy");
-  const models = form.all("models").map((m) => m.trim()).filter(Boolean);
+  const models = form
+    .all("models")
+    .map((m) => m.trim())
+    .filter(Boolean);
   const weights = form.all("weight");
   const members = models.map((model, i) => {
     if (strategy !== "weighted") return model;

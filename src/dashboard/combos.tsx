@@ -20,7 +20,11 @@ export function comboPages(services: Services) {
     const marks = configFileMarks(services);
     return services.combos.list().map((combo) => ({ ...comboView(combo), fromConfigFile: marks("combo", combo.id) }));
   };
-  const editing = (combo: { id: string; name: string }) => ({ id: combo.id, name: combo.name, fromConfigFile: configFileMarks(services)("combo", combo.id) });
+  const editing = (combo: { id: string; name: string }) => ({
+    id: combo.id,
+    name: combo.name,
+    fromConfigFile: configFileMarks(services)("combo", combo.id),
+  });
 
   /** Validates the posted form and saves it with `save`; a refusal re-renders the form with the errors in place (422). */
   const submit = async (c: Context, editing: { id: string; name: string } | undefined, save: (input: ComboInput) => { name: string }) => {
@@ -48,7 +52,9 @@ export function comboPages(services: Services) {
   };
 
   return new Hono()
-    .get("/combos", (c) => c.html(<CombosPage combos={list()} defaultStrategy={defaultStrategy()} defaultPassword={services.password.isDefault()} />))
+    .get("/combos", (c) =>
+      c.html(<CombosPage combos={list()} defaultStrategy={defaultStrategy()} defaultPassword={services.password.isDefault()} />),
+    )
     .get("/partials/combos/models", async (c) => {
       const models = await listModels(services);
       return c.html(<ModelOptions models={models.map((m) => ({ id: m.id, owner: m.owned_by }))} />);

@@ -46,7 +46,9 @@ export function costPages(services: Services) {
 
     .get("/partials/costs/budget-form", (c) => {
       const ref = BudgetRef.safeParse(c.req.query());
-      const current = ref.success ? services.budgets.list().find((b) => b.keyId === ref.data.keyId && b.period === ref.data.period) : undefined;
+      const current = ref.success
+        ? services.budgets.list().find((b) => b.keyId === ref.data.keyId && b.period === ref.data.period)
+        : undefined;
       const keys = services.apiKeys.list();
       if (!current) return c.html(<BudgetForm keys={keys} />);
       const values = { keyId: current.keyId, period: current.period, limit: current.limit, warnAt: Math.round(current.warnAt * 100) };
@@ -85,7 +87,13 @@ export function costPages(services: Services) {
     })
     .get("/partials/costs/pricing/row", (c) => {
       const line = pricingLine(services.pricing, c.req.query("provider") ?? "", c.req.query("model") ?? "");
-      if (!line) return c.html(<tr><td colspan={7}>That price no longer exists.</td></tr>, 404);
+      if (!line)
+        return c.html(
+          <tr>
+            <td colspan={7}>That price no longer exists.</td>
+          </tr>,
+          404,
+        );
       return c.html(c.req.query("edit") ? <PriceEditRow line={line} /> : <PriceRow line={line} />);
     })
     .put("/partials/costs/pricing", async (c) => {
@@ -93,7 +101,13 @@ export function costPages(services: Services) {
       const result = readPriceForm(form);
       const provider = form.get("provider") ?? "";
       const model = form.get("model") ?? "";
-      const before = pricingLine(services.pricing, provider, model) ?? { provider, model, price: { input: 0, output: 0 }, custom: false, hasDefault: false };
+      const before = pricingLine(services.pricing, provider, model) ?? {
+        provider,
+        model,
+        price: { input: 0, output: 0 },
+        custom: false,
+        hasDefault: false,
+      };
       if (!result.ok) return c.html(<PriceEditRow line={before} values={result.values} errors={result.errors} />, 422);
       services.pricing.update(result.patch);
       return c.html(<PriceRow line={pricingLine(services.pricing, provider, model)!} />);
@@ -101,8 +115,19 @@ export function costPages(services: Services) {
     .delete("/partials/costs/pricing", (c) => {
       const provider = c.req.query("provider") ?? "";
       const model = c.req.query("model") ?? "";
-      const parsed = validateForm(z.object({ provider: z.string().min(1).max(64), model: z.string().min(1).max(300) }), { provider, model });
-      if (!parsed.ok) return c.html(<tr><td colspan={7} class="field-error">Unknown model.</td></tr>, 422);
+      const parsed = validateForm(z.object({ provider: z.string().min(1).max(64), model: z.string().min(1).max(300) }), {
+        provider,
+        model,
+      });
+      if (!parsed.ok)
+        return c.html(
+          <tr>
+            <td colspan={7} class="field-error">
+              Unknown model.
+            </td>
+          </tr>,
+          422,
+        );
       services.pricing.update({ [provider]: { [model]: null } });
       // A model with a default shows it again; one that only had the user's price disappears.
       const line = pricingLine(services.pricing, provider, model);

@@ -4,7 +4,9 @@ import type { z } from "zod";
 import type { FieldErrors } from "../../views/components/form.tsx";
 
 /** The form as a flat string map (repeated fields keep their last value; use `all` for lists). */
-export async function readForm(c: Context): Promise<{ get(name: string): string | undefined; all(name: string): string[]; raw: Record<string, string> }> {
+export async function readForm(
+  c: Context,
+): Promise<{ get(name: string): string | undefined; all(name: string): string[]; raw: Record<string, string> }> {
   const form = await c.req.formData().catch(() => new FormData());
   const raw: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (typeof v === "string") raw[k] = v;

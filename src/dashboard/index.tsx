@@ -20,7 +20,17 @@ import { translatorPages } from "./translator.tsx";
 import { usagePages } from "./usage.tsx";
 
 /** Every page module: each owns its page and its partials under /dashboard. */
-const PAGE_MODULES = [corePages, providerPages, comboPages, usagePages, costPages, settingsPages, cliToolPages, translatorPages, systemPages];
+const PAGE_MODULES = [
+  corePages,
+  providerPages,
+  comboPages,
+  usagePages,
+  costPages,
+  settingsPages,
+  cliToolPages,
+  translatorPages,
+  systemPages,
+];
 import { requireDashboardSession } from "./session.ts";
 import { staticRoutes } from "./static.ts";
 
@@ -41,7 +51,8 @@ export function mountDashboard(app: Hono<AppEnv>, services: Services) {
     const next = safeNext(form.get("next"));
     const password = z.string().min(1).max(1000).safeParse(form.get("password"));
     const generatedPassword = services.password.isGenerated();
-    if (!password.success) return c.html(<LoginPage next={next} errors={{ password: "Enter the password" }} generatedPassword={generatedPassword} />, 422);
+    if (!password.success)
+      return c.html(<LoginPage next={next} errors={{ password: "Enter the password" }} generatedPassword={generatedPassword} />, 422);
     try {
       await signIn(c, services, password.data);
     } catch (err) {

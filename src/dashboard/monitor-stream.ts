@@ -35,7 +35,11 @@ export function monitorStream(services: Services, c: Context, heartbeatMs = HEAR
   };
   const unsubscribe = services.monitor.subscribe((event) => send(sseFrame(monitorRowHtml(event))));
   if (!unsubscribe) {
-    throw new GatewayError("unavailable", "Too many live monitors are open. Close the monitor in another tab or window, then resume here.", { code: "too_many_watchers" });
+    throw new GatewayError(
+      "unavailable",
+      "Too many live monitors are open. Close the monitor in another tab or window, then resume here.",
+      { code: "too_many_watchers" },
+    );
   }
   // The stream stays open for as long as the page does: Bun's idle timeout must not cut it.
   liftIdleTimeout(c);

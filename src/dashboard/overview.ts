@@ -17,6 +17,9 @@ export async function overviewData(services: Services, now = Date.now()): Promis
       .all()
       .map((p) => ({ id: p.id, name: p.name, accounts: services.accounts.accountsOf(p.id).length }))
       .filter((p) => p.accounts > 0),
-    breakers: services.health.breakers.list(now).filter((b) => b.phase !== "closed").map((b) => ({ provider: b.provider, state: b.phase })),
+    breakers: services.health.breakers
+      .list(now)
+      .filter((b) => b.phase !== "closed")
+      .map((b) => ({ provider: b.provider, state: b.phase })),
   };
 }

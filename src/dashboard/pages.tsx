@@ -57,9 +57,14 @@ export function corePages(services: Services) {
     .post("/partials/budgets", async (c) => {
       const form = await readForm(c);
       const keys = services.apiKeys.list();
-      const parsed = validateForm(BudgetFormSchema, { keyId: form.get("keyId"), limit: optional(form.get("limit")), period: form.get("period") });
+      const parsed = validateForm(BudgetFormSchema, {
+        keyId: form.get("keyId"),
+        limit: optional(form.get("limit")),
+        period: form.get("period"),
+      });
       if (!parsed.ok) return c.html(<BudgetForm keys={keys} errors={parsed.errors} />, 422);
-      if (!keys.some((k) => k.id === parsed.data.keyId)) return c.html(<BudgetForm keys={keys} errors={{ keyId: "That key no longer exists" }} />, 422);
+      if (!keys.some((k) => k.id === parsed.data.keyId))
+        return c.html(<BudgetForm keys={keys} errors={{ keyId: "That key no longer exists" }} />, 422);
       services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
       return c.html(
         <>
@@ -86,9 +91,17 @@ export function corePages(services: Services) {
     })
     .post("/partials/health/reset", async (c: Context) => {
       const form = await readForm(c);
-      const cleared = resetResilience(services, { provider: optional(form.get("provider")), connectionId: optional(form.get("connectionId")) });
+      const cleared = resetResilience(services, {
+        provider: optional(form.get("provider")),
+        connectionId: optional(form.get("connectionId")),
+      });
       const body = form.get("body") === SETTINGS_LOCKOUTS ? SETTINGS_LOCKOUTS : undefined;
-      if (form.get("provider") || form.get("connectionId") || body) return c.html(<LockoutsCard s={healthSnapshot(services)} body={body} />);
-      return c.html(<span>Cleared {cleared.breakers} breaker(s) and {cleared.cooldowns} cooldown(s).</span>);
+      if (form.get("provider") || form.get("connectionId") || body)
+        return c.html(<LockoutsCard s={healthSnapshot(services)} body={body} />);
+      return c.html(
+        <span>
+          Cleared {cleared.breakers} breaker(s) and {cleared.cooldowns} cooldown(s).
+        </span>,
+      );
     });
 }

@@ -2,14 +2,26 @@
 import { DEFAULT_PRICING } from "../usage/pricing-defaults.ts";
 import { PricingPatchSchema, type Pricing } from "../usage/pricing.ts";
 import type { FieldErrors } from "../../views/components/form.tsx";
-import { PRICE_FIELDS, type PriceField, type PriceLine, type PricingFilterValues, type ProviderPrices } from "../../views/partials/pricing.tsx";
+import {
+  PRICE_FIELDS,
+  type PriceField,
+  type PriceLine,
+  type PricingFilterValues,
+  type ProviderPrices,
+} from "../../views/partials/pricing.tsx";
 import { optional } from "./forms.ts";
 import type { z } from "zod";
 
 export function pricingLine(pricing: Pricing, provider: string, model: string): PriceLine | undefined {
   const price = pricing.table()[provider]?.[model];
   if (!price) return undefined;
-  return { provider, model, price, custom: pricing.overrides()[provider]?.[model] !== undefined, hasDefault: DEFAULT_PRICING[provider]?.models[model] !== undefined };
+  return {
+    provider,
+    model,
+    price,
+    custom: pricing.overrides()[provider]?.[model] !== undefined,
+    hasDefault: DEFAULT_PRICING[provider]?.models[model] !== undefined,
+  };
 }
 
 export function pricingProviders(pricing: Pricing): string[] {
@@ -47,9 +59,7 @@ export function filterPricing(pricing: Pricing, filter: PricingFilterValues): { 
 
 type Patch = z.infer<typeof PricingPatchSchema>;
 
-export type PriceForm =
-  | { ok: true; patch: Patch }
-  | { ok: false; values: Partial<Record<PriceField, string>>; errors: FieldErrors };
+export type PriceForm = { ok: true; patch: Patch } | { ok: false; values: Partial<Record<PriceField, string>>; errors: FieldErrors };
 
 /** A friendlier sentence for zod's number issues; anything else keeps zod's message. */
 function message(issue: z.core.$ZodIssue): string {

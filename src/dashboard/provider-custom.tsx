@@ -12,7 +12,10 @@ import { customModelsOf, providersPageData, requireSpec, serviceFieldErrors } fr
 
 /** "Name: value" lines as a header map; a line without a colon is an error on the field. */
 function parseHeaders(text: string | undefined, errors: FieldErrors): Record<string, string> | undefined {
-  const lines = (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) return undefined;
   const headers: Record<string, string> = {};
   for (const line of lines) {
@@ -47,7 +50,10 @@ export function providerCustomPages(services: Services) {
       const headers = parseHeaders(form.get("headers"), errors);
       if (errors.headers) return c.html(<NodeForm errors={errors} values={values} />, 422);
       const parsed = validateForm(NodeInputSchema, {
-        name: optional(form.get("name")) ?? "", prefix: optional(form.get("prefix")) ?? "", apiType: form.get("apiType"), baseUrl: optional(form.get("baseUrl")) ?? "",
+        name: optional(form.get("name")) ?? "",
+        prefix: optional(form.get("prefix")) ?? "",
+        apiType: form.get("apiType"),
+        baseUrl: optional(form.get("baseUrl")) ?? "",
         ...(headers ? { headers } : {}),
       });
       if (!parsed.ok) return c.html(<NodeForm errors={parsed.errors} values={values} />, 422);
@@ -74,7 +80,10 @@ export function providerCustomPages(services: Services) {
       const form = await readForm(c);
       const values = form.raw;
       const parsed = validateForm(CustomModelInputSchema, {
-        provider: spec.id, modelId: optional(form.get("modelId")) ?? "", modelName: optional(form.get("modelName")), type: form.get("type") ?? "chat",
+        provider: spec.id,
+        modelId: optional(form.get("modelId")) ?? "",
+        modelName: optional(form.get("modelName")),
+        type: form.get("type") ?? "chat",
       });
       if (!parsed.ok) return c.html(modelsBlock(spec.id, { errors: parsed.errors, values }), 422);
       try {

@@ -15,7 +15,11 @@ import { configFileMarks, type ConfigFileMarks } from "./config-origin.ts";
 
 /** The groups in the user guide's order. */
 const GROUPS: Array<{ id: ProviderTier; title: string; blurb: string }> = [
-  { id: "subscription", title: "Subscription", blurb: "Plans you already pay for, used by their coding tools (Claude Code, Codex, Gemini CLI, GitHub Copilot…)." },
+  {
+    id: "subscription",
+    title: "Subscription",
+    blurb: "Plans you already pay for, used by their coding tools (Claude Code, Codex, Gemini CLI, GitHub Copilot…).",
+  },
   { id: "cheap", title: "Cheap", blurb: "Low-cost API plans that make good backups." },
   { id: "free", title: "Free", blurb: "Free tiers and free models." },
   { id: "api-key", title: "API key", blurb: "Pay-as-you-go providers: paste an API key." },
@@ -52,8 +56,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 export function providersPageData(services: Services): { groups: ProviderGroup[]; custom: ProviderEntry[] } {
   const marks = configFileMarks(services);
-  const connections = groupBy(listConnectionViews(services).map((v) => withLiveLastUsed(services, v, marks)), (c) => c.provider);
-  const models = groupBy(listProviderModels(services.db).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) })), (m) => m.provider);
+  const connections = groupBy(
+    listConnectionViews(services).map((v) => withLiveLastUsed(services, v, marks)),
+    (c) => c.provider,
+  );
+  const models = groupBy(
+    listProviderModels(services.db).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) })),
+    (m) => m.provider,
+  );
   const nodes = new Map(listNodeViews(services).map((n) => [n.prefix, { ...n, fromConfigFile: marks("node", n.id) }]));
   const entry = (spec: ProviderSpec): ProviderEntry => ({
     spec,

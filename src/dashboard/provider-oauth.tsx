@@ -36,7 +36,9 @@ export function providerOAuthPages(services: Services) {
       const method = (await readForm(c)).get("method") || undefined;
       try {
         const start = await startLogin(services, spec.id, method);
-        return c.html(start.flow === "device" ? <DeviceStep providerId={spec.id} start={start} /> : <PkceStep providerId={spec.id} start={start} />);
+        return c.html(
+          start.flow === "device" ? <DeviceStep providerId={spec.id} start={start} /> : <PkceStep providerId={spec.id} start={start} />,
+        );
       } catch (err) {
         const e = userFacing(err);
         return c.html(<FailedStep providerId={spec.id} name={spec.name} error={e.message} />, e.status as 400);
@@ -75,7 +77,12 @@ export function providerOAuthPages(services: Services) {
         return c.html(connected(connection, renewed));
       } catch (err) {
         const e = userFacing(err);
-        return c.html(<p class="form-message error" role="alert">{e.message}</p>, e.status as 400);
+        return c.html(
+          <p class="form-message error" role="alert">
+            {e.message}
+          </p>,
+          e.status as 400,
+        );
       }
     });
 }

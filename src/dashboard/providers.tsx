@@ -3,13 +3,26 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
-  ConnectionCreateSchema, ConnectionUpdateSchema, connectionView, createConnection, deleteConnectionById, requireConnection, updateConnectionById,
+  ConnectionCreateSchema,
+  ConnectionUpdateSchema,
+  connectionView,
+  createConnection,
+  deleteConnectionById,
+  requireConnection,
+  updateConnectionById,
 } from "../accounts/connection-service.ts";
 import { testConnection } from "../accounts/connection-test.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import type { Services } from "../services.ts";
 import { ProvidersPage } from "../../views/pages/providers.tsx";
-import { ConnectedCount, ConnectForm, ConnectionEditForm, ConnectionItem, ConnectionList, TestResult } from "../../views/partials/providers.tsx";
+import {
+  ConnectedCount,
+  ConnectForm,
+  ConnectionEditForm,
+  ConnectionItem,
+  ConnectionList,
+  TestResult,
+} from "../../views/partials/providers.tsx";
 import { connectionFormInput } from "./connection-form.ts";
 import { readForm, validateForm } from "./forms.ts";
 import { providerCustomPages } from "./provider-custom.tsx";

@@ -10,7 +10,15 @@ import { optional, validateForm, type readForm } from "./forms.ts";
 export type Form = Awaited<ReturnType<typeof readForm>>;
 export type Saved<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-export const PROFILE_FIELDS = ["failureThreshold", "breakerCooldownMs", "backoffBaseMs", "backoffCapMs", "timeoutMs", "streamIdleMs", "rateLimitStrikes"] as const;
+export const PROFILE_FIELDS = [
+  "failureThreshold",
+  "breakerCooldownMs",
+  "backoffBaseMs",
+  "backoffCapMs",
+  "timeoutMs",
+  "streamIdleMs",
+  "rateLimitStrikes",
+] as const;
 export const LIMIT_FIELDS = ["rpm", "minIntervalMs", "maxConcurrent"] as const;
 
 /** zod's messages, as a person filling a form reads them. */
@@ -47,13 +55,17 @@ export function wholeNumber(form: Form, name: string, errors: FieldErrors): numb
 
 /** Non-empty trimmed lines of a textarea. */
 export function lines(value: string | undefined): string[] {
-  return (value ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Validates the patch with SettingsPatchSchema (as PUT /api/settings does) and writes it only if it and the form's own checks pass. */
 export function saveSettings(services: Services, patch: Record<string, unknown>, formErrors: FieldErrors = {}): Saved<Settings> {
   const parsed = validateForm(SettingsPatchSchema, patch);
-  if (!parsed.ok || Object.keys(formErrors).length) return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
+  if (!parsed.ok || Object.keys(formErrors).length)
+    return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
   return { ok: true, value: services.settings.update(parsed.data) };
 }
 
@@ -62,7 +74,11 @@ export function accessPatch(form: Form) {
     const value = form.get(name);
     return value === "on" ? true : value === "off" ? false : null;
   };
-  return { requireLogin: Boolean(form.get("requireLogin")), requireApiKey: tri("requireApiKey"), requireApiKeyForModels: tri("requireApiKeyForModels") };
+  return {
+    requireLogin: Boolean(form.get("requireLogin")),
+    requireApiKey: tri("requireApiKey"),
+    requireApiKeyForModels: tri("requireApiKeyForModels"),
+  };
 }
 
 export function ipFilterPatch(form: Form, errors: FieldErrors) {
@@ -78,25 +94,40 @@ export function strategyPatch(form: Form, providerIds: string[], errors: FieldEr
     const value = optional(form.get(`providerStrategies.${id}`));
     if (value) providerStrategies[id] = value;
   }
-  return { routingStrategy: form.get("routingStrategy"), stickyRoundRobinLimit: wholeNumber(form, "stickyRoundRobinLimit", errors), providerStrategies };
+  return {
+    routingStrategy: form.get("routingStrategy"),
+    stickyRoundRobinLimit: wholeNumber(form, "stickyRoundRobinLimit", errors),
+    providerStrategies,
+  };
 }
 
-export interface AliasRow { pattern: string; target: string }
-export interface ChainRow { name: string; models: string[] }
+export interface AliasRow {
+  pattern: string;
+  target: string;
+}
+export interface ChainRow {
+  name: string;
+  models: string[];
+}
 
 /** Repeated pattern/target inputs, in order; rows left blank are dropped. */
 export function aliasRows(form: Form): AliasRow[] {
-  const patterns = form.all("pattern"), targets = form.all("target");
+  const patterns = form.all("pattern"),
+    targets = form.all("target");
   return patterns.map((p, i) => ({ pattern: p.trim(), target: (targets[i] ?? "").trim() })).filter((r) => r.pattern || r.target);
 }
 
 export function chainRows(form: Form): ChainRow[] {
-  const names = form.all("chainName"), models = form.all("chainModels");
+  const names = form.all("chainName"),
+    models = form.all("chainModels");
   return names.map((n, i) => ({ name: n.trim(), models: lines(models[i]) })).filter((r) => r.name || r.models.length);
 }
 
 export function aiPatch(form: Form, errors: FieldErrors) {
-  return { thinkingBudget: wholeNumber(form, "thinkingBudget", errors), systemPrompt: (form.get("systemPrompt") ?? "").replace(/\r\n/g, "\n") };
+  return {
+    thinkingBudget: wholeNumber(form, "thinkingBudget", errors),
+    systemPrompt: (form.get("systemPrompt") ?? "").replace(/\r\n/g, "\n"),
+  };
 }
 
 export function cachePatch(form: Form, errors: FieldErrors) {
@@ -138,9 +169,14 @@ export function resiliencePatch(form: Form, errors: FieldErrors) {
  * Validates with ResiliencePatchSchema (as PATCH /api/resilience does) and saves. A provider row replaces that
  * provider's override whole (update() merges), so rows are cleared first and then written, after validation.
  */
-export function saveResilience(services: Services, patch: ReturnType<typeof resiliencePatch>, formErrors: FieldErrors): Saved<ResilienceConfig> {
+export function saveResilience(
+  services: Services,
+  patch: ReturnType<typeof resiliencePatch>,
+  formErrors: FieldErrors,
+): Saved<ResilienceConfig> {
   const parsed = validateForm(ResiliencePatchSchema, patch);
-  if (!parsed.ok || Object.keys(formErrors).length) return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
+  if (!parsed.ok || Object.keys(formErrors).length)
+    return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
   const current = services.resilience.get();
   const clear = Object.keys(parsed.data.providers ?? {}).filter((id) => current.providers[id]);
   if (clear.length) services.resilience.update({ providers: Object.fromEntries(clear.map((id) => [id, null])) });

@@ -17,38 +17,72 @@ const user = (text: string): Message => ({ role: "user", content: [{ type: "text
 export const BENCH_CASES: Array<{ id: string; label: string; request: CanonicalRequest }> = [
   { id: "text", label: "Plain text", request: request([user("Say hello in French.")], { maxTokens: 256 }) },
   {
-    id: "system", label: "System prompt",
-    request: request([{ role: "system", content: [{ type: "text", text: "Answer in one word." }] }, user("What colour is the sky?")], { maxTokens: 128 }),
+    id: "system",
+    label: "System prompt",
+    request: request([{ role: "system", content: [{ type: "text", text: "Answer in one word." }] }, user("What colour is the sky?")], {
+      maxTokens: 128,
+    }),
   },
   {
-    id: "tools", label: "Tool definition",
+    id: "tools",
+    label: "Tool definition",
     request: request([user("Weather in Paris?")], {
-      tools: [{ name: "get_weather", description: "Current weather for a city", parameters: weather }, { name: "get_time", parameters: { type: "object", properties: {} } }],
+      tools: [
+        { name: "get_weather", description: "Current weather for a city", parameters: weather },
+        { name: "get_time", parameters: { type: "object", properties: {} } },
+      ],
       toolChoice: { type: "auto" },
     }),
   },
   {
-    id: "tool-round-trip", label: "Tool round trip",
+    id: "tool-round-trip",
+    label: "Tool round trip",
+    request: request(
+      [
+        user("Weather in Paris?"),
+        { role: "assistant", content: [{ type: "tool-call", id: "call_paris_1", name: "get_weather", arguments: '{"city":"Paris"}' }] },
+        {
+          role: "user",
+          content: [
+            { type: "tool-result", callId: "call_paris_1", name: "get_weather", content: [{ type: "text", text: "18°C, light rain" }] },
+          ],
+        },
+      ],
+      { tools: [{ name: "get_weather", description: "Current weather for a city", parameters: weather }] },
+    ),
+  },
+  {
+    id: "image",
+    label: "Image",
     request: request([
-      user("Weather in Paris?"),
-      { role: "assistant", content: [{ type: "tool-call", id: "call_paris_1", name: "get_weather", arguments: '{"city":"Paris"}' }] },
-      { role: "user", content: [{ type: "tool-result", callId: "call_paris_1", name: "get_weather", content: [{ type: "text", text: "18°C, light rain" }] }] },
-    ], { tools: [{ name: "get_weather", description: "Current weather for a city", parameters: weather }] }),
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is in this image?" },
+          { type: "image", source: { kind: "base64", mediaType: "image/png", data: PIXEL } },
+        ],
+      },
+    ]),
   },
   {
-    id: "image", label: "Image",
-    request: request([{ role: "user", content: [{ type: "text", text: "What is in this image?" }, { type: "image", source: { kind: "base64", mediaType: "image/png", data: PIXEL } }] }]),
-  },
-  {
-    id: "thinking", label: "Thinking",
+    id: "thinking",
+    label: "Thinking",
     request: request([user("Is 1009 prime?")], { reasoning: { enabled: true, budgetTokens: 2048 } }),
   },
   {
-    id: "structured", label: "Structured output",
+    id: "structured",
+    label: "Structured output",
     request: request([user("Give me a city and its country.")], {
       responseFormat: {
-        type: "json_schema", name: "place", strict: true,
-        schema: { type: "object", properties: { city: { type: "string" }, country: { type: "string" } }, required: ["city", "country"], additionalProperties: false },
+        type: "json_schema",
+        name: "place",
+        strict: true,
+        schema: {
+          type: "object",
+          properties: { city: { type: "string" }, country: { type: "string" } },
+          required: ["city", "country"],
+          additionalProperties: false,
+        },
       },
     }),
   },
@@ -81,7 +115,9 @@ function summarize(req: CanonicalRequest): Summary {
     "message roles": mergedRoles(req.messages).join(", "),
     text: parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join(" | "),
     "tool names": (req.tools ?? []).map((t) => t.name).join(", "),
-    "tool call ids": parts.flatMap((p) => (p.type === "tool-call" ? [p.id] : p.type === "tool-result" ? [`result:${p.callId}`] : [])).join(", "),
+    "tool call ids": parts
+      .flatMap((p) => (p.type === "tool-call" ? [p.id] : p.type === "tool-result" ? [`result:${p.callId}`] : []))
+      .join(", "),
     "max tokens": req.maxTokens,
     images: parts.filter((p) => p.type === "image").length,
     reasoning: req.reasoning ? (req.reasoning.enabled === false ? "off" : "on") : "none",
@@ -90,7 +126,11 @@ function summarize(req: CanonicalRequest): Summary {
 }
 
 /** Losing one of these is fine when the encoder reported it (nothing dropped silently). */
-const EXCUSED_BY: Record<string, string[]> = { images: ["image", "user.image"], reasoning: ["reasoning"], "response format": ["responseFormat"] };
+const EXCUSED_BY: Record<string, string[]> = {
+  images: ["image", "user.image"],
+  reasoning: ["reasoning"],
+  "response format": ["responseFormat"],
+};
 
 function show(value: unknown): string {
   return value === undefined || value === "" ? "(none)" : String(value);

@@ -26,7 +26,11 @@ export interface ChatTestResult {
 /** Usage rows and the live monitor name the tester's calls with this endpoint. */
 export const TESTER_ENDPOINT = "dashboard.chat-tester";
 
-export async function runChatTest(services: Services, input: ChatTestInput, call: { requestId: string; signal: AbortSignal }): Promise<ChatTestResult> {
+export async function runChatTest(
+  services: Services,
+  input: ChatTestInput,
+  call: { requestId: string; signal: AbortSignal },
+): Promise<ChatTestResult> {
   const ingress = getFormat(input.format);
   const body = chatBody(input.format, input.model, input.message, input.system);
   // Gemini carries the model (and streaming) in the URL, as /v1beta/models/{model}:generateContent does.

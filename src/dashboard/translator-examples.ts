@@ -25,7 +25,9 @@ export const EXAMPLES: Record<FormatId, { model?: string; body: Record<string, u
         { role: "system", content: "You are a concise weather assistant." },
         { role: "user", content: "Do I need an umbrella in Paris today?" },
       ],
-      tools: [{ type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: weatherSchema } }],
+      tools: [
+        { type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: weatherSchema } },
+      ],
       tool_choice: "auto",
       max_tokens: 300,
       temperature: 0.2,
@@ -46,7 +48,9 @@ export const EXAMPLES: Record<FormatId, { model?: string; body: Record<string, u
       model: "gpt-5-mini",
       instructions: "You are a concise weather assistant.",
       input: [{ role: "user", content: [{ type: "input_text", text: "Do I need an umbrella in Paris today?" }] }],
-      tools: [{ type: "function", name: "get_weather", description: "Current weather for a city", parameters: weatherSchema, strict: false }],
+      tools: [
+        { type: "function", name: "get_weather", description: "Current weather for a city", parameters: weatherSchema, strict: false },
+      ],
       reasoning: { effort: "low" },
       max_output_tokens: 1024,
     },
@@ -65,10 +69,14 @@ export const EXAMPLES: Record<FormatId, { model?: string; body: Record<string, u
 /** The path a client of each format calls (Gemini's carries the model). */
 export function clientPath(format: FormatId, model: string): string {
   switch (format) {
-    case "openai-chat": return "/v1/chat/completions";
-    case "anthropic": return "/v1/messages";
-    case "responses": return "/v1/responses";
-    case "gemini": return `/v1beta/models/${encodeURIComponent(model)}:generateContent`;
+    case "openai-chat":
+      return "/v1/chat/completions";
+    case "anthropic":
+      return "/v1/messages";
+    case "responses":
+      return "/v1/responses";
+    case "gemini":
+      return `/v1beta/models/${encodeURIComponent(model)}:generateContent`;
   }
 }
 
@@ -82,6 +90,9 @@ export function chatBody(format: FormatId, model: string, message: string, syste
     case "responses":
       return { model, ...(system ? { instructions: system } : {}), input: message };
     case "gemini":
-      return { ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}), contents: [{ role: "user", parts: [{ text: message }] }] };
+      return {
+        ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}),
+        contents: [{ role: "user", parts: [{ text: message }] }],
+      };
   }
 }

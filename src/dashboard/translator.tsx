@@ -44,7 +44,8 @@ function translateForm(values: PlaygroundValues): { result: Translation } | { er
   } catch (err) {
     return { errors: { body: `Not valid JSON: ${err instanceof Error ? err.message : String(err)}` } };
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { errors: { body: "The body must be a JSON object ({ … })." } };
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return { errors: { body: "The body must be a JSON object ({ … })." } };
   const parsed = validateForm(TranslateSchema, { from: values.from, to: values.to, body, model: values.model });
   if (!parsed.ok) return { errors: parsed.errors };
   try {
@@ -58,24 +59,40 @@ function translateForm(values: PlaygroundValues): { result: Translation } | { er
 export function translatorPages(services: Services) {
   const defaultPassword = () => services.password.isDefault();
   return new Hono()
-    .get("/translator", (c) => c.html(<TranslatorPage defaultPassword={defaultPassword()} playground={example("anthropic", "openai-chat")} />))
+    .get("/translator", (c) =>
+      c.html(<TranslatorPage defaultPassword={defaultPassword()} playground={example("anthropic", "openai-chat")} />),
+    )
 
     .post("/partials/translator/translate", async (c) => {
       const form = await readForm(c);
-      const values: PlaygroundValues = { from: form.get("from") ?? "", to: form.get("to") ?? "", model: optional(form.get("model")), body: form.get("body") ?? "" };
+      const values: PlaygroundValues = {
+        from: form.get("from") ?? "",
+        to: form.get("to") ?? "",
+        model: optional(form.get("model")),
+        body: form.get("body") ?? "",
+      };
       const out = translateForm(values);
       if ("errors" in out) return c.html(<Playground values={values} errors={out.errors} />, 422);
       return c.html(<Playground values={values} result={out.result} />);
     })
     .get("/partials/translator/example", (c) => {
       const from = c.req.query("from");
-      return c.html(<Playground values={example(isFormatId(from) ? from : "openai-chat", isFormatId(c.req.query("to")) ? c.req.query("to")! : "anthropic")} />);
+      return c.html(
+        <Playground
+          values={example(isFormatId(from) ? from : "openai-chat", isFormatId(c.req.query("to")) ? c.req.query("to")! : "anthropic")}
+        />,
+      );
     })
 
     .get("/partials/translator/models", async (c) => c.html(<ModelSuggestions models={await listModels(services)} />))
     .post("/partials/translator/chat", async (c) => {
       const form = await readForm(c);
-      const values = { model: form.get("model"), format: form.get("format"), system: optional(form.get("system")), message: form.get("message") };
+      const values = {
+        model: form.get("model"),
+        format: form.get("format"),
+        system: optional(form.get("system")),
+        message: form.get("message"),
+      };
       const parsed = validateForm(ChatTestForm, values);
       if (!parsed.ok) return c.html(<ChatTester values={values} errors={parsed.errors} />, 422);
       // A model call may take minutes: lift Bun's idle timeout for this request, as the /v1 routes do.

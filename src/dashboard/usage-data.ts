@@ -84,7 +84,9 @@ function totalsBy(rows: Breakdown[], pick: (b: Breakdown) => string | null): Usa
     out.set(group, t);
   }
   // In group order, as SQL's "order by" gives it (no group first), so equal rows keep the same order.
-  return [...out.values()].sort((a, b) => (a.group === b.group ? 0 : a.group === null ? -1 : b.group === null ? 1 : a.group < b.group ? -1 : 1));
+  return [...out.values()].sort((a, b) =>
+    a.group === b.group ? 0 : a.group === null ? -1 : b.group === null ? 1 : a.group < b.group ? -1 : 1,
+  );
 }
 
 const EMPTY = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -100,7 +102,13 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * HOUR_MS;
       const b = byStart.get(start);
-      return { start, ...EMPTY, ...(b ? { requests: b.requests, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, costUsd: b.costUsd } : {}) };
+      return {
+        start,
+        ...EMPTY,
+        ...(b
+          ? { requests: b.requests, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, costUsd: b.costUsd }
+          : {}),
+      };
     });
     breakdown = await usageBreakdown(services.db, from, now);
   } else {
@@ -110,7 +118,13 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * DAY_MS;
       const t = byDay.get(new Date(start).toISOString().slice(0, 10));
-      return { start, ...EMPTY, ...(t ? { requests: t.requests, errors: t.errors, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.costUsd } : {}) };
+      return {
+        start,
+        ...EMPTY,
+        ...(t
+          ? { requests: t.requests, errors: t.errors, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.costUsd }
+          : {}),
+      };
     });
     breakdown = await usageBreakdown(services.db, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
   }
@@ -122,15 +136,31 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
     unit: spec.unit,
     points,
     totals,
-    byProvider: topWithOther(totalsBy(breakdown, (b) => b.provider), (g) => (g ? { label: g, muted: false } : { label: "(not routed)", muted: true })),
-    byModel: topWithOther(totalsBy(breakdown, (b) => b.model), (g) => ({ label: g ?? "(unknown)", muted: !g })),
-    byKey: topWithOther(totalsBy(breakdown, (b) => b.keyId), (g) =>
-      g === null ? { label: "(no key)", muted: true } : { label: keyNames.get(g) ?? `deleted key ${g.slice(0, 8)}`, muted: !keyNames.has(g) },
+    byProvider: topWithOther(
+      totalsBy(breakdown, (b) => b.provider),
+      (g) => (g ? { label: g, muted: false } : { label: "(not routed)", muted: true }),
+    ),
+    byModel: topWithOther(
+      totalsBy(breakdown, (b) => b.model),
+      (g) => ({ label: g ?? "(unknown)", muted: !g }),
+    ),
+    byKey: topWithOther(
+      totalsBy(breakdown, (b) => b.keyId),
+      (g) =>
+        g === null
+          ? { label: "(no key)", muted: true }
+          : { label: keyNames.get(g) ?? `deleted key ${g.slice(0, 8)}`, muted: !keyNames.has(g) },
     ),
   };
 }
 
-const text = (max: number) => z.string().trim().max(max).optional().transform((v) => v || undefined);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
 
 /** The log's filters as query parameters; an unknown status or cache value means "any". */
 const LogQuery = z.object({

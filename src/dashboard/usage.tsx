@@ -39,12 +39,20 @@ export function usagePages(services: Services) {
         />,
       );
     })
-    .get("/partials/usage/charts", async (c) => c.html(<UsageChartsPanel d={await usageCharts(services, parseRange(c.req.query("range")))} />))
+    .get("/partials/usage/charts", async (c) =>
+      c.html(<UsageChartsPanel d={await usageCharts(services, parseRange(c.req.query("range")))} />),
+    )
     .get("/partials/usage/logs", (c) => {
       const q = parseLogQuery(c.req.query());
       const log = logPage(services, q);
       // A cursor means "Load more": only the next rows and a new last row, swapped in place of the old one.
-      if (q.cursor !== undefined) return c.html(<><LogRows rows={log.rows} keyNames={keyNames()} /><MoreRow next={log.next} short={log.short} /></>);
+      if (q.cursor !== undefined)
+        return c.html(
+          <>
+            <LogRows rows={log.rows} keyNames={keyNames()} />
+            <MoreRow next={log.next} short={log.short} />
+          </>,
+        );
       return c.html(<LogTable rows={log.rows} keyNames={keyNames()} next={log.next} short={log.short} />);
     });
 }

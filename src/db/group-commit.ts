@@ -159,7 +159,9 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
       if (failing && backlog.length && backlog[0] === batch[0]) return; // held again: the database still cannot take them
     }
     if (failing) {
-      log.info(`${opts.what} are written again after ${Math.round((Date.now() - failing.since) / 1000)} s; every held row is written (${dropped} lost since start).`);
+      log.info(
+        `${opts.what} are written again after ${Math.round((Date.now() - failing.since) / 1000)} s; every held row is written (${dropped} lost since start).`,
+      );
       failing = undefined;
     }
   };

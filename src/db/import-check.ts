@@ -31,7 +31,11 @@ export async function hasSqliteHeader(path: string): Promise<boolean> {
  */
 export async function checkImport(path: string, live: Database, migrationsFolder: string): Promise<CheckedImport> {
   if (!(await hasSqliteHeader(path))) {
-    throw new GatewayError("invalid_request", "This is not a SQLite database (it lacks the \"SQLite format 3\" header). Choose a .sqlite file exported by OmniRoute.", { code: "not_sqlite", param: "file" });
+    throw new GatewayError(
+      "invalid_request",
+      'This is not a SQLite database (it lacks the "SQLite format 3" header). Choose a .sqlite file exported by OmniRoute.',
+      { code: "not_sqlite", param: "file" },
+    );
   }
   let db: Database;
   try {
@@ -61,7 +65,10 @@ export async function checkImport(path: string, live: Database, migrationsFolder
 function assertIntact(db: Database): void {
   let problems: string[];
   try {
-    problems = db.query(`PRAGMA integrity_check(${MAX_REPORTED_PROBLEMS})`).values().map((r) => String(r[0]));
+    problems = db
+      .query(`PRAGMA integrity_check(${MAX_REPORTED_PROBLEMS})`)
+      .values()
+      .map((r) => String(r[0]));
   } catch (err) {
     throw unprocessable(`The database is damaged: ${message(err)}.`, "integrity_check_failed");
   }
@@ -76,10 +83,17 @@ function objects(db: Database): Array<{ name: string; type: string }> {
 }
 
 function assertRequiredTables(db: Database): void {
-  const tables = new Set(objects(db).filter((o) => o.type === "table").map((o) => o.name));
+  const tables = new Set(
+    objects(db)
+      .filter((o) => o.type === "table")
+      .map((o) => o.name),
+  );
   const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
   if (missing.length) {
-    throw unprocessable(`This is not an OmniRoute database: it has no ${missing.join(", ")} table${missing.length > 1 ? "s" : ""}.`, "missing_tables");
+    throw unprocessable(
+      `This is not an OmniRoute database: it has no ${missing.join(", ")} table${missing.length > 1 ? "s" : ""}.`,
+      "missing_tables",
+    );
   }
   if (!tables.has(MIGRATIONS_TABLE)) {
     throw unprocessable(`This database has no schema history (${MIGRATIONS_TABLE}): it was not made by OmniRoute.`, "unknown_schema");
@@ -89,22 +103,30 @@ function assertRequiredTables(db: Database): void {
 /** Compare the file's migration history with ours; run ours on it when it is older. */
 function bringForward(db: Database, migrationsFolder: string): CheckedImport {
   const ours = shippedMigrations(migrationsFolder);
-  const applied = (db.query(`SELECT hash, created_at FROM ${quoteId(MIGRATIONS_TABLE)}`).all() as Array<{ hash: unknown; created_at: unknown }>)
-    .map((r): AppliedMigration => ({ hash: String(r.hash), createdAt: Number(r.created_at) }));
-  if (!applied.length) throw unprocessable(`This database has an empty schema history (${MIGRATIONS_TABLE}): it was not made by OmniRoute.`, "unknown_schema");
+  const applied = (
+    db.query(`SELECT hash, created_at FROM ${quoteId(MIGRATIONS_TABLE)}`).all() as Array<{ hash: unknown; created_at: unknown }>
+  ).map((r): AppliedMigration => ({ hash: String(r.hash), createdAt: Number(r.created_at) }));
+  if (!applied.length)
+    throw unprocessable(`This database has an empty schema history (${MIGRATIONS_TABLE}): it was not made by OmniRoute.`, "unknown_schema");
   const verdict = compareHistory(applied, ours);
   switch (verdict.kind) {
     case "current":
       return {};
     case "newer":
-      throw unprocessable(`This database was made by a newer OmniRoute (${verdict.detail}). Upgrade this gateway, then import it.`, "newer_schema");
+      throw unprocessable(
+        `This database was made by a newer OmniRoute (${verdict.detail}). Upgrade this gateway, then import it.`,
+        "newer_schema",
+      );
     case "unknown":
       throw unprocessable(`This database's schema history is not one this OmniRoute knows: ${verdict.detail}.`, "unknown_schema");
     case "older":
       try {
         migrate(drizzle({ client: db }), { migrationsFolder });
       } catch (err) {
-        throw unprocessable(`This database is from an older OmniRoute and could not be brought up to date: ${message(err)}.`, "migration_failed");
+        throw unprocessable(
+          `This database is from an older OmniRoute and could not be brought up to date: ${message(err)}.`,
+          "migration_failed",
+        );
       }
       return { migratedFrom: verdict.lastTag };
   }
@@ -114,7 +136,8 @@ function bringForward(db: Database, migrationsFolder: string): CheckedImport {
 function assertSchemaMatches(db: Database, live: Database): void {
   const theirs = new Map(objects(db).map((o) => [o.name, o.type]));
   for (const table of swappedTables(live)) {
-    if (theirs.get(table) !== "table") throw unprocessable(`The database lacks the "${table}" table this version needs.`, "schema_mismatch");
+    if (theirs.get(table) !== "table")
+      throw unprocessable(`The database lacks the "${table}" table this version needs.`, "schema_mismatch");
     const cols = new Set(columnsOf(db, "main", table));
     const missing = columnsOf(live, "main", table).filter((c) => !cols.has(c));
     if (missing.length) throw unprocessable(`The "${table}" table lacks column(s) ${missing.join(", ")}.`, "schema_mismatch");
@@ -122,7 +145,10 @@ function assertSchemaMatches(db: Database, live: Database): void {
   const ours = new Set(objects(live).map((o) => `${o.type}:${o.name}`));
   const extra = [...theirs].filter(([name, type]) => (type === "view" || type === "trigger") && !ours.has(`${type}:${name}`));
   if (extra.length) {
-    throw unprocessable(`The database holds ${extra.map(([n, t]) => `${t} "${n}"`).join(", ")}, which OmniRoute never makes.`, "schema_mismatch");
+    throw unprocessable(
+      `The database holds ${extra.map(([n, t]) => `${t} "${n}"`).join(", ")}, which OmniRoute never makes.`,
+      "schema_mismatch",
+    );
   }
 }
 

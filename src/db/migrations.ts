@@ -28,7 +28,9 @@ export type HistoryVerdict =
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function shippedMigrations(folder: string): ShippedMigration[] {
-  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: Array<{ tag: string; when: number }> };
+  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries: Array<{ tag: string; when: number }>;
+  };
   return journal.entries.map((entry) => {
     const text = readFileSync(join(folder, `${entry.tag}.sql`), "utf8");
     const lf = text.replaceAll("\r\n", "\n");
@@ -47,9 +49,15 @@ export function compareHistory(applied: readonly AppliedMigration[], ours: reado
     const mine = ours[i];
     if (!mine || row.createdAt !== mine.when || !mine.hashes.has(row.hash)) {
       if (row.createdAt > latest) {
-        return { kind: "newer", detail: `its schema has ${sorted.length} migration(s), the last from ${new Date(sorted.at(-1)!.createdAt).toISOString()}; this version knows ${ours.length}, up to ${ours.at(-1)?.tag ?? "none"}` };
+        return {
+          kind: "newer",
+          detail: `its schema has ${sorted.length} migration(s), the last from ${new Date(sorted.at(-1)!.createdAt).toISOString()}; this version knows ${ours.length}, up to ${ours.at(-1)?.tag ?? "none"}`,
+        };
       }
-      return { kind: "unknown", detail: `migration #${i + 1} (from ${new Date(row.createdAt).toISOString()}) is not ${mine ? `this version's "${mine.tag}"` : "one this version ships"}` };
+      return {
+        kind: "unknown",
+        detail: `migration #${i + 1} (from ${new Date(row.createdAt).toISOString()}) is not ${mine ? `this version's "${mine.tag}"` : "one this version ships"}`,
+      };
     }
   }
   if (sorted.length === ours.length) return { kind: "current" };

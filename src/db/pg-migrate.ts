@@ -42,7 +42,11 @@ export async function migratePostgres(client: SQL, folder?: string): Promise<PgM
     let result: PgMigrationResult;
     try {
       const before = await recorded(connection);
-      await migrate(drizzle({ client: connection }), { migrationsFolder: migrations, migrationsSchema: PG_MIGRATIONS_SCHEMA, migrationsTable: PG_MIGRATIONS_TABLE });
+      await migrate(drizzle({ client: connection }), {
+        migrationsFolder: migrations,
+        migrationsSchema: PG_MIGRATIONS_SCHEMA,
+        migrationsTable: PG_MIGRATIONS_TABLE,
+      });
       const total = await recorded(connection);
       result = { applied: total - before, total };
     } catch (error) {
@@ -66,8 +70,13 @@ function causes(error: unknown): string {
 
 /** How many migrations the database records; 0 before the first run (no table yet). */
 async function recorded(connection: SQL): Promise<number> {
-  const [table] = (await connection`select to_regclass(${`${PG_MIGRATIONS_SCHEMA}.${PG_MIGRATIONS_TABLE}`}) is not null as present`) as Array<{ present: boolean }>;
+  const [table] =
+    (await connection`select to_regclass(${`${PG_MIGRATIONS_SCHEMA}.${PG_MIGRATIONS_TABLE}`}) is not null as present`) as Array<{
+      present: boolean;
+    }>;
   if (!table?.present) return 0;
-  const [count] = (await connection.unsafe(`select count(*)::int as n from "${PG_MIGRATIONS_SCHEMA}"."${PG_MIGRATIONS_TABLE}"`)) as Array<{ n: number }>;
+  const [count] = (await connection.unsafe(`select count(*)::int as n from "${PG_MIGRATIONS_SCHEMA}"."${PG_MIGRATIONS_TABLE}"`)) as Array<{
+    n: number;
+  }>;
   return count?.n ?? 0;
 }

@@ -46,7 +46,9 @@ export const providerConnections = pgTable(
     priority: integer("priority").notNull().default(1),
     isActive: boolean("is_active").notNull().default(true),
     limits: jsonb<{
-      rpm?: number; minIntervalMs?: number; maxConcurrent?: number;
+      rpm?: number;
+      minIntervalMs?: number;
+      maxConcurrent?: number;
       quota?: { "5h"?: number; daily?: number; weekly?: number; monthly?: number };
     }>("limits"),
     /** AES-256-GCM ciphertext of the proxy JSON (it may carry credentials). */
@@ -79,7 +81,9 @@ export const providerModels = pgTable(
     provider: text("provider").notNull(),
     modelId: text("model_id").notNull(),
     modelName: text("model_name").notNull(),
-    type: text("type", { enum: ["chat", "embedding", "image", "audio"] }).notNull().default("chat"),
+    type: text("type", { enum: ["chat", "embedding", "image", "audio"] })
+      .notNull()
+      .default("chat"),
     createdAt: ms("created_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.provider, t.modelId] })],
@@ -193,7 +197,9 @@ export const usageHourly = pgTable(
 export const budgets = pgTable(
   "budgets",
   {
-    keyId: text("key_id").notNull().references(() => apiKeys.id, { onDelete: "cascade" }),
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
     period: text("period", { enum: ["daily", "weekly", "monthly"] }).notNull(),
     limitUsd: doublePrecision("limit_usd").notNull(),
     warnAt: doublePrecision("warn_at").notNull().default(0.8),

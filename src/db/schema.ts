@@ -25,7 +25,9 @@ export const providerConnections = sqliteTable(
     priority: integer("priority").notNull().default(1),
     isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
     limits: text("limits", { mode: "json" }).$type<{
-      rpm?: number; minIntervalMs?: number; maxConcurrent?: number;
+      rpm?: number;
+      minIntervalMs?: number;
+      maxConcurrent?: number;
       /** Plan limits of locally counted quota windows (src/accounts/plan-windows.ts). */
       quota?: { "5h"?: number; daily?: number; weekly?: number; monthly?: number };
     }>(),
@@ -63,7 +65,9 @@ export const providerModels = sqliteTable(
     provider: text("provider").notNull(),
     modelId: text("model_id").notNull(),
     modelName: text("model_name").notNull(),
-    type: text("type", { enum: ["chat", "embedding", "image", "audio"] }).notNull().default("chat"),
+    type: text("type", { enum: ["chat", "embedding", "image", "audio"] })
+      .notNull()
+      .default("chat"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.provider, t.modelId] })],
@@ -190,7 +194,9 @@ export const usageHourly = sqliteTable(
 export const budgets = sqliteTable(
   "budgets",
   {
-    keyId: text("key_id").notNull().references(() => apiKeys.id, { onDelete: "cascade" }),
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
     period: text("period", { enum: ["daily", "weekly", "monthly"] }).notNull(),
     limitUsd: real("limit_usd").notNull(),
     warnAt: real("warn_at").notNull().default(0.8),

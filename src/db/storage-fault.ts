@@ -33,11 +33,16 @@ export function storageFaultOf(err: unknown): StorageFault | undefined {
 export function describeStorageFault(fault: StorageFault, dataDir?: string): string {
   const at = dataDir ? ` (${dataDir})` : "";
   switch (fault) {
-    case "full": return `the disk holding the database${at} is full`;
-    case "io": return `the disk holding the database${at} reported an I/O error`;
-    case "read_only": return `the database${at} is read-only`;
-    case "busy": return `the database${at} is locked by another process`;
-    case "closed": return "the database is closed (the gateway is stopping)";
+    case "full":
+      return `the disk holding the database${at} is full`;
+    case "io":
+      return `the disk holding the database${at} reported an I/O error`;
+    case "read_only":
+      return `the database${at} is read-only`;
+    case "busy":
+      return `the database${at} is locked by another process`;
+    case "closed":
+      return "the database is closed (the gateway is stopping)";
     default: {
       const unreachable: never = fault;
       throw new Error(`unhandled storage fault ${unreachable}`);

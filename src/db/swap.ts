@@ -27,7 +27,9 @@ export function columnsOf(db: Database, schema: string, table: string): string[]
 
 /** The live tables an import replaces: every table of ours but the kept ones. */
 export function swappedTables(db: Database): string[] {
-  return (db.query("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").values() as string[][])
+  return (
+    db.query("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").values() as string[][]
+  )
     .map((r) => r[0]!)
     .filter((name) => !KEPT_TABLES.has(name));
 }
@@ -55,9 +57,10 @@ export function copyDatabaseInto(live: Database, path: string): Record<string, n
       for (const table of tables) {
         const cols = columnsOf(live, "main", table).map(quoteId).join(", ");
         const insert = `INSERT INTO main.${quoteId(table)} (${cols}) SELECT ${cols} FROM imported.${quoteId(table)}`;
-        counts[table] = table === "settings"
-          ? live.query(`${insert} WHERE key NOT IN (${keep})`).run(...KEPT_SETTINGS).changes
-          : live.query(insert).run().changes;
+        counts[table] =
+          table === "settings"
+            ? live.query(`${insert} WHERE key NOT IN (${keep})`).run(...KEPT_SETTINGS).changes
+            : live.query(insert).run().changes;
       }
     })();
     return counts;

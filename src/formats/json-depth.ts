@@ -16,13 +16,19 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const child: unknown = node[i];
-        if (typeof child === "object" && child !== null) { nodes.push(child); depths.push(depth + 1); }
+        if (typeof child === "object" && child !== null) {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
       }
     } else {
       const record = node as Record<string, unknown>;
       for (const key in record) {
         const child = record[key];
-        if (typeof child === "object" && child !== null) { nodes.push(child); depths.push(depth + 1); }
+        if (typeof child === "object" && child !== null) {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }

@@ -26,11 +26,16 @@ export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
-    case "string": return "a string";
-    case "number": return Number.isInteger(value) ? "an integer" : "a number";
-    case "boolean": return "a boolean";
-    case "object": return "an object";
-    default: return typeof value;
+    case "string":
+      return "a string";
+    case "number":
+      return Number.isInteger(value) ? "an integer" : "a number";
+    case "boolean":
+      return "a boolean";
+    case "object":
+      return "an object";
+    default:
+      return typeof value;
   }
 }
 
@@ -65,7 +70,13 @@ export function optArray(d: Dialect, value: unknown, parentPath: string, key: st
 }
 
 /** An optional number within [min, max]; `integer` also refuses fractions (and anything past 2^53). */
-export function optNumber(d: Dialect, value: unknown, parentPath: string, key: string, bound: { min?: number; max?: number; integer?: boolean }): void {
+export function optNumber(
+  d: Dialect,
+  value: unknown,
+  parentPath: string,
+  key: string,
+  bound: { min?: number; max?: number; integer?: boolean },
+): void {
   if (value === undefined || value === null) return;
   const integer = bound.integer ?? false;
   if (typeof value !== "number" || !Number.isFinite(value)) throw d.type(at(d, parentPath, key), integer ? "integer" : "number", value);

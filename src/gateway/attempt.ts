@@ -16,7 +16,15 @@ import type { Candidate } from "./candidates.ts";
 import type { ProxyRequest } from "./pipeline.ts";
 
 export type AttemptResult =
-  | { ok: true; response: Response; unstreamed?: UnstreamedAnswer; upstream: GatewayFormat; hideUsageFrame: boolean; dropped: string[]; idle: IdleLimit }
+  | {
+      ok: true;
+      response: Response;
+      unstreamed?: UnstreamedAnswer;
+      upstream: GatewayFormat;
+      hideUsageFrame: boolean;
+      dropped: string[];
+      idle: IdleLimit;
+    }
   | { ok: false; failure: Failure };
 
 /** An unstreamed answer read whole: its text as it came, and that text parsed. */
@@ -85,13 +93,19 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
     const canonical = o.canonical();
     const model = target.provider.models.find((m) => m.id === target.model);
     // Claude Code asks every model to think; a model the catalog knows cannot would answer 400.
-    const cannotReason = canonical.reasoning !== undefined && (model?.reasoning === false || deps.modelQuirks.refusesReasoning.has(modelKey));
+    const cannotReason =
+      canonical.reasoning !== undefined && (model?.reasoning === false || deps.modelQuirks.refusesReasoning.has(modelKey));
     // A client that sets no output limit (Codex, Gemini CLI) gets the model's own on a stream, not the format's
     // cautious default (Anthropic's 8192 would cut a long patch). Unstreamed calls keep that default: a long
     // answer held back until done outlives proxies' and SDKs' timeouts.
     const maxTokens = canonical.maxTokens ?? (o.stream ? model?.maxOutputTokens : undefined);
     const encode = (withoutReasoning: boolean) => {
-      const encoded = upstream.encodeRequest({ ...canonical, model: target.model, maxTokens, ...(withoutReasoning ? { reasoning: undefined } : {}) });
+      const encoded = upstream.encodeRequest({
+        ...canonical,
+        model: target.model,
+        maxTokens,
+        ...(withoutReasoning ? { reasoning: undefined } : {}),
+      });
       body = encoded.body;
       dropped = withoutReasoning ? [...encoded.dropped, "reasoning"] : encoded.dropped;
     };
@@ -106,7 +120,8 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
   const idle: IdleLimit = { ms: profile.streamIdleMs, giveUp: (reason) => controller.abort(reason) };
   const call = {
     adapter: deps.adapters.get(target.provider.id),
-    context: () => adapterContext(deps, { spec: target.provider, account, model: target.model, stream: o.stream, signal: o.req.signal, scope }),
+    context: () =>
+      adapterContext(deps, { spec: target.provider, account, model: target.model, stream: o.stream, signal: o.req.signal, scope }),
     fetch: scopedFetch(deps.proxies, { ...scope, provider: target.provider.id, account }),
     signal: o.req.signal,
     timeoutMs: profile.timeoutMs,
@@ -115,18 +130,24 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
 
   /** Send, let the adapter read the answer, classify a failure; read an unstreamed answer whole. */
   const answer = async (): Promise<AttemptResult> => {
-    const sent = await sendAdapted({
-      ...call,
-      call: { url: base.url, headers: base.headers, body },
-      onSend: (c) => o.req.onUpstreamRequest?.({ provider: target.provider.id, model: target.model, account: account.name, url: c.url, body: c.body }),
-    }, upstream.decodeErrorMessage);
+    const sent = await sendAdapted(
+      {
+        ...call,
+        call: { url: base.url, headers: base.headers, body },
+        onSend: (c) =>
+          o.req.onUpstreamRequest?.({ provider: target.provider.id, model: target.model, account: account.name, url: c.url, body: c.body }),
+      },
+      upstream.decodeErrorMessage,
+    );
     if (!("response" in sent)) return { ok: false, failure: sent };
     const { response } = sent;
     if (!response.ok) return { ok: false, failure: await failureOf(response, upstream.decodeErrorMessage) };
     const all = sent.dropped.length ? [...new Set([...dropped, ...sent.dropped])] : dropped;
     if (o.stream) return { ok: true, response, upstream, hideUsageFrame, dropped: all, idle };
     const read = await readWhole(response, target.provider.name, o.req, idle);
-    return "failure" in read ? { ok: false, failure: read.failure } : { ok: true, response, unstreamed: read, upstream, hideUsageFrame, dropped: all, idle };
+    return "failure" in read
+      ? { ok: false, failure: read.failure }
+      : { ok: true, response, unstreamed: read, upstream, hideUsageFrame, dropped: all, idle };
   };
 
   const result = await answer();
@@ -141,7 +162,12 @@ export async function attemptUpstream(deps: AttemptDeps, o: AttemptOptions): Pro
 }
 
 /** An unstreamed answer's text and JSON; a body cut short or not JSON is the provider's failure (another account may do better). */
-async function readWhole(response: Response, provider: string, req: ProxyRequest, idle: IdleLimit): Promise<UnstreamedAnswer | { failure: Failure }> {
+async function readWhole(
+  response: Response,
+  provider: string,
+  req: ProxyRequest,
+  idle: IdleLimit,
+): Promise<UnstreamedAnswer | { failure: Failure }> {
   let text: string;
   // The body is one piece to us: silent for the idle limit means not complete within it.
   const watch = watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
@@ -149,8 +175,21 @@ async function readWhole(response: Response, provider: string, req: ProxyRequest
     text = await response.text();
   } catch (err) {
     if (req.signal.aborted) throw err;
-    if (err instanceof UpstreamIdleError) return { failure: { kind: "timeout", status: 504, message: `${provider} sent its headers, then ${err.message.replace("the upstream ", "")}` } };
-    return { failure: { kind: "connection", status: 502, message: `${provider} cut its answer short: ${err instanceof Error ? err.message : String(err)}` } };
+    if (err instanceof UpstreamIdleError)
+      return {
+        failure: {
+          kind: "timeout",
+          status: 504,
+          message: `${provider} sent its headers, then ${err.message.replace("the upstream ", "")}`,
+        },
+      };
+    return {
+      failure: {
+        kind: "connection",
+        status: 502,
+        message: `${provider} cut its answer short: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
   } finally {
     watch.stop();
   }
@@ -172,7 +211,15 @@ function preparing<T>(label: string, build: () => T): T {
   } catch (err) {
     if (err instanceof GatewayError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    if (err instanceof URIError) throw new GatewayError("invalid_request", `The model name cannot be part of an upstream URL: ${reason}.`, { param: "model", code: "invalid_model", cause: err });
-    throw new GatewayError("invalid_request", `The request cannot be prepared for ${label}: ${reason}.`, { code: "untranslatable_request", cause: err });
+    if (err instanceof URIError)
+      throw new GatewayError("invalid_request", `The model name cannot be part of an upstream URL: ${reason}.`, {
+        param: "model",
+        code: "invalid_model",
+        cause: err,
+      });
+    throw new GatewayError("invalid_request", `The request cannot be prepared for ${label}: ${reason}.`, {
+      code: "untranslatable_request",
+      cause: err,
+    });
   }
 }

@@ -67,7 +67,8 @@ export async function* candidates(deps: CandidateDeps, targets: Target[], tried:
       continue;
     }
     const accounts = orderAccounts(deps, target.provider.id);
-    if (accounts.length === 0) tried.skipped({ target, skipped: `no active connection for provider "${target.provider.id}"`, noAccount: true });
+    if (accounts.length === 0)
+      tried.skipped({ target, skipped: `no active connection for provider "${target.provider.id}"`, noAccount: true });
     let probed = false;
     tried.skipRestOfTarget = false;
     for (const account of accounts) {
@@ -75,14 +76,28 @@ export async function* candidates(deps: CandidateDeps, targets: Target[], tried:
       const now = Date.now();
       const coolingUntil = cooldowns.until(account.id, target.model, now);
       if (coolingUntil > now) {
-        tried.skipped({ target, accountId: account.id, accountName: account.name, skipped: "cooling down", until: coolingUntil, rateLimited: true });
+        tried.skipped({
+          target,
+          accountId: account.id,
+          accountName: account.name,
+          skipped: "cooling down",
+          until: coolingUntil,
+          rateLimited: true,
+        });
         continue;
       }
       const admission = await limiter.tryAcquire(account.id, limitsOf(deps, account), now);
       if ("waitMs" in admission) {
         const wait = admission.waitMs;
         waiting.push({ target, account, readyAt: now + wait });
-        tried.skipped({ target, accountId: account.id, accountName: account.name, skipped: "at its request limit", until: Number.isFinite(wait) ? now + wait : undefined, rateLimited: true });
+        tried.skipped({
+          target,
+          accountId: account.id,
+          accountName: account.name,
+          skipped: "at its request limit",
+          until: Number.isFinite(wait) ? now + wait : undefined,
+          rateLimited: true,
+        });
         continue;
       }
       probed = true;
@@ -123,17 +138,25 @@ export function penalize(deps: CandidateDeps, { target, account }: Candidate, fa
   const { breakers, cooldowns } = deps.health;
   const profile = deps.resilience.profile(target.provider.id);
   switch (failure.kind) {
-    case "rate_limit": cooldowns.penalize(account.id, target.model, failure, profile); break;
+    case "rate_limit":
+      cooldowns.penalize(account.id, target.model, failure, profile);
+      break;
     case "quota":
       // A plan counted here (GLM daily, MiniMax 5-hour...) says when it resets, where the provider's answer did not.
       if (failure.retryAt !== undefined || !deps.quotas.exhaustLocal(account)) cooldowns.penalize(account.id, null, failure, profile);
       break;
-    case "auth": cooldowns.penalize(account.id, null, failure, profile); break;
+    case "auth":
+      cooldowns.penalize(account.id, null, failure, profile);
+      break;
     case "server":
     case "timeout":
-    case "connection": breakers.failed(target.provider.id, profile); break;
+    case "connection":
+      breakers.failed(target.provider.id, profile);
+      break;
     case "context":
-    case "client": breakers.releaseProbe(target.provider.id); break;
+    case "client":
+      breakers.releaseProbe(target.provider.id);
+      break;
     default: {
       const unreachable: never = failure.kind;
       throw new Error(`unhandled failure kind ${String(unreachable)}`);

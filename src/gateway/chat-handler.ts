@@ -34,7 +34,14 @@ export async function serveChat(services: Services, call: ChatCall): Promise<Res
     if (!(err instanceof GatewayError)) log.error(`${call.c.req.method} ${call.c.req.path} failed`, err);
     response = errorResponse(call.c.req.path, err);
   }
-  const exchange = { requestId: call.c.get("requestId"), ts, endpoint: call.endpoint, model: String(call.hints.model ?? call.body.model ?? ""), headers: call.c.req.raw.headers, body: call.body };
+  const exchange = {
+    requestId: call.c.get("requestId"),
+    ts,
+    endpoint: call.endpoint,
+    model: String(call.hints.model ?? call.body.model ?? ""),
+    headers: call.c.req.raw.headers,
+    body: call.body,
+  };
   return logExchange(logs, exchange, response, (err) => log.error("request log entry not kept", err));
 }
 
@@ -70,7 +77,8 @@ async function serveIdempotent(services: Services, call: ChatCall): Promise<Resp
 async function serveCached(services: Services, call: ChatCall): Promise<Response> {
   const { c, ingress, body, hints } = call;
   const settings = services.settings.get();
-  const cacheable = settings.cache.enabled && c.req.header("x-omniroute-no-cache") !== "true" && ingress.passthrough.temperature(body) === 0;
+  const cacheable =
+    settings.cache.enabled && c.req.header("x-omniroute-no-cache") !== "true" && ingress.passthrough.temperature(body) === 0;
   const keyId = c.get("apiKey")?.id ?? null;
   if (!cacheable) return run(services, call);
 
@@ -96,12 +104,29 @@ async function serveCached(services: Services, call: ChatCall): Promise<Response
 async function recordAnswered(services: Services, call: ChatCall, answer: CapturedResponse, how: "hit" | "replay"): Promise<void> {
   const { c, body, hints } = call;
   services.usage.record({
-    requestId: c.get("requestId"), keyId: c.get("apiKey")?.id ?? null, endpoint: call.endpoint, modelRequested: String(hints.model ?? body.model ?? ""),
-    attempt: 0, stream: hints.stream ?? body.stream === true, startedAt: Date.now(), latencyMs: 0, ttftMs: 0, status: answer.status, cache: how,
+    requestId: c.get("requestId"),
+    keyId: c.get("apiKey")?.id ?? null,
+    endpoint: call.endpoint,
+    modelRequested: String(hints.model ?? body.model ?? ""),
+    attempt: 0,
+    stream: hints.stream ?? body.stream === true,
+    startedAt: Date.now(),
+    latencyMs: 0,
+    ttftMs: 0,
+    status: answer.status,
+    cache: how,
     provider: answer.headers.find(([k]) => k === "x-omniroute-provider")?.[1],
   });
   services.observer
-    .request({ requestId: c.get("requestId"), endpoint: call.endpoint, ingress: call.ingress.id, model: String(hints.model ?? body.model ?? ""), stream: hints.stream ?? body.stream === true, headers: c.req.raw.headers, kept: how })
+    .request({
+      requestId: c.get("requestId"),
+      endpoint: call.endpoint,
+      ingress: call.ingress.id,
+      model: String(hints.model ?? body.model ?? ""),
+      stream: hints.stream ?? body.stream === true,
+      headers: c.req.raw.headers,
+      kept: how,
+    })
     .end({ status: answer.status, ttftMs: 0 }, undefined, 0);
   await services.usage.written();
 }
@@ -114,7 +139,12 @@ function run(services: Services, call: ChatCall, onComplete?: (status: number) =
   return serveWithResponsesState(services, { scope, body: call.body, requestBytes }, (body) => proxy(services, call, body, onComplete));
 }
 
-function proxy(services: Services, call: ChatCall, body: Record<string, unknown>, onComplete?: (status: number) => void): Promise<Response> {
+function proxy(
+  services: Services,
+  call: ChatCall,
+  body: Record<string, unknown>,
+  onComplete?: (status: number) => void,
+): Promise<Response> {
   const { c } = call;
   const apiKey = c.get("apiKey");
   const req: ProxyRequest = {

@@ -16,16 +16,22 @@ export function chatHandler(services: Services, formatId: FormatId, endpoint: st
     let body: Record<string, unknown> | undefined;
     let routeHints: RouteHints = {};
     let pinProvider: string | undefined;
-    await rowOnRefusal(services, c, endpoint, () => routeHints.model ?? body?.model, async () => {
-      routeHints = hints?.(c) ?? {};
-      body = await receiveClientJson(c, ingress.validateRequest);
-      const pinned = c.req.param("provider");
-      if (pinned) {
-        const spec = requirePinnedProvider(services, pinned);
-        body.model = pinModel(services, spec, body.model);
-        pinProvider = spec.id;
-      }
-    });
+    await rowOnRefusal(
+      services,
+      c,
+      endpoint,
+      () => routeHints.model ?? body?.model,
+      async () => {
+        routeHints = hints?.(c) ?? {};
+        body = await receiveClientJson(c, ingress.validateRequest);
+        const pinned = c.req.param("provider");
+        if (pinned) {
+          const spec = requirePinnedProvider(services, pinned);
+          body.model = pinModel(services, spec, body.model);
+          pinProvider = spec.id;
+        }
+      },
+    );
     return serveChat(services, { c, ingress, endpoint, body: body!, hints: routeHints, pinProvider });
   };
 }

@@ -48,7 +48,8 @@ export async function testCombo(services: Services, comboName: string, signal?: 
       provider: res.headers.get("x-omniroute-provider") ?? undefined,
       fallbackAttempts: Number(res.headers.get("x-omniroute-fallback-attempts") ?? 0),
     };
-    if (res.status === 499) return { ok: false, latencyMs, error: `No answer within ${TEST_TIMEOUT_MS / 1000} s (or the test was cancelled).` };
+    if (res.status === 499)
+      return { ok: false, latencyMs, error: `No answer within ${TEST_TIMEOUT_MS / 1000} s (or the test was cancelled).` };
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -21,8 +21,15 @@ export async function countTokens(services: Services, body: Record<string, unkno
       const url = call.url.replace(/\/messages$/, "/messages/count_tokens");
       // Through the provider's adapter: an OAuth account (Claude Code) needs its own token and headers here too.
       const res = await sendOneShot(services, {
-        spec: target.provider, account, model: target.model, stream: false, signal: AbortSignal.timeout(10_000), timeoutMs: 10_000,
-        call: { url, headers: call.headers, body: { ...body, model: target.model } }, scope: { combo: target.combo }, readMessage: anthropic.decodeErrorMessage,
+        spec: target.provider,
+        account,
+        model: target.model,
+        stream: false,
+        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
+        call: { url, headers: call.headers, body: { ...body, model: target.model } },
+        scope: { combo: target.combo },
+        readMessage: anthropic.decodeErrorMessage,
       });
       if (res instanceof Response && res.ok) {
         const counted = (await res.json()) as { input_tokens?: unknown };

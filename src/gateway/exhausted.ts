@@ -31,27 +31,46 @@ export function exhaustedError(attempts: Attempt[], now = Date.now()): GatewayEr
   if (attempts.length === 1 && called.length === 1) {
     const { target, failure } = called[0]!;
     const f = failure!;
-    if (f.kind === "connection") return new GatewayError("unreachable", `Provider ${target.provider.name} could not be reached: ${f.message}`, { code: "upstream_unreachable" });
-    if (f.kind === "timeout") return new GatewayError("timeout", `Provider ${target.provider.name} did not answer for ${target.label}: ${f.message}`, { code: "upstream_timeout" });
-    return new GatewayError(kindForStatus(f.status), `Provider ${target.provider.name} answered ${f.status} for ${target.label}: ${f.message}`, {
-      status: f.status,
-      code: "upstream_error",
-      retryAfter: f.retryAt ? Math.max(1, Math.ceil((f.retryAt - now) / 1000)) : undefined,
-    });
+    if (f.kind === "connection")
+      return new GatewayError("unreachable", `Provider ${target.provider.name} could not be reached: ${f.message}`, {
+        code: "upstream_unreachable",
+      });
+    if (f.kind === "timeout")
+      return new GatewayError("timeout", `Provider ${target.provider.name} did not answer for ${target.label}: ${f.message}`, {
+        code: "upstream_timeout",
+      });
+    return new GatewayError(
+      kindForStatus(f.status),
+      `Provider ${target.provider.name} answered ${f.status} for ${target.label}: ${f.message}`,
+      {
+        status: f.status,
+        code: "upstream_error",
+        retryAfter: f.retryAt ? Math.max(1, Math.ceil((f.retryAt - now) / 1000)) : undefined,
+      },
+    );
   }
   if (attempts.length > 0 && attempts.every((a) => a.noAccount)) {
     const labels = attempts.map((a) => a.target.label).join(", ");
-    return new GatewayError("unavailable", `Cannot serve ${labels}: no active connection for ${attempts.length > 1 ? "these providers" : `provider "${attempts[0]!.target.provider.id}"`}. Connect an account in the dashboard (Providers) or with POST /api/providers.`, { code: "no_connection" });
+    return new GatewayError(
+      "unavailable",
+      `Cannot serve ${labels}: no active connection for ${attempts.length > 1 ? "these providers" : `provider "${attempts[0]!.target.provider.id}"`}. Connect an account in the dashboard (Providers) or with POST /api/providers.`,
+      { code: "no_connection" },
+    );
   }
   const lines = attempts.map((a) => `- ${describe(a, now)}`).join("\n");
-  const limited = attempts.length > 0 && attempts.every((a) => a.rateLimited || a.failure?.kind === "rate_limit" || a.failure?.kind === "quota");
+  const limited =
+    attempts.length > 0 && attempts.every((a) => a.rateLimited || a.failure?.kind === "rate_limit" || a.failure?.kind === "quota");
   if (limited) {
     const resets = attempts.map((a) => a.until ?? a.failure?.retryAt).filter((t): t is number => t !== undefined && t > now);
     const earliest = resets.length ? Math.min(...resets) : undefined;
-    return new GatewayError("rate_limit", `Every account is rate limited or out of quota; the earliest resets ${earliest ? `at ${new Date(earliest).toISOString()}` : "soon"}. Tried:\n${lines}`, {
-      code: "all_rate_limited",
-      retryAfter: earliest ? Math.max(1, Math.ceil((earliest - now) / 1000)) : undefined,
-    });
+    return new GatewayError(
+      "rate_limit",
+      `Every account is rate limited or out of quota; the earliest resets ${earliest ? `at ${new Date(earliest).toISOString()}` : "soon"}. Tried:\n${lines}`,
+      {
+        code: "all_rate_limited",
+        retryAfter: earliest ? Math.max(1, Math.ceil((earliest - now) / 1000)) : undefined,
+      },
+    );
   }
   return new GatewayError("unavailable", `No model could serve this request. Tried:\n${lines}`, { code: "all_targets_failed" });
 }

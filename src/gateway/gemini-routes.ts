@@ -21,7 +21,10 @@ function modelAndMethod(c: Context): { model: string; method?: string } {
   try {
     rest = decodeURIComponent(raw);
   } catch {
-    throw new GatewayError("invalid_request", `The model in the path is not valid percent-encoded UTF-8: "${raw.slice(0, 100)}".`, { param: "model", code: "invalid_model" });
+    throw new GatewayError("invalid_request", `The model in the path is not valid percent-encoded UTF-8: "${raw.slice(0, 100)}".`, {
+      param: "model",
+      code: "invalid_model",
+    });
   }
   const colon = rest.lastIndexOf(":");
   const named = colon === -1 ? { model: rest } : { model: rest.slice(0, colon), method: rest.slice(colon + 1) };
@@ -32,7 +35,16 @@ function modelAndMethod(c: Context): { model: string; method?: string } {
 
 function modelEntry(id: string, type?: string) {
   const methods = type === "embedding" ? ["embedContent"] : ["generateContent", "streamGenerateContent", "countTokens"];
-  return { name: `models/${id}`, baseModelId: id, version: "omniroute", displayName: id, description: `Served through OmniRoute`, inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, supportedGenerationMethods: methods };
+  return {
+    name: `models/${id}`,
+    baseModelId: id,
+    version: "omniroute",
+    displayName: id,
+    description: `Served through OmniRoute`,
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    supportedGenerationMethods: methods,
+  };
 }
 
 /** A Gemini client asking for the model list (it authenticates with x-goog-api-key or ?key=, never a Bearer token). */
@@ -55,17 +67,26 @@ export function geminiRoutes(services: Services) {
     .get("/models/*", ip, listAuth, async (c) => {
       const { model } = modelAndMethod(c);
       const found = (await listModels(services)).find((m) => m.id === model);
-      if (!found) throw new GatewayError("not_found", `Model "${model}" was not found; GET /v1beta/models lists them.`, { code: "model_not_found" });
+      if (!found)
+        throw new GatewayError("not_found", `Model "${model}" was not found; GET /v1beta/models lists them.`, { code: "model_not_found" });
       // On /v1 an OpenAI client may retrieve one model: answer it in OpenAI's shape.
       if (c.req.path.startsWith("/v1/") && !isGeminiClient(c)) return c.json(found);
       return c.json(modelEntry(found.id, found.type));
     })
     .post("/models/*", ip, auth, async (c) => {
       // A path whose model cannot be read is refused here, with its row, before any method runs.
-      const { model, method } = await rowOnRefusal(services, c, "gemini.generateContent", () => undefined, async () => modelAndMethod(c));
+      const { model, method } = await rowOnRefusal(
+        services,
+        c,
+        "gemini.generateContent",
+        () => undefined,
+        async () => modelAndMethod(c),
+      );
       switch (method) {
-        case "generateContent": return generate(c);
-        case "streamGenerateContent": return stream(c);
+        case "generateContent":
+          return generate(c);
+        case "streamGenerateContent":
+          return stream(c);
         case "countTokens": {
           const body = await receiveClientJson(c, validateCountTokensRequest);
           // countTokens takes {contents} or {generateContentRequest: {...}}.
@@ -74,7 +95,11 @@ export function geminiRoutes(services: Services) {
           return c.json({ totalTokens: await estimateTokens(canonical) });
         }
         default:
-          throw new GatewayError("not_found", `Method "${method ?? ""}" is not supported on models/${model}; use generateContent, streamGenerateContent or countTokens.`, { code: "method_not_found" });
+          throw new GatewayError(
+            "not_found",
+            `Method "${method ?? ""}" is not supported on models/${model}; use generateContent, streamGenerateContent or countTokens.`,
+            { code: "method_not_found" },
+          );
       }
     });
 }

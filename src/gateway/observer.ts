@@ -23,10 +23,7 @@ export interface RequestInfo {
 }
 
 /** How one upstream call ended: it answered, it failed (and failover goes on, or not), or it threw. */
-export type AttemptEnd =
-  | { result: "success" }
-  | { result: "failure"; failure: Failure }
-  | { result: "error"; error: unknown };
+export type AttemptEnd = { result: "success" } | { result: "failure"; failure: Failure } | { result: "error"; error: unknown };
 
 export interface AttemptWatch {
   end(how: AttemptEnd): void;

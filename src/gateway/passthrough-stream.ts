@@ -35,7 +35,9 @@ function frameEnd(buf: Uint8Array, from: number): number {
 const decoder = new TextDecoder();
 
 /** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`) or an error. Searched natively. */
-const MARKERS = ['"usage":{', '"usage": {', '"usageMetadata":{', '"usageMetadata": {', '"error"', "event: error", "event:error"].map((m) => Buffer.from(m));
+const MARKERS = ['"usage":{', '"usage": {', '"usageMetadata":{', '"usageMetadata": {', '"error"', "event: error", "event:error"].map((m) =>
+  Buffer.from(m),
+);
 
 /**
  * Where markers start in `bytes`, ascending. Searched once per chunk read, not once per frame: most chunks
@@ -71,7 +73,11 @@ export function passthroughStream(
   upstream: ReadableStream<Uint8Array>,
   format: Passthrough,
   opts: {
-    hideUsageFrame: boolean; startedAt: number; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string;
+    hideUsageFrame: boolean;
+    startedAt: number;
+    onDone: (outcome: StreamOutcome) => void;
+    settle?: () => Promise<void>;
+    progress?: (p: StreamProgress) => string;
     /** Give the stream up when the upstream goes silent this long (the error frames say so). */
     idle?: IdleLimit;
   },
@@ -126,11 +132,17 @@ export function passthroughStream(
             if (usage) Object.assign(outcome.usage, usage);
             if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
             if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) {
-              if (frameStart > runStart) { controller.write(buf.subarray(runStart, frameStart)); sent = true; }
+              if (frameStart > runStart) {
+                controller.write(buf.subarray(runStart, frameStart));
+                sent = true;
+              }
               runStart = end;
             }
           }
-          if (start > runStart) { controller.write(buf.subarray(runStart, start)); sent = true; }
+          if (start > runStart) {
+            controller.write(buf.subarray(runStart, start));
+            sent = true;
+          }
           pending = start < buf.length ? buf.slice(start) : undefined;
           framesSent += frames;
           if (!sent) continue;
@@ -162,12 +174,21 @@ export function passthroughStream(
 /** What the client and the usage row are told of an upstream stream that ended in an error. */
 export function brokenStream(err: unknown): { failure: GatewayError; error: NonNullable<StreamOutcome["error"]> } {
   if (err instanceof GatewayShutdownError) {
-    return { failure: new GatewayError("unavailable", "The gateway is shutting down and this answer was cut short; send the request again."), error: { status: 503, errorClass: "shutdown" } };
+    return {
+      failure: new GatewayError("unavailable", "The gateway is shutting down and this answer was cut short; send the request again."),
+      error: { status: 503, errorClass: "shutdown" },
+    };
   }
   if (err instanceof UpstreamIdleError) {
-    return { failure: new GatewayError("timeout", `The upstream stream went silent: ${err.message}; the answer was given up.`), error: { status: 504, errorClass: "upstream_idle_timeout" } };
+    return {
+      failure: new GatewayError("timeout", `The upstream stream went silent: ${err.message}; the answer was given up.`),
+      error: { status: 504, errorClass: "upstream_idle_timeout" },
+    };
   }
-  return { failure: new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`), error: { status: 502, errorClass: "upstream_cut" } };
+  return {
+    failure: new GatewayError("unreachable", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`),
+    error: { status: 502, errorClass: "upstream_cut" },
+  };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -65,36 +65,64 @@ export async function proxyChat(deps: PipelineDeps, req: ProxyRequest): Promise<
   const modelRequested = typeof model === "string" ? model : "";
   const maxTokens = req.body.max_tokens ?? req.body.max_completion_tokens ?? req.body.max_output_tokens;
   const watch = deps.observer.request({
-    requestId: req.requestId, endpoint: req.endpoint, ingress: req.ingress.id, model: modelRequested, stream, headers: req.headers,
+    requestId: req.requestId,
+    endpoint: req.endpoint,
+    ingress: req.ingress.id,
+    model: modelRequested,
+    stream,
+    headers: req.headers,
     maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
   });
-  const settlement = new Settlement(deps.usage, {
-    requestId: req.requestId, keyId: req.keyId, endpoint: req.endpoint, modelRequested, stream, receivedAt: req.receivedAt, startedAt: req.startedAt,
-  }, req.onComplete, watch);
+  const settlement = new Settlement(
+    deps.usage,
+    {
+      requestId: req.requestId,
+      keyId: req.keyId,
+      endpoint: req.endpoint,
+      modelRequested,
+      stream,
+      receivedAt: req.receivedAt,
+      startedAt: req.startedAt,
+    },
+    req.onComplete,
+    watch,
+  );
   /** The upstream's answer once one came: let go of its body if the request fails before the client's answer owns it. */
   let answered: Response | undefined;
   try {
     if (typeof model !== "string" || model.length === 0) {
-      throw new GatewayError("invalid_request", "The request must name a model (a string such as \"ds/deepseek-chat\").", { param: "model" });
+      throw new GatewayError("invalid_request", 'The request must name a model (a string such as "ds/deepseek-chat").', { param: "model" });
     }
     const targets = deps.router.resolve(model).filter((t) => !req.pinProvider || t.provider.id === req.pinProvider);
     req.onStep?.("resolved");
     // A spent budget stops the request here, before any upstream is called.
     const first = targets[0];
     settlement.provider = first?.provider.id;
-    settlement.holdReservation(await deps.budgets.reserve(req.keyId, req.keyName, () => estimateCost(deps, first, req.body), first ? `${first.provider.id}/${first.model}` : model));
+    settlement.holdReservation(
+      await deps.budgets.reserve(
+        req.keyId,
+        req.keyName,
+        () => estimateCost(deps, first, req.body),
+        first ? `${first.provider.id}/${first.model}` : model,
+      ),
+    );
     req.onStep?.("reserved");
 
     let decoded: CanonicalRequest | undefined;
     const settings = deps.settings.get();
     const transformed = hasTransforms(settings);
-    const canonical = () => (decoded ??= transformed ? applyTransforms(req.ingress.decodeRequest(req.body, req.hints), settings) : req.ingress.decodeRequest(req.body, req.hints));
+    const canonical = () =>
+      (decoded ??= transformed
+        ? applyTransforms(req.ingress.decodeRequest(req.body, req.hints), settings)
+        : req.ingress.decodeRequest(req.body, req.hints));
 
     const tried = new Tried();
     for await (const candidate of candidates(deps, targets, tried)) {
       settlement.calling(candidate, candidate.slot);
       const attempt = watch.attempt(candidate);
-      const result = await attemptOnce(deps, req, candidate, () => attemptUpstream(deps, { req, candidate, stream, canonical, transformed })).catch((err: unknown) => {
+      const result = await attemptOnce(deps, req, candidate, () =>
+        attemptUpstream(deps, { req, candidate, stream, canonical, transformed }),
+      ).catch((err: unknown) => {
         attempt.end({ result: "error", error: err });
         throw err;
       });
@@ -138,8 +166,12 @@ async function attemptOnce<T>(deps: CandidateDeps, req: ProxyRequest, candidate:
 
 /** A client fault is answered at once with the upstream's status and words. */
 function clientFault(candidate: Candidate, status: number, message: string): GatewayError {
-  return new GatewayError("invalid_request", `Provider ${candidate.target.provider.name} answered ${status} for ${candidate.target.label}: ${message}`, {
-    status,
-    code: "upstream_rejected_request",
-  });
+  return new GatewayError(
+    "invalid_request",
+    `Provider ${candidate.target.provider.name} answered ${status} for ${candidate.target.label}: ${message}`,
+    {
+      status,
+      code: "upstream_rejected_request",
+    },
+  );
 }

@@ -6,7 +6,10 @@ import type { Services } from "../services.ts";
 
 export function requirePinnedProvider(services: Services, name: string): ProviderSpec {
   const spec = services.providers.get(name);
-  if (!spec) throw new GatewayError("not_found", `Unknown provider "${name}". GET /api/providers/catalog lists them.`, { code: "provider_not_found" });
+  if (!spec)
+    throw new GatewayError("not_found", `Unknown provider "${name}". GET /api/providers/catalog lists them.`, {
+      code: "provider_not_found",
+    });
   return spec;
 }
 
@@ -18,7 +21,11 @@ export function pinModel(services: Services, spec: ProviderSpec, model: unknown)
   const named = parts && services.providers.get(parts.prefix);
   if (!named) return `${spec.alias}/${model}`;
   if (named.id !== spec.id) {
-    throw new GatewayError("invalid_request", `Model "${model}" belongs to provider "${named.id}", but this route is pinned to "${spec.id}".`, { param: "model", code: "provider_mismatch" });
+    throw new GatewayError(
+      "invalid_request",
+      `Model "${model}" belongs to provider "${named.id}", but this route is pinned to "${spec.id}".`,
+      { param: "model", code: "provider_mismatch" },
+    );
   }
   return model;
 }

@@ -13,7 +13,13 @@ export interface RefusalDeps {
 }
 
 /** Run the part of a handler before the pipeline; what it throws is recorded as one cost-free row, then rethrown. */
-export async function rowOnRefusal<T>({ usage, observer }: RefusalDeps, c: Context<AppEnv>, endpoint: string, model: () => unknown, run: () => Promise<T>): Promise<T> {
+export async function rowOnRefusal<T>(
+  { usage, observer }: RefusalDeps,
+  c: Context<AppEnv>,
+  endpoint: string,
+  model: () => unknown,
+  run: () => Promise<T>,
+): Promise<T> {
   const receivedAt = Date.now();
   const started = performance.now();
   try {
@@ -24,10 +30,19 @@ export async function rowOnRefusal<T>({ usage, observer }: RefusalDeps, c: Conte
     const modelRequested = typeof named === "string" ? named.slice(0, 256) : "";
     const outcome = { status: refused?.status ?? 500, errorClass: refused ? (refused.code ?? refused.kind) : "internal" };
     usage.record({
-      requestId: c.get("requestId"), keyId: c.get("apiKey")?.id ?? null, endpoint, modelRequested,
-      attempt: 0, stream: false, startedAt: receivedAt, latencyMs: performance.now() - started, ...outcome,
+      requestId: c.get("requestId"),
+      keyId: c.get("apiKey")?.id ?? null,
+      endpoint,
+      modelRequested,
+      attempt: 0,
+      stream: false,
+      startedAt: receivedAt,
+      latencyMs: performance.now() - started,
+      ...outcome,
     });
-    observer.request({ requestId: c.get("requestId"), endpoint, model: modelRequested, stream: false, headers: c.req.raw.headers }).end(outcome, undefined, 0);
+    observer
+      .request({ requestId: c.get("requestId"), endpoint, model: modelRequested, stream: false, headers: c.req.raw.headers })
+      .end(outcome, undefined, 0);
     throw err;
   }
 }

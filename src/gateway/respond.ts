@@ -65,13 +65,33 @@ export async function respond(deps: RespondDeps, req: ProxyRequest, s: Success, 
     }
 
     const onDone = (outcome: StreamOutcome) =>
-      settlement.finish({ usage: outcome.usage, ttftMs: outcome.firstByteAt, status: outcome.error?.status ?? 200, errorClass: outcome.error?.errorClass, finishReason: outcome.finishReason });
+      settlement.finish({
+        usage: outcome.usage,
+        ttftMs: outcome.firstByteAt,
+        status: outcome.error?.status ?? 200,
+        errorClass: outcome.error?.errorClass,
+        finishReason: outcome.finishReason,
+      });
     const body = s.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
     const progress = req.progress ? req.ingress.passthrough.progressFrame : undefined;
     const settle = () => deps.usage.written();
     out = sameFormat
-      ? passthroughStream(body, s.upstream.passthrough, { hideUsageFrame: s.hideUsageFrame, startedAt: req.startedAt, onDone, settle, progress, idle: s.idle })
-      : translateStream(body, s.upstream, req.ingress, s.canonical(), { startedAt: req.startedAt, signal: req.signal, onDone, settle, progress, idle: s.idle });
+      ? passthroughStream(body, s.upstream.passthrough, {
+          hideUsageFrame: s.hideUsageFrame,
+          startedAt: req.startedAt,
+          onDone,
+          settle,
+          progress,
+          idle: s.idle,
+        })
+      : translateStream(body, s.upstream, req.ingress, s.canonical(), {
+          startedAt: req.startedAt,
+          signal: req.signal,
+          onDone,
+          settle,
+          progress,
+          idle: s.idle,
+        });
     req.onStep?.("encode");
     return new Response(out, { headers: { ...SSE_HEADERS, ...headers } });
   } catch (err) {

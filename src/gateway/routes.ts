@@ -21,7 +21,9 @@ export function clientRoutes(services: Services) {
     .post("/messages", ip, auth, chatHandler(services, "anthropic", "messages"))
     .post("/responses", ip, auth, chatHandler(services, "responses", "responses"))
     .post("/providers/:provider/chat/completions", ip, auth, chatHandler(services, "openai-chat", "providers.chat.completions"))
-    .post("/messages/count_tokens", ip, auth, async (c) => c.json(await countTokens(services, await receiveClientJson(c, validateCountTokensRequest))))
+    .post("/messages/count_tokens", ip, auth, async (c) =>
+      c.json(await countTokens(services, await receiveClientJson(c, validateCountTokensRequest))),
+    )
     .route("/", mediaRoutes(services, ip, auth))
     .get("/models", ip, requireClientKey(services, "models"), async (c) =>
       // The same path serves the OpenAI list and, for @google/genai (which defaults to /v1), the Gemini one.

@@ -34,7 +34,11 @@ export function translateStream(
   to: GatewayFormat,
   request: CanonicalRequest,
   opts: {
-    startedAt: number; signal: AbortSignal; onDone: (outcome: StreamOutcome) => void; settle?: () => Promise<void>; progress?: (p: StreamProgress) => string;
+    startedAt: number;
+    signal: AbortSignal;
+    onDone: (outcome: StreamOutcome) => void;
+    settle?: () => Promise<void>;
+    progress?: (p: StreamProgress) => string;
     /** Give the stream up when the upstream goes silent this long (the error event says so). */
     idle?: IdleLimit;
   },
@@ -43,7 +47,9 @@ export function translateStream(
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   const idle = opts.idle;
   const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
-  const frames = to.encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal, watch?.touch)), outcome), request)[Symbol.asyncIterator]();
+  const frames = to
+    .encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal, watch?.touch)), outcome), request)
+    [Symbol.asyncIterator]();
   let framesSent = 0;
   let finished = false;
   const finish = () => {
@@ -75,7 +81,10 @@ export function translateStream(
       } catch (err) {
         // The client is told in its own format, as for a broken upstream, never left with a cut connection.
         outcome.error = { status: 500, errorClass: "translation_error" };
-        const failure = new GatewayError("internal", `The gateway could not translate the upstream's stream: ${err instanceof Error ? err.message : String(err)}`);
+        const failure = new GatewayError(
+          "internal",
+          `The gateway could not translate the upstream's stream: ${err instanceof Error ? err.message : String(err)}`,
+        );
         controller.write(to.passthrough.streamErrorFrames(failure, framesSent));
         finish();
         await opts.settle?.();

@@ -3,7 +3,10 @@ import { isIP } from "node:net";
 
 /** True for a bind address or host name that only this machine can reach. `0.0.0.0` and `::` are every interface. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
   const address = mapped ? mapped[1]! : h;

@@ -9,7 +9,10 @@ interface Rule {
 
 /** Split a NO_PROXY value (commas or spaces) into entries. */
 export function splitNoProxy(value: string | undefined): string[] {
-  return (value ?? "").split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function ipv4(host: string): number | undefined {
@@ -48,7 +51,10 @@ function parseRule(entry: string): Rule | undefined {
 /** Whether a request to `url` skips proxies under these NO_PROXY entries. */
 export function bypassesProxy(url: URL, entries: readonly string[]): boolean {
   if (entries.length === 0) return false;
-  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const address = ipv4(host);
   for (const entry of entries) {
@@ -57,7 +63,7 @@ export function bypassesProxy(url: URL, entries: readonly string[]): boolean {
     if (rule.port !== undefined && rule.port !== port) continue;
     if (rule.host === "") return true;
     if (rule.cidr) {
-      if (address !== undefined && ((address & rule.cidr.mask) >>> 0) === rule.cidr.base) return true;
+      if (address !== undefined && (address & rule.cidr.mask) >>> 0 === rule.cidr.base) return true;
       continue;
     }
     if (host === rule.host || host.endsWith(`.${rule.host}`)) return true;

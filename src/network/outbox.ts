@@ -11,7 +11,10 @@ export class Outbox {
   private closed = false;
 
   /** `onEmpty` runs when a backlog has been written out (resume the source then). */
-  constructor(private readonly socket: WritableSocket, private readonly onEmpty: () => void = () => {}) {}
+  constructor(
+    private readonly socket: WritableSocket,
+    private readonly onEmpty: () => void = () => {},
+  ) {}
 
   /** True when `bytes` went out whole; false when some wait for `drain()` (pause the source until onEmpty). */
   write(bytes: Uint8Array | string): boolean {

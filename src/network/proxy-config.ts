@@ -21,17 +21,23 @@ export interface ProxyServer {
 /** A proxy, or `none`: connect directly, whatever a less specific level or the environment says. */
 export type ProxyEntry = ProxyServer | { type: "none" };
 
-export const ProxyServerSchema = z.object({
-  type: z.enum(PROXY_TYPES),
-  host: z.string().trim().min(1).max(255)
-    .regex(/^[^\s/@?#]+$/, "must be a host name or IP address, without scheme, path or credentials")
-    .refine((h) => !h.includes(":") || h.split(":").length > 2, "must not carry the port: put it in `port`")
-    .transform((h) => h.replace(/^\[(.*)\]$/, "$1")),
-  port: z.coerce.number().int().min(1).max(65535),
-  username: z.string().min(1).max(255).optional(),
-  /** Omitted on PUT: keep the stored password when type, host, port and username are unchanged. null: remove it. */
-  password: z.string().max(1000).nullable().optional(),
-}).strict();
+export const ProxyServerSchema = z
+  .object({
+    type: z.enum(PROXY_TYPES),
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^[^\s/@?#]+$/, "must be a host name or IP address, without scheme, path or credentials")
+      .refine((h) => !h.includes(":") || h.split(":").length > 2, "must not carry the port: put it in `port`")
+      .transform((h) => h.replace(/^\[(.*)\]$/, "$1")),
+    port: z.coerce.number().int().min(1).max(65535),
+    username: z.string().min(1).max(255).optional(),
+    /** Omitted on PUT: keep the stored password when type, host, port and username are unchanged. null: remove it. */
+    password: z.string().max(1000).nullable().optional(),
+  })
+  .strict();
 
 export const ProxyEntrySchema = z.union([z.object({ type: z.literal("none") }).strict(), ProxyServerSchema]);
 export type ProxyEntryInput = z.infer<typeof ProxyEntrySchema>;
@@ -39,14 +45,16 @@ export type ProxyEntryInput = z.infer<typeof ProxyEntrySchema>;
 const entryMap = z.record(z.string().min(1).max(200), ProxyEntrySchema.nullable());
 
 /** PUT /api/settings/proxy: merges; null removes an entry (or, for a whole map, every entry in it). */
-export const ProxyPatchSchema = z.object({
-  global: ProxyEntrySchema.nullable().optional(),
-  providers: entryMap.nullable().optional(),
-  combos: entryMap.nullable().optional(),
-  keys: entryMap.nullable().optional(),
-  /** Hosts that never go through a configured proxy, NO_PROXY syntax; added to the NO_PROXY environment variable. */
-  noProxy: z.array(z.string().trim().min(1).max(255)).max(500).nullable().optional(),
-}).strict();
+export const ProxyPatchSchema = z
+  .object({
+    global: ProxyEntrySchema.nullable().optional(),
+    providers: entryMap.nullable().optional(),
+    combos: entryMap.nullable().optional(),
+    keys: entryMap.nullable().optional(),
+    /** Hosts that never go through a configured proxy, NO_PROXY syntax; added to the NO_PROXY environment variable. */
+    noProxy: z.array(z.string().trim().min(1).max(255)).max(500).nullable().optional(),
+  })
+  .strict();
 export type ProxyPatch = z.infer<typeof ProxyPatchSchema>;
 
 export type ProxyLevel = "providers" | "combos" | "keys";
@@ -91,7 +99,13 @@ export interface ProxyStore {
 
 export function viewEntry(entry: ProxyEntry): ProxyEntryView {
   if (entry.type === "none") return { type: "none" };
-  return { type: entry.type, host: entry.host, port: entry.port, ...(entry.username ? { username: entry.username } : {}), hasPassword: Boolean(entry.password) };
+  return {
+    type: entry.type,
+    host: entry.host,
+    port: entry.port,
+    ...(entry.username ? { username: entry.username } : {}),
+    hasPassword: Boolean(entry.password),
+  };
 }
 
 /** A connection's own proxy (sealed JSON in provider_connections.proxy); undefined when absent or unreadable. */
@@ -130,10 +144,12 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
     return entry;
   };
   const openMap = (stored: Record<string, StoredEntry> | undefined) =>
-    Object.fromEntries(Object.entries(stored ?? {}).flatMap(([id, e]) => {
-      const opened = open(e);
-      return opened ? [[id, opened]] : [];
-    }));
+    Object.fromEntries(
+      Object.entries(stored ?? {}).flatMap(([id, e]) => {
+        const opened = open(e);
+        return opened ? [[id, opened]] : [];
+      }),
+    );
 
   const load = (): ProxyConfig => {
     const stored = readSetting<StoredConfig>(db, SETTING_KEY) ?? {};
@@ -174,7 +190,7 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
         providers: mergeMap(current.providers, patch.providers),
         combos: mergeMap(current.combos, patch.combos),
         keys: mergeMap(current.keys, patch.keys),
-        noProxy: patch.noProxy === undefined ? current.noProxy : patch.noProxy ?? [],
+        noProxy: patch.noProxy === undefined ? current.noProxy : (patch.noProxy ?? []),
       };
       if (!next.global) delete next.global;
       write(next);
@@ -200,8 +216,13 @@ function mergeEntry(previous: ProxyEntry | undefined, input: ProxyEntryInput): P
   const { password, username, ...server } = input;
   const entry: ProxyServer = { ...server, ...(username ? { username } : {}) };
   if (typeof password === "string" && password.length > 0) entry.password = password;
-  const sameProxy = previous && previous.type !== "none" && previous.type === entry.type && previous.host === entry.host
-    && previous.port === entry.port && previous.username === entry.username;
+  const sameProxy =
+    previous &&
+    previous.type !== "none" &&
+    previous.type === entry.type &&
+    previous.host === entry.host &&
+    previous.port === entry.port &&
+    previous.username === entry.username;
   if (password === undefined && sameProxy && previous.password) entry.password = previous.password;
   return entry;
 }

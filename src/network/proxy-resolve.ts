@@ -82,7 +82,12 @@ export function parseProxyUrl(value: string): ProxyServer | undefined {
     return undefined;
   }
   const scheme = url.protocol.slice(0, -1);
-  const type = scheme === "http" || scheme === "https" ? scheme : scheme === "socks5" || scheme === "socks5h" || scheme === "socks" ? "socks5" : undefined;
+  const type =
+    scheme === "http" || scheme === "https"
+      ? scheme
+      : scheme === "socks5" || scheme === "socks5h" || scheme === "socks"
+        ? "socks5"
+        : undefined;
   if (!type || !url.hostname) return undefined;
   const defaultPort = type === "socks5" ? 1080 : type === "https" ? 443 : 80;
   const server: ProxyServer = { type, host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || defaultPort) };

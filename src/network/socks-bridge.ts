@@ -66,15 +66,27 @@ export function createSocksBridge(options: { handshakeTimeoutMs?: number } = {})
       port: 0,
       socket: {
         open(s) {
-          s.data = { phase: "head", head: Buffer.alloc(0), toClient: new Outbox(s, () => s.data.tunnel?.socket.resume()), held: [], clientEnded: false };
+          s.data = {
+            phase: "head",
+            head: Buffer.alloc(0),
+            toClient: new Outbox(s, () => s.data.tunnel?.socket.resume()),
+            held: [],
+            clientEnded: false,
+          };
         },
         data(s, chunk) {
           const conn = s.data;
           switch (conn.phase) {
-            case "head": return readHead(s, conn, chunk);
-            case "connecting": conn.held.push(chunk.slice()); return;
-            case "open": if (conn.toUpstream && !conn.toUpstream.write(chunk)) s.pause(); return;
-            case "done": return;
+            case "head":
+              return readHead(s, conn, chunk);
+            case "connecting":
+              conn.held.push(chunk.slice());
+              return;
+            case "open":
+              if (conn.toUpstream && !conn.toUpstream.write(chunk)) s.pause();
+              return;
+            case "done":
+              return;
           }
         },
         drain(s) {
@@ -116,7 +128,8 @@ export function createSocksBridge(options: { handshakeTimeoutMs?: number } = {})
     const header = (name: string) => head.headers.find(([n]) => n.toLowerCase() === name)?.[1];
     if (!authorized(header(TOKEN_HEADER))) return refuse(s, 407, "Proxy Authentication Required");
     const server = decodeServer(header(SOCKS_HEADER));
-    const target: { host: string; port: number; path?: string } | undefined = head.method === "CONNECT" ? parseAuthority(head.target) : parseAbsolute(head.target);
+    const target: { host: string; port: number; path?: string } | undefined =
+      head.method === "CONNECT" ? parseAuthority(head.target) : parseAbsolute(head.target);
     if (!server || !target) return refuse(s, 400, "Bad Request");
 
     conn.phase = "connecting";
@@ -163,7 +176,9 @@ export function createSocksBridge(options: { handshakeTimeoutMs?: number } = {})
     s.data.phase = "done";
     const text = reason.replace(/[^\x20-\x7e]+/g, " ").slice(0, 400);
     const extra = proxyError ? `${BRIDGE_ERROR_HEADER}: ${text}\r\n` : status === 407 ? "proxy-authenticate: Bearer\r\n" : "";
-    s.data.toClient.write(`HTTP/1.1 ${status} ${text}\r\n${extra}content-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
+    s.data.toClient.write(
+      `HTTP/1.1 ${status} ${text}\r\n${extra}content-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`,
+    );
     s.data.toClient.end();
   }
 

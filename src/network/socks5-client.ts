@@ -128,7 +128,11 @@ export function openSocks5Tunnel(server: Socks5Server, target: { host: string; p
         } else if (method === 2) {
           return fail("requires a username and password, and none is configured");
         } else {
-          return fail(withAuth ? "accepts neither username/password nor no authentication" : "requires authentication, and no username/password is configured");
+          return fail(
+            withAuth
+              ? "accepts neither username/password nor no authentication"
+              : "requires authentication, and no username/password is configured",
+          );
         }
       }
       if (phase === "auth") {

@@ -39,21 +39,31 @@ export function resolveUpstreamProxy(proxies: Proxies, url: string | URL, scope:
   // The common case costs no URL parse and no NO_PROXY parsing on the hot path.
   if (noProxyAnywhere(proxies, scope)) return undefined;
   const target = typeof url === "string" ? new URL(url) : url;
-  return proxyFor(proxies.get(), {
-    keyId: scope.keyId,
-    combo: scope.combo,
-    provider: scope.provider ?? scope.account?.provider,
-    connectionProxy: scope.account?.proxy,
-  }, target, proxies.env);
+  return proxyFor(
+    proxies.get(),
+    {
+      keyId: scope.keyId,
+      combo: scope.combo,
+      provider: scope.provider ?? scope.account?.provider,
+      connectionProxy: scope.account?.proxy,
+    },
+    target,
+    proxies.env,
+  );
 }
 
 /** The fetch `proxy` option for one proxy; SOCKS5 goes through the in-process bridge. */
 export function fetchProxyOption(proxies: Proxies, server: ProxyServer): Bun.FetchProxyOption {
   if (server.type === "socks5") return proxies.bridge.proxyOption(server);
-  const credentials = server.username !== undefined || server.password !== undefined
-    ? { "proxy-authorization": `Basic ${Buffer.from(`${server.username ?? ""}:${server.password ?? ""}`).toString("base64")}` }
-    : undefined;
-  return { url: `${server.type}://${urlHost(server.host)}:${server.port}`, ...(credentials ? { headers: credentials } : {}), respectNoProxy: false };
+  const credentials =
+    server.username !== undefined || server.password !== undefined
+      ? { "proxy-authorization": `Basic ${Buffer.from(`${server.username ?? ""}:${server.password ?? ""}`).toString("base64")}` }
+      : undefined;
+  return {
+    url: `${server.type}://${urlHost(server.host)}:${server.port}`,
+    ...(credentials ? { headers: credentials } : {}),
+    respectNoProxy: false,
+  };
 }
 
 const ENV_PROXY_NAMES = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"];

@@ -19,7 +19,6 @@ export interface MediaUpstream {
   fetch: UpstreamFetch;
 }
 
-
 export type Sent = { ok: true; response: Response } | { ok: false; failure: Failure };
 export type AdapterResult<T> = { ok: true; answer: T } | { ok: false; failure: Failure };
 
@@ -27,7 +26,11 @@ export type AdapterResult<T> = { ok: true; answer: T } | { ok: false; failure: F
  * The one upstream send (src/providers/send.ts) with the answer read as media adapters want it: a client abort is
  * thrown (the request is over); anything else that goes wrong is a classified Failure so the next account can be tried.
  */
-export async function sendUpstream(url: string, init: BunFetchRequestInit, o: { signal: AbortSignal; timeoutMs: number; fetch: UpstreamFetch }): Promise<Sent> {
+export async function sendUpstream(
+  url: string,
+  init: BunFetchRequestInit,
+  o: { signal: AbortSignal; timeoutMs: number; fetch: UpstreamFetch },
+): Promise<Sent> {
   const sent = await sendWithDeadline(o.fetch, url, init, o);
   if (!(sent instanceof Response)) return { ok: false, failure: sent };
   if (!sent.ok) return { ok: false, failure: await failureOf(sent, upstreamErrorMessage) };
@@ -35,13 +38,24 @@ export async function sendUpstream(url: string, init: BunFetchRequestInit, o: { 
 }
 
 /** The JSON body of a successful answer, or a server failure when it is not JSON (another account may do better). */
-export async function readJson(response: Response, provider: string, signal: AbortSignal): Promise<{ ok: true; body: unknown } | { ok: false; failure: Failure }> {
+export async function readJson(
+  response: Response,
+  provider: string,
+  signal: AbortSignal,
+): Promise<{ ok: true; body: unknown } | { ok: false; failure: Failure }> {
   let text: string;
   try {
     text = await response.text();
   } catch (err) {
     if (signal.aborted) throw err;
-    return { ok: false, failure: { kind: "connection", status: 502, message: `${provider} cut the answer short: ${err instanceof Error ? err.message : String(err)}` } };
+    return {
+      ok: false,
+      failure: {
+        kind: "connection",
+        status: 502,
+        message: `${provider} cut the answer short: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
   }
   try {
     return { ok: true, body: JSON.parse(text) };
@@ -61,14 +75,19 @@ export function badAnswer(provider: string, what: string): Failure {
  */
 export function upstreamErrorMessage(text: string): string {
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch { return text; }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
   if (Array.isArray(parsed)) parsed = parsed[0];
   if (!isRecord(parsed)) return text;
   const { error } = parsed;
   if (isRecord(error) && typeof error.message === "string") return error.message;
   if (typeof error === "string") return error;
   if (typeof parsed.err_msg === "string") return parsed.err_msg;
-  if (typeof parsed.message === "string") return typeof parsed.details === "string" && parsed.details ? `${parsed.message} ${parsed.details}` : parsed.message;
+  if (typeof parsed.message === "string")
+    return typeof parsed.details === "string" && parsed.details ? `${parsed.message} ${parsed.details}` : parsed.message;
   if (typeof parsed.detail === "string") return parsed.detail;
   return text;
 }

@@ -13,12 +13,14 @@ export interface CustomModelDeps {
 
 export const MODEL_TYPES = ["chat", "embedding", "image", "audio"] as const;
 
-export const CustomModelInputSchema = z.object({
-  provider: z.string().min(1).max(64),
-  modelId: z.string().min(1).max(200),
-  modelName: z.string().min(1).max(200).optional(),
-  type: z.enum(MODEL_TYPES).optional(),
-}).strict();
+export const CustomModelInputSchema = z
+  .object({
+    provider: z.string().min(1).max(64),
+    modelId: z.string().min(1).max(200),
+    modelName: z.string().min(1).max(200).optional(),
+    type: z.enum(MODEL_TYPES).optional(),
+  })
+  .strict();
 
 export type CustomModelInput = z.infer<typeof CustomModelInputSchema>;
 

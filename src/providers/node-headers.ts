@@ -34,10 +34,12 @@ export function maskNodeHeaders(headers: NodeHeaders): NodeHeaders {
  * (GET then PUT of the same node must not replace a token with its mask).
  */
 export function mergeMaskedHeaders(next: NodeHeaders, stored: NodeHeaders): NodeHeaders {
-  return Object.fromEntries(Object.entries(next).map(([name, value]) => {
-    const before = stored[name];
-    return [name, before !== undefined && value === maskSecret(before) ? before : value];
-  }));
+  return Object.fromEntries(
+    Object.entries(next).map(([name, value]) => {
+      const before = stored[name];
+      return [name, before !== undefined && value === maskSecret(before) ? before : value];
+    }),
+  );
 }
 
 /** Seal the headers of rows written before they were sealed (run when the registry loads); returns how many. */

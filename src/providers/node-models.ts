@@ -13,7 +13,11 @@ interface Entry {
 const cache = new Map<string, Entry>();
 
 /** Model ids the node lists; [] when it has no /models or does not answer in time. `via` picks the outbound proxy. */
-export async function discoverNodeModels(spec: ProviderSpec, account: Account, via: (url: string) => { proxy: Bun.FetchProxyOption }): Promise<string[]> {
+export async function discoverNodeModels(
+  spec: ProviderSpec,
+  account: Account,
+  via: (url: string) => { proxy: Bun.FetchProxyOption },
+): Promise<string[]> {
   if (spec.format !== "openai-chat") return [];
   const base = (account.baseUrl ?? spec.baseUrl).replace(/\/+$/, "");
   const key = `${spec.id}|${base}`;
@@ -29,7 +33,10 @@ export async function discoverNodeModels(spec: ProviderSpec, account: Account, v
     });
     if (res.ok) {
       const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-      ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string").slice(0, 1000);
+      ids = (body.data ?? [])
+        .map((m) => m.id)
+        .filter((id): id is string => typeof id === "string")
+        .slice(0, 1000);
     }
   } catch {
     // No /models here: the registered custom models still list.

@@ -4,7 +4,12 @@ import { GatewayError } from "../canonical/errors.ts";
 import { listConnections } from "../db/queries/connections.ts";
 import { deleteProviderModelsOf } from "../db/queries/provider-models.ts";
 import {
-  deleteProviderNode, getProviderNode, insertProviderNode, listProviderNodes, updateProviderNode, type ProviderNodeRow,
+  deleteProviderNode,
+  getProviderNode,
+  insertProviderNode,
+  listProviderNodes,
+  updateProviderNode,
+  type ProviderNodeRow,
 } from "../db/queries/provider-nodes.ts";
 import type { Db } from "../db/client.ts";
 import type { SecretBox } from "../auth/secret-box.ts";
@@ -22,13 +27,15 @@ export interface NodeDeps {
 
 export const NODE_API_TYPES = ["openai", "anthropic", "responses", "gemini"] as const;
 
-export const NodeInputSchema = z.object({
-  name: z.string().min(1).max(100),
-  prefix: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,39}$/i, "must be 1-40 letters, digits, '-', '_' or '.' (it becomes the model prefix)"),
-  apiType: z.enum(NODE_API_TYPES),
-  baseUrl: baseUrlSchema,
-  headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
-}).strict();
+export const NodeInputSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    prefix: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,39}$/i, "must be 1-40 letters, digits, '-', '_' or '.' (it becomes the model prefix)"),
+    apiType: z.enum(NODE_API_TYPES),
+    baseUrl: baseUrlSchema,
+    headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
+  })
+  .strict();
 
 export const NodeUpdateSchema = NodeInputSchema.partial().strict();
 
@@ -56,8 +63,15 @@ function normalizeBaseUrl(url: string): string {
 export function nodeView(deps: NodeDeps, node: ProviderNodeRow): NodeView {
   const headers = openNodeHeaders(deps.secrets, node.headers);
   return {
-    id: node.id, name: node.name, prefix: node.prefix, apiType: node.apiType, baseUrl: withoutCredentials(node.baseUrl),
-    headers: maskNodeHeaders(headers ?? {}), headersUnreadable: headers === undefined, createdAt: node.createdAt, updatedAt: node.updatedAt,
+    id: node.id,
+    name: node.name,
+    prefix: node.prefix,
+    apiType: node.apiType,
+    baseUrl: withoutCredentials(node.baseUrl),
+    headers: maskNodeHeaders(headers ?? {}),
+    headersUnreadable: headers === undefined,
+    createdAt: node.createdAt,
+    updatedAt: node.updatedAt,
   };
 }
 
@@ -70,7 +84,10 @@ export function listNodeViews(deps: NodeDeps): NodeView[] {
  * file's, and its export replaces the secret-looking ones by placeholders. Never for an answer to a client.
  */
 export function listNodesWithHeaders(deps: NodeDeps): NodeView[] {
-  return listProviderNodes(deps.db).map((node) => ({ ...nodeView(deps, node), headers: openNodeHeaders(deps.secrets, node.headers) ?? {} }));
+  return listProviderNodes(deps.db).map((node) => ({
+    ...nodeView(deps, node),
+    headers: openNodeHeaders(deps.secrets, node.headers) ?? {},
+  }));
 }
 
 export function requireNode(deps: NodeDeps, id: string): ProviderNodeRow {
@@ -83,14 +100,20 @@ function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): vo
   const taken = deps.providers.get(prefix);
   const own = exceptId ? getProviderNode(deps.db, exceptId)?.prefix.toLowerCase() === prefix.toLowerCase() : false;
   if (taken && !own) {
-    throw new GatewayError("conflict", `The prefix "${prefix}" is already used by provider "${taken.name}".`, { param: "prefix", code: "prefix_taken" });
+    throw new GatewayError("conflict", `The prefix "${prefix}" is already used by provider "${taken.name}".`, {
+      param: "prefix",
+      code: "prefix_taken",
+    });
   }
 }
 
 export function createNode(deps: NodeDeps, input: NodeInput): NodeView {
   assertPrefixFree(deps, input.prefix);
   const node = insertProviderNode(deps.db, {
-    ...input, id: Bun.randomUUIDv7(), baseUrl: normalizeBaseUrl(input.baseUrl), headers: sealNodeHeaders(deps.secrets, input.headers),
+    ...input,
+    id: Bun.randomUUIDv7(),
+    baseUrl: normalizeBaseUrl(input.baseUrl),
+    headers: sealNodeHeaders(deps.secrets, input.headers),
   });
   deps.providers.reload();
   return nodeView(deps, node);
@@ -101,14 +124,21 @@ export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof
   if (input.prefix && input.prefix !== before.prefix) {
     assertPrefixFree(deps, input.prefix, id);
     if (listConnections(deps.db, before.prefix).length) {
-      throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, { param: "prefix" });
+      throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, {
+        param: "prefix",
+      });
     }
   }
   const { headers, ...rest } = input;
-  const sealed = headers === undefined
-    ? {}
-    : { headers: sealNodeHeaders(deps.secrets, mergeMaskedHeaders(headers, openNodeHeaders(deps.secrets, before.headers) ?? {})) };
-  const node = updateProviderNode(deps.db, id, { ...rest, ...sealed, ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}) })!;
+  const sealed =
+    headers === undefined
+      ? {}
+      : { headers: sealNodeHeaders(deps.secrets, mergeMaskedHeaders(headers, openNodeHeaders(deps.secrets, before.headers) ?? {})) };
+  const node = updateProviderNode(deps.db, id, {
+    ...rest,
+    ...sealed,
+    ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}),
+  })!;
   deps.providers.reload();
   return nodeView(deps, node);
 }

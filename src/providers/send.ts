@@ -18,7 +18,12 @@ export interface CallLimits {
  * fetch under the call's limits. A caller abort is thrown (the request is over); a transport failure or the
  * deadline comes back as a classified Failure so the next account can be tried. Never sent twice.
  */
-export async function sendWithDeadline(fetch: UpstreamFetch, url: string, init: BunFetchRequestInit, limits: CallLimits): Promise<Response | Failure> {
+export async function sendWithDeadline(
+  fetch: UpstreamFetch,
+  url: string,
+  init: BunFetchRequestInit,
+  limits: CallLimits,
+): Promise<Response | Failure> {
   // One controller aborts the call and later its body. Linked by hand: AbortSignal.any() per call cost a few % of
   // the streamed throughput. The listener stays until the request ends, aborting a controller nobody reads by then.
   const upstreamAbort = limits.controller ?? new AbortController();
@@ -35,7 +40,11 @@ export async function sendWithDeadline(fetch: UpstreamFetch, url: string, init: 
   } catch (err) {
     if (limits.signal.aborted) throw err;
     if (timedOut) return { kind: "timeout", status: 504, message: `no response within ${Math.round(limits.timeoutMs / 1000)} s` };
-    return { kind: "connection", status: 502, message: `could not reach ${withoutCredentials(url)}: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      kind: "connection",
+      status: 502,
+      message: `could not reach ${withoutCredentials(url)}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -86,7 +95,11 @@ export async function sendAdapted(o: AdaptedCall, readMessage: (text: string) =>
   };
   let sent = await send();
   if (!adapter || !ctx) return sent;
-  if ("response" in sent && adapter.refreshAfterUnauthorized && (sent.response.status === 401 || (await adapter.isExpiredCredential?.(sent.response, ctx)))) {
+  if (
+    "response" in sent &&
+    adapter.refreshAfterUnauthorized &&
+    (sent.response.status === 401 || (await adapter.isExpiredCredential?.(sent.response, ctx)))
+  ) {
     const refreshed = await adapter.refreshAfterUnauthorized(ctx).catch(() => false);
     if (!refreshed) return failureOf(sent.response, readMessage, 401);
     await sent.response.body?.cancel().catch(() => {});
@@ -101,7 +114,9 @@ function serialize(body: Record<string, unknown>): string {
   try {
     return JSON.stringify(body);
   } catch (err) {
-    throw new GatewayError("invalid_request", `The request cannot be sent upstream: ${err instanceof Error ? err.message : String(err)}.`, { code: "request_not_serializable" });
+    throw new GatewayError("invalid_request", `The request cannot be sent upstream: ${err instanceof Error ? err.message : String(err)}.`, {
+      code: "request_not_serializable",
+    });
   }
 }
 

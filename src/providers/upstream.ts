@@ -11,11 +11,16 @@ export interface UpstreamCall {
 function authHeaders(kind: AuthHeader, secret: string | undefined): Record<string, string> {
   if (!secret) return {};
   switch (kind) {
-    case "bearer": return { authorization: `Bearer ${secret}` };
-    case "x-api-key": return { "x-api-key": secret };
-    case "x-goog-api-key": return { "x-goog-api-key": secret };
-    case "token": return { authorization: `Token ${secret}` };
-    case "raw": return { authorization: secret };
+    case "bearer":
+      return { authorization: `Bearer ${secret}` };
+    case "x-api-key":
+      return { "x-api-key": secret };
+    case "x-goog-api-key":
+      return { "x-goog-api-key": secret };
+    case "token":
+      return { authorization: `Token ${secret}` };
+    case "raw":
+      return { authorization: secret };
   }
 }
 

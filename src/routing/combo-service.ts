@@ -20,7 +20,12 @@ export interface ComboView {
 }
 
 export function comboView(combo: Combo): ComboView {
-  return { id: combo.id, name: combo.name, strategy: combo.strategy, models: combo.members.map((m) => ({ model: m.model, weight: m.weight })) };
+  return {
+    id: combo.id,
+    name: combo.name,
+    strategy: combo.strategy,
+    models: combo.members.map((m) => ({ model: m.model, weight: m.weight })),
+  };
 }
 
 export function requireCombo(deps: ComboDeps, id: string): Combo {

@@ -11,11 +11,18 @@ const MemberSchema = z.union([
   z.object({ model: z.string().min(1).max(300), weight: z.number().min(0).max(1_000_000).optional() }).strict(),
 ]);
 
-export const ComboInputSchema = z.object({
-  name: z.string().trim().min(1).max(100).regex(/^[^\s/]+$/, "must not contain spaces or '/' (it is used as a model name)"),
-  strategy: z.enum(COMBO_STRATEGIES).optional(),
-  models: z.array(MemberSchema).min(1, "must name at least one model").max(50),
-}).strict();
+export const ComboInputSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\s/]+$/, "must not contain spaces or '/' (it is used as a model name)"),
+    strategy: z.enum(COMBO_STRATEGIES).optional(),
+    models: z.array(MemberSchema).min(1, "must name at least one model").max(50),
+  })
+  .strict();
 
 export type ComboInput = z.infer<typeof ComboInputSchema>;
 
@@ -36,7 +43,12 @@ export interface ComboStore {
 }
 
 function toCombo(row: ComboRow): Combo {
-  return { id: row.id, name: row.name, strategy: row.strategy, members: row.models.map((m) => ({ model: m.model, weight: m.weight ?? 1 })) };
+  return {
+    id: row.id,
+    name: row.name,
+    strategy: row.strategy,
+    members: row.models.map((m) => ({ model: m.model, weight: m.weight ?? 1 })),
+  };
 }
 
 function normalizeMembers(models: ComboInput["models"]) {
@@ -57,7 +69,10 @@ export function createComboStore(db: Db): ComboStore {
       if (!combo) return;
       for (const m of combo.members) {
         if (m.model.toLowerCase() === name.toLowerCase()) {
-          throw new GatewayError("invalid_request", `Combo "${name}" would contain itself: ${[...path, m.model].join(" -> ")}.`, { param: "models", code: "combo_cycle" });
+          throw new GatewayError("invalid_request", `Combo "${name}" would contain itself: ${[...path, m.model].join(" -> ")}.`, {
+            param: "models",
+            code: "combo_cycle",
+          });
         }
         if (byName.has(m.model.toLowerCase()) && !path.includes(m.model)) visit(m.model, [...path, m.model]);
       }
@@ -67,7 +82,8 @@ export function createComboStore(db: Db): ComboStore {
 
   const assertNameFree = (name: string, exceptId?: string) => {
     const existing = byName.get(name.toLowerCase());
-    if (existing && existing.id !== exceptId) throw new GatewayError("conflict", `A combo named "${name}" already exists.`, { param: "name", code: "combo_exists" });
+    if (existing && existing.id !== exceptId)
+      throw new GatewayError("conflict", `A combo named "${name}" already exists.`, { param: "name", code: "combo_exists" });
   };
 
   return {
@@ -77,7 +93,12 @@ export function createComboStore(db: Db): ComboStore {
       assertNameFree(input.name);
       const members = normalizeMembers(input.models);
       assertNoCycle(input.name, members);
-      const row = insertCombo(db, { id: Bun.randomUUIDv7(), name: input.name, strategy: input.strategy ?? defaultStrategy, models: members });
+      const row = insertCombo(db, {
+        id: Bun.randomUUIDv7(),
+        name: input.name,
+        strategy: input.strategy ?? defaultStrategy,
+        models: members,
+      });
       reload();
       return toCombo(row);
     },

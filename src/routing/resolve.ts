@@ -66,7 +66,8 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   function expand(name: string, settings: Settings, depth: number, combo?: string): Target[] {
-    if (depth > MAX_DEPTH) throw new GatewayError("invalid_request", `Model "${name}" nests combos or aliases more than ${MAX_DEPTH} deep.`, { param: "model" });
+    if (depth > MAX_DEPTH)
+      throw new GatewayError("invalid_request", `Model "${name}" nests combos or aliases more than ${MAX_DEPTH} deep.`, { param: "model" });
     const found = deps.combos.byName(name);
     if (found) {
       const ordered = COMBO_STRATEGY[found.strategy](found.members, { ...deps.comboContext, combo: found.name });
@@ -91,7 +92,8 @@ export function createRouter(deps: RouterDeps): Router {
         const at = labels.findIndex((l) => targets.some((t) => t.label === l));
         if (at === -1) continue;
         for (const m of chain.models.slice(at + 1)) {
-          for (const t of safeExpand(m, settings)) if (!targets.some((x) => x.label === t.label)) targets.push({ ...t, combo: t.combo ?? chain.name });
+          for (const t of safeExpand(m, settings))
+            if (!targets.some((x) => x.label === t.label)) targets.push({ ...t, combo: t.combo ?? chain.name });
         }
       }
       return dedupe(targets);

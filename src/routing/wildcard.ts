@@ -6,7 +6,10 @@ export interface WildcardAlias {
 }
 
 function toRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "i");
 }
 
@@ -22,9 +25,7 @@ export interface AliasMatcher {
 }
 
 export function createAliasMatcher(aliases: readonly WildcardAlias[]): AliasMatcher {
-  const compiled = aliases
-    .map((a) => ({ ...a, re: toRegExp(a.pattern), score: specificity(a.pattern) }))
-    .sort((a, b) => b.score - a.score);
+  const compiled = aliases.map((a) => ({ ...a, re: toRegExp(a.pattern), score: specificity(a.pattern) })).sort((a, b) => b.score - a.score);
   return {
     match(name) {
       return compiled.find((a) => a.re.test(name))?.target;

@@ -24,7 +24,14 @@ export const SettingsSchema = z.object({
   blockedProviders: z.array(z.string()).max(200),
   systemPrompt: z.string().max(20_000),
   thinkingBudget: z.number().int().min(0).max(200_000),
-  cache: z.object({ enabled: z.boolean(), ttlSeconds: z.number().int().min(1).max(7 * 24 * 3600) }),
+  cache: z.object({
+    enabled: z.boolean(),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600),
+  }),
   /** Days raw usage_log rows are kept once rolled up into daily totals (which are kept forever). */
   usageRetentionDays: z.number().int().min(1).max(3650),
 });

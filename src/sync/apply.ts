@@ -24,7 +24,8 @@ function describe(err: unknown): string {
 /** Runs the actions; each success writes its ledger entry, each failure is reported and leaves the ledger as it was. */
 export function applyPulled(services: SyncDeps, actions: PullAction[], ledger: Record<string, LedgerEntry>): ApplyResult {
   const removals = actions.filter((a) => a.type === "remove").sort((a, b) => KIND_ORDER[b.kind] - KIND_ORDER[a.kind]);
-  const upserts = actions.filter((a) => a.type === "upsert")
+  const upserts = actions
+    .filter((a) => a.type === "upsert")
     .sort((a, b) => KIND_ORDER[a.doc.envelope.kind] - KIND_ORDER[b.doc.envelope.kind] || a.doc.rev - b.doc.rev);
   const touched = new Set<SyncKind>();
   const result: ApplyResult = { applied: [], failures: [] };

@@ -63,7 +63,12 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
   let running: Promise<void> | undefined;
   let again = false;
   let generation = 0;
-  const facts = { lastAttemptAt: null as number | null, lastSyncAt: null as number | null, lastError: null as string | null, lastErrorAt: null as number | null };
+  const facts = {
+    lastAttemptAt: null as number | null,
+    lastSyncAt: null as number | null,
+    lastError: null as string | null,
+    lastErrorAt: null as number | null,
+  };
 
   function fail(message: string, err?: unknown) {
     facts.lastErrorAt = Date.now();
@@ -101,13 +106,18 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
       for (let round = 1; round <= MAX_ROUNDS; round++) {
         const result = await exchange({ services: services(), keys: k, transport, state: current, me, space: cfg.space, isCurrent });
         if (result.failures.length) {
-          fail(`${result.failures.length} pulled document(s) could not be applied here; they are retried at each sync. First: ${result.failures[0]!.message}`);
+          fail(
+            `${result.failures.length} pulled document(s) could not be applied here; they are retried at each sync. First: ${result.failures[0]!.message}`,
+          );
           return;
         }
         rejected = result.rejected;
         if (!rejected) break;
       }
-      if (rejected) fail(`${rejected} change(s) were written meanwhile by another device ${MAX_ROUNDS} times in a row; they are sent again at the next sync.`);
+      if (rejected)
+        fail(
+          `${rejected} change(s) were written meanwhile by another device ${MAX_ROUNDS} times in a row; they are sent again at the next sync.`,
+        );
       else succeed();
     } catch (err) {
       fail(err instanceof Error ? err.message : String(err), err);
@@ -190,8 +200,20 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
 
 function disabledSync(conflicts: ConflictRecord[]): CloudSync {
   const status = (): SyncStatus => ({
-    enabled: false, cloudUrl: null, space: null, device: null, intervalSeconds: null, running: false, lastAttemptAt: null, lastSyncAt: null,
-    lastPullAt: null, lastPushAt: null, lastPulledRev: 0, lastError: null, lastErrorAt: null, conflicts,
+    enabled: false,
+    cloudUrl: null,
+    space: null,
+    device: null,
+    intervalSeconds: null,
+    running: false,
+    lastAttemptAt: null,
+    lastSyncAt: null,
+    lastPullAt: null,
+    lastPushAt: null,
+    lastPulledRev: 0,
+    lastError: null,
+    lastErrorAt: null,
+    conflicts,
   });
   return {
     status,

@@ -40,7 +40,8 @@ export async function deriveSyncKeys(passphrase: string, space: string, salt: st
   const encKey = subkey("omniroute-sync document encryption");
   const idKey = subkey("omniroute-sync document ids");
   const hmac = (input: string) => createHmac("sha256", idKey).update(input).digest("base64url");
-  const aad = (b: DocumentBinding) => Buffer.from(`${DOCUMENT_FORMAT}\n${space}\n${b.kind}\n${b.id}\n${b.updatedAt}\n${b.deleted ? 1 : 0}`, "utf8");
+  const aad = (b: DocumentBinding) =>
+    Buffer.from(`${DOCUMENT_FORMAT}\n${space}\n${b.kind}\n${b.id}\n${b.updatedAt}\n${b.deleted ? 1 : 0}`, "utf8");
   return {
     documentId: (kind, localId) => hmac(`id\n${kind}\n${localId}`),
     digest: (content) => hmac(`digest\n${content}`),
@@ -54,7 +55,8 @@ export async function deriveSyncKeys(passphrase: string, space: string, salt: st
     },
     open(binding, sealed) {
       const [version, iv, tag, data] = sealed.split(".");
-      if (version !== DOCUMENT_FORMAT || !iv || !tag || data === undefined) throw new Error(`not a sync document (expected the ${DOCUMENT_FORMAT} format)`);
+      if (version !== DOCUMENT_FORMAT || !iv || !tag || data === undefined)
+        throw new Error(`not a sync document (expected the ${DOCUMENT_FORMAT} format)`);
       const decipher = createDecipheriv("aes-256-gcm", encKey, Buffer.from(iv, "base64url"));
       decipher.setAAD(aad(binding));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));

@@ -62,9 +62,12 @@ function openDocuments(keys: SyncKeys, docs: StoredDocument[], space: string): P
     try {
       const envelope = EnvelopeSchema.parse(JSON.parse(keys.open(doc, doc.ciphertext)));
       if (
-        envelope.kind !== doc.kind || envelope.deleted !== doc.deleted || envelope.updatedAt !== doc.updatedAt ||
+        envelope.kind !== doc.kind ||
+        envelope.deleted !== doc.deleted ||
+        envelope.updatedAt !== doc.updatedAt ||
         keys.documentId(envelope.kind, envelope.localId) !== doc.id
-      ) throw new Error("envelope does not match");
+      )
+        throw new Error("envelope does not match");
       // Kinds a newer OmniRoute syncs are skipped here.
       if (syncKind(envelope.kind)) opened.push({ id: doc.id, rev: doc.rev, envelope: envelope as Envelope });
     } catch {
@@ -93,7 +96,9 @@ async function pullAll(ctx: ExchangeContext): Promise<StoredDocument[]> {
     if (!ctx.isCurrent()) throw new CloudSyncError("The database was replaced during sync; it runs again at the next interval.");
     if (first && page.rev < ctx.state.lastPulledRev) {
       // The cloud lost (or reset) its copy: start over and offer it everything again.
-      log.warn(`cloud sync: the cloud's space "${ctx.space}" is at rev ${page.rev}, below the ${ctx.state.lastPulledRev} this device pulled; sending everything again`);
+      log.warn(
+        `cloud sync: the cloud's space "${ctx.space}" is at rev ${page.rev}, below the ${ctx.state.lastPulledRev} this device pulled; sending everything again`,
+      );
       ctx.state.ledger = {};
       ctx.state.lastPulledRev = 0;
       since = 0;
@@ -145,7 +150,14 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
     const batch = items.slice(i, i + MAX_DOCUMENTS_PER_CALL);
     const documents: PushDocument[] = batch.map((item) => {
       const envelope: Envelope = {
-        v: 1, kind: item.kind, localId: item.localId, label: item.label, updatedAt: item.updatedAt, deleted: item.deleted, device: me, payload: item.payload,
+        v: 1,
+        kind: item.kind,
+        localId: item.localId,
+        label: item.label,
+        updatedAt: item.updatedAt,
+        deleted: item.deleted,
+        device: me,
+        payload: item.payload,
       };
       const binding = { kind: item.kind, id: item.id, updatedAt: item.updatedAt, deleted: item.deleted };
       return { ...binding, baseRev: item.baseRev, ciphertext: keys.seal(binding, JSON.stringify(envelope)) };
@@ -156,7 +168,14 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
     for (const { id, rev } of answer.accepted) {
       const item = byId.get(id);
       if (!item) continue;
-      state.ledger[id] = { kind: item.kind, localId: item.localId, rev, digest: item.digest, deleted: item.deleted, updatedAt: item.updatedAt };
+      state.ledger[id] = {
+        kind: item.kind,
+        localId: item.localId,
+        rev,
+        digest: item.digest,
+        deleted: item.deleted,
+        updatedAt: item.updatedAt,
+      };
       pushed++;
     }
     rejected += answer.rejected.length;

@@ -7,7 +7,13 @@ const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function syncAfterWrites(services: { sync: CloudSync }): MiddlewareHandler {
   return async function syncAfterWrites(c, next) {
     await next();
-    if (READS.has(c.req.method) || c.res.status >= 400 || c.req.path.startsWith("/api/sync/") || c.req.path === "/dashboard/partials/system/sync") return;
+    if (
+      READS.has(c.req.method) ||
+      c.res.status >= 400 ||
+      c.req.path.startsWith("/api/sync/") ||
+      c.req.path === "/dashboard/partials/system/sync"
+    )
+      return;
     services.sync.noteLocalChange();
   };
 }

@@ -45,24 +45,32 @@ export const SpaceRequestSchema = z.object({ space: space.default("default") }).
 export const SpaceResponseSchema = z.object({ space: z.string(), salt: z.string().min(16) });
 export type SpaceResponse = z.infer<typeof SpaceResponseSchema>;
 
-export const PushDocumentSchema = z.object({
-  id: documentId,
-  kind,
-  /** The rev the device last saw for this id (0: new). The write is refused when the cloud holds another. */
-  baseRev: z.number().int().min(0),
-  updatedAt: z.number().int().min(0),
-  deleted: z.boolean().default(false),
-  ciphertext: z.string().min(1).max(MAX_CIPHERTEXT_CHARS).refine(
-    (c) => c.startsWith(`${DOCUMENT_FORMAT}.`),
-    `must be in the ${DOCUMENT_FORMAT} format: this device runs an OmniRoute older than its cloud; upgrade it`,
-  ),
-}).strict();
+export const PushDocumentSchema = z
+  .object({
+    id: documentId,
+    kind,
+    /** The rev the device last saw for this id (0: new). The write is refused when the cloud holds another. */
+    baseRev: z.number().int().min(0),
+    updatedAt: z.number().int().min(0),
+    deleted: z.boolean().default(false),
+    ciphertext: z
+      .string()
+      .min(1)
+      .max(MAX_CIPHERTEXT_CHARS)
+      .refine(
+        (c) => c.startsWith(`${DOCUMENT_FORMAT}.`),
+        `must be in the ${DOCUMENT_FORMAT} format: this device runs an OmniRoute older than its cloud; upgrade it`,
+      ),
+  })
+  .strict();
 export type PushDocument = z.infer<typeof PushDocumentSchema>;
 
-export const PushRequestSchema = z.object({
-  space: space.default("default"),
-  documents: z.array(PushDocumentSchema).max(MAX_DOCUMENTS_PER_CALL),
-}).strict();
+export const PushRequestSchema = z
+  .object({
+    space: space.default("default"),
+    documents: z.array(PushDocumentSchema).max(MAX_DOCUMENTS_PER_CALL),
+  })
+  .strict();
 
 export const PushResponseSchema = z.object({
   rev: z.number().int().min(0),

@@ -106,7 +106,12 @@ export function planPull(input: {
       continue;
     }
     const remote: LedgerEntry = {
-      kind: e.kind, localId: e.localId, rev: doc.rev, deleted: e.deleted, updatedAt: e.updatedAt, digest: e.deleted ? "" : input.digestOf(e.payload),
+      kind: e.kind,
+      localId: e.localId,
+      rev: doc.rev,
+      deleted: e.deleted,
+      updatedAt: e.updatedAt,
+      digest: e.deleted ? "" : input.digestOf(e.payload),
     };
     const them = deviceLabel(e.device);
     const change = localChange(item, entry, now);
@@ -117,7 +122,14 @@ export function planPull(input: {
         continue;
       }
       const theyWin = remoteWins({ updatedAt: e.updatedAt, deviceId: e.device.id }, change.at, me);
-      conflict(e.kind, e.localId, item?.label ?? e.label, theyWin ? them : deviceLabel(me), theyWin ? deviceLabel(me) : them, "edited on both");
+      conflict(
+        e.kind,
+        e.localId,
+        item?.label ?? e.label,
+        theyWin ? them : deviceLabel(me),
+        theyWin ? deviceLabel(me) : them,
+        "edited on both",
+      );
       if (!theyWin) {
         // Ours is pushed over theirs: remember their rev as the base, keep our change pending.
         plan.ledger[doc.id] = entry ? { ...entry, rev: doc.rev } : { ...remote, digest: "", deleted: false };
@@ -134,12 +146,13 @@ export function planPull(input: {
       continue;
     }
     const key = syncKind(e.kind)?.uniqueKeyOf?.(e.payload);
-    const clash = key === undefined
-      ? undefined
-      : [...snapshot.values()].find((o) => o.kind === e.kind && o.uniqueKey === key && o.id !== doc.id && !removedHere.has(o.id));
+    const clash =
+      key === undefined
+        ? undefined
+        : [...snapshot.values()].find((o) => o.kind === e.kind && o.uniqueKey === key && o.id !== doc.id && !removedHere.has(o.id));
     if (clash) {
       const clashChange = localChange(clash, ledger[clash.id], now);
-      const clashAt = clashChange.changed ? clashChange.at : ledger[clash.id]?.updatedAt ?? clash.updatedAt;
+      const clashAt = clashChange.changed ? clashChange.at : (ledger[clash.id]?.updatedAt ?? clash.updatedAt);
       const theyWin = remoteWins({ updatedAt: e.updatedAt, deviceId: e.device.id }, clashAt, me);
       conflict(e.kind, clash.localId, clash.label, theyWin ? them : deviceLabel(me), theyWin ? deviceLabel(me) : them, "same name");
       if (theyWin) {
@@ -181,16 +194,30 @@ export function planPush(snapshot: Snapshot, ledger: Record<string, LedgerEntry>
     const change = localChange(item, entry, now);
     if (!change.changed || item.digest === undefined) continue;
     out.push({
-      id: item.id, kind: item.kind, localId: item.localId, label: item.label, deleted: false,
-      updatedAt: change.at, baseRev: entry?.rev ?? 0, digest: item.digest, payload: item.payload,
+      id: item.id,
+      kind: item.kind,
+      localId: item.localId,
+      label: item.label,
+      deleted: false,
+      updatedAt: change.at,
+      baseRev: entry?.rev ?? 0,
+      digest: item.digest,
+      payload: item.payload,
     });
   }
   for (const [id, entry] of Object.entries(ledger)) {
     if (entry.deleted || snapshot.has(id)) continue;
     out.push({
-      id, kind: entry.kind as SyncKindName, localId: entry.localId, label: entry.localId, deleted: true,
+      id,
+      kind: entry.kind as SyncKindName,
+      localId: entry.localId,
+      label: entry.localId,
+      deleted: true,
       // Later than the version it deletes, so the cloud never takes it for a regression.
-      updatedAt: Math.max(entry.goneAt ?? now, entry.updatedAt + 1), baseRev: entry.rev, digest: "", payload: null,
+      updatedAt: Math.max(entry.goneAt ?? now, entry.updatedAt + 1),
+      baseRev: entry.rev,
+      digest: "",
+      payload: null,
     });
   }
   return out;

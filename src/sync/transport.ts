@@ -2,7 +2,13 @@
 import type { z } from "zod";
 import type { CloudSyncConfig } from "../config.ts";
 import {
-  PullResponseSchema, PushResponseSchema, SpaceResponseSchema, type PullResponse, type PushDocument, type PushResponse, type SpaceResponse,
+  PullResponseSchema,
+  PushResponseSchema,
+  SpaceResponseSchema,
+  type PullResponse,
+  type PushDocument,
+  type PushResponse,
+  type SpaceResponse,
 } from "./protocol.ts";
 
 export class CloudSyncError extends Error {
@@ -46,7 +52,11 @@ export function createCloudTransport(config: CloudSyncConfig, stop: AbortSignal)
     try {
       res = await fetch(`${config.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${config.apiKey}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${config.apiKey}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.any([timeout, stop]),
         redirect: "error",
@@ -65,15 +75,22 @@ export function createCloudTransport(config: CloudSyncConfig, stop: AbortSignal)
     if (!res.ok) {
       const detail = errorMessageOf(parsed) ?? res.statusText;
       if (res.status === 401 || res.status === 403) {
-        throw new CloudSyncError(`The cloud (${shown}) refused CLOUD_API_KEY (${res.status}): ${detail} It needs an API key with the "sync" (or "manage") scope created on the cloud instance.`);
+        throw new CloudSyncError(
+          `The cloud (${shown}) refused CLOUD_API_KEY (${res.status}): ${detail} It needs an API key with the "sync" (or "manage") scope created on the cloud instance.`,
+        );
       }
       if (res.status === 404) {
-        throw new CloudSyncError(`The cloud (${shown}) has no sync API at ${path.split("?")[0]} (404): is CLOUD_URL an OmniRoute instance, of this version or later?`);
+        throw new CloudSyncError(
+          `The cloud (${shown}) has no sync API at ${path.split("?")[0]} (404): is CLOUD_URL an OmniRoute instance, of this version or later?`,
+        );
       }
       throw new CloudSyncError(`The cloud (${shown}) answered ${res.status}: ${detail}`);
     }
     const checked = schema.safeParse(parsed);
-    if (!checked.success) throw new CloudSyncError(`The cloud (${shown}) answered with something that is not a sync response (${checked.error.issues[0]?.message ?? "unreadable"}).`);
+    if (!checked.success)
+      throw new CloudSyncError(
+        `The cloud (${shown}) answered with something that is not a sync response (${checked.error.issues[0]?.message ?? "unreadable"}).`,
+      );
     return checked.data;
   }
 

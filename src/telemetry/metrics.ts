@@ -60,14 +60,55 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   const registry = new Registry();
   const processWide = processMetrics();
   const registers = [registry];
-  const requests = new Counter({ name: "omniroute_requests_total", help: "Client requests by wire format, provider, model and status (one per usage row).", labelNames: ["format", "provider", "model", "status"] as const, registers });
-  const tokens = new Counter({ name: "omniroute_tokens_total", help: "Tokens by provider, model and type (input, output, cached, cache_write, reasoning).", labelNames: ["provider", "model", "type"] as const, registers });
-  const cost = new Counter({ name: "omniroute_cost_usd_total", help: "Cost charged in US dollars by provider and model.", labelNames: ["provider", "model"] as const, registers });
-  const duration = new Histogram({ name: "omniroute_request_duration_seconds", help: "Time from a request's arrival to its end (answers from the cache and idempotent replays excluded).", labelNames: ["provider", "model"] as const, buckets: DURATION_BUCKETS, registers });
-  const ttft = new Histogram({ name: "omniroute_time_to_first_token_seconds", help: "Time from a request's arrival to the first byte of its answer (answers from the cache and replays excluded).", labelNames: ["provider", "model"] as const, buckets: TTFT_BUCKETS, registers });
-  const attempts = new Counter({ name: "omniroute_upstream_attempts_total", help: "Upstream calls by provider and outcome.", labelNames: ["provider", "outcome"] as const, registers });
-  const fallbacks = new Counter({ name: "omniroute_fallbacks_total", help: "Upstream calls made after an earlier call of the same request failed.", registers });
-  const cacheRequests = new Counter({ name: "omniroute_cache_requests_total", help: "Cacheable requests by result: hit (response cache), miss (went upstream), replay (idempotent duplicate).", labelNames: ["result"] as const, registers });
+  const requests = new Counter({
+    name: "omniroute_requests_total",
+    help: "Client requests by wire format, provider, model and status (one per usage row).",
+    labelNames: ["format", "provider", "model", "status"] as const,
+    registers,
+  });
+  const tokens = new Counter({
+    name: "omniroute_tokens_total",
+    help: "Tokens by provider, model and type (input, output, cached, cache_write, reasoning).",
+    labelNames: ["provider", "model", "type"] as const,
+    registers,
+  });
+  const cost = new Counter({
+    name: "omniroute_cost_usd_total",
+    help: "Cost charged in US dollars by provider and model.",
+    labelNames: ["provider", "model"] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: "omniroute_request_duration_seconds",
+    help: "Time from a request's arrival to its end (answers from the cache and idempotent replays excluded).",
+    labelNames: ["provider", "model"] as const,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const ttft = new Histogram({
+    name: "omniroute_time_to_first_token_seconds",
+    help: "Time from a request's arrival to the first byte of its answer (answers from the cache and replays excluded).",
+    labelNames: ["provider", "model"] as const,
+    buckets: TTFT_BUCKETS,
+    registers,
+  });
+  const attempts = new Counter({
+    name: "omniroute_upstream_attempts_total",
+    help: "Upstream calls by provider and outcome.",
+    labelNames: ["provider", "outcome"] as const,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: "omniroute_fallbacks_total",
+    help: "Upstream calls made after an earlier call of the same request failed.",
+    registers,
+  });
+  const cacheRequests = new Counter({
+    name: "omniroute_cache_requests_total",
+    help: "Cacheable requests by result: hit (response cache), miss (went upstream), replay (idempotent duplicate).",
+    labelNames: ["result"] as const,
+    registers,
+  });
   const inflight = new Gauge({ name: "omniroute_inflight_requests", help: "Client requests routed and not yet over.", registers });
   new Gauge({
     name: "omniroute_circuit_breaker_state",
@@ -77,7 +118,8 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     collect() {
       this.reset();
       for (const spec of deps.providers.all()) if (deps.accounts.accountsOf(spec.id).length) this.set({ provider: spec.id }, 0);
-      for (const b of deps.health.breakers.list()) this.set({ provider: b.provider }, b.phase === "open" ? 2 : b.phase === "half_open" ? 1 : 0);
+      for (const b of deps.health.breakers.list())
+        this.set({ provider: b.provider }, b.phase === "open" ? 2 : b.phase === "half_open" ? 1 : 0);
     },
   });
   new Gauge({

@@ -1,13 +1,27 @@
 // OpenTelemetry traces of the pipeline, loaded only when OTEL_EXPORTER_OTLP_ENDPOINT is set: each client request is
 // a span following the GenAI semantic conventions, each upstream call a child span; a client's traceparent is continued.
 // Prompt and completion content are never put on a span.
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type Tracer } from "@opentelemetry/api";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type TextMapGetter,
+  type Tracer,
+} from "@opentelemetry/api";
 import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
-import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from "@opentelemetry/semantic-conventions";
 import type { FinishReason } from "../canonical/usage.ts";
 import type { TracingConfig } from "../config.ts";
 import type { AttemptEnd, PipelineObserver, RequestInfo, RequestWatch } from "../gateway/observer.ts";
@@ -114,7 +128,12 @@ function operationOf(endpoint: string): string {
   return "chat";
 }
 
-function watchRequest(tracer: Tracer, propagator: W3CTraceContextPropagator, outcomeOf: TracingDeps["outcomeOf"], info: RequestInfo): RequestWatch {
+function watchRequest(
+  tracer: Tracer,
+  propagator: W3CTraceContextPropagator,
+  outcomeOf: TracingDeps["outcomeOf"],
+  info: RequestInfo,
+): RequestWatch {
   const parent = info.headers ? propagator.extract(ROOT_CONTEXT, info.headers, headerGetter) : ROOT_CONTEXT;
   const operation = operationOf(info.endpoint);
   const attributes: Attributes = {

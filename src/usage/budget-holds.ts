@@ -55,8 +55,10 @@ export function createMemoryBudgetHolds(): BudgetHolds {
       let amount: number;
       let capped = false;
       if (estimate <= free) amount = estimate;
-      else if (free > EPSILON && !state.capped) { amount = free; capped = true; }
-      else return undefined;
+      else if (free > EPSILON && !state.capped) {
+        amount = free;
+        capped = true;
+      } else return undefined;
       state.total += amount;
       state.capped ||= capped;
       keys.set(keyId, state);
@@ -85,7 +87,10 @@ export function createMemoryBudgetHolds(): BudgetHolds {
           if (list && !list.length) waiters.delete(keyId);
           resolve(false);
         }, ms);
-        const onRelease = () => { clearTimeout(timer); resolve(true); };
+        const onRelease = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
         const list = waiters.get(keyId) ?? [];
         list.push(onRelease);
         waiters.set(keyId, list);

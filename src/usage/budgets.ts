@@ -109,7 +109,10 @@ export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHol
     },
     remove(keyId, period) {
       const removed = deleteBudget(db, keyId, period);
-      books.set(keyId, (books.get(keyId) ?? []).filter((b) => b.row.period !== period));
+      books.set(
+        keyId,
+        (books.get(keyId) ?? []).filter((b) => b.row.period !== period),
+      );
       holds.wake(keyId);
       return removed;
     },

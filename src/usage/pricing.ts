@@ -5,13 +5,15 @@ import { readSetting, writeSetting } from "../db/queries/settings.ts";
 import { DEFAULT_PRICING, type ModelPrice } from "./pricing-defaults.ts";
 
 const price = z.number().min(0).max(100_000);
-export const ModelPriceSchema = z.object({
-  input: price,
-  output: price,
-  cached: price.optional(),
-  reasoning: price.optional(),
-  cacheWrite: price.optional(),
-}).strict();
+export const ModelPriceSchema = z
+  .object({
+    input: price,
+    output: price,
+    cached: price.optional(),
+    reasoning: price.optional(),
+    cacheWrite: price.optional(),
+  })
+  .strict();
 
 /** PUT body: prices to set; `null` removes an override and restores the default. */
 export const PricingPatchSchema = z.record(z.string().min(1).max(64), z.record(z.string().min(1).max(300), ModelPriceSchema.nullable()));

@@ -56,8 +56,11 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
       const price = r.provider && r.modelServed && !keptAnswer(r) ? pricing.priceOf(r.provider, r.modelServed) : undefined;
       const costUsd = price
         ? costOf(price, {
-            inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0, cacheReadTokens: u.cacheReadTokens ?? 0,
-            cacheWriteTokens: u.cacheWriteTokens ?? 0, reasoningTokens: u.reasoningTokens ?? 0,
+            inputTokens: u.inputTokens ?? 0,
+            outputTokens: u.outputTokens ?? 0,
+            cacheReadTokens: u.cacheReadTokens ?? 0,
+            cacheWriteTokens: u.cacheWriteTokens ?? 0,
+            reasoningTokens: u.reasoningTokens ?? 0,
           })
         : 0;
       if (r.provider && r.status < 400 && !keptAnswer(r)) latency.add(r.provider, r.latencyMs);
@@ -92,9 +95,20 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
       }
       if (monitor.watching) {
         monitor.publish({
-          at: r.startedAt, requestId: r.requestId, endpoint: r.endpoint, keyId: r.keyId, modelRequested: r.modelRequested,
-          provider: r.provider, modelServed: r.modelServed, status: r.status, latencyMs: Math.round(r.latencyMs),
-          inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0, costUsd, cache: r.cache, errorClass: r.errorClass,
+          at: r.startedAt,
+          requestId: r.requestId,
+          endpoint: r.endpoint,
+          keyId: r.keyId,
+          modelRequested: r.modelRequested,
+          provider: r.provider,
+          modelServed: r.modelServed,
+          status: r.status,
+          latencyMs: Math.round(r.latencyMs),
+          inputTokens: u.inputTokens ?? 0,
+          outputTokens: u.outputTokens ?? 0,
+          costUsd,
+          cache: r.cache,
+          errorClass: r.errorClass,
         });
       }
       return costUsd;

@@ -28,12 +28,19 @@ beforeAll(async () => {
   await connect("glm", glm.url, "glm-a");
   cookie = await gw.login();
 });
-afterAll(async () => { await gw.close(); await kimiA.close(); await kimiB.close(); await glm.close(); });
-
-const chat = (model: string) => fetch(`${gw.url}/v1/chat/completions`, {
-  method: "POST", headers: { "content-type": "application/json" },
-  body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+afterAll(async () => {
+  await gw.close();
+  await kimiA.close();
+  await kimiB.close();
+  await glm.close();
 });
+
+const chat = (model: string) =>
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+  });
 
 async function providersPage(): Promise<string> {
   const res = await fetch(`${gw.url}/dashboard/providers`, { headers: { cookie } });

@@ -39,12 +39,18 @@ describe("through the gateway", () => {
   let b: FakeUpstream;
   beforeAll(async () => {
     gw = await startGateway();
-    a = startOpenAIUpstream((_req, call) => (call === 1 ? { kind: "error", status: 429, message: "Too many requests" } : { kind: "text", text: "from A" }));
+    a = startOpenAIUpstream((_req, call) =>
+      call === 1 ? { kind: "error", status: 429, message: "Too many requests" } : { kind: "text", text: "from A" },
+    );
     b = startOpenAIUpstream({ kind: "text", text: "from B" });
     await connect(gw, "ds", a, "key-a", { priority: 1 });
     await connect(gw, "ds", b, "key-b", { priority: 2 });
   });
-  afterAll(async () => { await gw.close(); await a.close(); await b.close(); });
+  afterAll(async () => {
+    await gw.close();
+    await a.close();
+    await b.close();
+  });
 
   test("with 2 strikes a stray 429 moves the request on but leaves the account in service", async () => {
     const saved = await gw.api("/api/resilience", { method: "PATCH", body: { defaults: { rateLimitStrikes: 2 } } });

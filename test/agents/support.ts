@@ -89,16 +89,32 @@ export function runAgent(command: string[], opts: { env: Record<string, string>;
     let stdout = "";
     let stderr = "";
     let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    const killGroup = () => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already gone */ } };
-    const timer = setTimeout(() => { timedOut = true; killGroup(); }, opts.timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs);
     const finish = (exitCode: number | null, signal: string | null) => {
       clearTimeout(timer);
       killGroup();
       done({ command, exitCode, signal, timedOut, stdout, stderr, ms: Math.round(performance.now() - started) });
     };
-    child.on("error", (err) => { stderr += `\nspawn error: ${err.message}`; finish(null, null); });
+    child.on("error", (err) => {
+      stderr += `\nspawn error: ${err.message}`;
+      finish(null, null);
+    });
     child.on("close", finish);
   });
 }
@@ -118,25 +134,34 @@ export interface ToolResult {
 
 const textOf = (content: unknown): string => {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((p: any) => (typeof p === "string" ? p : p?.text ?? textOf(p?.content))).join("");
+  if (Array.isArray(content)) return content.map((p: any) => (typeof p === "string" ? p : (p?.text ?? textOf(p?.content)))).join("");
   return content === undefined || content === null ? "" : JSON.stringify(content);
 };
 
 export const openaiChatDialect: UpstreamDialect = {
   toolNames: (body) => (body?.tools ?? []).map((t: any) => t?.function?.name).filter(Boolean),
-  toolResults: (body) => (body?.messages ?? []).filter((m: any) => m?.role === "tool").map((m: any) => ({ callId: m.tool_call_id, text: textOf(m.content) })),
+  toolResults: (body) =>
+    (body?.messages ?? []).filter((m: any) => m?.role === "tool").map((m: any) => ({ callId: m.tool_call_id, text: textOf(m.content) })),
 };
 
 export const anthropicDialect: UpstreamDialect = {
   toolNames: (body) => (body?.tools ?? []).map((t: any) => t?.name).filter(Boolean),
-  toolResults: (body) => (body?.messages ?? []).flatMap((m: any) =>
-    Array.isArray(m?.content) ? m.content.filter((b: any) => b?.type === "tool_result").map((b: any) => ({ callId: b.tool_use_id, text: textOf(b.content) })) : []),
+  toolResults: (body) =>
+    (body?.messages ?? []).flatMap((m: any) =>
+      Array.isArray(m?.content)
+        ? m.content.filter((b: any) => b?.type === "tool_result").map((b: any) => ({ callId: b.tool_use_id, text: textOf(b.content) }))
+        : [],
+    ),
 };
 
 export const geminiDialect: UpstreamDialect = {
   toolNames: (body) => (body?.tools ?? []).flatMap((t: any) => (t?.functionDeclarations ?? []).map((f: any) => f?.name)).filter(Boolean),
-  toolResults: (body) => (body?.contents ?? []).flatMap((c: any) =>
-    (c?.parts ?? []).filter((p: any) => p?.functionResponse).map((p: any) => ({ callId: p.functionResponse.id, text: JSON.stringify(p.functionResponse.response ?? null) }))),
+  toolResults: (body) =>
+    (body?.contents ?? []).flatMap((c: any) =>
+      (c?.parts ?? [])
+        .filter((p: any) => p?.functionResponse)
+        .map((p: any) => ({ callId: p.functionResponse.id, text: JSON.stringify(p.functionResponse.response ?? null) })),
+    ),
 };
 
 /**
@@ -149,9 +174,11 @@ export function toolThenAnswer(dialect: UpstreamDialect, shellCall: (toolNames: 
   return (req: RecordedRequest): Scenario => {
     const results = dialect.toolResults(req.body);
     const withMarker = results.find((r) => r.text.includes(MARKER));
-    if (withMarker) return { kind: "text", text: `${FINAL_PREFIX} ${MARKER} (tool output: ${JSON.stringify(withMarker.text.trim().slice(0, 300))})` };
+    if (withMarker)
+      return { kind: "text", text: `${FINAL_PREFIX} ${MARKER} (tool output: ${JSON.stringify(withMarker.text.trim().slice(0, 300))})` };
     const names = dialect.toolNames(req.body);
-    if (results.length) return { kind: "text", text: `The tool ran but did not print the marker: ${JSON.stringify(results).slice(0, 500)}` };
+    if (results.length)
+      return { kind: "text", text: `The tool ran but did not print the marker: ${JSON.stringify(results).slice(0, 500)}` };
     const call = names.length ? shellCall(names) : undefined;
     if (!call) return { kind: "text", text: "ok" };
     return { kind: "tool-calls", calls: [{ id: `call_fake_${++calls}`, ...call }] };
@@ -159,7 +186,12 @@ export function toolThenAnswer(dialect: UpstreamDialect, shellCall: (toolNames: 
 }
 
 /** Connect a fake upstream as the custom provider node "fake" and return the model id to ask for. */
-export async function connectFake(gw: TestGateway, fake: FakeUpstream, apiType: "openai" | "anthropic" | "responses" | "gemini", prefix = "fake"): Promise<string> {
+export async function connectFake(
+  gw: TestGateway,
+  fake: FakeUpstream,
+  apiType: "openai" | "anthropic" | "responses" | "gemini",
+  prefix = "fake",
+): Promise<string> {
   const baseUrl = apiType === "openai" || apiType === "responses" ? `${fake.url}/v1` : fake.url;
   const node = await gw.api("/api/provider-nodes", { body: { name: `Fake ${apiType}`, prefix, apiType, baseUrl } });
   if (node.status !== 201) throw new Error(`provider node: ${node.status} ${await node.text()}`);

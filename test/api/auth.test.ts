@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startGateway(); });
-afterAll(async () => { await gw.close(); });
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -55,7 +59,12 @@ describe("dashboard login", () => {
   test("five wrong passwords lock the IP out with 429 and Retry-After; the right one is refused meanwhile", async () => {
     const other = await startGateway();
     try {
-      const wrong = (p: string) => fetch(`${other.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: p }) });
+      const wrong = (p: string) =>
+        fetch(`${other.url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ password: p }),
+        });
       for (let i = 0; i < 5; i++) expect((await wrong("nope")).status).toBe(401);
       const locked = await wrong("test-password");
       expect(locked.status).toBe(429);
@@ -71,12 +80,24 @@ describe("dashboard login", () => {
     try {
       const old = await other.login();
       await Bun.sleep(1100);
-      const res = await fetch(`${other.url}/api/auth/password`, { method: "POST", headers: { "content-type": "application/json", cookie: old }, body: JSON.stringify({ current: "test-password", next: "a-new-long-password" }) });
+      const res = await fetch(`${other.url}/api/auth/password`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: old },
+        body: JSON.stringify({ current: "test-password", next: "a-new-long-password" }),
+      });
       expect(res.status).toBe(200);
       const fresh = res.headers.get("set-cookie")!.split(";")[0]!;
       expect((await fetch(`${other.url}/api/keys`, { headers: { cookie: old } })).status).toBe(401);
       expect((await fetch(`${other.url}/api/keys`, { headers: { cookie: fresh } })).status).toBe(200);
-      expect((await fetch(`${other.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "a-new-long-password" }) })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${other.url}/api/auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ password: "a-new-long-password" }),
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await other.close();
     }
@@ -118,7 +139,11 @@ describe("client API keys", () => {
   test("REQUIRE_API_KEY=true makes a key mandatory on client routes", async () => {
     const strict = await startGateway({ REQUIRE_API_KEY: "true" });
     try {
-      const res = await fetch(`${strict.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const res = await fetch(`${strict.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(res.status).toBe(401);
       expect((await res.json()).error.message).toContain("API key is required");
     } finally {

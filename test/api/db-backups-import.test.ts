@@ -14,14 +14,21 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "omniroute-dbtest-"));
 let upstream: FakeUpstream;
-beforeAll(() => { upstream = startOpenAIUpstream({ kind: "text", text: "hello" }); });
-afterAll(async () => { await upstream.close(); rmSync(scratch, { recursive: true, force: true }); });
+beforeAll(() => {
+  upstream = startOpenAIUpstream({ kind: "text", text: "hello" });
+});
+afterAll(async () => {
+  await upstream.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 const sourceGateway = (env: Record<string, string> = {}) => startSource(upstream, env);
 
 describe("import of a database from an older OmniRoute", () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startGateway(); });
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
   afterAll(() => gw.close());
 
   test("is migrated forward before the swap and reports where it came from", async () => {
@@ -35,7 +42,9 @@ describe("import of a database from an older OmniRoute", () => {
     rmSync(path, { force: true });
     const sqlite = new Database(path, { create: true });
     migrate(drizzle({ client: sqlite }), { migrationsFolder: folder });
-    sqlite.query("insert into combos (id, name, strategy, models) values ('c1', 'old-combo', 'priority', ?)").run(JSON.stringify([{ model: "ds/deepseek-chat" }]));
+    sqlite
+      .query("insert into combos (id, name, strategy, models) values ('c1', 'old-combo', 'priority', ?)")
+      .run(JSON.stringify([{ model: "ds/deepseek-chat" }]));
     sqlite.close();
 
     const res = await importRequest(gw.url, new Uint8Array(readFileSync(path)), bearer(gw));
@@ -75,7 +84,11 @@ describe("import while a stream is in flight", () => {
       await a.api("/api/providers", { body: { provider: "ds", name: "slow", apiKey: "sk-slow-123456", baseUrl: `${upstream.url}/v1` } });
       const exported = await exportBytes(b.gw);
       upstream.setScenario({ kind: "text", text: "one two three four five six seven eight nine ten", chunks: 10, delayMs: 60 });
-      const res = await fetch(`${a.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }) });
+      const res = await fetch(`${a.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }),
+      });
       expect(res.status).toBe(200);
       const requestId = res.headers.get("x-omniroute-request-id")!;
       const reader = res.body!.getReader();
@@ -89,7 +102,11 @@ describe("import while a stream is in flight", () => {
 
       for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value);
       expect(text).toContain("data: [DONE]");
-      const content = text.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "").join("");
+      const content = text
+        .split("\n")
+        .filter((l) => l.startsWith("data: {"))
+        .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "")
+        .join("");
       expect(content).toBe("one two three four five six seven eight nine ten");
       await Bun.sleep(50);
       const row = a.services.db.$client.query("select status, stream from usage_log where request_id = ?").get(requestId);
@@ -110,9 +127,14 @@ describe("import of an exportAll archive", () => {
   beforeAll(async () => {
     b = await sourceGateway();
     a = await startGateway();
-    await a.api("/api/providers", { body: { provider: "ds", name: "from-a", apiKey: "sk-a-secret-000000", baseUrl: `${upstream.url}/v1` } });
+    await a.api("/api/providers", {
+      body: { provider: "ds", name: "from-a", apiKey: "sk-a-secret-000000", baseUrl: `${upstream.url}/v1` },
+    });
   });
-  afterAll(async () => { await a.close(); await b.gw.close(); });
+  afterAll(async () => {
+    await a.close();
+    await b.gw.close();
+  });
 
   /** A .tar.gz written header by header (ustar), so hostile entries are exactly what the test says. */
   function craftedArchive(entries: Array<{ name: string; type?: "0" | "1" | "2" | "5"; link?: string; data?: Uint8Array }>): Uint8Array {
@@ -133,7 +155,14 @@ describe("import of an exportAll archive", () => {
       put(e.type ?? "0", 156, 1);
       put(e.link ?? "", 157, 100);
       put("ustar\u000000", 257, 8);
-      put(octal(h.reduce((sum, b) => sum + b, 0), 7), 148, 7);
+      put(
+        octal(
+          h.reduce((sum, b) => sum + b, 0),
+          7,
+        ),
+        148,
+        7,
+      );
       blocks.push(h, data, new Uint8Array((512 - (data.length % 512)) % 512));
     }
     blocks.push(new Uint8Array(1024));
@@ -151,7 +180,10 @@ describe("import of an exportAll archive", () => {
     const db = await exportBytes(b.gw);
     const good = { name: "omniroute.sqlite", data: db };
     const escapee = `omniroute-evil-${crypto.randomUUID()}.txt`;
-    await refusedArchive(craftedArchive([good, { name: `../../${escapee}`, data: new TextEncoder().encode("pwned") }]), /climbs out of the folder/);
+    await refusedArchive(
+      craftedArchive([good, { name: `../../${escapee}`, data: new TextEncoder().encode("pwned") }]),
+      /climbs out of the folder/,
+    );
     expect(existsSync(join(tmpdir(), escapee))).toBe(false);
 
     const absoluteTarget = join(scratch, `abs-${crypto.randomUUID()}.txt`);
@@ -160,13 +192,30 @@ describe("import of an exportAll archive", () => {
     expect(readFileSync(absoluteTarget, "utf8")).toBe("original");
 
     await refusedArchive(craftedArchive([{ name: "omniroute.sqlite", type: "2", link: "/etc/passwd" }]), /symbolic link/);
-    await refusedArchive(craftedArchive([{ name: "real.sqlite", data: db }, { name: "omniroute.sqlite", type: "1", link: "real.sqlite" }]), /hard link/);
-    await refusedArchive(craftedArchive([{ name: "x/", type: "5" }, { name: "x/../../omniroute.sqlite", data: db }]), /climbs out/);
+    await refusedArchive(
+      craftedArchive([
+        { name: "real.sqlite", data: db },
+        { name: "omniroute.sqlite", type: "1", link: "real.sqlite" },
+      ]),
+      /hard link/,
+    );
+    await refusedArchive(
+      craftedArchive([
+        { name: "x/", type: "5" },
+        { name: "x/../../omniroute.sqlite", data: db },
+      ]),
+      /climbs out/,
+    );
     await refusedArchive(craftedArchive([{ name: "notes.txt", data: new TextEncoder().encode("hi") }]), /has no omniroute.sqlite/);
     expect(existsSync(join(a.config.dataDir, "backups"))).toBe(false);
 
     // The crafted format itself is accepted when nothing in it is hostile (other files are skipped).
-    const ok = await importRequest(a.url, craftedArchive([{ name: "notes.txt", data: new TextEncoder().encode("hi") }, good]), bearer(a), "crafted.tar.gz");
+    const ok = await importRequest(
+      a.url,
+      craftedArchive([{ name: "notes.txt", data: new TextEncoder().encode("hi") }, good]),
+      bearer(a),
+      "crafted.tar.gz",
+    );
     expect(ok.status).toBe(200);
     expect(connectionNames(a)).toEqual(["from-b"]);
   });
@@ -174,7 +223,12 @@ describe("import of an exportAll archive", () => {
   test("takes the database out of a good archive and imports it", async () => {
     const res = await b.gw.api("/api/db-backups/exportAll");
     // The previous test imported b's database, so b's manage key now opens a.
-    const imported = await importRequest(a.url, new Uint8Array(await res.arrayBuffer()), { authorization: `Bearer ${b.key}` }, "all.tar.gz");
+    const imported = await importRequest(
+      a.url,
+      new Uint8Array(await res.arrayBuffer()),
+      { authorization: `Bearer ${b.key}` },
+      "all.tar.gz",
+    );
     expect(imported.status).toBe(200);
     const result = await imported.json();
     expect(result.tables.provider_connections).toBe(1);
@@ -188,7 +242,8 @@ describe("reloadCachedState", () => {
     const gw = await startGateway();
     try {
       const reloaded = reloadCachedState(gw.services);
-      for (const name of ["settings", "resilience", "pricing", "providers", "accounts", "apiKeys", "combos", "budgets"]) expect(reloaded).toContain(name);
+      for (const name of ["settings", "resilience", "pricing", "providers", "accounts", "apiKeys", "combos", "budgets"])
+        expect(reloaded).toContain(name);
     } finally {
       await gw.close();
     }

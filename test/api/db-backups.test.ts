@@ -15,11 +15,23 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "omniroute-dbtest-"));
 let upstream: FakeUpstream;
-beforeAll(() => { upstream = startOpenAIUpstream({ kind: "text", text: "hello" }); });
-afterAll(async () => { await upstream.close(); rmSync(scratch, { recursive: true, force: true }); });
+beforeAll(() => {
+  upstream = startOpenAIUpstream({ kind: "text", text: "hello" });
+});
+afterAll(async () => {
+  await upstream.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
-const tempsOf = (prefix: string) => readdirSync(tmpdir()).filter((n) => n.startsWith(prefix)).sort();
-const saveScratch = (name: string, bytes: Uint8Array) => { const p = join(scratch, name); writeFileSync(p, bytes); return p; };
+const tempsOf = (prefix: string) =>
+  readdirSync(tmpdir())
+    .filter((n) => n.startsWith(prefix))
+    .sort();
+const saveScratch = (name: string, bytes: Uint8Array) => {
+  const p = join(scratch, name);
+  writeFileSync(p, bytes);
+  return p;
+};
 const sourceGateway = () => startSource(upstream);
 
 describe("export", () => {
@@ -27,10 +39,28 @@ describe("export", () => {
   let secretConnId: string;
   beforeAll(async () => {
     gw = await startGateway();
-    const conn = await (await gw.api("/api/providers", { body: { provider: "ds", name: "main", apiKey: "sk-live-topsecret-999", baseUrl: `${upstream.url}/v1`, proxy: { type: "http", host: "proxy.local", port: 8080, password: "proxy-pass-777" } } })).json();
+    const conn = await (
+      await gw.api("/api/providers", {
+        body: {
+          provider: "ds",
+          name: "main",
+          apiKey: "sk-live-topsecret-999",
+          baseUrl: `${upstream.url}/v1`,
+          proxy: { type: "http", host: "proxy.local", port: 8080, password: "proxy-pass-777" },
+        },
+      })
+    ).json();
     secretConnId = conn.id;
     await gw.api("/api/combos", { body: { name: "fast", models: ["ds/deepseek-chat"] } });
-    await gw.api("/api/provider-nodes", { body: { name: "Local", prefix: "loc", apiType: "openai", baseUrl: "http://127.0.0.1:9/v1", headers: { "x-api-key": "node-secret-abcdef", "x-team": "blue" } } });
+    await gw.api("/api/provider-nodes", {
+      body: {
+        name: "Local",
+        prefix: "loc",
+        apiType: "openai",
+        baseUrl: "http://127.0.0.1:9/v1",
+        headers: { "x-api-key": "node-secret-abcdef", "x-team": "blue" },
+      },
+    });
   });
   afterAll(() => gw.close());
 
@@ -39,13 +69,16 @@ describe("export", () => {
     const res = await gw.api("/api/db-backups/export");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/vnd.sqlite3");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="omniroute-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.sqlite"$/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="omniroute-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.sqlite"$/,
+    );
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(new TextDecoder().decode(bytes.slice(0, 16))).toBe("SQLite format 3\0");
     const db = new Database(saveScratch("export.sqlite", bytes), { readonly: true });
     expect(db.query("pragma integrity_check").values()).toEqual([["ok"]]);
     const tables = (db.query("select name from sqlite_schema where type='table'").values() as string[][]).map((r) => r[0]);
-    for (const t of ["provider_connections", "provider_nodes", "combos", "api_keys", "settings", "usage_log", "__drizzle_migrations"]) expect(tables).toContain(t);
+    for (const t of ["provider_connections", "provider_nodes", "combos", "api_keys", "settings", "usage_log", "__drizzle_migrations"])
+      expect(tables).toContain(t);
     expect(db.query("select name from provider_connections").values()).toEqual([["main"]]);
     expect(db.query("select name from combos").values()).toEqual([["fast"]]);
     db.close();
@@ -58,8 +91,21 @@ describe("export", () => {
     expect(res.headers.get("content-disposition")).toMatch(/filename="omniroute-.*\.tar\.gz"/);
     const archive = saveScratch("all.tar.gz", new Uint8Array(await res.arrayBuffer()));
     const entries: string[] = [];
-    await listTar({ file: archive, onReadEntry: (e) => { entries.push(e.path); } });
-    expect(entries.sort()).toEqual(["api-keys.json", "combos.json", "manifest.json", "omniroute.sqlite", "provider-nodes.json", "providers.json", "settings.json"]);
+    await listTar({
+      file: archive,
+      onReadEntry: (e) => {
+        entries.push(e.path);
+      },
+    });
+    expect(entries.sort()).toEqual([
+      "api-keys.json",
+      "combos.json",
+      "manifest.json",
+      "omniroute.sqlite",
+      "provider-nodes.json",
+      "providers.json",
+      "settings.json",
+    ]);
 
     const out = join(scratch, "all");
     rmSync(out, { recursive: true, force: true });
@@ -68,10 +114,17 @@ describe("export", () => {
     const read = (n: string) => readFileSync(join(out, n), "utf8");
     const providers = JSON.parse(read("providers.json"));
     expect(providers).toHaveLength(1);
-    expect(providers[0]).toMatchObject({ id: secretConnId, name: "main", provider: "deepseek", hasCredentials: true, proxy: { host: "proxy.local", hasPassword: true } });
+    expect(providers[0]).toMatchObject({
+      id: secretConnId,
+      name: "main",
+      provider: "deepseek",
+      hasCredentials: true,
+      proxy: { host: "proxy.local", hasPassword: true },
+    });
     expect("apiKey" in providers[0]).toBe(false);
     const everyJson = ["providers.json", "provider-nodes.json", "api-keys.json", "settings.json", "combos.json"].map(read).join("\n");
-    for (const secret of ["sk-live-topsecret-999", "topsecret", "proxy-pass-777", "node-secret-abcdef", "v1."]) expect(everyJson).not.toContain(secret);
+    for (const secret of ["sk-live-topsecret-999", "topsecret", "proxy-pass-777", "node-secret-abcdef", "v1."])
+      expect(everyJson).not.toContain(secret);
     const nodes = JSON.parse(read("provider-nodes.json"));
     // Every header value is masked: a node's headers are sealed like credentials, whatever their name.
     expect(nodes[0].headers["x-team"]).toBe("••••");
@@ -95,9 +148,14 @@ describe("import of a good database from another gateway", () => {
   beforeAll(async () => {
     b = await sourceGateway();
     a = await startGateway();
-    await a.api("/api/providers", { body: { provider: "ds", name: "from-a", apiKey: "sk-a-secret-000000", baseUrl: `${upstream.url}/v1` } });
+    await a.api("/api/providers", {
+      body: { provider: "ds", name: "from-a", apiKey: "sk-a-secret-000000", baseUrl: `${upstream.url}/v1` },
+    });
   });
-  afterAll(async () => { await a.close(); await b.gw.close(); });
+  afterAll(async () => {
+    await a.close();
+    await b.gw.close();
+  });
 
   test("its connections, combos and keys appear at once; the previous database is in backups/", async () => {
     const cookie = await a.login();
@@ -126,7 +184,11 @@ describe("import of a good database from another gateway", () => {
 
     // The imported connection serves requests with its own (readable) credential, through the imported combo.
     upstream.requests.length = 0;
-    const chat = await fetch(`${a.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "b-combo", messages: [{ role: "user", content: "hi" }] }) });
+    const chat = await fetch(`${a.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "b-combo", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(chat.status).toBe(200);
     expect(upstream.requests.at(-1)!.headers.authorization).toBe("Bearer sk-b-secret-123456");
 
@@ -172,7 +234,9 @@ describe("import refuses a bad file and changes nothing", () => {
   test("a SQLite file whose index page is garbage (found by the integrity check)", async () => {
     const path = saveScratch("index.sqlite", good);
     const probe = new Database(path, { readonly: true });
-    const { rootpage } = probe.query("select rootpage from sqlite_schema where name = 'provider_connections_provider_idx'").get() as { rootpage: number };
+    const { rootpage } = probe.query("select rootpage from sqlite_schema where name = 'provider_connections_provider_idx'").get() as {
+      rootpage: number;
+    };
     probe.close();
     const bytes = new Uint8Array(readFileSync(path));
     const pageSize = (bytes[16]! << 8) | bytes[17]!;
@@ -225,7 +289,7 @@ describe("import refuses a bad file and changes nothing", () => {
     form.append("other", "x");
     const noFile = await fetch(`${gw.url}/api/db-backups/import`, { method: "POST", headers: bearer(gw), body: form });
     expect(noFile.status).toBe(400);
-    expect((await noFile.json()).error.message).toContain("field named \"file\"");
+    expect((await noFile.json()).error.message).toContain('field named "file"');
     const json = await gw.api("/api/db-backups/import", { body: { file: "x" } });
     expect(json.status).toBe(400);
     expect(connectionNames(gw)).toEqual(["keep-me"]);
@@ -252,7 +316,11 @@ describe("import refuses a bad file and changes nothing", () => {
         pulled += 16 * 1024;
       },
     });
-    const streamed = await app.request("/api/db-backups/import", { method: "POST", headers: { "content-type": boundaryType }, body: chunked });
+    const streamed = await app.request("/api/db-backups/import", {
+      method: "POST",
+      headers: { "content-type": boundaryType },
+      body: chunked,
+    });
     expect(streamed.status).toBe(413);
     expect(pulled).toBeLessThan(raw.length);
     expect(connectionNames(gw)).toEqual(["keep-me"]);

@@ -17,13 +17,24 @@ let nodeId: string;
 beforeAll(async () => {
   gw = await startGateway();
   upstream = startOpenAIUpstream({ kind: "text", text: "from the node" });
-  const res = await gw.api("/api/provider-nodes", { body: { name: "Team vLLM", prefix: "team", apiType: "openai", baseUrl: `${upstream.url}/v1`, headers: { "X-Node-Token": TOKEN, Authorization: BEARER, "X-Team": "research" } } });
+  const res = await gw.api("/api/provider-nodes", {
+    body: {
+      name: "Team vLLM",
+      prefix: "team",
+      apiType: "openai",
+      baseUrl: `${upstream.url}/v1`,
+      headers: { "X-Node-Token": TOKEN, Authorization: BEARER, "X-Team": "research" },
+    },
+  });
   expect(res.status).toBe(201);
   const created = await res.json();
   nodeId = created.id;
   expect(JSON.stringify(created)).not.toContain(TOKEN);
 });
-afterAll(async () => { await gw.close(); await upstream.close(); });
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
 
 const clean = (text: string) => {
   expect(text).not.toContain(TOKEN);
@@ -73,7 +84,10 @@ describe("node headers", () => {
     expect(upstream.requests.at(-1)!.headers["x-node-token"]).toBe(TOKEN);
 
     const shown = await (await gw.api(`/api/provider-nodes/${nodeId}`)).json();
-    const put = await gw.api(`/api/provider-nodes/${nodeId}`, { method: "PUT", body: { headers: { ...shown.headers, "X-Team": "platform" } } });
+    const put = await gw.api(`/api/provider-nodes/${nodeId}`, {
+      method: "PUT",
+      body: { headers: { ...shown.headers, "X-Team": "platform" } },
+    });
     expect(put.status).toBe(200);
     clean(await put.text());
     await client.chat.completions.create({ model: "team/m", messages: [{ role: "user", content: "hi" }] });
@@ -82,8 +96,20 @@ describe("node headers", () => {
   });
 
   test("a row from before headers were sealed is sealed when the registry loads, and still sent", async () => {
-    gw.services.db.$client.query("insert into provider_nodes (id, name, prefix, api_type, base_url, headers, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run("legacy-node", "Old", "oldnode", "openai", `${upstream.url}/v1`, JSON.stringify({ "X-Node-Token": TOKEN }), Date.now(), Date.now());
+    gw.services.db.$client
+      .query(
+        "insert into provider_nodes (id, name, prefix, api_type, base_url, headers, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        "legacy-node",
+        "Old",
+        "oldnode",
+        "openai",
+        `${upstream.url}/v1`,
+        JSON.stringify({ "X-Node-Token": TOKEN }),
+        Date.now(),
+        Date.now(),
+      );
     gw.services.providers.reload();
     const row = gw.services.db.$client.query("select headers from provider_nodes where id = 'legacy-node'").get() as { headers: string };
     clean(row.headers);
@@ -93,7 +119,9 @@ describe("node headers", () => {
 
 describe("base URLs with credentials", () => {
   test("are refused for nodes and connections, naming the field and what to do", async () => {
-    const node = await gw.api("/api/provider-nodes", { body: { name: "x", prefix: "withcreds", apiType: "openai", baseUrl: "http://svcuser:svc-pass@127.0.0.1:9/v1" } });
+    const node = await gw.api("/api/provider-nodes", {
+      body: { name: "x", prefix: "withcreds", apiType: "openai", baseUrl: "http://svcuser:svc-pass@127.0.0.1:9/v1" },
+    });
     expect(node.status).toBe(400);
     const body = await node.json();
     expect(body.error.field).toBe("baseUrl");
@@ -104,13 +132,18 @@ describe("base URLs with credentials", () => {
   });
 
   test("one stored before they were refused never reaches a client: not in answers, not in error messages", async () => {
-    gw.services.db.$client.query("insert into provider_nodes (id, name, prefix, api_type, base_url, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")
+    gw.services.db.$client
+      .query("insert into provider_nodes (id, name, prefix, api_type, base_url, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")
       .run("creds-node", "Creds", "credsnode", "openai", "http://svcuser:svc-pass@127.0.0.1:9/v1", Date.now(), Date.now());
     gw.services.providers.reload();
     expect((await gw.api("/api/providers", { body: { provider: "credsnode", apiKey: "k" } })).status).toBe(201);
     const view = await (await gw.api("/api/provider-nodes/creds-node")).json();
     expect(view.baseUrl).toBe("http://127.0.0.1:9/v1");
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "credsnode/m", messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "credsnode/m", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(res.status).toBeGreaterThanOrEqual(500);
     const text = await res.text();
     expect(text).not.toContain("svc-pass");

@@ -8,8 +8,14 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
 let upstream: FakeUpstream;
-beforeAll(async () => { gw = await startGateway(); upstream = startOpenAIUpstream(); });
-afterAll(async () => { await gw.close(); await upstream.close(); });
+beforeAll(async () => {
+  gw = await startGateway();
+  upstream = startOpenAIUpstream();
+});
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
 
 describe("provider catalog", () => {
   test("lists built-in providers with format, auth and typed models", async () => {
@@ -18,7 +24,34 @@ describe("provider catalog", () => {
     expect(ds).toMatchObject({ id: "deepseek", format: "openai-chat", authType: "api-key" });
     expect(ds.baseUrl).toStartWith("https://");
     expect(ds.models.some((m: any) => m.id === "deepseek-chat" && m.type === "chat")).toBe(true);
-    for (const alias of ["cc", "cx", "gc", "gh", "if", "qw", "kr", "glm", "minimax", "kimi", "ds", "groq", "xai", "mistral", "pplx", "together", "fireworks", "cerebras", "cohere", "nvidia", "openai", "anthropic", "gemini", "openrouter", "deepgram", "assemblyai"]) {
+    for (const alias of [
+      "cc",
+      "cx",
+      "gc",
+      "gh",
+      "if",
+      "qw",
+      "kr",
+      "glm",
+      "minimax",
+      "kimi",
+      "ds",
+      "groq",
+      "xai",
+      "mistral",
+      "pplx",
+      "together",
+      "fireworks",
+      "cerebras",
+      "cohere",
+      "nvidia",
+      "openai",
+      "anthropic",
+      "gemini",
+      "openrouter",
+      "deepgram",
+      "assemblyai",
+    ]) {
       expect(catalog.some((p: any) => p.alias === alias)).toBe(true);
     }
   });
@@ -26,12 +59,16 @@ describe("provider catalog", () => {
 
 describe("provider connections", () => {
   test("create, read masked, update, test, delete; the secret is sealed at rest", async () => {
-    const created = await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-live-1234567890", baseUrl: `${upstream.url}/v1`, name: "main" } });
+    const created = await gw.api("/api/providers", {
+      body: { provider: "deepseek", apiKey: "sk-live-1234567890", baseUrl: `${upstream.url}/v1`, name: "main" },
+    });
     expect(created.status).toBe(201);
     const conn = await created.json();
     expect(conn.apiKey).toBe("sk-l…7890");
     expect(JSON.stringify(conn)).not.toContain("sk-live-1234567890");
-    const raw = gw.services.db.$client.query("select credentials from provider_connections where id = ?").get(conn.id) as { credentials: string };
+    const raw = gw.services.db.$client.query("select credentials from provider_connections where id = ?").get(conn.id) as {
+      credentials: string;
+    };
     expect(raw.credentials).not.toContain("sk-live");
     expect(raw.credentials).toStartWith("v1.");
 
@@ -40,7 +77,9 @@ describe("provider connections", () => {
     expect(tested.latencyMs).toBeNumber();
     expect(upstream.requests.at(-1)!.headers.authorization).toBe("Bearer sk-live-1234567890");
 
-    const updated = await (await gw.api(`/api/providers/${conn.id}`, { method: "PUT", body: { priority: 7, isActive: false, limits: { rpm: 60 } } })).json();
+    const updated = await (
+      await gw.api(`/api/providers/${conn.id}`, { method: "PUT", body: { priority: 7, isActive: false, limits: { rpm: 60 } } })
+    ).json();
     expect(updated).toMatchObject({ priority: 7, isActive: false, limits: { rpm: 60 } });
     expect((await gw.api(`/api/providers/${conn.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await gw.api(`/api/providers/${conn.id}`)).status).toBe(404);
@@ -79,11 +118,15 @@ describe("provider connections", () => {
 
 describe("custom provider nodes and models", () => {
   test("a node's prefix works as a provider id and in model names; any model passes through", async () => {
-    const node = await gw.api("/api/provider-nodes", { body: { name: "My vLLM", prefix: "myllm", apiType: "openai", baseUrl: `${upstream.url}/v1/` } });
+    const node = await gw.api("/api/provider-nodes", {
+      body: { name: "My vLLM", prefix: "myllm", apiType: "openai", baseUrl: `${upstream.url}/v1/` },
+    });
     expect(node.status).toBe(201);
     expect((await node.json()).baseUrl).toBe(`${upstream.url}/v1`);
     expect((await gw.api("/api/providers", { body: { provider: "myllm", apiKey: "node-key" } })).status).toBe(201);
-    expect((await gw.api("/api/provider-models", { body: { provider: "myllm", modelId: "qwen2.5-coder", modelName: "Qwen Coder" } })).status).toBe(201);
+    expect(
+      (await gw.api("/api/provider-models", { body: { provider: "myllm", modelId: "qwen2.5-coder", modelName: "Qwen Coder" } })).status,
+    ).toBe(201);
 
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.adminKey(), maxRetries: 0 });
     const ids = (await client.models.list()).data.map((m) => m.id);
@@ -97,14 +140,20 @@ describe("custom provider nodes and models", () => {
     expect(upstream.requests.at(-1)!.headers.authorization).toBe("Bearer node-key");
 
     const catalog = await (await gw.api("/api/models/catalog")).json();
-    expect(catalog.find((p: any) => p.provider === "myllm").models[0]).toMatchObject({ id: "myllm/qwen2.5-coder", type: "chat", custom: true });
+    expect(catalog.find((p: any) => p.provider === "myllm").models[0]).toMatchObject({
+      id: "myllm/qwen2.5-coder",
+      type: "chat",
+      custom: true,
+    });
 
     expect((await gw.api("/api/provider-models?provider=myllm&model=qwen2.5-coder", { method: "DELETE" })).status).toBe(204);
     expect((await (await gw.api("/api/provider-models?provider=myllm")).json()).length).toBe(0);
   });
 
   test("a prefix that collides with a built-in provider is a 409", async () => {
-    const res = await gw.api("/api/provider-nodes", { body: { name: "x", prefix: "ds", apiType: "openai", baseUrl: "https://example.com/v1" } });
+    const res = await gw.api("/api/provider-nodes", {
+      body: { name: "x", prefix: "ds", apiType: "openai", baseUrl: "https://example.com/v1" },
+    });
     expect(res.status).toBe(409);
     expect((await res.json()).error.field).toBe("prefix");
   });
@@ -128,8 +177,17 @@ describe("settings", () => {
     expect(error.field).toBe("routingStrategy");
     expect(error.message).toContain("fill-first");
     // As an older version left it in the database, and as a device on an older version syncs it.
-    writeSetting(gw.services.db, "app", { ...gw.services.settings.get(), routingStrategy: "cost-optimized", providerStrategies: { openai: "cost-optimized", ds: "p2c" }, stickyRoundRobinLimit: 7 });
+    writeSetting(gw.services.db, "app", {
+      ...gw.services.settings.get(),
+      routingStrategy: "cost-optimized",
+      providerStrategies: { openai: "cost-optimized", ds: "p2c" },
+      stickyRoundRobinLimit: 7,
+    });
     gw.services.settings.reload();
-    expect(gw.services.settings.get()).toMatchObject({ routingStrategy: "fill-first", providerStrategies: { openai: "fill-first", ds: "p2c" }, stickyRoundRobinLimit: 7 });
+    expect(gw.services.settings.get()).toMatchObject({
+      routingStrategy: "fill-first",
+      providerStrategies: { openai: "fill-first", ds: "p2c" },
+      stickyRoundRobinLimit: 7,
+    });
   });
 });

@@ -9,7 +9,9 @@ beforeAll(async () => {
   const created = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: "http://127.0.0.1:9/v1" } });
   connectionId = ((await created.json()) as { id: string }).id;
 });
-afterAll(async () => { await gw.close(); });
+afterAll(async () => {
+  await gw.close();
+});
 
 function send(path: string, body: string | undefined, contentType = "application/json", method = "POST") {
   return fetch(`${gw.url}${path}`, { method, headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": contentType }, body });

@@ -3,16 +3,30 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startGateway(); });
-afterAll(async () => { await gw.close(); });
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
 
 describe("translator", () => {
   test("an Anthropic request as an OpenAI upstream receives it", async () => {
-    const res = await gw.api("/api/translator/translate", { body: { from: "anthropic", to: "openai-chat", body: {
-      model: "claude-sonnet-4-5", max_tokens: 512, system: "Be terse.",
-      messages: [{ role: "user", content: "What is 2+2?" }],
-      tools: [{ name: "calc", description: "math", input_schema: { type: "object", properties: { x: { type: "string" } }, required: ["x"] } }],
-    } } });
+    const res = await gw.api("/api/translator/translate", {
+      body: {
+        from: "anthropic",
+        to: "openai-chat",
+        body: {
+          model: "claude-sonnet-4-5",
+          max_tokens: 512,
+          system: "Be terse.",
+          messages: [{ role: "user", content: "What is 2+2?" }],
+          tools: [
+            { name: "calc", description: "math", input_schema: { type: "object", properties: { x: { type: "string" } }, required: ["x"] } },
+          ],
+        },
+      },
+    });
     expect(res.status).toBe(200);
     const out = await res.json();
     expect(out.path).toBe("/chat/completions");

@@ -24,7 +24,8 @@ describe("module walls", () => {
   });
 
   test("providers never import the gateway, the services bag, the API, the dashboard or the app", () => {
-    const upward = (to: string) => inside(to, "src/gateway", "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts");
+    const upward = (to: string) =>
+      inside(to, "src/gateway", "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts");
     expect(crossing("src/providers", upward)).toEqual([]);
   });
 
@@ -36,7 +37,19 @@ describe("module walls", () => {
   });
 
   test("below the routes, no unit takes the whole services bag: each names what it uses (no type import of src/services.ts either)", () => {
-    for (const area of ["src/canonical", "src/formats", "src/providers", "src/accounts", "src/routing", "src/usage", "src/network", "src/db", "src/settings", "src/auth", "src/sync"]) {
+    for (const area of [
+      "src/canonical",
+      "src/formats",
+      "src/providers",
+      "src/accounts",
+      "src/routing",
+      "src/usage",
+      "src/network",
+      "src/db",
+      "src/settings",
+      "src/auth",
+      "src/sync",
+    ]) {
       expect(crossing(area, (to) => to === "src/services.ts")).toEqual([]);
     }
   });
@@ -46,7 +59,9 @@ describe("module walls", () => {
   });
 
   test("telemetry watches from outside: it never imports the API, the dashboard or the wiring, and only the wiring imports it", () => {
-    expect(crossing("src/telemetry", (to) => inside(to, "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts"))).toEqual([]);
+    expect(
+      crossing("src/telemetry", (to) => inside(to, "src/api", "src/dashboard", "views", "src/services.ts", "src/app.ts", "src/main.ts")),
+    ).toEqual([]);
     const wiring = (from: string) => inside(from, "src/telemetry", "src/services.ts", "src/api", "src/app.ts", "src/main.ts");
     expect(edges.filter((e) => inside(e.to, "src/telemetry") && !wiring(e.from)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });

@@ -13,7 +13,9 @@ import { writeBackup } from "../../src/backups/files.ts";
 import { startGateway } from "../support/gateway.ts";
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "omniroute-secrets-"));
   dirs.push(dir);
@@ -72,7 +74,8 @@ describe("a data folder from before generated secrets", () => {
     mkdirSync(dataDir, { recursive: true });
     const db = await openDataDir(dataDir);
     const oldKey = "sk-omni-legacy-key-0123456789abcdef";
-    db.$client.query("insert into api_keys (id, name, key_hash, key_prefix, scopes, created_at) values (?, ?, ?, ?, ?, ?)")
+    db.$client
+      .query("insert into api_keys (id, name, key_hash, key_prefix, scopes, created_at) values (?, ?, ?, ?, ?, ?)")
       .run("k1", "old", createKeyHasher(DEFAULT_API_KEY_SECRET)(oldKey), oldKey.slice(0, 12), JSON.stringify(["manage"]), Date.now());
     closeDatabase(db);
     const sealedBefore = createSecretBox(DEFAULT_ENCRYPTION_KEY).seal("sk-upstream-secret");

@@ -14,7 +14,12 @@ describe("parseIpRule", () => {
 
   test("refuses what is not an address or a range", () => {
     expect(invalidIpEntries(["example.com", "10.0.0.0/33", "2001:db8::/129", "1.2.3", "10.0.0.1/8/1", "10.0.0.0/x", "1.2.3.4"])).toEqual([
-      "example.com", "10.0.0.0/33", "2001:db8::/129", "1.2.3", "10.0.0.1/8/1", "10.0.0.0/x",
+      "example.com",
+      "10.0.0.0/33",
+      "2001:db8::/129",
+      "1.2.3",
+      "10.0.0.1/8/1",
+      "10.0.0.0/x",
     ]);
   });
 });
@@ -45,7 +50,9 @@ describe("ipAllowed", () => {
 
 describe("the middleware on client routes", () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startGateway(); });
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
   afterAll(() => gw.close());
 
   const models = () => fetch(`${gw.url}/v1/models`);
@@ -65,7 +72,11 @@ describe("the middleware on client routes", () => {
     expect(anthropic.status).toBe(403);
     expect((await anthropic.json()).type).toBe("error");
 
-    const gemini = await fetch(`${gw.url}/v1beta/models/x:generateContent`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const gemini = await fetch(`${gw.url}/v1beta/models/x:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(gemini.status).toBe(403);
     expect((await gemini.json()).error.status).toBe("PERMISSION_DENIED");
 

@@ -4,8 +4,12 @@ import { createLoginThrottle, GLOBAL_MAX_FAILURES, MAX_CONCURRENT_CHECKS, MAX_FA
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startGateway(); });
-afterAll(async () => { await gw.close(); });
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
 
 const postJson = (g: TestGateway, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${g.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

@@ -6,8 +6,12 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
 // JWT_SECRET left unset: this gateway signs with the one it generated.
-beforeAll(async () => { gw = await startGateway({ JWT_SECRET: "" }); });
-afterAll(async () => { await gw.close(); });
+beforeAll(async () => {
+  gw = await startGateway({ JWT_SECRET: "" });
+});
+afterAll(async () => {
+  await gw.close();
+});
 
 const keys = (cookie: string) => fetch(`${gw.url}/api/keys`, { headers: { cookie } });
 const sign = (secret: string, claims: Record<string, unknown>, exp = true) => {
@@ -20,7 +24,9 @@ describe("session cookies", () => {
     expect(gw.config.jwtSecret).not.toBe(DEFAULT_JWT_SECRET);
     const forged = await sign(DEFAULT_JWT_SECRET, { sub: "admin", sid: crypto.randomUUID() });
     expect((await keys(`auth_token=${forged}`)).status).toBe(401);
-    expect((await fetch(`${gw.url}/dashboard`, { headers: { cookie: `auth_token=${forged}` }, redirect: "manual" })).headers.get("location")).toStartWith("/login");
+    expect(
+      (await fetch(`${gw.url}/dashboard`, { headers: { cookie: `auth_token=${forged}` }, redirect: "manual" })).headers.get("location"),
+    ).toStartWith("/login");
   });
 
   test("a token signed with the real secret counts only with an expiry and a session the server issued", async () => {
@@ -54,7 +60,11 @@ describe("session cookies", () => {
     try {
       const a = await g.login();
       const b = await g.login();
-      const res = await fetch(`${g.url}/api/auth/password`, { method: "POST", headers: { "content-type": "application/json", cookie: a }, body: JSON.stringify({ current: "test-password", next: "another-long-password" }) });
+      const res = await fetch(`${g.url}/api/auth/password`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: a },
+        body: JSON.stringify({ current: "test-password", next: "another-long-password" }),
+      });
       expect(res.status).toBe(200);
       const fresh = res.headers.get("set-cookie")!.split(";")[0]!;
       for (const old of [a, b]) expect((await fetch(`${g.url}/api/keys`, { headers: { cookie: old } })).status).toBe(401);

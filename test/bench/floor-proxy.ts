@@ -10,7 +10,12 @@ const server = Bun.serve({
   idleTimeout: 0,
   async fetch(req) {
     const url = new URL(req.url);
-    const res = await fetch(`${upstream}${url.pathname}${url.search}`, { method: req.method, headers: req.headers, body: req.body, signal: req.signal });
+    const res = await fetch(`${upstream}${url.pathname}${url.search}`, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+    });
     const body = res.body;
     if (!body) return new Response(null, { status: res.status, headers: res.headers });
     // Each upstream read leaves as one write, as the gateway's fast path does.

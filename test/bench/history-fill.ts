@@ -12,7 +12,20 @@ export interface HistoryShape {
 }
 
 const PROVIDERS = ["openai", "anthropic", "gemini", "deepseek", "groq", "openrouter"];
-const MODELS = ["gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-2.5-flash", "deepseek-chat", "llama-3.3-70b", "qwen-3-coder", "glm-4.7", "o4-mini", "kimi-k2"];
+const MODELS = [
+  "gpt-4o",
+  "gpt-4o-mini",
+  "claude-sonnet-4-5",
+  "claude-haiku-4-5",
+  "gemini-2.5-pro",
+  "gemini-2.5-flash",
+  "deepseek-chat",
+  "llama-3.3-70b",
+  "qwen-3-coder",
+  "glm-4.7",
+  "o4-mini",
+  "kimi-k2",
+];
 
 /** A CASE expression picking `list[n % list.length]`. */
 function pick(list: string[], n: string): string {

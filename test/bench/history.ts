@@ -73,7 +73,9 @@ export async function historyRows(o: HistoryOptions): Promise<Row[]> {
   fillUsageLog(db.$client, { rows: o.rows - recent, days: 90, now: now - 10 * 60_000, keyIds });
   const fillMs = performance.now() - t0;
   t0 = performance.now();
-  while (!rollupUsageBatch(db, 2_000_000).done) { /* all of it, as the minute job would over time */ }
+  while (!rollupUsageBatch(db, 2_000_000).done) {
+    /* all of it, as the minute job would over time */
+  }
   const rollupMs = performance.now() - t0;
   // The last ten minutes, not rolled up yet (the minute job has not run).
   fillUsageLog(db.$client, { rows: recent, days: 10 / 1440, now, keyIds });
@@ -83,8 +85,16 @@ export async function historyRows(o: HistoryOptions): Promise<Row[]> {
   await o.waitHealthy(gw.url);
   const ctx = await connectGateway(gw.url, o.upstreamUrl, o.floorUrl, BENCH_PASSWORD);
   const rows: Row[] = [
-    { scenario, measure: "filling the history (generated INSERT ... SELECT in one transaction) / rolling it up", gateway: fillMs / 1000, unit: "s", digits: 1, target: null, note: `rollup ${(rollupMs / 1000).toFixed(1)} s` },
-    { scenario, measure: "gateway start on it, to \"listening\"", gateway: gw.listeningMs, unit: "ms", digits: 0, target: null },
+    {
+      scenario,
+      measure: "filling the history (generated INSERT ... SELECT in one transaction) / rolling it up",
+      gateway: fillMs / 1000,
+      unit: "s",
+      digits: 1,
+      target: null,
+      note: `rollup ${(rollupMs / 1000).toFixed(1)} s`,
+    },
+    { scenario, measure: 'gateway start on it, to "listening"', gateway: gw.listeningMs, unit: "ms", digits: 0, target: null },
   ];
 
   o.log("history: timing every view");
@@ -96,7 +106,15 @@ export async function historyRows(o: HistoryOptions): Promise<Row[]> {
     for (let i = 0; i < 5; i++) samples.push(await timeGet(url, ctx.cookie));
     const ms = median(samples);
     if (ms > heaviest.ms) heaviest = { path, ms };
-    rows.push({ scenario, measure: `GET ${path.replace(keyIds[2]!, "<key>")}`, gateway: ms, unit: "ms", digits: 1, target: VIEW_TARGET, note: `median of 5; max ${Math.max(...samples).toFixed(1)} ms` });
+    rows.push({
+      scenario,
+      measure: `GET ${path.replace(keyIds[2]!, "<key>")}`,
+      gateway: ms,
+      unit: "ms",
+      digits: 1,
+      target: VIEW_TARGET,
+      note: `median of 5; max ${Math.max(...samples).toFixed(1)} ms`,
+    });
   }
 
   o.log(`history: proxy latency alone, then while ${heaviest.path} runs in a loop`);
@@ -125,11 +143,27 @@ export async function historyRows(o: HistoryOptions): Promise<Row[]> {
   viewing = false;
   await viewer;
   rows.push(
-    { scenario, measure: "proxied non-stream call p99, c=1, alone (n=1000)", gateway: percentile(alone, 99), unit: "ms", digits: 3, target: null, note: `p50 ${percentile(alone, 50).toFixed(3)} ms, max ${Math.max(...alone).toFixed(1)} ms` },
     {
-      scenario, measure: `proxied non-stream call p99, c=1, while the heaviest view runs back to back (n=1000)`, gateway: percentile(during, 99), unit: "ms", digits: 3,
+      scenario,
+      measure: "proxied non-stream call p99, c=1, alone (n=1000)",
+      gateway: percentile(alone, 99),
+      unit: "ms",
+      digits: 3,
+      target: null,
+      note: `p50 ${percentile(alone, 50).toFixed(3)} ms, max ${Math.max(...alone).toFixed(1)} ms`,
+    },
+    {
+      scenario,
+      measure: `proxied non-stream call p99, c=1, while the heaviest view runs back to back (n=1000)`,
+      gateway: percentile(during, 99),
+      unit: "ms",
+      digits: 3,
       // bun:sqlite answers on the event loop: a call that arrives during a view waits for it, so at most one view's time.
-      target: { on: "gateway", atMost: percentile(alone, 99) + heaviest.ms, label: `≤ p99 alone + one view (${heaviest.ms.toFixed(0)} ms)` },
+      target: {
+        on: "gateway",
+        atMost: percentile(alone, 99) + heaviest.ms,
+        label: `≤ p99 alone + one view (${heaviest.ms.toFixed(0)} ms)`,
+      },
       note: `${heaviest.path}, ${viewsRun} times meanwhile; p50 ${percentile(during, 50).toFixed(3)} ms, max ${Math.max(...during).toFixed(1)} ms`,
     },
   );

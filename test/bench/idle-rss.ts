@@ -10,7 +10,10 @@ const EMPTY_ROUTES = (name: string) => `import { Hono } from "hono";\nexport fun
 
 /** Each part: the module that mounts it, and what replaces it (the same export, mounting nothing). */
 const PARTS: Record<string, { file: RegExp; stub: string }> = {
-  "dashboard (pages, partials, views, static files)": { file: /src\/dashboard\/index\.tsx$/, stub: "export function mountDashboard() {}\n" },
+  "dashboard (pages, partials, views, static files)": {
+    file: /src\/dashboard\/index\.tsx$/,
+    stub: "export function mountDashboard() {}\n",
+  },
   "OAuth flows (/api/oauth)": { file: /src\/api\/oauth\.ts$/, stub: EMPTY_ROUTES("oauthRoutes") },
   "backups (/api/db-backups: export, import, archives)": { file: /src\/api\/db-backups\.ts$/, stub: EMPTY_ROUTES("dbBackupRoutes") },
   "cloud sync, server side (/api/sync)": { file: /src\/api\/sync\.ts$/, stub: EMPTY_ROUTES("syncRoutes") },
@@ -18,7 +21,12 @@ const PARTS: Record<string, { file: RegExp; stub: string }> = {
 };
 
 function without(file: RegExp, stub: string): BunPlugin {
-  return { name: "without-part", setup(build) { build.onLoad({ filter: file }, () => ({ contents: stub, loader: "ts" })); } };
+  return {
+    name: "without-part",
+    setup(build) {
+      build.onLoad({ filter: file }, () => ({ contents: stub, loader: "ts" }));
+    },
+  };
 }
 
 /** The bundle `bun run build` makes (scripts/bundle.ts), into a folder at dist/'s depth so it finds drizzle/ and static/. */
@@ -26,8 +34,14 @@ async function bundle(dir: string, plugins: BunPlugin[]): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const out = await Bun.build({
-    entrypoints: [join(ROOT, "src/main.ts")], outdir: dir, target: "bun", splitting: true, naming: { chunk: "[name].[ext]" },
-    minify: { whitespace: true, syntax: true }, external: ["gpt-tokenizer"], plugins,
+    entrypoints: [join(ROOT, "src/main.ts")],
+    outdir: dir,
+    target: "bun",
+    splitting: true,
+    naming: { chunk: "[name].[ext]" },
+    minify: { whitespace: true, syntax: true },
+    external: ["gpt-tokenizer"],
+    plugins,
   });
   if (!out.success) throw new Error(out.logs.join("\n"));
   return join(dir, "main.js");
@@ -63,7 +77,9 @@ async function main() {
   } finally {
     for (const dir of [whole, part]) rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`Idle RSS (VmRSS, median of ${boots} boots on a fresh DATA_DIR, 1 s after listening)\n\n| bundle | idle RSS | the part costs |\n|---|---:|---:|\n${lines.join("\n")}\n`);
+  process.stdout.write(
+    `Idle RSS (VmRSS, median of ${boots} boots on a fresh DATA_DIR, 1 s after listening)\n\n| bundle | idle RSS | the part costs |\n|---|---:|---:|\n${lines.join("\n")}\n`,
+  );
 }
 
 try {

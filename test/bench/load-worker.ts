@@ -1,13 +1,20 @@
 // One load-generating process for the Bun fallback client: `concurrency` fetch loops; prints {count, errors, cpuSeconds} as JSON.
 import type { Endpoint } from "./load.ts";
 
-const { ep, concurrency, warmupMs, durationMs } = JSON.parse(process.argv[2]!) as { ep: Endpoint; concurrency: number; warmupMs: number; durationMs: number };
+const { ep, concurrency, warmupMs, durationMs } = JSON.parse(process.argv[2]!) as {
+  ep: Endpoint;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+};
 const start = performance.now() + warmupMs;
 const end = start + durationMs;
 let count = 0;
 let errors = 0;
 let cpuAtStart: NodeJS.CpuUsage | undefined;
-setTimeout(() => { cpuAtStart = process.cpuUsage(); }, warmupMs);
+setTimeout(() => {
+  cpuAtStart = process.cpuUsage();
+}, warmupMs);
 
 async function loop() {
   while (performance.now() < end) {

@@ -34,7 +34,9 @@ export async function timeFirstByte(ep: Endpoint): Promise<number> {
   const first = await reader.read();
   const t = performance.now() - t0;
   if (first.done || first.value.length === 0) throw new Error(`${ep.url} sent an empty body`);
-  while (!(await reader.read()).done) { /* drain */ }
+  while (!(await reader.read()).done) {
+    /* drain */
+  }
   return t;
 }
 
@@ -42,7 +44,12 @@ export async function timeFirstByte(ep: Endpoint): Promise<number> {
  * Sequential calls, alternating between endpoints in batches so that drift (JIT, CPU frequency, other load)
  * hits every endpoint alike. Returns the samples of each endpoint, in order.
  */
-export async function alternate(endpoints: Endpoint[], perEndpoint: number, batch: number, time: (ep: Endpoint) => Promise<number>): Promise<number[][]> {
+export async function alternate(
+  endpoints: Endpoint[],
+  perEndpoint: number,
+  batch: number,
+  time: (ep: Endpoint) => Promise<number>,
+): Promise<number[][]> {
   const samples = endpoints.map(() => [] as number[]);
   for (let done = 0; done < perEndpoint; done += batch) {
     const n = Math.min(batch, perEndpoint - done);
@@ -65,13 +72,21 @@ export interface ThroughputResult {
 
 export interface LoadClient {
   name: string;
-  run(ep: Endpoint, opts: { concurrency: number; seconds: number; warmupSeconds: number; watch: Record<string, number> }): Promise<ThroughputResult>;
+  run(
+    ep: Endpoint,
+    opts: { concurrency: number; seconds: number; warmupSeconds: number; watch: Record<string, number> },
+  ): Promise<ThroughputResult>;
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
 function machineBusySeconds(): number {
   // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
@@ -109,7 +124,9 @@ export function wrkClient(wrkPath: string): LoadClient {
     name: "wrk (1 thread)",
     async run(ep, opts) {
       const script = join(dir, `post-${scripts++}.lua`);
-      const headers = Object.entries(ep.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join("\n");
+      const headers = Object.entries(ep.headers)
+        .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+        .join("\n");
       writeFileSync(script, `wrk.method = "POST"\nwrk.body = [==[${ep.body}]==]\n${headers}\n`);
       const wrk = async (seconds: number) => {
         const child = spawnTracked([wrkPath, "-t1", `-c${opts.concurrency}`, `-d${seconds}s`, "--latency", "-s", script, ep.url]);
@@ -144,14 +161,23 @@ export function bunClient(processes: number): LoadClient {
     async run(ep, opts) {
       const perProcess = Math.ceil(opts.concurrency / processes);
       const config = JSON.stringify({ ep, concurrency: perProcess, warmupMs: opts.warmupSeconds * 1000, durationMs: opts.seconds * 1000 });
-      const workers = Array.from({ length: processes }, () => spawnTracked([process.execPath, "run", "test/bench/load-worker.ts", config], { stderr: "inherit" }));
+      const workers = Array.from({ length: processes }, () =>
+        spawnTracked([process.execPath, "run", "test/bench/load-worker.ts", config], { stderr: "inherit" }),
+      );
       let cpu: (() => Record<string, number>) | undefined;
-      const startCpu = setTimeout(() => { cpu = cpuPercent(opts.watch); }, 300 + opts.warmupSeconds * 1000); // ~300 ms for Bun to start
-      const outputs = await Promise.all(workers.map(async (w) => {
-        const out = await new Response(w.stdout as ReadableStream).text();
-        if ((await w.exited) !== 0) throw new Error(`load worker failed: ${out}`);
-        return JSON.parse(out) as { count: number; errors: number; cpuSeconds: number };
-      }));
+      const startCpu = setTimeout(
+        () => {
+          cpu = cpuPercent(opts.watch);
+        },
+        300 + opts.warmupSeconds * 1000,
+      ); // ~300 ms for Bun to start
+      const outputs = await Promise.all(
+        workers.map(async (w) => {
+          const out = await new Response(w.stdout as ReadableStream).text();
+          if ((await w.exited) !== 0) throw new Error(`load worker failed: ${out}`);
+          return JSON.parse(out) as { count: number; errors: number; cpuSeconds: number };
+        }),
+      );
       clearTimeout(startCpu);
       const usage = cpu?.() ?? {};
       return {

@@ -7,7 +7,14 @@ export interface MeasureOptions {
   latency: { requests: number; warmup: number; batch: number };
   ttfb: { requests: number; warmup: number; batch: number };
   /** `rounds` runs of each endpoint, direct and gateway alternating; the median run is reported (one run moves ±5-10% on a shared machine). */
-  throughput: { concurrency: number; seconds: number; warmupSeconds: number; rounds: number; client: LoadClient; watch: Record<string, number> };
+  throughput: {
+    concurrency: number;
+    seconds: number;
+    warmupSeconds: number;
+    rounds: number;
+    client: LoadClient;
+    watch: Record<string, number>;
+  };
 }
 
 function target(s: BenchScenario, key: string) {
@@ -22,7 +29,11 @@ function endpoints(s: BenchScenario, ctx: BenchContext): { direct?: Endpoint; ga
 }
 
 /** Sequential samples of `time` for each endpoint, alternating in batches after a warm-up; [direct?, gateway]. */
-async function sequential(eps: Endpoint[], o: { requests: number; warmup: number; batch: number }, time: (ep: Endpoint) => Promise<number>) {
+async function sequential(
+  eps: Endpoint[],
+  o: { requests: number; warmup: number; batch: number },
+  time: (ep: Endpoint) => Promise<number>,
+) {
   await alternate(eps, o.warmup, o.batch, time);
   const samples = await alternate(eps, o.requests, o.batch, time);
   return { direct: samples.length === 2 ? samples[0] : undefined, gateway: samples.at(-1)! };
@@ -34,7 +45,9 @@ function medianRun(runs: ThroughputResult[]): ThroughputResult {
 }
 
 function cpuNote(r: ThroughputResult): string {
-  const parts = Object.entries(r.cpu).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `${k} ${v.toFixed(0)}%`);
+  const parts = Object.entries(r.cpu)
+    .filter(([, v]) => Number.isFinite(v))
+    .map(([k, v]) => `${k} ${v.toFixed(0)}%`);
   return parts.length ? `CPU ${parts.join(", ")}` : "";
 }
 
@@ -45,21 +58,41 @@ export async function measure(s: BenchScenario, metric: Metric, ctx: BenchContex
       const { direct, gateway } = await sequential(eps.all, o.latency, timeRequest);
       const base = { scenario: s.name, unit: "ms", digits: 3 };
       return [
-        { ...base, measure: `latency p50, c=1 (n=${gateway.length})`, direct: direct && percentile(direct, 50), gateway: percentile(gateway, 50), target: target(s, "latency p50") },
-        { ...base, measure: `latency p99, c=1 (n=${gateway.length})`, direct: direct && percentile(direct, 99), gateway: percentile(gateway, 99), target: target(s, "latency p99") ?? null },
+        {
+          ...base,
+          measure: `latency p50, c=1 (n=${gateway.length})`,
+          direct: direct && percentile(direct, 50),
+          gateway: percentile(gateway, 50),
+          target: target(s, "latency p50"),
+        },
+        {
+          ...base,
+          measure: `latency p99, c=1 (n=${gateway.length})`,
+          direct: direct && percentile(direct, 99),
+          gateway: percentile(gateway, 99),
+          target: target(s, "latency p99") ?? null,
+        },
       ];
     }
     case "ttfb": {
       const { direct, gateway } = await sequential(eps.all, o.ttfb, timeFirstByte);
-      return [{
-        scenario: s.name, unit: "ms", digits: 3, measure: `time to first byte p50 (n=${gateway.length})`,
-        direct: direct && percentile(direct, 50), gateway: percentile(gateway, 50), target: target(s, "ttfb p50"),
-        note: `p90 ${direct ? `${percentile(direct, 90).toFixed(3)} direct, ` : ""}${percentile(gateway, 90).toFixed(3)} via gateway`,
-      }];
+      return [
+        {
+          scenario: s.name,
+          unit: "ms",
+          digits: 3,
+          measure: `time to first byte p50 (n=${gateway.length})`,
+          direct: direct && percentile(direct, 50),
+          gateway: percentile(gateway, 50),
+          target: target(s, "ttfb p50"),
+          note: `p90 ${direct ? `${percentile(direct, 90).toFixed(3)} direct, ` : ""}${percentile(gateway, 90).toFixed(3)} via gateway`,
+        },
+      ];
     }
     case "throughput": {
       const t = o.throughput;
-      const run = (ep: Endpoint) => t.client.run(ep, { concurrency: t.concurrency, seconds: t.seconds, warmupSeconds: t.warmupSeconds, watch: t.watch });
+      const run = (ep: Endpoint) =>
+        t.client.run(ep, { concurrency: t.concurrency, seconds: t.seconds, warmupSeconds: t.warmupSeconds, watch: t.watch });
       const directRuns: ThroughputResult[] = [];
       const gatewayRuns: ThroughputResult[] = [];
       for (let i = 0; i < t.rounds; i++) {
@@ -77,11 +110,21 @@ export async function measure(s: BenchScenario, metric: Metric, ctx: BenchContex
         direct ? `direct: ${[lat(direct), cpuNote(direct)].filter(Boolean).join(", ")}` : "",
         `gateway: ${[lat(gateway), cpuNote(gateway)].filter(Boolean).join(", ")}`,
         errors ? `**${errors} errors**` : "",
-      ].filter(Boolean).join("; ");
-      return [{
-        scenario: s.name, unit: "req/s", digits: 0, measure: `throughput, c=${t.concurrency}, ${t.seconds} s${t.rounds > 1 ? `, median of ${t.rounds}` : ""}`,
-        direct: direct?.rps, gateway: gateway.rps, target: target(s, "throughput"), note,
-      }];
+      ]
+        .filter(Boolean)
+        .join("; ");
+      return [
+        {
+          scenario: s.name,
+          unit: "req/s",
+          digits: 0,
+          measure: `throughput, c=${t.concurrency}, ${t.seconds} s${t.rounds > 1 ? `, median of ${t.rounds}` : ""}`,
+          direct: direct?.rps,
+          gateway: gateway.rps,
+          target: target(s, "throughput"),
+          note,
+        },
+      ];
     }
     default: {
       const unreachable: never = metric;

@@ -11,7 +11,10 @@ const children = new Set<Subprocess>();
 const tempDirs = new Set<string>();
 
 /** Spawn a child that is killed by killAll() (called on exit, on error and on SIGINT/SIGTERM). */
-export function spawnTracked(cmd: string[], opts: { env?: Record<string, string>; stdout?: "pipe" | "ignore"; stderr?: "pipe" | "ignore" | "inherit" } = {}): Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore" | "inherit"> {
+export function spawnTracked(
+  cmd: string[],
+  opts: { env?: Record<string, string>; stdout?: "pipe" | "ignore"; stderr?: "pipe" | "ignore" | "inherit" } = {},
+): Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore" | "inherit"> {
   const child = Bun.spawn(cmd, {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
@@ -50,7 +53,11 @@ function descendants(pid: number): number[] {
 export function killAll(): void {
   for (const child of children) {
     for (const pid of [...descendants(child.pid), child.pid]) {
-      try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     }
   }
   children.clear();
@@ -69,12 +76,22 @@ export async function stopChild(child: Subprocess, graceMs = 0): Promise<void> {
 }
 
 /** Read a child's output line by line, forever (so its pipe never fills), resolving at the first line matching `pattern`. */
-export function waitForLine(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs: number): { match: Promise<RegExpExecArray>; tail: () => string } {
+export function waitForLine(
+  stream: ReadableStream<Uint8Array>,
+  pattern: RegExp,
+  timeoutMs: number,
+): { match: Promise<RegExpExecArray>; tail: () => string } {
   const lines: string[] = [];
   let resolveMatch!: (m: RegExpExecArray) => void;
   let rejectMatch!: (e: Error) => void;
-  const match = new Promise<RegExpExecArray>((res, rej) => { resolveMatch = res; rejectMatch = rej; });
-  const timer = setTimeout(() => rejectMatch(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.join("\n")}`)), timeoutMs);
+  const match = new Promise<RegExpExecArray>((res, rej) => {
+    resolveMatch = res;
+    rejectMatch = rej;
+  });
+  const timer = setTimeout(
+    () => rejectMatch(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.join("\n")}`)),
+    timeoutMs,
+  );
   void (async () => {
     const decoder = new TextDecoder();
     let buffered = "";
@@ -88,15 +105,25 @@ export function waitForLine(stream: ReadableStream<Uint8Array>, pattern: RegExp,
         lines.push(line);
         if (lines.length > 50) lines.shift();
         const m = !found && pattern.exec(line);
-        if (m) { found = true; clearTimeout(timer); resolveMatch(m); }
+        if (m) {
+          found = true;
+          clearTimeout(timer);
+          resolveMatch(m);
+        }
       }
     }
-    if (!found) { clearTimeout(timer); rejectMatch(new Error(`process ended before printing ${pattern}; output:\n${lines.join("\n")}`)); }
+    if (!found) {
+      clearTimeout(timer);
+      rejectMatch(new Error(`process ended before printing ${pattern}; output:\n${lines.join("\n")}`));
+    }
   })();
   return { match, tail: () => lines.join("\n") };
 }
 
-export interface Upstream { url: string; child: Subprocess }
+export interface Upstream {
+  url: string;
+  child: Subprocess;
+}
 
 export async function startUpstreamProcess(): Promise<Upstream> {
   const child = spawnTracked([process.execPath, "run", "test/bench/upstream-process.ts"], { stderr: "inherit" });
@@ -143,13 +170,27 @@ export interface GatewayOptions {
 }
 
 /** A gateway process; with "start" the child is `bun run start`, which passes signals on to the gateway under it. */
-export async function startGateway(dataDir: string, { via, bunArgs = [], entry = "dist/main.js", env = {} }: GatewayOptions): Promise<Gateway> {
+export async function startGateway(
+  dataDir: string,
+  { via, bunArgs = [], entry = "dist/main.js", env = {} }: GatewayOptions,
+): Promise<Gateway> {
   const started = performance.now();
   const cmd = via === "start" ? [process.execPath, "run", "start"] : [process.execPath, ...bunArgs, entry];
   const child = spawnTracked(cmd, {
     // BUN_CONFIG_MAX_HTTP_REQUESTS as `bun run start` sets it (package.json), so "bundle" runs what users run. Every
     // bench client comes from one loopback address: the per-address cap (128 by default) would refuse the 1,000 streams.
-    env: { DATA_DIR: dataDir, PORT: "0", HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", INITIAL_PASSWORD: BENCH_PASSWORD, NODE_ENV: "production", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384", MAX_CONNECTIONS_PER_IP: "0", ...SECRETS, ...env },
+    env: {
+      DATA_DIR: dataDir,
+      PORT: "0",
+      HOSTNAME: "127.0.0.1",
+      LOG_LEVEL: "info",
+      INITIAL_PASSWORD: BENCH_PASSWORD,
+      NODE_ENV: "production",
+      BUN_CONFIG_MAX_HTTP_REQUESTS: "16384",
+      MAX_CONNECTIONS_PER_IP: "0",
+      ...SECRETS,
+      ...env,
+    },
     stdout: "ignore",
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 15_000);
@@ -182,6 +223,9 @@ export function cpuSeconds(pid: number): number {
 export function installCleanup(): void {
   process.on("exit", killAll);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => { killAll(); process.exit(130); });
+    process.on(signal, () => {
+      killAll();
+      process.exit(130);
+    });
   }
 }

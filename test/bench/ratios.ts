@@ -25,19 +25,61 @@ export function ratioRows(rows: Row[]): Row[] {
   const fmt = (n: number, unit: string) => `${n.toFixed(unit === "ms" ? 3 : 0)} ${unit}`;
   const gwAdded = added(lat(NON_STREAM));
   const floorAdded = added(lat(FLOOR));
-  out.push(ratio("non-stream added latency p50, gateway / floor", gwAdded / floorAdded, { atMost: 1.5, label: "≤ 1.5x" }, `gateway +${fmt(gwAdded, "ms")}, floor +${fmt(floorAdded, "ms")}`));
+  out.push(
+    ratio(
+      "non-stream added latency p50, gateway / floor",
+      gwAdded / floorAdded,
+      { atMost: 1.5, label: "≤ 1.5x" },
+      `gateway +${fmt(gwAdded, "ms")}, floor +${fmt(floorAdded, "ms")}`,
+    ),
+  );
   const streamAdded = added(lat(STREAM));
   const floorStreamAdded = added(lat(FLOOR_STREAM));
-  out.push(ratio("stream added latency p50, gateway / floor", streamAdded / floorStreamAdded, null, `gateway +${fmt(streamAdded, "ms")}, floor +${fmt(floorStreamAdded, "ms")}`));
+  out.push(
+    ratio(
+      "stream added latency p50, gateway / floor",
+      streamAdded / floorStreamAdded,
+      null,
+      `gateway +${fmt(streamAdded, "ms")}, floor +${fmt(floorStreamAdded, "ms")}`,
+    ),
+  );
   const gwRps = tput(NON_STREAM)?.gateway ?? NaN;
   const floorRps = tput(FLOOR)?.gateway ?? NaN;
-  out.push(ratio("non-stream throughput c=64, gateway / floor", gwRps / floorRps, { atLeast: 0.8, label: "≥ 0.8x" }, `gateway ${fmt(gwRps, "req/s")}, floor ${fmt(floorRps, "req/s")}`));
+  out.push(
+    ratio(
+      "non-stream throughput c=64, gateway / floor",
+      gwRps / floorRps,
+      { atLeast: 0.8, label: "≥ 0.8x" },
+      `gateway ${fmt(gwRps, "req/s")}, floor ${fmt(floorRps, "req/s")}`,
+    ),
+  );
   const streamRps = tput(STREAM)?.gateway ?? NaN;
   const floorStreamRps = tput(FLOOR_STREAM)?.gateway ?? NaN;
-  out.push(ratio("stream throughput c=64, gateway / floor", streamRps / floorStreamRps, null, `gateway ${fmt(streamRps, "req/s")}, floor ${fmt(floorStreamRps, "req/s")}`));
+  out.push(
+    ratio(
+      "stream throughput c=64, gateway / floor",
+      streamRps / floorStreamRps,
+      null,
+      `gateway ${fmt(streamRps, "req/s")}, floor ${fmt(floorStreamRps, "req/s")}`,
+    ),
+  );
   const translatedAdded = added(lat(TRANSLATED));
-  out.push(ratio("translated stream added latency p50 / fast path's", translatedAdded / streamAdded, { atMost: 1.5, label: "≤ 1.5x" }, `translated +${fmt(translatedAdded, "ms")}, fast path +${fmt(streamAdded, "ms")}`));
+  out.push(
+    ratio(
+      "translated stream added latency p50 / fast path's",
+      translatedAdded / streamAdded,
+      { atMost: 1.5, label: "≤ 1.5x" },
+      `translated +${fmt(translatedAdded, "ms")}, fast path +${fmt(streamAdded, "ms")}`,
+    ),
+  );
   const translatedRps = tput(TRANSLATED)?.gateway ?? NaN;
-  out.push(ratio("fast path stream throughput / translated stream's", streamRps / translatedRps, { atMost: 1.5, label: "≤ 1.5x" }, `fast path ${fmt(streamRps, "req/s")}, translated ${fmt(translatedRps, "req/s")}`));
+  out.push(
+    ratio(
+      "fast path stream throughput / translated stream's",
+      streamRps / translatedRps,
+      { atMost: 1.5, label: "≤ 1.5x" },
+      `fast path ${fmt(streamRps, "req/s")}, translated ${fmt(translatedRps, "req/s")}`,
+    ),
+  );
   return out;
 }

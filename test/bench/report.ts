@@ -39,14 +39,21 @@ export function meets(row: Row): boolean | undefined {
 }
 
 export function markdownTable(rows: Row[]): string {
-  const head = "| Scenario | Measure | Direct upstream | Through gateway | Difference | Target | Met | Notes |\n|---|---|---:|---:|---:|---|:---:|---|";
+  const head =
+    "| Scenario | Measure | Direct upstream | Through gateway | Difference | Target | Met | Notes |\n|---|---|---:|---:|---:|---|:---:|---|";
   const lines = rows.map((r) => {
     const diff = r.direct === undefined ? "" : r.gateway - r.direct;
     const signed = typeof diff === "number" ? `${diff >= 0 ? "+" : ""}${fmt(diff, r.digits, r.unit)}` : "";
     const ok = meets(r);
     const cells = [
-      r.scenario, r.measure, r.direct === undefined ? "" : fmt(r.direct, r.digits, r.unit), fmt(r.gateway, r.digits, r.unit),
-      signed, r.target?.label ?? "", ok === undefined ? "" : ok ? "yes" : "**no**", r.note ?? "",
+      r.scenario,
+      r.measure,
+      r.direct === undefined ? "" : fmt(r.direct, r.digits, r.unit),
+      fmt(r.gateway, r.digits, r.unit),
+      signed,
+      r.target?.label ?? "",
+      ok === undefined ? "" : ok ? "yes" : "**no**",
+      r.note ?? "",
     ];
     return `| ${cells.join(" | ")} |`;
   });

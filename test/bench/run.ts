@@ -6,7 +6,18 @@ import { pickLoadClient } from "./load.ts";
 import { measure, type MeasureOptions } from "./measure.ts";
 import { historyRows } from "./history.ts";
 import {
-  BENCH_PASSWORD, ROOT, buildBundle, installCleanup, killAll, rssMb, startFloorProxy, startGateway, startUpstreamProcess, stopChild, tempDir, type Gateway,
+  BENCH_PASSWORD,
+  ROOT,
+  buildBundle,
+  installCleanup,
+  killAll,
+  rssMb,
+  startFloorProxy,
+  startGateway,
+  startUpstreamProcess,
+  stopChild,
+  tempDir,
+  type Gateway,
 } from "./procs.ts";
 import { ratioRows } from "./ratios.ts";
 import { streamsRows } from "./streams.ts";
@@ -23,9 +34,15 @@ const LOADED_RSS_TARGET = { on: "gateway" as const, atMost: 120, label: "< 120 M
  * Flags: `--only=load,history,streams,startup` runs those parts only; `--skip-history` leaves out the 10M-row fill
  * (about two minutes); `--history-rows=N` and `--streams=N` change the sizes. README figures come from a full run.
  */
-const args = new Map(process.argv.slice(2).map((a) => { const [k, v = "true"] = a.replace(/^--/, "").split("="); return [k!, v] as const; }));
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v = "true"] = a.replace(/^--/, "").split("=");
+    return [k!, v] as const;
+  }),
+);
 const only = args.get("only")?.split(",");
-const runs = (part: "startup" | "load" | "history" | "streams") => (only ? only.includes(part) : part !== "history" || !args.has("skip-history"));
+const runs = (part: "startup" | "load" | "history" | "streams") =>
+  only ? only.includes(part) : part !== "history" || !args.has("skip-history");
 const HISTORY_ROWS = Number(args.get("history-rows") ?? 10_000_000);
 const STREAMS = Number(args.get("streams") ?? 1000);
 const STARTUP_TARGET = { on: "gateway" as const, atMost: 300, label: "< 300 ms" };
@@ -37,7 +54,9 @@ async function waitHealthy(url: string, timeoutMs = 10_000): Promise<void> {
       const res = await fetch(`${url}/healthz`);
       await res.arrayBuffer();
       if (res.status === 200) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await Bun.sleep(1);
   }
   throw new Error(`${url}/healthz did not answer 200 within ${timeoutMs} ms`);
@@ -63,8 +82,23 @@ async function startupRows(): Promise<Row[]> {
   const again: Boot[] = [];
   for (let i = 0; i < BOOTS; i++) again.push(await boot(reused));
   const rows = (label: string, boots: Boot[]): Row[] => [
-    { scenario: "Gateway process", measure: `\`bun run start\` to "listening" line, ${label} (median of ${BOOTS})`, gateway: median(boots.map((b) => b.listening)), unit: "ms", digits: 0, target: STARTUP_TARGET, note: `gateway's own "ready in": ${median(boots.map((b) => b.self ?? NaN))} ms` },
-    { scenario: "Gateway process", measure: `\`bun run start\` to first 200 /healthz, ${label} (median of ${BOOTS})`, gateway: median(boots.map((b) => b.healthy)), unit: "ms", digits: 0, target: STARTUP_TARGET },
+    {
+      scenario: "Gateway process",
+      measure: `\`bun run start\` to "listening" line, ${label} (median of ${BOOTS})`,
+      gateway: median(boots.map((b) => b.listening)),
+      unit: "ms",
+      digits: 0,
+      target: STARTUP_TARGET,
+      note: `gateway's own "ready in": ${median(boots.map((b) => b.self ?? NaN))} ms`,
+    },
+    {
+      scenario: "Gateway process",
+      measure: `\`bun run start\` to first 200 /healthz, ${label} (median of ${BOOTS})`,
+      gateway: median(boots.map((b) => b.healthy)),
+      unit: "ms",
+      digits: 0,
+      target: STARTUP_TARGET,
+    },
   ];
   return [...rows("empty DATA_DIR", fresh), ...rows("existing DATA_DIR", again)];
 }
@@ -85,7 +119,9 @@ async function sanityCheck(ctx: Awaited<ReturnType<typeof connectGateway>>) {
 function machine(): string {
   const model = cpus()[0]?.model ?? "unknown CPU";
   const mem = /MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
-  return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the start`;
+  return `${cpus().length} cores (${model}), ${mem ? (Number(mem) / 1024 / 1024).toFixed(1) : "?"} GB RAM, Bun ${Bun.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} at the start`;
 }
 
 /**
@@ -100,7 +136,14 @@ async function loadRows(ctx: BenchContext, gw: Gateway, upstreamPid: number, flo
   const options: MeasureOptions = {
     latency: { requests: 2000, warmup: 200, batch: 100 },
     ttfb: { requests: 200, warmup: 20, batch: 20 },
-    throughput: { concurrency: 64, seconds: 5, warmupSeconds: 1, rounds: 3, client, watch: { gateway: gw.child.pid, upstream: upstreamPid, floor: floorPid } },
+    throughput: {
+      concurrency: 64,
+      seconds: 5,
+      warmupSeconds: 1,
+      rounds: 3,
+      client,
+      watch: { gateway: gw.child.pid, upstream: upstreamPid, floor: floorPid },
+    },
   };
   const rows: Row[] = [];
   const order: Metric[] = ["latency", "ttfb", "throughput"];
@@ -115,7 +158,8 @@ async function loadRows(ctx: BenchContext, gw: Gateway, upstreamPid: number, flo
 
 async function main() {
   installCleanup();
-  if (!existsSync(join(ROOT, "src/formats/openai-chat/index.ts"))) throw new Error("src/formats/openai-chat/index.ts is missing: the gateway cannot serve chat yet");
+  if (!existsSync(join(ROOT, "src/formats/openai-chat/index.ts")))
+    throw new Error("src/formats/openai-chat/index.ts is missing: the gateway cannot serve chat yet");
   const t0 = performance.now();
   const rows: Row[] = [];
   const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -153,8 +197,22 @@ async function main() {
   await stopChild(gw.child, 5000);
   sink?.stop();
   rows.push(
-    { scenario: "Gateway process", measure: "RSS idle, after boot (VmRSS)", gateway: idleRss, unit: "MB", digits: 1, target: IDLE_RSS_TARGET },
-    { scenario: "Gateway process", measure: `RSS after the ${runs("load") ? "load above" : "(skipped) load"} (VmRSS)`, gateway: loadedRss, unit: "MB", digits: 1, target: LOADED_RSS_TARGET },
+    {
+      scenario: "Gateway process",
+      measure: "RSS idle, after boot (VmRSS)",
+      gateway: idleRss,
+      unit: "MB",
+      digits: 1,
+      target: IDLE_RSS_TARGET,
+    },
+    {
+      scenario: "Gateway process",
+      measure: `RSS after the ${runs("load") ? "load above" : "(skipped) load"} (VmRSS)`,
+      gateway: loadedRss,
+      unit: "MB",
+      digits: 1,
+      target: LOADED_RSS_TARGET,
+    },
   );
   if (runs("load")) rows.push(...ratioRows(rows));
 
@@ -190,7 +248,7 @@ async function main() {
 try {
   await main();
 } catch (err) {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 } finally {
   killAll();

@@ -63,8 +63,18 @@ function openaiChatPassthrough(name: string, metrics: Metric[], marker: string, 
     metrics,
     // The latency target is the non-stream call's; a stream's latency is the reference the translated path is held to.
     ...(stream ? { targets: { "latency p50": null } } : {}),
-    direct: (ctx) => ({ url: `${ctx.upstreamUrl}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", marker, stream), stream }),
-    gateway: (ctx) => ({ url: `${ctx.gatewayUrl}/v1/chat/completions`, headers: JSON_HEADERS, body: chatBody("ds/deepseek-chat", marker, stream), stream }),
+    direct: (ctx) => ({
+      url: `${ctx.upstreamUrl}/v1/chat/completions`,
+      headers: { ...JSON_HEADERS, authorization: "Bearer k" },
+      body: chatBody("deepseek-chat", marker, stream),
+      stream,
+    }),
+    gateway: (ctx) => ({
+      url: `${ctx.gatewayUrl}/v1/chat/completions`,
+      headers: JSON_HEADERS,
+      body: chatBody("ds/deepseek-chat", marker, stream),
+      stream,
+    }),
   };
 }
 
@@ -84,7 +94,12 @@ export const SCENARIOS: BenchScenario[] = [
 
 /** The same call through the floor proxy instead of the gateway: the figures the gateway's are divided by. */
 function floor(name: string, stream: boolean): BenchScenario {
-  const call = (url: string): Endpoint => ({ url: `${url}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", stream), stream });
+  const call = (url: string): Endpoint => ({
+    url: `${url}/v1/chat/completions`,
+    headers: { ...JSON_HEADERS, authorization: "Bearer k" },
+    body: chatBody("deepseek-chat", "text20", stream),
+    stream,
+  });
   return {
     name,
     metrics: ["latency", "throughput"],
@@ -106,8 +121,18 @@ function anthropicToOpenAI(): BenchScenario {
   return {
     name: "Anthropic client → OpenAI upstream (translated), stream (20 chunks)",
     metrics: ["latency", "throughput"],
-    direct: (ctx) => ({ url: `${ctx.upstreamUrl}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", true), stream: true }),
-    gateway: (ctx) => ({ url: `${ctx.gatewayUrl}/v1/messages`, headers: { ...JSON_HEADERS, "anthropic-version": "2023-06-01" }, body, stream: true }),
+    direct: (ctx) => ({
+      url: `${ctx.upstreamUrl}/v1/chat/completions`,
+      headers: { ...JSON_HEADERS, authorization: "Bearer k" },
+      body: chatBody("deepseek-chat", "text20", true),
+      stream: true,
+    }),
+    gateway: (ctx) => ({
+      url: `${ctx.gatewayUrl}/v1/messages`,
+      headers: { ...JSON_HEADERS, "anthropic-version": "2023-06-01" },
+      body,
+      stream: true,
+    }),
     targets: {
       "latency p50": { on: "difference", atMost: 0.4, label: "within 2x the fast path's added 0.2 ms" },
       throughput: null,
@@ -122,11 +147,23 @@ function comboFallback(): BenchScenario {
     metrics: ["latency"],
     async setup(ctx) {
       // No cooldown for this provider, so every request really tries the failing model first.
-      await ctx.manage("PATCH", "/api/resilience", { providers: { deepseek: { backoffBaseMs: 0, backoffCapMs: 0, failureThreshold: 1000 } } });
+      await ctx.manage("PATCH", "/api/resilience", {
+        providers: { deepseek: { backoffBaseMs: 0, backoffCapMs: 0, failureThreshold: 1000 } },
+      });
       await ctx.manage("POST", "/api/combos", { name: "bench-fallback", models: ["ds/bench-429-first", "ds/deepseek-chat"] });
     },
-    direct: (ctx) => ({ url: `${ctx.upstreamUrl}/v1/chat/completions`, headers: { ...JSON_HEADERS, authorization: "Bearer k" }, body: chatBody("deepseek-chat", "text20", false), stream: false }),
-    gateway: (ctx) => ({ url: `${ctx.gatewayUrl}/v1/chat/completions`, headers: JSON_HEADERS, body: chatBody("bench-fallback", "text20", false), stream: false }),
+    direct: (ctx) => ({
+      url: `${ctx.upstreamUrl}/v1/chat/completions`,
+      headers: { ...JSON_HEADERS, authorization: "Bearer k" },
+      body: chatBody("deepseek-chat", "text20", false),
+      stream: false,
+    }),
+    gateway: (ctx) => ({
+      url: `${ctx.gatewayUrl}/v1/chat/completions`,
+      headers: JSON_HEADERS,
+      body: chatBody("bench-fallback", "text20", false),
+      stream: false,
+    }),
     targets: { "latency p50": { on: "difference", atMost: 0.4, label: "one upstream round trip + the fast path's 0.2 ms" } },
   };
 }
@@ -139,7 +176,10 @@ export async function connectGateway(gatewayUrl: string, upstreamUrl: string, fl
     body: JSON.stringify({ password }),
   });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const ctx: BenchContext = {
     upstreamUrl,
     gatewayUrl,

@@ -31,7 +31,13 @@ function probeHealth(url: string, everyMs: number) {
       await Bun.sleep(everyMs);
     }
   })();
-  return { samples, stop: async () => { running = false; await done; } };
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }
 
 export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
@@ -65,8 +71,12 @@ export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
   const health = probeHealth(gw.url, 20);
   let open = NaN;
   let peak = idle;
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(gw.child.pid)); }, 100);
-  const result = await run(o.count, () => { open = rssMb(gw.child.pid); });
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(gw.child.pid));
+  }, 100);
+  const result = await run(o.count, () => {
+    open = rssMb(gw.child.pid);
+  });
   clearInterval(sampler);
   await health.stop();
   o.log(`streams: ended; waiting ${o.settleMs / 1000} s for the memory to settle`);
@@ -78,9 +88,40 @@ export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
   await stopChild(gw.child, 5000);
   const perStream = ((open - idle) * 1024) / o.count;
   return [
-    { scenario, measure: "all streams open (first bytes of each)", gateway: result.openMs, unit: "ms", digits: 0, target: null, note: `${result.ok} ended complete, ${result.errors} failed` },
-    { scenario, measure: "memory per open stream ((RSS with all open − RSS before) / streams)", gateway: perStream, unit: "KB", digits: 1, target: null, note: `RSS before ${idle.toFixed(1)} MB, all open ${open.toFixed(1)} MB, peak ${peak.toFixed(1)} MB` },
-    { scenario, measure: `/healthz latency while they run, p99 (n=${health.samples.length}, every 20 ms)`, gateway: percentile(health.samples, 99), unit: "ms", digits: 1, target: { on: "gateway", atMost: 50, label: "< 50 ms" }, note: `p50 ${percentile(health.samples, 50).toFixed(1)} ms, max ${Math.max(...health.samples).toFixed(1)} ms` },
-    { scenario, measure: `RSS ${o.settleMs / 1000} s after they ended`, gateway: settled, unit: "MB", digits: 1, target: { on: "gateway", atMost: idle * 1.2, label: `near the ${idle.toFixed(1)} MB before (≤ +20%)` } },
+    {
+      scenario,
+      measure: "all streams open (first bytes of each)",
+      gateway: result.openMs,
+      unit: "ms",
+      digits: 0,
+      target: null,
+      note: `${result.ok} ended complete, ${result.errors} failed`,
+    },
+    {
+      scenario,
+      measure: "memory per open stream ((RSS with all open − RSS before) / streams)",
+      gateway: perStream,
+      unit: "KB",
+      digits: 1,
+      target: null,
+      note: `RSS before ${idle.toFixed(1)} MB, all open ${open.toFixed(1)} MB, peak ${peak.toFixed(1)} MB`,
+    },
+    {
+      scenario,
+      measure: `/healthz latency while they run, p99 (n=${health.samples.length}, every 20 ms)`,
+      gateway: percentile(health.samples, 99),
+      unit: "ms",
+      digits: 1,
+      target: { on: "gateway", atMost: 50, label: "< 50 ms" },
+      note: `p50 ${percentile(health.samples, 50).toFixed(1)} ms, max ${Math.max(...health.samples).toFixed(1)} ms`,
+    },
+    {
+      scenario,
+      measure: `RSS ${o.settleMs / 1000} s after they ended`,
+      gateway: settled,
+      unit: "MB",
+      digits: 1,
+      target: { on: "gateway", atMost: idle * 1.2, label: `near the ${idle.toFixed(1)} MB before (≤ +20%)` },
+    },
   ];
 }

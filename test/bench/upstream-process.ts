@@ -4,7 +4,9 @@ import { pickBenchScenario } from "./upstream-scenarios.ts";
 
 const fake = startOpenAIUpstream((req) => pickBenchScenario(req));
 // The fake records every request; under load that is hundreds of thousands: forget them regularly.
-setInterval(() => { fake.requests.length = 0; }, 250);
+setInterval(() => {
+  fake.requests.length = 0;
+}, 250);
 process.stdout.write(`UPSTREAM ${fake.url}\n`);
 
 const stop = () => void fake.close().finally(() => process.exit(0));

@@ -12,14 +12,33 @@ export async function usageRecordingRow(rows = 20_000): Promise<Row> {
     const db = await openDatabase(join(dir, "usage.sqlite"));
     const writer = createUsageWriter(db);
     const row = (i: number) => ({
-      ts: Date.now(), requestId: `r${i}`, keyId: "k", endpoint: "chat.completions", provider: "deepseek", connectionId: "c",
-      modelRequested: "ds/deepseek-chat", modelServed: "deepseek-chat", attempt: 1, stream: true, inputTokens: 100,
-      outputTokens: 20, costUsd: 0.0001, latencyMs: 3, ttftMs: 1, status: 200,
+      ts: Date.now(),
+      requestId: `r${i}`,
+      keyId: "k",
+      endpoint: "chat.completions",
+      provider: "deepseek",
+      connectionId: "c",
+      modelRequested: "ds/deepseek-chat",
+      modelServed: "deepseek-chat",
+      attempt: 1,
+      stream: true,
+      inputTokens: 100,
+      outputTokens: 20,
+      costUsd: 0.0001,
+      latencyMs: 3,
+      ttftMs: 1,
+      status: 200,
     });
     // One row per commit: what a lone request pays (busy gateways group rows of one event-loop turn).
-    for (let i = 0; i < 1000; i++) { writer.insert(row(i)); writer.flush(); }
+    for (let i = 0; i < 1000; i++) {
+      writer.insert(row(i));
+      writer.flush();
+    }
     const started = performance.now();
-    for (let i = 0; i < rows; i++) { writer.insert(row(i)); writer.flush(); }
+    for (let i = 0; i < rows; i++) {
+      writer.insert(row(i));
+      writer.flush();
+    }
     const perRowMs = (performance.now() - started) / rows;
     db.$client.close();
     return {

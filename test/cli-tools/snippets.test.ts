@@ -32,7 +32,10 @@ describe("toolGuides", () => {
   });
 
   test("Gemini CLI's plain-http warning only for a non-local http URL", () => {
-    const notes = (baseUrl: string) => toolGuides({ baseUrl, apiKey: "k", model: "m" }).find((g) => g.id === "gemini-cli")!.notes.join(" ");
+    const notes = (baseUrl: string) =>
+      toolGuides({ baseUrl, apiKey: "k", model: "m" })
+        .find((g) => g.id === "gemini-cli")!
+        .notes.join(" ");
     expect(notes("http://192.168.1.5:20128")).toContain("only for localhost");
     expect(notes("http://localhost:20128")).not.toContain("only for localhost");
     expect(notes("https://gw.example.com")).not.toContain("only for localhost");

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { mergeCodexToml, writeToolConfig } from "../../src/cli-tools/write-config.ts";
 
 const homes: string[] = [];
-afterAll(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
 function home(): string {
   const dir = mkdtempSync(join(tmpdir(), "omniroute-home-"));
   homes.push(dir);
@@ -22,7 +24,11 @@ describe("JSON configs", () => {
     const r = writeToolConfig("claude-code", input, { home: h, now });
     expect(r).toEqual({ path: join(h, ".claude/settings.json"), backup: undefined, created: true });
     const written = JSON.parse(readFileSync(r.path, "utf8"));
-    expect(written.env).toMatchObject({ ANTHROPIC_BASE_URL: "http://localhost:20128", ANTHROPIC_AUTH_TOKEN: "sk-test-123", ANTHROPIC_MODEL: "cc/claude-sonnet-4-5" });
+    expect(written.env).toMatchObject({
+      ANTHROPIC_BASE_URL: "http://localhost:20128",
+      ANTHROPIC_AUTH_TOKEN: "sk-test-123",
+      ANTHROPIC_MODEL: "cc/claude-sonnet-4-5",
+    });
     expect(mode(r.path)).toBe(0o600);
   });
 
@@ -46,7 +52,10 @@ describe("JSON configs", () => {
   test("Gemini CLI: sets API-key sign-in and the model, keeps the rest", () => {
     const h = home();
     mkdirSync(join(h, ".gemini"));
-    writeFileSync(join(h, ".gemini/settings.json"), JSON.stringify({ security: { folderTrust: { enabled: true }, auth: { selectedType: "oauth-personal" } }, ui: { theme: "GitHub" } }));
+    writeFileSync(
+      join(h, ".gemini/settings.json"),
+      JSON.stringify({ security: { folderTrust: { enabled: true }, auth: { selectedType: "oauth-personal" } }, ui: { theme: "GitHub" } }),
+    );
     const r = writeToolConfig("gemini-cli", input, { home: h, now });
     expect(JSON.parse(readFileSync(r.path, "utf8"))).toEqual({
       security: { folderTrust: { enabled: true }, auth: { selectedType: "gemini-api-key" } },
@@ -58,12 +67,24 @@ describe("JSON configs", () => {
   test("OpenClaw: adds the provider and the primary model, keeps other providers and fallbacks", () => {
     const h = home();
     mkdirSync(join(h, ".openclaw"));
-    writeFileSync(join(h, ".openclaw/openclaw.json"), JSON.stringify({ agents: { defaults: { model: { primary: "x/y", fallbacks: ["a/b"] } } }, models: { providers: { other: { baseUrl: "u" } } }, channels: { telegram: {} } }));
+    writeFileSync(
+      join(h, ".openclaw/openclaw.json"),
+      JSON.stringify({
+        agents: { defaults: { model: { primary: "x/y", fallbacks: ["a/b"] } } },
+        models: { providers: { other: { baseUrl: "u" } } },
+        channels: { telegram: {} },
+      }),
+    );
     const r = writeToolConfig("openclaw", input, { home: h, now });
     const written = JSON.parse(readFileSync(r.path, "utf8"));
     expect(written.agents.defaults.model).toEqual({ primary: "omniroute/cc/claude-sonnet-4-5", fallbacks: ["a/b"] });
     expect(written.models.providers.other).toEqual({ baseUrl: "u" });
-    expect(written.models.providers.omniroute).toEqual({ baseUrl: "http://localhost:20128/v1", apiKey: "sk-test-123", api: "openai-completions", models: [{ id: "cc/claude-sonnet-4-5", name: "cc/claude-sonnet-4-5" }] });
+    expect(written.models.providers.omniroute).toEqual({
+      baseUrl: "http://localhost:20128/v1",
+      apiKey: "sk-test-123",
+      api: "openai-completions",
+      models: [{ id: "cc/claude-sonnet-4-5", name: "cc/claude-sonnet-4-5" }],
+    });
     expect(written.channels).toEqual({ telegram: {} });
   });
 
@@ -102,7 +123,12 @@ args = ["-y", "docs-mcp"]
     expect(parsed.model_provider).toBe("omniroute");
     expect(parsed.approval_policy).toBe("on-request");
     expect(parsed.model_providers.other).toEqual({ name: "Other", base_url: "https://other.example/v1" });
-    expect(parsed.model_providers.omniroute).toEqual({ name: "OmniRoute", base_url: "http://localhost:20128/v1", env_key: "OMNIROUTE_API_KEY", wire_api: "responses" });
+    expect(parsed.model_providers.omniroute).toEqual({
+      name: "OmniRoute",
+      base_url: "http://localhost:20128/v1",
+      env_key: "OMNIROUTE_API_KEY",
+      wire_api: "responses",
+    });
     expect(parsed.mcp_servers.docs.args).toEqual(["-y", "docs-mcp"]);
     expect(text).toContain("# my codex config");
     expect(text).not.toContain("stale");

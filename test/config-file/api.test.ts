@@ -35,7 +35,11 @@ interface ApplyAnswer {
 
 /** POST /api/config/apply as the dashboard's signed-in user would (cookie and same origin), so no extra API key exists. */
 async function apply(gw: TestGateway, cookie: string, yaml: string, dryRun = false) {
-  const res = await fetch(`${gw.url}/api/config/apply${dryRun ? "?dryRun=true" : ""}`, { method: "POST", headers: { cookie, origin: gw.url, "content-type": "application/yaml" }, body: yaml });
+  const res = await fetch(`${gw.url}/api/config/apply${dryRun ? "?dryRun=true" : ""}`, {
+    method: "POST",
+    headers: { cookie, origin: gw.url, "content-type": "application/yaml" },
+    body: yaml,
+  });
   return { status: res.status, body: (await res.json()) as ApplyAnswer };
 }
 
@@ -47,7 +51,8 @@ async function exported(gw: TestGateway, cookie: string): Promise<string> {
 }
 
 /** What a second apply must leave exactly as it was: row counts and the latest write times. */
-const STATE = "select (select count(*) from combos), (select count(*) from api_keys), (select count(*) from provider_connections), (select max(updated_at) from combos), (select max(updated_at) from settings), (select max(applied_at) from config_file_objects)";
+const STATE =
+  "select (select count(*) from combos), (select count(*) from api_keys), (select count(*) from provider_connections), (select max(updated_at) from combos), (select max(updated_at) from settings), (select max(applied_at) from config_file_objects)";
 
 describe("a file with every section", () => {
   test("applied over HTTP, the gateway routes through its combo and its alias with the key from the environment; applying again changes nothing", async () => {
@@ -56,7 +61,14 @@ describe("a file with every section", () => {
     const first = await apply(gw, cookie, fx.yaml);
     expect(first.status).toBe(200);
     expect(first.body.created.map((c) => `${c.section} ${c.key}`)).toEqual([
-      "nodes local", "models local/qwen3-coder", "providers local vllm", "providers deepseek main", "keys ci", "keys ops", "combos premium-coding", "combos free-forever",
+      "nodes local",
+      "models local/qwen3-coder",
+      "providers local vllm",
+      "providers deepseek main",
+      "keys ci",
+      "keys ops",
+      "combos premium-coding",
+      "combos free-forever",
     ]);
     expect(first.body.updated.map((c) => c.section)).toEqual(["settings", "resilience", "pricing", "proxy"]);
 
@@ -96,7 +108,11 @@ describe("a file with every section", () => {
     const cookie = await gw.login();
     await apply(gw, cookie, fx.yaml);
     // Made in the dashboard: left alone without prune, removed with it.
-    const made = await fetch(`${gw.url}/api/combos`, { method: "POST", headers: { cookie, origin: gw.url, "content-type": "application/json" }, body: JSON.stringify({ name: "clicked", models: ["ds/deepseek-chat"] }) });
+    const made = await fetch(`${gw.url}/api/combos`, {
+      method: "POST",
+      headers: { cookie, origin: gw.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "clicked", models: ["ds/deepseek-chat"] }),
+    });
     expect(made.status).toBe(201);
     expect((await apply(gw, cookie, fx.yaml)).body).toMatchObject({ created: [], updated: [], removed: [] });
     expect(gw.services.combos.byName("clicked")).toBeDefined();
@@ -109,7 +125,10 @@ describe("a file with every section", () => {
     const dry = await apply(gw, cookie, changed, true);
     expect(dry.status).toBe(200);
     expect(dry.body.created).toEqual([{ section: "combos", key: "always-on" }]);
-    expect(dry.body.updated).toEqual([{ section: "keys", key: "ops", fields: ["scopes"] }, { section: "combos", key: "premium-coding", fields: ["strategy"] }]);
+    expect(dry.body.updated).toEqual([
+      { section: "keys", key: "ops", fields: ["scopes"] },
+      { section: "combos", key: "premium-coding", fields: ["strategy"] },
+    ]);
     expect(dry.body.removed).toEqual([{ section: "combos", key: "clicked" }]);
     expect(await exported(gw, cookie)).toBe(before);
     expect(gw.services.combos.byName("clicked")).toBeDefined();
@@ -131,17 +150,26 @@ describe("a file with every section", () => {
     const res = await apply(gw, cookie, bad);
     expect(res.status).toBe(400);
     expect(res.body.error.problems).toEqual([
-      { section: "providers", item: '"deepseek main"', field: "apiKey", line: 23, message: "the environment variable DS_KEY_NOT_SET is not set (write ${DS_KEY_NOT_SET:-default} to give a default)" },
+      {
+        section: "providers",
+        item: '"deepseek main"',
+        field: "apiKey",
+        line: 23,
+        message: "the environment variable DS_KEY_NOT_SET is not set (write ${DS_KEY_NOT_SET:-default} to give a default)",
+      },
       { section: "combos", item: '"premium-coding"', field: "strategy", line: 29, message: expect.stringContaining('(got "fastest")') },
     ]);
     expect(res.body.error.message).toContain("2 problems; nothing was applied");
 
     // Valid fields but references that do not resolve: found while applying, all of them, and rolled back.
-    const unresolved = fx.yaml.replace("      - local/qwen3-coder\n  - name: free-forever", "      - nowhere/model\n  - name: free-forever").replace("  - provider: ds\n", "  - provider: nosuch\n");
+    const unresolved = fx.yaml
+      .replace("      - local/qwen3-coder\n  - name: free-forever", "      - nowhere/model\n  - name: free-forever")
+      .replace("  - provider: ds\n", "  - provider: nosuch\n");
     const res2 = await apply(gw, cookie, unresolved);
     expect(res2.status).toBe(400);
     expect(res2.body.error.problems.map((p) => `${p.section} ${p.item} ${p.field} ${p.line}`)).toEqual([
-      'providers "deepseek main" provider 21', 'combos "premium-coding" models.1 32',
+      'providers "deepseek main" provider 21',
+      'combos "premium-coding" models.1 32',
       // A consequence, reported too: the combo that names the refused one.
       'combos "free-forever" models.1 38',
     ]);
@@ -155,12 +183,24 @@ describe("the README's example", () => {
     const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
     const section = readme.slice(readme.indexOf("## Configuration file"));
     const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
-    Object.assign(process.env, { GLM_API_KEY: "glm-key", MINIMAX_API_KEY: "minimax-key", PROXY_PASSWORD: "proxy-pw", OMNIROUTE_CI_KEY: "sk-omni-readme-ci-key-0001", OMNIROUTE_OPS_KEY: "sk-omni-readme-ops-key-002" });
+    Object.assign(process.env, {
+      GLM_API_KEY: "glm-key",
+      MINIMAX_API_KEY: "minimax-key",
+      PROXY_PASSWORD: "proxy-pw",
+      OMNIROUTE_CI_KEY: "sk-omni-readme-ci-key-0001",
+      OMNIROUTE_OPS_KEY: "sk-omni-readme-ops-key-002",
+    });
     const gw = await gateway();
     const cookie = await gw.login();
     const first = await apply(gw, cookie, yaml);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body.created.filter((c) => c.section === "combos").map((c) => c.key)).toEqual(["maximize-claude", "free-forever", "always-on", "openclaw-free", "premium-coding"]);
+    expect(first.body.created.filter((c) => c.section === "combos").map((c) => c.key)).toEqual([
+      "maximize-claude",
+      "free-forever",
+      "always-on",
+      "openclaw-free",
+      "premium-coding",
+    ]);
     expect(gw.services.proxies.get().providers.glm).toMatchObject({ type: "socks5", host: "proxy.internal", password: "proxy-pw" });
     expect((await apply(gw, cookie, yaml)).body).toMatchObject({ created: [], updated: [], removed: [] });
   });
@@ -196,15 +236,27 @@ describe("export", () => {
     const cookie = await source.login();
     await apply(source, cookie, fx.yaml);
     // Something made in the dashboard too, with a character apply would read as a placeholder.
-    await fetch(`${source.url}/api/settings`, { method: "PUT", headers: { cookie, origin: source.url, "content-type": "application/json" }, body: JSON.stringify({ systemPrompt: "Answer in ${LANG}, briefly." }) });
+    await fetch(`${source.url}/api/settings`, {
+      method: "PUT",
+      headers: { cookie, origin: source.url, "content-type": "application/json" },
+      body: JSON.stringify({ systemPrompt: "Answer in ${LANG}, briefly." }),
+    });
     const text = await exported(source, cookie);
     for (const secret of Object.values(fx.env)) expect(text).not.toContain(secret);
-    expect(text).toContain("apiKey: \"${DEEPSEEK_MAIN_API_KEY}\"");
-    expect(text).toContain("key: \"${KEY_CI}\"");
-    expect(text).toContain("X-Api-Token: \"${NODE_LOCAL_X_API_TOKEN}\"");
+    expect(text).toContain('apiKey: "${DEEPSEEK_MAIN_API_KEY}"');
+    expect(text).toContain('key: "${KEY_CI}"');
+    expect(text).toContain('X-Api-Token: "${NODE_LOCAL_X_API_TOKEN}"');
     expect(text).toContain('systemPrompt: "Answer in $${LANG}, briefly."');
-    expect(text).toContain("set these variables before applying it: NODE_LOCAL_X_API_TOKEN, DEEPSEEK_MAIN_API_KEY, LOCAL_VLLM_API_KEY, KEY_CI, KEY_OPS.");
-    Object.assign(process.env, { NODE_LOCAL_X_API_TOKEN: fx.env.LOCAL_TOKEN, DEEPSEEK_MAIN_API_KEY: DS_KEY, LOCAL_VLLM_API_KEY: fx.env.LOCAL_API_KEY, KEY_CI: CI_KEY, KEY_OPS: fx.env.OPS_KEY });
+    expect(text).toContain(
+      "set these variables before applying it: NODE_LOCAL_X_API_TOKEN, DEEPSEEK_MAIN_API_KEY, LOCAL_VLLM_API_KEY, KEY_CI, KEY_OPS.",
+    );
+    Object.assign(process.env, {
+      NODE_LOCAL_X_API_TOKEN: fx.env.LOCAL_TOKEN,
+      DEEPSEEK_MAIN_API_KEY: DS_KEY,
+      LOCAL_VLLM_API_KEY: fx.env.LOCAL_API_KEY,
+      KEY_CI: CI_KEY,
+      KEY_OPS: fx.env.OPS_KEY,
+    });
 
     const fresh = await gateway();
     const freshCookie = await fresh.login();

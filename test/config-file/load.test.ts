@@ -45,30 +45,30 @@ describe("placeholders", () => {
 describe("problems", () => {
   test("every problem at once, in file order, each with its section, item, field and line", () => {
     const text = [
-      "nodes:",                                   // 1
-      "  - name: Local",                          // 2
-      "    prefix: local",                        // 3
-      "    apiType: grpc",                        // 4
-      "    baseUrl: http://localhost:8000/v1",    // 5
-      "providers:",                               // 6
-      "  - provider: ds",                         // 7
-      "    name: main",                           // 8
-      "    apiKey: ${DS_KEY}",                    // 9
-      "    colour: blue",                         // 10
-      "combos:",                                  // 11
-      "  - name: fast",                           // 12
-      "    strategy: fastest",                    // 13
-      "    models: [ds/deepseek-chat]",           // 14
-      "  - name: FAST",                           // 15
-      "    models: [ds/deepseek-chat]",           // 16
-      "keys:",                                    // 17
-      "  - name: ci",                             // 18
-      "    key: sk-written-in-the-file-0000",     // 19
-      "settings:",                                // 20
-      "  thinkingBudget: ${BUDGET}",              // 21
-      "  bogus: ${ALSO_MISSING:-x}",              // 22
-      "routes: []",                               // 23
-      "pricing:",                                 // 24
+      "nodes:", // 1
+      "  - name: Local", // 2
+      "    prefix: local", // 3
+      "    apiType: grpc", // 4
+      "    baseUrl: http://localhost:8000/v1", // 5
+      "providers:", // 6
+      "  - provider: ds", // 7
+      "    name: main", // 8
+      "    apiKey: ${DS_KEY}", // 9
+      "    colour: blue", // 10
+      "combos:", // 11
+      "  - name: fast", // 12
+      "    strategy: fastest", // 13
+      "    models: [ds/deepseek-chat]", // 14
+      "  - name: FAST", // 15
+      "    models: [ds/deepseek-chat]", // 16
+      "keys:", // 17
+      "  - name: ci", // 18
+      "    key: sk-written-in-the-file-0000", // 19
+      "settings:", // 20
+      "  thinkingBudget: ${BUDGET}", // 21
+      "  bogus: ${ALSO_MISSING:-x}", // 22
+      "routes: []", // 23
+      "pricing:", // 24
       "  openai: { gpt-4o: { input: cheap, output: 1 } }", // 25
     ].join("\n");
     const found = problems(text, { BUDGET: "lots" });
@@ -96,20 +96,34 @@ describe("problems", () => {
 
   test("the message names the file and every problem", () => {
     try {
-      parseConfig("combos:\n  - name: a\n    strategy: fastest\n    models: [x/y]\nkeys:\n  - name: ci\n    key: ${NOPE}\n", "/etc/omniroute.yaml", {});
+      parseConfig(
+        "combos:\n  - name: a\n    strategy: fastest\n    models: [x/y]\nkeys:\n  - name: ci\n    key: ${NOPE}\n",
+        "/etc/omniroute.yaml",
+        {},
+      );
       throw new Error("accepted");
     } catch (err) {
-      expect((err as Error).message).toBe([
-        "Configuration file /etc/omniroute.yaml has 2 problems; nothing was applied:",
-        '  line 3: combos "a" strategy: Invalid option: expected one of "priority"|"round-robin"|"random"|"weighted"|"least-used"|"cost-optimized" (got "fastest")',
-        '  line 7: keys "ci" key: the environment variable NOPE is not set (write ${NOPE:-default} to give a default)',
-      ].join("\n"));
+      expect((err as Error).message).toBe(
+        [
+          "Configuration file /etc/omniroute.yaml has 2 problems; nothing was applied:",
+          '  line 3: combos "a" strategy: Invalid option: expected one of "priority"|"round-robin"|"random"|"weighted"|"least-used"|"cost-optimized" (got "fastest")',
+          '  line 7: keys "ci" key: the environment variable NOPE is not set (write ${NOPE:-default} to give a default)',
+        ].join("\n"),
+      );
     }
   });
 
   test("a YAML syntax error says where; a malformed placeholder is named; a list is not a configuration", () => {
-    expect(problems("combos:\n  - name: a\n    models: [x/y\nkeys: []\n")[0]).toMatchObject({ line: 3, message: expect.stringContaining("not valid YAML") });
-    expect(problems("settings:\n  systemPrompt: hello ${not a name}\n")[0]).toMatchObject({ line: 2, section: "settings", field: "systemPrompt", message: expect.stringContaining('"${not a name}" is not a placeholder') });
+    expect(problems("combos:\n  - name: a\n    models: [x/y\nkeys: []\n")[0]).toMatchObject({
+      line: 3,
+      message: expect.stringContaining("not valid YAML"),
+    });
+    expect(problems("settings:\n  systemPrompt: hello ${not a name}\n")[0]).toMatchObject({
+      line: 2,
+      section: "settings",
+      field: "systemPrompt",
+      message: expect.stringContaining('"${not a name}" is not a placeholder'),
+    });
     expect(problems("- a\n- b\n")[0]!.message).toContain("top level is a mapping");
   });
 });

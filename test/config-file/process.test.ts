@@ -9,7 +9,9 @@ import { CI_KEY, chat, startConfigFixture, type ConfigFixture } from "./support.
 const ROOT = join(import.meta.dir, "../..");
 const dirs: string[] = [];
 let fx: ConfigFixture;
-beforeAll(async () => { fx = await startConfigFixture(); });
+beforeAll(async () => {
+  fx = await startConfigFixture();
+});
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   await fx.close();
@@ -22,7 +24,16 @@ function tempDir(): string {
 }
 
 function envFor(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH!, HOME: dataDir, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", INITIAL_PASSWORD: "pw-for-tests", ...fx.env, ...extra };
+  return {
+    PATH: process.env.PATH!,
+    HOME: dataDir,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    LOG_LEVEL: "info",
+    INITIAL_PASSWORD: "pw-for-tests",
+    ...fx.env,
+    ...extra,
+  };
 }
 
 /** A gateway process whose stderr is collected, so a test can wait for a line instead of sleeping. */
@@ -42,7 +53,8 @@ function spawnGateway(args: string[], env: Record<string, string>) {
     for (;;) {
       const m = pattern.exec(stderr);
       if (m) return m;
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`gateway exited (${proc.exitCode}) before ${pattern}:\n${stderr}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`gateway exited (${proc.exitCode}) before ${pattern}:\n${stderr}`);
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
@@ -70,19 +82,26 @@ describe("the configuration file at startup and on SIGHUP", () => {
       expect((await chat(url, "premium-coding", "sk-omni-not-a-key-at-all-000")).status).toBe(401);
 
       // The guide's "always-on" combo added, the alias pointed at it: SIGHUP, and the running gateway follows.
-      writeFileSync(file, fx.yaml
-        .replace("combos:\n", "combos:\n  - name: always-on\n    models: [local/qwen3-coder, premium-coding]\n")
-        .replace("      target: local/qwen3-coder", "      target: always-on"));
+      writeFileSync(
+        file,
+        fx.yaml
+          .replace("combos:\n", "combos:\n  - name: always-on\n    models: [local/qwen3-coder, premium-coding]\n")
+          .replace("      target: local/qwen3-coder", "      target: always-on"),
+      );
       gw.proc.kill("SIGHUP");
       await gw.waitFor(/re-applied: 1 created, 1 updated, 0 removed/);
       expect(await chat(url, "always-on", CI_KEY)).toMatchObject({ status: 200, text: "from the local node" });
-      const models = await (await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${CI_KEY}` } })).json() as { data: Array<{ id: string }> };
+      const models = (await (await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${CI_KEY}` } })).json()) as {
+        data: Array<{ id: string }>;
+      };
       expect(models.data.map((m) => m.id)).toContain("always-on");
 
       // A file with a problem: logged, nothing changes, the gateway keeps serving.
       writeFileSync(file, fx.yaml.replace("name: always-on", "name: x").replace("${CI_KEY}", "${CI_KEY_GONE}"));
       gw.proc.kill("SIGHUP");
-      await gw.waitFor(/ERROR Configuration file .* has 1 problem; nothing was applied:\n {2}line \d+: keys "ci" key: the environment variable CI_KEY_GONE is not set/);
+      await gw.waitFor(
+        /ERROR Configuration file .* has 1 problem; nothing was applied:\n {2}line \d+: keys "ci" key: the environment variable CI_KEY_GONE is not set/,
+      );
       expect(await chat(url, "always-on", CI_KEY)).toMatchObject({ status: 200 });
     } finally {
       gw.proc.kill("SIGTERM");
@@ -93,13 +112,18 @@ describe("the configuration file at startup and on SIGHUP", () => {
   test("--config FILE with an unknown strategy and a missing variable stops startup naming both, before the database is created", async () => {
     const dir = tempDir();
     const file = join(dir, "bad.yaml");
-    writeFileSync(file, fx.yaml.replace("    strategy: priority\n", "    strategy: fastest\n").replace("${DS_API_KEY}", "${DS_API_KEY_UNSET}"));
+    writeFileSync(
+      file,
+      fx.yaml.replace("    strategy: priority\n", "    strategy: fastest\n").replace("${DS_API_KEY}", "${DS_API_KEY_UNSET}"),
+    );
     const gw = spawnGateway(["--config", file], envFor(dir));
     expect(await gw.proc.exited).toBe(1);
     await gw.reading;
     const lines = gw.stderr().trim().split("\n");
     expect(lines[0]).toBe(`Configuration file ${file} has 2 problems; nothing was applied:`);
-    expect(lines[1]).toBe('  line 23: providers "deepseek main" apiKey: the environment variable DS_API_KEY_UNSET is not set (write ${DS_API_KEY_UNSET:-default} to give a default)');
+    expect(lines[1]).toBe(
+      '  line 23: providers "deepseek main" apiKey: the environment variable DS_API_KEY_UNSET is not set (write ${DS_API_KEY_UNSET:-default} to give a default)',
+    );
     expect(lines[2]).toStartWith('  line 29: combos "premium-coding" strategy: Invalid option: expected one of "priority"');
     expect(existsSync(join(dir, "omniroute.sqlite"))).toBe(false);
   }, 30_000);
@@ -140,7 +164,9 @@ describe("commands", () => {
       await gw.waitFor(/listening on/);
       const running = await run(["config", "apply", file], env);
       expect(running.code).toBe(1);
-      expect(running.stderr).toContain(`\nOmniRoute is running on ${dir} (its database is in use): send it SIGHUP to re-apply its CONFIG_FILE, or POST the file to /api/config/apply.`);
+      expect(running.stderr).toContain(
+        `\nOmniRoute is running on ${dir} (its database is in use): send it SIGHUP to re-apply its CONFIG_FILE, or POST the file to /api/config/apply.`,
+      );
       const check = await run(["config", "check", file], env);
       expect(check.code).toBe(0);
       expect(check.stdout).toContain("The gateway is running");
@@ -161,8 +187,18 @@ describe("commands", () => {
     const url = (await first.waitFor(/listening on (http:\/\/\S+)/))[1]!;
     const running = await run(["password", "reset"], env);
     expect(running.code).toBe(1);
-    expect(running.stderr).toContain(`\nOmniRoute is running on ${dir} (its database is in use): stop it first, then run \`omniroute password reset\` again (the password is reset on a stopped gateway's data folder).`);
-    expect((await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) })).status).toBe(200);
+    expect(running.stderr).toContain(
+      `\nOmniRoute is running on ${dir} (its database is in use): stop it first, then run \`omniroute password reset\` again (the password is reset on a stopped gateway's data folder).`,
+    );
+    expect(
+      (
+        await fetch(`${url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ password: "pw-for-tests" }),
+        })
+      ).status,
+    ).toBe(200);
     first.proc.kill("SIGTERM");
     expect(await first.proc.exited).toBe(0);
 
@@ -173,7 +209,12 @@ describe("commands", () => {
     const second = spawnGateway([], env);
     try {
       const url2 = (await second.waitFor(/listening on (http:\/\/\S+)/))[1]!;
-      const login = (pw: string) => fetch(`${url2}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: pw }) });
+      const login = (pw: string) =>
+        fetch(`${url2}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ password: pw }),
+        });
       expect((await login("pw-for-tests")).status).toBe(401);
       expect((await login(password)).status).toBe(200);
     } finally {

@@ -90,7 +90,13 @@ keys:
 export async function startConfigFixture(): Promise<ConfigFixture> {
   const local = startOpenAIUpstream({ kind: "text", text: "from the local node" });
   const deepseek = startOpenAIUpstream({ kind: "text", text: "from deepseek" });
-  const env = { CI_KEY, OPS_KEY: "sk-omni-ops-from-the-environment-02", DS_API_KEY: DS_KEY, LOCAL_TOKEN, LOCAL_API_KEY: "local-api-key-from-env" };
+  const env = {
+    CI_KEY,
+    OPS_KEY: "sk-omni-ops-from-the-environment-02",
+    DS_API_KEY: DS_KEY,
+    LOCAL_TOKEN,
+    LOCAL_API_KEY: "local-api-key-from-env",
+  };
   return {
     local,
     deepseek,
@@ -110,5 +116,10 @@ export async function chat(baseUrl: string, model: string, key?: string) {
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
   });
   const body = (await res.json()) as { choices?: Array<{ message: { content: string } }>; error?: { message: string } };
-  return { status: res.status, text: body.choices?.[0]?.message.content, error: body.error?.message, servedBy: res.headers.get("x-omniroute-model") };
+  return {
+    status: res.status,
+    text: body.choices?.[0]?.message.content,
+    error: body.error?.message,
+    servedBy: res.headers.get("x-omniroute-model"),
+  };
 }

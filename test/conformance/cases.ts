@@ -29,7 +29,11 @@ export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8
 const WEATHER: ToolSpec = {
   name: "get_weather",
   description: "Current weather for a city.",
-  parameters: { type: "object", properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } }, required: ["city"] },
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+    required: ["city"],
+  },
 };
 const TIME: ToolSpec = {
   name: "get_time",
@@ -47,7 +51,10 @@ const ask = (cell: Cell, a: Omit<Ask, "model" | "stream">): Ask => ({ model: cel
 
 /** Fails with the client's error in view, instead of a bare "expected undefined". */
 function ok(turn: Turn): Turn {
-  if (turn.error) throw new Error(`the client got an error: ${JSON.stringify({ ...turn.error, raw: String(JSON.stringify(turn.error.raw)).slice(0, 600) })}`);
+  if (turn.error)
+    throw new Error(
+      `the client got an error: ${JSON.stringify({ ...turn.error, raw: String(JSON.stringify(turn.error.raw)).slice(0, 600) })}`,
+    );
   return turn;
 }
 
@@ -60,14 +67,17 @@ function single(cell: Cell, requests: Array<{ path: string; body: any }>): any {
 
 /** Answer with tool calls until the request carries tool results, then with text. */
 function toolsThenText(cell: Cell, calls: FakeToolCall[], final: Scenario): (req: { body: any }) => Scenario {
-  return (req) => (cell.up.inspector.results(req.body).length > 0 ? final : { kind: "tool-calls", calls, usage: { input: 27, output: 14 } });
+  return (req) =>
+    cell.up.inspector.results(req.body).length > 0 ? final : { kind: "tool-calls", calls, usage: { input: 27, output: 14 } };
 }
 
 const text: Case = {
   name: "text",
   async run(cell) {
     cell.up.fake.setScenario({ kind: "text", text: "Hello, conformance!", chunks: 3, usage: { input: 23, output: 5 } });
-    const { result, requests } = await capture(cell.up.fake, () => cell.driver.send(ask(cell, { system: "You are terse.", prompt: "Say hello to the suite." })));
+    const { result, requests } = await capture(cell.up.fake, () =>
+      cell.driver.send(ask(cell, { system: "You are terse.", prompt: "Say hello to the suite." })),
+    );
     const turn = ok(result);
     const body = single(cell, requests);
     expect(cell.up.inspector.system(body)).toContain("You are terse.");
@@ -108,7 +118,9 @@ const toolRoundTrip: Case = {
   name: "tool round trip",
   async run(cell) {
     const { inspector, fake } = cell.up;
-    fake.setScenario(toolsThenText(cell, [WEATHER_CALL], { kind: "text", text: "It is 22 C and sunny in Paris.", usage: { input: 31, output: 9 } }));
+    fake.setScenario(
+      toolsThenText(cell, [WEATHER_CALL], { kind: "text", text: "It is 22 C and sunny in Paris.", usage: { input: 31, output: 9 } }),
+    );
     const a = ask(cell, { prompt: "What is the weather in Paris?", tools: [WEATHER] });
 
     const first = await capture(fake, () => cell.driver.send(a));
@@ -124,7 +136,9 @@ const toolRoundTrip: Case = {
     expect(turn1.finish).toBe(cell.driver.finish.tools);
     expect(turn1.usage).toMatchObject({ input: 27, output: 14, cached: 0 });
 
-    const second = await capture(fake, () => cell.driver.sendToolResults(a, turn1, [{ callId: call.id, name: call.name, output: "22 C and sunny" }]));
+    const second = await capture(fake, () =>
+      cell.driver.sendToolResults(a, turn1, [{ callId: call.id, name: call.name, output: "22 C and sunny" }]),
+    );
     const turn2 = ok(second.result);
     const body2 = single(cell, second.requests);
     const calls = inspector.calls(body2);
@@ -168,7 +182,11 @@ async function parallelRoundTrip(cell: Cell, upstreamCalls: FakeToolCall[]): Pro
   expect(turn1.toolCalls.map((c) => c.name)).toEqual(["get_weather", "get_time"]);
   expect(turn1.toolCalls.every((c) => typeof c.id === "string" && c.id.length > 0)).toBe(true);
   expect(new Set(turn1.toolCalls.map((c) => c.id)).size).toBe(2);
-  const outputs = turn1.toolCalls.map((c) => ({ callId: c.id, name: c.name, output: c.name === "get_weather" ? "22 C and sunny" : "12:00 CET" }));
+  const outputs = turn1.toolCalls.map((c) => ({
+    callId: c.id,
+    name: c.name,
+    output: c.name === "get_weather" ? "22 C and sunny" : "12:00 CET",
+  }));
 
   const second = await capture(fake, () => cell.driver.sendToolResults(a, turn1, outputs));
   const turn2 = ok(second.result);
@@ -190,10 +208,15 @@ const thinking: Case = {
   name: "thinking",
   async run(cell) {
     cell.up.fake.setScenario({
-      kind: "thinking", thinking: "Let me think step by step.", signature: "sig-conf-123", text: "The answer is 42.",
+      kind: "thinking",
+      thinking: "Let me think step by step.",
+      signature: "sig-conf-123",
+      text: "The answer is 42.",
       usage: { input: 40, output: 30, reasoning: 12 },
     });
-    const { result, requests } = await capture(cell.up.fake, () => cell.driver.send(ask(cell, { prompt: "What is six times seven?", thinking: true })));
+    const { result, requests } = await capture(cell.up.fake, () =>
+      cell.driver.send(ask(cell, { prompt: "What is six times seven?", thinking: true })),
+    );
     const turn = ok(result);
     const body = single(cell, requests);
     expect(cell.up.inspector.thinkingRequested(body)).toBe(true);
@@ -221,9 +244,11 @@ const thinkingReplay: Case = {
   upstreams: ["anthropic", "responses"],
   async run(cell) {
     const followUp = "And eight times nine?";
-    cell.up.fake.setScenario((req) => cell.up.inspector.userText(req.body).includes(followUp)
-      ? { kind: "text", text: "72." }
-      : { kind: "thinking", thinking: "Six sevens.", signature: "sig-conf-123", text: "42." });
+    cell.up.fake.setScenario((req) =>
+      cell.up.inspector.userText(req.body).includes(followUp)
+        ? { kind: "text", text: "72." }
+        : { kind: "thinking", thinking: "Six sevens.", signature: "sig-conf-123", text: "42." },
+    );
     const a = ask(cell, { prompt: "What is six times seven?", thinking: true });
     const turn1 = ok(await cell.driver.send(a));
     expect(turn1.thinking).toBe("Six sevens.");
@@ -252,7 +277,9 @@ const callSignatureReplay: Case = {
     const turn1 = ok(await cell.driver.send(a));
     expect(turn1.toolCalls.length).toBe(1);
     const call = turn1.toolCalls[0]!;
-    const second = await capture(fake, () => cell.driver.sendToolResults(a, turn1, [{ callId: call.id, name: call.name, output: "22 C and sunny" }]));
+    const second = await capture(fake, () =>
+      cell.driver.sendToolResults(a, turn1, [{ callId: call.id, name: call.name, output: "22 C and sunny" }]),
+    );
     ok(second.result);
     const body = single(cell, second.requests);
     const signatures = inspector.thinkingSignatures(body);
@@ -269,7 +296,8 @@ const image: Case = {
   async run(cell) {
     cell.up.fake.setScenario({ kind: "text", text: "A single pixel.", usage: { input: 85, output: 4 } });
     const { result, requests } = await capture(cell.up.fake, () =>
-      cell.driver.send(ask(cell, { prompt: "Describe this image.", image: { mediaType: "image/png", data: PNG } })));
+      cell.driver.send(ask(cell, { prompt: "Describe this image.", image: { mediaType: "image/png", data: PNG } })),
+    );
     const turn = ok(result);
     const body = single(cell, requests);
     expect(cell.up.inspector.images(body)).toEqual([{ mediaType: "image/png", data: PNG }]);
@@ -336,9 +364,11 @@ function statefulFollowUp(name: string, send: "sendWithPrevious" | "sendWithRefe
     ingresses: ["responses"],
     async run(cell) {
       const followUp = "And eight times nine?";
-      cell.up.fake.setScenario((req) => cell.up.inspector.userText(req.body).includes(followUp)
-        ? { kind: "text", text: "Seventy-two." }
-        : { kind: "text", text: "Forty-two." });
+      cell.up.fake.setScenario((req) =>
+        cell.up.inspector.userText(req.body).includes(followUp)
+          ? { kind: "text", text: "Seventy-two." }
+          : { kind: "text", text: "Forty-two." },
+      );
       const a = ask(cell, { prompt: "What is six times seven?", store: true });
       const turn1 = ok(await cell.driver.send(a));
       expect(turn1.text).toBe("Forty-two.");
@@ -355,11 +385,28 @@ function statefulFollowUp(name: string, send: "sendWithPrevious" | "sendWithRefe
 }
 
 export const CASES: Case[] = [
-  text, cachedUsage, length, toolRoundTrip, parallelCalls,
+  text,
+  cachedUsage,
+  length,
+  toolRoundTrip,
+  parallelCalls,
   parallelResults("parallel tool results", [WEATHER_CALL, TIME_CALL]),
   // The Gemini API usually sends function calls without ids: the gateway must invent distinct ones and link the results by name.
-  parallelResults("parallel tool results, calls without ids", [{ ...WEATHER_CALL, id: "" }, { ...TIME_CALL, id: "" }], ["gemini"]),
-  thinking, thinkingReplay, callSignatureReplay, image,
-  upstreamError(429, "Rate limit reached for conformance"), upstreamError(500, "The fake upstream exploded"), cut,
-  statefulFollowUp("previous_response_id", "sendWithPrevious"), statefulFollowUp("item_reference", "sendWithReferences"),
+  parallelResults(
+    "parallel tool results, calls without ids",
+    [
+      { ...WEATHER_CALL, id: "" },
+      { ...TIME_CALL, id: "" },
+    ],
+    ["gemini"],
+  ),
+  thinking,
+  thinkingReplay,
+  callSignatureReplay,
+  image,
+  upstreamError(429, "Rate limit reached for conformance"),
+  upstreamError(500, "The fake upstream exploded"),
+  cut,
+  statefulFollowUp("previous_response_id", "sendWithPrevious"),
+  statefulFollowUp("item_reference", "sendWithReferences"),
 ];

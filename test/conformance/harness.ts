@@ -20,7 +20,10 @@ import type { Inspector } from "./inspect/types.ts";
 export const FORMATS: FormatId[] = ["openai-chat", "anthropic", "responses", "gemini"];
 
 const API_TYPE: Record<FormatId, "openai" | "anthropic" | "responses" | "gemini"> = {
-  "openai-chat": "openai", anthropic: "anthropic", responses: "responses", gemini: "gemini",
+  "openai-chat": "openai",
+  anthropic: "anthropic",
+  responses: "responses",
+  gemini: "gemini",
 };
 
 const START: Record<FormatId, () => FakeUpstream> = {
@@ -31,7 +34,10 @@ const START: Record<FormatId, () => FakeUpstream> = {
 };
 
 export const INSPECTORS: Record<FormatId, Inspector> = {
-  "openai-chat": openaiChatInspector, anthropic: anthropicInspector, responses: responsesInspector, gemini: geminiInspector,
+  "openai-chat": openaiChatInspector,
+  anthropic: anthropicInspector,
+  responses: responsesInspector,
+  gemini: geminiInspector,
 };
 
 export interface Upstream {
@@ -58,7 +64,9 @@ export async function startRig(): Promise<Rig> {
     const fake = START[format]();
     const prefix = `up-${format}`;
     const baseUrl = format === "openai-chat" || format === "responses" ? `${fake.url}/v1` : fake.url;
-    const node = await gw.api("/api/provider-nodes", { body: { name: `Conformance ${format}`, prefix, apiType: API_TYPE[format], baseUrl } });
+    const node = await gw.api("/api/provider-nodes", {
+      body: { name: `Conformance ${format}`, prefix, apiType: API_TYPE[format], baseUrl },
+    });
     if (node.status !== 201) throw new Error(`provider node ${prefix}: ${node.status} ${await node.text()}`);
     const conn = await gw.api("/api/providers", { body: { provider: prefix, apiKey: "k" } });
     if (conn.status !== 201) throw new Error(`provider connection ${prefix}: ${conn.status} ${await conn.text()}`);

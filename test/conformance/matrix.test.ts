@@ -8,9 +8,15 @@ import { cellTest, writeMatrix } from "./report.ts";
 const OUT = join(import.meta.dir, "../../test-output/conformance.md");
 
 let rig: Rig;
-beforeAll(async () => { rig = await startRig(); });
+beforeAll(async () => {
+  rig = await startRig();
+});
 afterAll(async () => {
-  writeMatrix(OUT, FORMATS, CASES.map((c) => c.name));
+  writeMatrix(
+    OUT,
+    FORMATS,
+    CASES.map((c) => c.name),
+  );
   await rig?.close();
 });
 
@@ -24,7 +30,8 @@ for (const ingress of FORMATS) {
           if (c.upstreams && !c.upstreams.includes(upstream)) continue;
           if (c.ingresses && !c.ingresses.includes(ingress)) continue;
           cellTest(`${ingress} -> ${upstream}, ${mode}, ${c.name}`, ingress, upstream, () =>
-            c.run({ rig, driver: rig.drivers[ingress], up: rig.upstreams[upstream], stream }));
+            c.run({ rig, driver: rig.drivers[ingress], up: rig.upstreams[upstream], stream }),
+          );
         }
       }
     });

@@ -4,7 +4,11 @@ import { dirname } from "node:path";
 import { test } from "bun:test";
 import type { FormatId } from "../../src/formats/types.ts";
 
-interface Tally { passed: number; total: number; failed: string[] }
+interface Tally {
+  passed: number;
+  total: number;
+  failed: string[];
+}
 
 const tallies = new Map<string, Tally>();
 const key = (ingress: FormatId, upstream: FormatId) => `${ingress}->${upstream}`;

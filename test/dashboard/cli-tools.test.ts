@@ -16,7 +16,11 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 function post(url: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}, auth = cookie) {
-  return fetch(`${url}/dashboard/partials/cli-tools/${path}`, { method: "POST", headers: { cookie: auth, origin: url, ...headers }, body: new URLSearchParams(fields) });
+  return fetch(`${url}/dashboard/partials/cli-tools/${path}`, {
+    method: "POST",
+    headers: { cookie: auth, origin: url, ...headers },
+    body: new URLSearchParams(fields),
+  });
 }
 
 describe("the page", () => {
@@ -25,7 +29,8 @@ describe("the page", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("<title>CLI tools · OmniRoute</title>");
-    for (const name of ["Claude Code", "Codex CLI", "Gemini CLI", "Cursor", "Cline, Roo Code, Continue", "OpenClaw"]) expect(html).toContain(name);
+    for (const name of ["Claude Code", "Codex CLI", "Gemini CLI", "Cursor", "Cline, Roo Code, Continue", "OpenClaw"])
+      expect(html).toContain(name);
     expect(html).toContain("http://localhost:20128/v1");
     const pres = html.match(/<pre [^>]*id="snip-[a-z-]+"/g) ?? [];
     expect(pres.length).toBeGreaterThanOrEqual(9);
@@ -103,7 +108,10 @@ describe("Write config refusals (nothing is written)", () => {
     const proxied = await post(gw.url, "write/claude-code", fields, { "x-forwarded-for": "198.51.100.7" });
     expect(proxied.status).toBe(403);
     expect(await proxied.text()).toContain("only when the browser runs on the gateway");
-    const otherHost = await post(gw.url, "write/claude-code", fields, { host: "gateway.example.com", origin: "http://gateway.example.com" });
+    const otherHost = await post(gw.url, "write/claude-code", fields, {
+      host: "gateway.example.com",
+      origin: "http://gateway.example.com",
+    });
     expect(otherHost.status).toBe(403);
     expect(await otherHost.text()).toContain("only when the browser runs on the gateway");
     expect((await post(gw.url, "write/cursor", fields)).status).toBe(404);
@@ -116,7 +124,11 @@ describe("Write config refusals (nothing is written)", () => {
   });
 
   test("a cross-site write is refused", async () => {
-    const res = await fetch(`${gw.url}/dashboard/partials/cli-tools/write/claude-code`, { method: "POST", headers: { cookie, origin: "https://evil.example" }, body: new URLSearchParams({ apiKey: "k", model: "m" }) });
+    const res = await fetch(`${gw.url}/dashboard/partials/cli-tools/write/claude-code`, {
+      method: "POST",
+      headers: { cookie, origin: "https://evil.example" },
+      body: new URLSearchParams({ apiKey: "k", model: "m" }),
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -135,7 +147,15 @@ describe("Write config on a real gateway process with its own HOME", () => {
     writeFileSync(settingsPath, JSON.stringify({ permissions: { allow: ["Read"] }, env: { KEEP_ME: "1" } }));
     proc = Bun.spawn([process.execPath, "run", "src/main.ts"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH!, HOME: home, DATA_DIR: join(home, "data"), PORT: "0", LOG_LEVEL: "info", INITIAL_PASSWORD: "pw-for-tests", BASE_URL: "http://localhost:20128" },
+      env: {
+        PATH: process.env.PATH!,
+        HOME: home,
+        DATA_DIR: join(home, "data"),
+        PORT: "0",
+        LOG_LEVEL: "info",
+        INITIAL_PASSWORD: "pw-for-tests",
+        BASE_URL: "http://localhost:20128",
+      },
       stdout: "ignore",
       stderr: "pipe",
     });
@@ -146,9 +166,17 @@ describe("Write config on a real gateway process with its own HOME", () => {
       if (done) throw new Error(`gateway exited:\n${text}`);
       text += new TextDecoder().decode(value);
     }
-    void (async () => { while (!(await reader.read()).done) { /* drain */ } })();
+    void (async () => {
+      while (!(await reader.read()).done) {
+        /* drain */
+      }
+    })();
     const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1");
-    const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ password: "pw-for-tests" }),
+    });
     const procCookie = login.headers.get("set-cookie")!.split(";")[0]!;
 
     const res = await post(url, "write/claude-code", { apiKey: "sk-omni-test", model: "cc/claude-sonnet-4-5" }, {}, procCookie);
@@ -159,7 +187,12 @@ describe("Write config on a real gateway process with its own HOME", () => {
 
     const written = JSON.parse(readFileSync(settingsPath, "utf8"));
     expect(written.permissions).toEqual({ allow: ["Read"] });
-    expect(written.env).toMatchObject({ KEEP_ME: "1", ANTHROPIC_BASE_URL: "http://localhost:20128", ANTHROPIC_AUTH_TOKEN: "sk-omni-test", ANTHROPIC_MODEL: "cc/claude-sonnet-4-5" });
+    expect(written.env).toMatchObject({
+      KEEP_ME: "1",
+      ANTHROPIC_BASE_URL: "http://localhost:20128",
+      ANTHROPIC_AUTH_TOKEN: "sk-omni-test",
+      ANTHROPIC_MODEL: "cc/claude-sonnet-4-5",
+    });
     expect(statSync(settingsPath).mode & 0o777).toBe(0o600);
     const backups = readdirSync(join(home, ".claude")).filter((f) => f.startsWith("settings.json.bak-"));
     expect(backups.length).toBe(1);

@@ -12,12 +12,17 @@ beforeAll(async () => {
   gw = await startGateway();
   // The first model of the test combo fails upstream; every other model answers "OK".
   upstream = startOpenAIUpstream((req) =>
-    req.body?.model === "deepseek-reasoner" ? { kind: "error", status: 503, message: "The model is overloaded" } : { kind: "text", text: "OK" },
+    req.body?.model === "deepseek-reasoner"
+      ? { kind: "error", status: 503, message: "The model is overloaded" }
+      : { kind: "text", text: "OK" },
   );
   createConnection(gw.services, { provider: "ds", apiKey: "sk-ds-1234567890", baseUrl: `${upstream.url}/v1` });
   cookie = await gw.login();
 });
-afterAll(async () => { await gw.close(); await upstream.close(); });
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
 
 const get = (path: string) => fetch(`${gw.url}${path}`, { headers: { cookie } });
 
@@ -31,7 +36,8 @@ function send(method: string, path: string, pairs: Array<[string, string]> = [])
 }
 
 const form = (name: string, strategy: string, models: string[], weights?: string[]): Array<[string, string]> => [
-  ["name", name], ["strategy", strategy],
+  ["name", name],
+  ["strategy", strategy],
   ...models.flatMap((m, i): Array<[string, string]> => [["models", m], ...(weights ? [["weight", weights[i]!] as [string, string]] : [])]),
 ];
 
@@ -43,7 +49,10 @@ function editorItems(html: string): Array<{ model: string; weight: number | stri
 
 describe("combos page", () => {
   test("lists combos with strategy and ordered models, and offers the strategies", async () => {
-    gw.services.combos.create({ name: "listed", strategy: "round-robin", models: ["ds/deepseek-chat", "ds/deepseek-reasoner"] }, "priority");
+    gw.services.combos.create(
+      { name: "listed", strategy: "round-robin", models: ["ds/deepseek-chat", "ds/deepseek-reasoner"] },
+      "priority",
+    );
     const res = await get("/dashboard/combos");
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -51,7 +60,8 @@ describe("combos page", () => {
     const item = html.slice(html.indexOf('<code class="combo-name">listed</code>'));
     expect(item).toContain(">round-robin<");
     expect(item.indexOf("ds/deepseek-chat")).toBeLessThan(item.indexOf("ds/deepseek-reasoner"));
-    for (const s of ["priority", "round-robin", "random", "weighted", "least-used", "cost-optimized"]) expect(html).toContain(`<option value="${s}"`);
+    for (const s of ["priority", "round-robin", "random", "weighted", "least-used", "cost-optimized"])
+      expect(html).toContain(`<option value="${s}"`);
     expect(html).toContain('hx-get="/dashboard/partials/combos/models"');
   });
 
@@ -64,7 +74,11 @@ describe("combos page", () => {
   });
 
   test("create: the order is kept, weights are saved for a weighted combo, the list updates out of band", async () => {
-    const res = await send("POST", "/dashboard/partials/combos", form("weighted-one", "weighted", ["ds/deepseek-chat", "listed"], ["3", "1.5"]));
+    const res = await send(
+      "POST",
+      "/dashboard/partials/combos",
+      form("weighted-one", "weighted", ["ds/deepseek-chat", "listed"], ["3", "1.5"]),
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Saved &quot;weighted-one&quot;");
@@ -72,7 +86,10 @@ describe("combos page", () => {
     expect(html).toContain("weight 3");
     const combo = gw.services.combos.byName("weighted-one")!;
     expect(combo.strategy).toBe("weighted");
-    expect(combo.members).toEqual([{ model: "ds/deepseek-chat", weight: 3 }, { model: "listed", weight: 1.5 }]);
+    expect(combo.members).toEqual([
+      { model: "ds/deepseek-chat", weight: 3 },
+      { model: "listed", weight: 1.5 },
+    ]);
   });
 
   test("validation: errors sit next to the field or the model row (422), the typed rows are kept, nothing is saved", async () => {
@@ -114,13 +131,21 @@ describe("combos page", () => {
     expect(opened).toContain(`hx-put="/dashboard/partials/combos/${combo.id}"`);
     expect(editorItems(opened).map((r) => r.model)).toEqual(["ds/deepseek-chat", "ds/deepseek-reasoner"]);
 
-    const saved = await send("PUT", `/dashboard/partials/combos/${combo.id}`, form("listed", "priority", ["ds/deepseek-reasoner", "ds/deepseek-chat"]));
+    const saved = await send(
+      "PUT",
+      `/dashboard/partials/combos/${combo.id}`,
+      form("listed", "priority", ["ds/deepseek-reasoner", "ds/deepseek-chat"]),
+    );
     expect(saved.status).toBe(200);
     expect(gw.services.combos.byName("listed")!.members.map((m) => m.model)).toEqual(["ds/deepseek-reasoner", "ds/deepseek-chat"]);
     expect(gw.services.combos.byName("listed")!.strategy).toBe("priority");
 
     // weighted-one contains listed, so listed containing weighted-one would loop.
-    const cycle = await send("PUT", `/dashboard/partials/combos/${combo.id}`, form("listed", "priority", ["ds/deepseek-chat", "weighted-one"]));
+    const cycle = await send(
+      "PUT",
+      `/dashboard/partials/combos/${combo.id}`,
+      form("listed", "priority", ["ds/deepseek-chat", "weighted-one"]),
+    );
     expect(cycle.status).toBe(422);
     const html = await cycle.text();
     expect(html).toMatch(/id="combo-models-error" class="field-error" role="alert">Combo &quot;listed&quot; would contain itself/);

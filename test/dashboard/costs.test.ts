@@ -32,7 +32,9 @@ function send(method: string, path: string, fields: Record<string, string> = {})
 function spend(keyId: string, usd: number) {
   const now = Date.now();
   gw.services.db.$client
-    .prepare(`insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, cost_usd, status) values (?, ?, ?, '/v1/chat/completions', 'openai', 'gpt-4o', ?, 200)`)
+    .prepare(
+      `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, cost_usd, status) values (?, ?, ?, '/v1/chat/completions', 'openai', 'gpt-4o', ?, 200)`,
+    )
     .run(now, crypto.randomUUID(), keyId, usd);
   gw.services.budgets.spend(keyId, usd, now);
 }
@@ -46,7 +48,9 @@ describe("the page", () => {
     const html = await res.text();
     expect(html).toContain("<title>Costs · OmniRoute</title>");
     expect(html).toContain('role="tablist"');
-    expect(html).toMatch(/<button type="button" role="tab" id="tab-budgets" aria-controls="panel-budgets" aria-selected="true" tabindex="0"/);
+    expect(html).toMatch(
+      /<button type="button" role="tab" id="tab-budgets" aria-controls="panel-budgets" aria-selected="true" tabindex="0"/,
+    );
     expect(html).toMatch(/id="tab-pricing"[^>]*aria-selected="false" tabindex="-1"/);
     expect(html).toMatch(/role="tablist" aria-label="Costs" class="tabs" x-on:keydown.right.prevent="step\(1\)"/);
     expect(html).toMatch(/<section role="tabpanel" id="panel-budgets" aria-labelledby="tab-budgets" tabindex="0" x-bind:hidden/);
@@ -165,7 +169,9 @@ describe("pricing", () => {
 
   test("Edit turns the row into labelled inputs; a bad price is a 422 next to the field", async () => {
     const edit = await (await get("/dashboard/partials/costs/pricing/row?provider=openai&model=gpt-4o&edit=1")).text();
-    expect(edit).toMatch(/<label for="(price-\w+)-output" class="visually-hidden">Output USD per 1M tokens for gpt-4o<\/label><input id="\1-output" name="output"/);
+    expect(edit).toMatch(
+      /<label for="(price-\w+)-output" class="visually-hidden">Output USD per 1M tokens for gpt-4o<\/label><input id="\1-output" name="output"/,
+    );
     expect(edit).toContain('hx-put="/dashboard/partials/costs/pricing"');
     expect(edit).toContain('hx-include="closest tr"');
 
@@ -175,14 +181,28 @@ describe("pricing", () => {
     expect(html).toMatch(/name="output"[^>]*value="-1"[^>]*aria-invalid="true"/);
     expect(html).toMatch(/<small id="price-\w+-output-error" class="field-error">Must be 0 or more<\/small>/);
 
-    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "abc", output: "1" })).text()).toContain("Enter a number");
-    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "1", output: "" })).text()).toContain("Enter a price (0 when free)");
-    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "1", output: "200000" })).text()).toContain("At most 100,000");
+    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "abc", output: "1" })).text()).toContain(
+      "Enter a number",
+    );
+    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "1", output: "" })).text()).toContain(
+      "Enter a price (0 when free)",
+    );
+    expect(await (await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "1", output: "200000" })).text()).toContain(
+      "At most 100,000",
+    );
     expect(gw.services.pricing.overrides()).toEqual({});
   });
 
   test("saving a row sets the override through services.pricing; restore default removes it", async () => {
-    const res = await send("PUT", "pricing", { provider: "openai", model: "gpt-4o", input: "1.5", output: "6", cached: "0.5", cacheWrite: "", reasoning: "" });
+    const res = await send("PUT", "pricing", {
+      provider: "openai",
+      model: "gpt-4o",
+      input: "1.5",
+      output: "6",
+      cached: "0.5",
+      cacheWrite: "",
+      reasoning: "",
+    });
     expect(res.status).toBe(200);
     const row = await res.text();
     expect(row).toContain("$1.5");

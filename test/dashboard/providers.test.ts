@@ -12,7 +12,10 @@ beforeAll(async () => {
   upstream = startOpenAIUpstream({ kind: "text", text: "ok" });
   cookie = await gw.login();
 });
-afterAll(async () => { await gw.close(); await upstream.close(); });
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
 
 const page = async () => {
   const res = await fetch(`${gw.url}/dashboard/providers`, { headers: { cookie } });
@@ -64,7 +67,12 @@ describe("accounts", () => {
   let id = "";
 
   test("connect with an API key: the list shows the masked key, the secret never comes back", async () => {
-    const res = await send("POST", "/dashboard/partials/providers/deepseek/connections", { name: "main", apiKey: "sk-live-1234567890", baseUrl: `${upstream.url}/v1`, priority: "" });
+    const res = await send("POST", "/dashboard/partials/providers/deepseek/connections", {
+      name: "main",
+      apiKey: "sk-live-1234567890",
+      baseUrl: `${upstream.url}/v1`,
+      priority: "",
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Connected &quot;main&quot;");
@@ -132,7 +140,13 @@ describe("accounts", () => {
     expect(form).toContain("keep sk-l…7890");
 
     const res = await send("PUT", `/dashboard/partials/connections/${id}`, {
-      name: "primary", apiKey: "sk-new-0000000000", baseUrl: `${upstream.url}/v1`, priority: "7", "limits.rpm": "60", "limits.minIntervalMs": "", "limits.maxConcurrent": "2",
+      name: "primary",
+      apiKey: "sk-new-0000000000",
+      baseUrl: `${upstream.url}/v1`,
+      priority: "7",
+      "limits.rpm": "60",
+      "limits.minIntervalMs": "",
+      "limits.maxConcurrent": "2",
     });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -148,7 +162,11 @@ describe("accounts", () => {
   });
 
   test("Edit: a bad value is a 422 with the error next to that field, and nothing changes", async () => {
-    for (const [field, value, message] of [["limits.rpm", "-1", "&gt;=0"], ["limits.maxConcurrent", "two", "Enter a number"], ["baseUrl", "not a url", "http(s) URL"]] as const) {
+    for (const [field, value, message] of [
+      ["limits.rpm", "-1", "&gt;=0"],
+      ["limits.maxConcurrent", "two", "Enter a number"],
+      ["baseUrl", "not a url", "http(s) URL"],
+    ] as const) {
       const res = await send("PUT", `/dashboard/partials/connections/${id}`, { name: "primary", priority: "7", [field]: value });
       expect(res.status).toBe(422);
       const html = await res.text();
@@ -195,14 +213,31 @@ describe("accounts", () => {
 
 describe("custom provider nodes and models", () => {
   test("create a node: it appears under Custom with its own connect form; a taken prefix is a 422 on that field", async () => {
-    const taken = await send("POST", "/dashboard/partials/provider-nodes", { name: "Clash", prefix: "ds", apiType: "openai", baseUrl: "http://localhost:1/v1" });
+    const taken = await send("POST", "/dashboard/partials/provider-nodes", {
+      name: "Clash",
+      prefix: "ds",
+      apiType: "openai",
+      baseUrl: "http://localhost:1/v1",
+    });
     expect(taken.status).toBe(422);
     expect(await taken.text()).toMatch(/id="node-prefix-error" class="field-error">The prefix &quot;ds&quot; is already used/);
-    const badHeader = await send("POST", "/dashboard/partials/provider-nodes", { name: "x", prefix: "x1", apiType: "openai", baseUrl: "http://localhost:1/v1", headers: "no colon here" });
+    const badHeader = await send("POST", "/dashboard/partials/provider-nodes", {
+      name: "x",
+      prefix: "x1",
+      apiType: "openai",
+      baseUrl: "http://localhost:1/v1",
+      headers: "no colon here",
+    });
     expect(badHeader.status).toBe(422);
     expect(await badHeader.text()).toContain('id="node-headers-error"');
 
-    const res = await send("POST", "/dashboard/partials/provider-nodes", { name: "My vLLM", prefix: "myllm", apiType: "openai", baseUrl: `${upstream.url}/v1/`, headers: "X-Team: research" });
+    const res = await send("POST", "/dashboard/partials/provider-nodes", {
+      name: "My vLLM",
+      prefix: "myllm",
+      apiType: "openai",
+      baseUrl: `${upstream.url}/v1/`,
+      headers: "X-Team: research",
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Added &quot;My vLLM&quot;");
@@ -223,11 +258,16 @@ describe("custom provider nodes and models", () => {
     expect(badType.status).toBe(422);
     expect(await badType.text()).toContain('id="model-myllm-type-error"');
 
-    const added = await (await send("POST", "/dashboard/partials/providers/myllm/models", { modelId: "qwen2.5-coder", modelName: "Qwen Coder", type: "chat" })).text();
+    const added = await (
+      await send("POST", "/dashboard/partials/providers/myllm/models", { modelId: "qwen2.5-coder", modelName: "Qwen Coder", type: "chat" })
+    ).text();
     expect(added).toContain("<code>myllm/qwen2.5-coder</code>");
     expect(added).toContain('id="model-count-myllm" hx-swap-oob="true"');
     expect(added).toContain("1 model");
-    expect((await (await gw.api("/api/provider-models?provider=myllm")).json())[0]).toMatchObject({ modelId: "qwen2.5-coder", modelName: "Qwen Coder" });
+    expect((await (await gw.api("/api/provider-models?provider=myllm")).json())[0]).toMatchObject({
+      modelId: "qwen2.5-coder",
+      modelName: "Qwen Coder",
+    });
 
     const slash = await send("POST", "/dashboard/partials/providers/ds/models", { modelId: "org/model-x", type: "chat" });
     expect(await slash.text()).toContain("ds/org/model-x");
@@ -235,7 +275,7 @@ describe("custom provider nodes and models", () => {
     expect(removed.status).toBe(200);
     expect(await removed.text()).not.toContain("ds/org/model-x</code>");
     expect((await send("DELETE", "/dashboard/partials/providers/myllm/models?model=qwen2.5-coder")).status).toBe(200);
-    expect((await (await gw.api("/api/provider-models?provider=myllm")).json())).toEqual([]);
+    expect(await (await gw.api("/api/provider-models?provider=myllm")).json()).toEqual([]);
   });
 
   test("a node with accounts cannot be deleted until they are gone", async () => {

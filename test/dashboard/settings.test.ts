@@ -18,7 +18,11 @@ function page(path = "/dashboard/settings") {
 /** A form post as htmx sends it: same origin, form-encoded. */
 function send(path: string, fields: Array<[string, string]>, method = "POST") {
   const body = new URLSearchParams(fields);
-  return fetch(`${gw.url}/dashboard/partials/settings/${path}`, { method, headers: { cookie, origin: gw.url, "hx-request": "true" }, body });
+  return fetch(`${gw.url}/dashboard/partials/settings/${path}`, {
+    method,
+    headers: { cookie, origin: gw.url, "hx-request": "true" },
+    body,
+  });
 }
 
 describe("the page", () => {
@@ -33,7 +37,21 @@ describe("the page", () => {
     }
     expect(html.match(/role="tab"/g)?.length).toBe(5);
     expect(html).toContain('aria-selected="true"');
-    for (const text of ["Change password", "Require sign-in", "Follow REQUIRE_API_KEY (currently off)", "IP filter", "Blocked providers", "Wildcard aliases", "Fallback chains", "Combo defaults", "Provider profile (defaults)", "Global system prompt", "Clear cache", "Global proxy", "Keep request-level usage rows"]) {
+    for (const text of [
+      "Change password",
+      "Require sign-in",
+      "Follow REQUIRE_API_KEY (currently off)",
+      "IP filter",
+      "Blocked providers",
+      "Wildcard aliases",
+      "Fallback chains",
+      "Combo defaults",
+      "Provider profile (defaults)",
+      "Global system prompt",
+      "Clear cache",
+      "Global proxy",
+      "Keep request-level usage rows",
+    ]) {
       expect(html).toContain(text);
     }
     // Every provider can be blocked.
@@ -47,7 +65,11 @@ describe("the page", () => {
   });
 
   test("a cross-site write is refused", async () => {
-    const res = await fetch(`${gw.url}/dashboard/partials/settings/access`, { method: "POST", headers: { cookie, origin: "https://evil.example" }, body: new URLSearchParams({ requireLogin: "1" }) });
+    const res = await fetch(`${gw.url}/dashboard/partials/settings/access`, {
+      method: "POST",
+      headers: { cookie, origin: "https://evil.example" },
+      body: new URLSearchParams({ requireLogin: "1" }),
+    });
     expect(res.status).toBe(403);
     expect(gw.services.settings.get().requireLogin).toBe(true);
   });
@@ -55,17 +77,26 @@ describe("the page", () => {
 
 describe("security", () => {
   test("a wrong current password is a 422 next to that field; the right one changes it", async () => {
-    const wrong = await send("password", [["current", "nope"], ["next", "a-new-password"]]);
+    const wrong = await send("password", [
+      ["current", "nope"],
+      ["next", "a-new-password"],
+    ]);
     expect(wrong.status).toBe(422);
     const html = await wrong.text();
     expect(html).toContain('id="f-current-error"');
     expect(html).toContain("The current password is wrong.");
 
-    const short = await send("password", [["current", "test-password"], ["next", "short"]]);
+    const short = await send("password", [
+      ["current", "test-password"],
+      ["next", "short"],
+    ]);
     expect(short.status).toBe(422);
     expect(await short.text()).toContain('id="f-next-error"');
 
-    const ok = await send("password", [["current", "test-password"], ["next", "a-new-password"]]);
+    const ok = await send("password", [
+      ["current", "test-password"],
+      ["next", "a-new-password"],
+    ]);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Password changed.");
     expect(await gw.services.password.verify("a-new-password")).toBe(true);
@@ -75,24 +106,44 @@ describe("security", () => {
   });
 
   test("require login and the tri-state API key setting", async () => {
-    let res = await send("access", [["requireLogin", "1"], ["requireApiKey", "on"]]);
+    let res = await send("access", [
+      ["requireLogin", "1"],
+      ["requireApiKey", "on"],
+    ]);
     expect(res.status).toBe(200);
     expect(gw.services.settings.get().requireApiKey).toBe(true);
-    res = await send("access", [["requireLogin", "1"], ["requireApiKey", "env"]]);
+    res = await send("access", [
+      ["requireLogin", "1"],
+      ["requireApiKey", "env"],
+    ]);
     expect(gw.services.settings.get().requireApiKey).toBeNull();
-    res = await send("access", [["requireLogin", "1"], ["requireApiKey", "off"]]);
+    res = await send("access", [
+      ["requireLogin", "1"],
+      ["requireApiKey", "off"],
+    ]);
     expect(gw.services.settings.get().requireApiKey).toBe(false);
     expect(await res.text()).toContain("Saved.");
     expect(gw.services.settings.get().requireLogin).toBe(true);
-    res = await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "on"]]);
+    res = await send("access", [
+      ["requireLogin", "1"],
+      ["requireApiKey", "off"],
+      ["requireApiKeyForModels", "on"],
+    ]);
     expect(gw.services.settings.get().requireApiKeyForModels).toBe(true);
     expect(await res.text()).toMatch(/name="requireApiKeyForModels"[\s\S]*<option value="on" selected/);
-    await send("access", [["requireLogin", "1"], ["requireApiKey", "off"], ["requireApiKeyForModels", "env"]]);
+    await send("access", [
+      ["requireLogin", "1"],
+      ["requireApiKey", "off"],
+      ["requireApiKeyForModels", "env"],
+    ]);
     expect(gw.services.settings.get().requireApiKeyForModels).toBeNull();
   });
 
   test("IP filter: bad entries are a 422 naming them, good ones are saved", async () => {
-    const bad = await send("ip-filter", [["ipFilter.mode", "allow"], ["ipFilter.list", "10.0.0.0/8\nnot-an-ip\n<b>x</b>"]]);
+    const bad = await send("ip-filter", [
+      ["ipFilter.mode", "allow"],
+      ["ipFilter.list", "10.0.0.0/8\nnot-an-ip\n<b>x</b>"],
+    ]);
     expect(bad.status).toBe(422);
     const html = await bad.text();
     expect(html).toContain("Not an IP address or CIDR range: not-an-ip, &lt;b&gt;x&lt;/b&gt;");
@@ -102,14 +153,21 @@ describe("security", () => {
     expect(html).not.toContain("<b>x</b>");
     expect(gw.services.settings.get().ipFilter.mode).toBe("off");
 
-    const ok = await send("ip-filter", [["ipFilter.mode", "deny"], ["ipFilter.list", " 10.0.0.0/8 \r\n\r\n2001:db8::/32\n"]]);
+    const ok = await send("ip-filter", [
+      ["ipFilter.mode", "deny"],
+      ["ipFilter.list", " 10.0.0.0/8 \r\n\r\n2001:db8::/32\n"],
+    ]);
     expect(ok.status).toBe(200);
     expect(gw.services.settings.get().ipFilter).toEqual({ mode: "deny", list: ["10.0.0.0/8", "2001:db8::/32"] });
     gw.services.settings.update({ ipFilter: { mode: "off", list: [] } });
   });
 
   test("blocked providers are the checked boxes", async () => {
-    const res = await send("blocked-providers", [["blockedProviders", "deepseek"], ["blockedProviders", "groq"], ["blockedProviders", "no-such"]]);
+    const res = await send("blocked-providers", [
+      ["blockedProviders", "deepseek"],
+      ["blockedProviders", "groq"],
+      ["blockedProviders", "no-such"],
+    ]);
     expect(res.status).toBe(200);
     expect(gw.services.settings.get().blockedProviders).toEqual(["deepseek", "groq"]);
     expect(await res.text()).toMatch(/value="groq" checked/);
@@ -118,7 +176,10 @@ describe("security", () => {
 
 describe("routing", () => {
   test("strategy and sticky limit; a bad number is a 422 next to its field", async () => {
-    const bad = await send("strategy", [["routingStrategy", "p2c"], ["stickyRoundRobinLimit", "0"]]);
+    const bad = await send("strategy", [
+      ["routingStrategy", "p2c"],
+      ["stickyRoundRobinLimit", "0"],
+    ]);
     expect(bad.status).toBe(422);
     const html = await bad.text();
     expect(html).toContain('id="f-stickyRoundRobinLimit-error"');
@@ -126,7 +187,10 @@ describe("routing", () => {
     expect(html).toMatch(/<option value="p2c" selected/);
     expect(gw.services.settings.get().routingStrategy).toBe("fill-first");
 
-    const ok = await send("strategy", [["routingStrategy", "round-robin"], ["stickyRoundRobinLimit", "7"]]);
+    const ok = await send("strategy", [
+      ["routingStrategy", "round-robin"],
+      ["stickyRoundRobinLimit", "7"],
+    ]);
     expect(ok.status).toBe(200);
     expect(gw.services.settings.get()).toMatchObject({ routingStrategy: "round-robin", stickyRoundRobinLimit: 7 });
   });
@@ -135,20 +199,36 @@ describe("routing", () => {
     const conn = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k" } });
     expect(conn.status).toBe(201);
     expect(await (await page()).text()).toContain('name="providerStrategies.deepseek"');
-    const res = await send("strategy", [["routingStrategy", "fill-first"], ["stickyRoundRobinLimit", "3"], ["providerStrategies.deepseek", "random"]]);
+    const res = await send("strategy", [
+      ["routingStrategy", "fill-first"],
+      ["stickyRoundRobinLimit", "3"],
+      ["providerStrategies.deepseek", "random"],
+    ]);
     expect(res.status).toBe(200);
     expect(gw.services.settings.get().providerStrategies).toEqual({ deepseek: "random" });
   });
 
   test("wildcard aliases: rows in order, blank rows dropped, an empty target is a 422 on its row", async () => {
-    const bad = await send("aliases", [["pattern", "claude-*"], ["target", "cc/claude-sonnet-4-5"], ["pattern", "gpt-*"], ["target", ""]]);
+    const bad = await send("aliases", [
+      ["pattern", "claude-*"],
+      ["target", "cc/claude-sonnet-4-5"],
+      ["pattern", "gpt-*"],
+      ["target", ""],
+    ]);
     expect(bad.status).toBe(422);
     const html = await bad.text();
     expect(html).toContain("Required");
     expect(html).toContain('value="gpt-*"');
     expect(gw.services.settings.get().wildcardAliases).toEqual([]);
 
-    const ok = await send("aliases", [["pattern", "claude-*"], ["target", "cc/claude-sonnet-4-5"], ["pattern", ""], ["target", ""], ["pattern", "gpt-*"], ["target", "ds/deepseek-chat"]]);
+    const ok = await send("aliases", [
+      ["pattern", "claude-*"],
+      ["target", "cc/claude-sonnet-4-5"],
+      ["pattern", ""],
+      ["target", ""],
+      ["pattern", "gpt-*"],
+      ["target", "ds/deepseek-chat"],
+    ]);
     expect(ok.status).toBe(200);
     expect(gw.services.settings.get().wildcardAliases).toEqual([
       { pattern: "claude-*", target: "cc/claude-sonnet-4-5" },
@@ -166,11 +246,17 @@ describe("routing", () => {
   });
 
   test("fallback chains: name and models one per line", async () => {
-    const bad = await send("chains", [["chainName", "coding"], ["chainModels", "\n \n"]]);
+    const bad = await send("chains", [
+      ["chainName", "coding"],
+      ["chainModels", "\n \n"],
+    ]);
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain("Add at least one");
 
-    const ok = await send("chains", [["chainName", "coding"], ["chainModels", "cc/claude-sonnet-4-5\r\nds/deepseek-chat\n"]]);
+    const ok = await send("chains", [
+      ["chainName", "coding"],
+      ["chainModels", "cc/claude-sonnet-4-5\r\nds/deepseek-chat\n"],
+    ]);
     expect(ok.status).toBe(200);
     expect(gw.services.settings.get().fallbackChains).toEqual([{ name: "coding", models: ["cc/claude-sonnet-4-5", "ds/deepseek-chat"] }]);
   });
@@ -184,11 +270,20 @@ describe("routing", () => {
 });
 
 describe("resilience", () => {
-  const defaults = (over: Record<string, string> = {}): Array<[string, string]> => Object.entries({
-    "defaults.failureThreshold": "5", "defaults.breakerCooldownMs": "30000", "defaults.backoffBaseMs": "2000", "defaults.backoffCapMs": "300000", "defaults.timeoutMs": "600000", "defaults.streamIdleMs": "300000",
-    "defaults.rateLimitStrikes": "1",
-    "limits.rpm": "0", "limits.minIntervalMs": "0", "limits.maxConcurrent": "0", ...over,
-  });
+  const defaults = (over: Record<string, string> = {}): Array<[string, string]> =>
+    Object.entries({
+      "defaults.failureThreshold": "5",
+      "defaults.breakerCooldownMs": "30000",
+      "defaults.backoffBaseMs": "2000",
+      "defaults.backoffCapMs": "300000",
+      "defaults.timeoutMs": "600000",
+      "defaults.streamIdleMs": "300000",
+      "defaults.rateLimitStrikes": "1",
+      "limits.rpm": "0",
+      "limits.minIntervalMs": "0",
+      "limits.maxConcurrent": "0",
+      ...over,
+    });
 
   test("read-only view, then the edit form with inputs, then Cancel's view again", async () => {
     const view = await (await fetch(`${gw.url}/dashboard/partials/settings/resilience`, { headers: { cookie } })).text();
@@ -212,7 +307,16 @@ describe("resilience", () => {
   });
 
   test("Save writes defaults, limits and a provider override; a cleared cell goes back to the default", async () => {
-    let res = await send("resilience", [...defaults({ "defaults.failureThreshold": "3", "limits.rpm": "60" }), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "120000"], ["providers.deepseek.failureThreshold", "9"]], "PATCH");
+    let res = await send(
+      "resilience",
+      [
+        ...defaults({ "defaults.failureThreshold": "3", "limits.rpm": "60" }),
+        ["override", "deepseek"],
+        ["providers.deepseek.timeoutMs", "120000"],
+        ["providers.deepseek.failureThreshold", "9"],
+      ],
+      "PATCH",
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Saved.");
     let r = gw.services.resilience.get();
@@ -220,12 +324,20 @@ describe("resilience", () => {
     expect(r.limits.rpm).toBe(60);
     expect(r.providers.deepseek).toEqual({ timeoutMs: 120000, failureThreshold: 9 });
 
-    res = await send("resilience", [...defaults(), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "90000"], ["providers.deepseek.failureThreshold", ""]], "PATCH");
+    res = await send(
+      "resilience",
+      [...defaults(), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "90000"], ["providers.deepseek.failureThreshold", ""]],
+      "PATCH",
+    );
     expect(res.status).toBe(200);
     r = gw.services.resilience.get();
     expect(r.providers.deepseek).toEqual({ timeoutMs: 90000 });
 
-    res = await send("resilience", [...defaults(), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "90000"], ["providers.deepseek.remove", "1"]], "PATCH");
+    res = await send(
+      "resilience",
+      [...defaults(), ["override", "deepseek"], ["providers.deepseek.timeoutMs", "90000"], ["providers.deepseek.remove", "1"]],
+      "PATCH",
+    );
     expect(gw.services.resilience.get().providers).toEqual({});
   });
 
@@ -242,7 +354,12 @@ describe("resilience", () => {
 
   test("breakers and lockouts with Unlock and Reset all, in the Resilience tab", async () => {
     const account = { id: "acct-locked", provider: "ds" };
-    gw.services.health.cooldowns.penalize(account.id, null, { kind: "quota", status: 429, message: "used up" }, gw.services.resilience.profile("ds"));
+    gw.services.health.cooldowns.penalize(
+      account.id,
+      null,
+      { kind: "quota", status: 429, message: "used up" },
+      gw.services.resilience.profile("ds"),
+    );
     const page = await (await fetch(`${gw.url}/dashboard/settings`, { headers: { cookie } })).text();
     const tab = page.slice(page.indexOf('id="resilience"'));
     expect(tab).toContain("Breakers and lockouts");
@@ -257,7 +374,12 @@ describe("resilience", () => {
     expect(unlock.status).toBe(200);
     expect(await unlock.text()).toContain("Nothing is locked.");
     expect(gw.services.health.cooldowns.active()).toEqual([]);
-    gw.services.health.cooldowns.penalize(account.id, null, { kind: "quota", status: 429, message: "used up" }, gw.services.resilience.profile("ds"));
+    gw.services.health.cooldowns.penalize(
+      account.id,
+      null,
+      { kind: "quota", status: 429, message: "used up" },
+      gw.services.resilience.profile("ds"),
+    );
     const all = await fetch(`${gw.url}/dashboard/partials/health/reset`, {
       method: "POST",
       headers: { cookie, origin: gw.url, "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
@@ -274,7 +396,9 @@ describe("resilience", () => {
     // The provider list is re-sent without the one just added.
     expect(html).toContain('id="f-add-override"');
     expect(html).not.toContain('<option value="groq">');
-    const again = await fetch(`${gw.url}/dashboard/partials/settings/resilience/override-row?addOverride=groq&override=groq`, { headers: { cookie } });
+    const again = await fetch(`${gw.url}/dashboard/partials/settings/resilience/override-row?addOverride=groq&override=groq`, {
+      headers: { cookie },
+    });
     expect(again.status).toBe(204);
     const bad = await fetch(`${gw.url}/dashboard/partials/settings/resilience/override-row?addOverride=nope`, { headers: { cookie } });
     expect(bad.status).toBe(404);
@@ -283,20 +407,32 @@ describe("resilience", () => {
 
 describe("AI and advanced", () => {
   test("thinking budget and system prompt; the prompt is escaped when shown", async () => {
-    const bad = await send("ai", [["thinkingBudget", "1.5"], ["systemPrompt", "x"]]);
+    const bad = await send("ai", [
+      ["thinkingBudget", "1.5"],
+      ["systemPrompt", "x"],
+    ]);
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain("Must be a whole number");
 
-    const ok = await send("ai", [["thinkingBudget", "2048"], ["systemPrompt", "Be brief.\r\n</textarea><script>alert(1)</script>"]]);
+    const ok = await send("ai", [
+      ["thinkingBudget", "2048"],
+      ["systemPrompt", "Be brief.\r\n</textarea><script>alert(1)</script>"],
+    ]);
     expect(ok.status).toBe(200);
-    expect(gw.services.settings.get()).toMatchObject({ thinkingBudget: 2048, systemPrompt: "Be brief.\n</textarea><script>alert(1)</script>" });
+    expect(gw.services.settings.get()).toMatchObject({
+      thinkingBudget: 2048,
+      systemPrompt: "Be brief.\n</textarea><script>alert(1)</script>",
+    });
     const html = await (await page()).text();
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&lt;/textarea&gt;&lt;script&gt;");
   });
 
   test("cache settings, live stats and Clear cache", async () => {
-    const bad = await send("cache", [["cache.enabled", "1"], ["cache.ttlSeconds", "0"]]);
+    const bad = await send("cache", [
+      ["cache.enabled", "1"],
+      ["cache.ttlSeconds", "0"],
+    ]);
     expect(bad.status).toBe(422);
     const ok = await send("cache", [["cache.ttlSeconds", "600"]]);
     expect(ok.status).toBe(200);
@@ -311,7 +447,16 @@ describe("AI and advanced", () => {
   });
 
   test("global proxy: field errors, a saved proxy whose password is kept but never shown, then back to the environment", async () => {
-    const bad = await send("proxy", [["proxy.type", "http"], ["proxy.host", "http://proxy.example.com"], ["proxy.port", ""], ["noProxy", ""]], "PUT");
+    const bad = await send(
+      "proxy",
+      [
+        ["proxy.type", "http"],
+        ["proxy.host", "http://proxy.example.com"],
+        ["proxy.port", ""],
+        ["noProxy", ""],
+      ],
+      "PUT",
+    );
     expect(bad.status).toBe(422);
     let html = await bad.text();
     expect(html).toContain('id="f-proxy-host-error"');
@@ -319,23 +464,58 @@ describe("AI and advanced", () => {
     expect(html).toContain('id="f-proxy-port-error"');
     expect(gw.services.proxies.get().global).toBeUndefined();
 
-    const ok = await send("proxy", [["proxy.type", "socks5"], ["proxy.host", "proxy.example.com"], ["proxy.port", "1080"], ["proxy.username", "me"], ["proxy.password", "s3cret"], ["noProxy", "localhost\n.internal.example.com"]], "PUT");
+    const ok = await send(
+      "proxy",
+      [
+        ["proxy.type", "socks5"],
+        ["proxy.host", "proxy.example.com"],
+        ["proxy.port", "1080"],
+        ["proxy.username", "me"],
+        ["proxy.password", "s3cret"],
+        ["noProxy", "localhost\n.internal.example.com"],
+      ],
+      "PUT",
+    );
     expect(ok.status).toBe(200);
     html = await ok.text();
     expect(html).toContain("A password is stored");
     expect(html).not.toContain("s3cret");
-    expect(gw.services.proxies.get().global).toEqual({ type: "socks5", host: "proxy.example.com", port: 1080, username: "me", password: "s3cret" });
+    expect(gw.services.proxies.get().global).toEqual({
+      type: "socks5",
+      host: "proxy.example.com",
+      port: 1080,
+      username: "me",
+      password: "s3cret",
+    });
     expect(gw.services.proxies.get().noProxy).toEqual(["localhost", ".internal.example.com"]);
 
     // Saved again with the password left blank: the stored one stays.
-    await send("proxy", [["proxy.type", "socks5"], ["proxy.host", "proxy.example.com"], ["proxy.port", "1080"], ["proxy.username", "me"], ["proxy.password", ""], ["noProxy", ""]], "PUT");
+    await send(
+      "proxy",
+      [
+        ["proxy.type", "socks5"],
+        ["proxy.host", "proxy.example.com"],
+        ["proxy.port", "1080"],
+        ["proxy.username", "me"],
+        ["proxy.password", ""],
+        ["noProxy", ""],
+      ],
+      "PUT",
+    );
     expect(gw.services.proxies.get().global).toMatchObject({ password: "s3cret" });
     // The page shows the stored proxy, not its password.
     const page1 = await (await page()).text();
     expect(page1).toContain('value="proxy.example.com"');
     expect(page1).not.toContain("s3cret");
 
-    await send("proxy", [["proxy.type", ""], ["noProxy", ""]], "PUT");
+    await send(
+      "proxy",
+      [
+        ["proxy.type", ""],
+        ["noProxy", ""],
+      ],
+      "PUT",
+    );
     expect(gw.services.proxies.get().global).toBeUndefined();
   });
 

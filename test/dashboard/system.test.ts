@@ -16,7 +16,10 @@ beforeAll(async () => {
   await b.api("/api/providers", { body: { provider: "ds", name: "from-b", apiKey: "sk-b-123456789" } });
   await b.api("/api/combos", { body: { name: "b-combo", models: ["ds/deepseek-chat"] } });
 });
-afterAll(async () => { await a.close(); await b.close(); });
+afterAll(async () => {
+  await a.close();
+  await b.close();
+});
 
 const page = async () => {
   const res = await fetch(`${a.url}/dashboard/system`, { headers: { cookie } });

@@ -16,7 +16,9 @@ beforeAll(async () => {
   gw = await startGateway();
   fake = startOpenAIUpstream({ kind: "text", text: "Hello from the fake upstream." });
   cookie = await gw.login();
-  const created = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "sk-fake-123456", baseUrl: `${fake.url}/v1`, name: "fake ds" } });
+  const created = await gw.api("/api/providers", {
+    body: { provider: "ds", apiKey: "sk-fake-123456", baseUrl: `${fake.url}/v1`, name: "fake ds" },
+  });
   expect(created.status).toBe(201);
 });
 afterAll(async () => {
@@ -28,7 +30,11 @@ const page = (path: string) => fetch(`${gw.url}${path}`, { headers: { cookie } }
 const post = (path: string, fields: Record<string, string | string[]>) => {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
-  return fetch(`${gw.url}${path}`, { method: "POST", headers: { cookie, origin: gw.url, "content-type": "application/x-www-form-urlencoded" }, body: form });
+  return fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { cookie, origin: gw.url, "content-type": "application/x-www-form-urlencoded" },
+    body: form,
+  });
 };
 /** Text as Hono JSX escapes it in element content. */
 const escaped = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
@@ -59,10 +65,19 @@ describe("the page", () => {
 });
 
 describe("playground", () => {
-  const body = { model: "claude-sonnet-4-5", max_tokens: 512, system: "Be terse.", messages: [{ role: "user", content: "Hi <script>alert(1)</script>" }] };
+  const body = {
+    model: "claude-sonnet-4-5",
+    max_tokens: 512,
+    system: "Be terse.",
+    messages: [{ role: "user", content: "Hi <script>alert(1)</script>" }],
+  };
 
   test("shows exactly what POST /api/translator/translate answers, escaped", async () => {
-    const res = await post("/dashboard/partials/translator/translate", { from: "anthropic", to: "openai-chat", body: JSON.stringify(body) });
+    const res = await post("/dashboard/partials/translator/translate", {
+      from: "anthropic",
+      to: "openai-chat",
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     const api = await (await gw.api("/api/translator/translate", { body: { from: "anthropic", to: "openai-chat", body } })).json();
@@ -75,7 +90,9 @@ describe("playground", () => {
 
   test("lists what the target cannot express", async () => {
     const withBudget = { ...body, max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 2048 } };
-    const html = await (await post("/dashboard/partials/translator/translate", { from: "anthropic", to: "openai-chat", body: JSON.stringify(withBudget) })).text();
+    const html = await (
+      await post("/dashboard/partials/translator/translate", { from: "anthropic", to: "openai-chat", body: JSON.stringify(withBudget) })
+    ).text();
     expect(html).toContain("1 dropped");
     expect(html).toContain("<code>reasoning.budgetTokens</code>");
   });
@@ -87,7 +104,11 @@ describe("playground", () => {
     expect(badHtml).toMatch(/<small id="f-body-error" class="field-error" role="alert">Not valid JSON/);
     expect(badHtml).toContain("{ not json</textarea>");
 
-    const rejected = await post("/dashboard/partials/translator/translate", { from: "openai-chat", to: "anthropic", body: JSON.stringify({ model: "x" }) });
+    const rejected = await post("/dashboard/partials/translator/translate", {
+      from: "openai-chat",
+      to: "anthropic",
+      body: JSON.stringify({ model: "x" }),
+    });
     expect(rejected.status).toBe(422);
     expect(await rejected.text()).toMatch(/id="f-body-error"[^>]*>The openai-chat format rejects this body/);
 
@@ -108,7 +129,12 @@ describe("playground", () => {
     expect(html).toContain(escaped('"functionDeclarations"'));
     expect(html).toMatch(/<option value="anthropic" selected="">Anthropic Messages<\/option>/);
     // The example translates cleanly.
-    const form = { from: "gemini", to: "anthropic", model: "gemini-2.5-flash", body: JSON.stringify((await import("../../src/dashboard/translator-examples.ts")).EXAMPLES.gemini.body) };
+    const form = {
+      from: "gemini",
+      to: "anthropic",
+      model: "gemini-2.5-flash",
+      body: JSON.stringify((await import("../../src/dashboard/translator-examples.ts")).EXAMPLES.gemini.body),
+    };
     expect((await post("/dashboard/partials/translator/translate", form)).status).toBe(200);
   });
 });
@@ -123,7 +149,12 @@ describe("chat tester", () => {
   test("an Anthropic client's message goes through the real pipeline to an OpenAI upstream, every step shown", async () => {
     fake.setScenario({ kind: "text", text: "Bonjour <b>tout</b> le monde" });
     const before = fake.requests.length;
-    const res = await post("/dashboard/partials/translator/chat", { model: "ds/deepseek-chat", format: "anthropic", message: "Say hello", system: "Be brief." });
+    const res = await post("/dashboard/partials/translator/chat", {
+      model: "ds/deepseek-chat",
+      format: "anthropic",
+      message: "Say hello",
+      system: "Be brief.",
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(fake.requests.length).toBe(before + 1);
@@ -139,13 +170,17 @@ describe("chat tester", () => {
     expect(html).toContain("<code>x-omniroute-provider</code></td><td>deepseek</td>");
     expect(html).toContain("<code>x-omniroute-fallback-attempts</code></td><td>0</td>");
     expect(html).not.toContain("sk-fake-123456");
-    const row = gw.services.db.$client.query("select endpoint, status from usage_log where endpoint = 'dashboard.chat-tester' order by ts desc limit 1").get();
+    const row = gw.services.db.$client
+      .query("select endpoint, status from usage_log where endpoint = 'dashboard.chat-tester' order by ts desc limit 1")
+      .get();
     expect(row).toEqual({ endpoint: "dashboard.chat-tester", status: 200 });
   });
 
   test("a Gemini client names the model in the URL", async () => {
     fake.setScenario({ kind: "text", text: "ok" });
-    const html = await (await post("/dashboard/partials/translator/chat", { model: "ds/deepseek-chat", format: "gemini", message: "hi" })).text();
+    const html = await (
+      await post("/dashboard/partials/translator/chat", { model: "ds/deepseek-chat", format: "gemini", message: "hi" })
+    ).text();
     expect(html).toContain("POST /v1beta/models/ds%2Fdeepseek-chat:generateContent");
     expect(html).toContain(escaped('"candidates"'));
     expect(fake.requests.at(-1)!.body.model).toBe("deepseek-chat");
@@ -153,7 +188,9 @@ describe("chat tester", () => {
 
   test("an upstream error is shown in the client's own format with its status", async () => {
     fake.setScenario({ kind: "error", status: 400, message: "This model does not like you" });
-    const html = await (await post("/dashboard/partials/translator/chat", { model: "ds/deepseek-chat", format: "anthropic", message: "hi" })).text();
+    const html = await (
+      await post("/dashboard/partials/translator/chat", { model: "ds/deepseek-chat", format: "anthropic", message: "hi" })
+    ).text();
     fake.setScenario({ kind: "text", text: "ok" });
     expect(html).toContain('<span class="badge bad">400</span>');
     expect(html).toContain(escaped('"type": "error"'));
@@ -162,7 +199,9 @@ describe("chat tester", () => {
 
   test("a model nothing serves answers in the client's format, without calling an upstream", async () => {
     const before = fake.requests.length;
-    const html = await (await post("/dashboard/partials/translator/chat", { model: "nowhere/none", format: "openai-chat", message: "hi" })).text();
+    const html = await (
+      await post("/dashboard/partials/translator/chat", { model: "nowhere/none", format: "openai-chat", message: "hi" })
+    ).text();
     expect(fake.requests.length).toBe(before);
     expect(html).toContain("No upstream was called");
     expect(html).toMatch(/<span class="badge bad">4\d\d<\/span>/);
@@ -182,14 +221,19 @@ describe("chat tester", () => {
 
 describe("test bench", () => {
   test("every built-in case passes across all sixteen pairs, quickly", async () => {
-    const pairs = ["openai-chat", "anthropic", "responses", "gemini"].flatMap((a) => ["openai-chat", "anthropic", "responses", "gemini"].map((b) => `${a}>${b}`));
+    const pairs = ["openai-chat", "anthropic", "responses", "gemini"].flatMap((a) =>
+      ["openai-chat", "anthropic", "responses", "gemini"].map((b) => `${a}>${b}`),
+    );
     const res = await post("/dashboard/partials/translator/bench", { case: BENCH_CASES.map((c) => c.id), pair: pairs });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("112 of 112 translations kept the key fields");
     expect(html.match(/<span class="badge ok">pass<\/span>/g)?.length).toBe(112);
     const started = performance.now();
-    runBench(BENCH_CASES.map((c) => c.id), [["anthropic", "gemini"]]);
+    runBench(
+      BENCH_CASES.map((c) => c.id),
+      [["anthropic", "gemini"]],
+    );
     expect(performance.now() - started).toBeLessThan(200);
   });
 
@@ -217,10 +261,23 @@ describe("test bench", () => {
   });
 
   test("a failure is marked in the matrix and its differences are listed, escaped", () => {
-    const html = String(BenchTable({ ms: 1, results: [
-      { caseId: "text", caseLabel: "Plain text", from: "gemini", to: "anthropic", ok: false, differences: ["text: sent <a>, arrived (none)"], dropped: [] },
-      { caseId: "text", caseLabel: "Plain text", from: "anthropic", to: "gemini", ok: true, differences: [], dropped: ["topK"] },
-    ] }));
+    const html = String(
+      BenchTable({
+        ms: 1,
+        results: [
+          {
+            caseId: "text",
+            caseLabel: "Plain text",
+            from: "gemini",
+            to: "anthropic",
+            ok: false,
+            differences: ["text: sent <a>, arrived (none)"],
+            dropped: [],
+          },
+          { caseId: "text", caseLabel: "Plain text", from: "anthropic", to: "gemini", ok: true, differences: [], dropped: ["topK"] },
+        ],
+      }),
+    );
     expect(html).toContain("1 of 2 translations");
     expect(html).toContain('<span class="badge bad">fail</span>');
     expect(html).toContain("<li>text: sent &lt;a&gt;, arrived (none)</li>");
@@ -235,7 +292,10 @@ describe("live monitor", () => {
     const deadline = Date.now() + ms;
     while (!text.includes(needle)) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${needle}; got ${text}`);
-      const { value, done } = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => ({ value: undefined, done: false }))]);
+      const { value, done } = await Promise.race([
+        reader.read(),
+        Bun.sleep(deadline - Date.now()).then(() => ({ value: undefined, done: false })),
+      ]);
       if (done) throw new Error(`stream ended before ${needle}; got ${text}`);
       if (value) text += decoder.decode(value, { stream: true });
     }
@@ -322,8 +382,17 @@ describe("live monitor", () => {
 
   test("a row renders newlines in a value inside one SSE event", () => {
     const html = monitorRowHtml({
-      at: Date.now(), requestId: "r", endpoint: "chat.completions", keyId: null, modelRequested: "a\nb", status: 502,
-      latencyMs: 12, inputTokens: 1, outputTokens: 2, costUsd: 0, errorClass: "upstream_error",
+      at: Date.now(),
+      requestId: "r",
+      endpoint: "chat.completions",
+      keyId: null,
+      modelRequested: "a\nb",
+      status: 502,
+      latencyMs: 12,
+      inputTokens: 1,
+      outputTokens: 2,
+      costUsd: 0,
+      errorClass: "upstream_error",
     });
     expect(html).toStartWith("<tr>");
     expect(html).toContain('<span class="badge bad">502</span>');

@@ -41,8 +41,21 @@ function insert(rows: Row[]) {
   );
   gw.services.db.$client.transaction(() => {
     for (const r of rows) {
-      stmt.run(r.ts, `req-${++seq}`, r.keyId ?? null, r.provider === undefined ? "openai" : r.provider, r.requested ?? "gpt-4o", r.served === undefined ? "gpt-4o-2024-08-06" : r.served,
-        r.input ?? 100, r.output ?? 20, r.cost ?? 0.01, r.ttft === undefined ? 150 : r.ttft, r.status ?? 200, r.errorClass ?? null, r.cache ?? null);
+      stmt.run(
+        r.ts,
+        `req-${++seq}`,
+        r.keyId ?? null,
+        r.provider === undefined ? "openai" : r.provider,
+        r.requested ?? "gpt-4o",
+        r.served === undefined ? "gpt-4o-2024-08-06" : r.served,
+        r.input ?? 100,
+        r.output ?? 20,
+        r.cost ?? 0.01,
+        r.ttft === undefined ? 150 : r.ttft,
+        r.status ?? 200,
+        r.errorClass ?? null,
+        r.cache ?? null,
+      );
     }
   })();
 }
@@ -57,11 +70,29 @@ beforeAll(async () => {
   ci = gw.services.apiKeys.create("ci <runner>", []).row;
   // Oldest first, as a running gateway writes them (the log is newest first by id).
   insert([
-    { ts: NOW - 20 * DAY, keyId: null, provider: null, requested: "<img src=x onerror=alert(1)>", served: null, status: 404, errorClass: "not_found", cost: 0 },
+    {
+      ts: NOW - 20 * DAY,
+      keyId: null,
+      provider: null,
+      requested: "<img src=x onerror=alert(1)>",
+      served: null,
+      status: 404,
+      errorClass: "not_found",
+      cost: 0,
+    },
     { ts: NOW - 3 * DAY, keyId: laptop.id, provider: "gemini", requested: "gemini-2.5-pro", served: null, cost: 0.25 },
     { ts: NOW - 4 * HOUR, keyId: ci.id, provider: "openai", cache: "hit", cost: 0 },
     { ts: NOW - 3 * HOUR, keyId: ci.id, provider: "openai", status: 502, errorClass: "upstream_error", ttft: null, cost: 0 },
-    { ts: NOW - 2 * HOUR, keyId: laptop.id, provider: "anthropic", requested: "sonnet", served: "claude-sonnet-4-5", input: 1000, output: 500, cost: 0.5 },
+    {
+      ts: NOW - 2 * HOUR,
+      keyId: laptop.id,
+      provider: "anthropic",
+      requested: "sonnet",
+      served: "claude-sonnet-4-5",
+      input: 1000,
+      output: 500,
+      cost: 0.5,
+    },
   ]);
 });
 afterAll(() => gw.close());
@@ -82,7 +113,11 @@ describe("charts", () => {
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
     }
     const busiest = Math.max(...perDay.values());
-    expect(html).toMatch(new RegExp(`role="img" aria-label="Requests per day, last 7 days \\(UTC\\): 4 in total, 1 failed; highest \\d{4}-\\d\\d-\\d\\d UTC with ${busiest}\\."`));
+    expect(html).toMatch(
+      new RegExp(
+        `role="img" aria-label="Requests per day, last 7 days \\(UTC\\): 4 in total, 1 failed; highest \\d{4}-\\d\\d-\\d\\d UTC with ${busiest}\\."`,
+      ),
+    );
     expect(html).toContain("<title>Requests per day, last 7 days</title>");
     expect(html).toContain('aria-label="Tokens per day, last 7 days (UTC): 1,300 input and 560 output');
     expect(html).toContain('aria-label="Cost per day, last 7 days (UTC): $0.75 in total');
@@ -121,7 +156,14 @@ describe("charts", () => {
   });
 
   test("top 10 and the rest as other", async () => {
-    insert(Array.from({ length: 12 }, (_, i) => ({ ts: NOW - HOUR, provider: `p${String(i).padStart(2, "0")}`, requested: `m${i}`, served: null })));
+    insert(
+      Array.from({ length: 12 }, (_, i) => ({
+        ts: NOW - HOUR,
+        provider: `p${String(i).padStart(2, "0")}`,
+        requested: `m${i}`,
+        served: null,
+      })),
+    );
     const html = await (await get("/dashboard/partials/usage/charts?range=24h")).text();
     expect(html).toContain('<th scope="row">other (4)</th>');
     gw.services.db.$client.run("delete from usage_log where provider like 'p%' and provider != 'openai'");
@@ -132,7 +174,19 @@ describe("request log", () => {
   test("newest first with every column, requested -> served, names escaped", async () => {
     const page = await (await get("/dashboard/usage")).text();
     const html = page.slice(page.indexOf('id="request-log"'));
-    for (const col of ["Time (UTC)", "Key", "Model requested → served", "Provider", "Status", "Tokens in / out", "Cost", "Latency", "TTFT", "Cache"]) expect(html).toContain(`<th scope="col">${col}</th>`);
+    for (const col of [
+      "Time (UTC)",
+      "Key",
+      "Model requested → served",
+      "Provider",
+      "Status",
+      "Tokens in / out",
+      "Cost",
+      "Latency",
+      "TTFT",
+      "Cache",
+    ])
+      expect(html).toContain(`<th scope="col">${col}</th>`);
     expect(html).toContain("sonnet → claude-sonnet-4-5");
     expect(html).toContain("ci &lt;runner&gt;");
     expect(html).toContain("upstream_error");
@@ -163,7 +217,9 @@ describe("request log", () => {
   });
 
   test("Load more appends the next page after the cursor, keeping the filters", async () => {
-    insert(Array.from({ length: 120 }, (_, i) => ({ ts: NOW - 10 * DAY + i * 1000, provider: "groq", requested: `page-${i}`, served: null })));
+    insert(
+      Array.from({ length: 120 }, (_, i) => ({ ts: NOW - 10 * DAY + i * 1000, provider: "groq", requested: `page-${i}`, served: null })),
+    );
     const first = await (await get("/dashboard/partials/usage/logs?provider=groq")).text();
     expect(rowsOf(first)).toBe(50);
     const next = first.match(/hx-get="\/dashboard\/partials\/usage\/logs\?([^"]+)"/)![1]!.replaceAll("&amp;", "&");
@@ -179,7 +235,9 @@ describe("request log", () => {
     expect(first).toContain(">page-70<");
     expect(second).toContain(">page-69<");
     expect(second).not.toContain(">page-70<");
-    const third = await (await get(`/dashboard/partials/usage/logs?${second.match(/logs\?([^"]+)"/)![1]!.replaceAll("&amp;", "&")}`)).text();
+    const third = await (
+      await get(`/dashboard/partials/usage/logs?${second.match(/logs\?([^"]+)"/)![1]!.replaceAll("&amp;", "&")}`)
+    ).text();
     expect(rowsOf(third)).toBe(20);
     expect(third).toContain("End of the log.");
   });
@@ -222,7 +280,16 @@ describe("with 100k usage rows", () => {
     const span = 30 * DAY;
     big.services.db.$client.transaction(() => {
       for (let i = 0; i < N; i++) {
-        stmt.run(NOW - span + Math.floor((i / N) * span), `r${i}`, i % 50 === 0 ? other : keyId, `provider-${i % 12}`, `model-${i % 40}`, i % 3 ? `model-${i % 40}-v2` : null, i % 20 === 0 ? 500 : 200, i % 10 === 0 ? "hit" : null);
+        stmt.run(
+          NOW - span + Math.floor((i / N) * span),
+          `r${i}`,
+          i % 50 === 0 ? other : keyId,
+          `provider-${i % 12}`,
+          `model-${i % 40}`,
+          i % 3 ? `model-${i % 40}-v2` : null,
+          i % 20 === 0 ? 500 : 200,
+          i % 10 === 0 ? "hit" : null,
+        );
       }
     })();
     // What the minute job does in a running gateway: fold the rows into daily totals.
@@ -264,7 +331,14 @@ describe("with 100k usage rows", () => {
   });
 
   test("filtered logs render in < 50 ms, even when few or no rows match", async () => {
-    for (const query of ["provider=provider-4&status=errors", "model=model-7-v", `key=${keyId}&cache=hit`, "provider=nobody", "model=no-such-model", "status=errors&cache=hit"]) {
+    for (const query of [
+      "provider=provider-4&status=errors",
+      "model=model-7-v",
+      `key=${keyId}&cache=hit`,
+      "provider=nobody",
+      "model=no-such-model",
+      "status=errors&cache=hit",
+    ]) {
       const { ms } = await timed(`/dashboard/usage?${query}`);
       expect(ms).toBeLessThan(50);
     }
@@ -280,7 +354,10 @@ describe("a log longer than one page's search window", () => {
     try {
       const longCookie = await long.login();
       const sqlite = long.services.db.$client;
-      sqlite.run(`insert into usage_log (ts, request_id, endpoint, provider, model_requested, status) values (?, 'old-one', '/v1/chat/completions', 'rare-provider', 'gpt-4o', 200)`, [NOW - 60 * DAY]);
+      sqlite.run(
+        `insert into usage_log (ts, request_id, endpoint, provider, model_requested, status) values (?, 'old-one', '/v1/chat/completions', 'rare-provider', 'gpt-4o', 200)`,
+        [NOW - 60 * DAY],
+      );
       fillUsageLog(sqlite, { rows: LOG_SCAN_IDS + 1_000, days: 30, now: NOW, keyIds: ["k"] });
       const page = await (await long.app.request("/dashboard/usage?provider=rare-provider", { headers: { cookie: longCookie } })).text();
       expect(rowsOf(page)).toBe(0);

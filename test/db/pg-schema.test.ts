@@ -8,7 +8,14 @@ import * as sqlite from "../../src/db/schema.ts";
 
 /** What both dialects must agree on, in terms either can state. */
 interface Shape {
-  columns: Array<{ name: string; notNull: boolean; hasDefault: boolean; primary: boolean; unique: string | false; values: string[] | undefined }>;
+  columns: Array<{
+    name: string;
+    notNull: boolean;
+    hasDefault: boolean;
+    primary: boolean;
+    unique: string | false;
+    values: string[] | undefined;
+  }>;
   primaryKey: string[][];
   indexes: Array<{ name: string; columns: string[]; unique: boolean }>;
   uniqueConstraints: Array<{ name: string | undefined; columns: string[] }>;
@@ -17,11 +24,22 @@ interface Shape {
 
 interface AnyConfig {
   name: string;
-  columns: Array<{ name: string; notNull: boolean; hasDefault: boolean; primary: boolean; isUnique: boolean; uniqueName: string | undefined; enumValues: string[] | undefined }>;
+  columns: Array<{
+    name: string;
+    notNull: boolean;
+    hasDefault: boolean;
+    primary: boolean;
+    isUnique: boolean;
+    uniqueName: string | undefined;
+    enumValues: string[] | undefined;
+  }>;
   primaryKeys: Array<{ columns: Array<{ name: string }> }>;
   indexes: Array<{ config: { name?: string; unique: boolean; columns: ReadonlyArray<unknown> } }>;
   uniqueConstraints: Array<{ name?: string; columns: Array<{ name: string }> }>;
-  foreignKeys: Array<{ onDelete?: string; reference(): { columns: Array<{ name: string }>; foreignTable: object; foreignColumns: Array<{ name: string }> } }>;
+  foreignKeys: Array<{
+    onDelete?: string;
+    reference(): { columns: Array<{ name: string }>; foreignTable: object; foreignColumns: Array<{ name: string }> };
+  }>;
 }
 
 const columnName = (c: unknown) => (typeof c === "object" && c !== null && "name" in c ? String(c.name) : String(c));
@@ -43,7 +61,12 @@ function shape(config: AnyConfig, tableName: (t: object) => string): Shape {
     uniqueConstraints: config.uniqueConstraints.map((u) => ({ name: u.name, columns: u.columns.map((c) => c.name) })),
     foreignKeys: config.foreignKeys.map((f) => {
       const ref = f.reference();
-      return { columns: ref.columns.map((c) => c.name), table: tableName(ref.foreignTable), foreignColumns: ref.foreignColumns.map((c) => c.name), onDelete: f.onDelete };
+      return {
+        columns: ref.columns.map((c) => c.name),
+        table: tableName(ref.foreignTable),
+        foreignColumns: ref.foreignColumns.map((c) => c.name),
+        onDelete: f.onDelete,
+      };
     }),
   };
 }
@@ -56,7 +79,9 @@ const pgName = (t: object) => pgConfig(t as PgTable).name;
 describe("the PostgreSQL schema beside the SQLite one", () => {
   test("has the same tables under the same export names", () => {
     expect(sqliteTables.length).toBeGreaterThan(10);
-    expect(pgTables.map(([exported, t]) => [exported, pgName(t)]).sort()).toEqual(sqliteTables.map(([exported, t]) => [exported, sqliteName(t)]).sort());
+    expect(pgTables.map(([exported, t]) => [exported, pgName(t)]).sort()).toEqual(
+      sqliteTables.map(([exported, t]) => [exported, sqliteName(t)]).sort(),
+    );
   });
 
   for (const [exported, table] of sqliteTables) {
@@ -79,9 +104,14 @@ describe("the PostgreSQL schema beside the SQLite one", () => {
 });
 
 // Rows read from either database have the same TypeScript type, so a query can be written once (checked by `bun run typecheck`).
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Tables = { [K in keyof typeof sqlite & keyof typeof pg as (typeof sqlite)[K] extends SQLiteTable ? K : never]: K };
-type RowsAlike = { [K in keyof Tables]: Same<(typeof sqlite)[K] extends { $inferSelect: infer R } ? R : never, (typeof pg)[K] extends { $inferSelect: infer R } ? R : never> };
+type RowsAlike = {
+  [K in keyof Tables]: Same<
+    (typeof sqlite)[K] extends { $inferSelect: infer R } ? R : never,
+    (typeof pg)[K] extends { $inferSelect: infer R } ? R : never
+  >;
+};
 const rowsAlike: { [K in keyof RowsAlike]: RowsAlike[K] extends true ? true : never } = {
   settings: true,
   providerConnections: true,

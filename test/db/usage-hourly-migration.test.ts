@@ -44,18 +44,32 @@ describe("the usage_hourly migration", () => {
     old.transaction(() => {
       for (let ts = TODAY - 6 * DAY_MS; ts < TODAY + 3 * HOUR_MS; ts += HOUR_MS / 7) {
         n++;
-        insert.run(ts, `r${n}`, n % 3 ? `key-${n % 3}` : null, n % 5 ? "openai" : null, n % 4 ? "gpt-4o" : null, n, n * 0.5, n % 9 ? 200 : 500, n % 6 ? null : "hit");
+        insert.run(
+          ts,
+          `r${n}`,
+          n % 3 ? `key-${n % 3}` : null,
+          n % 5 ? "openai" : null,
+          n % 4 ? "gpt-4o" : null,
+          n,
+          n * 0.5,
+          n % 9 ? 200 : 500,
+          n % 6 ? null : "hit",
+        );
       }
     })();
     const rolledUpTo = Math.floor(n * 0.8);
     const rawFrom = TODAY - 3 * DAY_MS; // rows before it are (being) pruned: their days are read whole from usage_daily
-    old.query("insert into settings (key, value, updated_at) values ('usage.rolledUpTo', ?, 0), ('usage.rawFrom', ?, 0)").run(String(rolledUpTo), String(rawFrom));
+    old
+      .query("insert into settings (key, value, updated_at) values ('usage.rolledUpTo', ?, 0), ('usage.rawFrom', ?, 0)")
+      .run(String(rolledUpTo), String(rawFrom));
     old.close();
 
     const db = await open(path);
     expect(db.$client.query(HOURS).all()).toEqual(db.$client.query(HOURS_FROM_RAW).all(rolledUpTo, rawFrom));
     // The next rollup folds the rest into days and hours alike.
-    while (!rollupUsageBatch(db, 100).done) { /* all of it */ }
+    while (!rollupUsageBatch(db, 100).done) {
+      /* all of it */
+    }
     expect(db.$client.query(HOURS).all()).toEqual(db.$client.query(HOURS_FROM_RAW).all(n, rawFrom));
   });
 });

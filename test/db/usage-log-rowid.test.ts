@@ -27,7 +27,9 @@ describe("migration 0004: usage_log ids become plain rowids", () => {
   }
 
   const insertRow = (sqlite: Database, id: number | null) =>
-    sqlite.query("insert into usage_log (id, ts, request_id, endpoint, model_requested, status) values (?, 1, ?, 'chat.completions', 'm', 200)").run(id, `r${id}`);
+    sqlite
+      .query("insert into usage_log (id, ts, request_id, endpoint, model_requested, status) values (?, 1, ?, 'chat.completions', 'm', 200)")
+      .run(id, `r${id}`);
 
   test("every row is kept with its id, and the next row takes the id after the newest", async () => {
     const path = join(tempDir(), "omniroute.sqlite");
@@ -37,7 +39,9 @@ describe("migration 0004: usage_log ids become plain rowids", () => {
     old.close();
 
     const db = await open(path);
-    expect((db.$client.query("select sql from sqlite_master where name = 'usage_log'").get() as { sql: string }).sql).not.toContain("AUTOINCREMENT");
+    expect((db.$client.query("select sql from sqlite_master where name = 'usage_log'").get() as { sql: string }).sql).not.toContain(
+      "AUTOINCREMENT",
+    );
     expect(db.$client.query("select id from usage_log order by id").all()).toEqual([{ id: 1 }, { id: 2 }, { id: 7 }]);
     const indexes = db.$client.query("select name from sqlite_master where type = 'index' and tbl_name = 'usage_log' order by name").all();
     expect(indexes).toEqual([{ name: "usage_log_key_ts_idx" }, { name: "usage_log_ts_idx" }]);

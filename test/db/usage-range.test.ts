@@ -16,7 +16,7 @@ const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
 /** A seeded generator, so a failing range can be replayed. */
 function random(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const KEYS = [null, "key-a", "key-b", "key-c"];
@@ -26,14 +26,22 @@ const MODELS = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-pro", "llama"];
 /** `n` rows between `from` and `to`, written in a shuffled-ish order (a long request's row lands after shorter later ones). */
 function rowsBetween(rnd: () => number, n: number, from: number, to: number): NewUsageRow[] {
   return Array.from({ length: n }, (_, i) => {
-    const pick = <T,>(list: T[]) => list[Math.floor(rnd() * list.length)]!;
+    const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]!;
     const provider = pick(PROVIDERS);
     const status = rnd() < 0.1 ? pick([400, 429, 502]) : 200;
     return {
-      ts: Math.floor(from + rnd() * (to - from)), requestId: `r-${from}-${i}`, keyId: pick(KEYS), endpoint: "/v1/chat/completions",
-      provider, modelRequested: pick(["combo-x", "auto", ...MODELS]), modelServed: provider ? pick(MODELS) : null,
-      inputTokens: Math.floor(rnd() * 5000), outputTokens: Math.floor(rnd() * 900), costUsd: Math.round(rnd() * 1e6) / 1e7,
-      status, cache: rnd() < 0.1 ? "hit" : null,
+      ts: Math.floor(from + rnd() * (to - from)),
+      requestId: `r-${from}-${i}`,
+      keyId: pick(KEYS),
+      endpoint: "/v1/chat/completions",
+      provider,
+      modelRequested: pick(["combo-x", "auto", ...MODELS]),
+      modelServed: provider ? pick(MODELS) : null,
+      inputTokens: Math.floor(rnd() * 5000),
+      outputTokens: Math.floor(rnd() * 900),
+      costUsd: Math.round(rnd() * 1e6) / 1e7,
+      status,
+      cache: rnd() < 0.1 ? "hit" : null,
     };
   });
 }
@@ -106,7 +114,9 @@ describe("totals from the rollups equal the raw rows", () => {
     for (const [from, to] of ranges(rnd)) {
       for (const group of ["provider", "model", "key", "day", "hour", "none"] as const) {
         const got = exact(await usageInRange(db, { groupBy: group, from, to }));
-        const want = exact(fromRaw(db, group, from, to ?? Number.MAX_SAFE_INTEGER)).filter((r) => group !== "none" || (r as { requests?: number }).requests);
+        const want = exact(fromRaw(db, group, from, to ?? Number.MAX_SAFE_INTEGER)).filter(
+          (r) => group !== "none" || (r as { requests?: number }).requests,
+        );
         expect({ from, to, group, rows: got }).toEqual({ from, to, group, rows: want as typeof got });
       }
     }
@@ -117,7 +127,9 @@ describe("totals from the rollups equal the raw rows", () => {
     for (const [from, to] of ranges(random(5))) {
       const end = to ?? Number.MAX_SAFE_INTEGER;
       for (const key of ["key-a", "key-c"]) {
-        expect(exact(await usageInRange(db, { groupBy: "day", from, to, keyId: key }))).toEqual(exact(fromRaw(db, "day", from, end, key)) as never);
+        expect(exact(await usageInRange(db, { groupBy: "day", from, to, keyId: key }))).toEqual(
+          exact(fromRaw(db, "day", from, end, key)) as never,
+        );
       }
       const hours = (await usageByHour(db, from, end)).map((b) => ({ group: b.start, ...b, start: undefined }));
       expect(exact(hours).map(({ start: _, ...r }) => r)).toEqual(exact(fromRaw(db, "hour", from, end)) as never);
@@ -134,7 +146,11 @@ describe("totals from the rollups equal the raw rows", () => {
     const db = await mixedHistory(3);
     for (const since of [0, TODAY, TODAY - DAY_MS, TODAY - 7 * DAY_MS, TODAY - 30 * DAY_MS]) {
       for (const key of ["key-a", "key-b", "nobody"]) {
-        const raw = (db.$client.query("select coalesce(sum(cost_usd), 0) as c from usage_log where key_id = ? and ts >= ?").get(key, since) as { c: number }).c;
+        const raw = (
+          db.$client.query("select coalesce(sum(cost_usd), 0) as c from usage_log where key_id = ? and ts >= ?").get(key, since) as {
+            c: number;
+          }
+        ).c;
         expect(spentSince(db, key, since)).toBeCloseTo(raw, 9);
       }
     }
@@ -143,7 +159,10 @@ describe("totals from the rollups equal the raw rows", () => {
   test("after retention pruned old raw rows, ranges inside the window stay exact and older days count whole", async () => {
     const db = await mixedHistory(21);
     const cutoff = TODAY - 5 * DAY_MS;
-    const inside: Array<[number, number]> = [[cutoff + 3 * HOUR_MS + 1, NOW], [TODAY - 2 * DAY_MS + 61_000, TODAY - DAY_MS + 7 * HOUR_MS]];
+    const inside: Array<[number, number]> = [
+      [cutoff + 3 * HOUR_MS + 1, NOW],
+      [TODAY - 2 * DAY_MS + 61_000, TODAY - DAY_MS + 7 * HOUR_MS],
+    ];
     // A range starting mid-day before the cutoff counts that whole day (its raw rows are gone).
     const straddling: [number, number] = [TODAY - 8 * DAY_MS + 5 * HOUR_MS, TODAY - 3 * DAY_MS + 2 * HOUR_MS];
     const expected = (group: RangeGroup) => ({
@@ -151,26 +170,48 @@ describe("totals from the rollups equal the raw rows", () => {
       straddling: exact(fromRaw(db, group, TODAY - 8 * DAY_MS, straddling[1])),
     });
     const before = Object.fromEntries((["provider", "model", "key", "day"] as const).map((g) => [g, expected(g)]));
-    while (!rollupUsageBatch(db, 1_000).done) { /* all of it */ }
+    while (!rollupUsageBatch(db, 1_000).done) {
+      /* all of it */
+    }
     advanceRawFrom(db, cutoff);
-    while (pruneUsageBatch(db, 500) > 0) { /* every rolled row before the cutoff */ }
+    while (pruneUsageBatch(db, 500) > 0) {
+      /* every rolled row before the cutoff */
+    }
     expect((db.$client.query("select count(*) as n from usage_log where ts < ?").get(cutoff) as { n: number }).n).toBe(0);
     for (const group of ["provider", "model", "key", "day"] as const) {
-      expect(await Promise.all(inside.map(async ([a, b]) => exact(await usageInRange(db, { groupBy: group, from: a, to: b }))))).toEqual(before[group]!.inside as never);
-      expect(exact(await usageInRange(db, { groupBy: group, from: straddling[0], to: straddling[1] }))).toEqual(before[group]!.straddling as never);
+      expect(await Promise.all(inside.map(async ([a, b]) => exact(await usageInRange(db, { groupBy: group, from: a, to: b }))))).toEqual(
+        before[group]!.inside as never,
+      );
+      expect(exact(await usageInRange(db, { groupBy: group, from: straddling[0], to: straddling[1] }))).toEqual(
+        before[group]!.straddling as never,
+      );
     }
   });
 });
 
 describe("the request log pages by id", () => {
   const all = (db: Db, filter: UsageLogFilter) => {
-    const where = [filter.provider ? "provider = 'openai'" : "", filter.status === "errors" ? "status >= 400" : "", filter.keyId ? `key_id = '${filter.keyId}'` : ""].filter(Boolean);
-    return (db.$client.query(`select id from usage_log ${where.length ? `where ${where.join(" and ")}` : ""} order by id desc`).all() as Array<{ id: number }>).map((r) => r.id);
+    const where = [
+      filter.provider ? "provider = 'openai'" : "",
+      filter.status === "errors" ? "status >= 400" : "",
+      filter.keyId ? `key_id = '${filter.keyId}'` : "",
+    ].filter(Boolean);
+    return (
+      db.$client.query(`select id from usage_log ${where.length ? `where ${where.join(" and ")}` : ""} order by id desc`).all() as Array<{
+        id: number;
+      }>
+    ).map((r) => r.id);
   };
 
   test("following next through a filtered log, with a scan window smaller than the log, gives every match once, newest first", async () => {
     const db = await mixedHistory(4);
-    for (const filter of [{}, { provider: "openai" }, { status: "errors" as const }, { keyId: "key-b", status: "errors" as const }, { provider: "openai", keyId: "nobody" }]) {
+    for (const filter of [
+      {},
+      { provider: "openai" },
+      { status: "errors" as const },
+      { keyId: "key-b", status: "errors" as const },
+      { provider: "openai", keyId: "nobody" },
+    ]) {
       const seen: number[] = [];
       let before: number | undefined;
       let pages = 0;
@@ -196,7 +237,7 @@ describe("the request log pages by id", () => {
   test("GET /api/usage/logs's cursor walks the whole log once", async () => {
     const db = await mixedHistory(9);
     const seen: number[] = [];
-    for (let before: number | undefined; ;) {
+    for (let before: number | undefined; ; ) {
       const rows = listUsageLogs(db, { limit: 100, before });
       seen.push(...rows.map((r) => r.id));
       if (rows.length < 100) break;

@@ -9,14 +9,23 @@ export const DESKTOP = { width: 1280, height: 900 };
 export const MOBILE = { width: 375, height: 812 };
 
 const ARGS = [
-  "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+  "--no-sandbox",
+  "--headless=new",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
 ];
 
 /** One headless Chromium per test file, with a fresh profile (a temporary user-data dir that Playwright removes on close). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The end-to-end tests need Chromium at ${CHROMIUM}: install Debian chromium: apt-get install -y chromium (.ci/run does this).`);
+    throw new Error(
+      `The end-to-end tests need Chromium at ${CHROMIUM}: install Debian chromium: apt-get install -y chromium (.ci/run does this).`,
+    );
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -58,7 +67,8 @@ export function overflowingElements(page: Page): Promise<string[]> {
     const out: string[] = [];
     for (const el of Array.from(document.body.querySelectorAll("*"))) {
       const r = el.getBoundingClientRect();
-      if (r.width && r.right > window.innerWidth + 0.5) out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")} right=${Math.round(r.right)}`);
+      if (r.width && r.right > window.innerWidth + 0.5)
+        out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")} right=${Math.round(r.right)}`);
     }
     return out.slice(0, 10);
   });
@@ -72,14 +82,23 @@ export function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const text = (el: Element | null) => (el?.textContent ?? "").replace(/\s+/g, " ").trim();
     const labelledBy = (el: Element) =>
-      (el.getAttribute("aria-labelledby") ?? "").split(/\s+/).filter(Boolean).map((id) => text(document.getElementById(id))).join(" ").trim();
+      (el.getAttribute("aria-labelledby") ?? "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => text(document.getElementById(id)))
+        .join(" ")
+        .trim();
     const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}[name=${el.getAttribute("name") ?? ""}]`;
-    const visible = (el: Element) => (el as HTMLElement).checkVisibility({ visibilityProperty: true }) && (el as HTMLElement).getClientRects().length > 0;
+    const visible = (el: Element) =>
+      (el as HTMLElement).checkVisibility({ visibilityProperty: true }) && (el as HTMLElement).getClientRects().length > 0;
     const missing: string[] = [];
     for (const el of Array.from(document.querySelectorAll("input, select, textarea"))) {
       if (el instanceof HTMLInputElement && el.type === "hidden") continue;
       if (!visible(el)) continue;
-      const labels = Array.from((el as HTMLInputElement).labels ?? []).map(text).join(" ").trim();
+      const labels = Array.from((el as HTMLInputElement).labels ?? [])
+        .map(text)
+        .join(" ")
+        .trim();
       const name = labelledBy(el) || (el.getAttribute("aria-label") ?? "").trim() || labels;
       if (!name) missing.push(describe(el));
     }
@@ -118,8 +137,15 @@ export function contentOutsideCards(page: Page): Promise<string[]> {
         const parent = el.parentElement;
         if (parent && parent !== card && parent.getBoundingClientRect().right > edge + 0.5) continue;
         let clipped = false;
-        for (let p = el.parentElement; p && p !== card; p = p.parentElement) if (clips(p)) { clipped = true; break; }
-        if (!clipped) out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} in article${card.id ? `#${card.id}` : ""} by ${Math.round(r.right - edge)} px`);
+        for (let p = el.parentElement; p && p !== card; p = p.parentElement)
+          if (clips(p)) {
+            clipped = true;
+            break;
+          }
+        if (!clipped)
+          out.push(
+            `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} in article${card.id ? `#${card.id}` : ""} by ${Math.round(r.right - edge)} px`,
+          );
       }
     }
     return out.slice(0, 10);

@@ -14,27 +14,62 @@ export const SPOKEN_TEXT = "Hello world. This is a test.";
 
 export function startDeepgramUpstream(initial: MediaScenarioSource = { kind: "ok" }): MediaFake {
   const error = (status: number, message: string, headers?: Record<string, string>) =>
-    Response.json({ err_code: status === 401 ? "INVALID_AUTH" : status === 429 ? "TOO_MANY_REQUESTS" : "Bad Request", err_msg: message, request_id: crypto.randomUUID() }, { status, headers });
+    Response.json(
+      {
+        err_code: status === 401 ? "INVALID_AUTH" : status === 429 ? "TOO_MANY_REQUESTS" : "Bad Request",
+        err_msg: message,
+        request_id: crypto.randomUUID(),
+      },
+      { status, headers },
+    );
   return startMediaFake((scenario, req) => {
     const url = new URL(req.path, "http://fake");
     if (req.method !== "POST" || url.pathname !== "/v1/listen") return error(404, `Not found: ${url.pathname}`);
     if (!/^Token \S+$/.test(req.headers.authorization ?? "")) return error(401, "Invalid credentials.");
     if (scenario.kind === "error") return error(scenario.status, scenario.message, scenario.headers);
-    if (!req.headers["content-type"]?.startsWith("audio/") || req.bytes.length === 0) return error(400, "Bad Request: failed to process audio: corrupt or unsupported data");
+    if (!req.headers["content-type"]?.startsWith("audio/") || req.bytes.length === 0)
+      return error(400, "Bad Request: failed to process audio: corrupt or unsupported data");
     const words = SPOKEN.map((w) => ({ word: w.word, start: w.start, end: w.end, confidence: 0.99, punctuated_word: w.punctuated }));
-    const utterances = url.searchParams.get("utterances") === "true"
-      ? [
-          { start: 0.1, end: 0.9, confidence: 0.99, channel: 0, transcript: "Hello world.", words: words.slice(0, 2), id: crypto.randomUUID() },
-          { start: 2.2, end: 3.1, confidence: 0.99, channel: 0, transcript: "This is a test.", words: words.slice(2), id: crypto.randomUUID() },
-        ]
-      : undefined;
+    const utterances =
+      url.searchParams.get("utterances") === "true"
+        ? [
+            {
+              start: 0.1,
+              end: 0.9,
+              confidence: 0.99,
+              channel: 0,
+              transcript: "Hello world.",
+              words: words.slice(0, 2),
+              id: crypto.randomUUID(),
+            },
+            {
+              start: 2.2,
+              end: 3.1,
+              confidence: 0.99,
+              channel: 0,
+              transcript: "This is a test.",
+              words: words.slice(2),
+              id: crypto.randomUUID(),
+            },
+          ]
+        : undefined;
     return Response.json({
-      metadata: { transaction_key: "deprecated", request_id: crypto.randomUUID(), sha256: "0", created: new Date().toISOString(), duration: 3.5, channels: 1, models: [url.searchParams.get("model")] },
+      metadata: {
+        transaction_key: "deprecated",
+        request_id: crypto.randomUUID(),
+        sha256: "0",
+        created: new Date().toISOString(),
+        duration: 3.5,
+        channels: 1,
+        models: [url.searchParams.get("model")],
+      },
       results: {
-        channels: [{
-          alternatives: [{ transcript: SPOKEN_TEXT, confidence: 0.99, words }],
-          ...(url.searchParams.get("detect_language") === "true" ? { detected_language: "en", language_confidence: 0.98 } : {}),
-        }],
+        channels: [
+          {
+            alternatives: [{ transcript: SPOKEN_TEXT, confidence: 0.99, words }],
+            ...(url.searchParams.get("detect_language") === "true" ? { detected_language: "en", language_confidence: 0.98 } : {}),
+          },
+        ],
         ...(utterances ? { utterances } : {}),
       },
     });
@@ -51,7 +86,8 @@ export interface AssemblyFake extends MediaFake {
 }
 
 export function startAssemblyAIUpstream(initial: MediaScenarioSource = { kind: "ok" }): AssemblyFake {
-  const error = (status: number, message: string, headers?: Record<string, string>) => Response.json({ error: message }, { status, headers });
+  const error = (status: number, message: string, headers?: Record<string, string>) =>
+    Response.json({ error: message }, { status, headers });
   const transcripts = new Map<string, { params: any; polls: number }>();
   const uploads = new Set<string>();
   const fake = startMediaFake((scenario, req, self) => {
@@ -78,8 +114,18 @@ export function startAssemblyAIUpstream(initial: MediaScenarioSource = { kind: "
       if (job.polls <= assembly.pollsBeforeDone) return Response.json({ id: poll[1], status: "processing" });
       if (assembly.jobError) return Response.json({ id: poll[1], status: "error", error: assembly.jobError });
       return Response.json({
-        id: poll[1], status: "completed", text: SPOKEN_TEXT, language_code: job.params.language_code ?? "en_us", audio_duration: 3.5,
-        words: SPOKEN.map((w) => ({ text: w.punctuated, start: Math.round(w.start * 1000), end: Math.round(w.end * 1000), confidence: 0.98, speaker: null })),
+        id: poll[1],
+        status: "completed",
+        text: SPOKEN_TEXT,
+        language_code: job.params.language_code ?? "en_us",
+        audio_duration: 3.5,
+        words: SPOKEN.map((w) => ({
+          text: w.punctuated,
+          start: Math.round(w.start * 1000),
+          end: Math.round(w.end * 1000),
+          confidence: 0.98,
+          speaker: null,
+        })),
         speech_models: job.params.speech_models,
       });
     }

@@ -20,7 +20,8 @@ export function startOpenAIEmbeddingsUpstream(initial: MediaScenarioSource = { k
     if (scenario.kind !== "ok") throw new Error("unreachable");
     const body = req.body ?? {};
     const raw = body.input;
-    const inputs: Array<string | number[]> = typeof raw === "string" ? [raw] : Array.isArray(raw) && raw.every((n: unknown) => typeof n === "number") ? [raw] : raw;
+    const inputs: Array<string | number[]> =
+      typeof raw === "string" ? [raw] : Array.isArray(raw) && raw.every((n: unknown) => typeof n === "number") ? [raw] : raw;
     const tokens = inputs.reduce((n, i) => n + (typeof i === "string" ? i.split(/\s+/).filter(Boolean).length : i.length), 0);
     const promptTokens = scenario.promptTokens ?? tokens;
     return Response.json({
@@ -36,7 +37,14 @@ export function startOpenAIEmbeddingsUpstream(initial: MediaScenarioSource = { k
 }
 
 function googleError(status: number, message: string, headers?: Record<string, string>): Response {
-  const names: Record<number, string> = { 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" };
+  const names: Record<number, string> = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+  };
   return Response.json({ error: { code: status, message, status: names[status] ?? "UNKNOWN" } }, { status, headers });
 }
 
@@ -51,7 +59,9 @@ export function startGeminiEmbeddingsUpstream(initial: MediaScenarioSource = { k
     const wrong = requests.find((r) => r.model !== `models/${decodeURIComponent(match[1]!)}`);
     if (wrong) return googleError(400, `Model "${wrong.model}" does not match the model in the URL`);
     return Response.json({
-      embeddings: requests.map((r, index) => ({ values: fakeVector(r.content.parts.map((p: any) => p.text).join(""), index, r.outputDimensionality) })),
+      embeddings: requests.map((r, index) => ({
+        values: fakeVector(r.content.parts.map((p: any) => p.text).join(""), index, r.outputDimensionality),
+      })),
     });
   }, initial);
 }

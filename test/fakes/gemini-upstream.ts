@@ -4,13 +4,27 @@
 // (a JSON array without it), each frame a whole GenerateContentResponse chunk with running
 // usageMetadata and finishReason on the last; errors are {"error":{code,message,status}} bodies.
 import {
-  DEFAULT_USAGE, frameStream, hangingResponse, splitText, startFake,
-  type FakeUpstream, type FakeUsage, type RecordedRequest, type Scenario, type ScenarioSource,
+  DEFAULT_USAGE,
+  frameStream,
+  hangingResponse,
+  splitText,
+  startFake,
+  type FakeUpstream,
+  type FakeUsage,
+  type RecordedRequest,
+  type Scenario,
+  type ScenarioSource,
 } from "./scenario.ts";
 
 const STATUS: Record<number, string> = {
-  400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-  429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
 };
 
 function errorResponse(status: number, message: string, headers?: Record<string, string>): Response {
@@ -61,7 +75,8 @@ function partGroups(scenario: Scenario): { groups: Part[][]; finish: string } {
       }));
       return { groups: [...(scenario.text ? [[{ text: scenario.text }]] : []), calls], finish: "STOP" };
     }
-    case "error": case "hang":
+    case "error":
+    case "hang":
       return { groups: [], finish: "STOP" };
   }
 }
@@ -95,7 +110,8 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   if (!stream) {
     if (scenario.kind === "cut") return new Response("", { status: 200 });
-    if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
+    if (scenario.kind === "stall")
+      return new Response(frameStream(['{"id": '], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     return Response.json({
       candidates: [{ content: { parts: joinParts(groups), role: "model" }, finishReason: finish, index: 0 }],
       usageMetadata: usageMetadata(usage),
@@ -118,13 +134,21 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const stallAfter = scenario.kind === "stall" ? scenario.afterChunks : undefined;
   const delayMs = scenario.kind === "cut" ? 2 : scenario.kind === "text" ? scenario.delayMs : undefined;
   if (sse) {
-    return new Response(frameStream(chunks.map((c) => `data: ${c}\r\n\r\n`), { cutAfter, stallAfter, delayMs }), {
-      headers: { "content-type": "text/event-stream" },
-    });
+    return new Response(
+      frameStream(
+        chunks.map((c) => `data: ${c}\r\n\r\n`),
+        { cutAfter, stallAfter, delayMs },
+      ),
+      {
+        headers: { "content-type": "text/event-stream" },
+      },
+    );
   }
   const pieces = chunks.map((c, i) => `${i === 0 ? "[" : ",\r\n"}${c}`);
   pieces.push("]");
-  return new Response(frameStream(pieces, { cutAfter, stallAfter, delayMs }), { headers: { "content-type": "application/json; charset=UTF-8" } });
+  return new Response(frameStream(pieces, { cutAfter, stallAfter, delayMs }), {
+    headers: { "content-type": "application/json; charset=UTF-8" },
+  });
 }
 
 export function startGeminiUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }): FakeUpstream {

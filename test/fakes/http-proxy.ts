@@ -25,8 +25,11 @@ export interface FakeHttpProxy {
 }
 
 /** With `tls`, an HTTPS proxy (TLS between the client and the proxy). */
-export async function startHttpProxy(options: { username?: string; password?: string; tls?: { cert: string; key: string } } = {}): Promise<FakeHttpProxy> {
-  const expected = options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}` : undefined;
+export async function startHttpProxy(
+  options: { username?: string; password?: string; tls?: { cert: string; key: string } } = {},
+): Promise<FakeHttpProxy> {
+  const expected =
+    options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}` : undefined;
   const sockets = new Set<Socket>();
   const proxy: FakeHttpProxy = {
     url: "",
@@ -37,10 +40,11 @@ export async function startHttpProxy(options: { username?: string; password?: st
       proxy.requests.length = 0;
       proxy.refused = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 
   const handle = (client: Socket) => {
@@ -58,7 +62,9 @@ export async function startHttpProxy(options: { username?: string; password?: st
       const end = buf.indexOf("\r\n\r\n");
       if (end < 0) return;
       const [line = "", ...lines] = buf.subarray(0, end).toString("latin1").split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).trim().toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(":")).trim().toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]),
+      );
       const length = Number(headers["content-length"] ?? 0);
       if (buf.length < end + 4 + length) return;
       const body = buf.subarray(end + 4, end + 4 + length);
@@ -67,13 +73,18 @@ export async function startHttpProxy(options: { username?: string; password?: st
       const [method = "", target = ""] = line.split(" ");
       if (expected && headers["proxy-authorization"] !== expected) {
         proxy.refused++;
-        client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        client.end(
+          'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="fake"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+        );
         return;
       }
       if (method === "CONNECT") {
         client.off("data", onData);
         client.pause();
-        const [host, port] = [target.slice(0, target.lastIndexOf(":")).replace(/^\[|\]$/g, ""), Number(target.slice(target.lastIndexOf(":") + 1))];
+        const [host, port] = [
+          target.slice(0, target.lastIndexOf(":")).replace(/^\[|\]$/g, ""),
+          Number(target.slice(target.lastIndexOf(":") + 1)),
+        ];
         proxy.requests.push({ kind: "connect", target, proxyAuthorization: headers["proxy-authorization"], headers });
         const upstream = connect(port, host, () => {
           client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -86,13 +97,29 @@ export async function startHttpProxy(options: { username?: string; password?: st
       }
       busy = true;
       const url = new URL(target);
-      proxy.requests.push({ kind: "forward", target: `${url.hostname}:${url.port || 80}`, url: target, proxyAuthorization: headers["proxy-authorization"], headers });
+      proxy.requests.push({
+        kind: "forward",
+        target: `${url.hostname}:${url.port || 80}`,
+        url: target,
+        proxyAuthorization: headers["proxy-authorization"],
+        headers,
+      });
       const forwardHeaders = Object.entries(headers).filter(([n]) => !/^(proxy-|connection$|keep-alive$|host$|content-length$)/.test(n));
       try {
-        const res = await fetch(url, { method, headers: forwardHeaders, body: length ? body : undefined, proxy: false, redirect: "manual" });
+        const res = await fetch(url, {
+          method,
+          headers: forwardHeaders,
+          body: length ? body : undefined,
+          proxy: false,
+          redirect: "manual",
+        });
         const payload = Buffer.from(await res.arrayBuffer());
-        const kept = [...res.headers].filter(([n]) => !/^(content-length|content-encoding|transfer-encoding|connection|keep-alive)$/.test(n));
-        client.write(`HTTP/1.1 ${res.status} ${res.statusText || "OK"}\r\n${kept.map(([n, v]) => `${n}: ${v}\r\n`).join("")}content-length: ${payload.length}\r\n\r\n`);
+        const kept = [...res.headers].filter(
+          ([n]) => !/^(content-length|content-encoding|transfer-encoding|connection|keep-alive)$/.test(n),
+        );
+        client.write(
+          `HTTP/1.1 ${res.status} ${res.statusText || "OK"}\r\n${kept.map(([n, v]) => `${n}: ${v}\r\n`).join("")}content-length: ${payload.length}\r\n\r\n`,
+        );
         client.write(payload);
       } catch (err) {
         const text = `fake proxy could not reach ${target}: ${err instanceof Error ? err.message : String(err)}`;

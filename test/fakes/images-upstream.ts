@@ -10,20 +10,33 @@ export function startOpenAIImagesUpstream(initial: MediaScenarioSource = { kind:
     if (scenario.kind === "error") return openaiError(scenario);
     const body = req.body ?? {};
     const n = body.n ?? 1;
-    const image = (i: number) => (body.response_format === "url"
-      ? { url: `${fake.url}/files/image-${i}.png`, revised_prompt: `revised: ${body.prompt}` }
-      : { b64_json: PNG_B64, revised_prompt: `revised: ${body.prompt}` });
+    const image = (i: number) =>
+      body.response_format === "url"
+        ? { url: `${fake.url}/files/image-${i}.png`, revised_prompt: `revised: ${body.prompt}` }
+        : { b64_json: PNG_B64, revised_prompt: `revised: ${body.prompt}` };
     return Response.json({
       created: 1_700_000_000,
       data: Array.from({ length: n }, (_, i) => image(i)),
       // gpt-image-1 reports token usage; DALL·E does not.
-      ...(body.model === "gpt-image-1" ? { usage: { input_tokens: 50, output_tokens: 4160, total_tokens: 4210, input_tokens_details: { text_tokens: 50, image_tokens: 0 } } } : {}),
+      ...(body.model === "gpt-image-1"
+        ? {
+            usage: {
+              input_tokens: 50,
+              output_tokens: 4160,
+              total_tokens: 4210,
+              input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+            },
+          }
+        : {}),
     });
   }, initial);
 }
 
 function fireworksError(status: number, message: string, headers?: Record<string, string>): Response {
-  return Response.json({ error: { object: "error", type: status === 429 ? "rate_limit_error" : "invalid_request_error", code: String(status), message } }, { status, headers });
+  return Response.json(
+    { error: { object: "error", type: status === 429 ? "rate_limit_error" : "invalid_request_error", code: String(status), message } },
+    { status, headers },
+  );
 }
 
 export function startFireworksImagesUpstream(initial: MediaScenarioSource = { kind: "ok" }): MediaFake {

@@ -5,7 +5,16 @@
 // dead token, 402 reason MONTHLY_REQUEST_COUNT when the plan is used up, 400 "Improperly formed request." for a
 // conversation the service refuses); mid-stream failures as `:message-type: exception` frames (kiroException).
 import { encodeEventStreamMessage } from "../../src/providers/kiro/event-stream.ts";
-import { DEFAULT_USAGE, hangingResponse, splitText, startFake, type FakeUpstream, type RecordedRequest, type Scenario, type ScenarioSource } from "./scenario.ts";
+import {
+  DEFAULT_USAGE,
+  hangingResponse,
+  splitText,
+  startFake,
+  type FakeUpstream,
+  type RecordedRequest,
+  type Scenario,
+  type ScenarioSource,
+} from "./scenario.ts";
 
 export interface KiroUpstreamOptions {
   /** Whether a bearer token is live (e.g. the fake OIDC server's check); every token is when absent. */
@@ -17,12 +26,18 @@ export interface KiroUpstreamOptions {
 const CONTEXT_WINDOW = 200_000;
 
 function event(type: string, payload: Record<string, unknown>): Uint8Array {
-  return encodeEventStreamMessage({ ":event-type": type, ":content-type": "application/json", ":message-type": "event" }, JSON.stringify(payload));
+  return encodeEventStreamMessage(
+    { ":event-type": type, ":content-type": "application/json", ":message-type": "event" },
+    JSON.stringify(payload),
+  );
 }
 
 /** A mid-stream failure frame, as the service sends one (for tests that script their own streams). */
 export function kiroException(type: string, message: string): Uint8Array {
-  return encodeEventStreamMessage({ ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" }, JSON.stringify({ message }));
+  return encodeEventStreamMessage(
+    { ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" },
+    JSON.stringify({ message }),
+  );
 }
 
 export function kiroEvent(type: string, payload: Record<string, unknown>): Uint8Array {
@@ -51,19 +66,29 @@ function malformed(body: any): string | undefined {
     const uses = new Set((turns[i - 1]?.assistantResponseMessage?.toolUses ?? []).map((u: any) => u.toolUseId));
     if (results.some((r: any) => !uses.has(r.toolUseId))) return "toolResults without toolUses";
   }
-  if (tools?.some((t: any) => !t.toolSpecification?.name || t.toolSpecification.name.length > 64 || !t.toolSpecification.inputSchema?.json)) return "tools";
+  if (tools?.some((t: any) => !t.toolSpecification?.name || t.toolSpecification.name.length > 64 || !t.toolSpecification.inputSchema?.json))
+    return "tools";
   return undefined;
 }
 
 function frames(scenario: Scenario, req: RecordedRequest): Uint8Array[] {
   const usage = ("usage" in scenario && scenario.usage) || DEFAULT_USAGE;
   const out: Uint8Array[] = [];
-  const text = scenario.kind === "text" || scenario.kind === "thinking" ? scenario.text : scenario.kind === "tool-calls" ? scenario.text : undefined;
-  if (text) for (const piece of splitText(text, scenario.kind === "text" ? scenario.chunks ?? 3 : 2)) out.push(event("assistantResponseEvent", { content: piece, modelId: req.body?.conversationState?.currentMessage?.userInputMessage?.modelId }));
+  const text =
+    scenario.kind === "text" || scenario.kind === "thinking" ? scenario.text : scenario.kind === "tool-calls" ? scenario.text : undefined;
+  if (text)
+    for (const piece of splitText(text, scenario.kind === "text" ? (scenario.chunks ?? 3) : 2))
+      out.push(
+        event("assistantResponseEvent", {
+          content: piece,
+          modelId: req.body?.conversationState?.currentMessage?.userInputMessage?.modelId,
+        }),
+      );
   if (scenario.kind === "tool-calls") {
     for (const call of scenario.calls) {
       out.push(event("toolUseEvent", { name: call.name, toolUseId: call.id, input: "" }));
-      for (const piece of splitText(call.arguments, 3)) out.push(event("toolUseEvent", { name: call.name, toolUseId: call.id, input: piece }));
+      for (const piece of splitText(call.arguments, 3))
+        out.push(event("toolUseEvent", { name: call.name, toolUseId: call.id, input: piece }));
       out.push(event("toolUseEvent", { name: call.name, toolUseId: call.id, stop: true }));
     }
   }
@@ -72,10 +97,17 @@ function frames(scenario: Scenario, req: RecordedRequest): Uint8Array[] {
   return out;
 }
 
-function byteStream(parts: Uint8Array[], chunkBytes: number, opts: { cutAfter?: number; delayMs?: number } = {}): ReadableStream<Uint8Array> {
+function byteStream(
+  parts: Uint8Array[],
+  chunkBytes: number,
+  opts: { cutAfter?: number; delayMs?: number } = {},
+): ReadableStream<Uint8Array> {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { all.set(p, at); at += p.length; }
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
   const limit = opts.cutAfter ?? all.length;
   let sent = 0;
   return new ReadableStream({
@@ -97,7 +129,8 @@ export function startKiroUpstream(initial: ScenarioSource, options: KiroUpstream
   return startFake((scenario, req, signal) => {
     if (req.method !== "POST" || req.path !== "/generateAssistantResponse") return awsError(404, `UnknownOperationException: ${req.path}`);
     const token = req.headers.authorization?.replace(/^Bearer /, "") ?? "";
-    if (!token || (options.isLiveToken && !options.isLiveToken(token))) return awsError(403, "The bearer token included in the request is invalid.");
+    if (!token || (options.isLiveToken && !options.isLiveToken(token)))
+      return awsError(403, "The bearer token included in the request is invalid.");
     const bad = malformed(req.body);
     if (bad) return awsError(400, `Improperly formed request. (${bad})`);
     if (scenario.kind === "error") {

@@ -33,8 +33,12 @@ export function startMediaFake(
   const fake: MediaFake = {
     url: "",
     requests: [],
-    setScenario(s) { source = s; },
-    async close() { await server.stop(true); },
+    setScenario(s) {
+      source = s;
+    },
+    async close() {
+      await server.stop(true);
+    },
   };
   const server = Bun.serve({
     port: 0,
@@ -45,9 +49,19 @@ export function startMediaFake(
       const bytes = new Uint8Array(await request.arrayBuffer());
       let body: any;
       if ((request.headers.get("content-type") ?? "").includes("json")) {
-        try { body = JSON.parse(new TextDecoder().decode(bytes)); } catch { /* not JSON after all */ }
+        try {
+          body = JSON.parse(new TextDecoder().decode(bytes));
+        } catch {
+          /* not JSON after all */
+        }
       }
-      const recorded: MediaRequest = { method: request.method, path: url.pathname + url.search, headers: Object.fromEntries(request.headers), body, bytes };
+      const recorded: MediaRequest = {
+        method: request.method,
+        path: url.pathname + url.search,
+        headers: Object.fromEntries(request.headers),
+        body,
+        bytes,
+      };
       fake.requests.push(recorded);
       const scenario = typeof source === "function" ? source(recorded, fake.requests.length) : source;
       if (scenario.kind === "hang") return hangingResponse(request.signal);

@@ -44,8 +44,12 @@ export function startClaudeOAuth(opts: { email?: string; plan?: "max" | "pro" } 
     access.add(a);
     refresh.add(r);
     return Response.json({
-      token_type: "Bearer", access_token: a, expires_in: fake.accessTtlS, refresh_token: r,
-      scope: "user:inference user:profile", organization: { uuid: "org-1", name: "Fake Org" },
+      token_type: "Bearer",
+      access_token: a,
+      expires_in: fake.accessTtlS,
+      refresh_token: r,
+      scope: "user:inference user:profile",
+      organization: { uuid: "org-1", name: "Fake Org" },
       account: { uuid: "acct-1", email_address: fake.email },
     });
   };
@@ -57,9 +61,20 @@ export function startClaudeOAuth(opts: { email?: string; plan?: "max" | "pro" } 
       const url = new URL(req.url);
       if (req.method === "GET" && url.pathname === "/oauth/authorize") {
         const p = url.searchParams;
-        const bad = p.get("client_id") !== CLAUDE_CLIENT_ID ? "unknown client_id" : p.get("response_type") !== "code" ? "response_type must be code"
-          : p.get("code_challenge_method") !== "S256" ? "S256 required" : !p.get("code_challenge") ? "missing code_challenge"
-          : !(p.get("scope") ?? "").split(" ").includes("user:inference") ? "scope must include user:inference" : !p.get("state") ? "missing state" : undefined;
+        const bad =
+          p.get("client_id") !== CLAUDE_CLIENT_ID
+            ? "unknown client_id"
+            : p.get("response_type") !== "code"
+              ? "response_type must be code"
+              : p.get("code_challenge_method") !== "S256"
+                ? "S256 required"
+                : !p.get("code_challenge")
+                  ? "missing code_challenge"
+                  : !(p.get("scope") ?? "").split(" ").includes("user:inference")
+                    ? "scope must include user:inference"
+                    : !p.get("state")
+                      ? "missing state"
+                      : undefined;
         if (bad) return new Response(bad, { status: 400 });
         const code = rand("code-");
         codes.set(code, { redirectUri: p.get("redirect_uri")!, challenge: p.get("code_challenge")!, state: p.get("state")! });
@@ -78,7 +93,12 @@ export function startClaudeOAuth(opts: { email?: string; plan?: "max" | "pro" } 
           codes.delete(body.code!);
           if (c.redirectUri !== body.redirect_uri) return invalidGrant("redirect_uri does not match");
           if (c.state !== body.state) return invalidGrant("state does not match");
-          if (createHash("sha256").update(body.code_verifier ?? "").digest("base64url") !== c.challenge) return invalidGrant("code_verifier does not match");
+          if (
+            createHash("sha256")
+              .update(body.code_verifier ?? "")
+              .digest("base64url") !== c.challenge
+          )
+            return invalidGrant("code_verifier does not match");
           return issue();
         }
         if (body.grant_type === "refresh_token") {
@@ -91,10 +111,19 @@ export function startClaudeOAuth(opts: { email?: string; plan?: "max" | "pro" } 
       if (req.method === "GET" && url.pathname === "/api/oauth/profile") {
         const token = req.headers.get("authorization")?.replace(/^Bearer /, "");
         if (!access.has(token ?? "") || !(req.headers.get("anthropic-beta") ?? "").includes("oauth-2025-04-20")) {
-          return Response.json({ type: "error", error: { type: "authentication_error", message: "Invalid bearer token" } }, { status: 401 });
+          return Response.json(
+            { type: "error", error: { type: "authentication_error", message: "Invalid bearer token" } },
+            { status: 401 },
+          );
         }
         return Response.json({
-          account: { uuid: "acct-1", email: fake.email, display_name: "Fake User", has_claude_max: fake.plan === "max", has_claude_pro: fake.plan === "pro" },
+          account: {
+            uuid: "acct-1",
+            email: fake.email,
+            display_name: "Fake User",
+            has_claude_max: fake.plan === "max",
+            has_claude_pro: fake.plan === "pro",
+          },
           organization: { uuid: "org-1", name: "Fake Org", organization_type: `claude_${fake.plan}` },
         });
       }
@@ -113,14 +142,19 @@ export function startClaudeOAuth(opts: { email?: string; plan?: "max" | "pro" } 
     isLiveAccessToken: (token) => access.has(token ?? ""),
     expireAccessTokens: () => access.clear(),
     revokeRefreshTokens: () => refresh.clear(),
-    addTokens(a, r) { access.add(a); refresh.add(r); },
+    addTokens(a, r) {
+      access.add(a);
+      refresh.add(r);
+    },
     async approve(authorizeUrl) {
       const res = await fetch(authorizeUrl, { redirect: "manual" });
       if (res.status !== 302) throw new Error(`authorize refused: ${res.status} ${await res.text()}`);
       const to = new URL(res.headers.get("location")!);
       return `${to.searchParams.get("code")}#${to.searchParams.get("state")}`;
     },
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }

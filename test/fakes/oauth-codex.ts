@@ -47,7 +47,8 @@ export function startCodexOAuth(opts: { email?: string; plan?: string; accountId
     refresh.add(refreshToken);
     return { id_token: idToken, access_token: accessToken, refresh_token: refreshToken };
   };
-  const refusal = (code: string, message: string) => Response.json({ error: { message, type: "invalid_request_error", param: null, code } }, { status: 401 });
+  const refusal = (code: string, message: string) =>
+    Response.json({ error: { message, type: "invalid_request_error", param: null, code } }, { status: 401 });
 
   const server = Bun.serve({
     port: 0,
@@ -56,9 +57,18 @@ export function startCodexOAuth(opts: { email?: string; plan?: string; accountId
       const url = new URL(req.url);
       if (req.method === "GET" && url.pathname === "/oauth/authorize") {
         const p = url.searchParams;
-        const bad = p.get("client_id") !== CODEX_CLIENT_ID ? "unknown client_id" : p.get("code_challenge_method") !== "S256" ? "S256 required"
-          : !(p.get("scope") ?? "").includes("offline_access") ? "offline_access required" : !p.get("state") ? "missing state"
-          : !/^http:\/\/localhost:\d+\/auth\/callback$/.test(p.get("redirect_uri") ?? "") ? "redirect_uri not allowed" : undefined;
+        const bad =
+          p.get("client_id") !== CODEX_CLIENT_ID
+            ? "unknown client_id"
+            : p.get("code_challenge_method") !== "S256"
+              ? "S256 required"
+              : !(p.get("scope") ?? "").includes("offline_access")
+                ? "offline_access required"
+                : !p.get("state")
+                  ? "missing state"
+                  : !/^http:\/\/localhost:\d+\/auth\/callback$/.test(p.get("redirect_uri") ?? "")
+                    ? "redirect_uri not allowed"
+                    : undefined;
         if (bad) return new Response(bad, { status: 400 });
         const to = new URL(p.get("redirect_uri")!);
         to.searchParams.set("state", p.get("state")!);
@@ -75,7 +85,9 @@ export function startCodexOAuth(opts: { email?: string; plan?: string; accountId
       if (req.method === "POST" && url.pathname === "/oauth/token") {
         const contentType = req.headers.get("content-type") ?? "";
         const text = await req.text();
-        const body: Record<string, string> = contentType.includes("json") ? JSON.parse(text || "{}") : Object.fromEntries(new URLSearchParams(text));
+        const body: Record<string, string> = contentType.includes("json")
+          ? JSON.parse(text || "{}")
+          : Object.fromEntries(new URLSearchParams(text));
         fake.tokenRequests.push({ contentType, body });
         if (body.client_id !== CODEX_CLIENT_ID) return Response.json({ error: "invalid_client" }, { status: 401 });
         if (body.grant_type === "authorization_code") {
@@ -83,13 +95,20 @@ export function startCodexOAuth(opts: { email?: string; plan?: string; accountId
           const c = codes.get(body.code ?? "");
           if (!c) return Response.json({ error: "invalid_grant", error_description: "code not found" }, { status: 400 });
           codes.delete(body.code!);
-          if (c.redirectUri !== body.redirect_uri) return Response.json({ error: "invalid_grant", error_description: "redirect_uri mismatch" }, { status: 400 });
-          if (createHash("sha256").update(body.code_verifier ?? "").digest("base64url") !== c.challenge) return Response.json({ error: "invalid_grant", error_description: "PKCE failed" }, { status: 400 });
+          if (c.redirectUri !== body.redirect_uri)
+            return Response.json({ error: "invalid_grant", error_description: "redirect_uri mismatch" }, { status: 400 });
+          if (
+            createHash("sha256")
+              .update(body.code_verifier ?? "")
+              .digest("base64url") !== c.challenge
+          )
+            return Response.json({ error: "invalid_grant", error_description: "PKCE failed" }, { status: 400 });
           return Response.json({ ...tokens(), expires_in: fake.accessTtlS });
         }
         if (body.grant_type === "refresh_token") {
           const token = body.refresh_token ?? "";
-          if (used.has(token)) return refusal("refresh_token_reused", "Your refresh token has already been used to generate a new access token.");
+          if (used.has(token))
+            return refusal("refresh_token_reused", "Your refresh token has already been used to generate a new access token.");
           if (!refresh.has(token)) return refusal("refresh_token_invalidated", "Your refresh token has been invalidated.");
           refresh.delete(token);
           used.add(token);
@@ -120,7 +139,9 @@ export function startCodexOAuth(opts: { email?: string; plan?: string; accountId
       if (res.status !== 302) throw new Error(`authorize refused: ${res.status} ${await res.text()}`);
       return res.headers.get("location")!;
     },
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }

@@ -49,7 +49,8 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
   const requests: FakeGoogleRequest[] = [];
   const rand = (prefix: string) => `${prefix}${crypto.randomUUID().replaceAll("-", "")}`;
   const idToken = () => `${b64url(JSON.stringify({ alg: "RS256" }))}.${b64url(JSON.stringify({ email, sub: "1234" }))}.sig`;
-  const oauthError = (error: string, description: string, status = 400) => Response.json({ error, error_description: description }, { status });
+  const oauthError = (error: string, description: string, status = 400) =>
+    Response.json({ error, error_description: description }, { status });
 
   const issue = (refreshToken: string, withRefresh: boolean) => {
     const token = rand("ya29.");
@@ -57,7 +58,8 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
     return Response.json({
       access_token: token,
       expires_in: fake.accessTtlS,
-      scope: "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile openid",
+      scope:
+        "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile openid",
       token_type: "Bearer",
       id_token: idToken(),
       ...(withRefresh ? { refresh_token: refreshToken } : {}),
@@ -76,7 +78,8 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
         const q = url.searchParams;
         const redirect = q.get("redirect_uri") ?? "";
         if (q.get("client_id") !== o.clientId) return new Response("Error 401: invalid_client", { status: 401 });
-        if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+\//.test(redirect)) return new Response("Error 400: redirect_uri_mismatch", { status: 400 });
+        if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+\//.test(redirect))
+          return new Response("Error 400: redirect_uri_mismatch", { status: 400 });
         const back = new URL(redirect);
         back.searchParams.set("state", q.get("state") ?? "");
         if (!fake.approve) {
@@ -92,14 +95,17 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
 
       if (request.method === "POST" && url.pathname === "/token") {
         const f = form ?? {};
-        if (f.client_id !== o.clientId || f.client_secret !== o.clientSecret) return oauthError("invalid_client", "The OAuth client was not found.", 401);
+        if (f.client_id !== o.clientId || f.client_secret !== o.clientSecret)
+          return oauthError("invalid_client", "The OAuth client was not found.", 401);
         if (f.grant_type === "authorization_code") {
           const pending = f.code ? codes.get(f.code) : undefined;
           if (!pending) return oauthError("invalid_grant", "Malformed auth code.");
           codes.delete(f.code!);
           if (pending.redirectUri !== f.redirect_uri) return oauthError("redirect_uri_mismatch", "Bad Request");
           if (pending.challenge) {
-            const computed = createHash("sha256").update(f.code_verifier ?? "").digest("base64url");
+            const computed = createHash("sha256")
+              .update(f.code_verifier ?? "")
+              .digest("base64url");
             if (computed !== pending.challenge) return oauthError("invalid_grant", "Invalid code verifier.");
           }
           const refreshToken = rand("1//0g");
@@ -116,9 +122,18 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
       if (request.method === "GET" && url.pathname === "/oauth2/v2/userinfo") {
         const token = request.headers.get("authorization")?.replace(/^Bearer /, "");
         if (!fake.isLiveAccessToken(token)) {
-          return Response.json({ error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } }, { status: 401 });
+          return Response.json(
+            { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } },
+            { status: 401 },
+          );
         }
-        return Response.json({ id: "1234", email, verified_email: true, name: o.name ?? "Dev Example", picture: "https://example.com/p.png" });
+        return Response.json({
+          id: "1234",
+          email,
+          verified_email: true,
+          name: o.name ?? "Dev Example",
+          picture: "https://example.com/p.png",
+        });
       }
       return new Response("Not found", { status: 404 });
     },
@@ -133,11 +148,19 @@ export function startGoogleOAuth(o: FakeGoogleOptions): FakeGoogle {
       const t = token ? access.get(token) : undefined;
       return !!t && t.expiresAt > Date.now() && refresh.has(t.refresh);
     },
-    expireAccessTokens() { access.clear(); },
-    revokeRefreshToken(token) { refresh.delete(token); },
-    addRefreshToken(token) { refresh.add(token); },
+    expireAccessTokens() {
+      access.clear();
+    },
+    revokeRefreshToken(token) {
+      refresh.delete(token);
+    },
+    addRefreshToken(token) {
+      refresh.add(token);
+    },
     refreshTokens: () => [...refresh],
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }

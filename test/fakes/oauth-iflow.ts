@@ -28,7 +28,13 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
   const issue = (refreshToken: string) => {
     const token = rand("iat_");
     access.add(token);
-    return Response.json({ access_token: token, refresh_token: refreshToken, expires_in: fake.accessTtlS, token_type: "bearer", scope: "read" });
+    return Response.json({
+      access_token: token,
+      refresh_token: refreshToken,
+      expires_in: fake.accessTtlS,
+      token_type: "bearer",
+      scope: "read",
+    });
   };
 
   const server = Bun.serve({
@@ -40,7 +46,8 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
       requests.push({ method: request.method, path: url.pathname + url.search, form, headers: Object.fromEntries(request.headers) });
       const q = url.searchParams;
       if (request.method === "GET" && url.pathname === "/oauth") {
-        if (q.get("client_id") !== o.clientId || q.get("loginMethod") !== "phone" || !q.get("redirect")) return new Response("bad request", { status: 400 });
+        if (q.get("client_id") !== o.clientId || q.get("loginMethod") !== "phone" || !q.get("redirect"))
+          return new Response("bad request", { status: 400 });
         const code = rand("code_");
         codes.set(code, q.get("redirect")!);
         const back = new URL(q.get("redirect")!);
@@ -55,21 +62,29 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
         }
         if (f.grant_type === "authorization_code") {
           const redirect = codes.get(f.code ?? "");
-          if (!redirect || redirect !== f.redirect_uri) return Response.json({ error: "invalid_grant", error_description: "Invalid authorization code" }, { status: 400 });
+          if (!redirect || redirect !== f.redirect_uri)
+            return Response.json({ error: "invalid_grant", error_description: "Invalid authorization code" }, { status: 400 });
           codes.delete(f.code!);
           const refreshToken = rand("irt_");
           refresh.add(refreshToken);
           return issue(refreshToken);
         }
         if (f.grant_type === "refresh_token") {
-          if (!f.refresh_token || !refresh.has(f.refresh_token)) return Response.json({ error: "invalid_grant", error_description: "Invalid refresh token" }, { status: 400 });
+          if (!f.refresh_token || !refresh.has(f.refresh_token))
+            return Response.json({ error: "invalid_grant", error_description: "Invalid refresh token" }, { status: 400 });
           return issue(f.refresh_token);
         }
         return Response.json({ error: "unsupported_grant_type" }, { status: 400 });
       }
       if (request.method === "GET" && url.pathname === "/api/oauth/getUserInfo") {
-        if (!access.has(q.get("accessToken") ?? "")) return Response.json({ success: false, code: "401", message: "token invalid", data: null });
-        return Response.json({ success: true, code: "200", message: "success", data: { apiKey, email: o.email ?? "", phone: "138****0000" } });
+        if (!access.has(q.get("accessToken") ?? ""))
+          return Response.json({ success: false, code: "401", message: "token invalid", data: null });
+        return Response.json({
+          success: true,
+          code: "200",
+          message: "success",
+          data: { apiKey, email: o.email ?? "", phone: "138****0000" },
+        });
       }
       return new Response("Not found", { status: 404 });
     },
@@ -80,11 +95,19 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
     requests,
     accessTtlS: 86400,
     isLiveApiKey: (key) => key === apiKey,
-    rotateApiKey() { apiKey = rand("sk-"); },
-    revokeRefreshToken(token) { refresh.delete(token); },
-    addRefreshToken(token) { refresh.add(token); },
+    rotateApiKey() {
+      apiKey = rand("sk-");
+    },
+    revokeRefreshToken(token) {
+      refresh.delete(token);
+    },
+    addRefreshToken(token) {
+      refresh.add(token);
+    },
     refreshTokens: () => [...refresh],
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }
@@ -92,5 +115,11 @@ export function startIFlowAuth(o: { clientId: string; clientSecret: string; emai
 /** The endpoint overrides pointing the iflow flow and adapter at these fakes. */
 export function iflowEndpoints(auth: FakeIFlowAuth, apiUrl: string): Record<string, string> {
   // Port 0: the login's loopback listener takes a free port, never iFlow CLI's real 11451.
-  return { authorize: `${auth.url}/oauth`, token: `${auth.url}/oauth/token`, userInfo: `${auth.url}/api/oauth/getUserInfo`, api: apiUrl, callback: "http://localhost:0/oauth2callback" };
+  return {
+    authorize: `${auth.url}/oauth`,
+    token: `${auth.url}/oauth/token`,
+    userInfo: `${auth.url}/api/oauth/getUserInfo`,
+    api: apiUrl,
+    callback: "http://localhost:0/oauth2callback",
+  };
 }

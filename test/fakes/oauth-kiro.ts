@@ -55,7 +55,15 @@ export function startKiroAuth(): FakeKiroAuth {
   /** Social codes handed out: the challenge and redirect they were issued for. */
   const socialCodes = new Map<string, { challenge: string; redirect: string; idp: string }>();
   const awsError = (error: string, description: string, status = 400) =>
-    Response.json({ error, error_description: description }, { status, headers: { "x-amzn-errortype": `${ERROR_TYPES[error] ?? "Exception"}:http://internal.amazon.com/coral/com.amazonaws.awsssooidc.v20190610/` } });
+    Response.json(
+      { error, error_description: description },
+      {
+        status,
+        headers: {
+          "x-amzn-errortype": `${ERROR_TYPES[error] ?? "Exception"}:http://internal.amazon.com/coral/com.amazonaws.awsssooidc.v20190610/`,
+        },
+      },
+    );
   const issue = (refreshToken: string) => {
     const token = rand("aoa");
     access.set(token, { refresh: refreshToken, expiresAt: Date.now() + fake.accessTtlS * 1000 });
@@ -68,15 +76,25 @@ export function startKiroAuth(): FakeKiroAuth {
     async fetch(request) {
       const url = new URL(request.url);
       let body: any = {};
-      try { body = await request.json(); } catch { /* empty */ }
+      try {
+        body = await request.json();
+      } catch {
+        /* empty */
+      }
       requests.push({ path: url.pathname, body: request.method === "GET" ? Object.fromEntries(url.searchParams) : body });
       if (request.method === "GET" && url.pathname === "/login") {
         const q = url.searchParams;
         const idp = q.get("idp") ?? "";
-        if (!["Google", "Github"].includes(idp) || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge") || !q.get("state")) {
+        if (
+          !["Google", "Github"].includes(idp) ||
+          q.get("code_challenge_method") !== "S256" ||
+          !q.get("code_challenge") ||
+          !q.get("state")
+        ) {
           return new Response("bad request", { status: 400 });
         }
-        if (q.get("redirect_uri") !== "kiro://kiro.kiroAgent/authenticate-success") return new Response("redirect_uri not allowed", { status: 400 });
+        if (q.get("redirect_uri") !== "kiro://kiro.kiroAgent/authenticate-success")
+          return new Response("redirect_uri not allowed", { status: 400 });
         const code = rand("code-");
         socialCodes.set(code, { challenge: q.get("code_challenge")!, redirect: q.get("redirect_uri")!, idp });
         const back = new URL(q.get("redirect_uri")!);
@@ -87,8 +105,10 @@ export function startKiroAuth(): FakeKiroAuth {
       if (request.method !== "POST") return new Response("Not found", { status: 404 });
       if (url.pathname === "/oauth/token") {
         const issued = socialCodes.get(body.code);
-        const challenge = typeof body.code_verifier === "string" ? new Bun.CryptoHasher("sha256").update(body.code_verifier).digest("base64url") : "";
-        if (!issued || issued.challenge !== challenge || issued.redirect !== body.redirect_uri) return Response.json({ message: "Invalid authorization code" }, { status: 400 });
+        const challenge =
+          typeof body.code_verifier === "string" ? new Bun.CryptoHasher("sha256").update(body.code_verifier).digest("base64url") : "";
+        if (!issued || issued.challenge !== challenge || issued.redirect !== body.redirect_uri)
+          return Response.json({ message: "Invalid authorization code" }, { status: 400 });
         socialCodes.delete(body.code);
         const refreshToken = rand("aor");
         refresh.set(refreshToken, { kind: "social" });
@@ -96,7 +116,8 @@ export function startKiroAuth(): FakeKiroAuth {
       }
 
       if (url.pathname === "/client/register") {
-        if (body.clientType !== "public" || !Array.isArray(body.scopes) || !body.clientName) return awsError("invalid_request", "Invalid client metadata");
+        if (body.clientType !== "public" || !Array.isArray(body.scopes) || !body.clientName)
+          return awsError("invalid_request", "Invalid client metadata");
         const clientId = rand("client-");
         const clientSecret = rand("secret-");
         clients.set(clientId, clientSecret);
@@ -110,8 +131,12 @@ export function startKiroAuth(): FakeKiroAuth {
         const userCode = `${Math.random().toString(36).slice(2, 6)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
         devices.set(deviceCode, { clientId: body.clientId, userCode, state: "pending" });
         return Response.json({
-          deviceCode, userCode, verificationUri: "https://view.awsapps.com/start/#/device",
-          verificationUriComplete: `https://view.awsapps.com/start/#/device?user_code=${userCode}`, expiresIn: 600, interval: 1,
+          deviceCode,
+          userCode,
+          verificationUri: "https://view.awsapps.com/start/#/device",
+          verificationUriComplete: `https://view.awsapps.com/start/#/device?user_code=${userCode}`,
+          expiresIn: 600,
+          interval: 1,
         });
       }
       if (url.pathname === "/token") {
@@ -128,15 +153,26 @@ export function startKiroAuth(): FakeKiroAuth {
         }
         if (body.grantType === "refresh_token") {
           const known = refresh.get(body.refreshToken);
-          if (!known || known.kind !== "builder-id" || (known.clientId && known.clientId !== body.clientId)) return awsError("invalid_grant", "Invalid refresh token provided");
-          return Response.json({ accessToken: issue(body.refreshToken), tokenType: "Bearer", expiresIn: fake.accessTtlS, refreshToken: body.refreshToken });
+          if (!known || known.kind !== "builder-id" || (known.clientId && known.clientId !== body.clientId))
+            return awsError("invalid_grant", "Invalid refresh token provided");
+          return Response.json({
+            accessToken: issue(body.refreshToken),
+            tokenType: "Bearer",
+            expiresIn: fake.accessTtlS,
+            refreshToken: body.refreshToken,
+          });
         }
         return awsError("unsupported_grant_type", `Unsupported grant type ${body.grantType}`);
       }
       if (url.pathname === "/refreshToken") {
         const known = refresh.get(body.refreshToken);
         if (!known || known.kind !== "social") return Response.json({ message: "Invalid refresh token" }, { status: 401 });
-        return Response.json({ accessToken: issue(body.refreshToken), refreshToken: body.refreshToken, expiresIn: fake.accessTtlS, profileArn: FAKE_PROFILE_ARN });
+        return Response.json({
+          accessToken: issue(body.refreshToken),
+          refreshToken: body.refreshToken,
+          expiresIn: fake.accessTtlS,
+          profileArn: FAKE_PROFILE_ARN,
+        });
       }
       return new Response("Not found", { status: 404 });
     },
@@ -147,17 +183,31 @@ export function startKiroAuth(): FakeKiroAuth {
     url: `http://127.0.0.1:${server.port}`,
     requests,
     accessTtlS: 3600,
-    approve(userCode) { const d = find(userCode); if (d) d.state = "approved"; },
-    deny(userCode) { const d = find(userCode); if (d) d.state = "denied"; },
+    approve(userCode) {
+      const d = find(userCode);
+      if (d) d.state = "approved";
+    },
+    deny(userCode) {
+      const d = find(userCode);
+      if (d) d.state = "denied";
+    },
     isLiveAccessToken(token) {
       const t = access.get(token);
       return !!t && t.expiresAt > Date.now() && refresh.has(t.refresh);
     },
-    expireAccessTokens() { access.clear(); },
-    revokeRefreshToken(token) { refresh.delete(token); },
-    addRefreshToken(token, kind, clientId) { refresh.set(token, { kind, clientId }); },
+    expireAccessTokens() {
+      access.clear();
+    },
+    revokeRefreshToken(token) {
+      refresh.delete(token);
+    },
+    addRefreshToken(token, kind, clientId) {
+      refresh.set(token, { kind, clientId });
+    },
     refreshTokens: () => [...refresh.keys()],
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }

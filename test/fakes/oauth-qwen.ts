@@ -27,16 +27,23 @@ export function startQwenAuth(o: { clientId: string; resourceUrl: string; email?
   const refresh = new Set<string>();
   const access = new Map<string, { refresh: string; expiresAt: number }>();
   const requests: FakeQwenAuth["requests"] = [];
-  const oauthError = (error: string, description: string, status = 400) => Response.json({ error, error_description: description }, { status });
-  const idToken = () => o.email
-    ? `${Buffer.from("{\"alg\":\"RS256\"}").toString("base64url")}.${Buffer.from(JSON.stringify({ email: o.email, sub: "42" })).toString("base64url")}.sig`
-    : undefined;
+  const oauthError = (error: string, description: string, status = 400) =>
+    Response.json({ error, error_description: description }, { status });
+  const idToken = () =>
+    o.email
+      ? `${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify({ email: o.email, sub: "42" })).toString("base64url")}.sig`
+      : undefined;
   const issue = (refreshToken: string) => {
     const token = rand("qat_");
     access.set(token, { refresh: refreshToken, expiresAt: Date.now() + fake.accessTtlS * 1000 });
     return Response.json({
-      access_token: token, refresh_token: refreshToken, token_type: "Bearer", expires_in: fake.accessTtlS,
-      scope: "openid profile email model.completion", resource_url: fake.resourceUrl, ...(idToken() ? { id_token: idToken() } : {}),
+      access_token: token,
+      refresh_token: refreshToken,
+      token_type: "Bearer",
+      expires_in: fake.accessTtlS,
+      scope: "openid profile email model.completion",
+      resource_url: fake.resourceUrl,
+      ...(idToken() ? { id_token: idToken() } : {}),
     });
   };
 
@@ -48,7 +55,8 @@ export function startQwenAuth(o: { clientId: string; resourceUrl: string; email?
       const form = Object.fromEntries(new URLSearchParams(await request.text()));
       requests.push({ path: url.pathname, form, headers: Object.fromEntries(request.headers) });
       if (request.method !== "POST") return new Response("Not found", { status: 404 });
-      if (request.headers.get("content-type") !== "application/x-www-form-urlencoded") return oauthError("invalid_request", "form body expected");
+      if (request.headers.get("content-type") !== "application/x-www-form-urlencoded")
+        return oauthError("invalid_request", "form body expected");
       if (form.client_id !== o.clientId) return oauthError("invalid_client", "unknown client", 401);
 
       if (url.pathname === "/api/v1/oauth2/device/code") {
@@ -57,15 +65,23 @@ export function startQwenAuth(o: { clientId: string; resourceUrl: string; email?
         const userCode = Math.random().toString(36).slice(2, 10).toUpperCase();
         devices.set(deviceCode, { userCode, challenge: form.code_challenge, state: "pending" });
         return Response.json({
-          device_code: deviceCode, user_code: userCode, verification_uri: "https://chat.qwen.ai/authorize",
-          verification_uri_complete: `https://chat.qwen.ai/authorize?user_code=${userCode}&client=qwen-code`, expires_in: 900,
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: "https://chat.qwen.ai/authorize",
+          verification_uri_complete: `https://chat.qwen.ai/authorize?user_code=${userCode}&client=qwen-code`,
+          expires_in: 900,
         });
       }
       if (url.pathname === "/api/v1/oauth2/token") {
         if (form.grant_type === "urn:ietf:params:oauth:grant-type:device_code") {
           const device = devices.get(form.device_code ?? "");
           if (!device) return oauthError("invalid_grant", "unknown device code");
-          if (createHash("sha256").update(form.code_verifier ?? "").digest("base64url") !== device.challenge) return oauthError("invalid_grant", "code_verifier mismatch");
+          if (
+            createHash("sha256")
+              .update(form.code_verifier ?? "")
+              .digest("base64url") !== device.challenge
+          )
+            return oauthError("invalid_grant", "code_verifier mismatch");
           if (device.state === "pending") return oauthError("authorization_pending", "The authorization request is still pending");
           if (device.state === "denied") return oauthError("access_denied", "The user denied the request");
           devices.delete(form.device_code!);
@@ -89,17 +105,31 @@ export function startQwenAuth(o: { clientId: string; resourceUrl: string; email?
     requests,
     accessTtlS: 21600,
     resourceUrl: o.resourceUrl,
-    approve(userCode) { const d = find(userCode); if (d) d.state = "approved"; },
-    deny(userCode) { const d = find(userCode); if (d) d.state = "denied"; },
+    approve(userCode) {
+      const d = find(userCode);
+      if (d) d.state = "approved";
+    },
+    deny(userCode) {
+      const d = find(userCode);
+      if (d) d.state = "denied";
+    },
     isLiveAccessToken(token) {
       const t = token ? access.get(token) : undefined;
       return !!t && t.expiresAt > Date.now() && refresh.has(t.refresh);
     },
-    expireAccessTokens() { access.clear(); },
-    revokeRefreshToken(token) { refresh.delete(token); },
-    addRefreshToken(token) { refresh.add(token); },
+    expireAccessTokens() {
+      access.clear();
+    },
+    revokeRefreshToken(token) {
+      refresh.delete(token);
+    },
+    addRefreshToken(token) {
+      refresh.add(token);
+    },
     refreshTokens: () => [...refresh],
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
   return fake;
 }

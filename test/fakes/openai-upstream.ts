@@ -4,8 +4,16 @@
 // padding field on delta chunks unless stream_options.include_obfuscation is false, and
 // {"error":{message,type,param,code}} error bodies (codes as OpenAI sends them: invalid_api_key, ...).
 import {
-  DEFAULT_USAGE, frameStream, hangingResponse, splitText, startFake,
-  type FakeUpstream, type FakeUsage, type RecordedRequest, type Scenario, type ScenarioSource,
+  DEFAULT_USAGE,
+  frameStream,
+  hangingResponse,
+  splitText,
+  startFake,
+  type FakeUpstream,
+  type FakeUsage,
+  type RecordedRequest,
+  type Scenario,
+  type ScenarioSource,
 } from "./scenario.ts";
 
 function usageJson(u: FakeUsage) {
@@ -14,7 +22,12 @@ function usageJson(u: FakeUsage) {
     completion_tokens: u.output,
     total_tokens: u.input + u.output,
     prompt_tokens_details: { cached_tokens: u.cacheRead ?? 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: u.reasoning ?? 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: u.reasoning ?? 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -35,7 +48,9 @@ function errorCode(status: number): string | null {
 
 /** Random padding like OpenAI's stream obfuscation (it equalises chunk sizes); clients must ignore it. */
 function obfuscation(): string {
-  return Math.random().toString(36).slice(2, 2 + 1 + Math.floor(Math.random() * 10));
+  return Math.random()
+    .toString(36)
+    .slice(2, 2 + 1 + Math.floor(Math.random() * 10));
 }
 
 function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): Response | Promise<Response> {
@@ -43,7 +58,10 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
     return Response.json({ object: "list", data: [{ id: "fake-listed-model", object: "model", created: 0, owned_by: "fake" }] });
   }
   if (!req.path.endsWith("/chat/completions")) {
-    return Response.json({ error: { message: `Unknown path ${req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, { status: 404 });
+    return Response.json(
+      { error: { message: `Unknown path ${req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } },
+      { status: 404 },
+    );
   }
   const body = req.body ?? {};
   const model: string = body.model ?? "unknown";
@@ -65,35 +83,59 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   if (!body.stream) {
     // The start of a real answer, then the connection drops.
-    if (scenario.kind === "cut") return new Response(frameStream([`{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"`], { cutAfter: 1, delayMs: 2 }), { headers: { "content-type": "application/json" } });
-    if (scenario.kind === "stall") return new Response(frameStream(["{\"id\": "], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
+    if (scenario.kind === "cut")
+      return new Response(
+        frameStream([`{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"`], {
+          cutAfter: 1,
+          delayMs: 2,
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    if (scenario.kind === "stall")
+      return new Response(frameStream(['{"id": '], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     const message: Record<string, unknown> = { role: "assistant", content: null, refusal: null, annotations: [] };
     let finish = "stop";
-    if (scenario.kind === "text") { message.content = scenario.text; finish = scenario.finish ?? "stop"; }
-    if (scenario.kind === "thinking") { message.content = scenario.text; message.reasoning_content = scenario.thinking; }
+    if (scenario.kind === "text") {
+      message.content = scenario.text;
+      finish = scenario.finish ?? "stop";
+    }
+    if (scenario.kind === "thinking") {
+      message.content = scenario.text;
+      message.reasoning_content = scenario.thinking;
+    }
     if (scenario.kind === "tool-calls") {
       message.content = scenario.text ?? null;
       message.tool_calls = scenario.calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }));
       finish = "tool_calls";
     }
     return Response.json({
-      id, object: "chat.completion", created, model,
+      id,
+      object: "chat.completion",
+      created,
+      model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-      usage: usageJson(usage), service_tier: "default", system_fingerprint: "fp_fake",
+      usage: usageJson(usage),
+      service_tier: "default",
+      system_fingerprint: "fp_fake",
     });
   }
 
   const frames: string[] = [];
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    frames.push(`data: ${JSON.stringify({
-      ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...(wantsUsage ? { usage: null } : {}), ...(obfuscate ? { obfuscation: obfuscation() } : {}),
-    })}\n\n`);
+    frames.push(
+      `data: ${JSON.stringify({
+        ...base,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...(wantsUsage ? { usage: null } : {}),
+        ...(obfuscate ? { obfuscation: obfuscation() } : {}),
+      })}\n\n`,
+    );
 
   chunk({ role: "assistant", content: "", refusal: null });
   let finish = "stop";
   if (scenario.kind === "text" || scenario.kind === "cut" || scenario.kind === "stall") {
-    for (const piece of splitText(scenario.text, scenario.kind === "text" ? scenario.chunks ?? 3 : scenario.afterChunks + 2)) chunk({ content: piece });
+    for (const piece of splitText(scenario.text, scenario.kind === "text" ? (scenario.chunks ?? 3) : scenario.afterChunks + 2))
+      chunk({ content: piece });
     if (scenario.kind === "text") finish = scenario.finish ?? "stop";
   } else if (scenario.kind === "thinking") {
     for (const piece of splitText(scenario.thinking, 2)) chunk({ reasoning_content: piece });
@@ -107,10 +149,14 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
     finish = "tool_calls";
   }
   if (scenario.kind === "cut") {
-    return new Response(frameStream(frames, { cutAfter: scenario.afterChunks + 1, delayMs: 2 }), { headers: { "content-type": "text/event-stream" } });
+    return new Response(frameStream(frames, { cutAfter: scenario.afterChunks + 1, delayMs: 2 }), {
+      headers: { "content-type": "text/event-stream" },
+    });
   }
   if (scenario.kind === "stall") {
-    return new Response(frameStream(frames, { stallAfter: scenario.afterChunks + 1 }), { headers: { "content-type": "text/event-stream" } });
+    return new Response(frameStream(frames, { stallAfter: scenario.afterChunks + 1 }), {
+      headers: { "content-type": "text/event-stream" },
+    });
   }
   chunk({}, finish);
   if (wantsUsage) frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageJson(usage) })}\n\n`);

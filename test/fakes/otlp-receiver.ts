@@ -75,8 +75,14 @@ function fromJson(body: Json): ReceivedSpan[] {
     for (const ss of arr(rs.scopeSpans)) {
       for (const s of arr(ss.spans)) {
         out.push({
-          traceId: String(s.traceId), spanId: String(s.spanId), parentSpanId: String(s.parentSpanId ?? ""), name: String(s.name),
-          kind: Number(s.kind), attributes: jsonAttributes(s.attributes), statusCode: Number((s.status as Json | undefined)?.code ?? 0), resource,
+          traceId: String(s.traceId),
+          spanId: String(s.spanId),
+          parentSpanId: String(s.parentSpanId ?? ""),
+          name: String(s.name),
+          kind: Number(s.kind),
+          attributes: jsonAttributes(s.attributes),
+          statusCode: Number((s.status as Json | undefined)?.code ?? 0),
+          resource,
         });
       }
     }
@@ -128,17 +134,25 @@ function protoValue(list: Field[]): AttributeValue {
   const f = list[0];
   if (!f) return null;
   switch (f.no) {
-    case 1: return text(f.bytes);
-    case 2: return f.varint !== 0n;
-    case 3: return Number(BigInt.asIntN(64, f.varint!));
-    case 4: return f.fixed!.getFloat64(0, true);
-    case 5: return sub(fields(f.bytes!), 1).map(protoValue);
-    default: return null;
+    case 1:
+      return text(f.bytes);
+    case 2:
+      return f.varint !== 0n;
+    case 3:
+      return Number(BigInt.asIntN(64, f.varint!));
+    case 4:
+      return f.fixed!.getFloat64(0, true);
+    case 5:
+      return sub(fields(f.bytes!), 1).map(protoValue);
+    default:
+      return null;
   }
 }
 
 function protoAttributes(list: Field[], no: number): Record<string, AttributeValue> {
-  return Object.fromEntries(sub(list, no).map((kv) => [text(one(kv, 1)?.bytes), protoValue(fields(one(kv, 2)?.bytes ?? new Uint8Array(0)))]));
+  return Object.fromEntries(
+    sub(list, no).map((kv) => [text(one(kv, 1)?.bytes), protoValue(fields(one(kv, 2)?.bytes ?? new Uint8Array(0)))]),
+  );
 }
 
 function fromProtobuf(body: Uint8Array): ReceivedSpan[] {
@@ -150,9 +164,14 @@ function fromProtobuf(body: Uint8Array): ReceivedSpan[] {
       for (const s of sub(ss, 2)) {
         const status = one(s, 15);
         out.push({
-          traceId: hex(one(s, 1)?.bytes), spanId: hex(one(s, 2)?.bytes), parentSpanId: hex(one(s, 4)?.bytes), name: text(one(s, 5)?.bytes),
-          kind: Number(one(s, 6)?.varint ?? 0n), attributes: protoAttributes(s, 9),
-          statusCode: status ? Number(one(fields(status.bytes!), 3)?.varint ?? 0n) : 0, resource,
+          traceId: hex(one(s, 1)?.bytes),
+          spanId: hex(one(s, 2)?.bytes),
+          parentSpanId: hex(one(s, 4)?.bytes),
+          name: text(one(s, 5)?.bytes),
+          kind: Number(one(s, 6)?.varint ?? 0n),
+          attributes: protoAttributes(s, 9),
+          statusCode: status ? Number(one(fields(status.bytes!), 3)?.varint ?? 0n) : 0,
+          resource,
         });
       }
     }

@@ -2,8 +2,17 @@
 // `response` objects, the typed SSE event sequence (`event:` + `data:` with sequence_number from 0,
 // no [DONE]), reasoning items with summaries and encrypted_content, and {"error":{...}} bodies.
 import {
-  DEFAULT_USAGE, frameStream, hangingResponse, splitText, startFake,
-  type FakeUpstream, type FakeUsage, type RecordedRequest, type Scenario, type ScenarioSource, type UpstreamOptions,
+  DEFAULT_USAGE,
+  frameStream,
+  hangingResponse,
+  splitText,
+  startFake,
+  type FakeUpstream,
+  type FakeUsage,
+  type RecordedRequest,
+  type Scenario,
+  type ScenarioSource,
+  type UpstreamOptions,
 } from "./scenario.ts";
 
 function usageJson(u: FakeUsage) {
@@ -28,26 +37,53 @@ function rid(prefix: string): string {
 
 function baseResponse(id: string, body: any, created: number) {
   return {
-    id, object: "response", created_at: created, status: "in_progress", background: false, completed_at: null,
-    error: null, incomplete_details: null, instructions: body.instructions ?? null,
-    max_output_tokens: body.max_output_tokens ?? null, model: body.model ?? "unknown", output: [] as any[],
-    parallel_tool_calls: body.parallel_tool_calls ?? true, previous_response_id: null,
+    id,
+    object: "response",
+    created_at: created,
+    status: "in_progress",
+    background: false,
+    completed_at: null,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model: body.model ?? "unknown",
+    output: [] as any[],
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
-    store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: "text" } },
-    tool_choice: body.tool_choice ?? "auto", tools: body.tools ?? [], top_p: body.top_p ?? 1,
-    truncation: "disabled", usage: null as any, user: body.user ?? null, metadata: body.metadata ?? {},
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: body.text ?? { format: { type: "text" } },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: body.tools ?? [],
+    top_p: body.top_p ?? 1,
+    truncation: "disabled",
+    usage: null as any,
+    user: body.user ?? null,
+    metadata: body.metadata ?? {},
   };
 }
 
-const message = (id: string, text: string, status = "completed") =>
-  ({ id, type: "message", status, content: [{ type: "output_text", annotations: [], logprobs: [], text }], role: "assistant" });
+const message = (id: string, text: string, status = "completed") => ({
+  id,
+  type: "message",
+  status,
+  content: [{ type: "output_text", annotations: [], logprobs: [], text }],
+  role: "assistant",
+});
 
 /** The finished output items of a scenario, with their ids fixed up front so stream and body agree. */
 function outputItems(scenario: Scenario): any[] {
   if (scenario.kind === "text" || scenario.kind === "cut") return [message(rid("msg"), scenario.text)];
   if (scenario.kind === "thinking") {
     return [
-      { id: rid("rs"), type: "reasoning", summary: [{ type: "summary_text", text: scenario.thinking }], encrypted_content: scenario.signature },
+      {
+        id: rid("rs"),
+        type: "reasoning",
+        summary: [{ type: "summary_text", text: scenario.thinking }],
+        encrypted_content: scenario.signature,
+      },
       message(rid("msg"), scenario.text),
     ];
   }
@@ -68,14 +104,19 @@ function streamFrames(scenario: Scenario, response: any, items: any[]): string[]
     frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...payload })}\n\n`);
   emit("response.created", { response });
   emit("response.in_progress", { response });
-  const pieces = (text: string) => splitText(text, scenario.kind === "text" ? scenario.chunks ?? 3 : scenario.kind === "cut" ? scenario.afterChunks + 2 : 2);
+  const pieces = (text: string) =>
+    splitText(text, scenario.kind === "text" ? (scenario.chunks ?? 3) : scenario.kind === "cut" ? scenario.afterChunks + 2 : 2);
 
   items.forEach((item, output_index) => {
     const at = { item_id: item.id, output_index };
     if (item.type === "message") {
       emit("response.output_item.added", { output_index, item: { ...item, status: "in_progress", content: [] } });
       const text = item.content[0].text;
-      emit("response.content_part.added", { ...at, content_index: 0, part: { type: "output_text", annotations: [], logprobs: [], text: "" } });
+      emit("response.content_part.added", {
+        ...at,
+        content_index: 0,
+        part: { type: "output_text", annotations: [], logprobs: [], text: "" },
+      });
       for (const delta of pieces(text)) emit("response.output_text.delta", { ...at, content_index: 0, delta, logprobs: [] });
       emit("response.output_text.done", { ...at, content_index: 0, text, logprobs: [] });
       emit("response.content_part.done", { ...at, content_index: 0, part: item.content[0] });
@@ -111,11 +152,21 @@ function cutStream(frames: string[]): ReadableStream<Uint8Array> {
 
 function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): Response | Promise<Response> {
   if (req.method !== "POST" || !req.path.split("?")[0].endsWith("/responses")) {
-    return Response.json({ error: { message: `Unknown path ${req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, { status: 404 });
+    return Response.json(
+      { error: { message: `Unknown path ${req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } },
+      { status: 404 },
+    );
   }
   if (scenario.kind === "error") {
     return Response.json(
-      { error: { message: scenario.message, type: errorType(scenario.status), param: null, code: scenario.status === 429 ? "rate_limit_exceeded" : null } },
+      {
+        error: {
+          message: scenario.message,
+          type: errorType(scenario.status),
+          param: null,
+          code: scenario.status === 429 ? "rate_limit_exceeded" : null,
+        },
+      },
       { status: scenario.status, headers: scenario.headers },
     );
   }
@@ -153,6 +204,9 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
 export type { UpstreamOptions } from "./scenario.ts";
 
-export function startResponsesUpstream(initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." }, opts: UpstreamOptions = {}): FakeUpstream {
+export function startResponsesUpstream(
+  initial: ScenarioSource = { kind: "text", text: "Hello from the fake upstream." },
+  opts: UpstreamOptions = {},
+): FakeUpstream {
   return startFake(answer, initial, opts);
 }

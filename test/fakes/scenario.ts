@@ -100,8 +100,12 @@ export function startFake(
     port: 0,
     requests,
     aborted: 0,
-    setScenario(s) { source = s; },
-    async close() { await server.stop(true); },
+    setScenario(s) {
+      source = s;
+    },
+    async close() {
+      await server.stop(true);
+    },
   };
   const server = Bun.serve({
     port: 0,
@@ -111,7 +115,11 @@ export function startFake(
       const url = new URL(request.url);
       const text = await request.text();
       let body: any = text;
-      try { body = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* keep text */
+      }
       const recorded: RecordedRequest = {
         method: request.method,
         path: url.pathname + url.search,
@@ -119,7 +127,9 @@ export function startFake(
         body,
       };
       requests.push(recorded);
-      request.signal.addEventListener("abort", () => { fake.aborted++; });
+      request.signal.addEventListener("abort", () => {
+        fake.aborted++;
+      });
       return answer(pickScenario(source, recorded, requests.length), recorded, request.signal);
     },
   });
@@ -129,7 +139,10 @@ export function startFake(
 }
 
 /** A streamed body from frames, optionally cut (connection closed with an error) after some frames. */
-export function frameStream(frames: string[], opts: { cutAfter?: number; stallAfter?: number; delayMs?: number } = {}): ReadableStream<Uint8Array> {
+export function frameStream(
+  frames: string[],
+  opts: { cutAfter?: number; stallAfter?: number; delayMs?: number } = {},
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let i = 0;
   let stalled: (() => void) | undefined;
@@ -144,7 +157,10 @@ export function frameStream(frames: string[], opts: { cutAfter?: number; stallAf
         controller.error(new Error("fake upstream cut the connection"));
         return;
       }
-      if (i >= frames.length) { controller.close(); return; }
+      if (i >= frames.length) {
+        controller.close();
+        return;
+      }
       if (opts.delayMs) await Bun.sleep(opts.delayMs);
       controller.enqueue(encoder.encode(frames[i++]));
     },

@@ -30,10 +30,11 @@ export async function startSocks5Proxy(options: { username?: string; password?: 
       proxy.targets.length = 0;
       proxy.authFailures = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 
   const server = createServer((client) => {
@@ -82,9 +83,12 @@ export async function startSocks5Proxy(options: { username?: string; password?: 
         const addrLen = atyp === 1 ? 4 : atyp === 4 ? 16 : 1 + buf[4]!;
         if (buf.length < 4 + addrLen + 2) return;
         const addr = buf.subarray(4, 4 + addrLen);
-        const host = atyp === 1 ? [...addr].join(".")
-          : atyp === 4 ? [...Array(8).keys()].map((i) => addr.readUInt16BE(i * 2).toString(16)).join(":")
-          : addr.subarray(1).toString("utf8");
+        const host =
+          atyp === 1
+            ? [...addr].join(".")
+            : atyp === 4
+              ? [...Array(8).keys()].map((i) => addr.readUInt16BE(i * 2).toString(16)).join(":")
+              : addr.subarray(1).toString("utf8");
         const port = buf.readUInt16BE(4 + addrLen);
         const rest = buf.subarray(4 + addrLen + 2);
         buf = Buffer.alloc(0);

@@ -13,19 +13,43 @@ export interface Malformed {
 }
 
 const WEIRD_VALUES: unknown[] = [
-  null, true, 0, -1, 1e308, 2 ** 53 + 1, 1.5, "", "x".repeat(300), "\u0000", "模型", "🙂", "\ud800", [], [[]], {}, { a: { b: { c: [] } } },
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  2 ** 53 + 1,
+  1.5,
+  "",
+  "x".repeat(300),
+  "\u0000",
+  "模型",
+  "🙂",
+  "\ud800",
+  [],
+  [[]],
+  {},
+  { a: { b: { c: [] } } },
   // A model the campaign's gateway serves: valid in `model`, out of place anywhere else.
-  "f-chat/fault-model", "../../etc/passwd", "%ff%fe", "\u00ff\u00fe", "model\r\nx-injected: 1",
+  "f-chat/fault-model",
+  "../../etc/passwd",
+  "%ff%fe",
+  "\u00ff\u00fe",
+  "model\r\nx-injected: 1",
 ];
 
 type Sent = { path: string; body: Uint8Array<ArrayBuffer> | string; contentType: string; label: string };
 
 function validBody(format: FormatId, model: string): Record<string, unknown> {
   switch (format) {
-    case "openai-chat": return { model, messages: [{ role: "user", content: "hi" }], max_tokens: 16 };
-    case "anthropic": return { model, max_tokens: 16, messages: [{ role: "user", content: "hi" }] };
-    case "responses": return { model, input: "hi", max_output_tokens: 16 };
-    case "gemini": return { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
+    case "openai-chat":
+      return { model, messages: [{ role: "user", content: "hi" }], max_tokens: 16 };
+    case "anthropic":
+      return { model, max_tokens: 16, messages: [{ role: "user", content: "hi" }] };
+    case "responses":
+      return { model, input: "hi", max_output_tokens: 16 };
+    case "gemini":
+      return { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
     default: {
       const unreachable: never = format;
       throw new Error(`unhandled format ${unreachable}`);
@@ -35,10 +59,14 @@ function validBody(format: FormatId, model: string): Record<string, unknown> {
 
 function pathOf(format: FormatId, model: string): string {
   switch (format) {
-    case "openai-chat": return "/v1/chat/completions";
-    case "anthropic": return "/v1/messages";
-    case "responses": return "/v1/responses";
-    case "gemini": return `/v1beta/models/${model}:generateContent`;
+    case "openai-chat":
+      return "/v1/chat/completions";
+    case "anthropic":
+      return "/v1/messages";
+    case "responses":
+      return "/v1/responses";
+    case "gemini":
+      return `/v1beta/models/${model}:generateContent`;
     default: {
       const unreachable: never = format;
       throw new Error(`unhandled format ${unreachable}`);
@@ -79,17 +107,34 @@ function makeCase(i: number, rand: () => number, up: Upstreams): Sent {
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
   const kind = Math.floor(rand() * 8);
   const body = validBody(format, model);
-  const json = (label: string, b: unknown, path = pathOf(format, model)): Sent => ({ path, body: JSON.stringify(b), contentType: "application/json", label: `${format} ${label}` });
+  const json = (label: string, b: unknown, path = pathOf(format, model)): Sent => ({
+    path,
+    body: JSON.stringify(b),
+    contentType: "application/json",
+    label: `${format} ${label}`,
+  });
   switch (kind) {
-    case 0: { // JSON cut at a random point
+    case 0: {
+      // JSON cut at a random point
       const text = JSON.stringify(body);
-      return { path: pathOf(format, model), body: text.slice(0, Math.floor(rand() * text.length)), contentType: "application/json", label: `${format} truncated JSON` };
+      return {
+        path: pathOf(format, model),
+        body: text.slice(0, Math.floor(rand() * text.length)),
+        contentType: "application/json",
+        label: `${format} truncated JSON`,
+      };
     }
     case 1: // random bytes, some of them invalid UTF-8
-      return { path: pathOf(format, model), body: crypto.getRandomValues(new Uint8Array(1 + Math.floor(rand() * 200))), contentType: "application/json", label: `${format} random bytes` };
+      return {
+        path: pathOf(format, model),
+        body: crypto.getRandomValues(new Uint8Array(1 + Math.floor(rand() * 200))),
+        contentType: "application/json",
+        label: `${format} random bytes`,
+      };
     case 2: // the top level is not an object
       return json("non-object top level", pick([null, [], 42, "text", true, [body]]));
-    case 3: { // a field set to a value of the wrong type
+    case 3: {
+      // a field set to a value of the wrong type
       const v = pick(WEIRD_VALUES);
       mutate(body, rand, v, false);
       return json(`field set to ${JSON.stringify(v)?.slice(0, 30)}`, body);
@@ -97,21 +142,43 @@ function makeCase(i: number, rand: () => number, up: Upstreams): Sent {
     case 4: // a field removed
       mutate(body, rand, undefined, true);
       return json("field removed", body);
-    case 5: { // a model name no header may carry, or a lone surrogate, in body or path
+    case 5: {
+      // a model name no header may carry, or a lone surrogate, in body or path
       const name = pick(["模型/x", "\ud800", "a\udfffb", "caf\u00e9/m", `${model}\u2028`, "m\u0000"]);
       if (format === "gemini") return json("odd model in path", body, `/v1beta/models/${percentEncode(name)}:generateContent`);
       return json(`odd model ${JSON.stringify(name)}`, { ...body, model: name });
     }
-    case 6: { // broken percent-escapes and odd Gemini paths
+    case 6: {
+      // broken percent-escapes and odd Gemini paths
       const path = pick([
-        "/v1beta/models/%ff%fe:generateContent", "/v1beta/models/%E0%A4%A:generateContent", `/v1beta/models/${model}%ZZ:streamGenerateContent?alt=sse`,
-        "/v1beta/models/:generateContent", "/v1beta/models/x:unknownMethod", "/v1/models/%ff:generateContent",
+        "/v1beta/models/%ff%fe:generateContent",
+        "/v1beta/models/%E0%A4%A:generateContent",
+        `/v1beta/models/${model}%ZZ:streamGenerateContent?alt=sse`,
+        "/v1beta/models/:generateContent",
+        "/v1beta/models/x:unknownMethod",
+        "/v1/models/%ff:generateContent",
       ]);
-      return { path, body: JSON.stringify(validBody("gemini", model)), contentType: "application/json", label: `gemini path ${path.replace(model, "{model}")}` };
+      return {
+        path,
+        body: JSON.stringify(validBody("gemini", model)),
+        contentType: "application/json",
+        label: `gemini path ${path.replace(model, "{model}")}`,
+      };
     }
-    default: { // nesting, size and escapes that stress a parser
+    default: {
+      // nesting, size and escapes that stress a parser
       const depth = 1 + Math.floor(rand() * 3000);
-      return { path: pathOf(format, model), body: pick([`${"[".repeat(depth)}${"]".repeat(depth)}`, `{"model":"\\ud800\\udc00\\ud800","messages":[]}`, `{"model":${"1".repeat(400)}}`, '{"a":1,"a":2}']), contentType: pick(["application/json", "text/plain", "application/x-www-form-urlencoded"]), label: `${format} parser stress` };
+      return {
+        path: pathOf(format, model),
+        body: pick([
+          `${"[".repeat(depth)}${"]".repeat(depth)}`,
+          `{"model":"\\ud800\\udc00\\ud800","messages":[]}`,
+          `{"model":${"1".repeat(400)}}`,
+          '{"a":1,"a":2}',
+        ]),
+        contentType: pick(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+        label: `${format} parser stress`,
+      };
     }
   }
 }

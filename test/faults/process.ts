@@ -2,8 +2,15 @@
 // streams in flight (they finish, rows are written, exit 0), and SIGTERM past SHUTDOWN_TIMEOUT_MS.
 import { tempDir } from "../bench/procs.ts";
 import {
-  FORMATS, connectUpstreams, pool, readDatabase, startGatewayProcess, streamEnd, streamRequest,
-  type StreamEnd, type Upstreams,
+  FORMATS,
+  connectUpstreams,
+  pool,
+  readDatabase,
+  startGatewayProcess,
+  streamEnd,
+  streamRequest,
+  type StreamEnd,
+  type Upstreams,
 } from "./rig.ts";
 
 export interface KillRounds {
@@ -21,7 +28,8 @@ export async function killNineRounds(up: Omit<Upstreams, "model">, rounds: numbe
   for (let round = 0; round < rounds; round++) {
     const gw = await startGatewayProcess(dataDir);
     connected ??= await connectUpstreams(gw, up);
-    for (const f of FORMATS) up.fakes[f].setScenario({ kind: "text", text: "an answer in four pieces", chunks: 4, usage: { input: 9, output: 4 } });
+    for (const f of FORMATS)
+      up.fakes[f].setScenario({ kind: "text", text: "an answer in four pieces", chunks: 4, usage: { input: 9, output: 4 } });
     const completed: string[] = [];
     const until = performance.now() + loadMs * (0.5 + Math.random());
     let n = 0;
@@ -32,7 +40,10 @@ export async function killNineRounds(up: Omit<Upstreams, "model">, rounds: numbe
         const stream = i % 3 !== 0;
         const req = stream
           ? streamRequest(gw.url, client, connected!.model[FORMATS[(i >> 2) % 4]!])
-          : { url: `${gw.url}/v1/chat/completions`, body: JSON.stringify({ model: connected!.model[FORMATS[(i >> 2) % 4]!], messages: [{ role: "user", content: "hi" }] }) };
+          : {
+              url: `${gw.url}/v1/chat/completions`,
+              body: JSON.stringify({ model: connected!.model[FORMATS[(i >> 2) % 4]!], messages: [{ role: "user", content: "hi" }] }),
+            };
         try {
           const res = await fetch(req.url, { method: "POST", headers: { "content-type": "application/json" }, body: req.body });
           const text = await res.text();
@@ -68,12 +79,24 @@ export interface Drain {
  * `n` slow streams, then SIGTERM once each has its first bytes. With the default SHUTDOWN_TIMEOUT_MS they all
  * finish; with `shutdownTimeoutMs` shorter than the streams, what a client sees when they are closed.
  */
-export async function drainOnSigterm(up: Omit<Upstreams, "model">, n: number, streamMs: number, shutdownTimeoutMs?: number): Promise<Drain> {
+export async function drainOnSigterm(
+  up: Omit<Upstreams, "model">,
+  n: number,
+  streamMs: number,
+  shutdownTimeoutMs?: number,
+): Promise<Drain> {
   const dataDir = tempDir("omniroute-faults-drain-");
   const gw = await startGatewayProcess(dataDir, shutdownTimeoutMs ? { SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) } : {});
   const connected = await connectUpstreams(gw, up);
   const chunks = 20;
-  for (const f of FORMATS) up.fakes[f].setScenario({ kind: "text", text: "a slow answer ".repeat(chunks), chunks, delayMs: Math.round(streamMs / chunks), usage: { input: 9, output: 20 } });
+  for (const f of FORMATS)
+    up.fakes[f].setScenario({
+      kind: "text",
+      text: "a slow answer ".repeat(chunks),
+      chunks,
+      delayMs: Math.round(streamMs / chunks),
+      usage: { input: 9, output: 20 },
+    });
   const firstBytes: Array<Promise<void>> = [];
   const streams = Array.from({ length: n }, (_, i) => {
     const client = FORMATS[i % 4]!;
@@ -113,7 +136,10 @@ export async function drainOnSigterm(up: Omit<Upstreams, "model">, n: number, st
   let rows = 0;
   for (const r of results) {
     if (!r.id) continue;
-    const row = db.query("select status, error_class as errorClass from usage_log where request_id = ?").get(r.id) as { status: number; errorClass: string | null } | null;
+    const row = db.query("select status, error_class as errorClass from usage_log where request_id = ?").get(r.id) as {
+      status: number;
+      errorClass: string | null;
+    } | null;
     if (!row) continue;
     rows++;
     const key = `${row.status}${row.errorClass ? ` ${row.errorClass}` : ""}`;

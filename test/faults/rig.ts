@@ -30,7 +30,11 @@ export async function startGatewayProcess(dataDir: string, env: Record<string, s
   });
   const watch = waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/\S+)/, 20_000);
   const url = (await watch.match)[1]!;
-  const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: PASSWORD }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   return {
@@ -61,7 +65,12 @@ export function startUpstreams(): Omit<Upstreams, "model"> {
     responses: startResponsesUpstream(),
     gemini: startGeminiUpstream(),
   };
-  return { fakes, close: async () => { for (const f of Object.values(fakes)) await f.close(); } };
+  return {
+    fakes,
+    close: async () => {
+      for (const f of Object.values(fakes)) await f.close();
+    },
+  };
 }
 
 const API_TYPE: Record<FormatId, string> = { "openai-chat": "openai", anthropic: "anthropic", responses: "responses", gemini: "gemini" };
@@ -73,11 +82,17 @@ export async function connectUpstreams(gw: GatewayProcess, up: Omit<Upstreams, "
     const prefix = `f-${format.replace("openai-chat", "chat")}`;
     const fake = up.fakes[format];
     const baseUrl = format === "openai-chat" || format === "responses" ? `${fake.url}/v1` : fake.url;
-    await expectStatus(gw.api("/api/provider-nodes", { body: { name: `Faults ${format}`, prefix, apiType: API_TYPE[format], baseUrl } }), 201);
+    await expectStatus(
+      gw.api("/api/provider-nodes", { body: { name: `Faults ${format}`, prefix, apiType: API_TYPE[format], baseUrl } }),
+      201,
+    );
     await expectStatus(gw.api("/api/providers", { body: { provider: prefix, apiKey: "k" } }), 201);
     model[format] = `${prefix}/fault-model`;
   }
-  await expectStatus(gw.api("/api/resilience", { method: "PATCH", body: { defaults: { failureThreshold: 1000, backoffBaseMs: 0, backoffCapMs: 0 } } }), 200);
+  await expectStatus(
+    gw.api("/api/resilience", { method: "PATCH", body: { defaults: { failureThreshold: 1000, backoffBaseMs: 0, backoffCapMs: 0 } } }),
+    200,
+  );
   return { ...up, model };
 }
 
@@ -88,13 +103,25 @@ export async function expectStatus(res: Promise<Response> | Response, status: nu
 }
 
 /** One streamed request in a client's own wire format. */
-export function streamRequest(url: string, format: FormatId, model: string, extra: Record<string, unknown> = {}): { url: string; body: string } {
+export function streamRequest(
+  url: string,
+  format: FormatId,
+  model: string,
+  extra: Record<string, unknown> = {},
+): { url: string; body: string } {
   const messages = [{ role: "user", content: "tell me something" }];
   switch (format) {
-    case "openai-chat": return { url: `${url}/v1/chat/completions`, body: JSON.stringify({ model, stream: true, messages, ...extra }) };
-    case "anthropic": return { url: `${url}/v1/messages`, body: JSON.stringify({ model, max_tokens: 256, stream: true, messages, ...extra }) };
-    case "responses": return { url: `${url}/v1/responses`, body: JSON.stringify({ model, stream: true, input: "tell me something", ...extra }) };
-    case "gemini": return { url: `${url}/v1beta/models/${model}:streamGenerateContent?alt=sse`, body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "tell me something" }] }], ...extra }) };
+    case "openai-chat":
+      return { url: `${url}/v1/chat/completions`, body: JSON.stringify({ model, stream: true, messages, ...extra }) };
+    case "anthropic":
+      return { url: `${url}/v1/messages`, body: JSON.stringify({ model, max_tokens: 256, stream: true, messages, ...extra }) };
+    case "responses":
+      return { url: `${url}/v1/responses`, body: JSON.stringify({ model, stream: true, input: "tell me something", ...extra }) };
+    case "gemini":
+      return {
+        url: `${url}/v1beta/models/${model}:streamGenerateContent?alt=sse`,
+        body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "tell me something" }] }], ...extra }),
+      };
     default: {
       const unreachable: never = format;
       throw new Error(`unhandled format ${unreachable}`);
@@ -126,13 +153,20 @@ export function streamEnd(format: FormatId, text: string): StreamEnd {
   }
 }
 
-export interface UsageRowLite { requestId: string; status: number; errorClass: string | null }
+export interface UsageRowLite {
+  requestId: string;
+  status: number;
+  errorClass: string | null;
+}
 
 /** Every usage row, read through the API while the gateway runs. */
 export async function usageRows(gw: GatewayProcess): Promise<UsageRowLite[]> {
   const rows: UsageRowLite[] = [];
-  for (let cursor: number | null | undefined; cursor !== null;) {
-    const page = (await (await gw.api(`/api/usage/logs?limit=500${cursor ? `&cursor=${cursor}` : ""}`)).json()) as { data: UsageRowLite[]; nextCursor: number | null };
+  for (let cursor: number | null | undefined; cursor !== null; ) {
+    const page = (await (await gw.api(`/api/usage/logs?limit=500${cursor ? `&cursor=${cursor}` : ""}`)).json()) as {
+      data: UsageRowLite[];
+      nextCursor: number | null;
+    };
     rows.push(...page.data);
     cursor = page.nextCursor;
   }
@@ -155,11 +189,13 @@ export function readDatabase(dataDir: string): { integrity: string; requestIds: 
 export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
   return out;
 }

@@ -23,7 +23,10 @@ const add = (section: string, measure: string, figure: string | number, expected
   lines.push([section, measure, String(figure), expected]);
   console.log(`  ${section} | ${measure}: ${figure}${expected ? ` (expected ${expected})` : ""}`);
 };
-const counts = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
+const counts = (o: Record<string, number>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ") || "none";
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -36,7 +39,9 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 async function main() {
   installCleanup();
   const started = performance.now();
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   const up = startUpstreams();
   const cutBody = startMisbehavingUpstream("cut-body");
   const stall = startMisbehavingUpstream("stall");
@@ -66,7 +71,12 @@ async function main() {
     // An answer silent for a second is given up (the default is 5 minutes, generous for reasoning models).
     await expectStatus(gw.api("/api/resilience", { method: "PATCH", body: { providers: { "f-stall": { streamIdleMs: 1_000 } } } }), 200);
     const stalled = await timed("upstreams that stall after their first frame", () => stalledStreams(gw, stallModel, 4, 5_000));
-    add("Stalled upstream", `streams ended within ${stalled.waitedMs / 1000} s: with error event / silently / still open`, `${stalled.endedWithErrorEvent} / ${stalled.endedSilently} / ${stalled.stillOpen}`, "4 / 0 / 0 (streamIdleMs 1 s for this upstream)");
+    add(
+      "Stalled upstream",
+      `streams ended within ${stalled.waitedMs / 1000} s: with error event / silently / still open`,
+      `${stalled.endedWithErrorEvent} / ${stalled.endedSilently} / ${stalled.stillOpen}`,
+      "4 / 0 / 0 (streamIdleMs 1 s for this upstream)",
+    );
 
     const bad = await timed("malformed requests", () => malformedBodies(gw, rig, SIZE.malformed));
     add("Malformed requests", "sent (seeded)", bad.requests);
@@ -76,7 +86,12 @@ async function main() {
     add("Malformed requests", "/healthz afterwards", healthy, "200");
 
     const burst = await timed("budget burst", () => budgetBurst(gw, up));
-    add("Budget burst", `${burst.burst} parallel calls, $${burst.limit.toFixed(2)} budget, $${burst.perCall.toFixed(4)} a call`, `served ${burst.served}, refused ${burst.refused}`, `≥ ${burst.affordable - 1} of the ${burst.affordable} it can pay for`);
+    add(
+      "Budget burst",
+      `${burst.burst} parallel calls, $${burst.limit.toFixed(2)} budget, $${burst.perCall.toFixed(4)} a call`,
+      `served ${burst.served}, refused ${burst.refused}`,
+      `≥ ${burst.affordable - 1} of the ${burst.affordable} it can pay for`,
+    );
     add("Budget burst", "spent / overshoot", `$${burst.spent.toFixed(4)} / ${burst.overshootCalls.toFixed(2)} call`, "≤ 1 call");
     if (burst.refusalMessage) add("Budget burst", "a refusal", burst.refusalMessage);
     await stopChild(gw.child, 10_000);
@@ -87,19 +102,44 @@ async function main() {
     add("kill -9", "integrity_check after each round", [...new Set(kills.integrity)].join(", "), "ok");
 
     const drain = await timed("SIGTERM drain", () => drainOnSigterm(up, SIZE.drain, 2_000));
-    add("SIGTERM drain", `${drain.streams} streams of ~2 s in flight: completed / error event / silent`, `${drain.ends.completed} / ${drain.ends.error_event} / ${drain.ends.silent}`, `${drain.streams} / 0 / 0`);
-    add("SIGTERM drain", "exit code, time to exit, rows", `${drain.exitCode}, ${(drain.tookMs / 1000).toFixed(1)} s, ${counts(drain.rowOutcomes)}`, `0, rows 200: ${drain.streams}`);
+    add(
+      "SIGTERM drain",
+      `${drain.streams} streams of ~2 s in flight: completed / error event / silent`,
+      `${drain.ends.completed} / ${drain.ends.error_event} / ${drain.ends.silent}`,
+      `${drain.streams} / 0 / 0`,
+    );
+    add(
+      "SIGTERM drain",
+      "exit code, time to exit, rows",
+      `${drain.exitCode}, ${(drain.tookMs / 1000).toFixed(1)} s, ${counts(drain.rowOutcomes)}`,
+      `0, rows 200: ${drain.streams}`,
+    );
 
     const cutOff = await timed("SIGTERM past SHUTDOWN_TIMEOUT_MS", () => drainOnSigterm(up, 8, 6_000, 1_000));
-    add("Shutdown timeout", "8 streams of ~6 s, SHUTDOWN_TIMEOUT_MS=1000: completed / error event / silent", `${cutOff.ends.completed} / ${cutOff.ends.error_event} / ${cutOff.ends.silent}`, "0 / 8 / 0");
+    add(
+      "Shutdown timeout",
+      "8 streams of ~6 s, SHUTDOWN_TIMEOUT_MS=1000: completed / error event / silent",
+      `${cutOff.ends.completed} / ${cutOff.ends.error_event} / ${cutOff.ends.silent}`,
+      "0 / 8 / 0",
+    );
     add("Shutdown timeout", "exit code, rows", `${cutOff.exitCode}, ${counts(cutOff.rowOutcomes)}`, "0, rows saying closed by shutdown");
 
     const disk = await timed("full disk", () => fullDisk(up, 200));
     if (!disk.mounted) add("Full disk", "skipped", "this machine does not let the campaign mount a tmpfs (needs root)");
     else {
       add("Full disk", "requests served while DATA_DIR is full", `${disk.served} of ${disk.requests}`, `${disk.requests}`);
-      add("Full disk", "/readyz while full, rows held in memory", `${disk.readyzWhileFull}, ${disk.heldWhileFull}`, `503, ${disk.requests}`);
-      add("Full disk", "after space returns: ready again in, rows written, integrity_check, exit code", `${Math.round(disk.readyAgainMs)} ms, ${disk.rowsWritten}, ${disk.integrity}, ${disk.exitCode}`, `≤ ~1 s, ${disk.requests}, ok, 0`);
+      add(
+        "Full disk",
+        "/readyz while full, rows held in memory",
+        `${disk.readyzWhileFull}, ${disk.heldWhileFull}`,
+        `503, ${disk.requests}`,
+      );
+      add(
+        "Full disk",
+        "after space returns: ready again in, rows written, integrity_check, exit code",
+        `${Math.round(disk.readyAgainMs)} ms, ${disk.rowsWritten}, ${disk.integrity}, ${disk.exitCode}`,
+        `≤ ~1 s, ${disk.requests}, ok, 0`,
+      );
     }
   } finally {
     await up.close();
@@ -108,8 +148,14 @@ async function main() {
   }
 
   const took = (performance.now() - started) / 1000;
-  const header = `Fault campaign${quick ? " (--quick)" : ""}, ${new Date().toISOString()}, ${took.toFixed(0)} s; ${cpus().length} cores, Bun ${Bun.version}; load average ${load} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end.`;
-  const table = ["| fault | measure | figure | expected |", "|---|---|---|---|", ...lines.map((l) => `| ${l.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`)].join("\n");
+  const header = `Fault campaign${quick ? " (--quick)" : ""}, ${new Date().toISOString()}, ${took.toFixed(0)} s; ${cpus().length} cores, Bun ${Bun.version}; load average ${load} at the start, ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} at the end.`;
+  const table = [
+    "| fault | measure | figure | expected |",
+    "|---|---|---|---|",
+    ...lines.map((l) => `| ${l.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
+  ].join("\n");
   const out = `${header}\n\n${table}\n`;
   mkdirSync(join(ROOT, "test-output"), { recursive: true });
   writeFileSync(join(ROOT, "test-output/faults.md"), out);

@@ -24,7 +24,10 @@ export async function budgetBurst(gw: GatewayProcess, up: Omit<Upstreams, "model
   const perCall = (usage.input * price.input + usage.output * price.output) / 1e6;
   fake.setScenario({ kind: "text", text: "priced answer", chunks: 3, delayMs: 15, usage });
   await expectStatus(gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${fake.url}/v1` } }), 201);
-  const key = (await (await expectStatus(gw.api("/api/keys", { body: { name: "faults-burst" } }), 201)).json()) as { id: string; key: string };
+  const key = (await (await expectStatus(gw.api("/api/keys", { body: { name: "faults-burst" } }), 201)).json()) as {
+    id: string;
+    key: string;
+  };
   await expectStatus(gw.api("/api/usage/budget", { body: { keyId: key.id, limit, period: "daily" } }), 201);
   const answers = await pool(Array.from({ length: burst }), burst, async () => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
@@ -34,7 +37,9 @@ export async function budgetBurst(gw: GatewayProcess, up: Omit<Upstreams, "model
     });
     return { status: res.status, text: await res.text() };
   });
-  const budget = ((await (await gw.api("/api/usage/budget")).json()) as Array<{ keyId: string; spent: number }>).find((b) => b.keyId === key.id)!;
+  const budget = ((await (await gw.api("/api/usage/budget")).json()) as Array<{ keyId: string; spent: number }>).find(
+    (b) => b.keyId === key.id,
+  )!;
   const refusal = answers.find((a) => a.status === 429);
   const served = answers.filter((a) => a.status === 200).length;
   return {
@@ -64,7 +69,17 @@ export interface FullDisk {
 
 /** DATA_DIR on an 8 MB tmpfs, filled to the last byte under a running gateway; then space returns and SIGTERM. */
 export async function fullDisk(up: Omit<Upstreams, "model">, requests: number): Promise<FullDisk> {
-  const none: FullDisk = { mounted: false, requests: 0, served: 0, readyzWhileFull: 0, heldWhileFull: 0, readyAgainMs: 0, exitCode: null, rowsWritten: 0, integrity: "" };
+  const none: FullDisk = {
+    mounted: false,
+    requests: 0,
+    served: 0,
+    readyzWhileFull: 0,
+    heldWhileFull: 0,
+    readyAgainMs: 0,
+    exitCode: null,
+    rowsWritten: 0,
+    integrity: "",
+  };
   if (!CAN_MOUNT_SMALL_DISK) return none;
   const disk = mountSmallDisk(8)!;
   try {
@@ -74,11 +89,19 @@ export async function fullDisk(up: Omit<Upstreams, "model">, requests: number): 
     await expectStatus(gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${fake.url}/v1` } }), 201);
     disk.fill();
     let served = 0;
-    await pool(Array.from({ length: requests }, (_, i) => i), 8, async (i) => {
-      const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: i % 2 === 0, messages: [{ role: "user", content: "hi" }] }) });
-      await res.text();
-      if (res.status === 200) served++;
-    });
+    await pool(
+      Array.from({ length: requests }, (_, i) => i),
+      8,
+      async (i) => {
+        const res = await fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "ds/deepseek-chat", stream: i % 2 === 0, messages: [{ role: "user", content: "hi" }] }),
+        });
+        await res.text();
+        if (res.status === 200) served++;
+      },
+    );
     const readyzWhileFull = (await fetch(`${gw.url}/readyz`)).status;
     const heldWhileFull = ((await (await gw.api("/api/health")).json()) as { storage: { pending: number } }).storage.pending;
     const t0 = performance.now();
@@ -91,7 +114,17 @@ export async function fullDisk(up: Omit<Upstreams, "model">, requests: number): 
     gw.child.kill("SIGTERM");
     const exitCode = await gw.child.exited;
     const db = readDatabase(disk.dir);
-    return { mounted: true, requests, served, readyzWhileFull, heldWhileFull, readyAgainMs, exitCode, rowsWritten: db.requestIds.size, integrity: db.integrity };
+    return {
+      mounted: true,
+      requests,
+      served,
+      readyzWhileFull,
+      heldWhileFull,
+      readyAgainMs,
+      exitCode,
+      rowsWritten: db.requestIds.size,
+      integrity: db.integrity,
+    };
   } finally {
     disk.remove();
   }

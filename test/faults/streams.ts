@@ -1,8 +1,15 @@
 // Broken streams: upstreams that cut a stream mid-way (every client format x every upstream format), clients that
 // leave mid-stream, non-stream bodies cut mid-way, and an upstream that sends headers and then nothing.
 import {
-  FORMATS, expectStatus, pool, streamEnd, streamRequest, usageRows,
-  type GatewayProcess, type StreamEnd, type Upstreams,
+  FORMATS,
+  expectStatus,
+  pool,
+  streamEnd,
+  streamRequest,
+  usageRows,
+  type GatewayProcess,
+  type StreamEnd,
+  type Upstreams,
 } from "./rig.ts";
 
 const LONG_TEXT = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen";
@@ -19,7 +26,13 @@ export interface BrokenStreams {
 /** `n` streams, each cut by its upstream after two pieces; a client must see its format's error event every time. */
 export async function brokenStreams(gw: GatewayProcess, up: Upstreams, n: number): Promise<BrokenStreams> {
   for (const f of FORMATS) up.fakes[f].setScenario({ kind: "cut", text: LONG_TEXT, afterChunks: 2 });
-  const result: BrokenStreams = { streams: 0, refusedBeforeStart: 0, ends: { completed: 0, error_event: 0, silent: 0 }, rows: 0, rowsSaying200: 0 };
+  const result: BrokenStreams = {
+    streams: 0,
+    refusedBeforeStart: 0,
+    ends: { completed: 0, error_event: 0, silent: 0 },
+    rows: 0,
+    rowsSaying200: 0,
+  };
   const ids: string[] = [];
   const pairs = Array.from({ length: n }, (_, i) => ({ client: FORMATS[i % 4]!, upstream: FORMATS[Math.floor(i / 4) % 4]! }));
   await pool(pairs, 16, async ({ client, upstream }) => {
@@ -61,7 +74,12 @@ export async function clientKilledStreams(gw: GatewayProcess, up: Upstreams, n: 
   await pool(pairs, 16, async ({ client, upstream }) => {
     const req = streamRequest(gw.url, client, up.model[upstream]);
     const abort = new AbortController();
-    const res = await fetch(req.url, { method: "POST", headers: { "content-type": "application/json" }, body: req.body, signal: abort.signal });
+    const res = await fetch(req.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: req.body,
+      signal: abort.signal,
+    });
     const id = res.headers.get("x-omniroute-request-id");
     if (id) ids.push(id);
     const reader = res.body!.getReader();
@@ -94,19 +112,39 @@ export function startMisbehavingUpstream(kind: "cut-body" | "stall"): { url: str
       await request.text();
       const encoder = new TextEncoder();
       if (kind === "cut-body") {
-        return new Response(new ReadableStream({
-          start(controller) {
-            controller.enqueue(encoder.encode('{"id":"chatcmpl-cut","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"half an ans'));
-            setTimeout(() => controller.error(new Error("connection reset")), 5);
-          },
-        }), { headers: { "content-type": "application/json" } });
+        return new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(
+                encoder.encode(
+                  '{"id":"chatcmpl-cut","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"half an ans',
+                ),
+              );
+              setTimeout(() => controller.error(new Error("connection reset")), 5);
+            },
+          }),
+          { headers: { "content-type": "application/json" } },
+        );
       }
-      return new Response(new ReadableStream({
-        start(controller) {
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { role: "assistant", content: "first and last" }, finish_reason: null }] })}\n\n`));
-          request.signal.addEventListener("abort", () => { try { controller.close(); } catch { /* gone */ } });
-        },
-      }), { headers: { "content-type": "text/event-stream" } });
+      return new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(
+              encoder.encode(
+                `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { role: "assistant", content: "first and last" }, finish_reason: null }] })}\n\n`,
+              ),
+            );
+            request.signal.addEventListener("abort", () => {
+              try {
+                controller.close();
+              } catch {
+                /* gone */
+              }
+            });
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      );
     },
   });
   return { url: `http://127.0.0.1:${server.port}`, close: () => server.stop(true) };
@@ -114,19 +152,30 @@ export function startMisbehavingUpstream(kind: "cut-body" | "stall"): { url: str
 
 /** Register a misbehaving upstream as a provider node; returns the model name that reaches it. */
 export async function connectMisbehaving(gw: GatewayProcess, prefix: string, url: string): Promise<string> {
-  await expectStatus(gw.api("/api/provider-nodes", { body: { name: `Faults ${prefix}`, prefix, apiType: "openai", baseUrl: `${url}/v1` } }), 201);
+  await expectStatus(
+    gw.api("/api/provider-nodes", { body: { name: `Faults ${prefix}`, prefix, apiType: "openai", baseUrl: `${url}/v1` } }),
+    201,
+  );
   await expectStatus(gw.api("/api/providers", { body: { provider: prefix, apiKey: "k" } }), 201);
   return `${prefix}/fault-model`;
 }
 
-export interface CutBodies { requests: number; statuses: Record<string, number>; rows: number }
+export interface CutBodies {
+  requests: number;
+  statuses: Record<string, number>;
+  rows: number;
+}
 
 /** `n` non-stream calls whose upstream body is cut half-way: the README promises a 502 with the reason, and a row. */
 export async function cutBodies(gw: GatewayProcess, model: string, n: number): Promise<CutBodies> {
   const statuses: Record<string, number> = {};
   const ids: string[] = [];
   await pool(Array.from({ length: n }), 8, async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
     await res.text().catch(() => "");
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
     const id = res.headers.get("x-omniroute-request-id");
@@ -136,25 +185,38 @@ export async function cutBodies(gw: GatewayProcess, model: string, n: number): P
   return { requests: n, statuses, rows: ids.filter((id) => rows.has(id)).length };
 }
 
-export interface Stalled { streams: number; waitedMs: number; endedWithErrorEvent: number; endedSilently: number; stillOpen: number }
+export interface Stalled {
+  streams: number;
+  waitedMs: number;
+  endedWithErrorEvent: number;
+  endedSilently: number;
+  stillOpen: number;
+}
 
 /** `n` streams whose upstream sends one frame and then nothing: does the client's stream end, and how? Waits `waitMs` at most. */
 export async function stalledStreams(gw: GatewayProcess, model: string, n: number, waitMs: number): Promise<Stalled> {
   const out: Stalled = { streams: n, waitedMs: waitMs, endedWithErrorEvent: 0, endedSilently: 0, stillOpen: 0 };
-  await Promise.all(Array.from({ length: n }, async () => {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), waitMs);
-    const req = streamRequest(gw.url, "openai-chat", model);
-    try {
-      const res = await fetch(req.url, { method: "POST", headers: { "content-type": "application/json" }, body: req.body, signal: abort.signal });
-      const text = await res.text();
-      if (streamEnd("openai-chat", text) === "error_event") out.endedWithErrorEvent++;
-      else out.endedSilently++;
-    } catch {
-      out.stillOpen++;
-    } finally {
-      clearTimeout(timer);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), waitMs);
+      const req = streamRequest(gw.url, "openai-chat", model);
+      try {
+        const res = await fetch(req.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: req.body,
+          signal: abort.signal,
+        });
+        const text = await res.text();
+        if (streamEnd("openai-chat", text) === "error_event") out.endedWithErrorEvent++;
+        else out.endedSilently++;
+      } catch {
+        out.stillOpen++;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
   return out;
 }

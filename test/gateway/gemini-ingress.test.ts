@@ -19,11 +19,19 @@ beforeAll(async () => {
   await gw.api("/api/providers", { body: { provider: "gemini", apiKey: "g-key", baseUrl: gemini.url } });
   ai = new GoogleGenAI({ apiKey: gw.services.apiKeys.create("genai", []).key, httpOptions: { baseUrl: gw.url } });
 });
-afterAll(async () => { await gw.close(); await openai.close(); await gemini.close(); });
+afterAll(async () => {
+  await gw.close();
+  await openai.close();
+  await gemini.close();
+});
 
 describe("Gemini ingress", () => {
   test("generateContent translated to an OpenAI upstream", async () => {
-    const res = await ai.models.generateContent({ model: "ds/deepseek-chat", contents: "hi", config: { maxOutputTokens: 77, systemInstruction: "Be kind." } });
+    const res = await ai.models.generateContent({
+      model: "ds/deepseek-chat",
+      contents: "hi",
+      config: { maxOutputTokens: 77, systemInstruction: "Be kind." },
+    });
     expect(res.text).toBe("Hello Gemini user");
     expect(res.usageMetadata?.promptTokenCount).toBe(11);
     const sent = openai.requests.at(-1)!.body;
@@ -33,7 +41,8 @@ describe("Gemini ingress", () => {
 
   test("streamGenerateContent translated, chunk by chunk", async () => {
     let text = "";
-    for await (const chunk of await ai.models.generateContentStream({ model: "ds/deepseek-chat", contents: "hi" })) text += chunk.text ?? "";
+    for await (const chunk of await ai.models.generateContentStream({ model: "ds/deepseek-chat", contents: "hi" }))
+      text += chunk.text ?? "";
     expect(text).toBe("Hello Gemini user");
   });
 

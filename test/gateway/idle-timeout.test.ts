@@ -18,7 +18,9 @@ beforeAll(async () => {
   await connect(gw, "ds", silent, "key-silent");
   await connect(gw, "groq", backup, "key-backup");
   expect((await gw.api("/api/resilience", { method: "PATCH", body: { defaults: { streamIdleMs: 1_000 } } })).status).toBe(200);
-  expect((await gw.api("/api/combos", { body: { name: "with-backup", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] } })).status).toBe(201);
+  expect(
+    (await gw.api("/api/combos", { body: { name: "with-backup", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] } })).status,
+  ).toBe(201);
 });
 afterAll(async () => {
   await gw.close();
@@ -43,7 +45,11 @@ describe("an upstream that goes silent after its headers", () => {
   test("fast path stream: the chunks that came, then an OpenAI error chunk; the row says 504 upstream_idle_timeout", async () => {
     const aborted = silent.aborted;
     const started = performance.now();
-    const res = await post("/v1/chat/completions", { model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const res = await post("/v1/chat/completions", {
+      model: "ds/deepseek-chat",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -57,7 +63,12 @@ describe("an upstream that goes silent after its headers", () => {
   });
 
   test("translated stream (an Anthropic client): an `event: error` after the text that came", async () => {
-    const res = await post("/v1/messages", { model: "ds/deepseek-chat", stream: true, max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const res = await post("/v1/messages", {
+      model: "ds/deepseek-chat",
+      stream: true,
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const text = await res.text();
     expect(text).toContain("text_delta");
     expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"[a-z_]+","message":"The upstream stream went silent/);

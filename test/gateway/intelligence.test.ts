@@ -21,7 +21,11 @@ beforeAll(async () => {
   await gw.api("/api/providers", { body: { provider: "anthropic", apiKey: "k", baseUrl: claude.url } });
   key = gw.services.apiKeys.create("intel", []).key;
 });
-afterAll(async () => { await gw.close(); await up.close(); await claude.close(); });
+afterAll(async () => {
+  await gw.close();
+  await up.close();
+  await claude.close();
+});
 beforeEach(async () => {
   up.setScenario({ kind: "text", text: "deterministic answer", chunks: 4 });
   up.requests.length = 0;
@@ -29,7 +33,11 @@ beforeEach(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers }, body: JSON.stringify(body) });
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("response cache", () => {
   test("a temperature-0 request is answered from the cache the second time: no upstream call, $0, logged as a hit", async () => {
@@ -52,7 +60,9 @@ describe("response cache", () => {
     await (await post(body)).text();
     await Bun.sleep(10);
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
-    const final = await client.chat.completions.stream({ model: "ds/deepseek-chat", temperature: 0, messages: [{ role: "user", content: "stream me" }] }).finalChatCompletion();
+    const final = await client.chat.completions
+      .stream({ model: "ds/deepseek-chat", temperature: 0, messages: [{ role: "user", content: "stream me" }] })
+      .finalChatCompletion();
     expect(final.choices[0]!.message.content).toBe("deterministic answer");
     expect(up.requests.length).toBe(1);
   });
@@ -89,7 +99,10 @@ describe("idempotency", () => {
   test("a duplicate that arrives while the first is running waits for it", async () => {
     up.setScenario({ kind: "text", text: "slow answer", chunks: 5, delayMs: 60 });
     const body = { model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "slow" }] };
-    const [a, b] = await Promise.all([post(body, { "x-request-id": "req-77" }), Bun.sleep(50).then(() => post(body, { "x-request-id": "req-77" }))]);
+    const [a, b] = await Promise.all([
+      post(body, { "x-request-id": "req-77" }),
+      Bun.sleep(50).then(() => post(body, { "x-request-id": "req-77" })),
+    ]);
     expect(await b.text()).toBe(await a.text());
     expect(up.requests.length).toBe(1);
   });
@@ -98,7 +111,13 @@ describe("idempotency", () => {
     const other = gw.services.apiKeys.create("other", []).key;
     const body = { model: "ds/deepseek-chat", messages: [{ role: "user", content: "scoped" }] };
     await (await post(body, { "idempotency-key": "shared" })).text();
-    await (await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${other}`, "idempotency-key": "shared" }, body: JSON.stringify(body) })).text();
+    await (
+      await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${other}`, "idempotency-key": "shared" },
+        body: JSON.stringify(body),
+      })
+    ).text();
     expect(up.requests.length).toBe(2);
   });
 });
@@ -106,17 +125,26 @@ describe("idempotency", () => {
 describe("progress frames", () => {
   test("X-OmniRoute-Progress adds event: progress frames that the SDK helpers pass over", async () => {
     up.setScenario({ kind: "text", text: "a slow streamed answer", chunks: 5, delayMs: 120 });
-    const raw = await (await post({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "p" }] }, { "x-omniroute-progress": "true" })).text();
+    const raw = await (
+      await post(
+        { model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "p" }] },
+        { "x-omniroute-progress": "true" },
+      )
+    ).text();
     expect(raw).toContain("event: progress");
     expect(raw).toMatch(/"tokens":\d+,"elapsed_ms":\d+/);
 
     const openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: { "x-omniroute-progress": "true" } });
-    const final = await openai.chat.completions.stream({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "p2" }] }).finalChatCompletion();
+    const final = await openai.chat.completions
+      .stream({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "p2" }] })
+      .finalChatCompletion();
     expect(final.choices[0]!.message.content).toBe("a slow streamed answer");
 
     const anthropic = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0, defaultHeaders: { "x-omniroute-progress": "true" } });
     claude.setScenario({ kind: "text", text: "claude progress", chunks: 4 });
-    const message = await anthropic.messages.stream({ model: "ds/deepseek-chat", max_tokens: 20, messages: [{ role: "user", content: "p3" }] }).finalMessage();
+    const message = await anthropic.messages
+      .stream({ model: "ds/deepseek-chat", max_tokens: 20, messages: [{ role: "user", content: "p3" }] })
+      .finalMessage();
     expect(message.content[0]).toMatchObject({ type: "text", text: "a slow streamed answer" });
     const resp = await openai.responses.stream({ model: "ds/deepseek-chat", input: "p4" }).finalResponse();
     expect(resp.output_text).toBe("a slow streamed answer");
@@ -133,9 +161,18 @@ describe("Settings > AI", () => {
   test("a default thinking budget applies where the client set none, never over the client's", async () => {
     await gw.api("/api/settings", { method: "PUT", body: { thinkingBudget: 2048 } });
     const anthropic = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
-    await anthropic.messages.create({ model: "anthropic/claude-sonnet-4-5-20250929", max_tokens: 4096, messages: [{ role: "user", content: "think" }] });
+    await anthropic.messages.create({
+      model: "anthropic/claude-sonnet-4-5-20250929",
+      max_tokens: 4096,
+      messages: [{ role: "user", content: "think" }],
+    });
     expect(claude.requests.at(-1)!.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
-    await anthropic.messages.create({ model: "anthropic/claude-sonnet-4-5-20250929", max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 1500 }, messages: [{ role: "user", content: "think" }] });
+    await anthropic.messages.create({
+      model: "anthropic/claude-sonnet-4-5-20250929",
+      max_tokens: 4096,
+      thinking: { type: "enabled", budget_tokens: 1500 },
+      messages: [{ role: "user", content: "think" }],
+    });
     expect(claude.requests.at(-1)!.body.thinking).toEqual({ type: "enabled", budget_tokens: 1500 });
   });
 });

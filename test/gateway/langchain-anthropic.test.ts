@@ -18,16 +18,23 @@ beforeAll(async () => {
   openai = startOpenAIUpstream({ kind: "text", text: "Counted.", usage: { input: 41, output: 3 } });
   responses = startResponsesUpstream({ kind: "text", text: "Counted too.", usage: { input: 43, output: 4 } });
   expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${openai.url}/v1` } })).status).toBe(201);
-  const node = await gw.api("/api/provider-nodes", { body: { name: "Responses", prefix: "resp", apiType: "responses", baseUrl: `${responses.url}/v1` } });
+  const node = await gw.api("/api/provider-nodes", {
+    body: { name: "Responses", prefix: "resp", apiType: "responses", baseUrl: `${responses.url}/v1` },
+  });
   expect(node.status).toBe(201);
   expect((await gw.api("/api/providers", { body: { provider: "resp", apiKey: "k" } })).status).toBe(201);
   key = gw.services.apiKeys.create("langchain", []).key;
 });
-afterAll(async () => { await gw.close(); await openai.close(); await responses.close(); });
+afterAll(async () => {
+  await gw.close();
+  await openai.close();
+  await responses.close();
+});
 
 async function countTokens(model: string): Promise<number> {
   const res = await fetch(`${gw.url}/v1/messages/count_tokens`, {
-    method: "POST", headers: { "x-api-key": key, "content-type": "application/json" },
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
     body: JSON.stringify({ model, messages: [{ role: "user", content: PROMPT }] }),
   });
   return ((await res.json()) as { input_tokens: number }).input_tokens;
@@ -54,10 +61,14 @@ describe("LangChain ChatAnthropic", () => {
     const { usage } = await streamedUsage("resp/gpt-x");
     expect(usage?.input_tokens).toBe(expected);
     const res = await fetch(`${gw.url}/v1/messages`, {
-      method: "POST", headers: { "x-api-key": key, "content-type": "application/json" },
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/json" },
       body: JSON.stringify({ model: "resp/gpt-x", max_tokens: 64, stream: true, messages: [{ role: "user", content: PROMPT }] }),
     });
-    const frames = (await res.text()).split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+    const frames = (await res.text())
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => JSON.parse(l.slice(6)));
     expect(frames.find((f) => f.type === "message_start").message.usage.input_tokens).toBe(expected);
     expect(frames.find((f) => f.type === "message_delta").usage).toMatchObject({ input_tokens: 43, output_tokens: 4 });
   });

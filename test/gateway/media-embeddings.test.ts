@@ -41,7 +41,11 @@ beforeEach(() => {
 const f32 = (v: number[]) => Array.from(new Float32Array(v));
 
 const post = (path: string, body: unknown, key = gw.adminKey()) =>
-  fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
 
 describe("OpenAI-compatible upstreams: passed through", () => {
   test("the SDK's default (base64 on the wire) decodes to the upstream's vectors; usage row written", async () => {
@@ -52,13 +56,28 @@ describe("OpenAI-compatible upstreams: passed through", () => {
     expect(sent.path).toBe("/v1/embeddings");
     expect(sent.headers.authorization).toBe("Bearer key-a");
     expect(sent.body).toMatchObject({ model: "text-embedding-3-small", encoding_format: "base64" });
-    expect(lastRow(gw)).toMatchObject({ endpoint: "embeddings", provider: "openai", modelRequested: "openai/text-embedding-3-small", modelServed: "text-embedding-3-small", inputTokens: 7, outputTokens: 0, status: 200, attempt: 1 });
+    expect(lastRow(gw)).toMatchObject({
+      endpoint: "embeddings",
+      provider: "openai",
+      modelRequested: "openai/text-embedding-3-small",
+      modelServed: "text-embedding-3-small",
+      inputTokens: 7,
+      outputTokens: 0,
+      status: 200,
+      attempt: 1,
+    });
     const price = DEFAULT_PRICING.openai!.models["text-embedding-3-small"]!;
     expect(lastRow(gw).costUsd).toBeCloseTo((7 * price.input) / 1e6, 12);
   });
 
   test("encoding_format float: numbers; dimensions and user pass through", async () => {
-    const res = await post("/v1/embeddings", { model: "openai/text-embedding-3-large", input: "hello", encoding_format: "float", dimensions: 5, user: "u-1" });
+    const res = await post("/v1/embeddings", {
+      model: "openai/text-embedding-3-large",
+      input: "hello",
+      encoding_format: "float",
+      dimensions: 5,
+      user: "u-1",
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.data[0].embedding).toEqual(fakeVector("hello", 0, 5));
@@ -66,7 +85,14 @@ describe("OpenAI-compatible upstreams: passed through", () => {
   });
 
   test("token-array input passes through", async () => {
-    const res = await post("/v1/embeddings", { model: "openai/text-embedding-3-small", input: [[1, 2, 3], [4, 5]], encoding_format: "float" });
+    const res = await post("/v1/embeddings", {
+      model: "openai/text-embedding-3-small",
+      input: [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      encoding_format: "float",
+    });
     expect(res.status).toBe(200);
     expect((await res.json()).data.map((d: any) => d.embedding)).toEqual([fakeVector([1, 2, 3], 0), fakeVector([4, 5], 1)]);
   });
@@ -102,7 +128,9 @@ describe("Gemini: translated both ways", () => {
     expect(float.headers.get("x-omniroute-usage")).toBe("estimated");
     expect(float.headers.get("x-omniroute-dropped")).toBe("user");
     expect((await float.json()).data[0]).toEqual({ object: "embedding", index: 0, embedding: fakeVector("abc", 0) });
-    const b64 = await (await post("/v1/embeddings", { model: "gemini/gemini-embedding-001", input: "abc", encoding_format: "base64" })).json();
+    const b64 = await (
+      await post("/v1/embeddings", { model: "gemini/gemini-embedding-001", input: "abc", encoding_format: "base64" })
+    ).json();
     const bytes = Buffer.from(b64.data[0].embedding, "base64");
     expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(f32(fakeVector("abc", 0)));
   });
@@ -117,7 +145,12 @@ describe("Gemini: translated both ways", () => {
   });
 
   test("a Gemini 429 in Google's shape is a 429 to the client, with Retry-After", async () => {
-    gemini.setScenario({ kind: "error", status: 429, message: "Resource has been exhausted (e.g. check quota).", headers: { "retry-after": "9" } });
+    gemini.setScenario({
+      kind: "error",
+      status: 429,
+      message: "Resource has been exhausted (e.g. check quota).",
+      headers: { "retry-after": "9" },
+    });
     const res = await post("/v1/embeddings", { model: "gemini/gemini-embedding-001", input: "x" });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(8);
@@ -130,7 +163,11 @@ describe("resilience, budgets, pinning", () => {
   test("a 429 on the first account fails over to the second; the first cools down", async () => {
     const second = await connect(gw, "openai", `${openai.url}/v1`, "key-b");
     try {
-      openai.setScenario((req) => (bearer(req) === "key-a" ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } } : { kind: "ok" }));
+      openai.setScenario((req) =>
+        bearer(req) === "key-a"
+          ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } }
+          : { kind: "ok" },
+      );
       const res = await post("/v1/embeddings", { model: "openai/text-embedding-3-small", input: "hi", encoding_format: "float" });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-omniroute-fallback-attempts")).toBe("1");
@@ -164,7 +201,10 @@ describe("resilience, budgets, pinning", () => {
   test("the outbound proxy set for the provider carries media calls too", async () => {
     const proxy = await startHttpProxy();
     try {
-      const put = await gw.api("/api/settings/proxy", { method: "PUT", body: { providers: { openai: { type: "http", host: "127.0.0.1", port: proxy.port } } } });
+      const put = await gw.api("/api/settings/proxy", {
+        method: "PUT",
+        body: { providers: { openai: { type: "http", host: "127.0.0.1", port: proxy.port } } },
+      });
       expect(put.status).toBe(200);
       expect((await post("/v1/embeddings", { model: "openai/text-embedding-3-small", input: "via proxy" })).status).toBe(200);
       expect(proxy.requests).toMatchObject([{ kind: "forward", url: `${openai.url}/v1/embeddings` }]);
@@ -188,7 +228,11 @@ describe("resilience, budgets, pinning", () => {
   });
 
   test("/v1/providers/{provider}/embeddings pins the provider and adds its prefix", async () => {
-    const res = await post("/v1/providers/openai/embeddings", { model: "text-embedding-3-small", input: "pinned", encoding_format: "float" });
+    const res = await post("/v1/providers/openai/embeddings", {
+      model: "text-embedding-3-small",
+      input: "pinned",
+      encoding_format: "float",
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-omniroute-provider")).toBe("openai");
     expect(openai.requests[0]!.body.model).toBe("text-embedding-3-small");
@@ -205,7 +249,7 @@ describe("bad input is a clear 400", () => {
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error).toMatchObject({ type: "invalid_request_error", param: "model", code: "model_not_supported" });
-    expect(body.error.message).toContain("\"openai/gpt-4o\" is a chat model");
+    expect(body.error.message).toContain('"openai/gpt-4o" is a chat model');
     expect(openai.requests).toHaveLength(0);
   });
 

@@ -37,7 +37,11 @@ beforeEach(() => {
 });
 
 const post = (path: string, body: unknown, key = gw.adminKey()) =>
-  fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
 
 describe("OpenAI-compatible upstreams: passed through", () => {
   test("gpt-image-1: the answer as OpenAI sent it; its token usage is priced in the usage row", async () => {
@@ -50,7 +54,14 @@ describe("OpenAI-compatible upstreams: passed through", () => {
     expect(sent.body).toEqual({ model: "gpt-image-1", prompt: "a red fox", n: 2, size: "1024x1024" });
     const price = DEFAULT_PRICING.openai!.models["gpt-image-1"]!;
     const row = lastRow(gw);
-    expect(row).toMatchObject({ endpoint: "images.generations", provider: "openai", modelServed: "gpt-image-1", inputTokens: 50, outputTokens: 4160, status: 200 });
+    expect(row).toMatchObject({
+      endpoint: "images.generations",
+      provider: "openai",
+      modelServed: "gpt-image-1",
+      inputTokens: 50,
+      outputTokens: 4160,
+      status: 200,
+    });
     expect(row.costUsd).toBeCloseTo((50 * price.input + 4160 * price.output) / 1e6, 9);
   });
 
@@ -63,7 +74,13 @@ describe("OpenAI-compatible upstreams: passed through", () => {
 
 describe("Fireworks FLUX: the workflow API, translated", () => {
   test("n images are n workflow calls (Accept: application/json), answered as b64_json", async () => {
-    const res = await client.images.generate({ model: `fireworks/${FLUX}`, prompt: "a wide valley", n: 2, size: "1792x1024", quality: "hd" });
+    const res = await client.images.generate({
+      model: `fireworks/${FLUX}`,
+      prompt: "a wide valley",
+      n: 2,
+      size: "1792x1024",
+      quality: "hd",
+    });
     expect(res.data).toEqual([{ b64_json: PNG_B64 }, { b64_json: PNG_B64 }]);
     expect(typeof res.created).toBe("number");
     expect(fireworks.requests).toHaveLength(2);
@@ -73,11 +90,22 @@ describe("Fireworks FLUX: the workflow API, translated", () => {
       expect(sent.headers.accept).toBe("application/json");
       expect(sent.body).toEqual({ prompt: "a wide valley", aspect_ratio: "16:9" });
     }
-    expect(lastRow(gw)).toMatchObject({ endpoint: "images.generations", provider: "fireworks", modelServed: FLUX, costUsd: 0, status: 200 });
+    expect(lastRow(gw)).toMatchObject({
+      endpoint: "images.generations",
+      provider: "fireworks",
+      modelServed: FLUX,
+      costUsd: 0,
+      status: 200,
+    });
   });
 
   test("response_format url: a data: URL (the workflow hosts no files); unsupported fields are reported", async () => {
-    const res = await post("/v1/images/generations", { model: `fireworks/${FLUX}`, prompt: "a cat", response_format: "url", style: "vivid" });
+    const res = await post("/v1/images/generations", {
+      model: `fireworks/${FLUX}`,
+      prompt: "a cat",
+      response_format: "url",
+      style: "vivid",
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-omniroute-dropped")).toBe("style");
     expect((await res.json()).data).toEqual([{ url: `data:image/png;base64,${PNG_B64}` }]);
@@ -96,7 +124,11 @@ describe("Fireworks FLUX: the workflow API, translated", () => {
   test("a 429 on the first account fails over to the second", async () => {
     const second = await connect(gw, "fireworks", `${fireworks.url}/inference/v1`, "fw-b");
     try {
-      fireworks.setScenario((req) => (bearer(req) === "fw-a" ? { kind: "error", status: 429, message: "too many requests", headers: { "retry-after": "20" } } : { kind: "ok" }));
+      fireworks.setScenario((req) =>
+        bearer(req) === "fw-a"
+          ? { kind: "error", status: 429, message: "too many requests", headers: { "retry-after": "20" } }
+          : { kind: "ok" },
+      );
       const res = await client.images.generate({ model: `fireworks/${FLUX}`, prompt: "retry me" });
       expect(res.data).toEqual([{ b64_json: PNG_B64 }]);
       expect(fireworks.requests.map(bearer)).toEqual(["fw-a", "fw-b"]);

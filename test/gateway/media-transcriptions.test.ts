@@ -60,20 +60,41 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
     const sent = deepgram.requests[0]!;
     const url = new URL(sent.path, "http://x");
     expect(url.pathname).toBe("/v1/listen");
-    expect(Object.fromEntries(url.searchParams)).toEqual({ model: "nova-3", smart_format: "true", utterances: "true", detect_language: "true" });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      model: "nova-3",
+      smart_format: "true",
+      utterances: "true",
+      detect_language: "true",
+    });
     expect(sent.headers.authorization).toBe("Token dg-a");
     expect(sent.headers["content-type"]).toBe("audio/wav");
     expect(Buffer.from(sent.bytes).equals(Buffer.from(wav))).toBe(true);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", provider: "deepgram", modelServed: "nova-3", status: 200, costUsd: 0 });
+    expect(lastRow(gw)).toMatchObject({
+      endpoint: "audio.transcriptions",
+      provider: "deepgram",
+      modelServed: "nova-3",
+      status: 200,
+      costUsd: 0,
+    });
   });
 
   test("verbose_json: language, duration, segments from Deepgram's utterances, words when asked", async () => {
     const res = await client.audio.transcriptions.create({
-      file: await file(), model: "deepgram/nova-3", response_format: "verbose_json", timestamp_granularities: ["word", "segment"], language: "en",
+      file: await file(),
+      model: "deepgram/nova-3",
+      response_format: "verbose_json",
+      timestamp_granularities: ["word", "segment"],
+      language: "en",
     });
     expect(res).toMatchObject({ task: "transcribe", language: "en", duration: 3.5, text: SPOKEN_TEXT });
-    expect(res.segments!.map((s) => [s.id, s.start, s.end, s.text])).toEqual([[0, 0.1, 0.9, "Hello world."], [1, 2.2, 3.1, "This is a test."]]);
-    expect(res.words!.slice(0, 2)).toEqual([{ word: "Hello", start: 0.1, end: 0.4 }, { word: "world.", start: 0.5, end: 0.9 }]);
+    expect(res.segments!.map((s) => [s.id, s.start, s.end, s.text])).toEqual([
+      [0, 0.1, 0.9, "Hello world."],
+      [1, 2.2, 3.1, "This is a test."],
+    ]);
+    expect(res.words!.slice(0, 2)).toEqual([
+      { word: "Hello", start: 0.1, end: 0.4 },
+      { word: "world.", start: 0.5, end: 0.9 },
+    ]);
     expect(new URL(deepgram.requests[0]!.path, "http://x").searchParams.get("language")).toBe("en");
   });
 
@@ -85,7 +106,13 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
   });
 
   test("prompt and temperature, which Deepgram cannot take, are reported dropped", async () => {
-    const res = await postForm({ file: [new Blob([wav], { type: "audio/wav" }), "a.wav"], model: "deepgram/nova-3", prompt: "names: Ada", temperature: "0.2", response_format: "text" });
+    const res = await postForm({
+      file: [new Blob([wav], { type: "audio/wav" }), "a.wav"],
+      model: "deepgram/nova-3",
+      prompt: "names: Ada",
+      temperature: "0.2",
+      response_format: "text",
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(`${SPOKEN_TEXT}\n`);
     expect(res.headers.get("x-omniroute-dropped")).toBe("prompt,temperature");
@@ -94,7 +121,11 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
   test("a 429 on the first account fails over to the second", async () => {
     const second = await connect(gw, "deepgram", deepgram.url, "dg-b");
     try {
-      deepgram.setScenario((req) => (bearer(req) === "dg-a" ? { kind: "error", status: 429, message: "Too many requests", headers: { "retry-after": "15" } } : { kind: "ok" }));
+      deepgram.setScenario((req) =>
+        bearer(req) === "dg-a"
+          ? { kind: "error", status: 429, message: "Too many requests", headers: { "retry-after": "15" } }
+          : { kind: "ok" },
+      );
       const res = await client.audio.transcriptions.create({ file: await file(), model: "deepgram/nova-3" });
       expect(res.text).toBe(SPOKEN_TEXT);
       expect(deepgram.requests.map(bearer)).toEqual(["dg-a", "dg-b"]);
@@ -115,23 +146,47 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
 describe("AssemblyAI: upload, transcript, poll", () => {
   test("text through the SDK; raw-key auth; upload bytes, speech model and language as sent; polled until done", async () => {
     assembly.pollsBeforeDone = 2;
-    const text = await client.audio.transcriptions.create({ file: await file("talk.mp3", "audio/mpeg"), model: "assemblyai/universal", response_format: "text", language: "en" });
+    const text = await client.audio.transcriptions.create({
+      file: await file("talk.mp3", "audio/mpeg"),
+      model: "assemblyai/universal",
+      response_format: "text",
+      language: "en",
+    });
     expect(text).toBe(`${SPOKEN_TEXT}\n`);
     const [upload, create, ...polls] = assembly.requests;
     expect(upload).toMatchObject({ method: "POST", path: "/v2/upload" });
     expect(upload!.headers.authorization).toBe("aai-key");
     expect(Buffer.from(upload!.bytes).equals(Buffer.from(wav))).toBe(true);
     expect(create!.path).toBe("/v2/transcript");
-    expect(create!.body).toEqual({ audio_url: expect.stringContaining("/uploads/"), speech_models: ["universal"], language_code: "en", punctuate: true, format_text: true });
+    expect(create!.body).toEqual({
+      audio_url: expect.stringContaining("/uploads/"),
+      speech_models: ["universal"],
+      language_code: "en",
+      punctuate: true,
+      format_text: true,
+    });
     expect(polls.map((p) => p.method)).toEqual(["GET", "GET", "GET"]);
     expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", provider: "assemblyai", modelServed: "universal", status: 200 });
   });
 
   test("srt cues are built from the word timings (milliseconds on the wire); no language: detection is asked for", async () => {
-    const srt = await client.audio.transcriptions.create({ file: await file(), model: "assemblyai/universal-3-pro", response_format: "srt", prompt: "a greeting" });
+    const srt = await client.audio.transcriptions.create({
+      file: await file(),
+      model: "assemblyai/universal-3-pro",
+      response_format: "srt",
+      prompt: "a greeting",
+    });
     expect(srt).toBe("1\n00:00:00,100 --> 00:00:00,900\nHello world.\n\n2\n00:00:02,200 --> 00:00:03,100\nThis is a test.\n\n");
-    expect(assembly.requests[1]!.body).toMatchObject({ language_detection: true, prompt: "a greeting", speech_models: ["universal-3-pro"] });
-    const verbose = await client.audio.transcriptions.create({ file: await file(), model: "assemblyai/universal", response_format: "verbose_json" });
+    expect(assembly.requests[1]!.body).toMatchObject({
+      language_detection: true,
+      prompt: "a greeting",
+      speech_models: ["universal-3-pro"],
+    });
+    const verbose = await client.audio.transcriptions.create({
+      file: await file(),
+      model: "assemblyai/universal",
+      response_format: "verbose_json",
+    });
     expect(verbose).toMatchObject({ language: "en_us", duration: 3.5, text: SPOKEN_TEXT });
     expect(verbose.segments).toHaveLength(2);
     expect(verbose.words).toBeUndefined();
@@ -161,7 +216,9 @@ describe("AssemblyAI: upload, transcript, poll", () => {
   test("a client that leaves stops the polling; the usage row says 499", async () => {
     assembly.pollsBeforeDone = 1_000_000;
     const leave = new AbortController();
-    const pending = client.audio.transcriptions.create({ file: await file(), model: "assemblyai/universal" }, { signal: leave.signal }).catch((e) => e);
+    const pending = client.audio.transcriptions
+      .create({ file: await file(), model: "assemblyai/universal" }, { signal: leave.signal })
+      .catch((e) => e);
     while (![...assembly.transcripts.values()].some((t) => t.polls >= 2)) await Bun.sleep(10);
     leave.abort();
     expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
@@ -169,7 +226,10 @@ describe("AssemblyAI: upload, transcript, poll", () => {
     const polled = assembly.requests.length;
     await Bun.sleep(300); // polls come every 40 ms here: several would have been made
     expect(assembly.requests.length).toBe(polled);
-    expect(rows(gw).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({ provider: "assemblyai", errorClass: "client_closed" });
+    expect(rows(gw).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({
+      provider: "assemblyai",
+      errorClass: "client_closed",
+    });
   });
 });
 
@@ -187,11 +247,19 @@ describe("budget and bad input", () => {
   test("missing file, unsupported format, empty file, missing model, bad response_format, a chat model: 400", async () => {
     const cases: Array<[Record<string, string | [Blob, string]>, string, string]> = [
       [{ model: "deepgram/nova-3" }, "file", "`file` field is missing"],
-      [{ file: [new Blob([wav], { type: "audio/aiff" }), "song.aiff"], model: "deepgram/nova-3" }, "file", "Supported formats: mp3, wav, m4a, flac, ogg, webm"],
+      [
+        { file: [new Blob([wav], { type: "audio/aiff" }), "song.aiff"], model: "deepgram/nova-3" },
+        "file",
+        "Supported formats: mp3, wav, m4a, flac, ogg, webm",
+      ],
       [{ file: [new Blob([], { type: "audio/wav" }), "empty.wav"], model: "deepgram/nova-3" }, "file", "empty"],
       [{ file: [new Blob([wav], { type: "audio/wav" }), "a.wav"] }, "model", "must name a model"],
-      [{ file: [new Blob([wav], { type: "audio/wav" }), "a.wav"], model: "deepgram/nova-3", response_format: "diarized_json" }, "response_format", "json, text, srt, verbose_json, vtt"],
-      [{ file: [new Blob([wav], { type: "audio/wav" }), "a.wav"], model: "openai/gpt-4o" }, "model", "\"openai/gpt-4o\" is a chat model"],
+      [
+        { file: [new Blob([wav], { type: "audio/wav" }), "a.wav"], model: "deepgram/nova-3", response_format: "diarized_json" },
+        "response_format",
+        "json, text, srt, verbose_json, vtt",
+      ],
+      [{ file: [new Blob([wav], { type: "audio/wav" }), "a.wav"], model: "openai/gpt-4o" }, "model", '"openai/gpt-4o" is a chat model'],
     ];
     for (const [fields, param, words] of cases) {
       const res = await postForm(fields);
@@ -217,7 +285,11 @@ describe("budget and bad input", () => {
   });
 
   test("not multipart: a 415 that says how to send it", async () => {
-    const res = await fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${gw.url}/v1/audio/transcriptions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(415);
     expect((await res.json()).error.message).toContain("multipart/form-data");
   });

@@ -48,7 +48,16 @@ describe("OpenAI chat through the gateway", () => {
 
     const rows = usageRows();
     expect(rows.length).toBe(before + 1);
-    expect(rows[0]).toMatchObject({ provider: "deepseek", modelRequested: "ds/deepseek-chat", modelServed: "deepseek-chat", inputTokens: 21, outputTokens: 9, cacheReadTokens: 5, status: 200, stream: false });
+    expect(rows[0]).toMatchObject({
+      provider: "deepseek",
+      modelRequested: "ds/deepseek-chat",
+      modelServed: "deepseek-chat",
+      inputTokens: 21,
+      outputTokens: 9,
+      cacheReadTokens: 5,
+      status: 200,
+      stream: false,
+    });
   });
 
   test("streaming via the SDK's strict helper; the usage chunk the client did not ask for stays hidden", async () => {
@@ -65,16 +74,31 @@ describe("OpenAI chat through the gateway", () => {
   });
 
   test("streaming with include_usage asked by the client passes the usage chunk through", async () => {
-    const stream = await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "ds/deepseek-chat",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: any;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage?.prompt_tokens).toBe(21);
   });
 
   test("tool calls stream through intact", async () => {
-    upstream.setScenario({ kind: "tool-calls", calls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }, { id: "call_2", name: "get_time", arguments: '{"tz":"CET"}' }] });
+    upstream.setScenario({
+      kind: "tool-calls",
+      calls: [
+        { id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+        { id: "call_2", name: "get_time", arguments: '{"tz":"CET"}' },
+      ],
+    });
     const final = await client.chat.completions
-      .stream({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "weather?" }], tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }] })
+      .stream({
+        model: "ds/deepseek-chat",
+        messages: [{ role: "user", content: "weather?" }],
+        tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }],
+      })
       .finalChatCompletion();
     const calls = final.choices[0]!.message.tool_calls!;
     expect(calls.map((c: any) => [c.id, c.function.name, c.function.arguments])).toEqual([
@@ -85,7 +109,11 @@ describe("OpenAI chat through the gateway", () => {
   });
 
   test("response headers name the provider, model and request", async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-omniroute-provider")).toBe("deepseek");
     expect(res.headers.get("x-omniroute-model")).toBe("ds/deepseek-chat");
@@ -94,14 +122,20 @@ describe("OpenAI chat through the gateway", () => {
   });
 
   test("no stream field and Accept */* is not a stream", async () => {
-    const res = await fetch(`${gw.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", accept: "*/*" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${gw.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "*/*" },
+      body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(res.headers.get("content-type")).toContain("application/json");
     expect((await res.json()).object).toBe("chat.completion");
   });
 
   test("upstream errors keep their status and say which provider answered what", async () => {
     upstream.setScenario({ kind: "error", status: 429, message: "Rate limit reached for requests" });
-    const err = await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const err = await client.chat.completions
+      .create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err.status).toBe(429);
     expect(err.message).toContain("DeepSeek");
@@ -112,13 +146,17 @@ describe("OpenAI chat through the gateway", () => {
   test("an unreachable upstream is a 502 with the reason", async () => {
     const dead = await gw.api("/api/providers", { body: { provider: "groq", apiKey: "k", baseUrl: "http://127.0.0.1:9/v1" } });
     expect(dead.status).toBe(201);
-    const err = await client.chat.completions.create({ model: "groq/llama-3.3-70b-versatile", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const err = await client.chat.completions
+      .create({ model: "groq/llama-3.3-70b-versatile", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(err.status).toBe(502);
     expect(err.message).toContain("could not be reached");
   });
 
   test("an unknown model is a 404 that says how to list models", async () => {
-    const err = await client.chat.completions.create({ model: "nope/whatever", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const err = await client.chat.completions
+      .create({ model: "nope/whatever", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(err.status).toBe(404);
     expect(err.message).toContain("/v1/models");
   });
@@ -130,7 +168,11 @@ describe("OpenAI chat through the gateway", () => {
   });
 
   test("bad JSON is a 400 in OpenAI's error shape", async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.message).toContain("JSON");
@@ -143,7 +185,12 @@ describe("OpenAI chat through the gateway", () => {
       upstream.setScenario({ kind: "hang" });
       const lastRow = usageRows()[0]?.id;
       const controller = new AbortController();
-      const pending = fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }), signal: controller.signal }).catch(() => undefined);
+      const pending = fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }),
+        signal: controller.signal,
+      }).catch(() => undefined);
       for (let i = 0; i < 50 && upstream.requests.length === 0; i++) await Bun.sleep(10);
       const abortedBefore = upstream.aborted;
       controller.abort();
@@ -159,7 +206,12 @@ describe("OpenAI chat through the gateway", () => {
     upstream.setScenario({ kind: "text", text: "one two three four five six seven eight nine ten", chunks: 10, delayMs: 50 });
     const before = upstream.aborted;
     const controller = new AbortController();
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }), signal: controller.signal });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }),
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("data: {");
     controller.abort();
@@ -172,8 +224,16 @@ describe("OpenAI chat through the gateway", () => {
 
   test("an upstream cut mid-stream reaches the client as an error, not a silent end", async () => {
     upstream.setScenario({ kind: "cut", text: "partial answer that will be cut", afterChunks: 2 });
-    const stream = await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }], stream: true });
-    const err = await (async () => { for await (const _ of stream) { /* read */ } })().catch((e) => e);
+    const stream = await client.chat.completions.create({
+      model: "ds/deepseek-chat",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
+    const err = await (async () => {
+      for await (const _ of stream) {
+        /* read */
+      }
+    })().catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err.message)).toContain("broke off");
   });

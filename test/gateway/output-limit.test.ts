@@ -16,19 +16,28 @@ beforeAll(async () => {
   expect((await gw.api("/api/providers", { body: { provider: "anthropic", apiKey: "sk-ant", baseUrl: claude.url } })).status).toBe(201);
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("limits", []).key, maxRetries: 0 });
 });
-afterAll(async () => { await gw.close(); await claude.close(); });
-beforeEach(() => { claude.requests.length = 0; });
+afterAll(async () => {
+  await gw.close();
+  await claude.close();
+});
+beforeEach(() => {
+  claude.requests.length = 0;
+});
 
 const sent = () => claude.requests.at(-1)!.body as { max_tokens: number; thinking?: { type: string; budget_tokens?: number } };
 const messages = [{ role: "user" as const, content: "Write the whole file." }];
 
 async function drain(stream: AsyncIterable<unknown>) {
-  for await (const _ of stream) { /* read to the end */ }
+  for await (const _ of stream) {
+    /* read to the end */
+  }
 }
 
 describe("output limit of a translated request to Claude", () => {
   test("a Responses stream with no max_output_tokens (Codex) asks for the model's limit", async () => {
-    await drain(await client.responses.create({ model: "anthropic/claude-sonnet-4-5-20250929", input: "Write the whole file.", stream: true }));
+    await drain(
+      await client.responses.create({ model: "anthropic/claude-sonnet-4-5-20250929", input: "Write the whole file.", stream: true }),
+    );
     expect(sent().max_tokens).toBe(64_000);
   });
 
@@ -40,12 +49,21 @@ describe("output limit of a translated request to Claude", () => {
   });
 
   test("thinking fits inside the model's limit", async () => {
-    await drain(await client.chat.completions.create({ model: "anthropic/claude-sonnet-4-5-20250929", messages, stream: true, reasoning_effort: "high" }));
+    await drain(
+      await client.chat.completions.create({
+        model: "anthropic/claude-sonnet-4-5-20250929",
+        messages,
+        stream: true,
+        reasoning_effort: "high",
+      }),
+    );
     expect(sent()).toMatchObject({ max_tokens: 64_000, thinking: { type: "enabled", budget_tokens: 24_576 } });
   });
 
   test("the client's own limit is kept", async () => {
-    await drain(await client.chat.completions.create({ model: "anthropic/claude-sonnet-4-5-20250929", messages, stream: true, max_tokens: 300 }));
+    await drain(
+      await client.chat.completions.create({ model: "anthropic/claude-sonnet-4-5-20250929", messages, stream: true, max_tokens: 300 }),
+    );
     expect(sent().max_tokens).toBe(300);
   });
 

@@ -5,7 +5,8 @@ import { getFormat } from "../../src/formats/registry.ts";
 
 const openai = getFormat("openai-chat").passthrough;
 
-const chunk = (i: number) => `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"w${i} "}}],"usage":null}\n\n`;
+const chunk = (i: number) =>
+  `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"w${i} "}}],"usage":null}\n\n`;
 const USAGE_FRAME = `data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":7,"total_tokens":18}}\n\n`;
 const DONE = "data: [DONE]\n\n";
 
@@ -26,7 +27,9 @@ async function tap(text: string, sizes: number[], hideUsageFrame: boolean): Prom
     },
   });
   let outcome: StreamOutcome | undefined;
-  const out = await new Response(passthroughStream(upstream, openai, { hideUsageFrame, startedAt: performance.now(), onDone: (o) => (outcome = o) })).text();
+  const out = await new Response(
+    passthroughStream(upstream, openai, { hideUsageFrame, startedAt: performance.now(), onDone: (o) => (outcome = o) }),
+  ).text();
   return { out, outcome: outcome! };
 }
 

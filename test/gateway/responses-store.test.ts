@@ -8,7 +8,12 @@ const msg = (id: string, text: string) => ({ id, type: "message", role: "assista
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe("memory Responses store", () => {
@@ -50,7 +55,11 @@ describe("memory Responses store", () => {
     const u = (text: string) => ({ type: "message", role: "user", content: text });
     await store.put("k", { id: "resp_1", input: [u("one")], output: [msg("msg_1", "1")], bytes: 1 });
     await store.put("k", { id: "resp_2", previousId: "resp_1", input: [u("two")], output: [msg("msg_2", "2")], bytes: 1 });
-    const expanded = await expandRequest(store, "k", { model: "m", previous_response_id: "resp_2", input: [{ type: "item_reference", id: "msg_1" }, u("three")] });
+    const expanded = await expandRequest(store, "k", {
+      model: "m",
+      previous_response_id: "resp_2",
+      input: [{ type: "item_reference", id: "msg_1" }, u("three")],
+    });
     expect(expanded.body.previous_response_id).toBeUndefined();
     expect(expanded.body.input).toEqual([u("one"), msg("msg_1", "1"), u("two"), msg("msg_2", "2"), msg("msg_1", "1"), u("three")]);
     expect(expanded.ownInput).toEqual([msg("msg_1", "1"), u("three")]);

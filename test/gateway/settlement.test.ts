@@ -43,9 +43,16 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 
 function request(requestId: string, stream: boolean, failAt?: PipelineStep) {
   return proxyChat(gw.services, {
-    requestId, keyId: key.id, keyName: "budgeted", endpoint: "chat.completions", ingress: getFormat("openai-chat"),
-    body: { model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }], stream }, hints: {},
-    signal: new AbortController().signal, startedAt: performance.now(), receivedAt: Date.now(),
+    requestId,
+    keyId: key.id,
+    keyName: "budgeted",
+    endpoint: "chat.completions",
+    ingress: getFormat("openai-chat"),
+    body: { model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }], stream },
+    hints: {},
+    signal: new AbortController().signal,
+    startedAt: performance.now(),
+    receivedAt: Date.now(),
     onStep: (step) => {
       if (step === failAt) throw new Error(`injected at ${step}`);
     },
@@ -88,9 +95,20 @@ describe("a request's own fault never counts against the provider", () => {
       const body: Record<string, unknown> = { model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] };
       body.loop = body;
       const failed = await proxyChat(gw.services, {
-        requestId: `own-fault-${i}`, keyId: null, keyName: "anonymous", endpoint: "chat.completions", ingress: getFormat("openai-chat"),
-        body, hints: {}, signal: new AbortController().signal, startedAt: performance.now(), receivedAt: Date.now(),
-      }).then(() => undefined, (err: unknown) => err);
+        requestId: `own-fault-${i}`,
+        keyId: null,
+        keyName: "anonymous",
+        endpoint: "chat.completions",
+        ingress: getFormat("openai-chat"),
+        body,
+        hints: {},
+        signal: new AbortController().signal,
+        startedAt: performance.now(),
+        receivedAt: Date.now(),
+      }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(failed).toMatchObject({ status: 400, code: "request_not_serializable" });
     }
     expect(upstream.requests.length).toBe(calls);
@@ -157,12 +175,26 @@ describe("every refusal leaves its row", () => {
 
   test("a malformed body, a bad model name, a model nothing serves, an unknown pinned provider: each its status and one row", async () => {
     const send = (path: string, body: string) =>
-      fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` }, body });
+      fetch(`${gw.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+        body,
+      });
     const cases: Array<[string, string, number, string]> = [
       ["/v1/chat/completions", "{not json", 400, "invalid_json"],
       ["/v1/chat/completions", JSON.stringify({ model: "ds/../admin", messages: [{ role: "user", content: "hi" }] }), 400, "invalid_model"],
-      ["/v1/chat/completions", JSON.stringify({ model: "nosuchprovider/x", messages: [{ role: "user", content: "hi" }] }), 404, "model_not_found"],
-      ["/v1/providers/nosuch/chat/completions", JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] }), 404, "provider_not_found"],
+      [
+        "/v1/chat/completions",
+        JSON.stringify({ model: "nosuchprovider/x", messages: [{ role: "user", content: "hi" }] }),
+        404,
+        "model_not_found",
+      ],
+      [
+        "/v1/providers/nosuch/chat/completions",
+        JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] }),
+        404,
+        "provider_not_found",
+      ],
       ["/v1/embeddings", JSON.stringify({ input: "no model" }), 400, "invalid_request"],
     ];
     for (const [path, body, status, errorClass] of cases) {
@@ -174,11 +206,12 @@ describe("every refusal leaves its row", () => {
   });
 
   test("an idempotent replay: the first answer again, and a cost-free row of its own", async () => {
-    const send = () => fetch(`${gw.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key.key}`, "idempotency-key": "replay-me" },
-      body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "once" }] }),
-    });
+    const send = () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key.key}`, "idempotency-key": "replay-me" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "once" }] }),
+      });
     const first = await send();
     const firstBody = await first.text();
     const second = await send();

@@ -55,13 +55,23 @@ describe("environment fallback", () => {
     const env = { HTTPS_PROXY: "http://secure:1", HTTP_PROXY: "http://plain:2", ALL_PROXY: "socks5h://all:3" };
     expect(hostOf(proxyFor(config(), {}, url, env))).toBe("secure");
     expect(hostOf(proxyFor(config(), {}, new URL("http://x.test/"), env))).toBe("plain");
-    expect(proxyFor(config(), {}, new URL("http://x.test/"), { ALL_PROXY: "socks5h://all:3" })?.server).toEqual({ type: "socks5", host: "all", port: 3 });
+    expect(proxyFor(config(), {}, new URL("http://x.test/"), { ALL_PROXY: "socks5h://all:3" })?.server).toEqual({
+      type: "socks5",
+      host: "all",
+      port: 3,
+    });
     expect(hostOf(proxyFor(config(), {}, url, { https_proxy: "http://lower:1", HTTPS_PROXY: "http://upper:1" }))).toBe("lower");
     expect(proxyFor(config(), {}, url, { HTTPS_PROXY: "http://e:1" })?.label).toBe("http proxy e:1, HTTPS_PROXY environment variable");
   });
 
   test("proxy URLs: credentials decoded, bare host:port is http, unsupported schemes ignored", () => {
-    expect(parseProxyUrl("http://us%40er:p%3Ass@proxy.local:8080")).toEqual({ type: "http", host: "proxy.local", port: 8080, username: "us@er", password: "p:ss" });
+    expect(parseProxyUrl("http://us%40er:p%3Ass@proxy.local:8080")).toEqual({
+      type: "http",
+      host: "proxy.local",
+      port: 8080,
+      username: "us@er",
+      password: "p:ss",
+    });
     expect(parseProxyUrl("proxy.local:3128")).toEqual({ type: "http", host: "proxy.local", port: 3128 });
     expect(parseProxyUrl("socks5://[::1]")).toEqual({ type: "socks5", host: "::1", port: 1080 });
     expect(parseProxyUrl("socks4://proxy:1080")).toBeUndefined();

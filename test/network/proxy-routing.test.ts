@@ -20,7 +20,10 @@ let socks: FakeSocks5Proxy;
 const entry = (p: FakeHttpProxy) => ({ type: "http", host: "127.0.0.1", port: p.port });
 const upstreamTarget = () => `127.0.0.1:${upstream.port}`;
 /** Which fixture proxies carried a request to the upstream. */
-const carriedBy = () => Object.entries(proxies).filter(([, p]) => p.requests.some((r) => r.target === upstreamTarget())).map(([name]) => name);
+const carriedBy = () =>
+  Object.entries(proxies)
+    .filter(([, p]) => p.requests.some((r) => r.target === upstreamTarget()))
+    .map(([name]) => name);
 
 async function putProxy(body: unknown) {
   const res = await gw.api("/api/settings/proxy", { method: "PUT", body });
@@ -79,12 +82,19 @@ describe("chat through proxies", () => {
     const { status, body } = await chat("ds/deepseek-chat");
     expect(status).toBe(200);
     expect(body.choices[0].message.content).toBe("proxied hello");
-    expect(proxies.global.requests).toMatchObject([{ kind: "forward", target: upstreamTarget(), url: `${upstream.url}/v1/chat/completions` }]);
+    expect(proxies.global.requests).toMatchObject([
+      { kind: "forward", target: upstreamTarget(), url: `${upstream.url}/v1/chat/completions` },
+    ]);
     expect(upstream.requests.length).toBe(1);
   });
 
   test("precedence: key > combo > provider > global, each level proven by its own proxy", async () => {
-    await putProxy({ global: entry(proxies.global), providers: { ds: entry(proxies.provider) }, combos: { team: entry(proxies.combo) }, keys: { [keyId]: entry(proxies.key) } });
+    await putProxy({
+      global: entry(proxies.global),
+      providers: { ds: entry(proxies.provider) },
+      combos: { team: entry(proxies.combo) },
+      keys: { [keyId]: entry(proxies.key) },
+    });
     const steps: Array<[unknown, string]> = [
       [{}, "key"],
       [{ keys: { [keyId]: null } }, "combo"],
@@ -106,7 +116,9 @@ describe("chat through proxies", () => {
 
   test("a connection's own proxy outranks the provider and global settings, not the combo", async () => {
     await putProxy({ global: entry(proxies.global), providers: { ds: entry(proxies.provider) } });
-    expect((await gw.api(`/api/providers/${connectionId}`, { method: "PUT", body: { proxy: entry(proxies.connection) } })).status).toBe(200);
+    expect((await gw.api(`/api/providers/${connectionId}`, { method: "PUT", body: { proxy: entry(proxies.connection) } })).status).toBe(
+      200,
+    );
     expect((await chat("ds/deepseek-chat")).status).toBe(200);
     expect(carriedBy()).toEqual(["connection"]);
     await putProxy({ combos: { team: entry(proxies.combo) } });
@@ -230,7 +242,9 @@ describe("other upstream calls use the same proxies", () => {
     await putProxy({ global: entry(proxies.global) });
     const spec = { id: "node-x", format: "openai-chat", baseUrl: `${upstream.url}/v1`, headers: {} } as unknown as ProviderSpec;
     const account = { id: "a", provider: "node-x", name: "n", priority: 1, baseUrl: null, credentials: {}, limits: null };
-    const ids = await discoverNodeModels(spec, account, (url) => upstreamFetchInit(gw.services.proxies, url, { provider: spec.id, account }));
+    const ids = await discoverNodeModels(spec, account, (url) =>
+      upstreamFetchInit(gw.services.proxies, url, { provider: spec.id, account }),
+    );
     expect(ids).toEqual(["fake-listed-model"]);
     expect(proxies.global.requests.map((r) => r.url)).toEqual([`${upstream.url}/v1/models`]);
   });

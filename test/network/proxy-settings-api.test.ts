@@ -18,7 +18,11 @@ const view = async () => (await (await gw.api("/api/settings/proxy")).json()) as
 const rawStored = () => (gw.services.db.$client.query("select value from settings where key = 'proxy'").get() as { value: string }).value;
 const runTest = async (body: unknown) => {
   // Over the socket: the test's target is this gateway's own /healthz, at the address the request came to.
-  const res = await fetch(`${gw.url}/api/settings/proxy/test`, { method: "POST", headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${gw.url}/api/settings/proxy/test`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -64,7 +68,13 @@ describe("GET/PUT /api/settings/proxy", () => {
     expect(stored).toMatch(/"auth":"v1\.[\w-]+\.[\w-]+\.[\w-]+"/);
 
     // Opened again from the database (as after a restart), the credentials are whole; under another key, unusable.
-    expect(createProxyStore(gw.services.db, gw.services.secrets).get().global).toEqual({ type: "socks5", host: "10.0.0.5", port: 1080, username: "alice-user", password: "s3cret-pass" });
+    expect(createProxyStore(gw.services.db, gw.services.secrets).get().global).toEqual({
+      type: "socks5",
+      host: "10.0.0.5",
+      port: 1080,
+      username: "alice-user",
+      password: "s3cret-pass",
+    });
     expect(createProxyStore(gw.services.db, createSecretBox("another-encryption-key-entirely")).get().global).toBeUndefined();
   });
 
@@ -72,7 +82,11 @@ describe("GET/PUT /api/settings/proxy", () => {
     expect((await gw.api("/api/combos", { body: { name: "Team", models: ["ds/deepseek-chat"] } })).status).toBe(201);
     const key = gw.services.apiKeys.create("k", []);
     await put({ providers: { ds: { type: "http", host: "p1", port: 3128 } } });
-    await put({ providers: { openai: { type: "https", host: "p2", port: 443 } }, combos: { team: { type: "none" } }, keys: { [key.row.id]: { type: "http", host: "p3", port: 8080 } } });
+    await put({
+      providers: { openai: { type: "https", host: "p2", port: 443 } },
+      combos: { team: { type: "none" } },
+      keys: { [key.row.id]: { type: "http", host: "p3", port: 8080 } },
+    });
     let got = await view();
     expect(Object.keys(got.providers).sort()).toEqual(["deepseek", "openai"]);
     expect(got.combos).toEqual({ Team: { type: "none" } });
@@ -148,7 +162,9 @@ describe("POST /api/settings/proxy/test", () => {
     const refused = await runTest({ proxy: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "bad" } });
     expect(refused.body.ok).toBe(false);
     expect(refused.body.error).toContain("refused the credentials");
-    expect((await runTest({ proxy: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "pw" } })).body.ok).toBe(true);
+    expect(
+      (await runTest({ proxy: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "pw" } })).body.ok,
+    ).toBe(true);
 
     const down = await runTest({ proxy: { type: "http", host: "127.0.0.1", port: closedPort } });
     expect(down.body.ok).toBe(false);
@@ -159,7 +175,10 @@ describe("POST /api/settings/proxy/test", () => {
   test("an explicit url is fetched through the proxy; a missing stored entry is a 404; nothing to test is a 400", async () => {
     const target = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("fine") });
     try {
-      const { body } = await runTest({ proxy: { type: "http", host: "127.0.0.1", port: http.port }, url: `http://127.0.0.1:${target.port}/ping` });
+      const { body } = await runTest({
+        proxy: { type: "http", host: "127.0.0.1", port: http.port },
+        url: `http://127.0.0.1:${target.port}/ping`,
+      });
       expect(body).toMatchObject({ ok: true, status: 200 });
       expect(http.requests.map((r) => r.url)).toEqual([`http://127.0.0.1:${target.port}/ping`]);
     } finally {

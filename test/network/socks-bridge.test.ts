@@ -5,7 +5,11 @@ import { createSocksBridge } from "../../src/network/socks-bridge.ts";
 import { startSocks5Proxy, type FakeSocks5Proxy } from "../fakes/socks5-proxy.ts";
 import { TEST_TLS_CERT, TEST_TLS_KEY } from "../fakes/tls-cert.ts";
 
-interface Seen { path: string; headers: Record<string, string>; body: string }
+interface Seen {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
 const seen: Seen[] = [];
 const target = Bun.serve({
   port: 0,
@@ -17,7 +21,12 @@ const target = Bun.serve({
     return new Response(`hello ${body}`);
   },
 });
-const tlsTarget = Bun.serve({ port: 0, hostname: "127.0.0.1", tls: { cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, fetch: (req) => new Response(`tls ${new URL(req.url).pathname}`) });
+const tlsTarget = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  tls: { cert: TEST_TLS_CERT, key: TEST_TLS_KEY },
+  fetch: (req) => new Response(`tls ${new URL(req.url).pathname}`),
+});
 const insecure = { rejectUnauthorized: false };
 
 let socks: FakeSocks5Proxy;
@@ -45,7 +54,11 @@ beforeEach(() => {
 describe("SOCKS5 bridge", () => {
   test("http targets: each request goes through SOCKS5 by host name, bridge headers never reach the target", async () => {
     for (const n of [1, 2, 3]) {
-      const res = await fetch(`http://localhost:${target.port}/plain${n}?q=${n}`, { method: "POST", body: `n${n}`, proxy: bridge.proxyOption(creds()) });
+      const res = await fetch(`http://localhost:${target.port}/plain${n}?q=${n}`, {
+        method: "POST",
+        body: `n${n}`,
+        proxy: bridge.proxyOption(creds()),
+      });
       expect(await res.text()).toBe(`hello n${n}`);
     }
     expect(seen.map((s) => s.path)).toEqual(["/plain1", "/plain2", "/plain3"]);
@@ -82,7 +95,10 @@ describe("SOCKS5 bridge", () => {
     expect(res.status).toBe(502);
     expect(res.headers.get("x-omniroute-proxy-error")).toBe(`SOCKS5 proxy 127.0.0.1:${socks.port}: rejected the username/password`);
     await res.text();
-    const err = await fetch(`https://localhost:${tlsTarget.port}/x`, { proxy: wrong, tls: insecure }).then(() => undefined, (e: Error) => e);
+    const err = await fetch(`https://localhost:${tlsTarget.port}/x`, { proxy: wrong, tls: insecure }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toContain(`SOCKS5 proxy 127.0.0.1:${socks.port}: rejected the username/password`);
     const none = await fetch(`http://localhost:${target.port}/x`, { proxy: bridge.proxyOption({ host: "127.0.0.1", port: socks.port }) });
     expect(none.headers.get("x-omniroute-proxy-error")).toContain("requires authentication, and no username/password is configured");
@@ -103,7 +119,9 @@ describe("SOCKS5 bridge", () => {
     await down.text();
 
     const refused = await fetch(`http://127.0.0.1:${port}/x`, { proxy: bridge.proxyOption(creds()) });
-    expect(refused.headers.get("x-omniroute-proxy-error")).toBe(`SOCKS5 proxy 127.0.0.1:${socks.port}: could not connect to 127.0.0.1:${port}: connection refused by the target`);
+    expect(refused.headers.get("x-omniroute-proxy-error")).toBe(
+      `SOCKS5 proxy 127.0.0.1:${socks.port}: could not connect to 127.0.0.1:${port}: connection refused by the target`,
+    );
     await refused.text();
   });
 

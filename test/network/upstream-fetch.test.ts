@@ -13,9 +13,15 @@ let socks: FakeSocks5Proxy;
 const target = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch: (req) => new Response(`plain ${new URL(req.url).pathname}`, { headers: { "x-seen-accept-encoding": req.headers.get("accept-encoding") ?? "" } }),
+  fetch: (req) =>
+    new Response(`plain ${new URL(req.url).pathname}`, { headers: { "x-seen-accept-encoding": req.headers.get("accept-encoding") ?? "" } }),
 });
-const tlsTarget = Bun.serve({ port: 0, hostname: "127.0.0.1", tls: { cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, fetch: (req) => new Response(`tls ${new URL(req.url).pathname}`) });
+const tlsTarget = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  tls: { cert: TEST_TLS_CERT, key: TEST_TLS_KEY },
+  fetch: (req) => new Response(`tls ${new URL(req.url).pathname}`),
+});
 const trustTestCa = { tls: { ca: TEST_TLS_CERT } };
 
 beforeAll(async () => {
@@ -46,35 +52,54 @@ describe("upstreamFetch", () => {
     const whole = await upstreamFetch(gw.services.proxies, `${target.url}whole`, { method: "POST", body: "{}" }, {});
     expect(await whole.text()).toBe("plain /whole");
     // Credentials in the URL: fetch sends them as Basic auth.
-    const withUser = await upstreamFetch(gw.services.proxies, `${target.url}`.replace("http://", "http://bob:pw@") + "auth", { method: "POST", body: "{}" }, {});
+    const withUser = await upstreamFetch(
+      gw.services.proxies,
+      `${target.url}`.replace("http://", "http://bob:pw@") + "auth",
+      { method: "POST", body: "{}" },
+      {},
+    );
     expect(await withUser.text()).toBe("plain /auth");
   });
 
   test("an https proxy: TLS to the proxy itself (its certificate is checked)", async () => {
     gw.services.proxies.update({ global: { type: "https", host: "localhost", port: httpsProxy.port } });
-    const res = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/via-tls-proxy`, trustTestCa, { provider: "openai" });
+    const res = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/via-tls-proxy`, trustTestCa, {
+      provider: "openai",
+    });
     expect(await res.text()).toBe("plain /via-tls-proxy");
     expect(httpsProxy.requests.map((r) => r.target)).toEqual([`127.0.0.1:${target.port}`]);
-    const untrusted = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/x`, {}, { provider: "openai" }).then(() => undefined, (e: Error) => e);
+    const untrusted = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/x`, {}, { provider: "openai" }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(untrusted).toBeInstanceOf(ProxyFailure);
     expect(untrusted!.message).toContain(`(via https proxy localhost:${httpsProxy.port}, global setting)`);
   });
 
   test("https targets tunnel with CONNECT through an HTTP proxy with Basic auth, and through SOCKS5", async () => {
-    gw.services.proxies.update({ providers: { openai: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "pw" } } });
+    gw.services.proxies.update({
+      providers: { openai: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "pw" } },
+    });
     const res = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/secure`, trustTestCa, { provider: "openai" });
     expect(await res.text()).toBe("tls /secure");
-    expect(guarded.requests).toMatchObject([{ kind: "connect", target: `localhost:${tlsTarget.port}`, proxyAuthorization: `Basic ${btoa("bob:pw")}` }]);
+    expect(guarded.requests).toMatchObject([
+      { kind: "connect", target: `localhost:${tlsTarget.port}`, proxyAuthorization: `Basic ${btoa("bob:pw")}` },
+    ]);
 
     gw.services.proxies.update({ providers: { openai: { type: "socks5", host: "127.0.0.1", port: socks.port } } });
-    const viaSocks = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/socks`, trustTestCa, { provider: "openai" });
+    const viaSocks = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/socks`, trustTestCa, {
+      provider: "openai",
+    });
     expect(await viaSocks.text()).toBe("tls /socks");
     expect(socks.targets).toEqual([{ addressType: 3, host: "localhost", port: tlsTarget.port! }]);
   });
 
   test("a CONNECT refused for wrong credentials is a ProxyFailure naming the proxy and the setting", async () => {
     gw.services.proxies.update({ global: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "bad" } });
-    const err = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/x`, trustTestCa, {}).then(() => undefined, (e: Error) => e);
+    const err = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/x`, trustTestCa, {}).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(ProxyFailure);
     expect(err!.message).toContain("407");
     expect(err!.message).toContain(`(via http proxy 127.0.0.1:${guarded.port}, global setting)`);
@@ -94,7 +119,12 @@ describe("upstreamFetch", () => {
     const saved = process.env.HTTP_PROXY;
     process.env.HTTP_PROXY = "http://127.0.0.1:9";
     try {
-      expect(await fetch(`http://127.0.0.1:${target.port}/env`).then(() => "reached", () => "failed")).toBe("failed");
+      expect(
+        await fetch(`http://127.0.0.1:${target.port}/env`).then(
+          () => "reached",
+          () => "failed",
+        ),
+      ).toBe("failed");
       const res = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/direct`, {}, {});
       expect(await res.text()).toBe("plain /direct");
     } finally {

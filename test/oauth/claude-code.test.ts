@@ -23,12 +23,20 @@ const MODEL = "cc/claude-sonnet-4-5-20250929";
 beforeAll(() => {
   oauth = startClaudeOAuth({ email: "ada@example.com", plan: "max" });
   // Like api.anthropic.com: a token that is not (or no longer) live is a 401.
-  upstream = startAnthropicUpstream((req) => oauth.isLiveAccessToken(bearer(req))
-    ? { kind: "text", text: "Hello from Claude." }
-    : { kind: "error", status: 401, message: "OAuth token has expired." }, { headers: () => quotaHeaders });
+  upstream = startAnthropicUpstream(
+    (req) =>
+      oauth.isLiveAccessToken(bearer(req))
+        ? { kind: "text", text: "Hello from Claude." }
+        : { kind: "error", status: 401, message: "OAuth token has expired." },
+    { headers: () => quotaHeaders },
+  );
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
 });
-afterAll(async () => { await oauth.close(); await upstream.close(); await backup.close(); });
+afterAll(async () => {
+  await oauth.close();
+  await upstream.close();
+  await backup.close();
+});
 
 beforeEach(async () => {
   oauth.accessTtlS = 28_800;
@@ -36,7 +44,10 @@ beforeEach(async () => {
   home = tempHome();
   gw = await startGateway({}, { endpointOverrides: { claude: oauth.endpoints }, homeDir: home.dir });
 });
-afterEach(async () => { await gw.close(); home.close(); });
+afterEach(async () => {
+  await gw.close();
+  home.close();
+});
 
 /** The whole login as a user does it through the API: start, approve in the browser, paste `code#state`. */
 async function connect(): Promise<{ id: string; connection: Record<string, any> }> {
@@ -58,8 +69,11 @@ describe("connect", () => {
     const url = new URL(start.authorizeUrl);
     expect(url.origin + url.pathname).toBe(oauth.endpoints.authorize);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
-      code: "true", client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e", response_type: "code",
-      redirect_uri: "https://platform.claude.com/oauth/code/callback", code_challenge_method: "S256",
+      code: "true",
+      client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+      response_type: "code",
+      redirect_uri: "https://platform.claude.com/oauth/code/callback",
+      code_challenge_method: "S256",
     });
     expect(url.searchParams.get("scope")).toContain("user:inference");
     expect(start.instructions).toContain("code#state");
@@ -171,7 +185,9 @@ describe("tokens", () => {
 
   test("a revoked refresh token marks the account 'needs login', routing skips it and the combo moves on", async () => {
     const { id } = await connect();
-    expect((await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status).toBe(201);
+    expect(
+      (await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status,
+    ).toBe(201);
     expect((await gw.api("/api/combos", { body: { name: "main", models: [MODEL, "ds/deepseek-chat"] } })).status).toBe(201);
     oauth.expireAccessTokens();
     oauth.revokeRefreshTokens();
@@ -193,7 +209,13 @@ describe("tokens", () => {
 
 describe("import from the Claude Code CLI", () => {
   const file = (access: string, refresh: string) => ({
-    claudeAiOauth: { accessToken: access, refreshToken: refresh, expiresAt: Date.now() + 3_600_000, scopes: ["user:inference", "user:profile"], subscriptionType: "pro" },
+    claudeAiOauth: {
+      accessToken: access,
+      refreshToken: refresh,
+      expiresAt: Date.now() + 3_600_000,
+      scopes: ["user:inference", "user:profile"],
+      subscriptionType: "pro",
+    },
   });
 
   test("reads ~/.claude/.credentials.json (and who is logged in from ~/.claude.json) in the home folder", async () => {
@@ -236,15 +258,26 @@ describe("quota windows", () => {
   test("the unified rate-limit headers become 5-hour and weekly windows in /api/health", async () => {
     const { id } = await connect();
     quotaHeaders = {
-      "anthropic-ratelimit-unified-status": "allowed", "anthropic-ratelimit-unified-representative-claim": "five_hour",
-      "anthropic-ratelimit-unified-5h-utilization": "0.42", "anthropic-ratelimit-unified-5h-reset": reset5h(), "anthropic-ratelimit-unified-5h-status": "allowed",
-      "anthropic-ratelimit-unified-7d-utilization": "0.1", "anthropic-ratelimit-unified-7d-reset": resetWeek(), "anthropic-ratelimit-unified-7d-status": "allowed",
+      "anthropic-ratelimit-unified-status": "allowed",
+      "anthropic-ratelimit-unified-representative-claim": "five_hour",
+      "anthropic-ratelimit-unified-5h-utilization": "0.42",
+      "anthropic-ratelimit-unified-5h-reset": reset5h(),
+      "anthropic-ratelimit-unified-5h-status": "allowed",
+      "anthropic-ratelimit-unified-7d-utilization": "0.1",
+      "anthropic-ratelimit-unified-7d-reset": resetWeek(),
+      "anthropic-ratelimit-unified-7d-status": "allowed",
     };
     expect((await ask()).status).toBe(200);
     const health = await (await gw.api("/api/health")).json();
     const mine = health.quotas.find((q: any) => q.connectionId === id);
     expect(mine.windows).toEqual([
-      expect.objectContaining({ name: "5h", usedPercent: 42, leftPercent: 58, exhausted: false, resetsAt: new Date(Number(reset5h()) * 1000).toISOString() }),
+      expect.objectContaining({
+        name: "5h",
+        usedPercent: 42,
+        leftPercent: 58,
+        exhausted: false,
+        resetsAt: new Date(Number(reset5h()) * 1000).toISOString(),
+      }),
       expect.objectContaining({ name: "weekly", usedPercent: 10, exhausted: false }),
     ]);
     expect(health.rateLimits).toHaveLength(0);
@@ -252,14 +285,24 @@ describe("quota windows", () => {
 
   test("an exhausted 5-hour window (429 rejected) skips the account until it resets: the combo moves to the next model", async () => {
     const { id } = await connect();
-    expect((await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status).toBe(201);
+    expect(
+      (await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status,
+    ).toBe(201);
     expect((await gw.api("/api/combos", { body: { name: "main", models: [MODEL, "ds/deepseek-chat"] } })).status).toBe(201);
     const resetAt = reset5h();
     quotaHeaders = {
-      "anthropic-ratelimit-unified-status": "rejected", "anthropic-ratelimit-unified-representative-claim": "five_hour", "anthropic-ratelimit-unified-reset": resetAt,
-      "anthropic-ratelimit-unified-5h-utilization": "1.0", "anthropic-ratelimit-unified-5h-reset": resetAt, "anthropic-ratelimit-unified-5h-status": "rejected",
+      "anthropic-ratelimit-unified-status": "rejected",
+      "anthropic-ratelimit-unified-representative-claim": "five_hour",
+      "anthropic-ratelimit-unified-reset": resetAt,
+      "anthropic-ratelimit-unified-5h-utilization": "1.0",
+      "anthropic-ratelimit-unified-5h-reset": resetAt,
+      "anthropic-ratelimit-unified-5h-status": "rejected",
     };
-    upstream.setScenario({ kind: "error", status: 429, message: "This request would exceed your account's rate limit. Please try again later." });
+    upstream.setScenario({
+      kind: "error",
+      status: 429,
+      message: "This request would exceed your account's rate limit. Please try again later.",
+    });
     try {
       const chat = () => callGateway(gw, "/v1/chat/completions", { model: "main", messages: [{ role: "user", content: "hi" }] });
       const res = await chat();
@@ -273,13 +316,21 @@ describe("quota windows", () => {
       expect((await (await chat()).json()).choices[0].message.content).toBe("from the backup");
       expect(upstream.requests.length).toBe(calls); // skipped, not tried
     } finally {
-      upstream.setScenario((req) => oauth.isLiveAccessToken(bearer(req)) ? { kind: "text", text: "Hello from Claude." } : { kind: "error", status: 401, message: "OAuth token has expired." });
+      upstream.setScenario((req) =>
+        oauth.isLiveAccessToken(bearer(req))
+          ? { kind: "text", text: "Hello from Claude." }
+          : { kind: "error", status: 401, message: "OAuth token has expired." },
+      );
     }
   });
 
   test("a success that reports the window used up also skips the account until its reset", async () => {
     const { id } = await connect();
-    quotaHeaders = { "anthropic-ratelimit-unified-5h-utilization": "1", "anthropic-ratelimit-unified-5h-reset": reset5h(), "anthropic-ratelimit-unified-5h-status": "allowed_warning" };
+    quotaHeaders = {
+      "anthropic-ratelimit-unified-5h-utilization": "1",
+      "anthropic-ratelimit-unified-5h-reset": reset5h(),
+      "anthropic-ratelimit-unified-5h-status": "allowed_warning",
+    };
     expect((await ask()).status).toBe(200);
     const until = gw.services.health.cooldowns.until(id, "claude-sonnet-4-5-20250929");
     expect(until).toBe(Number(reset5h()) * 1000);

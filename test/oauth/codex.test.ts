@@ -18,16 +18,21 @@ let quotaHeaders: Record<string, string> | undefined;
 const bearer = (r: RecordedRequest) => r.headers.authorization?.replace(/^Bearer /, "");
 const refreshes = () => oauth.tokenRequests.filter((r) => r.body.grant_type === "refresh_token").length;
 const MODEL = "cx/gpt-5.1-codex";
-const liveOr401 = (req: RecordedRequest): Scenario => oauth.isLiveAccessToken(bearer(req))
-  ? { kind: "text", text: "Hello from Codex." }
-  : { kind: "error", status: 401, message: "Provided authentication token is expired. Please try signing in again." };
+const liveOr401 = (req: RecordedRequest): Scenario =>
+  oauth.isLiveAccessToken(bearer(req))
+    ? { kind: "text", text: "Hello from Codex." }
+    : { kind: "error", status: 401, message: "Provided authentication token is expired. Please try signing in again." };
 
 beforeAll(() => {
   oauth = startCodexOAuth({ email: "grace@example.com", plan: "pro", accountId: "acct-grace" });
   upstream = startResponsesUpstream(liveOr401, { headers: () => quotaHeaders });
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
 });
-afterAll(async () => { await oauth.close(); await upstream.close(); await backup.close(); });
+afterAll(async () => {
+  await oauth.close();
+  await upstream.close();
+  await backup.close();
+});
 
 beforeEach(async () => {
   oauth.accessTtlS = 864_000;
@@ -36,10 +41,14 @@ beforeEach(async () => {
   home = tempHome();
   gw = await startGateway({}, { endpointOverrides: { codex: oauth.endpoints }, homeDir: home.dir });
 });
-afterEach(async () => { await gw.close(); home.close(); });
+afterEach(async () => {
+  await gw.close();
+  home.close();
+});
 
 const start = async () => (await gw.api("/api/oauth/codex/start", { body: {} })).json();
-const complete = async (state: string, code?: string) => (await gw.api("/api/oauth/cx/complete", { body: { state, ...(code ? { code } : {}) } })).json();
+const complete = async (state: string, code?: string) =>
+  (await gw.api("/api/oauth/cx/complete", { body: { state, ...(code ? { code } : {}) } })).json();
 
 /** Start, approve in the "browser", land on the local callback, and poll complete as the dashboard does. */
 async function connect(): Promise<string> {
@@ -58,8 +67,12 @@ describe("connect", () => {
     const url = new URL(s.authorizeUrl);
     expect(url.origin + url.pathname).toBe(oauth.endpoints.authorize);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
-      response_type: "code", client_id: "app_EMoamEEZ73f0CkXaXp7hrann", code_challenge_method: "S256",
-      id_token_add_organizations: "true", codex_cli_simplified_flow: "true", originator: "codex_cli_rs",
+      response_type: "code",
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+      code_challenge_method: "S256",
+      id_token_add_organizations: "true",
+      codex_cli_simplified_flow: "true",
+      originator: "codex_cli_rs",
     });
     expect(url.searchParams.get("scope")).toBe("openid profile email offline_access");
     expect(url.searchParams.get("redirect_uri")).toMatch(/^http:\/\/localhost:\d+\/auth\/callback$/);
@@ -76,9 +89,16 @@ describe("connect", () => {
     expect(done.connection.metadata).toMatchObject({ email: "grace@example.com", plan: "pro", accountId: "acct-grace" });
     const exchange = oauth.tokenRequests.at(-1)!;
     expect(exchange.contentType).toContain("application/x-www-form-urlencoded");
-    expect(exchange.body).toMatchObject({ grant_type: "authorization_code", redirect_uri: new URL(s.authorizeUrl).searchParams.get("redirect_uri") });
+    expect(exchange.body).toMatchObject({
+      grant_type: "authorization_code",
+      redirect_uri: new URL(s.authorizeUrl).searchParams.get("redirect_uri"),
+    });
     const { credentials } = stored(gw, done.connection.id);
-    expect(credentials).toMatchObject({ accountId: "acct-grace", idToken: expect.any(String), refreshToken: expect.stringMatching(/^rt_/) });
+    expect(credentials).toMatchObject({
+      accountId: "acct-grace",
+      idToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^rt_/),
+    });
     expect(JSON.stringify(done)).not.toContain(String(credentials.accessToken));
   });
 
@@ -87,7 +107,12 @@ describe("connect", () => {
     const callbackUrl = await oauth.approve(s.authorizeUrl);
     const done = await complete(s.state, callbackUrl);
     expect(done.status).toBe("connected");
-    expect(await fetch(callbackUrl).then(() => "answered", () => "closed")).toBe("closed");
+    expect(
+      await fetch(callbackUrl).then(
+        () => "answered",
+        () => "closed",
+      ),
+    ).toBe("closed");
   });
 
   test("a refusal in the browser fails the login with OpenAI's reason", async () => {
@@ -108,10 +133,19 @@ describe("the Codex backend call", () => {
     expect(body.output[0].content[0].text).toBe("Hello from Codex.");
     const sent = upstream.requests.at(-1)!;
     expect(sent.path).toBe("/backend-api/codex/responses");
-    expect(sent.body).toMatchObject({ model: "gpt-5.1-codex", stream: true, store: false, instructions: expect.any(String), include: ["reasoning.encrypted_content"] });
+    expect(sent.body).toMatchObject({
+      model: "gpt-5.1-codex",
+      stream: true,
+      store: false,
+      instructions: expect.any(String),
+      include: ["reasoning.encrypted_content"],
+    });
     expect(sent.body.max_output_tokens).toBeUndefined();
     expect(sent.headers).toMatchObject({
-      "chatgpt-account-id": "acct-grace", "openai-beta": "responses=experimental", originator: "codex_cli_rs", accept: "text/event-stream",
+      "chatgpt-account-id": "acct-grace",
+      "openai-beta": "responses=experimental",
+      originator: "codex_cli_rs",
+      accept: "text/event-stream",
     });
     expect(sent.headers.session_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent.headers["user-agent"]).toStartWith("codex_cli_rs/");
@@ -145,7 +179,11 @@ describe("tokens", () => {
     expect(refreshes() - count).toBe(1);
     const request = oauth.tokenRequests.at(-1)!;
     expect(request.contentType).toContain("application/json");
-    expect(request.body).toEqual({ client_id: "app_EMoamEEZ73f0CkXaXp7hrann", grant_type: "refresh_token", refresh_token: String(before.refreshToken) });
+    expect(request.body).toEqual({
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+      grant_type: "refresh_token",
+      refresh_token: String(before.refreshToken),
+    });
     const after = stored(gw, id).credentials;
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(bearer(upstream.requests.at(-1)!)).toBe(String(after.accessToken));
@@ -162,7 +200,9 @@ describe("tokens", () => {
 
   test("a revoked refresh token: needs login, skipped, the combo answers from the next model", async () => {
     const id = await connect();
-    expect((await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status).toBe(201);
+    expect(
+      (await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status,
+    ).toBe(201);
     expect((await gw.api("/api/combos", { body: { name: "main", models: [MODEL, "ds/deepseek-chat"] } })).status).toBe(201);
     oauth.expireAccessTokens();
     oauth.revokeRefreshTokens();
@@ -181,7 +221,11 @@ describe("import from the Codex CLI", () => {
     expect(res.status).toBe(201);
     const { connection } = await res.json();
     expect(connection).toMatchObject({ name: "grace@example.com", metadata: { plan: "pro", accountId: "acct-grace" } });
-    expect(stored(gw, connection.id).credentials).toMatchObject({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, accountId: "acct-grace" });
+    expect(stored(gw, connection.id).credentials).toMatchObject({
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      accountId: "acct-grace",
+    });
     expect(JSON.stringify(connection)).not.toContain(tokens.refresh_token);
     // And it works upstream.
     await pointAt(gw, connection.id, `${upstream.url}/backend-api/codex`);
@@ -201,8 +245,12 @@ describe("quota windows", () => {
   test("x-codex-primary/secondary headers become the 5-hour and weekly windows", async () => {
     const id = await connect();
     quotaHeaders = {
-      "x-codex-primary-used-percent": "25", "x-codex-primary-window-minutes": "300", "x-codex-primary-reset-at": inSeconds(3600),
-      "x-codex-secondary-used-percent": "60.5", "x-codex-secondary-window-minutes": "10080", "x-codex-secondary-reset-after-seconds": "86400",
+      "x-codex-primary-used-percent": "25",
+      "x-codex-primary-window-minutes": "300",
+      "x-codex-primary-reset-at": inSeconds(3600),
+      "x-codex-secondary-used-percent": "60.5",
+      "x-codex-secondary-window-minutes": "10080",
+      "x-codex-secondary-reset-after-seconds": "86400",
     };
     expect((await callGateway(gw, "/v1/responses", { model: MODEL, input: "hi" })).status).toBe(200);
     const health = await (await gw.api("/api/health")).json();
@@ -214,10 +262,16 @@ describe("quota windows", () => {
 
   test("usage_limit_reached skips the account until resets_at; the combo moves to the next model", async () => {
     const id = await connect();
-    expect((await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status).toBe(201);
+    expect(
+      (await gw.api("/api/providers", { body: { provider: "deepseek", apiKey: "sk-backup", baseUrl: `${backup.url}/v1` } })).status,
+    ).toBe(201);
     expect((await gw.api("/api/combos", { body: { name: "main", models: [MODEL, "ds/deepseek-chat"] } })).status).toBe(201);
     const resetsAt = Math.floor(Date.now() / 1000) + 3 * 3600;
-    quotaHeaders = { "x-codex-primary-used-percent": "100", "x-codex-primary-window-minutes": "300", "x-codex-primary-reset-at": String(resetsAt) };
+    quotaHeaders = {
+      "x-codex-primary-used-percent": "100",
+      "x-codex-primary-window-minutes": "300",
+      "x-codex-primary-reset-at": String(resetsAt),
+    };
     upstream.setScenario({ kind: "error", status: 429, message: "The usage limit has been reached" });
     const chat = () => callGateway(gw, "/v1/chat/completions", { model: "main", messages: [{ role: "user", content: "hi" }] });
     expect((await (await chat()).json()).choices[0].message.content).toBe("from the backup");

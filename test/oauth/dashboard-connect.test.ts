@@ -21,14 +21,26 @@ const secrets: string[] = [];
 beforeAll(async () => {
   claude = startClaudeOAuth({ email: "ui@example.com", plan: "max" });
   codex = startCodexOAuth({ email: "ui-codex@example.com" });
-  upstream = startAnthropicUpstream({ kind: "text", text: "hi" }, {
-    headers: () => ({ "anthropic-ratelimit-unified-5h-utilization": "0.3", "anthropic-ratelimit-unified-5h-reset": String(Math.floor(Date.now() / 1000) + 7200) }),
-  });
+  upstream = startAnthropicUpstream(
+    { kind: "text", text: "hi" },
+    {
+      headers: () => ({
+        "anthropic-ratelimit-unified-5h-utilization": "0.3",
+        "anthropic-ratelimit-unified-5h-reset": String(Math.floor(Date.now() / 1000) + 7200),
+      }),
+    },
+  );
   home = tempHome();
   gw = await startGateway({}, { endpointOverrides: { claude: claude.endpoints, codex: codex.endpoints }, homeDir: home.dir });
   cookie = await gw.login();
 });
-afterAll(async () => { await gw.close(); await claude.close(); await codex.close(); await upstream.close(); home.close(); });
+afterAll(async () => {
+  await gw.close();
+  await claude.close();
+  await codex.close();
+  await upstream.close();
+  home.close();
+});
 
 function send(path: string, form: Record<string, string> = {}) {
   return fetch(`${gw.url}${path}`, {
@@ -64,7 +76,15 @@ describe("Connect with Claude Code", () => {
 
   test("the account row shows its quota windows after a call", async () => {
     await pointAt(gw, id, upstream.url);
-    expect((await callGateway(gw, "/v1/messages", { model: "cc/claude-haiku-4-5-20251001", max_tokens: 8, messages: [{ role: "user", content: "hi" }] })).status).toBe(200);
+    expect(
+      (
+        await callGateway(gw, "/v1/messages", {
+          model: "cc/claude-haiku-4-5-20251001",
+          max_tokens: 8,
+          messages: [{ role: "user", content: "hi" }],
+        })
+      ).status,
+    ).toBe(200);
     const html = await page();
     const row = html.slice(html.indexOf(`id="conn-${id}"`));
     expect(row).toContain("5-hour");
@@ -83,7 +103,9 @@ describe("Connect with Claude Code", () => {
     expect(html).toContain("1 connected, 1 needs login");
     const startHtml = await (await send("/dashboard/partials/oauth/claude/start")).text();
     const link = startHtml.match(/href="([^"]+)"[^>]*role="button"/)![1]!.replaceAll("&amp;", "&");
-    html = await (await send("/dashboard/partials/oauth/claude/complete", { state: field(startHtml, "state")!, code: await claude.approve(link) })).text();
+    html = await (
+      await send("/dashboard/partials/oauth/claude/complete", { state: field(startHtml, "state")!, code: await claude.approve(link) })
+    ).text();
     expect(html).toContain("Logged in again: <strong>ui@example.com</strong>");
     expect(html).not.toContain("needs login");
     expect(gw.services.accounts.accountsOf("claude").map((a) => a.id)).toEqual([id]);
@@ -93,7 +115,9 @@ describe("Connect with Claude Code", () => {
 
   test("a wrong paste says so and offers to start again", async () => {
     const startHtml = await (await send("/dashboard/partials/oauth/claude/start")).text();
-    const html = await (await send("/dashboard/partials/oauth/claude/complete", { state: field(startHtml, "state")!, code: "not-a-real-code" })).text();
+    const html = await (
+      await send("/dashboard/partials/oauth/claude/complete", { state: field(startHtml, "state")!, code: "not-a-real-code" })
+    ).text();
     expect(html).toContain("did not accept the code");
     expect(html).toContain("Start again: connect with Claude Code");
   });
@@ -132,14 +156,25 @@ describe("a device-code login", () => {
     // A device flow of its own, on a custom provider, so no real provider's flow is touched.
     let approved = false;
     registerFlow({
-      provider: "devflow", kind: "device",
-      start: async () => ({ start: { flow: "device", verificationUri: "https://example.com/device", userCode: "WDJB-MJHT", interval: 3, expiresIn: 900 }, pending: {} }),
-      complete: async () => approved
-        ? { status: "connected", credentials: { accessToken: "device-token-secret" }, profile: { email: "dev@example.com" } }
-        : { status: "pending" },
+      provider: "devflow",
+      kind: "device",
+      start: async () => ({
+        start: { flow: "device", verificationUri: "https://example.com/device", userCode: "WDJB-MJHT", interval: 3, expiresIn: 900 },
+        pending: {},
+      }),
+      complete: async () =>
+        approved
+          ? { status: "connected", credentials: { accessToken: "device-token-secret" }, profile: { email: "dev@example.com" } }
+          : { status: "pending" },
       refresh: async (_ctx, c) => c,
     });
-    expect((await gw.api("/api/provider-nodes", { body: { name: "Device Flow", prefix: "devflow", apiType: "openai", baseUrl: "http://127.0.0.1:9/v1" } })).status).toBe(201);
+    expect(
+      (
+        await gw.api("/api/provider-nodes", {
+          body: { name: "Device Flow", prefix: "devflow", apiType: "openai", baseUrl: "http://127.0.0.1:9/v1" },
+        })
+      ).status,
+    ).toBe(201);
     const startHtml = await (await send("/dashboard/partials/oauth/devflow/start")).text();
     expect(startHtml).toContain('href="https://example.com/device"');
     expect(startHtml).toContain("<code>WDJB-MJHT</code>");
@@ -175,7 +210,8 @@ describe("tokens never leave the gateway", () => {
 describe("Connect with Kiro: one button per sign-in method", () => {
   test("AWS Builder ID, Google and GitHub; Google opens Kiro's sign-in and asks for the kiro:// address", async () => {
     const html = await page();
-    for (const label of ["Connect with Kiro (AWS Builder ID)", "Connect with Kiro (Google)", "Connect with Kiro (GitHub)"]) expect(html).toContain(label);
+    for (const label of ["Connect with Kiro (AWS Builder ID)", "Connect with Kiro (Google)", "Connect with Kiro (GitHub)"])
+      expect(html).toContain(label);
     expect(html).toContain("&quot;method&quot;:&quot;google&quot;");
     const step = await (await send("/dashboard/partials/oauth/kiro/start", { method: "google" })).text();
     expect(step).toContain("idp=Google");

@@ -24,10 +24,16 @@ let home: string;
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), "gemini-home-"));
   google = startGoogleOAuth({ clientId: GOOGLE_CLIENT_ID, clientSecret: GOOGLE_CLIENT_SECRET, email: "ana@example.com", name: "Ana" });
-  codeAssist = startCodeAssistUpstream({ isAuthorized: (t) => google.isLiveAccessToken(t), scenario: { kind: "text", text: "Hello from Code Assist.", usage: { input: 9, output: 4 } } });
+  codeAssist = startCodeAssistUpstream({
+    isAuthorized: (t) => google.isLiveAccessToken(t),
+    scenario: { kind: "text", text: "Hello from Code Assist.", usage: { input: 9, output: 4 } },
+  });
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
   // Onboarding polls its operation: here the waits between polls take no time.
-  gw = await startGateway({}, { endpointOverrides: { "gemini-cli": googleEndpoints(google, codeAssist.url) }, homeDir: home, sleep: () => Promise.resolve() });
+  gw = await startGateway(
+    {},
+    { endpointOverrides: { "gemini-cli": googleEndpoints(google, codeAssist.url) }, homeDir: home, sleep: () => Promise.resolve() },
+  );
 });
 afterEach(async () => {
   await gw.close();
@@ -64,7 +70,9 @@ describe("connect", () => {
     const authorize = new URL(start.authorizeUrl);
     expect(authorize.searchParams.get("client_id")).toBe(GOOGLE_CLIENT_ID);
     expect(authorize.searchParams.get("scope")!.split(" ")).toEqual([
-      "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/userinfo.profile",
+      "https://www.googleapis.com/auth/cloud-platform",
+      "https://www.googleapis.com/auth/userinfo.email",
+      "https://www.googleapis.com/auth/userinfo.profile",
     ]);
     expect(authorize.searchParams.get("access_type")).toBe("offline");
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
@@ -77,13 +85,21 @@ describe("connect", () => {
     const done = await (await gw.api("/api/oauth/gemini-cli/complete", { body: { state: start.state } })).json();
     expect(done.status).toBe("connected");
     expect(done.connection.name).toBe("ana@example.com");
-    expect(done.connection.metadata).toMatchObject({ email: "ana@example.com", projectId: "brave-sun-4f2k1", tierId: "free-tier", plan: "Gemini Code Assist for individuals" });
+    expect(done.connection.metadata).toMatchObject({
+      email: "ana@example.com",
+      projectId: "brave-sun-4f2k1",
+      tierId: "free-tier",
+      plan: "Gemini Code Assist for individuals",
+    });
     expect(JSON.stringify(done)).not.toMatch(/ya29\.|1\/\/0g/);
 
     // Onboarding went loadCodeAssist -> onboardUser (no project for the free tier) -> operation polled until done.
     const calls = codeAssist.requests.map((r) => `${r.method} ${r.path}`);
     expect(calls).toEqual(["POST /v1internal:loadCodeAssist", "POST /v1internal:onboardUser", "GET /v1internal/operations/onboard-1"]);
-    expect(codeAssist.requests[1].body).toEqual({ tierId: "free-tier", metadata: { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" } });
+    expect(codeAssist.requests[1].body).toEqual({
+      tierId: "free-tier",
+      metadata: { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" },
+    });
     // The state is single-use.
     expect((await gw.api("/api/oauth/gemini-cli/complete", { body: { state: start.state } })).status).toBe(400);
   });
@@ -119,13 +135,21 @@ describe("calls through Code Assist", () => {
     expect(await answerText(res)).toBe("Hello from Code Assist.");
     const sent = codeAssist.generations().at(-1)!;
     expect(sent.path).toBe("/v1internal:generateContent");
-    expect(sent.body).toMatchObject({ model: "gemini-2.5-flash", project: "brave-sun-4f2k1", request: { contents: [{ role: "user", parts: [{ text: "hi" }] }] } });
+    expect(sent.body).toMatchObject({
+      model: "gemini-2.5-flash",
+      project: "brave-sun-4f2k1",
+      request: { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+    });
     expect(typeof sent.body.user_prompt_id).toBe("string");
     expect(google.isLiveAccessToken(sent.headers.authorization.replace("Bearer ", ""))).toBe(true);
 
     const streamed = await (await chat(gw, "gc/gemini-2.5-flash", { stream: true })).text();
     expect(codeAssist.generations().at(-1)!.path).toBe("/v1internal:streamGenerateContent?alt=sse");
-    const text = streamed.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "").join("");
+    const text = streamed
+      .split("\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "")
+      .join("");
     expect(text).toBe("Hello from Code Assist.");
     expect(streamed).toContain("data: [DONE]");
     // The project is set up once and then read from the connection.
@@ -146,7 +170,8 @@ describe("calls through Code Assist", () => {
     expect(res.text).toBe("Hello from Code Assist.");
     expect(res.usageMetadata?.promptTokenCount).toBe(9);
     let text = "";
-    for await (const chunk of await ai.models.generateContentStream({ model: "gc/gemini-2.5-flash", contents: "hi" })) text += chunk.text ?? "";
+    for await (const chunk of await ai.models.generateContentStream({ model: "gc/gemini-2.5-flash", contents: "hi" }))
+      text += chunk.text ?? "";
     expect(text).toBe("Hello from Code Assist.");
     expect(codeAssist.generations().at(-1)!.body.request.contents[0].parts[0].text).toBe("hi");
   });
@@ -191,9 +216,16 @@ describe("CLI import", () => {
   test("~/.gemini/oauth_creds.json is imported, refreshed when stale, and named by the CLI's account", async () => {
     mkdirSync(join(home, ".gemini"));
     google.addRefreshToken("1//0g-from-cli");
-    writeFileSync(join(home, ".gemini", "oauth_creds.json"), JSON.stringify({
-      access_token: "ya29.stale", refresh_token: "1//0g-from-cli", scope: "https://www.googleapis.com/auth/cloud-platform", token_type: "Bearer", expiry_date: Date.now() - 1000,
-    }));
+    writeFileSync(
+      join(home, ".gemini", "oauth_creds.json"),
+      JSON.stringify({
+        access_token: "ya29.stale",
+        refresh_token: "1//0g-from-cli",
+        scope: "https://www.googleapis.com/auth/cloud-platform",
+        token_type: "Bearer",
+        expiry_date: Date.now() - 1000,
+      }),
+    );
     codeAssist.onboarded = true;
     const res = await gw.api("/api/oauth/gemini-cli/import", { body: {} });
     expect(res.status).toBe(201);
@@ -206,7 +238,9 @@ describe("CLI import", () => {
 
   test("pasted file contents import too; no file on this machine is a 404; a dead CLI login says so", async () => {
     google.addRefreshToken("1//0g-pasted");
-    const pasted = await gw.api("/api/oauth/gemini-cli/import", { body: { credentials: { refresh_token: "1//0g-pasted", expiry_date: 0 } } });
+    const pasted = await gw.api("/api/oauth/gemini-cli/import", {
+      body: { credentials: { refresh_token: "1//0g-pasted", expiry_date: 0 } },
+    });
     expect(pasted.status).toBe(201);
     expect((await gw.api("/api/oauth/gemini-cli/import", { body: {} })).status).toBe(404);
     const dead = await gw.api("/api/oauth/gemini-cli/import", { body: { credentials: { refresh_token: "1//0g-unknown" } } });
@@ -227,7 +261,10 @@ describe("quota windows", () => {
     const connection = await freeCombo();
     expect(await answerText(await chat(gw, "free"))).toBe("Hello from Code Assist.");
     let windows = gw.services.quotas.windowsOf(connection.id);
-    expect(windows.map((w) => [w.name, w.used, w.limit])).toEqual([["daily", 1, 1000], ["monthly", 1, 180000]]);
+    expect(windows.map((w) => [w.name, w.used, w.limit])).toEqual([
+      ["daily", 1, 1000],
+      ["monthly", 1, 180000],
+    ]);
     // 998 more served today (counted as the usage hook counts them), then the 1,000th through the gateway.
     gw.services.quotas.countLocal({ id: connection.id, provider: "gemini-cli" }, { requests: 998, tokens: 0 });
     expect(await answerText(await chat(gw, "free"))).toBe("Hello from Code Assist.");
@@ -245,10 +282,16 @@ describe("quota windows", () => {
     const connection = await freeCombo();
     codeAssist.failWith(429, {
       error: {
-        code: 429, status: "RESOURCE_EXHAUSTED",
+        code: 429,
+        status: "RESOURCE_EXHAUSTED",
         message: "You have exhausted your capacity on this model. Your quota will reset after 7h12m3s.",
         details: [
-          { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "QUOTA_EXHAUSTED", domain: "cloudcode-pa.googleapis.com", metadata: { model: "gemini-2.5-flash" } },
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "QUOTA_EXHAUSTED",
+            domain: "cloudcode-pa.googleapis.com",
+            metadata: { model: "gemini-2.5-flash" },
+          },
           { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "25923.5s" },
         ],
       },

@@ -25,9 +25,11 @@ const bearer = (r: RecordedRequest) => r.headers.authorization?.replace(/^Bearer
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), "copilot-home-"));
   // The Copilot API answers only live Copilot tokens, as api.githubcopilot.com does.
-  copilot = startOpenAIUpstream((req) => github.isLiveCopilotToken(bearer(req))
-    ? { kind: "text", text: "Hello from Copilot." }
-    : { kind: "error", status: 401, message: "unauthorized: token expired" });
+  copilot = startOpenAIUpstream((req) =>
+    github.isLiveCopilotToken(bearer(req))
+      ? { kind: "text", text: "Hello from Copilot." }
+      : { kind: "error", status: 401, message: "unauthorized: token expired" },
+  );
   github = startGithub({ clientId: COPILOT_CLIENT_ID, copilotApi: copilot.url, login: "octocat", interval: 0, slowDownStep: 1 });
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
   gw = await startGateway({}, { endpointOverrides: { github: githubEndpoints(github) }, homeDir: home });
@@ -147,7 +149,18 @@ describe("chat through Copilot", () => {
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}` },
-      body: JSON.stringify({ model: "gh/gpt-4.1", messages: [{ role: "user", content: [{ type: "text", text: "what is it?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }] }] }),
+      body: JSON.stringify({
+        model: "gh/gpt-4.1",
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "what is it?" },
+              { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+            ],
+          },
+        ],
+      }),
     });
     expect(copilot.requests.at(-1)!.headers["copilot-vision-request"]).toBe("true");
   });
@@ -165,7 +178,11 @@ describe("chat through Copilot", () => {
     await connectAccount();
     github.expireCopilotTokens();
     expect(await answerText(await chat(gw, "gh/gpt-4.1"))).toBe("Hello from Copilot.");
-    expect(copilot.requests.filter((r) => r.path === "/chat/completions").map((r) => r.headers.authorization === copilot.requests.at(-1)!.headers.authorization)).toEqual([false, true]);
+    expect(
+      copilot.requests
+        .filter((r) => r.path === "/chat/completions")
+        .map((r) => r.headers.authorization === copilot.requests.at(-1)!.headers.authorization),
+    ).toEqual([false, true]);
   });
 
   test("a revoked GitHub token marks the account 'needs login' and the combo moves on", async () => {
@@ -186,9 +203,12 @@ describe("import from the editor plugins", () => {
   test("~/.config/github-copilot/apps.json (copilot.vim / JetBrains) is imported", async () => {
     github.addGithubToken("ghu_from_apps_json");
     mkdirSync(join(home, ".config", "github-copilot"), { recursive: true });
-    writeFileSync(join(home, ".config", "github-copilot", "apps.json"), JSON.stringify({
-      "github.com:Iv1.b507a08c87ecfe98": { user: "octocat", oauth_token: "ghu_from_apps_json", githubAppId: "Iv1.b507a08c87ecfe98" },
-    }));
+    writeFileSync(
+      join(home, ".config", "github-copilot", "apps.json"),
+      JSON.stringify({
+        "github.com:Iv1.b507a08c87ecfe98": { user: "octocat", oauth_token: "ghu_from_apps_json", githubAppId: "Iv1.b507a08c87ecfe98" },
+      }),
+    );
     const res = await gw.api("/api/oauth/github/import", { body: {} });
     expect(res.status).toBe(201);
     expect((await res.json()).connection).toMatchObject({ provider: "github", name: "octocat" });
@@ -199,7 +219,10 @@ describe("import from the editor plugins", () => {
     expect((await gw.api("/api/oauth/github/import", { body: {} })).status).toBe(404);
     github.addGithubToken("gho_from_hosts");
     mkdirSync(join(home, ".config", "github-copilot"), { recursive: true });
-    writeFileSync(join(home, ".config", "github-copilot", "hosts.json"), JSON.stringify({ "github.com": { user: "octocat", oauth_token: "gho_from_hosts" } }));
+    writeFileSync(
+      join(home, ".config", "github-copilot", "hosts.json"),
+      JSON.stringify({ "github.com": { user: "octocat", oauth_token: "gho_from_hosts" } }),
+    );
     expect((await gw.api("/api/oauth/github/import", { body: {} })).status).toBe(201);
     // The same GitHub account again (another token): its connection is renewed, not duplicated.
     github.addGithubToken("ghu_pasted");
@@ -230,7 +253,9 @@ describe("monthly quota", () => {
       await gw.services.adapters.githubCopilot.settleUsageReads();
       return gw.services.quotas.windowsOf(connection.id);
     };
-    expect(await waitForWindow()).toMatchObject([{ name: "monthly", used: 180, limit: 300, usedPercent: 60, source: "provider", resetsAt: Date.UTC(2099, 1, 1) }]);
+    expect(await waitForWindow()).toMatchObject([
+      { name: "monthly", used: 180, limit: 300, usedPercent: 60, source: "provider", resetsAt: Date.UTC(2099, 1, 1) },
+    ]);
 
     // The month runs out: the next read (forced here, as after a 429) cools the account until the reset date.
     github.usage = monthlyUsage({ entitlement: 300, remaining: 0, resetDate: "2099-02-01" });
@@ -243,6 +268,10 @@ describe("monthly quota", () => {
     expect(copilot.requests.length).toBe(calls);
     expect(gw.services.health.cooldowns.until(connection.id, "gpt-4.1")).toBe(Date.UTC(2099, 1, 1));
     const health = await (await gw.api("/api/health")).json();
-    expect(health.quotas.find((q: any) => q.connectionId === connection.id).windows[0]).toMatchObject({ name: "monthly", exhausted: true, leftPercent: 0 });
+    expect(health.quotas.find((q: any) => q.connectionId === connection.id).windows[0]).toMatchObject({
+      name: "monthly",
+      exhausted: true,
+      leftPercent: 0,
+    });
   });
 });

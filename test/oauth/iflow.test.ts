@@ -23,7 +23,8 @@ beforeEach(async () => {
   iflow = startOpenAIUpstream((req) =>
     auth.isLiveApiKey(req.headers.authorization?.replace(/^Bearer /, "") ?? "")
       ? { kind: "text", text: "Hello from iFlow.", usage: { input: 8, output: 3 } }
-      : { kind: "error", status: 401, message: "Invalid API key" });
+      : { kind: "error", status: 401, message: "Invalid API key" },
+  );
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
   gw = await startGateway({}, { endpointOverrides: { iflow: iflowEndpoints(auth, `${iflow.url}/v1`) }, homeDir: home.dir });
 });
@@ -65,9 +66,16 @@ describe("connect", () => {
     expect(await landing.text()).toContain("iFlow is connected");
     const done = await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state } })).json();
     expect(done).toMatchObject({ status: "connected", connection: { provider: "iflow", name: "wei@example.com" } });
-    expect(auth.requests.find((r) => r.form?.grant_type === "authorization_code" && r.form?.redirect_uri === redirect.toString())).toBeDefined();
+    expect(
+      auth.requests.find((r) => r.form?.grant_type === "authorization_code" && r.form?.redirect_uri === redirect.toString()),
+    ).toBeDefined();
     // The listener is gone once the code was used.
-    expect(await fetch(signedIn.headers.get("location")!).then(() => "answered", () => "closed")).toBe("closed");
+    expect(
+      await fetch(signedIn.headers.get("location")!).then(
+        () => "answered",
+        () => "closed",
+      ),
+    ).toBe("closed");
   });
 
   test("authorize at iflow.cn, paste the address back, code exchanged with Basic client auth, API key from user info", async () => {
@@ -79,7 +87,9 @@ describe("connect", () => {
     expect((await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state } })).json()).status).toBe("pending");
 
     const signedIn = await fetch(start.authorizeUrl, { redirect: "manual" });
-    const done = await (await gw.api("/api/oauth/iflow/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })).json();
+    const done = await (
+      await gw.api("/api/oauth/iflow/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })
+    ).json();
     expect(done.connection).toMatchObject({ provider: "iflow", name: "wei@example.com" });
     const exchange = auth.requests.findLast((r) => r.form?.grant_type === "authorization_code")!;
     expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${IFLOW_CLIENT_ID}:${IFLOW_CLIENT_SECRET}`).toString("base64")}`);
@@ -111,7 +121,9 @@ describe("calls", () => {
     expect(auth.isLiveApiKey(key)).toBe(true);
     expect(sent.headers["user-agent"]).toBe("iFlow-Cli");
     expect(sent.headers["session-id"]).toMatch(/^session-[0-9a-f-]{36}$/);
-    const expected = new Bun.CryptoHasher("sha256", key).update(`iFlow-Cli:${sent.headers["session-id"]}:${sent.headers["x-iflow-timestamp"]}`).digest("hex");
+    const expected = new Bun.CryptoHasher("sha256", key)
+      .update(`iFlow-Cli:${sent.headers["session-id"]}:${sent.headers["x-iflow-timestamp"]}`)
+      .digest("hex");
     expect(sent.headers["x-iflow-signature"]).toBe(expected);
     expect(iflowSignature(key, "s", 1)).toHaveLength(64);
   });
@@ -147,7 +159,14 @@ describe("import", () => {
     const seed = await connectIFlow(); // to learn the live key the fake hands out
     const key = String(stored(gw, seed.id).credentials.apiKey);
     await gw.api(`/api/providers/${seed.id}`, { method: "DELETE" });
-    home.write(".iflow/oauth_creds.json", { access_token: "iat_cli", refresh_token: "irt_cli", expiry_date: Date.now() + 86_400_000, token_type: "bearer", scope: "read", apiKey: key });
+    home.write(".iflow/oauth_creds.json", {
+      access_token: "iat_cli",
+      refresh_token: "irt_cli",
+      expiry_date: Date.now() + 86_400_000,
+      token_type: "bearer",
+      scope: "read",
+      apiKey: key,
+    });
     const res = await gw.api("/api/oauth/iflow/import", { body: {} });
     expect(res.status).toBe(201);
     expect(await content(await chat(gw, "if/kimi-k2-0905"))).toBe("Hello from iFlow.");

@@ -19,12 +19,19 @@ let backup: FakeUpstream;
 let home: TempHome;
 let claude: Anthropic;
 
-const BASH_TOOL = { name: "Bash", description: "Run a shell command", input_schema: { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] } };
+const BASH_TOOL = {
+  name: "Bash",
+  description: "Run a shell command",
+  input_schema: { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] },
+};
 
 beforeEach(async () => {
   home = tempHome();
   auth = startKiroAuth();
-  kiro = startKiroUpstream({ kind: "text", text: "Hello from Kiro.", usage: { input: 3000, output: 4 } }, { isLiveToken: (t) => auth.isLiveAccessToken(t) });
+  kiro = startKiroUpstream(
+    { kind: "text", text: "Hello from Kiro.", usage: { input: 3000, output: 4 } },
+    { isLiveToken: (t) => auth.isLiveAccessToken(t) },
+  );
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
   gw = await startGateway({}, { endpointOverrides: { kiro: kiroEndpoints(auth, kiro.url) }, homeDir: home.dir });
   claude = new Anthropic({ baseURL: gw.url, authToken: gw.services.apiKeys.create("claude-code", []).key, maxRetries: 0 });
@@ -55,7 +62,9 @@ async function connectSocial(method: "google" | "github"): Promise<{ start: any;
   const start = await (await gw.api("/api/oauth/kiro/start", { body: { method } })).json();
   const signedIn = await fetch(start.authorizeUrl, { redirect: "manual" });
   expect(signedIn.status).toBe(302);
-  const done = await (await gw.api("/api/oauth/kiro/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })).json();
+  const done = await (
+    await gw.api("/api/oauth/kiro/complete", { body: { state: start.state, code: signedIn.headers.get("location")! } })
+  ).json();
   return { start, done };
 }
 
@@ -66,14 +75,26 @@ describe("connect", () => {
     const { start, done } = await connectSocial("google");
     expect(start.flow).toBe("pkce");
     const url = new URL(start.authorizeUrl);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ idp: "Google", redirect_uri: "kiro://kiro.kiroAgent/authenticate-success", code_challenge_method: "S256", prompt: "select_account" });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      idp: "Google",
+      redirect_uri: "kiro://kiro.kiroAgent/authenticate-success",
+      code_challenge_method: "S256",
+      prompt: "select_account",
+    });
     expect(start.instructions).toContain("kiro://");
-    expect(done).toMatchObject({ status: "connected", connection: { provider: "kiro", authType: "oauth", metadata: { plan: "Kiro (Google)", authMethod: "social" } } });
+    expect(done).toMatchObject({
+      status: "connected",
+      connection: { provider: "kiro", authType: "oauth", metadata: { plan: "Kiro (Google)", authMethod: "social" } },
+    });
     const { credentials } = stored(gw, done.connection.id);
     expect(credentials).toMatchObject({ authMethod: "social", socialProvider: "Google", profileArn: FAKE_PROFILE_ARN });
     expect(auth.isLiveAccessToken(String(credentials.accessToken))).toBe(true);
     // The account serves calls, and refreshes at Kiro's /refreshToken like an imported social login.
-    const message = await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    const message = await claude.messages.create({
+      model: "kr/claude-sonnet-4.5",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(message.content[0]).toMatchObject({ type: "text", text: "Hello from Kiro." });
     auth.expireAccessTokens();
     await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
@@ -100,7 +121,10 @@ describe("connect", () => {
     expect(start.verificationUri).toBe(`https://view.awsapps.com/start/#/device?user_code=${start.userCode}`);
     expect(start.interval).toBe(1);
     const register = auth.requests.find((r) => r.path === "/client/register")!;
-    expect(register.body).toMatchObject({ clientType: "public", scopes: ["codewhisperer:completions", "codewhisperer:analysis", "codewhisperer:conversations"] });
+    expect(register.body).toMatchObject({
+      clientType: "public",
+      scopes: ["codewhisperer:completions", "codewhisperer:analysis", "codewhisperer:conversations"],
+    });
     expect(auth.requests.find((r) => r.path === "/device_authorization")!.body.startUrl).toBe("https://view.awsapps.com/start");
 
     auth.approve(start.userCode);
@@ -128,7 +152,12 @@ describe("connect", () => {
 describe("a Kiro event stream decoded into an Anthropic stream for Claude Code", () => {
   test("text: the SDK's strict stream helper accepts the re-emitted stream; usage from Kiro's context report", async () => {
     await connectBuilderId();
-    const stream = claude.messages.stream({ model: "kr/claude-sonnet-4.5", max_tokens: 1000, system: "You are Claude Code.", messages: [{ role: "user", content: "hi" }] });
+    const stream = claude.messages.stream({
+      model: "kr/claude-sonnet-4.5",
+      max_tokens: 1000,
+      system: "You are Claude Code.",
+      messages: [{ role: "user", content: "hi" }],
+    });
     const kinds: string[] = [];
     stream.on("streamEvent", (e) => kinds.push(e.type));
     const message = await stream.finalMessage();
@@ -147,17 +176,32 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
     expect(sent.headers["x-amzn-codewhisperer-optout"]).toBe("true");
     const state = sent.body.conversationState;
     expect(state.chatTriggerType).toBe("MANUAL");
-    expect(state.currentMessage.userInputMessage).toMatchObject({ content: "You are Claude Code.\n\nhi", modelId: "claude-sonnet-4.5", origin: "AI_EDITOR" });
+    expect(state.currentMessage.userInputMessage).toMatchObject({
+      content: "You are Claude Code.\n\nhi",
+      modelId: "claude-sonnet-4.5",
+      origin: "AI_EDITOR",
+    });
     expect(state.history).toEqual([]);
     expect(sent.body.profileArn).toBeUndefined();
   });
 
   test("a tool call streams as tool_use with input_json_delta, and its result goes back as toolResults", async () => {
     await connectBuilderId();
-    kiro.setScenario({ kind: "tool-calls", text: "Listing files.", calls: [{ id: "tooluse_A1", name: "Bash", arguments: "{\"command\":\"ls -la\"}" }] });
-    const stream = claude.messages.stream({ model: "kr/claude-sonnet-4.5", max_tokens: 1000, tools: [BASH_TOOL], messages: [{ role: "user", content: "list files" }] });
+    kiro.setScenario({
+      kind: "tool-calls",
+      text: "Listing files.",
+      calls: [{ id: "tooluse_A1", name: "Bash", arguments: '{"command":"ls -la"}' }],
+    });
+    const stream = claude.messages.stream({
+      model: "kr/claude-sonnet-4.5",
+      max_tokens: 1000,
+      tools: [BASH_TOOL],
+      messages: [{ role: "user", content: "list files" }],
+    });
     const deltas: string[] = [];
-    stream.on("streamEvent", (e) => { if (e.type === "content_block_delta") deltas.push(e.delta.type); });
+    stream.on("streamEvent", (e) => {
+      if (e.type === "content_block_delta") deltas.push(e.delta.type);
+    });
     const message = await stream.finalMessage();
     expect(message.stop_reason).toBe("tool_use");
     expect(message.content.map((b) => b.type)).toEqual(["text", "tool_use"]);
@@ -168,25 +212,43 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
     });
 
     kiro.setScenario({ kind: "text", text: "Two files." });
-    const next = await claude.messages.stream({
-      model: "kr/claude-sonnet-4.5", max_tokens: 1000, tools: [BASH_TOOL],
-      messages: [
-        { role: "user", content: "list files" },
-        { role: "assistant", content: message.content as any },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "tooluse_A1", content: "a.txt\nb.txt" }] },
-      ],
-    }).finalMessage();
+    const next = await claude.messages
+      .stream({
+        model: "kr/claude-sonnet-4.5",
+        max_tokens: 1000,
+        tools: [BASH_TOOL],
+        messages: [
+          { role: "user", content: "list files" },
+          { role: "assistant", content: message.content as any },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "tooluse_A1", content: "a.txt\nb.txt" }] },
+        ],
+      })
+      .finalMessage();
     expect(next.content[0]).toMatchObject({ type: "text", text: "Two files." });
     const state = kiroBody().conversationState;
-    expect(state.history[1].assistantResponseMessage).toEqual({ content: "Listing files.", toolUses: [{ toolUseId: "tooluse_A1", name: "Bash", input: { command: "ls -la" } }] });
-    expect(state.currentMessage.userInputMessage.userInputMessageContext.toolResults).toEqual([{ toolUseId: "tooluse_A1", content: [{ text: "a.txt\nb.txt" }], status: "success" }]);
+    expect(state.history[1].assistantResponseMessage).toEqual({
+      content: "Listing files.",
+      toolUses: [{ toolUseId: "tooluse_A1", name: "Bash", input: { command: "ls -la" } }],
+    });
+    expect(state.currentMessage.userInputMessage.userInputMessageContext.toolResults).toEqual([
+      { toolUseId: "tooluse_A1", content: [{ text: "a.txt\nb.txt" }], status: "success" },
+    ]);
     expect(state.currentMessage.userInputMessage.content).toBe("Tool results provided.");
   });
 
   test("not streamed: one Anthropic Message; an OpenAI client gets Kiro's answer translated too", async () => {
     await connectBuilderId();
-    const message = await claude.messages.create({ model: "kr/claude-haiku-4-5-20251001", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
-    expect(message).toMatchObject({ type: "message", role: "assistant", stop_reason: "end_turn", content: [{ type: "text", text: "Hello from Kiro." }] });
+    const message = await claude.messages.create({
+      model: "kr/claude-haiku-4-5-20251001",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(message).toMatchObject({
+      type: "message",
+      role: "assistant",
+      stop_reason: "end_turn",
+      content: [{ type: "text", text: "Hello from Kiro." }],
+    });
     expect(kiroBody().conversationState.currentMessage.userInputMessage.modelId).toBe("claude-haiku-4.5");
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
@@ -200,7 +262,10 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
 
   test("count_tokens is estimated locally, never sent to Kiro as a billed chat turn; the Test button works", async () => {
     const connection = await connectBuilderId();
-    const counted = await claude.messages.countTokens({ model: "kr/claude-sonnet-4.5", messages: [{ role: "user", content: "hello there, how are you today?" }] });
+    const counted = await claude.messages.countTokens({
+      model: "kr/claude-sonnet-4.5",
+      messages: [{ role: "user", content: "hello there, how are you today?" }],
+    });
     expect(counted.input_tokens).toBeGreaterThan(5);
     expect(kiro.requests).toHaveLength(0);
     const tested = await (await gw.api(`/api/providers/${connection.id}/test`, { body: {} })).json();
@@ -211,7 +276,10 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
   test("a stream that breaks off mid-frame reaches the SDK as an error, never a silent cut", async () => {
     await connectBuilderId();
     kiro.setScenario({ kind: "cut", text: "one two three four", afterChunks: 2 });
-    const err = await claude.messages.stream({ model: "kr/claude-sonnet-4.5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+    const err = await claude.messages
+      .stream({ model: "kr/claude-sonnet-4.5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err.message)).toMatch(/Kiro/);
   });
@@ -225,7 +293,10 @@ describe("tokens", () => {
     await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
     const refreshes = auth.requests.filter((r) => r.path === "/token" && r.body.grantType === "refresh_token");
     expect(refreshes).toHaveLength(1);
-    expect(refreshes[0]!.body).toMatchObject({ clientId: expect.stringMatching(/^client-/), clientSecret: expect.stringMatching(/^secret-/) });
+    expect(refreshes[0]!.body).toMatchObject({
+      clientId: expect.stringMatching(/^client-/),
+      clientSecret: expect.stringMatching(/^secret-/),
+    });
     const now = String(stored(gw, connection.id).credentials.accessToken);
     expect(now).not.toBe(first);
     expect(kiro.requests.at(-1)!.headers.authorization).toBe(`Bearer ${now}`);
@@ -234,7 +305,11 @@ describe("tokens", () => {
   test("Kiro's 403 'bearer token invalid' refreshes once and the call is retried", async () => {
     await connectBuilderId();
     auth.expireAccessTokens();
-    const message = await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    const message = await claude.messages.create({
+      model: "kr/claude-sonnet-4.5",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(message.content[0]).toMatchObject({ text: "Hello from Kiro." });
     expect(kiro.requests).toHaveLength(2);
     expect(auth.requests.filter((r) => r.body.grantType === "refresh_token")).toHaveLength(1);
@@ -243,7 +318,9 @@ describe("tokens", () => {
   test("a revoked refresh token marks the account 'needs login' and the combo moves on", async () => {
     const connection = await connectBuilderId();
     await connect(gw, "ds", backup, "sk-backup");
-    expect((await gw.api("/api/combos", { body: { name: "free", models: ["kr/claude-sonnet-4.5", "ds/deepseek-chat"] } })).status).toBe(201);
+    expect((await gw.api("/api/combos", { body: { name: "free", models: ["kr/claude-sonnet-4.5", "ds/deepseek-chat"] } })).status).toBe(
+      201,
+    );
     for (const token of auth.refreshTokens()) auth.revokeRefreshToken(token);
     const message = await claude.messages.create({ model: "free", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
     expect(message.content[0]).toMatchObject({ text: "from the backup" });
@@ -258,23 +335,44 @@ describe("import from the Kiro IDE", () => {
   test("a Google login in ~/.aws/sso/cache/kiro-auth-token.json: refreshed at Kiro's auth service, profileArn sent", async () => {
     auth.addRefreshToken("aorSOCIAL", "social");
     home.write(".aws/sso/cache/kiro-auth-token.json", {
-      accessToken: "aoaEXPIRED", refreshToken: "aorSOCIAL", expiresAt: "2025-01-01T00:00:00.000Z",
-      profileArn: FAKE_PROFILE_ARN, authMethod: "social", provider: "Google",
+      accessToken: "aoaEXPIRED",
+      refreshToken: "aorSOCIAL",
+      expiresAt: "2025-01-01T00:00:00.000Z",
+      profileArn: FAKE_PROFILE_ARN,
+      authMethod: "social",
+      provider: "Google",
     });
     const res = await gw.api("/api/oauth/kiro/import", { body: {} });
     expect(res.status).toBe(201);
     const { connection } = await res.json();
     expect(connection.metadata).toMatchObject({ plan: "Kiro (Google)", authMethod: "social" });
-    const message = await claude.messages.create({ model: "kr/claude-sonnet-4.5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    const message = await claude.messages.create({
+      model: "kr/claude-sonnet-4.5",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(message.content[0]).toMatchObject({ text: "Hello from Kiro." });
     expect(auth.requests.find((r) => r.path === "/refreshToken")!.body).toEqual({ refreshToken: "aorSOCIAL" });
     expect(kiroBody().profileArn).toBe(FAKE_PROFILE_ARN);
   });
 
   test("an IdC login finds its client registration by clientIdHash and refreshes through AWS SSO OIDC", async () => {
-    const reg = await (await fetch(`${auth.url}/client/register`, { method: "POST", body: JSON.stringify({ clientName: "Kiro IDE", clientType: "public", scopes: ["codewhisperer:completions"] }) })).json();
+    const reg = await (
+      await fetch(`${auth.url}/client/register`, {
+        method: "POST",
+        body: JSON.stringify({ clientName: "Kiro IDE", clientType: "public", scopes: ["codewhisperer:completions"] }),
+      })
+    ).json();
     auth.addRefreshToken("aorIDC", "builder-id", reg.clientId);
-    home.write(".aws/sso/cache/kiro-auth-token.json", { accessToken: "aoaOLD", refreshToken: "aorIDC", expiresAt: "2025-01-01T00:00:00Z", authMethod: "IdC", provider: "BuilderId", clientIdHash: "abc123", region: "us-east-1" });
+    home.write(".aws/sso/cache/kiro-auth-token.json", {
+      accessToken: "aoaOLD",
+      refreshToken: "aorIDC",
+      expiresAt: "2025-01-01T00:00:00Z",
+      authMethod: "IdC",
+      provider: "BuilderId",
+      clientIdHash: "abc123",
+      region: "us-east-1",
+    });
     home.write(".aws/sso/cache/abc123.json", { clientId: reg.clientId, clientSecret: reg.clientSecret, expiresAt: "2030-01-01T00:00:00Z" });
     const { connection } = await (await gw.api("/api/oauth/kiro/import", { body: {} })).json();
     expect(stored(gw, connection.id).credentials).toMatchObject({ clientId: reg.clientId, authMethod: "IdC" });

@@ -18,10 +18,12 @@ let backup: FakeUpstream;
 let home: TempHome;
 
 /** Qwen's API answers only live tokens, with an OpenAI-shaped 401 otherwise. */
-const answering = (text: string): ScenarioSource => (req) =>
-  auth.isLiveAccessToken(req.headers.authorization?.replace(/^Bearer /, ""))
-    ? { kind: "text", text, usage: { input: 10, output: 3 } }
-    : { kind: "error", status: 401, message: "Invalid access token or token expired." };
+const answering =
+  (text: string): ScenarioSource =>
+  (req) =>
+    auth.isLiveAccessToken(req.headers.authorization?.replace(/^Bearer /, ""))
+      ? { kind: "text", text, usage: { input: 10, output: 3 } }
+      : { kind: "error", status: 401, message: "Invalid access token or token expired." };
 
 beforeEach(async () => {
   home = tempHome();
@@ -55,7 +57,11 @@ describe("connect", () => {
     expect(start).toMatchObject({ flow: "device", interval: 2, expiresIn: 900 });
     expect(start.verificationUri).toBe(`https://chat.qwen.ai/authorize?user_code=${start.userCode}&client=qwen-code`);
     const asked = auth.requests.find((r) => r.path === "/api/v1/oauth2/device/code")!;
-    expect(asked.form).toMatchObject({ client_id: QWEN_CLIENT_ID, scope: "openid profile email model.completion", code_challenge_method: "S256" });
+    expect(asked.form).toMatchObject({
+      client_id: QWEN_CLIENT_ID,
+      scope: "openid profile email model.completion",
+      code_challenge_method: "S256",
+    });
 
     expect((await (await gw.api("/api/oauth/qwen/complete", { body: { state: start.state } })).json()).status).toBe("pending");
     auth.approve(start.userCode);
@@ -71,7 +77,10 @@ describe("connect", () => {
   test("a denied login says so", async () => {
     const start = await (await gw.api("/api/oauth/qwen/start", { body: {} })).json();
     auth.deny(start.userCode);
-    expect(await (await gw.api("/api/oauth/qwen/complete", { body: { state: start.state } })).json()).toEqual({ status: "failed", error: "The login was denied in the browser." });
+    expect(await (await gw.api("/api/oauth/qwen/complete", { body: { state: start.state } })).json()).toEqual({
+      status: "failed",
+      error: "The login was denied in the browser.",
+    });
   });
 });
 
@@ -122,7 +131,11 @@ describe("import", () => {
   test("~/.qwen/oauth_creds.json from the Qwen Code CLI, refreshed on first use", async () => {
     auth.addRefreshToken("qrt_from_cli");
     home.write(".qwen/oauth_creds.json", {
-      access_token: "qat_stale", refresh_token: "qrt_from_cli", token_type: "Bearer", resource_url: qwen.url, expiry_date: Date.now() - 1000,
+      access_token: "qat_stale",
+      refresh_token: "qrt_from_cli",
+      token_type: "Bearer",
+      resource_url: qwen.url,
+      expiry_date: Date.now() - 1000,
     });
     const res = await gw.api("/api/oauth/qwen/import", { body: {} });
     expect(res.status).toBe(201);

@@ -25,7 +25,10 @@ export function tempHome(): TempHome {
 }
 
 /** A connection's row as stored (credentials sealed) and its credentials opened. */
-export function stored(gw: TestGateway, id: string): { row: Record<string, unknown>; credentials: Record<string, unknown>; metadata: Record<string, unknown> } {
+export function stored(
+  gw: TestGateway,
+  id: string,
+): { row: Record<string, unknown>; credentials: Record<string, unknown>; metadata: Record<string, unknown> } {
   const row = gw.services.db.$client.query("select * from provider_connections where id = ?").get(id) as Record<string, unknown>;
   return {
     row,

@@ -18,7 +18,10 @@ describe("pasted codes and PKCE", () => {
     expect(parsePastedCode("  code=abc&state=xyz ")).toEqual({ code: "abc", state: "xyz" });
     expect(parsePastedCode("abc#xyz")).toEqual({ code: "abc", state: "xyz" });
     expect(parsePastedCode("abc")).toEqual({ code: "abc" });
-    expect(parsePastedCode("http://localhost:1455/auth/callback?error=access_denied&error_description=no&state=s")).toEqual({ state: "s", error: "access_denied: no" });
+    expect(parsePastedCode("http://localhost:1455/auth/callback?error=access_denied&error_description=no&state=s")).toEqual({
+      state: "s",
+      error: "access_denied: no",
+    });
   });
 
   test("S256 challenge is BASE64URL(SHA256(verifier)) (RFC 7636 appendix B)", () => {
@@ -29,37 +32,64 @@ describe("pasted codes and PKCE", () => {
 describe("Claude unified rate-limit headers", () => {
   test("5h and 7d utilization (fractions) and resets (unix seconds) become windows", () => {
     const reset = Math.floor(NOW / 1000) + 3600;
-    const windows = claudeQuotaWindows(new Headers({
-      "anthropic-ratelimit-unified-5h-utilization": "0.257", "anthropic-ratelimit-unified-5h-reset": String(reset), "anthropic-ratelimit-unified-5h-status": "allowed",
-      "anthropic-ratelimit-unified-7d-utilization": "0.9", "anthropic-ratelimit-unified-7d-status": "allowed_warning",
-    }));
-    expect(windows).toEqual([{ name: "5h", usedPercent: 25.7, resetsAt: reset * 1000 }, { name: "weekly", usedPercent: 90 }]);
+    const windows = claudeQuotaWindows(
+      new Headers({
+        "anthropic-ratelimit-unified-5h-utilization": "0.257",
+        "anthropic-ratelimit-unified-5h-reset": String(reset),
+        "anthropic-ratelimit-unified-5h-status": "allowed",
+        "anthropic-ratelimit-unified-7d-utilization": "0.9",
+        "anthropic-ratelimit-unified-7d-status": "allowed_warning",
+      }),
+    );
+    expect(windows).toEqual([
+      { name: "5h", usedPercent: 25.7, resetsAt: reset * 1000 },
+      { name: "weekly", usedPercent: 90 },
+    ]);
     expect(claudeQuotaWindows(new Headers({ "content-type": "application/json" }))).toEqual([]);
   });
 
   test("a rejection marks the binding window used up, with the overall reset when the window has none", () => {
     const reset = Math.floor(NOW / 1000) + 86_400;
-    const windows = claudeQuotaWindows(new Headers({
-      "anthropic-ratelimit-unified-status": "rejected", "anthropic-ratelimit-unified-representative-claim": "seven_day", "anthropic-ratelimit-unified-reset": String(reset),
-    }));
+    const windows = claudeQuotaWindows(
+      new Headers({
+        "anthropic-ratelimit-unified-status": "rejected",
+        "anthropic-ratelimit-unified-representative-claim": "seven_day",
+        "anthropic-ratelimit-unified-reset": String(reset),
+      }),
+    );
     expect(windows).toEqual([{ name: "weekly", exhausted: true, resetsAt: reset * 1000 }]);
   });
 
   test("the identity block goes first, once", () => {
     expect(withClaudeCodeIdentity(undefined)).toEqual([{ type: "text", text: CLAUDE_CODE_IDENTITY }]);
-    expect(withClaudeCodeIdentity("Be terse.")).toEqual([{ type: "text", text: CLAUDE_CODE_IDENTITY }, { type: "text", text: "Be terse." }]);
-    const already = [{ type: "text", text: CLAUDE_CODE_IDENTITY }, { type: "text", text: "x", cache_control: { type: "ephemeral" } }];
+    expect(withClaudeCodeIdentity("Be terse.")).toEqual([
+      { type: "text", text: CLAUDE_CODE_IDENTITY },
+      { type: "text", text: "Be terse." },
+    ]);
+    const already = [
+      { type: "text", text: CLAUDE_CODE_IDENTITY },
+      { type: "text", text: "x", cache_control: { type: "ephemeral" } },
+    ];
     expect(withClaudeCodeIdentity(already)).toEqual(already);
   });
 });
 
 describe("Codex", () => {
   test("x-codex headers: window by its length, reset-at or reset-after-seconds", () => {
-    const windows = codexQuotaWindows(new Headers({
-      "x-codex-primary-used-percent": "12.5", "x-codex-primary-window-minutes": "300", "x-codex-primary-reset-at": String(NOW / 1000 + 60),
-      "x-codex-secondary-used-percent": "40", "x-codex-secondary-reset-after-seconds": "3600",
-    }), NOW);
-    expect(windows).toEqual([{ name: "5h", usedPercent: 12.5, resetsAt: NOW + 60_000 }, { name: "weekly", usedPercent: 40, resetsAt: NOW + 3_600_000 }]);
+    const windows = codexQuotaWindows(
+      new Headers({
+        "x-codex-primary-used-percent": "12.5",
+        "x-codex-primary-window-minutes": "300",
+        "x-codex-primary-reset-at": String(NOW / 1000 + 60),
+        "x-codex-secondary-used-percent": "40",
+        "x-codex-secondary-reset-after-seconds": "3600",
+      }),
+      NOW,
+    );
+    expect(windows).toEqual([
+      { name: "5h", usedPercent: 12.5, resetsAt: NOW + 60_000 },
+      { name: "weekly", usedPercent: 40, resetsAt: NOW + 3_600_000 },
+    ]);
   });
 
   test("usage_limit_reached gives the reset; other errors none", () => {
@@ -69,33 +99,72 @@ describe("Codex", () => {
   });
 
   test("the body the backend accepts: streamed, not stored, instructions, no refused fields, no stored item ids", () => {
-    const body = codexBody({ model: "m", input: [{ type: "message", id: "msg_1", role: "user", content: "hi" }, { type: "item_reference", id: "rs_1" }], max_output_tokens: 5, stream: false, store: true, stream_options: {} });
-    expect(body).toEqual({ model: "m", input: [{ type: "message", role: "user", content: "hi" }], stream: true, store: false, instructions: "", include: ["reasoning.encrypted_content"] });
+    const body = codexBody({
+      model: "m",
+      input: [
+        { type: "message", id: "msg_1", role: "user", content: "hi" },
+        { type: "item_reference", id: "rs_1" },
+      ],
+      max_output_tokens: 5,
+      stream: false,
+      store: true,
+      stream_options: {},
+    });
+    expect(body).toEqual({
+      model: "m",
+      input: [{ type: "message", role: "user", content: "hi" }],
+      stream: true,
+      store: false,
+      instructions: "",
+      include: ["reasoning.encrypted_content"],
+    });
   });
 
-  const sse = (events: object[]) => new Response(events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), {
-    headers: { "content-type": "text/event-stream", "x-codex-primary-used-percent": "3" },
-  });
+  const sse = (events: object[]) =>
+    new Response(events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), {
+      headers: { "content-type": "text/event-stream", "x-codex-primary-used-percent": "3" },
+    });
 
   test("the folded stream: response.completed's object, its empty output filled from output_item.done by index", async () => {
     const a = { id: "msg_a", type: "message", role: "assistant", content: [{ type: "output_text", text: "first" }] };
     const b = { id: "fc_b", type: "function_call", call_id: "c1", name: "f", arguments: "{}" };
-    const res = await sseToResponseJson(sse([
-      { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
-      { type: "response.output_item.done", output_index: 1, item: b },
-      { type: "response.output_item.done", output_index: 0, item: a },
-      { type: "response.completed", response: { id: "resp_1", object: "response", status: "completed", output: [], usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } } },
-    ]));
+    const res = await sseToResponseJson(
+      sse([
+        { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+        { type: "response.output_item.done", output_index: 1, item: b },
+        { type: "response.output_item.done", output_index: 0, item: a },
+        {
+          type: "response.completed",
+          response: {
+            id: "resp_1",
+            object: "response",
+            status: "completed",
+            output: [],
+            usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 },
+          },
+        },
+      ]),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-codex-primary-used-percent")).toBe("3");
-    expect(await res.json()).toEqual({ id: "resp_1", object: "response", status: "completed", output: [a, b], usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } });
+    expect(await res.json()).toEqual({
+      id: "resp_1",
+      object: "response",
+      status: "completed",
+      output: [a, b],
+      usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 },
+    });
   });
 
   test("response.failed, an error event, or a stream cut before completion become error bodies", async () => {
-    const failed = await sseToResponseJson(sse([{ type: "response.failed", response: { status: "failed", error: { code: "context_length_exceeded", message: "too long" } } }]));
+    const failed = await sseToResponseJson(
+      sse([{ type: "response.failed", response: { status: "failed", error: { code: "context_length_exceeded", message: "too long" } } }]),
+    );
     expect(failed.status).toBe(400);
-    expect(await failed.json()).toEqual({ error: { message: "too long", type: "invalid_request_error", param: null, code: "context_length_exceeded" } });
+    expect(await failed.json()).toEqual({
+      error: { message: "too long", type: "invalid_request_error", param: null, code: "context_length_exceeded" },
+    });
     const error = await sseToResponseJson(sse([{ type: "error", code: "usage_limit_reached", message: "limit" }]));
     expect(error.status).toBe(429);
     const cut = await sseToResponseJson(sse([{ type: "response.created", response: {} }]));
@@ -130,7 +199,9 @@ describe("quota store", () => {
     const store = new QuotaStore({ cooldowns, profile: () => profile });
     const account = { id: "a2", provider: "test-local" };
     store.countLocal(account, { requests: 1, tokens: 10 }, NOW);
-    expect(store.windowsOf("a2", NOW)).toEqual([expect.objectContaining({ name: "daily", used: 1, limit: 2, source: "local", resetsAt: Date.UTC(2026, 0, 16) })]);
+    expect(store.windowsOf("a2", NOW)).toEqual([
+      expect.objectContaining({ name: "daily", used: 1, limit: 2, source: "local", resetsAt: Date.UTC(2026, 0, 16) }),
+    ]);
     store.countLocal(account, { requests: 1, tokens: 10 }, NOW + 1000);
     expect(cooldowns.until("a2", "any", NOW + 1000)).toBe(Date.UTC(2026, 0, 16));
     store.countLocal(account, { requests: 1, tokens: 10 }, Date.UTC(2026, 0, 16, 1));

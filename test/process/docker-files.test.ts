@@ -15,13 +15,24 @@ describe("Dockerfile", () => {
   });
 
   test("every file copied from the build context exists", () => {
-    const sources = lines.filter((l) => l.startsWith("COPY ") && !l.includes("--from=")).flatMap((l) => l.split(/\s+/).filter((w) => !w.startsWith("--")).slice(1, -1));
+    const sources = lines
+      .filter((l) => l.startsWith("COPY ") && !l.includes("--from="))
+      .flatMap((l) =>
+        l
+          .split(/\s+/)
+          .filter((w) => !w.startsWith("--"))
+          .slice(1, -1),
+      );
     expect(sources.length).toBeGreaterThan(3);
     for (const source of sources) expect(existsSync(join(ROOT, source))).toBe(true);
   });
 
   test("runner-cli installs the CLI versions the agent tests run", async () => {
-    for (const [arg, pkg] of [["CLAUDE_CODE_VERSION", "@anthropic-ai/claude-code"], ["CODEX_VERSION", "@openai/codex"], ["GEMINI_CLI_VERSION", "@google/gemini-cli"]] as const) {
+    for (const [arg, pkg] of [
+      ["CLAUDE_CODE_VERSION", "@anthropic-ai/claude-code"],
+      ["CODEX_VERSION", "@openai/codex"],
+      ["GEMINI_CLI_VERSION", "@google/gemini-cli"],
+    ] as const) {
       const installed = (await Bun.file(join(ROOT, "node_modules", pkg, "package.json")).json()).version;
       expect(dockerfile).toContain(`ARG ${arg}=${installed}`);
     }
@@ -44,7 +55,12 @@ describe("runner-cli configuration", () => {
   test("Codex talks Responses to the gateway in the container; Gemini CLI uses API-key auth", async () => {
     const codex = Bun.TOML.parse(await Bun.file(join(dir, "codex-config.toml")).text()) as any;
     expect(codex.model_provider).toBe("omniroute");
-    expect(codex.model_providers.omniroute).toEqual({ name: "OmniRoute", base_url: "http://127.0.0.1:20128/v1", env_key: "OMNIROUTE_API_KEY", wire_api: "responses" });
+    expect(codex.model_providers.omniroute).toEqual({
+      name: "OmniRoute",
+      base_url: "http://127.0.0.1:20128/v1",
+      env_key: "OMNIROUTE_API_KEY",
+      wire_api: "responses",
+    });
     expect(await Bun.file(join(dir, "gemini-settings.json")).json()).toEqual({ security: { auth: { selectedType: "gemini-api-key" } } });
   });
 });
@@ -54,9 +70,9 @@ describe("deploy/compose.host.yaml", () => {
     const compose = Bun.YAML.parse(await Bun.file(join(ROOT, "deploy/compose.host.yaml")).text()) as any;
     const binds = compose.services.omniroute.volumes.filter((v: any) => typeof v === "object");
     expect(binds.every((v: any) => v.read_only === true && v.bind?.create_host_path === false)).toBe(true);
-    expect(binds.map((v: any) => v.target).sort()).toEqual([
-      ".aws/sso/cache", ".claude", ".codex", ".config/github-copilot", ".gemini", ".iflow", ".qwen",
-    ].map((p) => `/home/bun/${p}`).sort());
+    expect(binds.map((v: any) => v.target).sort()).toEqual(
+      [".aws/sso/cache", ".claude", ".codex", ".config/github-copilot", ".gemini", ".iflow", ".qwen"].map((p) => `/home/bun/${p}`).sort(),
+    );
     for (const v of binds) expect(v.source).toBe(v.target.replace("/home/bun", "${HOME}"));
   });
 });

@@ -6,7 +6,9 @@ import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "../..");
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "omniroute-first-"));
@@ -36,7 +38,13 @@ async function boot(env: Record<string, string>): Promise<Running> {
     text += new TextDecoder().decode(value);
   }
   const url = /listening on (http:\/\/\S+)/.exec(text)![1]!.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
-  void (async () => { for (;;) { const { value, done } = await reader.read(); if (done) return; text += new TextDecoder().decode(value); } })();
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+  })();
   return { proc, url, log: () => text };
 }
 
@@ -81,7 +89,11 @@ describe("first start with no configuration (loopback, development)", () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ defaultPassword: true });
       cookie = res.headers.get("set-cookie")!.split(";")[0]!;
-      const created = await fetch(`${first.url}/api/keys`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "ci", scopes: ["manage"] }) });
+      const created = await fetch(`${first.url}/api/keys`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie },
+        body: JSON.stringify({ name: "ci", scopes: ["manage"] }),
+      });
       key = (await created.json()).key;
       // A backup written now is 0600 too.
       const exported = await fetch(`${first.url}/api/db-backups/export`, { headers: { cookie } });
@@ -138,11 +150,19 @@ describe("an exposed first start (NODE_ENV=production, HOSTNAME=0.0.0.0) with no
 
   test("the README's VPS environment file (no secrets) starts, answers its BASE_URL host behind a proxy and no other", async () => {
     const dataDir = tempDir();
-    const running = await boot({ DATA_DIR: dataDir, NODE_ENV: "production", HOSTNAME: "127.0.0.1", BASE_URL: "https://omni.example.com", AUTH_COOKIE_SECURE: "true" });
+    const running = await boot({
+      DATA_DIR: dataDir,
+      NODE_ENV: "production",
+      HOSTNAME: "127.0.0.1",
+      BASE_URL: "https://omni.example.com",
+      AUTH_COOKIE_SECURE: "true",
+    });
     try {
       const password = /The dashboard password is: (\S+)/.exec(running.log())![1]!;
       const viaProxy = await fetch(`${running.url}/api/auth/login`, {
-        method: "POST", headers: { host: "omni.example.com", "content-type": "application/json" }, body: JSON.stringify({ password }),
+        method: "POST",
+        headers: { host: "omni.example.com", "content-type": "application/json" },
+        body: JSON.stringify({ password }),
       });
       expect(viaProxy.status).toBe(200);
       expect(viaProxy.headers.get("set-cookie")).toContain("Secure");
@@ -160,7 +180,9 @@ describe("an exposed first start (NODE_ENV=production, HOSTNAME=0.0.0.0) with no
     expect(withSecret.stderr).toContain("Remove it from the environment");
     const withPassword = await refused({ DATA_DIR: dataDir, HOSTNAME: "0.0.0.0", INITIAL_PASSWORD: "123456" });
     expect(withPassword.code).toBe(1);
-    expect(withPassword.stderr).toContain("INITIAL_PASSWORD is the public default \"123456\" and this gateway listens beyond loopback (HOSTNAME=0.0.0.0)");
+    expect(withPassword.stderr).toContain(
+      'INITIAL_PASSWORD is the public default "123456" and this gateway listens beyond loopback (HOSTNAME=0.0.0.0)',
+    );
   }, 30_000);
 
   test("a folder set up on loopback with 123456 and later exposed gets a random password instead", async () => {

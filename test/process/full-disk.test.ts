@@ -35,12 +35,24 @@ async function boot(dataDir: string) {
   };
   await until(/listening on http:\/\/\S+/, 20_000);
   const url = /listening on (http:\/\/\S+)/.exec(text)![1]!;
-  const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ password: "pw-for-tests" }),
+  });
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   const api = (path: string, body?: unknown) =>
-    fetch(`${url}${path}`, { method: body === undefined ? "GET" : "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${url}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json", cookie, origin: url },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const chat = async (stream: boolean) => {
-    const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }),
+    });
     return { status: res.status, text: await res.text() };
   };
   const ready = async () => (await fetch(`${url}/readyz`)).status;

@@ -14,27 +14,50 @@ describe("process lifecycle", () => {
     // `bun run start` is the parent here: the signal below reaches the gateway through it, as under a supervisor.
     const { proc, url } = await boot([process.execPath, "run", "start"], dataDir);
     try {
-      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: "pw-for-tests" }),
+      });
       const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-      const conn = await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
+      const conn = await fetch(`${url}/api/providers`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, origin: url },
+        body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }),
+      });
       expect(conn.status).toBe(201);
       // The tokenizer is loaded on first use, from outside the bundle.
-      const counted = await fetch(`${url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }) });
+      const counted = await fetch(`${url}/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }),
+      });
       expect(await counted.json()).toEqual({ input_tokens: 7 });
 
-      const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }) });
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "count" }] }),
+      });
       expect(res.status).toBe(200);
       const reading = res.text();
       await Bun.sleep(150);
       proc.kill("SIGTERM");
       const body = await reading;
       expect(body).toContain("[DONE]");
-      const text = body.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "").join("");
+      const text = body
+        .split("\n")
+        .filter((l) => l.startsWith("data: {"))
+        .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "")
+        .join("");
       expect(text).toBe("one two three four five six seven eight");
       expect(await proc.exited).toBe(0);
 
       const db = new Database(join(dataDir, "omniroute.sqlite"), { readonly: true });
-      const row = db.query("select status, output_tokens from usage_log order by id desc limit 1").get() as { status: number; output_tokens: number };
+      const row = db.query("select status, output_tokens from usage_log order by id desc limit 1").get() as {
+        status: number;
+        output_tokens: number;
+      };
       db.close();
       expect(row.status).toBe(200);
       expect(row.output_tokens).toBeGreaterThan(0);
@@ -47,20 +70,38 @@ describe("process lifecycle", () => {
   test("the compiled binary runs with no checkout beside it, and takes the same commands", async () => {
     const outDir = tempDir();
     const binary = join(outDir, "omniroute");
-    const build = Bun.spawnSync([process.execPath, "run", "scripts/build-binary.ts", binary], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    const build = Bun.spawnSync([process.execPath, "run", "scripts/build-binary.ts", binary], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(build.exitCode, build.stderr.toString()).toBe(0);
 
     const runDir = tempDir();
-    const command = (...args: string[]) => Bun.spawnSync([binary, ...args], { cwd: runDir, env: { PATH: process.env.PATH!, HOME: runDir, DATA_DIR: runDir }, stdout: "pipe", stderr: "pipe" });
+    const command = (...args: string[]) =>
+      Bun.spawnSync([binary, ...args], {
+        cwd: runDir,
+        env: { PATH: process.env.PATH!, HOME: runDir, DATA_DIR: runDir },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
     const { proc, url } = await boot([binary], runDir, {}, runDir);
     try {
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
-      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: "pw-for-tests" }),
+      });
       expect(login.status).toBe(200);
       const models = await fetch(`${url}/v1/models`);
       expect((await models.json()).object).toBe("list");
       // The tokenizer is a chunk of its own inside the binary, loaded on first use.
-      const counted = await fetch(`${url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }) });
+      const counted = await fetch(`${url}/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "count these words please" }] }),
+      });
       expect(await counted.json()).toEqual({ input_tokens: 7 });
       // The same commands as `bun run omniroute -- ...`: refused while the gateway holds the data folder, run once it stopped.
       const refused = command("password", "reset");
@@ -92,7 +133,9 @@ describe("one gateway per DATA_DIR", () => {
       });
       expect(await second.exited).toBe(1);
       const stderr = await new Response(second.stderr).text();
-      expect(stderr.trim()).toBe(`The database ${join(dataDir, "omniroute.sqlite")} is in use by another process (another OmniRoute on the same DATA_DIR?). Stop it, or give this one its own DATA_DIR.`);
+      expect(stderr.trim()).toBe(
+        `The database ${join(dataDir, "omniroute.sqlite")} is in use by another process (another OmniRoute on the same DATA_DIR?). Stop it, or give this one its own DATA_DIR.`,
+      );
       const health = await fetch(`${first.url}/healthz`);
       expect(health.status).toBe(200);
     } finally {
@@ -112,18 +155,38 @@ describe("crash safety", () => {
     const dataDir = tempDir();
     const { proc, url } = await boot([process.execPath, "run", "src/main.ts"], dataDir);
     try {
-      const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: "pw-for-tests" }),
+      });
       const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-      await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
-      const ask = (stream: boolean) => fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }) }).then((r) => r.text());
+      await fetch(`${url}/api/providers`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, origin: url },
+        body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }),
+      });
+      const ask = (stream: boolean) =>
+        fetch(`${url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "ds/deepseek-chat", stream, messages: [{ role: "user", content: "hi" }] }),
+        }).then((r) => r.text());
       await ask(false);
       await ask(true);
       proc.kill("SIGKILL");
       await proc.exited;
       const db = new Database(join(dataDir, "omniroute.sqlite"));
-      const rows = db.query("select stream, status, output_tokens from usage_log order by id").all() as Array<{ stream: number; status: number; output_tokens: number }>;
+      const rows = db.query("select stream, status, output_tokens from usage_log order by id").all() as Array<{
+        stream: number;
+        status: number;
+        output_tokens: number;
+      }>;
       db.close();
-      expect(rows).toEqual([{ stream: 0, status: 200, output_tokens: 3 }, { stream: 1, status: 200, output_tokens: 3 }]);
+      expect(rows).toEqual([
+        { stream: 0, status: 200, output_tokens: 3 },
+        { stream: 1, status: 200, output_tokens: 3 },
+      ]);
     } finally {
       proc.kill("SIGKILL");
       await upstream.close();

@@ -14,7 +14,11 @@ test("a stream still open when the drain time is over gets an error event, a 'sh
   const { proc, url, log, rest } = await boot([process.execPath, "src/main.ts"], dataDir, { SHUTDOWN_TIMEOUT_MS: "300" });
   try {
     const cookie = await signIn(url);
-    const conn = await fetch(`${url}/api/providers`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: url }, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
+    const conn = await fetch(`${url}/api/providers`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, origin: url },
+      body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }),
+    });
     expect(conn.status).toBe(201);
     const res = await fetch(`${url}/v1/messages`, {
       method: "POST",
@@ -28,7 +32,9 @@ test("a stream still open when the drain time is over gets an error event, a 'sh
     while (!body.includes("text_delta")) body += decoder.decode((await reader.read()).value);
     proc.kill("SIGTERM");
     for (let r = await reader.read(); !r.done; r = await reader.read()) body += decoder.decode(r.value);
-    expect(body).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error","message":"The gateway is shutting down/);
+    expect(body).toMatch(
+      /event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error","message":"The gateway is shutting down/,
+    );
     expect(await proc.exited).toBe(0);
     await rest;
     expect(log()).toContain("ending 1 answer(s) with an error event");

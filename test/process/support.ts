@@ -32,7 +32,15 @@ export interface Booted {
 export async function boot(cmd: string[], dataDir: string, env: Record<string, string> = {}, cwd = ROOT): Promise<Booted> {
   const proc = Bun.spawn(cmd, {
     cwd,
-    env: { PATH: process.env.PATH!, HOME: dataDir, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", INITIAL_PASSWORD: "pw-for-tests", ...env },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: dataDir,
+      DATA_DIR: dataDir,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      INITIAL_PASSWORD: "pw-for-tests",
+      ...env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -56,7 +64,11 @@ export async function boot(cmd: string[], dataDir: string, env: Record<string, s
 
 /** Sign in with the test password; the cookie to send with management calls. */
 export async function signIn(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "pw-for-tests" }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ password: "pw-for-tests" }),
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
   return login.headers.get("set-cookie")!.split(";")[0]!;
 }

@@ -8,9 +8,7 @@ import { DEFAULT_PRICING, type ModelPrice } from "../../src/usage/pricing-defaul
 const FREE_EMBEDDINGS = new Set(["gemini/text-embedding-004"]);
 
 function priceFields(price: ModelPrice): number[] {
-  return [price.input, price.output, price.cached, price.cacheWrite, price.reasoning].filter(
-    (v): v is number => v !== undefined,
-  );
+  return [price.input, price.output, price.cached, price.cacheWrite, price.reasoning].filter((v): v is number => v !== undefined);
 }
 
 describe("DEFAULT_PRICING is read from the catalog", () => {
@@ -71,9 +69,7 @@ describe("prices are sane", () => {
   });
 
   test("every metered chat model charges for both input and output", () => {
-    const bad = entries.filter(
-      (e) => e.billing === "metered" && e.type === "chat" && !(e.price.input > 0 && e.price.output > 0),
-    );
+    const bad = entries.filter((e) => e.billing === "metered" && e.type === "chat" && !(e.price.input > 0 && e.price.output > 0));
     expect(bad.map((e) => e.name)).toEqual([]);
   });
 
@@ -101,7 +97,11 @@ describe("list prices the gateway's users rely on", () => {
   test("the Claude subscription serves Anthropic's current models at $0, without the API-only ones", () => {
     const claude = DEFAULT_PRICING.claude.models;
     expect(Object.keys(claude)).toEqual([
-      "claude-opus-5", "claude-opus-4-6", "claude-opus-4-5-20251101", "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001",
+      "claude-opus-5",
+      "claude-opus-4-6",
+      "claude-opus-4-5-20251101",
+      "claude-sonnet-4-5-20250929",
+      "claude-haiku-4-5-20251001",
     ]);
     for (const id of Object.keys(claude)) {
       expect(priceFields(claude[id])).toEqual([0, 0]);

@@ -6,12 +6,32 @@ import type { ModelType, ProviderSpec } from "../../src/providers/types.ts";
 
 /** `id/alias` of every built-in provider. */
 const PROVIDER_NAMES = [
-  "claude/cc", "codex/cx", "gemini-cli/gc", "github/gh",
-  "qwen/qw", "kiro/kr", "iflow/if",
-  "glm/glm", "minimax/minimax", "kimi/kimi",
-  "deepseek/ds", "groq/groq", "xai/xai", "mistral/mistral", "perplexity/pplx", "together/together",
-  "fireworks/fireworks", "cerebras/cerebras", "cohere/cohere", "nvidia/nvidia", "openai/openai",
-  "anthropic/anthropic", "gemini/gemini", "openrouter/openrouter", "deepgram/deepgram", "assemblyai/assemblyai",
+  "claude/cc",
+  "codex/cx",
+  "gemini-cli/gc",
+  "github/gh",
+  "qwen/qw",
+  "kiro/kr",
+  "iflow/if",
+  "glm/glm",
+  "minimax/minimax",
+  "kimi/kimi",
+  "deepseek/ds",
+  "groq/groq",
+  "xai/xai",
+  "mistral/mistral",
+  "perplexity/pplx",
+  "together/together",
+  "fireworks/fireworks",
+  "cerebras/cerebras",
+  "cohere/cohere",
+  "nvidia/nvidia",
+  "openai/openai",
+  "anthropic/anthropic",
+  "gemini/gemini",
+  "openrouter/openrouter",
+  "deepgram/deepgram",
+  "assemblyai/assemblyai",
 ];
 
 const FORMATS = ["openai-chat", "anthropic", "responses", "gemini"];

@@ -17,9 +17,15 @@ beforeEach(async () => {
   b = startOpenAIUpstream({ kind: "text", text: "from B" });
   await connect(gw, "ds", a, "key-a");
   await connect(gw, "groq", b, "key-b");
-  expect((await gw.api("/api/combos", { body: { name: "main", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] } })).status).toBe(201);
+  expect(
+    (await gw.api("/api/combos", { body: { name: "main", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] } })).status,
+  ).toBe(201);
 });
-afterEach(async () => { await gw.close(); await a.close(); await b.close(); });
+afterEach(async () => {
+  await gw.close();
+  await a.close();
+  await b.close();
+});
 
 const text = async (res: Response) => (await res.json()).choices[0].message.content;
 
@@ -111,7 +117,11 @@ describe("combo failover", () => {
 describe("accounts of one provider", () => {
   test("401 cools the whole account; the provider's other account serves", async () => {
     await connect(gw, "ds", a, "key-a2");
-    a.setScenario((req) => (keyOf(req) === "key-a" ? { kind: "error", status: 401, message: "Incorrect API key" } : { kind: "text", text: `served by ${keyOf(req)}` }));
+    a.setScenario((req) =>
+      keyOf(req) === "key-a"
+        ? { kind: "error", status: 401, message: "Incorrect API key" }
+        : { kind: "text", text: `served by ${keyOf(req)}` },
+    );
     expect(await text(await chat(gw, "ds/deepseek-chat"))).toBe("served by key-a2");
     expect(await text(await chat(gw, "ds/deepseek-reasoner"))).toBe("served by key-a2");
     expect(a.requests.filter((r) => keyOf(r) === "key-a")).toHaveLength(1);
@@ -128,7 +138,10 @@ describe("accounts of one provider", () => {
 
 describe("circuit breaker", () => {
   test("opens after the threshold, then half-open lets exactly one probe through", async () => {
-    await gw.api("/api/resilience", { method: "PATCH", body: { providers: { deepseek: { failureThreshold: 2, breakerCooldownMs: 300 } } } });
+    await gw.api("/api/resilience", {
+      method: "PATCH",
+      body: { providers: { deepseek: { failureThreshold: 2, breakerCooldownMs: 300 } } },
+    });
     a.setScenario({ kind: "error", status: 500, message: "down" });
     await chat(gw, "ds/deepseek-chat");
     await chat(gw, "ds/deepseek-chat");
@@ -157,7 +170,11 @@ describe("restart", () => {
     await gw.close({ keepData: true });
     const second = await startGateway({ DATA_DIR: dataDir });
     try {
-      const res = await fetch(`${second.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
+      const res = await fetch(`${second.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
+      });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(50);
       expect(a.requests.length).toBe(1);

@@ -16,7 +16,10 @@ beforeAll(async () => {
   await connect(gw, "groq", up, "g1");
   await connect(gw, "mistral", up, "m1");
 });
-afterAll(async () => { await gw.close(); await up.close(); });
+afterAll(async () => {
+  await gw.close();
+  await up.close();
+});
 beforeEach(async () => {
   await gw.api("/api/settings", { method: "PUT", body: { routingStrategy: "fill-first", wildcardAliases: [], fallbackChains: [] } });
   for (const c of await (await gw.api("/api/combos")).json()) await gw.api(`/api/combos/${c.id}`, { method: "DELETE" });
@@ -46,7 +49,10 @@ describe("account strategies", () => {
   });
 
   test("a per-provider override beats the global strategy", async () => {
-    await gw.api("/api/settings", { method: "PUT", body: { routingStrategy: "round-robin", stickyRoundRobinLimit: 1, providerStrategies: { deepseek: "fill-first" } } });
+    await gw.api("/api/settings", {
+      method: "PUT",
+      body: { routingStrategy: "round-robin", stickyRoundRobinLimit: 1, providerStrategies: { deepseek: "fill-first" } },
+    });
     for (let i = 0; i < 4; i++) expect((await served("ds/deepseek-chat"))[0]).toBe("k1");
     await gw.api("/api/settings", { method: "PUT", body: { providerStrategies: {} } });
   });
@@ -62,14 +68,26 @@ describe("account strategies", () => {
   test("random spreads over every account", async () => {
     await gw.api("/api/settings", { method: "PUT", body: { routingStrategy: "random" } });
     const counts: Record<string, number> = {};
-    for (let i = 0; i < 90; i++) { const k = (await served("ds/deepseek-chat"))[0]!; counts[k] = (counts[k] ?? 0) + 1; }
+    for (let i = 0; i < 90; i++) {
+      const k = (await served("ds/deepseek-chat"))[0]!;
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
     for (const k of ["k1", "k2", "k3"]) expect(counts[k]).toBeGreaterThan(10);
   });
 });
 
 describe("combo strategies", () => {
   test("weighted distributes by weight within tolerance", async () => {
-    await gw.api("/api/combos", { body: { name: "w", strategy: "weighted", models: [{ model: "ds/deepseek-chat", weight: 3 }, { model: "groq/llama-3.3-70b-versatile", weight: 1 }] } });
+    await gw.api("/api/combos", {
+      body: {
+        name: "w",
+        strategy: "weighted",
+        models: [
+          { model: "ds/deepseek-chat", weight: 3 },
+          { model: "groq/llama-3.3-70b-versatile", weight: 1 },
+        ],
+      },
+    });
     let ds = 0;
     const n = 400;
     for (let i = 0; i < n; i++) if ((await served("w"))[1] === "deepseek-chat") ds++;
@@ -78,14 +96,25 @@ describe("combo strategies", () => {
   });
 
   test("round-robin rotates the first model per request", async () => {
-    await gw.api("/api/combos", { body: { name: "rr", strategy: "round-robin", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile", "mistral/codestral-2501"] } });
+    await gw.api("/api/combos", {
+      body: { name: "rr", strategy: "round-robin", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile", "mistral/codestral-2501"] },
+    });
     const models = [];
     for (let i = 0; i < 6; i++) models.push((await served("rr"))[1]);
-    expect(models).toEqual(["deepseek-chat", "llama-3.3-70b-versatile", "codestral-2501", "deepseek-chat", "llama-3.3-70b-versatile", "codestral-2501"]);
+    expect(models).toEqual([
+      "deepseek-chat",
+      "llama-3.3-70b-versatile",
+      "codestral-2501",
+      "deepseek-chat",
+      "llama-3.3-70b-versatile",
+      "codestral-2501",
+    ]);
   });
 
   test("least-used prefers the member with the fewest recent requests", async () => {
-    await gw.api("/api/combos", { body: { name: "lu", strategy: "least-used", models: ["mistral/codestral-2501", "mistral/mistral-large-2501"] } });
+    await gw.api("/api/combos", {
+      body: { name: "lu", strategy: "least-used", models: ["mistral/codestral-2501", "mistral/mistral-large-2501"] },
+    });
     for (let i = 0; i < 3; i++) await served("mistral/codestral-2501");
     expect((await served("lu"))[1]).toBe("mistral-large-2501");
     expect((await served("lu"))[1]).toBe("mistral-large-2501");
@@ -115,7 +144,16 @@ describe("combo strategies", () => {
 
 describe("aliases, chains and pinned routes", () => {
   test("the most specific wildcard alias wins", async () => {
-    await gw.api("/api/settings", { method: "PUT", body: { wildcardAliases: [{ pattern: "claude-*", target: "groq/llama-3.3-70b-versatile" }, { pattern: "claude-sonnet-*", target: "ds/deepseek-chat" }, { pattern: "gpt-?o", target: "mistral/codestral-2501" }] } });
+    await gw.api("/api/settings", {
+      method: "PUT",
+      body: {
+        wildcardAliases: [
+          { pattern: "claude-*", target: "groq/llama-3.3-70b-versatile" },
+          { pattern: "claude-sonnet-*", target: "ds/deepseek-chat" },
+          { pattern: "gpt-?o", target: "mistral/codestral-2501" },
+        ],
+      },
+    });
     expect((await served("claude-sonnet-4-5"))[1]).toBe("deepseek-chat");
     expect((await served("claude-opus-4"))[1]).toBe("llama-3.3-70b-versatile");
     expect((await served("gpt-4o"))[1]).toBe("codestral-2501");
@@ -123,8 +161,15 @@ describe("aliases, chains and pinned routes", () => {
   });
 
   test("a global fallback chain follows a failing model", async () => {
-    await gw.api("/api/settings", { method: "PUT", body: { fallbackChains: [{ name: "prod", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] }] } });
-    up.setScenario((req) => (req.body.model === "deepseek-chat" ? { kind: "error", status: 503, message: "overloaded" } : { kind: "text", text: `${keyOf(req)}|${req.body.model}` }));
+    await gw.api("/api/settings", {
+      method: "PUT",
+      body: { fallbackChains: [{ name: "prod", models: ["ds/deepseek-chat", "groq/llama-3.3-70b-versatile"] }] },
+    });
+    up.setScenario((req) =>
+      req.body.model === "deepseek-chat"
+        ? { kind: "error", status: 503, message: "overloaded" }
+        : { kind: "text", text: `${keyOf(req)}|${req.body.model}` },
+    );
     try {
       expect((await served("ds/deepseek-chat"))[1]).toBe("llama-3.3-70b-versatile");
       expect((await served("prod"))[1]).toBe("llama-3.3-70b-versatile");
@@ -135,7 +180,12 @@ describe("aliases, chains and pinned routes", () => {
   });
 
   test("/v1/providers/{provider}: the prefix is added when missing; another provider's model is a 400", async () => {
-    const post = (provider: string, model: string) => fetch(`${gw.url}/v1/providers/${provider}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+    const post = (provider: string, model: string) =>
+      fetch(`${gw.url}/v1/providers/${provider}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+      });
     const ok = await post("deepseek", "deepseek-chat");
     expect(ok.status).toBe(200);
     expect(ok.headers.get("x-omniroute-model")).toBe("ds/deepseek-chat");

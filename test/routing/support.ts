@@ -3,7 +3,13 @@ import OpenAI from "openai";
 import type { FakeUpstream, RecordedRequest } from "../fakes/scenario.ts";
 import type { TestGateway } from "../support/gateway.ts";
 
-export async function connect(gw: TestGateway, provider: string, upstream: FakeUpstream, apiKey: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function connect(
+  gw: TestGateway,
+  provider: string,
+  upstream: FakeUpstream,
+  apiKey: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = await gw.api("/api/providers", { body: { provider, apiKey, baseUrl: `${upstream.url}/v1`, name: apiKey, ...extra } });
   if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${await res.text()}`);
   return (await res.json()).id;

@@ -6,11 +6,19 @@ import { startGateway, type TestGateway } from "./gateway.ts";
 /** Another gateway with a connection, a combo, a manage key and a usage row: the source of an import. */
 export async function sourceGateway(upstream: FakeUpstream, env: Record<string, string> = {}) {
   const gw = await startGateway(env);
-  const conn = await (await gw.api("/api/providers", { body: { provider: "ds", name: "from-b", apiKey: "sk-b-secret-123456", baseUrl: `${upstream.url}/v1` } })).json();
+  const conn = await (
+    await gw.api("/api/providers", {
+      body: { provider: "ds", name: "from-b", apiKey: "sk-b-secret-123456", baseUrl: `${upstream.url}/v1` },
+    })
+  ).json();
   const combo = await (await gw.api("/api/combos", { body: { name: "b-combo", models: ["ds/deepseek-chat"] } })).json();
   const key = await (await gw.api("/api/keys", { body: { name: "b-admin", scopes: ["manage"] } })).json();
   upstream.setScenario({ kind: "text", text: "hello" });
-  const chat = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
+  const chat = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
+  });
   expect(chat.status).toBe(200);
   return { gw, conn, combo, key: key.key as string };
 }

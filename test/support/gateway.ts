@@ -34,11 +34,23 @@ export const TEST_SECRETS = {
 
 export async function startGateway(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "omniroute-test-"));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", INITIAL_PASSWORD: "test-password", LOG_LEVEL: "error", ...TEST_SECRETS, ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: "0",
+    INITIAL_PASSWORD: "test-password",
+    LOG_LEVEL: "error",
+    ...TEST_SECRETS,
+    ...env,
+  });
   const db = await openDataDir(config.dataDir);
   const services = await createServices(config, db, options);
   const app = createApp(services);
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: config.idleTimeoutSeconds, fetch: (req, server) => app.fetch(req, { server }) });
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: config.idleTimeoutSeconds,
+    fetch: (req, server) => app.fetch(req, { server }),
+  });
   const url = `http://127.0.0.1:${server.port}`;
   let key: string | undefined;
   let closed = false;
@@ -48,7 +60,11 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
     app,
     config,
     async login(password = "test-password") {
-      const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password }) });
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password }),
+      });
       if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
       return res.headers.get("set-cookie")!.split(";")[0]!;
     },

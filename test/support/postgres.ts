@@ -30,7 +30,9 @@ function findBindir(): string | undefined {
   }
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+(\.\d+)?$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(debian, v, "bin")));
   }
   const initdb = Bun.which("initdb");
@@ -39,7 +41,10 @@ function findBindir(): string | undefined {
 }
 
 /** The user the cluster runs as: the current one, or `postgres` when we are root (initdb refuses root). */
-function clusterUser(): { asRoot: false } | { asRoot: true; uid: number; gid: number; wrap: (cmd: string[]) => string[] } | { error: string } {
+function clusterUser():
+  | { asRoot: false }
+  | { asRoot: true; uid: number; gid: number; wrap: (cmd: string[]) => string[] }
+  | { error: string } {
   if (process.getuid?.() !== 0) return { asRoot: false };
   const id = (flag: string) => {
     const out = Bun.spawnSync(["id", flag, "postgres"], { stderr: "ignore" });
@@ -52,7 +57,12 @@ function clusterUser(): { asRoot: false } | { asRoot: true; uid: number; gid: nu
   if (runuser) return { asRoot: true, uid, gid, wrap: (cmd) => [runuser, "-u", "postgres", "--", ...cmd] };
   const su = Bun.which("su");
   if (!su) return { error: "running as root with neither runuser nor su to switch to the `postgres` user" };
-  return { asRoot: true, uid, gid, wrap: (cmd) => [su, "postgres", "-s", "/bin/sh", "-c", cmd.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ")] };
+  return {
+    asRoot: true,
+    uid,
+    gid,
+    wrap: (cmd) => [su, "postgres", "-s", "/bin/sh", "-c", cmd.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ")],
+  };
 }
 
 let probed: { bindir: string } | { reason: string } | undefined;
@@ -60,7 +70,10 @@ let probed: { bindir: string } | { reason: string } | undefined;
 function probe(): { bindir: string } | { reason: string } {
   probed ??= (() => {
     const bindir = findBindir();
-    if (!bindir) return { reason: "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found; install Debian's `postgresql` package (.ci/run does)" };
+    if (!bindir)
+      return {
+        reason: "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found; install Debian's `postgresql` package (.ci/run does)",
+      };
     const user = clusterUser();
     return "error" in user ? { reason: user.error } : { bindir };
   })();
@@ -108,15 +121,28 @@ export async function startPostgres(): Promise<TestPostgres> {
   };
 
   try {
-    await run(as([join(found.bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]), folder, "initdb").catch((error: Error) => {
+    await run(
+      as([join(found.bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]),
+      folder,
+      "initdb",
+    ).catch((error: Error) => {
       // Under root the cluster runs as `postgres`, which must be able to reach the temp folder (TMPDIR).
-      throw user.asRoot ? new Error(`${error.message} (the postgres user must be able to reach ${folder}; set TMPDIR to a folder it can, such as /tmp)`) : error;
+      throw user.asRoot
+        ? new Error(`${error.message} (the postgres user must be able to reach ${folder}; set TMPDIR to a folder it can, such as /tmp)`)
+        : error;
     });
     const log = join(folder, "server.log");
     // A free port can be taken between the OS handing it out and the server binding it: then try another one.
     for (let tries = 1; ; tries++) {
       const port = await freeLoopbackPort();
-      const options = [`-p ${port}`, "-c listen_addresses=127.0.0.1", `-k '${folder}'`, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"].join(" ");
+      const options = [
+        `-p ${port}`,
+        "-c listen_addresses=127.0.0.1",
+        `-k '${folder}'`,
+        "-c fsync=off",
+        "-c synchronous_commit=off",
+        "-c full_page_writes=off",
+      ].join(" ");
       running.add(stopNow);
       try {
         await run(as([pgCtl, "start", "-D", data, "-w", "-t", "60", "-l", log, "-o", options]), folder, "pg_ctl start");

@@ -55,7 +55,12 @@ describeWithPostgres("a test PostgreSQL", (postgres) => {
     expect(existsSync(folder)).toBe(false);
     const sql = new SQL(url, { max: 1, connectionTimeout: 2 });
     try {
-      expect(await sql`select 1`.then(() => "answered", () => "refused")).toBe("refused");
+      expect(
+        await sql`select 1`.then(
+          () => "answered",
+          () => "refused",
+        ),
+      ).toBe("refused");
     } finally {
       await sql.close();
     }
@@ -104,13 +109,16 @@ describe("a suite whose server is missing", () => {
     const dir = mkdtempSync(join(tmpdir(), "omniroute-skip-"));
     try {
       const file = join(dir, "suite.ts");
-      writeFileSync(file, `
+      writeFileSync(
+        file,
+        `
         import { expect, test } from "bun:test";
         import { describeWithServer } from ${JSON.stringify(join(import.meta.dir, "real-servers.ts"))};
         describeWithServer("Fake", { ok: false, reason: "fake-server not found" }, async () => ({ stop: async () => {} }), "the fake suite", () => {
           test("would fail", () => expect(1).toBe(2));
         });
-      `);
+      `,
+      );
       const run = Bun.spawnSync([process.execPath, "test", file], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
       const output = run.stdout.toString() + run.stderr.toString();
       expect(output).toContain(`[skipped] Fake suite "the fake suite": fake-server not found`);

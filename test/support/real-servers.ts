@@ -55,7 +55,10 @@ export function describeWithServer<S extends { stop(): Promise<void> }>(
 ): void {
   if (!availability.ok) {
     console.log(`[skipped] ${kind} suite "${name}": ${availability.reason}`);
-    describe.skip(`${name} (skipped: ${availability.reason})`, () => fn(() => { throw new Error(`${kind} is not available`); }));
+    describe.skip(`${name} (skipped: ${availability.reason})`, () =>
+      fn(() => {
+        throw new Error(`${kind} is not available`);
+      }));
     return;
   }
   describe(name, () => {

@@ -40,17 +40,37 @@ export async function startRedis(): Promise<TestRedis> {
 
   const launch = async (port: number) => {
     const child = Bun.spawn(
-      [binary, "--port", String(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", log],
+      [
+        binary,
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        folder,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--logfile",
+        log,
+      ],
       { cwd: folder, stdin: "ignore", stdout: "ignore", stderr: "ignore" },
     );
     const killNow = () => child.kill("SIGKILL");
     running.add(killNow);
     const url = `redis://127.0.0.1:${port}`;
     try {
-      await waitUntil(`redis-server on port ${port}`, async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${lastLines(log)}`);
-        return answersPing(url);
-      }, 15_000);
+      await waitUntil(
+        `redis-server on port ${port}`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${lastLines(log)}`);
+          return answersPing(url);
+        },
+        15_000,
+      );
     } catch (error) {
       killNow();
       running.delete(killNow);

@@ -8,8 +8,15 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-const doc = (id: string, baseRev: number, extra: Record<string, unknown> = {}) =>
-  ({ id, kind: "combo", baseRev, updatedAt: 1_700_000_000_000, deleted: false, ciphertext: `s2.opaque.${id}.${baseRev}`, ...extra });
+const doc = (id: string, baseRev: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: "combo",
+  baseRev,
+  updatedAt: 1_700_000_000_000,
+  deleted: false,
+  ciphertext: `s2.opaque.${id}.${baseRev}`,
+  ...extra,
+});
 const put = (documents: unknown[], space = "default") => cloud.api("/api/sync/state", { method: "PUT", body: { space, documents } });
 
 describe("/api/sync/state", () => {
@@ -48,15 +55,29 @@ describe("/api/sync/state", () => {
 
   test("stores documents with a rev per write, pulls by rev, refuses a write on a stale rev", async () => {
     const first = await (await put([doc("document-one-aaaaaaaa", 0), doc("document-two-bbbbbbbb", 0)])).json();
-    expect(first).toEqual({ rev: 2, accepted: [{ id: "document-one-aaaaaaaa", rev: 1 }, { id: "document-two-bbbbbbbb", rev: 2 }], rejected: [] });
+    expect(first).toEqual({
+      rev: 2,
+      accepted: [
+        { id: "document-one-aaaaaaaa", rev: 1 },
+        { id: "document-two-bbbbbbbb", rev: 2 },
+      ],
+      rejected: [],
+    });
 
     // Another device that saw rev 1 updates it; a third that still thinks it is new (baseRev 0) is refused.
     const second = await (await put([doc("document-one-aaaaaaaa", 1, { deleted: true }), doc("document-two-bbbbbbbb", 0)])).json();
-    expect(second).toEqual({ rev: 3, accepted: [{ id: "document-one-aaaaaaaa", rev: 3 }], rejected: [{ id: "document-two-bbbbbbbb", rev: 2 }] });
+    expect(second).toEqual({
+      rev: 3,
+      accepted: [{ id: "document-one-aaaaaaaa", rev: 3 }],
+      rejected: [{ id: "document-two-bbbbbbbb", rev: 2 }],
+    });
 
     const all = await (await cloud.api("/api/sync/state?since=0")).json();
     expect(all).toMatchObject({ space: "default", rev: 3, more: false });
-    expect(all.documents.map((d: any) => [d.id, d.rev, d.deleted])).toEqual([["document-two-bbbbbbbb", 2, false], ["document-one-aaaaaaaa", 3, true]]);
+    expect(all.documents.map((d: any) => [d.id, d.rev, d.deleted])).toEqual([
+      ["document-two-bbbbbbbb", 2, false],
+      ["document-one-aaaaaaaa", 3, true],
+    ]);
     expect(all.documents[1].ciphertext).toBe("s2.opaque.document-one-aaaaaaaa.1");
 
     const since2 = await (await cloud.api("/api/sync/state?since=2")).json();
@@ -81,9 +102,13 @@ describe("/api/sync/state", () => {
   });
 
   test("documents a space held from before it had a salt (unreadable to every upgraded device) go when it gets one", async () => {
-    cloud.services.db.$client.query("insert into sync_documents (space, id, kind, rev, updated_at, deleted, ciphertext, received_at) values ('legacy', 'legacy-document-eeeeeeee', 'combo', 4, 1, 0, 's1.x.y.z', 1)").run();
+    cloud.services.db.$client
+      .query(
+        "insert into sync_documents (space, id, kind, rev, updated_at, deleted, ciphertext, received_at) values ('legacy', 'legacy-document-eeeeeeee', 'combo', 4, 1, 0, 's1.x.y.z', 1)",
+      )
+      .run();
     await cloud.api("/api/sync/space", { body: { space: "legacy" } });
-    expect((await (await cloud.api("/api/sync/state?space=legacy")).json())).toMatchObject({ rev: 0, documents: [] });
+    expect(await (await cloud.api("/api/sync/state?space=legacy")).json()).toMatchObject({ rev: 0, documents: [] });
   });
 
   test("bad input is a 400 naming the field", async () => {
@@ -94,6 +119,11 @@ describe("/api/sync/state", () => {
   });
 
   test("the status of a gateway without CLOUD_URL says sync is off", async () => {
-    expect(await (await cloud.api("/api/sync/status")).json()).toMatchObject({ enabled: false, cloudUrl: null, lastError: null, conflicts: [] });
+    expect(await (await cloud.api("/api/sync/status")).json()).toMatchObject({
+      enabled: false,
+      cloudUrl: null,
+      lastError: null,
+      conflicts: [],
+    });
   });
 });

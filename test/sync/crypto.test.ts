@@ -3,7 +3,12 @@ import { describe, expect, test } from "bun:test";
 import { canonicalJson, deriveSyncKeys, type DocumentBinding } from "../../src/sync/crypto.ts";
 
 const SALT = "random-space-salt-from-the-cloud-0123";
-const at = (kind: string, id: string, updatedAt = 1_700_000_000_000, deleted = false): DocumentBinding => ({ kind, id, updatedAt, deleted });
+const at = (kind: string, id: string, updatedAt = 1_700_000_000_000, deleted = false): DocumentBinding => ({
+  kind,
+  id,
+  updatedAt,
+  deleted,
+});
 
 describe("deriveSyncKeys", () => {
   test("two devices with the same passphrase, space and salt read each other's documents", async () => {

@@ -34,14 +34,19 @@ afterAll(async () => {
 type Row = { id: string; kind: string; rev: number; updated_at: number; deleted: number; ciphertext: string };
 const connectionRow = () => cloud.services.db.$client.query("select * from sync_documents where kind = 'connection'").get() as Row;
 const keyOn = (gw: TestGateway) => {
-  const row = gw.services.db.$client.query("select credentials from provider_connections where provider = 'deepseek'").get() as { credentials: string };
+  const row = gw.services.db.$client.query("select credentials from provider_connections where provider = 'deepseek'").get() as {
+    credentials: string;
+  };
   return (JSON.parse(gw.services.secrets.open(row.credentials)) as { apiKey: string }).apiKey;
 };
 const replay = (old: Row, rev: number, updatedAt: number) =>
   fetch(`${cloud.url}/api/sync/state`, {
     method: "PUT",
     headers: { authorization: `Bearer ${syncKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ space: "default", documents: [{ id: old.id, kind: old.kind, baseRev: rev, updatedAt, deleted: false, ciphertext: old.ciphertext }] }),
+    body: JSON.stringify({
+      space: "default",
+      documents: [{ id: old.id, kind: old.kind, baseRev: rev, updatedAt, deleted: false, ciphertext: old.ciphertext }],
+    }),
   });
 
 describe("a rotated provider key cannot be rolled back by replaying the old document", () => {
@@ -75,7 +80,9 @@ describe("a rotated provider key cannot be rolled back by replaying the old docu
     setLogLevel("silent");
     try {
       const rev = (cloud.services.db.$client.query("select max(rev) as rev from sync_documents").get() as { rev: number }).rev + 1;
-      cloud.services.db.$client.query("update sync_documents set rev = ?, updated_at = ?, ciphertext = ? where id = ?").run(rev, old.updated_at, old.ciphertext, old.id);
+      cloud.services.db.$client
+        .query("update sync_documents set rev = ?, updated_at = ?, ciphertext = ? where id = ?")
+        .run(rev, old.updated_at, old.ciphertext, old.id);
       const status = await b.services.sync.syncNow();
       expect(status.lastError).toBeNull();
       expect(keyOn(b)).toBe(NEW_KEY);

@@ -69,11 +69,15 @@ afterAll(async () => {
 describe("cloud sync between two gateways", () => {
   test("providers, custom nodes and models, combos and settings travel A -> cloud -> B, and B routes through them", async () => {
     await json(a.api("/api/providers", { body: { provider: "ds", apiKey: UPSTREAM_KEY, baseUrl: `${upstream.url}/v1` } }));
-    await json(a.api("/api/provider-nodes", { body: { name: "My fake", prefix: "myfake", apiType: "openai", baseUrl: `${upstream.url}/v1` } }));
+    await json(
+      a.api("/api/provider-nodes", { body: { name: "My fake", prefix: "myfake", apiType: "openai", baseUrl: `${upstream.url}/v1` } }),
+    );
     await json(a.api("/api/providers", { body: { provider: "myfake", apiKey: NODE_KEY } }));
     await json(a.api("/api/provider-models", { body: { provider: "myfake", modelId: CUSTOM_MODEL } }));
     await json(a.api("/api/combos", { body: { name: COMBO, models: ["ds/deepseek-chat"] } }));
-    await json(a.api("/api/settings", { method: "PUT", body: { stickyRoundRobinLimit: 7, routingStrategy: "round-robin", requireLogin: false } }));
+    await json(
+      a.api("/api/settings", { method: "PUT", body: { stickyRoundRobinLimit: 7, routingStrategy: "round-robin", requireLogin: false } }),
+    );
 
     const statusA = await a.services.sync.syncNow();
     expect(statusA.lastError).toBeNull();
@@ -83,7 +87,17 @@ describe("cloud sync between two gateways", () => {
     const rows = cloudRows();
     expect(rows.map((r) => r.kind).sort()).toEqual(["combo", "connection", "connection", "model", "node", "settings"]);
     const dump = JSON.stringify(rows);
-    for (const secret of [UPSTREAM_KEY, NODE_KEY, COMBO, CUSTOM_MODEL, "deepseek", "myfake", "stickyRoundRobinLimit", String(upstream.port), PASSPHRASE]) {
+    for (const secret of [
+      UPSTREAM_KEY,
+      NODE_KEY,
+      COMBO,
+      CUSTOM_MODEL,
+      "deepseek",
+      "myfake",
+      "stickyRoundRobinLimit",
+      String(upstream.port),
+      PASSPHRASE,
+    ]) {
       expect(dump).not.toContain(secret);
     }
 
@@ -139,7 +153,10 @@ describe("cloud sync between two gateways", () => {
     const statusB = await b.services.sync.syncNow();
     expect(statusB.lastError).toBeNull();
     expect(statusB.conflicts[0]).toMatchObject({
-      kind: "combo", id, name: COMBO, reason: "edited on both",
+      kind: "combo",
+      id,
+      name: COMBO,
+      reason: "edited on both",
       keptFrom: expect.stringContaining(statusB.device!.id.slice(0, 8)),
       discardedFrom: expect.stringContaining(a.services.sync.status().device!.id.slice(0, 8)),
     });
@@ -197,7 +214,12 @@ describe("cloud sync between two gateways", () => {
     await a.services.sync.syncNow();
     const statusB = await b.services.sync.syncNow();
     expect(statusB.lastError).toBeNull();
-    expect(statusB.conflicts[0]).toMatchObject({ kind: "combo", name: "twin-combo", reason: "same name", keptFrom: expect.stringContaining(statusB.device!.id.slice(0, 8)) });
+    expect(statusB.conflicts[0]).toMatchObject({
+      kind: "combo",
+      name: "twin-combo",
+      reason: "same name",
+      keptFrom: expect.stringContaining(statusB.device!.id.slice(0, 8)),
+    });
     await a.services.sync.syncNow();
     const survivor = comboByName(b, "twin-combo")!;
     expect(survivor.strategy).toBe("random");

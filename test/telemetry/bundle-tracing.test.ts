@@ -10,7 +10,9 @@ describe("tracing from the bundle", () => {
     const receiver = startOtlpReceiver();
     // A long batch delay: the span can only arrive through the flush at shutdown.
     const { proc, url, rest } = await boot([process.execPath, "run", "start"], tempDir(), {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "600000", OTEL_SERVICE_NAME: "bundle-under-test",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: "600000",
+      OTEL_SERVICE_NAME: "bundle-under-test",
     });
     try {
       const res = await fetch(`${url}/v1/chat/completions`, {

@@ -14,14 +14,23 @@ describe("LOG_FORMAT=json", () => {
     const nowhere = `http://127.0.0.1:${closed.port}`;
     await closed.stop(true);
     const { proc, url, log, rest } = await boot([process.execPath, "src/main.ts"], tempDir(), {
-      LOG_FORMAT: "json", OTEL_EXPORTER_OTLP_ENDPOINT: nowhere, OTEL_BSP_SCHEDULE_DELAY: "10", OTEL_EXPORTER_OTLP_TIMEOUT: "300",
+      LOG_FORMAT: "json",
+      OTEL_EXPORTER_OTLP_ENDPOINT: nowhere,
+      OTEL_BSP_SCHEDULE_DELAY: "10",
+      OTEL_EXPORTER_OTLP_TIMEOUT: "300",
     });
     try {
       const cookie = await signIn(url);
       const management = { "content-type": "application/json", cookie, origin: url };
-      const conn = await fetch(`${url}/api/providers`, { method: "POST", headers: management, body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }) });
+      const conn = await fetch(`${url}/api/providers`, {
+        method: "POST",
+        headers: management,
+        body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }),
+      });
       expect(conn.status).toBe(201);
-      const created = await (await fetch(`${url}/api/keys`, { method: "POST", headers: management, body: JSON.stringify({ name: "laptop" }) })).json();
+      const created = await (
+        await fetch(`${url}/api/keys`, { method: "POST", headers: management, body: JSON.stringify({ name: "laptop" }) })
+      ).json();
       const chat = (model: string) =>
         fetch(`${url}/v1/chat/completions`, {
           method: "POST",
@@ -43,7 +52,9 @@ describe("LOG_FORMAT=json", () => {
       await rest;
       await upstream.close();
     }
-    const lines = log().split("\n").filter((l) => l.length > 0);
+    const lines = log()
+      .split("\n")
+      .filter((l) => l.length > 0);
     expect(lines.length).toBeGreaterThan(3);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const e of entries) {
@@ -62,8 +73,16 @@ describe("LOG_FORMAT=json", () => {
     const access = entries.filter((e) => e.kind === "access");
     expect(access.length).toBe(2);
     expect(access[0]).toMatchObject({
-      level: "info", message: "access", key: "laptop", format: "openai-chat", modelRequested: "ds/deepseek-chat", modelServed: "deepseek-chat",
-      provider: "deepseek", status: 200, errorClass: null, tokens: { input: 14, output: 3, cached: 0, cacheWrite: 0, reasoning: 0 },
+      level: "info",
+      message: "access",
+      key: "laptop",
+      format: "openai-chat",
+      modelRequested: "ds/deepseek-chat",
+      modelServed: "deepseek-chat",
+      provider: "deepseek",
+      status: 200,
+      errorClass: null,
+      tokens: { input: 14, output: 3, cached: 0, cacheWrite: 0, reasoning: 0 },
     });
     expect(typeof access[0]!.requestId).toBe("string");
     expect(typeof access[0]!.account).toBe("string");

@@ -82,7 +82,10 @@ afterAll(async () => {
 
 /** The HTTP status an SDK call ended with. */
 function statusOf(call: Promise<unknown>): Promise<number> {
-  return call.then(() => 200, (err: { status?: number }) => err.status ?? 0);
+  return call.then(
+    () => 200,
+    (err: { status?: number }) => err.status ?? 0,
+  );
 }
 
 async function scrape(): Promise<Sample[]> {
@@ -101,7 +104,12 @@ describe("GET /metrics", () => {
     deepseek.setScenario({ kind: "text", text: "two", usage: { input: 8, output: 5 } });
     await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "second" }] });
     // A stream.
-    const stream = await client.chat.completions.create({ model: "ds/deepseek-chat", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "stream" }] });
+    const stream = await client.chat.completions.create({
+      model: "ds/deepseek-chat",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "stream" }],
+    });
     for await (const _ of stream) void _;
     // The Anthropic wire format, translated.
     const anthropic = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
@@ -112,13 +120,17 @@ describe("GET /metrics", () => {
     await client.chat.completions.create(cached);
     // An upstream 500 with nowhere to go.
     deepseek.setScenario({ kind: "error", status: 500, message: "overloaded" });
-    expect(await statusOf(client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "fails" }] }))).toBe(500);
+    expect(
+      await statusOf(client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "fails" }] })),
+    ).toBe(500);
     // A fallback: deepseek fails, openai answers.
     gw.services.health.breakers.reset();
     openai.setScenario({ kind: "text", text: "from openai", usage: { input: 11, output: 6 } });
     await client.chat.completions.create({ model: "team", messages: [{ role: "user", content: "fall back" }] });
     // A model nobody configured.
-    expect(await statusOf(client.chat.completions.create({ model: "made-up-model", messages: [{ role: "user", content: "?" }] }))).toBeGreaterThanOrEqual(400);
+    expect(
+      await statusOf(client.chat.completions.create({ model: "made-up-model", messages: [{ role: "user", content: "?" }] })),
+    ).toBeGreaterThanOrEqual(400);
     await gw.services.usage.written();
 
     const rows = listUsageLogs(gw.services.db, { limit: 100 });
@@ -127,26 +139,59 @@ describe("GET /metrics", () => {
     const provider = (r: UsageRow) => r.provider ?? "none";
 
     expect(byLabels(samples, "omniroute_requests_total", ["format", "provider", "model", "status"])).toEqual(
-      sumBy(rows, (r) => [FORMAT[r.endpoint], provider(r), modelLabel(r), String(r.status)].join("|"), () => 1),
+      sumBy(
+        rows,
+        (r) => [FORMAT[r.endpoint], provider(r), modelLabel(r), String(r.status)].join("|"),
+        () => 1,
+      ),
     );
     const tokenRows = (type: string, v: (r: UsageRow) => number) => [...sumBy(rows, (r) => `${provider(r)}|${modelLabel(r)}|${type}`, v)];
-    expect(byLabels(samples, "omniroute_tokens_total", ["provider", "model", "type"])).toEqual(new Map([
-      ...tokenRows("input", (r) => r.inputTokens), ...tokenRows("output", (r) => r.outputTokens), ...tokenRows("cached", (r) => r.cacheReadTokens),
-      ...tokenRows("cache_write", (r) => r.cacheWriteTokens), ...tokenRows("reasoning", (r) => r.reasoningTokens),
-    ].reduce((m, [k, v]) => m.set(k, v), new Map<string, number>())));
+    expect(byLabels(samples, "omniroute_tokens_total", ["provider", "model", "type"])).toEqual(
+      new Map(
+        [
+          ...tokenRows("input", (r) => r.inputTokens),
+          ...tokenRows("output", (r) => r.outputTokens),
+          ...tokenRows("cached", (r) => r.cacheReadTokens),
+          ...tokenRows("cache_write", (r) => r.cacheWriteTokens),
+          ...tokenRows("reasoning", (r) => r.reasoningTokens),
+        ].reduce((m, [k, v]) => m.set(k, v), new Map<string, number>()),
+      ),
+    );
     const cost = byLabels(samples, "omniroute_cost_usd_total", ["provider", "model"]);
-    const expectedCost = sumBy(rows, (r) => `${provider(r)}|${modelLabel(r)}`, (r) => r.costUsd);
+    const expectedCost = sumBy(
+      rows,
+      (r) => `${provider(r)}|${modelLabel(r)}`,
+      (r) => r.costUsd,
+    );
     expect([...cost.keys()].sort()).toEqual([...expectedCost.keys()].sort());
     for (const [k, v] of expectedCost) expect(cost.get(k)!).toBeCloseTo(v, 12);
     expect(expectedCost.size).toBeGreaterThan(0);
 
     const called = rows.filter((r) => !kept(r));
-    expect(byLabels(samples, "omniroute_request_duration_seconds_count", ["provider", "model"])).toEqual(sumBy(called, (r) => `${provider(r)}|${modelLabel(r)}`, () => 1));
-    expect(byLabels(samples, "omniroute_time_to_first_token_seconds_count", ["provider", "model"])).toEqual(
-      sumBy(called.filter((r) => r.ttftMs !== null), (r) => `${provider(r)}|${modelLabel(r)}`, () => 1),
+    expect(byLabels(samples, "omniroute_request_duration_seconds_count", ["provider", "model"])).toEqual(
+      sumBy(
+        called,
+        (r) => `${provider(r)}|${modelLabel(r)}`,
+        () => 1,
+      ),
     );
-    expect(byLabels(samples, "omniroute_cache_requests_total", ["result"])).toEqual(sumBy(rows.filter((r) => r.cache), (r) => r.cache!, () => 1));
-    expect(byLabels(samples, "omniroute_fallbacks_total", []).get("") ?? 0).toBe(called.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0));
+    expect(byLabels(samples, "omniroute_time_to_first_token_seconds_count", ["provider", "model"])).toEqual(
+      sumBy(
+        called.filter((r) => r.ttftMs !== null),
+        (r) => `${provider(r)}|${modelLabel(r)}`,
+        () => 1,
+      ),
+    );
+    expect(byLabels(samples, "omniroute_cache_requests_total", ["result"])).toEqual(
+      sumBy(
+        rows.filter((r) => r.cache),
+        (r) => r.cache!,
+        () => 1,
+      ),
+    );
+    expect(byLabels(samples, "omniroute_fallbacks_total", []).get("") ?? 0).toBe(
+      called.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0),
+    );
     expect(byLabels(samples, "omniroute_fallbacks_total", []).get("")).toBe(1);
     // Every upstream call is one attempt: the rows' attempt numbers add up to them.
     const attempts = byLabels(samples, "omniroute_upstream_attempts_total", ["provider", "outcome"]);
@@ -171,7 +216,9 @@ describe("GET /metrics", () => {
   test("the Grafana dashboard reads only metrics the gateway exports", async () => {
     const dashboard = await Bun.file(`${import.meta.dir}/../../deploy/grafana/omniroute.json`).json();
     const exprs: string[] = JSON.stringify(dashboard).match(/"expr":"(?:[^"\\]|\\.)*"/g) ?? [];
-    const used = new Set(exprs.flatMap((e) => e.match(/\b(?:omniroute|process|nodejs)_\w+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, "")));
+    const used = new Set(
+      exprs.flatMap((e) => e.match(/\b(?:omniroute|process|nodejs)_\w+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, "")),
+    );
     const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${gw.adminKey()}` } });
     const declared = new Set([...(await res.text()).matchAll(/^# TYPE (\w+) /gm)].map((m) => m[1]!));
     expect(used.size).toBeGreaterThan(10);

@@ -8,8 +8,12 @@ import * as schema from "../../src/db/schema.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startGateway(); });
-afterAll(async () => { await gw.close(); });
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
 
 describe("health probes", () => {
   test("a migrated gateway is live and ready", async () => {
@@ -21,7 +25,10 @@ describe("health probes", () => {
 
   test("a database whose migrations have not run is not ready, with the reason", () => {
     const unmigrated = drizzle({ client: new Database(":memory:"), schema }) as Db;
-    expect(readiness({ db: unmigrated, usage: gw.services.usage })).toEqual({ ready: false, reason: "the database migrations have not run yet" });
+    expect(readiness({ db: unmigrated, usage: gw.services.usage })).toEqual({
+      ready: false,
+      reason: "the database migrations have not run yet",
+    });
     expect(readiness({ db: gw.services.db, usage: gw.services.usage })).toEqual({ ready: true });
   });
 });

@@ -83,10 +83,12 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       expect(root.resource["service.name"]).toBe("gateway-under-test");
 
       const children = spans.filter((s) => s.parentSpanId === root.spanId);
-      expect(children.map((c) => [c.name, c.attributes["gen_ai.provider.name"], c.attributes["omniroute.attempt.outcome"]]).sort()).toEqual([
-        ["chat deepseek-chat", "deepseek", "server_error"],
-        ["chat gpt-5", "openai", "success"],
-      ]);
+      expect(children.map((c) => [c.name, c.attributes["gen_ai.provider.name"], c.attributes["omniroute.attempt.outcome"]]).sort()).toEqual(
+        [
+          ["chat deepseek-chat", "deepseek", "server_error"],
+          ["chat gpt-5", "openai", "success"],
+        ],
+      );
       const failed = children.find((c) => c.attributes["omniroute.attempt.outcome"] === "server_error")!;
       expect(failed.attributes).toMatchObject({ "error.type": "server_error", "http.response.status_code": 500 });
       expect(failed.statusCode).toBe(2);
@@ -108,9 +110,17 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       gw.services.health.breakers.reset();
       deepseek.setScenario({ kind: "text", text: "cut short", finish: "length", usage: { input: 5, output: 2 } });
       const anthropic = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 });
-      const whole = await anthropic.messages.create({ model: "ds/deepseek-chat", max_tokens: 2, messages: [{ role: "user", content: "hi" }] });
+      const whole = await anthropic.messages.create({
+        model: "ds/deepseek-chat",
+        max_tokens: 2,
+        messages: [{ role: "user", content: "hi" }],
+      });
       expect(whole.stop_reason).toBe("max_tokens");
-      const stream = anthropic.messages.stream({ model: "ds/deepseek-chat", max_tokens: 2, messages: [{ role: "user", content: "hi again" }] });
+      const stream = anthropic.messages.stream({
+        model: "ds/deepseek-chat",
+        max_tokens: 2,
+        messages: [{ role: "user", content: "hi again" }],
+      });
       expect((await stream.finalMessage()).stop_reason).toBe("max_tokens");
       await gw.services.telemetry.tracing!.flush();
       const roots = await waitFor("two translated spans", () => {
@@ -118,7 +128,11 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
         return found.length >= 2 ? found : undefined;
       });
       for (const root of roots) {
-        expect(root.attributes).toMatchObject({ "gen_ai.response.finish_reasons": ["length"], "gen_ai.request.max_tokens": 2, "gen_ai.usage.output_tokens": 2 });
+        expect(root.attributes).toMatchObject({
+          "gen_ai.response.finish_reasons": ["length"],
+          "gen_ai.request.max_tokens": 2,
+          "gen_ai.usage.output_tokens": 2,
+        });
       }
       expect(roots.map((r) => r.attributes["omniroute.stream"]).sort()).toEqual([false, true]);
     });
@@ -128,7 +142,11 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });
       deepseek.setScenario({ kind: "text", text: "cached", usage: { input: 3, output: 1 } });
       const send = (body: unknown) =>
-        fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+        fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+        });
       const body = { model: "ds/deepseek-chat", temperature: 0, messages: [{ role: "user", content: "same question" }] };
       await (await send(body)).text();
       const hit = await send(body);
@@ -139,14 +157,24 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       await refused.text();
       await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: false, ttlSeconds: 60 } } });
       await gw.services.telemetry.tracing!.flush();
-      const byRequest = (res: Response) => () => receiver.spans.find((s) => s.attributes["omniroute.request_id"] === res.headers.get("x-omniroute-request-id"));
+      const byRequest = (res: Response) => () =>
+        receiver.spans.find((s) => s.attributes["omniroute.request_id"] === res.headers.get("x-omniroute-request-id"));
       const hitSpan = await waitFor("the cache hit's span", byRequest(hit));
-      expect(hitSpan.attributes).toMatchObject({ "omniroute.cache": "hit", "gen_ai.request.model": "ds/deepseek-chat", "http.response.status_code": 200, "omniroute.attempts": 0 });
+      expect(hitSpan.attributes).toMatchObject({
+        "omniroute.cache": "hit",
+        "gen_ai.request.model": "ds/deepseek-chat",
+        "http.response.status_code": 200,
+        "omniroute.attempts": 0,
+      });
       expect(receiver.spans.filter((s) => s.parentSpanId === hitSpan.spanId)).toEqual([]);
       const refusedSpan = await waitFor("the refusal's span", byRequest(refused));
       // Refused while its body was read: the model it named is not known yet (its usage row says "" too).
       expect(refusedSpan.name).toBe("chat");
-      expect(refusedSpan.attributes).toMatchObject({ "http.response.status_code": 400, "error.type": "missing_required_parameter", "omniroute.attempts": 0 });
+      expect(refusedSpan.attributes).toMatchObject({
+        "http.response.status_code": 400,
+        "error.type": "missing_required_parameter",
+        "omniroute.attempts": 0,
+      });
       expect(refusedSpan.statusCode).toBe(2);
     });
 
@@ -161,10 +189,16 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       expect(res.status).toBe(500);
       const requestId = res.headers.get("x-omniroute-request-id")!;
       await gw.services.telemetry.tracing!.flush();
-      const root = await waitFor<ReceivedSpan>("the failed request's span", () => receiver.spans.find((s) => s.attributes["omniroute.request_id"] === requestId));
+      const root = await waitFor<ReceivedSpan>("the failed request's span", () =>
+        receiver.spans.find((s) => s.attributes["omniroute.request_id"] === requestId),
+      );
       expect(root.parentSpanId).toBe("");
       expect(root.traceId).not.toBe(CLIENT_TRACE);
-      expect(root.attributes).toMatchObject({ "gen_ai.request.model": "ds/deepseek-chat", "http.response.status_code": 500, "omniroute.stream": true });
+      expect(root.attributes).toMatchObject({
+        "gen_ai.request.model": "ds/deepseek-chat",
+        "http.response.status_code": 500,
+        "omniroute.stream": true,
+      });
       expect(typeof root.attributes["error.type"]).toBe("string");
       expect(root.statusCode).toBe(2);
       const children = receiver.spans.filter((s) => s.parentSpanId === root.spanId);

@@ -18,7 +18,10 @@ beforeAll(async () => {
   up = startOpenAIUpstream({ kind: "text", text: "ok", usage: USAGE });
   await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${up.url}/v1` } });
 });
-afterAll(async () => { await gw.close(); await up.close(); });
+afterAll(async () => {
+  await gw.close();
+  await up.close();
+});
 beforeEach(() => up.setScenario({ kind: "text", text: "ok", usage: USAGE }));
 
 async function newKey(name: string) {
@@ -26,7 +29,11 @@ async function newKey(name: string) {
 }
 
 const ask = (key: string, model = "ds/deepseek-chat") =>
-  fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 50 }) });
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 50 }),
+  });
 
 describe("cost", () => {
   test("matches the pricing table to the cent", async () => {
@@ -47,7 +54,9 @@ describe("cost", () => {
     await ask(key);
     expect(listUsageLogs(gw.services.db, { limit: 1 })[0]!.costUsd).toBeCloseTo((200_000 * 10 + 100_000 * 20) / 1e6, 6);
     await gw.api("/api/pricing", { method: "PUT", body: { deepseek: { "deepseek-chat": null } } });
-    expect((await (await gw.api("/api/pricing")).json()).deepseek["deepseek-chat"]).toEqual(DEFAULT_PRICING.deepseek!.models["deepseek-chat"]);
+    expect((await (await gw.api("/api/pricing")).json()).deepseek["deepseek-chat"]).toEqual(
+      DEFAULT_PRICING.deepseek!.models["deepseek-chat"],
+    );
   });
 
   test("groupBy sums equal the rows", async () => {
@@ -55,7 +64,10 @@ describe("cost", () => {
     for (const groupBy of ["provider", "model", "key", "day"]) {
       const groups = await (await gw.api(`/api/usage?groupBy=${groupBy}`)).json();
       expect(groups.reduce((n: number, g: any) => n + g.requests, 0)).toBe(rows.length);
-      expect(groups.reduce((n: number, g: any) => n + g.costUsd, 0)).toBeCloseTo(rows.reduce((n, r) => n + r.costUsd, 0), 5);
+      expect(groups.reduce((n: number, g: any) => n + g.costUsd, 0)).toBeCloseTo(
+        rows.reduce((n, r) => n + r.costUsd, 0),
+        5,
+      );
       expect(groups.reduce((n: number, g: any) => n + g.inputTokens, 0)).toBe(rows.reduce((n, r) => n + r.inputTokens, 0));
     }
     const bad = await gw.api("/api/usage?groupBy=planet");
@@ -86,17 +98,25 @@ describe("budgets", () => {
 
     const before = up.requests.length;
     const message = /Monthly budget exceeded for key "ci": \$\d+\.\d{2,4} of \$0\.01 spent; resets \d{4}-\d{2}-01T00:00:00Z/;
-    const openai = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const openai = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions
+      .create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(openai.status).toBe(429);
     expect(openai.message).toMatch(message);
-    const claude = await new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 }).messages.create({ model: "ds/deepseek-chat", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const claude = await new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 }).messages
+      .create({ model: "ds/deepseek-chat", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(claude.status).toBe(429);
     expect(claude.error.error.type).toBe("rate_limit_error");
     expect(claude.error.error.message).toMatch(message);
-    const responses = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).responses.create({ model: "ds/deepseek-chat", input: "hi" }).catch((e) => e);
+    const responses = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).responses
+      .create({ model: "ds/deepseek-chat", input: "hi" })
+      .catch((e) => e);
     expect(responses.status).toBe(429);
     expect(responses.message).toMatch(message);
-    const gemini = await new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: gw.url } }).models.generateContent({ model: "ds/deepseek-chat", contents: "hi" }).catch((e) => e);
+    const gemini = await new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: gw.url } }).models
+      .generateContent({ model: "ds/deepseek-chat", contents: "hi" })
+      .catch((e) => e);
     expect(gemini.status).toBe(429);
     expect(String(gemini.message).replaceAll('\\"', '"')).toMatch(message);
     expect(up.requests.length).toBe(before);
@@ -113,12 +133,20 @@ describe("budgets", () => {
     // Streams that take a while, so the calls really are in flight together.
     up.setScenario({ kind: "text", text: "one two three", usage, delayMs: 15, chunks: 3 });
     await gw.api("/api/usage/budget", { body: { keyId: id, limit, period: "daily" } });
-    const answers = await Promise.all(Array.from({ length: 50 }, () =>
-      fetch(`${gw.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, max_tokens: 32_000, messages: [{ role: "user", content: "hi" }] }),
-      }).then(async (r) => ({ status: r.status, text: await r.text() }))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+          body: JSON.stringify({
+            model: "ds/deepseek-chat",
+            stream: true,
+            max_tokens: 32_000,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        }).then(async (r) => ({ status: r.status, text: await r.text() })),
+      ),
+    );
     const served = answers.filter((a) => a.status === 200);
     expect(served.length).toBeGreaterThanOrEqual(affordable - 1);
     expect(served.length).toBeLessThanOrEqual(affordable + 1);

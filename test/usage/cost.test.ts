@@ -26,10 +26,7 @@ describe("costOf", () => {
   test("Anthropic turn with cache read and cache write: uncached, read, write and output each at their own rate", () => {
     const sonnet = DEFAULT_PRICING.anthropic.models["claude-sonnet-4-5-20250929"];
     // 120k prompt = 30k fresh + 40k read + 50k written; 4k output.
-    const cost = costOf(
-      sonnet,
-      usage({ inputTokens: 120_000, cacheReadTokens: 40_000, cacheWriteTokens: 50_000, outputTokens: 4_000 }),
-    );
+    const cost = costOf(sonnet, usage({ inputTokens: 120_000, cacheReadTokens: 40_000, cacheWriteTokens: 50_000, outputTokens: 4_000 }));
     // 30k*3 + 40k*0.30 + 50k*3.75 + 4k*15 = 0.09 + 0.012 + 0.1875 + 0.06 = $0.3495
     expect(cost).toBeCloseTo(0.3495, 12);
     expect(cents(cost)).toBe(35);
@@ -61,10 +58,7 @@ describe("costOf", () => {
   });
 
   test("reasoning reported above the output total is capped at the output total", () => {
-    const cost = costOf(
-      { input: 0, output: 8, reasoning: 3 },
-      usage({ outputTokens: 100_000, reasoningTokens: 250_000 }),
-    );
+    const cost = costOf({ input: 0, output: 8, reasoning: 3 }, usage({ outputTokens: 100_000, reasoningTokens: 250_000 }));
     // All 100k output are reasoning at $3; nothing is billed at a negative answer count.
     expect(cost).toBeCloseTo(0.3, 12);
   });

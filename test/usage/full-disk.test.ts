@@ -52,10 +52,12 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
     const rowsBefore = listUsageLogs(gw.services.db, { limit: 1000 }).length;
     fillDisk();
 
-    const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      const res = await chat(i % 2 === 0);
-      return { status: res.status, text: await res.text(), id: res.headers.get("x-omniroute-request-id")! };
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const res = await chat(i % 2 === 0);
+        return { status: res.status, text: await res.text(), id: res.headers.get("x-omniroute-request-id")! };
+      }),
+    );
     for (const a of answers) {
       expect(a.status).toBe(200);
       expect(a.text).toContain("all four words".slice(0, 3));
@@ -66,7 +68,9 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
     expect(ready.status).toBe(503);
     const { status, reason } = await ready.json();
     expect(status).toBe("not_ready");
-    expect(reason).toMatch(/^usage rows cannot be written since \d{4}-\d\d-\d\dT.*: the disk holding the database is full; 20 held in memory \(at most 20000\), 0 lost\. Requests are still served\.$/);
+    expect(reason).toMatch(
+      /^usage rows cannot be written since \d{4}-\d\d-\d\dT.*: the disk holding the database is full; 20 held in memory \(at most 20000\), 0 lost\. Requests are still served\.$/,
+    );
 
     const health = await (await gw.api("/api/health")).json();
     expect(health.storage).toMatchObject({ usageRows: "failing", pending: 20, maxPending: 20_000, dropped: 0 });
@@ -101,7 +105,9 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
         expect({ path, status: res.status }).toEqual({ path, status: 507 });
         const error = (await res.json()).error;
         expect(error.code).toBe("storage_full");
-        expect(error.message).toBe(`This change was not saved: the disk holding the database (${disk.dir}) is full. Nothing was changed; free some space there and try again.`);
+        expect(error.message).toBe(
+          `This change was not saved: the disk holding the database (${disk.dir}) is full. Nothing was changed; free some space there and try again.`,
+        );
       }
       const form = await fetch(`${gw.url}/dashboard/partials/keys`, {
         method: "POST",

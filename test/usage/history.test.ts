@@ -20,20 +20,33 @@ const GROUPS = ["provider", "model", "key", "day"] as const;
 
 let up: FakeUpstream;
 let gw: TestGateway;
-beforeAll(() => { up = startOpenAIUpstream({ kind: "text", text: "ok", usage: { input: 1_000, output: 500 } }); });
-afterAll(async () => { await up.close(); });
+beforeAll(() => {
+  up = startOpenAIUpstream({ kind: "text", text: "ok", usage: { input: 1_000, output: 500 } });
+});
+afterAll(async () => {
+  await up.close();
+});
 beforeEach(async () => {
   gw = await startGateway();
   await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${up.url}/v1` } });
 });
-afterEach(async () => { await gw.close(); });
+afterEach(async () => {
+  await gw.close();
+});
 
-const count = (where = "1") => (gw.services.db.$client.query(`select count(*) as n from usage_log where ${where}`).get() as { n: number }).n;
+const count = (where = "1") =>
+  (gw.services.db.$client.query(`select count(*) as n from usage_log where ${where}`).get() as { n: number }).n;
 
 function insert(rows: Array<Partial<NewUsageRow> & { ts: number }>) {
   const writer = createUsageWriter(gw.services.db);
   for (const [i, r] of rows.entries()) {
-    writer.insert({ requestId: `synthetic-${r.ts}-${i}`, endpoint: "chat.completions", modelRequested: "ds/deepseek-chat", status: 200, ...r });
+    writer.insert({
+      requestId: `synthetic-${r.ts}-${i}`,
+      endpoint: "chat.completions",
+      modelRequested: "ds/deepseek-chat",
+      status: 200,
+      ...r,
+    });
   }
   writer.flush();
 }
@@ -77,7 +90,11 @@ async function snapshot(ranges: string[]) {
 async function ask(n: number) {
   const { key } = await (await gw.api("/api/keys", { body: { name: "live" } })).json();
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(res.status).toBe(200);
     await res.text();
   }
@@ -102,7 +119,9 @@ describe("rollups and retention", () => {
     expect(spentBefore.every((n) => n > 0)).toBe(true);
 
     expect(gw.services.usageHistory.rollup()).toBe(rawRows);
-    const daily = gw.services.db.$client.query("select sum(requests) as r, sum(errors) as e, sum(cache_hits) as h, count(*) as n from usage_daily").get() as any;
+    const daily = gw.services.db.$client
+      .query("select sum(requests) as r, sum(errors) as e, sum(cache_hits) as h, count(*) as n from usage_daily")
+      .get() as any;
     expect(daily.r).toBe(rawRows);
     expect(daily.e).toBe(count("status >= 400"));
     expect(daily.h).toBe(count("cache = 'hit'"));
@@ -120,7 +139,9 @@ describe("rollups and retention", () => {
     expect(historyBounds(gw.services.db).rawFrom).toBe(cutoff);
 
     expect(await snapshot(ranges)).toEqual(before);
-    expect(keys.flatMap((k) => sinces.map((s) => spentSince(gw.services.db, k, s)))).toEqual(spentBefore.map((n) => expect.closeTo(n, 9)) as any);
+    expect(keys.flatMap((k) => sinces.map((s) => spentSince(gw.services.db, k, s)))).toEqual(
+      spentBefore.map((n) => expect.closeTo(n, 9)) as any,
+    );
   });
 
   test("rows not rolled up yet are never pruned, and count once whether raw or rolled", async () => {
@@ -153,7 +174,9 @@ describe("rollups and retention", () => {
     expect(await snapshot(ranges)).toEqual(before);
     expect(pruneUsageBatch(gw.services.db, 5)).toBe(5);
     expect(await snapshot(ranges)).toEqual(before);
-    while (pruneUsageBatch(gw.services.db, 5) > 0) { /* the rest */ }
+    while (pruneUsageBatch(gw.services.db, 5) > 0) {
+      /* the rest */
+    }
     expect(count(`ts < ${midnight(NOW) - 30 * DAY}`)).toBe(0);
     expect(await snapshot(ranges)).toEqual(before);
   });
@@ -163,25 +186,58 @@ describe("rollups and retention", () => {
     insert([{ ts, keyId: null, provider: null, modelServed: null, modelRequested: "x", costUsd: 0.25, inputTokens: 10, status: 500 }]);
     gw.services.usageHistory.rollup();
     insert([
-      { ts: ts + 1, keyId: null, provider: null, modelServed: null, modelRequested: "x", costUsd: 0.5, inputTokens: 20, status: 200, cache: "hit" },
+      {
+        ts: ts + 1,
+        keyId: null,
+        provider: null,
+        modelServed: null,
+        modelRequested: "x",
+        costUsd: 0.5,
+        inputTokens: 20,
+        status: 200,
+        cache: "hit",
+      },
       { ts: ts + 2, keyId: "k", provider: "ds", modelServed: null, modelRequested: "x", costUsd: 1, inputTokens: 1 },
     ]);
     gw.services.usageHistory.rollup();
     const rows = gw.services.db.$client.query("select * from usage_daily order by key_id").all() as any[];
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ key_id: "", provider: "", model: "x", requests: 2, input_tokens: 30, cost_usd: 0.75, errors: 1, cache_hits: 1 });
+    expect(rows[0]).toMatchObject({
+      key_id: "",
+      provider: "",
+      model: "x",
+      requests: 2,
+      input_tokens: 30,
+      cost_usd: 0.75,
+      errors: 1,
+      cache_hits: 1,
+    });
     expect(rows[1]).toMatchObject({ key_id: "k", provider: "ds", model: "x", requests: 1 });
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe((gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m);
+    expect(historyBounds(gw.services.db).rolledUpTo).toBe(
+      (gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m,
+    );
   });
 
   test("retention deletes in batches and a shorter budget period stays exact after it", async () => {
     const keyId = gw.services.apiKeys.create("budgeted", []).row.id;
     insert(Array.from({ length: 23 }, (_, i) => ({ ts: NOW - (i % 6) * DAY, keyId, costUsd: 0.01 })));
     gw.services.budgets.set(keyId, "monthly", 100);
-    const spent = () => createBudgets(gw.services.db).list().find((b) => b.keyId === keyId)!.spent;
+    const spent = () =>
+      createBudgets(gw.services.db)
+        .list()
+        .find((b) => b.keyId === keyId)!.spent;
     const before = spent();
     await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: 1 } });
-    const history = createUsageHistory({ db: gw.services.db, retentionDays: () => gw.services.settings.get().usageRetentionDays, onError: (e) => { throw e; }, intervalMs: 0, pruneBatch: 4, rollupBatch: 5 });
+    const history = createUsageHistory({
+      db: gw.services.db,
+      retentionDays: () => gw.services.settings.get().usageRetentionDays,
+      onError: (e) => {
+        throw e;
+      },
+      intervalMs: 0,
+      pruneBatch: 4,
+      rollupBatch: 5,
+    });
     const result = await history.maintain(NOW);
     expect(result.rolled).toBe(23);
     expect(result.pruned).toBe(15); // the rows 2..5 days old; batches of 4 rows each
@@ -213,7 +269,9 @@ describe("rollups and retention", () => {
     await ask(2);
     expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);
     gw.services.flush();
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe((gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m);
+    expect(historyBounds(gw.services.db).rolledUpTo).toBe(
+      (gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m,
+    );
     const rolled = gw.services.db.$client.query("select sum(requests) as r from usage_daily").get() as any;
     expect(rolled.r).toBe(2);
   });
@@ -221,7 +279,8 @@ describe("rollups and retention", () => {
   test("usageRetentionDays is validated", async () => {
     expect((await gw.api("/api/settings")).status).toBe(200);
     expect(((await (await gw.api("/api/settings")).json()) as any).usageRetentionDays).toBe(90);
-    for (const bad of [0, 3651, 1.5]) expect((await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: bad } })).status).toBe(400);
+    for (const bad of [0, 3651, 1.5])
+      expect((await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: bad } })).status).toBe(400);
   });
 });
 

@@ -17,7 +17,9 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe("with ENABLE_REQUEST_LOGS=true", () => {
   let gw: TestGateway;
@@ -36,7 +38,11 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
   });
 
   const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}`, ...headers }, body: JSON.stringify(body) });
+    fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}`, ...headers },
+      body: JSON.stringify(body),
+    });
   const bodies = async (requestId: string) => {
     const res = await gw.api(`/api/usage/logs/${requestId}/body`);
     return { status: res.status, json: (await res.json()) as any };
@@ -44,7 +50,12 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
 
   test("a JSON answer is kept byte for byte, with the request redacted and the id of its usage row", async () => {
     const res = await chat(
-      { model: "ds/deepseek-chat", max_tokens: 20, messages: [{ role: "user", content: "hi" }], metadata: { api_key: "sk-in-body", note: "keep" } },
+      {
+        model: "ds/deepseek-chat",
+        max_tokens: 20,
+        messages: [{ role: "user", content: "hi" }],
+        metadata: { api_key: "sk-in-body", note: "keep" },
+      },
       { "x-api-key": "sk-header", "x-goog-api-key": "g-header", "user-agent": "test-agent" },
     );
     expect(res.status).toBe(200);
@@ -55,8 +66,18 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
     expect(json).toMatchObject({ requestId, endpoint: "chat.completions", model: "ds/deepseek-chat", status: 200, responseBody: text });
     expect(json.ts).toBeGreaterThan(Date.now() - 60_000);
     const sent = JSON.parse(json.requestBody);
-    expect(sent).toEqual({ model: "ds/deepseek-chat", max_tokens: 20, messages: [{ role: "user", content: "hi" }], metadata: { api_key: "[redacted]", note: "keep" } });
-    expect(json.requestHeaders).toMatchObject({ authorization: "[redacted]", "x-api-key": "[redacted]", "x-goog-api-key": "[redacted]", "user-agent": "test-agent" });
+    expect(sent).toEqual({
+      model: "ds/deepseek-chat",
+      max_tokens: 20,
+      messages: [{ role: "user", content: "hi" }],
+      metadata: { api_key: "[redacted]", note: "keep" },
+    });
+    expect(json.requestHeaders).toMatchObject({
+      authorization: "[redacted]",
+      "x-api-key": "[redacted]",
+      "x-goog-api-key": "[redacted]",
+      "user-agent": "test-agent",
+    });
     const raw = JSON.stringify(json);
     for (const secret of [clientKey, "sk-in-body", "sk-header", "g-header"]) expect(raw).not.toContain(secret);
     // Same id as the usage row.
@@ -127,7 +148,14 @@ describe("with request logs off (the default)", () => {
 });
 
 const entry = (requestId: string, ts: number, size = 10): RequestLogEntry => ({
-  requestId, ts, endpoint: "chat.completions", model: "m", status: 200, requestHeaders: {}, requestBody: "q".repeat(size), responseBody: "a".repeat(size),
+  requestId,
+  ts,
+  endpoint: "chat.completions",
+  model: "m",
+  status: 200,
+  requestHeaders: {},
+  requestBody: "q".repeat(size),
+  responseBody: "a".repeat(size),
 });
 
 describe("the store", () => {
@@ -173,27 +201,76 @@ describe("the store", () => {
 
 describe("redaction and caps", () => {
   test("credential fields go at any depth and case; look-alikes stay", () => {
-    const out = redactJson({ apiKey: "a", nested: [{ PASSWORD: "p", deeper: { refresh_token: "r", access_token: "t" } }], token: 1, max_tokens: 5, secret: { x: 1 }, Authorization: "b", tokens: 3 });
-    expect(out).toEqual({ apiKey: "[redacted]", nested: [{ PASSWORD: "[redacted]", deeper: { refresh_token: "[redacted]", access_token: "[redacted]" } }], token: "[redacted]", max_tokens: 5, secret: "[redacted]", Authorization: "[redacted]", tokens: 3 });
-    expect(redactHeaders(new Headers({ Authorization: "Bearer x", "X-Api-Key": "k", cookie: "c", accept: "*/*" }))).toEqual({ authorization: "[redacted]", "x-api-key": "[redacted]", cookie: "[redacted]", accept: "*/*" });
+    const out = redactJson({
+      apiKey: "a",
+      nested: [{ PASSWORD: "p", deeper: { refresh_token: "r", access_token: "t" } }],
+      token: 1,
+      max_tokens: 5,
+      secret: { x: 1 },
+      Authorization: "b",
+      tokens: 3,
+    });
+    expect(out).toEqual({
+      apiKey: "[redacted]",
+      nested: [{ PASSWORD: "[redacted]", deeper: { refresh_token: "[redacted]", access_token: "[redacted]" } }],
+      token: "[redacted]",
+      max_tokens: 5,
+      secret: "[redacted]",
+      Authorization: "[redacted]",
+      tokens: 3,
+    });
+    expect(redactHeaders(new Headers({ Authorization: "Bearer x", "X-Api-Key": "k", cookie: "c", accept: "*/*" }))).toEqual({
+      authorization: "[redacted]",
+      "x-api-key": "[redacted]",
+      cookie: "[redacted]",
+      accept: "*/*",
+    });
   });
 
   test("headers off the allow-list are redacted, whatever their name; the named credential fields of issue 14 are masked, token counts kept", () => {
-    const headers = redactHeaders(new Headers({
-      "api-key": "azure-key", "x-auth-token": "t", "openai-api-key": "k", "x-custom-thing": "v", "proxy-authorization": "Basic x",
-      "content-type": "application/json", "user-agent": "claude-cli/2", "anthropic-version": "2023-06-01", "x-stainless-lang": "js",
-    }));
+    const headers = redactHeaders(
+      new Headers({
+        "api-key": "azure-key",
+        "x-auth-token": "t",
+        "openai-api-key": "k",
+        "x-custom-thing": "v",
+        "proxy-authorization": "Basic x",
+        "content-type": "application/json",
+        "user-agent": "claude-cli/2",
+        "anthropic-version": "2023-06-01",
+        "x-stainless-lang": "js",
+      }),
+    );
     expect(headers).toEqual({
-      "api-key": "[redacted]", "x-auth-token": "[redacted]", "openai-api-key": "[redacted]", "x-custom-thing": "[redacted]", "proxy-authorization": "[redacted]",
-      "content-type": "application/json", "user-agent": "claude-cli/2", "anthropic-version": "2023-06-01", "x-stainless-lang": "js",
+      "api-key": "[redacted]",
+      "x-auth-token": "[redacted]",
+      "openai-api-key": "[redacted]",
+      "x-custom-thing": "[redacted]",
+      "proxy-authorization": "[redacted]",
+      "content-type": "application/json",
+      "user-agent": "claude-cli/2",
+      "anthropic-version": "2023-06-01",
+      "x-stainless-lang": "js",
     });
     const body = redactJson({
-      client_secret: "cs", private_key: "-----BEGIN", oauth: { authCode: "c", sessionId: "s", credentials: { user: "u" } }, passwd: "p",
-      max_tokens: 10, max_output_tokens: 20, usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } }, keep: "me",
+      client_secret: "cs",
+      private_key: "-----BEGIN",
+      oauth: { authCode: "c", sessionId: "s", credentials: { user: "u" } },
+      passwd: "p",
+      max_tokens: 10,
+      max_output_tokens: 20,
+      usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } },
+      keep: "me",
     });
     expect(body).toEqual({
-      client_secret: "[redacted]", private_key: "[redacted]", oauth: "[redacted]", passwd: "[redacted]",
-      max_tokens: 10, max_output_tokens: 20, usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } }, keep: "me",
+      client_secret: "[redacted]",
+      private_key: "[redacted]",
+      oauth: "[redacted]",
+      passwd: "[redacted]",
+      max_tokens: 10,
+      max_output_tokens: 20,
+      usage: { input_tokens: 1, promptTokenCount: 2, prompt_tokens_details: { cached_tokens: 0 } },
+      keep: "me",
     });
   });
 
@@ -220,13 +297,23 @@ describe("redaction and caps", () => {
         c.enqueue(new TextEncoder().encode("data: two-and-more\n\n"));
       },
     });
-    const tapped = logExchange(store, { requestId: "cut", ts: 1, endpoint: "e", model: "m", headers: new Headers(), body: { a: 1 } }, new Response(source), (e) => { throw e; }, 16);
+    const tapped = logExchange(
+      store,
+      { requestId: "cut", ts: 1, endpoint: "e", model: "m", headers: new Headers(), body: { a: 1 } },
+      new Response(source),
+      (e) => {
+        throw e;
+      },
+      16,
+    );
     const reader = tapped.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: one\n\n");
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: two-and-more\n\n");
     await reader.cancel();
     const got = store.get("cut")!;
-    expect(got.responseBody).toBe("data: one\n\ndata:\n[truncated by OmniRoute: 31 bytes in all, 16 kept]\n[response cut short: the client went away]");
+    expect(got.responseBody).toBe(
+      "data: one\n\ndata:\n[truncated by OmniRoute: 31 bytes in all, 16 kept]\n[response cut short: the client went away]",
+    );
     expect(got.requestBody).toBe('{"a":1}');
     store.close();
   });

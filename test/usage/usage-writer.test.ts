@@ -21,8 +21,17 @@ beforeEach(async () => {
   writer = createUsageWriter(db);
 });
 
-const row = (requestId: string): NewUsageRow => ({ ts: Date.now(), requestId, endpoint: "chat.completions", modelRequested: "ds/deepseek-chat", status: 200 });
-const ids = () => listUsageLogs(db, { limit: 10 }).map((r) => r.requestId).sort();
+const row = (requestId: string): NewUsageRow => ({
+  ts: Date.now(),
+  requestId,
+  endpoint: "chat.completions",
+  modelRequested: "ds/deepseek-chat",
+  status: 200,
+});
+const ids = () =>
+  listUsageLogs(db, { limit: 10 })
+    .map((r) => r.requestId)
+    .sort();
 
 describe("usage writer", () => {
   test("rows queued in one turn are committed together at its end; written() waits for that", async () => {
@@ -45,7 +54,9 @@ describe("usage writer", () => {
 
 describe.skipIf(!CAN_MOUNT_SMALL_DISK)("usage writer on a full disk", () => {
   let disk: SmallDisk;
-  beforeAll(() => { disk = mountSmallDisk(4)!; });
+  beforeAll(() => {
+    disk = mountSmallDisk(4)!;
+  });
   afterAll(() => disk.remove());
 
   test("holds at most maxPending rows (the oldest go first), retries, and writes them all once there is room", async () => {
@@ -66,7 +77,9 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("usage writer on a full disk", () => {
     for (const started = Date.now(); !held.status().writing; await Bun.sleep(5)) {
       if (Date.now() - started > 5_000) throw new Error("held rows not written within 5 s of space returning");
     }
-    const written = listUsageLogs(full, { limit: 20 }).map((r) => r.requestId).sort();
+    const written = listUsageLogs(full, { limit: 20 })
+      .map((r) => r.requestId)
+      .sort();
     expect(written).toEqual(["r4", "r5", "r6", "r7", "r8"]);
     expect(held.status()).toMatchObject({ writing: true, pending: 0, dropped: 4, error: null });
     expect(full.$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
@@ -77,10 +90,15 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("usage writer on a full disk", () => {
     const full = await openDatabase(join(disk.dir, "retries.sqlite"));
     const insert = full.$client.prepare("insert into usage_log (ts, request_id, endpoint, model_requested, status) values (?, ?, ?, ?, ?)");
     let attempts = 0;
-    const writer = createGroupCommit<string>((ids) => {
-      attempts++;
-      full.$client.transaction(() => { for (const id of ids) insert.run(Date.now(), id, "chat.completions", "m", 200); })();
-    }, { what: "test rows", where: disk.dir, retryMs: 20 });
+    const writer = createGroupCommit<string>(
+      (ids) => {
+        attempts++;
+        full.$client.transaction(() => {
+          for (const id of ids) insert.run(Date.now(), id, "chat.completions", "m", 200);
+        })();
+      },
+      { what: "test rows", where: disk.dir, retryMs: 20 },
+    );
     full.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     disk.fill();
     try {

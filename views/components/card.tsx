@@ -5,7 +5,9 @@ import type { Child } from "hono/jsx";
 export function Card(props: { title: string; id?: string; children?: Child; attrs?: Record<string, string> }) {
   return (
     <article id={props.id} {...(props.attrs ?? {})}>
-      <header><h2 style="font-size:1.1rem;margin:0">{props.title}</h2></header>
+      <header>
+        <h2 style="font-size:1.1rem;margin:0">{props.title}</h2>
+      </header>
       {props.children}
     </article>
   );

@@ -44,7 +44,13 @@ export function Field(p: FieldProps) {
         aria-invalid={error ? "true" : undefined}
         aria-describedby={error ? `${id}-error` : p.help ? `${id}-help` : undefined}
       />
-      {error ? <small id={`${id}-error`} class="field-error">{error}</small> : p.help ? <small id={`${id}-help`}>{p.help}</small> : null}
+      {error ? (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      ) : p.help ? (
+        <small id={`${id}-help`}>{p.help}</small>
+      ) : null}
     </label>
   );
 }
@@ -67,17 +73,41 @@ export function Select(p: SelectProps) {
   return (
     <label for={id}>
       {p.label}
-      <select id={id} name={p.name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined} {...(p.attrs ?? {})}>
-        {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
+      <select
+        id={id}
+        name={p.name}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...(p.attrs ?? {})}
+      >
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === p.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
-      {error ? <small id={`${id}-error`} class="field-error">{error}</small> : null}
+      {error ? (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      ) : null}
     </label>
   );
 }
 
 /** A message for the whole form (not one field), e.g. "Saved." or an upstream error. */
 export function FormMessage(props: { error?: string; ok?: string; children?: Child }) {
-  if (props.error) return <p class="form-message error" role="alert">{props.error}</p>;
-  if (props.ok) return <p class="form-message ok" role="status">{props.ok}</p>;
+  if (props.error)
+    return (
+      <p class="form-message error" role="alert">
+        {props.error}
+      </p>
+    );
+  if (props.ok)
+    return (
+      <p class="form-message ok" role="status">
+        {props.ok}
+      </p>
+    );
   return null;
 }

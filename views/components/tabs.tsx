@@ -30,14 +30,27 @@ function tabsState(tabs: readonly Tab[], initial: string): string {
 export function Tabs(props: { label: string; tabs: readonly Tab[]; initial: string; children?: Child }) {
   return (
     <div x-data={tabsState(props.tabs, props.initial)} {...on("hashchange.window", "fromHash()")}>
-      <div role="tablist" aria-label={props.label} class="tabs"
-        {...on("keydown.right.prevent", "step(1)")} {...on("keydown.left.prevent", "step(-1)")}
-        {...on("keydown.home.prevent", "open(tabs[0], true)")} {...on("keydown.end.prevent", "open(tabs[tabs.length - 1], true)")}>
+      <div
+        role="tablist"
+        aria-label={props.label}
+        class="tabs"
+        {...on("keydown.right.prevent", "step(1)")}
+        {...on("keydown.left.prevent", "step(-1)")}
+        {...on("keydown.home.prevent", "open(tabs[0], true)")}
+        {...on("keydown.end.prevent", "open(tabs[tabs.length - 1], true)")}
+      >
         {props.tabs.map((t) => (
-          <button type="button" role="tab" id={`tab-${t.id}`} aria-controls={`panel-${t.id}`}
-            aria-selected={t.id === props.initial ? "true" : "false"} tabindex={t.id === props.initial ? 0 : -1}
-            {...bind("aria-selected", `String(tab === '${t.id}')`)} {...bind("tabindex", `tab === '${t.id}' ? 0 : -1`)}
-            {...on("click", `open('${t.id}')`)}>
+          <button
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-controls={`panel-${t.id}`}
+            aria-selected={t.id === props.initial ? "true" : "false"}
+            tabindex={t.id === props.initial ? 0 : -1}
+            {...bind("aria-selected", `String(tab === '${t.id}')`)}
+            {...bind("tabindex", `tab === '${t.id}' ? 0 : -1`)}
+            {...on("click", `open('${t.id}')`)}
+          >
             {t.label}
           </button>
         ))}
@@ -50,8 +63,14 @@ export function Tabs(props: { label: string; tabs: readonly Tab[]; initial: stri
 /** One tab's panel: `open` for the initial tab (the server hides the others), then Alpine's state decides. */
 export function TabPanel(props: { id: string; open?: boolean; children?: Child }) {
   return (
-    <section role="tabpanel" id={`panel-${props.id}`} aria-labelledby={`tab-${props.id}`} tabindex={0}
-      hidden={!props.open} {...bind("hidden", `tab !== '${props.id}'`)}>
+    <section
+      role="tabpanel"
+      id={`panel-${props.id}`}
+      aria-labelledby={`tab-${props.id}`}
+      tabindex={0}
+      hidden={!props.open}
+      {...bind("hidden", `tab !== '${props.id}'`)}
+    >
       {props.children}
     </section>
   );

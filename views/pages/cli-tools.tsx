@@ -20,11 +20,20 @@ export function CliToolsPage(d: CliToolsPageData) {
     <Layout title="CLI tools" active="/dashboard/cli-tools" defaultPassword={d.defaultPassword}>
       <hgroup>
         <h1>CLI tools</h1>
-        <p>Point your coding tools at this gateway (<code>{d.baseUrl}</code>). Choose a key and a model: the snippets below fill in as you type.</p>
+        <p>
+          Point your coding tools at this gateway (<code>{d.baseUrl}</code>). Choose a key and a model: the snippets below fill in as you
+          type.
+        </p>
       </hgroup>
       <CliForm keys={d.keys} models={d.models} choice={d.choice} />
       <nav aria-label="Tools">
-        <ul style="flex-wrap:wrap">{d.guides.map((g) => <li><a href={`#tool-${g.id}`}>{g.name}</a></li>)}</ul>
+        <ul style="flex-wrap:wrap">
+          {d.guides.map((g) => (
+            <li>
+              <a href={`#tool-${g.id}`}>{g.name}</a>
+            </li>
+          ))}
+        </ul>
       </nav>
       <CliSnippets guides={d.guides} local={d.local} />
     </Layout>

@@ -33,7 +33,10 @@ export function CostsPage(p: CostsPageProps) {
       <Tabs label="Costs" tabs={TABS} initial={p.tab}>
         <TabPanel id="budgets" open={p.tab === "budgets"}>
           <h2>Budgets</h2>
-          <p class="muted">Spend per API key in a day (from 00:00 UTC), a week (from Monday) or a month (from the 1st). At the limit, the key's requests are refused until the period resets.</p>
+          <p class="muted">
+            Spend per API key in a day (from 00:00 UTC), a week (from Monday) or a month (from the 1st). At the limit, the key's requests
+            are refused until the period resets.
+          </p>
           <BudgetTable budgets={p.budgets} keys={p.keys} />
           <h3>Set a budget</h3>
           <p class="muted">Saving a key and period that already has a budget changes it.</p>
@@ -41,7 +44,10 @@ export function CostsPage(p: CostsPageProps) {
         </TabPanel>
         <TabPanel id="pricing" open={p.tab === "pricing"}>
           <h2>Pricing</h2>
-          <p class="muted">USD per 1M tokens, used to compute the cost of every request. Defaults come from each provider's public price list; your edits override them until you restore the default. A dash means the price follows input (cached, cache write) or output (reasoning).</p>
+          <p class="muted">
+            USD per 1M tokens, used to compute the cost of every request. Defaults come from each provider's public price list; your edits
+            override them until you restore the default. A dash means the price follows input (cached, cache write) or output (reasoning).
+          </p>
           <PricingFilter providers={p.pricing.providers} values={p.pricing.filter} />
           <PricingTable groups={p.pricing.groups} shown={p.pricing.shown} total={p.pricing.total} />
         </TabPanel>

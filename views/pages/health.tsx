@@ -21,7 +21,15 @@ export function HealthPage(props: { defaultPassword: boolean }) {
         <p>Refreshes every 10 seconds.</p>
       </hgroup>
       <p>
-        <button class="secondary" {...hx({ post: "/dashboard/partials/health/reset", target: "#health-reset-result", swap: "innerHTML", confirm: "Clear every circuit breaker and cooldown?" })}>
+        <button
+          class="secondary"
+          {...hx({
+            post: "/dashboard/partials/health/reset",
+            target: "#health-reset-result",
+            swap: "innerHTML",
+            confirm: "Clear every circuit breaker and cooldown?",
+          })}
+        >
           Reset all
         </button>{" "}
         <span id="health-reset-result" role="status"></span>
@@ -31,9 +39,16 @@ export function HealthPage(props: { defaultPassword: boolean }) {
           <Card
             title={card.title}
             id={`health-${card.id}`}
-            attrs={hx({ get: `/dashboard/partials/health/${card.id}`, trigger: "load, every 10s", target: `#health-${card.id}-body`, swap: "innerHTML" })}
+            attrs={hx({
+              get: `/dashboard/partials/health/${card.id}`,
+              trigger: "load, every 10s",
+              target: `#health-${card.id}-body`,
+              swap: "innerHTML",
+            })}
           >
-            <div id={`health-${card.id}-body`} aria-live="polite"><p class="muted">Loading…</p></div>
+            <div id={`health-${card.id}-body`} aria-live="polite">
+              <p class="muted">Loading…</p>
+            </div>
           </Card>
         ))}
       </div>

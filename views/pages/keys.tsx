@@ -13,9 +13,13 @@ export function KeyForm(props: { errors?: FieldErrors; created?: { name: string;
     <form id="key-form" {...hx({ post: "/dashboard/partials/keys", target: "#key-form", swap: "outerHTML" })}>
       {props.created ? (
         <article class="created-key" role="status">
-          <p>Key <strong>{props.created.name}</strong> created. Copy it now: it is shown only this once.</p>
+          <p>
+            Key <strong>{props.created.name}</strong> created. Copy it now: it is shown only this once.
+          </p>
           <input id="new-key" class="secret" readonly value={props.created.key} aria-label="New API key" />
-          <button type="button" class="small" data-copy-target="#new-key">Copy</button>
+          <button type="button" class="small" data-copy-target="#new-key">
+            Copy
+          </button>
         </article>
       ) : null}
       <div class="grid">
@@ -38,23 +42,67 @@ export type KeyRow = ApiKeyRow & { fromConfigFile?: boolean };
 
 export function KeyTable(props: { keys: KeyRow[]; budgets: BudgetView[]; oob?: boolean }) {
   const oob = props.oob ? { "hx-swap-oob": "true" } : {};
-  if (!props.keys.length) return <p id="key-table" {...oob}>No keys yet.</p>;
+  if (!props.keys.length)
+    return (
+      <p id="key-table" {...oob}>
+        No keys yet.
+      </p>
+    );
   return (
     <div id="key-table" class="table-wrap" {...oob}>
       <table>
-        <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Budget</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Budget</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {props.keys.map((k) => {
             const budgets = props.budgets.filter((b) => b.keyId === k.id);
             return (
               <tr>
-                <td>{k.name}{k.fromConfigFile ? <> <FromConfigFile /></> : null}</td>
-                <td><code>{k.keyPrefix}…</code></td>
+                <td>
+                  {k.name}
+                  {k.fromConfigFile ? (
+                    <>
+                      {" "}
+                      <FromConfigFile />
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  <code>{k.keyPrefix}…</code>
+                </td>
                 <td>{k.scopes.length ? k.scopes.join(", ") : "client"}</td>
-                <td>{budgets.length ? budgets.map((b) => <span>{b.period}: {usd(b.spent)} / {usd(b.limit)} </span>) : <span class="muted">none</span>}</td>
+                <td>
+                  {budgets.length ? (
+                    budgets.map((b) => (
+                      <span>
+                        {b.period}: {usd(b.spent)} / {usd(b.limit)}{" "}
+                      </span>
+                    ))
+                  ) : (
+                    <span class="muted">none</span>
+                  )}
+                </td>
                 <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
                 <td>
-                  <button class="small secondary outline" {...hx({ delete: `/dashboard/partials/keys/${k.id}`, target: "#key-table", swap: "outerHTML", confirm: `Revoke key "${k.name}"? Tools using it stop working at once.` })}>
+                  <button
+                    class="small secondary outline"
+                    {...hx({
+                      delete: `/dashboard/partials/keys/${k.id}`,
+                      target: "#key-table",
+                      swap: "outerHTML",
+                      confirm: `Revoke key "${k.name}"? Tools using it stop working at once.`,
+                    })}
+                  >
                     Revoke
                   </button>
                 </td>
@@ -73,10 +121,22 @@ export function BudgetForm(props: { keys: ApiKeyRow[]; errors?: FieldErrors; ok?
       <div class="grid">
         <Select name="keyId" label="Key" options={props.keys.map((k) => ({ value: k.id, label: k.name }))} errors={props.errors} />
         <Field name="limit" label="Limit (USD)" type="number" step="0.01" min={0} required errors={props.errors} />
-        <Select name="period" label="Period" options={[{ value: "daily", label: "Daily" }, { value: "weekly", label: "Weekly" }, { value: "monthly", label: "Monthly" }]} value="monthly" errors={props.errors} />
+        <Select
+          name="period"
+          label="Period"
+          options={[
+            { value: "daily", label: "Daily" },
+            { value: "weekly", label: "Weekly" },
+            { value: "monthly", label: "Monthly" },
+          ]}
+          value="monthly"
+          errors={props.errors}
+        />
       </div>
       <FormMessage error={props.errors?._form} ok={props.ok} />
-      <button type="submit" disabled={!props.keys.length}>Set budget</button>
+      <button type="submit" disabled={!props.keys.length}>
+        Set budget
+      </button>
     </form>
   );
 }

@@ -7,11 +7,14 @@ export function LoginPage(props: { next?: string; errors?: FieldErrors; error?: 
   return (
     <Layout title="Sign in" nav={false}>
       <article class="login-card" style="max-width: 26rem; margin: 3rem auto;">
-        <header><h1>OmniRoute</h1><p class="muted">Sign in to the dashboard.</p></header>
+        <header>
+          <h1>OmniRoute</h1>
+          <p class="muted">Sign in to the dashboard.</p>
+        </header>
         {props.generatedPassword ? (
           <p class="muted" data-testid="generated-password-hint">
-            First sign-in: a random password was generated and printed once in the gateway's log (the line with
-            "The dashboard password is"; <code>docker logs</code> or <code>journalctl -u omniroute</code>). Change it after signing in.
+            First sign-in: a random password was generated and printed once in the gateway's log (the line with "The dashboard password is";{" "}
+            <code>docker logs</code> or <code>journalctl -u omniroute</code>). Change it after signing in.
           </p>
         ) : null}
         <form method="post" action="/login">

@@ -16,21 +16,47 @@ export interface OverviewData {
 export function OverviewStats({ d }: { d: OverviewData }) {
   return (
     <div class="grid-cards">
-      <Card title="Requests today"><p class="stat">{formatNumber(d.requestsToday)}</p><small class="muted">{formatNumber(d.errorsToday)} failed</small></Card>
-      <Card title="Tokens today"><p class="stat">{formatNumber(d.tokensToday)}</p></Card>
-      <Card title="Cost today"><p class="stat">{usd(d.costToday)}</p></Card>
+      <Card title="Requests today">
+        <p class="stat">{formatNumber(d.requestsToday)}</p>
+        <small class="muted">{formatNumber(d.errorsToday)} failed</small>
+      </Card>
+      <Card title="Tokens today">
+        <p class="stat">{formatNumber(d.tokensToday)}</p>
+      </Card>
+      <Card title="Cost today">
+        <p class="stat">{usd(d.costToday)}</p>
+      </Card>
       <Card title="Active providers">
         {d.activeProviders.length ? (
-          <ul>{d.activeProviders.map((p) => <li>{p.name} <small class="muted">({p.accounts} account{p.accounts === 1 ? "" : "s"})</small></li>)}</ul>
+          <ul>
+            {d.activeProviders.map((p) => (
+              <li>
+                {p.name}{" "}
+                <small class="muted">
+                  ({p.accounts} account{p.accounts === 1 ? "" : "s"})
+                </small>
+              </li>
+            ))}
+          </ul>
         ) : (
-          <p>None yet. <a href="/dashboard/providers">Connect a provider</a>.</p>
+          <p>
+            None yet. <a href="/dashboard/providers">Connect a provider</a>.
+          </p>
         )}
       </Card>
       <Card title="Circuit breakers">
         {d.breakers.length ? (
-          <ul>{d.breakers.map((b) => <li>{b.provider} <Badge kind={b.state}>{b.state.replace("_", "-")}</Badge></li>)}</ul>
+          <ul>
+            {d.breakers.map((b) => (
+              <li>
+                {b.provider} <Badge kind={b.state}>{b.state.replace("_", "-")}</Badge>
+              </li>
+            ))}
+          </ul>
         ) : (
-          <p><Badge kind="closed">all closed</Badge></p>
+          <p>
+            <Badge kind="closed">all closed</Badge>
+          </p>
         )}
       </Card>
     </div>
@@ -41,7 +67,10 @@ export function OverviewPage(props: { d: OverviewData; defaultPassword: boolean 
   return (
     <Layout title="Overview" active="/dashboard" defaultPassword={props.defaultPassword}>
       <h1>Overview</h1>
-      <div id="overview-stats" {...hx({ get: "/dashboard/partials/overview", trigger: "every 10s", target: "#overview-stats", swap: "innerHTML" })}>
+      <div
+        id="overview-stats"
+        {...hx({ get: "/dashboard/partials/overview", trigger: "every 10s", target: "#overview-stats", swap: "innerHTML" })}
+      >
         <OverviewStats d={props.d} />
       </div>
     </Layout>

@@ -69,17 +69,32 @@ function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }
   const { spec, node, connections, customModels } = entry;
   const search = searchText(entry);
   return (
-    <details id={domId("provider", spec.id)} class="provider" open={open || connections.length > 0} data-search={search}
-      {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}>
+    <details
+      id={domId("provider", spec.id)}
+      class="provider"
+      open={open || connections.length > 0}
+      data-search={search}
+      {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}
+    >
       <summary>
         <strong>{spec.name}</strong>
         <code class="alias">{spec.alias}/</code>
-        <small class="muted"><ModelCount providerId={spec.id} count={spec.models.length + customModels.length} /></small>{" "}
+        <small class="muted">
+          <ModelCount providerId={spec.id} count={spec.models.length + customModels.length} />
+        </small>{" "}
         <ConnectedCount providerId={spec.id} connections={connections} />
       </summary>
       <div class="provider-body">
         {node ? <NodeFacts node={node} /> : null}
-        {spec.docsUrl ? <p><small><a href={spec.docsUrl} target="_blank" rel="noopener noreferrer">{spec.authType === "oauth" ? `About ${spec.name}` : `Where to get a key for ${spec.name}`}</a></small></p> : null}
+        {spec.docsUrl ? (
+          <p>
+            <small>
+              <a href={spec.docsUrl} target="_blank" rel="noopener noreferrer">
+                {spec.authType === "oauth" ? `About ${spec.name}` : `Where to get a key for ${spec.name}`}
+              </a>
+            </small>
+          </p>
+        ) : null}
         <h3>Accounts</h3>
         <ConnectionList providerId={spec.id} connections={connections} />
         <h3>{connections.length ? "Connect another account" : "Connect an account"}</h3>
@@ -87,16 +102,30 @@ function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }
           <>
             <OAuthConnect providerId={spec.id} name={spec.name} oauth={entry.oauth} />
             <details class="paste-token">
-              <summary><small>Or paste an access token</small></summary>
+              <summary>
+                <small>Or paste an access token</small>
+              </summary>
               <ConnectForm spec={spec} />
             </details>
           </>
-        ) : <ConnectForm spec={spec} />}
+        ) : (
+          <ConnectForm spec={spec} />
+        )}
         <h3>Models</h3>
         {spec.models.length ? (
-          <p class="model-names">{spec.models.map((m) => <code title={`${m.name} (${m.type})`}>{spec.alias}/{m.id}</code>)}</p>
+          <p class="model-names">
+            {spec.models.map((m) => (
+              <code title={`${m.name} (${m.type})`}>
+                {spec.alias}/{m.id}
+              </code>
+            ))}
+          </p>
         ) : (
-          <p class="muted"><small>No built-in model list: any model name passes through. Add the ones you use so they appear in /v1/models and the combo picker.</small></p>
+          <p class="muted">
+            <small>
+              No built-in model list: any model name passes through. Add the ones you use so they appear in /v1/models and the combo picker.
+            </small>
+          </p>
         )}
         <CustomModels providerId={spec.id} alias={spec.alias} models={customModels} />
       </div>
@@ -108,7 +137,11 @@ function ProviderPanel({ entry, open }: { entry: ProviderEntry; open?: boolean }
 export function CustomProviders(props: { entries: ProviderEntry[]; oob?: boolean; openId?: string }) {
   return (
     <div id="custom-providers" {...(props.oob ? { "hx-swap-oob": "true" } : {})}>
-      {props.entries.length ? props.entries.map((e) => <ProviderPanel entry={e} open={e.spec.id === props.openId} />) : <p class="muted">No custom provider yet.</p>}
+      {props.entries.length ? (
+        props.entries.map((e) => <ProviderPanel entry={e} open={e.spec.id === props.openId} />)
+      ) : (
+        <p class="muted">No custom provider yet.</p>
+      )}
     </div>
   );
 }
@@ -123,7 +156,9 @@ export function ProvidersPage(props: { groups: ProviderGroup[]; custom: Provider
       </hgroup>
       <div x-data="{ q: '' }">
         <nav aria-label="Provider groups" class="jump">
-          {props.groups.map((g) => <a href={`#group-${g.id}`}>{g.title}</a>)}
+          {props.groups.map((g) => (
+            <a href={`#group-${g.id}`}>{g.title}</a>
+          ))}
           <a href="#group-custom">Custom</a>
         </nav>
         <label for="provider-filter">
@@ -132,19 +167,31 @@ export function ProvidersPage(props: { groups: ProviderGroup[]; custom: Provider
         </label>
         {props.groups.map((g) => (
           // A group whose providers all miss the filter hides with its heading.
-          <section id={`group-${g.id}`} aria-labelledby={`group-${g.id}-title`} data-search={g.entries.map(searchText).join("|")}
-            {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}>
+          <section
+            id={`group-${g.id}`}
+            aria-labelledby={`group-${g.id}-title`}
+            data-search={g.entries.map(searchText).join("|")}
+            {...bind("hidden", "!!q.trim() && !$el.dataset.search.includes(q.toLowerCase().trim())")}
+          >
             <h2 id={`group-${g.id}-title`}>{g.title}</h2>
-            <p class="muted"><small>{g.blurb}</small></p>
-            {g.entries.map((e) => <ProviderPanel entry={e} />)}
+            <p class="muted">
+              <small>{g.blurb}</small>
+            </p>
+            {g.entries.map((e) => (
+              <ProviderPanel entry={e} />
+            ))}
           </section>
         ))}
         <section id="group-custom" aria-labelledby="group-custom-title">
           <h2 id="group-custom-title">Custom</h2>
-          <p class="muted"><small>Your own endpoints speaking one of the four formats (vLLM, Ollama, LiteLLM, a company proxy…).</small></p>
+          <p class="muted">
+            <small>Your own endpoints speaking one of the four formats (vLLM, Ollama, LiteLLM, a company proxy…).</small>
+          </p>
           <CustomProviders entries={props.custom} />
           <details>
-            <summary role="button" class="secondary outline">Add a custom provider</summary>
+            <summary role="button" class="secondary outline">
+              Add a custom provider
+            </summary>
             <NodeForm />
           </details>
         </section>
@@ -152,4 +199,3 @@ export function ProvidersPage(props: { groups: ProviderGroup[]; custom: Provider
     </Layout>
   );
 }
-

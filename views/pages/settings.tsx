@@ -72,9 +72,25 @@ export function SettingsPage(d: SettingsPageData) {
           <p class="muted">When a provider's breaker opens, how long accounts cool down, and how hard each account may be used.</p>
           <ResilienceView r={d.resilience} />
           <h2>Breakers and lockouts</h2>
-          <p class="muted">Open provider breakers and cooling accounts. Unlock lets one serve again at once; Reset all clears every breaker and cooldown (the Health page shows the same).</p>
-          <div id={LOCKOUTS_BODY} aria-live="polite"><LockoutsCard s={d.health} body={LOCKOUTS_BODY} /></div>
-          <button type="button" class="secondary outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { body: LOCKOUTS_BODY }, target: `#${LOCKOUTS_BODY}`, swap: "innerHTML" })}>Reset all</button>
+          <p class="muted">
+            Open provider breakers and cooling accounts. Unlock lets one serve again at once; Reset all clears every breaker and cooldown
+            (the Health page shows the same).
+          </p>
+          <div id={LOCKOUTS_BODY} aria-live="polite">
+            <LockoutsCard s={d.health} body={LOCKOUTS_BODY} />
+          </div>
+          <button
+            type="button"
+            class="secondary outline"
+            {...hx({
+              post: "/dashboard/partials/health/reset",
+              vals: { body: LOCKOUTS_BODY },
+              target: `#${LOCKOUTS_BODY}`,
+              swap: "innerHTML",
+            })}
+          >
+            Reset all
+          </button>
         </TabPanel>
 
         <TabPanel id="ai">

@@ -25,22 +25,26 @@ export function TranslatorPage(props: { defaultPassword: boolean; playground: Pl
       <Tabs label="Translator tools" tabs={TABS} initial="playground">
         <TabPanel id="playground" open>
           <h2>Playground</h2>
-          <p class="muted">The same translation as <code>POST /api/translator/translate</code>: pure, nothing is sent upstream.</p>
+          <p class="muted">
+            The same translation as <code>POST /api/translator/translate</code>: pure, nothing is sent upstream.
+          </p>
           <Playground values={props.playground} />
         </TabPanel>
 
         <TabPanel id="chat">
           <h2>Chat tester</h2>
           <p class="muted">
-            Sends one message through the real pipeline (routing, fallback, translation, usage) as a client of the chosen format would, not streamed.
-            It is a real call: it is billed and appears in usage as <code>dashboard.chat-tester</code>.
+            Sends one message through the real pipeline (routing, fallback, translation, usage) as a client of the chosen format would, not
+            streamed. It is a real call: it is billed and appears in usage as <code>dashboard.chat-tester</code>.
           </p>
           <ChatTester />
         </TabPanel>
 
         <TabPanel id="bench">
           <h2>Test bench</h2>
-          <p class="muted">Built-in requests translated across format pairs and checked by decoding them again. Pure functions: nothing is sent upstream.</p>
+          <p class="muted">
+            Built-in requests translated across format pairs and checked by decoding them again. Pure functions: nothing is sent upstream.
+          </p>
           <Bench selection={DEFAULT_SELECTION} />
         </TabPanel>
 

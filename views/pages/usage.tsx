@@ -34,11 +34,23 @@ export function UsagePage(p: UsagePageProps) {
           <form id="usage-range" method="get" action="/dashboard/usage" class="range-form">
             <label for="f-range">
               Range
-              <select id="f-range" name="range" {...hx({ get: "/dashboard/partials/usage/charts", include: "closest form", target: "#usage-charts", swap: "outerHTML" })}>
-                {Object.entries(RANGES).map(([id, r]) => <option value={id} selected={id === p.charts.range}>{r.label}</option>)}
+              <select
+                id="f-range"
+                name="range"
+                {...hx({ get: "/dashboard/partials/usage/charts", include: "closest form", target: "#usage-charts", swap: "outerHTML" })}
+              >
+                {Object.entries(RANGES).map(([id, r]) => (
+                  <option value={id} selected={id === p.charts.range}>
+                    {r.label}
+                  </option>
+                ))}
               </select>
             </label>
-            <noscript><button type="submit" class="small">Show</button></noscript>
+            <noscript>
+              <button type="submit" class="small">
+                Show
+              </button>
+            </noscript>
           </form>
         </div>
         <UsageChartsPanel d={p.charts} />

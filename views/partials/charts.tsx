@@ -72,7 +72,9 @@ export function ColumnChart(p: ColumnChartProps) {
         {[0, 0.5, 1].map((f) => (
           <g>
             <line class="grid" x1={PAD.left} x2={W - PAD.right} y1={y(top * f)} y2={y(top * f)} />
-            <text x={PAD.left - 4} y={y(top * f) + 3} text-anchor="end">{p.format(top * f)}</text>
+            <text x={PAD.left - 4} y={y(top * f) + 3} text-anchor="end">
+              {p.format(top * f)}
+            </text>
           </g>
         ))}
         {p.labels.map((label, i) => {
@@ -83,11 +85,23 @@ export function ColumnChart(p: ColumnChartProps) {
               {p.series.map((se) => {
                 const v = se.values[i] ?? 0;
                 if (v <= 0) return null;
-                const rect = <rect class={`bar ${se.tone}`} x={x.toFixed(1)} width={barW.toFixed(1)} y={y(base + v).toFixed(1)} height={(y(base) - y(base + v)).toFixed(1)} />;
+                const rect = (
+                  <rect
+                    class={`bar ${se.tone}`}
+                    x={x.toFixed(1)}
+                    width={barW.toFixed(1)}
+                    y={y(base + v).toFixed(1)}
+                    height={(y(base) - y(base + v)).toFixed(1)}
+                  />
+                );
                 base += v;
                 return rect;
               })}
-              {i % every === 0 ? <text x={(x + barW / 2).toFixed(1)} y={H - 6} text-anchor="middle">{label}</text> : null}
+              {i % every === 0 ? (
+                <text x={(x + barW / 2).toFixed(1)} y={H - 6} text-anchor="middle">
+                  {label}
+                </text>
+              ) : null}
             </g>
           );
         })}
@@ -97,10 +111,22 @@ export function ColumnChart(p: ColumnChartProps) {
         <summary>Numbers</summary>
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">{p.labelHeader}</th>{p.series.map((se) => <th scope="col">{se.name}</th>)}</tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{p.labelHeader}</th>
+                {p.series.map((se) => (
+                  <th scope="col">{se.name}</th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
               {(p.tableLabels ?? p.labels).map((label, i) => (
-                <tr><th scope="row">{label}</th>{p.series.map((se) => <td>{p.formatExact(se.values[i] ?? 0)}</td>)}</tr>
+                <tr>
+                  <th scope="row">{label}</th>
+                  {p.series.map((se) => (
+                    <td>{p.formatExact(se.values[i] ?? 0)}</td>
+                  ))}
+                </tr>
               ))}
             </tbody>
           </table>
@@ -113,7 +139,12 @@ export function ColumnChart(p: ColumnChartProps) {
 function Legend(props: { series: ChartSeries[] }) {
   return (
     <ul class="legend" aria-hidden="true">
-      {props.series.map((se) => <li><span class={`swatch ${se.tone}`}></span>{se.name}</li>)}
+      {props.series.map((se) => (
+        <li>
+          <span class={`swatch ${se.tone}`}></span>
+          {se.name}
+        </li>
+      ))}
     </ul>
   );
 }
@@ -146,8 +177,12 @@ export function BarList(p: { id: string; title: string; summary: string; items: 
             const width = max > 0 ? Math.max(item.value > 0 ? 2 : 0, (item.value / max) * barArea) : 0;
             return (
               <g>
-                <text class="bar-label" x="1" y={top + 12}>{label}</text>
-                <text x={W - 1} y={top + 12} text-anchor="end">{item.note}</text>
+                <text class="bar-label" x="1" y={top + 12}>
+                  {label}
+                </text>
+                <text x={W - 1} y={top + 12} text-anchor="end">
+                  {item.note}
+                </text>
                 <rect class={`bar ${item.muted ? "muted" : ""}`} x="1" y={top + 16} width={width.toFixed(1)} height="8" rx="2" />
               </g>
             );

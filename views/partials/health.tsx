@@ -7,18 +7,31 @@ import { Badge, bytes, formatNumber } from "../components/card.tsx";
 type Snapshot = ReturnType<typeof healthSnapshot>;
 
 function duration(seconds: number): string {
-  const d = Math.floor(seconds / 86400), h = Math.floor((seconds % 86400) / 3600), m = Math.floor((seconds % 3600) / 60);
+  const d = Math.floor(seconds / 86400),
+    h = Math.floor((seconds % 86400) / 3600),
+    m = Math.floor((seconds % 3600) / 60);
   return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m ${seconds % 60}s`;
 }
 
 export function SystemCard({ s }: { s: Snapshot }) {
   return (
     <dl>
-      <dt>Uptime</dt><dd>{duration(s.uptimeSeconds)}</dd>
-      <dt>Version</dt><dd>{s.version}</dd>
-      <dt>Memory</dt><dd>{bytes(s.memory.rss)} RSS, {bytes(s.memory.heapUsed)} heap</dd>
-      <dt>Data folder</dt><dd><code>{s.dataDir}</code></dd>
-      <dt>Usage rows</dt><dd><UsageRowsState s={s} /></dd>
+      <dt>Uptime</dt>
+      <dd>{duration(s.uptimeSeconds)}</dd>
+      <dt>Version</dt>
+      <dd>{s.version}</dd>
+      <dt>Memory</dt>
+      <dd>
+        {bytes(s.memory.rss)} RSS, {bytes(s.memory.heapUsed)} heap
+      </dd>
+      <dt>Data folder</dt>
+      <dd>
+        <code>{s.dataDir}</code>
+      </dd>
+      <dt>Usage rows</dt>
+      <dd>
+        <UsageRowsState s={s} />
+      </dd>
     </dl>
   );
 }
@@ -27,23 +40,47 @@ export function SystemCard({ s }: { s: Snapshot }) {
 function UsageRowsState({ s }: { s: Snapshot }) {
   const u = s.storage;
   const lost = u.dropped ? `, ${formatNumber(u.dropped)} lost` : "";
-  if (u.usageRows === "writing") return <span><Badge kind="ok">written</Badge>{u.dropped ? <small class="muted"> {formatNumber(u.dropped)} lost since start</small> : ""}</span>;
+  if (u.usageRows === "writing")
+    return (
+      <span>
+        <Badge kind="ok">written</Badge>
+        {u.dropped ? <small class="muted"> {formatNumber(u.dropped)} lost since start</small> : ""}
+      </span>
+    );
   return (
     <span role="alert">
       <Badge kind="bad">not written</Badge> since {u.failingSince ? new Date(u.failingSince).toLocaleTimeString() : "now"}: {u.error}.{" "}
-      Requests are still served; {formatNumber(u.pending)} rows are held in memory (at most {formatNumber(u.maxPending)}){lost} and are written when the database takes them again.
+      Requests are still served; {formatNumber(u.pending)} rows are held in memory (at most {formatNumber(u.maxPending)}){lost} and are
+      written when the database takes them again.
     </span>
   );
 }
 
 export function ProvidersCard({ s }: { s: Snapshot }) {
-  if (!s.providers.length) return <p><Badge kind="closed">all closed</Badge> No provider has failed recently.</p>;
+  if (!s.providers.length)
+    return (
+      <p>
+        <Badge kind="closed">all closed</Badge> No provider has failed recently.
+      </p>
+    );
   return (
     <table>
-      <thead><tr><th scope="col">Provider</th><th scope="col">Breaker</th><th scope="col">Failures</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          <th scope="col">Breaker</th>
+          <th scope="col">Failures</th>
+        </tr>
+      </thead>
       <tbody>
         {s.providers.map((p) => (
-          <tr><td>{p.provider}</td><td><Badge kind={p.state}>{p.state.replace("_", "-")}</Badge></td><td>{p.failures}</td></tr>
+          <tr>
+            <td>{p.provider}</td>
+            <td>
+              <Badge kind={p.state}>{p.state.replace("_", "-")}</Badge>
+            </td>
+            <td>{p.failures}</td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -54,10 +91,22 @@ export function RateLimitsCard({ s }: { s: Snapshot }) {
   if (!s.rateLimits.length) return <p>No account is cooling down.</p>;
   return (
     <table>
-      <thead><tr><th scope="col">Account</th><th scope="col">Model</th><th scope="col">Time left</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">Account</th>
+          <th scope="col">Model</th>
+          <th scope="col">Time left</th>
+        </tr>
+      </thead>
       <tbody>
         {s.rateLimits.map((r) => (
-          <tr title={r.reason}><td>{r.connectionName ?? r.connectionId} <small class="muted">{r.provider}</small></td><td>{r.model ?? "all"}</td><td>{r.secondsLeft}s</td></tr>
+          <tr title={r.reason}>
+            <td>
+              {r.connectionName ?? r.connectionId} <small class="muted">{r.provider}</small>
+            </td>
+            <td>{r.model ?? "all"}</td>
+            <td>{r.secondsLeft}s</td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -73,16 +122,40 @@ export function LockoutsCard({ s, body = "health-lockouts-body" }: { s: Snapshot
       {open.map((p) => (
         <li>
           Provider <strong>{p.provider}</strong> <Badge kind={p.state}>{p.state.replace("_", "-")}</Badge>{" "}
-          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { provider: p.provider, body }, target: `#${body}`, swap: "innerHTML" })}>Unlock</button>
+          <button
+            class="small outline"
+            {...hx({
+              post: "/dashboard/partials/health/reset",
+              vals: { provider: p.provider, body },
+              target: `#${body}`,
+              swap: "innerHTML",
+            })}
+          >
+            Unlock
+          </button>
         </li>
       ))}
       {s.rateLimits.map((r) => (
         <li>
           Account <strong>{r.connectionName ?? r.connectionId}</strong> ({r.model ?? "all models"}), {r.secondsLeft}s left{" "}
-          <button class="small outline" {...hx({ post: "/dashboard/partials/health/reset", vals: { connectionId: r.connectionId, body }, target: `#${body}`, swap: "innerHTML" })}>Unlock</button>
+          <button
+            class="small outline"
+            {...hx({
+              post: "/dashboard/partials/health/reset",
+              vals: { connectionId: r.connectionId, body },
+              target: `#${body}`,
+              swap: "innerHTML",
+            })}
+          >
+            Unlock
+          </button>
         </li>
       ))}
-      {s.lockouts.map((l) => <li>Sign-in from {l.ip} locked until {new Date(l.until).toLocaleTimeString()}</li>)}
+      {s.lockouts.map((l) => (
+        <li>
+          Sign-in from {l.ip} locked until {new Date(l.until).toLocaleTimeString()}
+        </li>
+      ))}
     </ul>
   );
 }
@@ -91,8 +164,15 @@ export function CacheCard({ s }: { s: Snapshot }) {
   const total = s.cache.hits + s.cache.misses;
   return (
     <dl>
-      <dt>Entries</dt><dd>{formatNumber(s.cache.entries)} ({bytes(s.cache.bytes)})</dd>
-      <dt>Hit rate</dt><dd>{total ? `${Math.round((s.cache.hits / total) * 100)}%` : "—"} ({formatNumber(s.cache.hits)} hits, {formatNumber(s.cache.misses)} misses)</dd>
+      <dt>Entries</dt>
+      <dd>
+        {formatNumber(s.cache.entries)} ({bytes(s.cache.bytes)})
+      </dd>
+      <dt>Hit rate</dt>
+      <dd>
+        {total ? `${Math.round((s.cache.hits / total) * 100)}%` : "—"} ({formatNumber(s.cache.hits)} hits, {formatNumber(s.cache.misses)}{" "}
+        misses)
+      </dd>
     </dl>
   );
 }
@@ -101,8 +181,24 @@ export function LatencyCard({ s }: { s: Snapshot }) {
   if (!s.latency.length) return <p>No requests yet.</p>;
   return (
     <table>
-      <thead><tr><th scope="col">Provider</th><th scope="col">p50</th><th scope="col">p95</th><th scope="col">p99</th></tr></thead>
-      <tbody>{s.latency.map((l) => <tr><td>{l.provider}</td><td>{l.p50} ms</td><td>{l.p95} ms</td><td>{l.p99} ms</td></tr>)}</tbody>
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          <th scope="col">p50</th>
+          <th scope="col">p95</th>
+          <th scope="col">p99</th>
+        </tr>
+      </thead>
+      <tbody>
+        {s.latency.map((l) => (
+          <tr>
+            <td>{l.provider}</td>
+            <td>{l.p50} ms</td>
+            <td>{l.p95} ms</td>
+            <td>{l.p99} ms</td>
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }

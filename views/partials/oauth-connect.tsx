@@ -17,10 +17,32 @@ const enc = encodeURIComponent;
 const stepId = (providerId: string) => domId("oauth-step", providerId);
 const path = (providerId: string, action: string) => `/dashboard/partials/oauth/${enc(providerId)}/${action}`;
 
-function StartButton({ providerId, label, secondary, method }: { providerId: string; label: string; secondary?: boolean; method?: string }) {
+function StartButton({
+  providerId,
+  label,
+  secondary,
+  method,
+}: {
+  providerId: string;
+  label: string;
+  secondary?: boolean;
+  method?: string;
+}) {
   return (
-    <button type="button" class={secondary ? "small secondary outline" : undefined} {...hx({ post: path(providerId, "start"), target: `#${stepId(providerId)}`, swap: "innerHTML", ...(method ? { vals: { method } } : {}) })}>
-      {label} <span class="spinner" aria-hidden="true">…</span>
+    <button
+      type="button"
+      class={secondary ? "small secondary outline" : undefined}
+      {...hx({
+        post: path(providerId, "start"),
+        target: `#${stepId(providerId)}`,
+        swap: "innerHTML",
+        ...(method ? { vals: { method } } : {}),
+      })}
+    >
+      {label}{" "}
+      <span class="spinner" aria-hidden="true">
+        …
+      </span>
     </button>
   );
 }
@@ -30,28 +52,45 @@ export function OAuthConnect({ providerId, name, oauth }: { providerId: string; 
   return (
     <div class="oauth-connect">
       <div class="actions">
-        {oauth.methods?.length
-          ? oauth.methods.map((m, i) => <StartButton providerId={providerId} label={`Connect with ${name} (${m.label})`} method={m.id} secondary={i > 0} />)
-          : <StartButton providerId={providerId} label={`Connect with ${name}`} />}
+        {oauth.methods?.length ? (
+          oauth.methods.map((m, i) => (
+            <StartButton providerId={providerId} label={`Connect with ${name} (${m.label})`} method={m.id} secondary={i > 0} />
+          ))
+        ) : (
+          <StartButton providerId={providerId} label={`Connect with ${name}`} />
+        )}
         {oauth.cliImport ? (
-          <button type="button" class="secondary outline" {...hx({ post: path(providerId, "import"), target: `#${step}`, swap: "innerHTML" })}>
+          <button
+            type="button"
+            class="secondary outline"
+            {...hx({ post: path(providerId, "import"), target: `#${step}`, swap: "innerHTML" })}
+          >
             Import from CLI
           </button>
         ) : null}
       </div>
       {oauth.cliImport ? (
-        <p><small class="muted">Import uses the login of the official CLI on the machine running OmniRoute; both then share it, and when one refreshes it the other may have to log in again.</small></p>
+        <p>
+          <small class="muted">
+            Import uses the login of the official CLI on the machine running OmniRoute; both then share it, and when one refreshes it the
+            other may have to log in again.
+          </small>
+        </p>
       ) : null}
       <div id={step} class="oauth-step" role="status" aria-live="polite"></div>
       {oauth.cliImport ? (
         <details class="oauth-paste-file">
-          <summary><small>The official CLI is logged in on another machine? Paste its credential file</small></summary>
+          <summary>
+            <small>The official CLI is logged in on another machine? Paste its credential file</small>
+          </summary>
           <form {...hx({ post: path(providerId, "import"), target: `#${step}`, swap: "innerHTML" })}>
             <label>
               Credential file contents (JSON)
               <textarea name="credentials" rows={4} autocomplete="off" spellcheck={false} required></textarea>
             </label>
-            <button type="submit" class="small">Import</button>
+            <button type="submit" class="small">
+              Import
+            </button>
           </form>
         </details>
       ) : null}
@@ -62,7 +101,16 @@ export function OAuthConnect({ providerId, name, oauth }: { providerId: string; 
 /** Polls /complete while the login finishes elsewhere; a 204 (still pending) keeps it polling, an outcome replaces the step. */
 function Poller({ providerId, state, seconds }: { providerId: string; state: string; seconds: number }) {
   return (
-    <div class="oauth-poll" {...hx({ post: path(providerId, "complete"), vals: { state }, trigger: `every ${seconds}s`, target: `#${stepId(providerId)}`, swap: "innerHTML" })}>
+    <div
+      class="oauth-poll"
+      {...hx({
+        post: path(providerId, "complete"),
+        vals: { state },
+        trigger: `every ${seconds}s`,
+        target: `#${stepId(providerId)}`,
+        swap: "innerHTML",
+      })}
+    >
       <small class="muted">Waiting for the sign-in to finish…</small>
     </div>
   );
@@ -72,17 +120,32 @@ export function PkceStep({ providerId, start }: { providerId: string; start: Flo
   return (
     <div class="oauth-pkce">
       <p>
-        <a href={start.authorizeUrl} target="_blank" rel="noopener noreferrer" role="button" class="small">Open the sign-in page</a>
+        <a href={start.authorizeUrl} target="_blank" rel="noopener noreferrer" role="button" class="small">
+          Open the sign-in page
+        </a>
       </p>
-      {start.instructions ? <p><small>{start.instructions}</small></p> : null}
+      {start.instructions ? (
+        <p>
+          <small>{start.instructions}</small>
+        </p>
+      ) : null}
       {start.callback ? <Poller providerId={providerId} state={start.state} seconds={2} /> : null}
       <form {...hx({ post: path(providerId, "complete"), target: `#${stepId(providerId)}`, swap: "innerHTML" })}>
         <input type="hidden" name="state" value={start.state} />
         <label>
           {start.callback ? "Or paste the address the browser ended on" : "Paste the code shown after you approve"}
-          <input name="code" type="text" autocomplete="off" spellcheck={false} required placeholder={start.callback ? "http://localhost:1455/auth/callback?code=…" : start.pasteExample ?? "code#state"} />
+          <input
+            name="code"
+            type="text"
+            autocomplete="off"
+            spellcheck={false}
+            required
+            placeholder={start.callback ? "http://localhost:1455/auth/callback?code=…" : (start.pasteExample ?? "code#state")}
+          />
         </label>
-        <button type="submit" class="small">Finish connecting</button>
+        <button type="submit" class="small">
+          Finish connecting
+        </button>
       </form>
     </div>
   );
@@ -92,10 +155,20 @@ export function DeviceStep({ providerId, start }: { providerId: string; start: F
   return (
     <div class="oauth-device">
       <p>
-        Go to <a href={start.verificationUri} target="_blank" rel="noopener noreferrer">{start.verificationUri}</a> and enter this code:
+        Go to{" "}
+        <a href={start.verificationUri} target="_blank" rel="noopener noreferrer">
+          {start.verificationUri}
+        </a>{" "}
+        and enter this code:
       </p>
-      <p class="device-code"><code>{start.userCode}</code></p>
-      {start.instructions ? <p><small>{start.instructions}</small></p> : null}
+      <p class="device-code">
+        <code>{start.userCode}</code>
+      </p>
+      {start.instructions ? (
+        <p>
+          <small>{start.instructions}</small>
+        </p>
+      ) : null}
       <Poller providerId={providerId} state={start.state} seconds={Math.max(1, start.interval ?? 5)} />
     </div>
   );
@@ -105,7 +178,8 @@ export function ConnectedStep({ conn, renewed }: { conn: ConnectionView; renewed
   const plan = typeof conn.metadata?.plan === "string" ? conn.metadata.plan : undefined;
   return (
     <p class="form-message ok" role="status">
-      {renewed ? "Logged in again" : "Connected"}: <strong>{conn.name}</strong>{plan ? ` (${plan} plan)` : ""}.
+      {renewed ? "Logged in again" : "Connected"}: <strong>{conn.name}</strong>
+      {plan ? ` (${plan} plan)` : ""}.
     </p>
   );
 }
@@ -113,7 +187,9 @@ export function ConnectedStep({ conn, renewed }: { conn: ConnectionView; renewed
 export function FailedStep({ providerId, name, error }: { providerId: string; name: string; error: string }) {
   return (
     <div class="oauth-failed">
-      <p class="form-message error" role="alert">{error}</p>
+      <p class="form-message error" role="alert">
+        {error}
+      </p>
       <StartButton providerId={providerId} label={`Start again: connect with ${name}`} secondary />
     </div>
   );
@@ -123,8 +199,13 @@ export function FailedStep({ providerId, name, error }: { providerId: string; na
 export function NeedsLogin({ providerId, reason }: { providerId: string; reason?: string }) {
   return (
     <div class="needs-login note" role="alert">
-      <p><strong>Needs login — reconnect.</strong> {reason ? <small>{reason}</small> : null} Routing skips this account until you log in again.</p>
-      <button type="button" class="small" {...hx({ post: path(providerId, "start"), target: `#${stepId(providerId)}`, swap: "innerHTML" })}>Reconnect</button>
+      <p>
+        <strong>Needs login — reconnect.</strong> {reason ? <small>{reason}</small> : null} Routing skips this account until you log in
+        again.
+      </p>
+      <button type="button" class="small" {...hx({ post: path(providerId, "start"), target: `#${stepId(providerId)}`, swap: "innerHTML" })}>
+        Reconnect
+      </button>
     </div>
   );
 }

@@ -54,17 +54,50 @@ export function PriceRow({ line }: { line: PriceLine }) {
     <tr id={rowId(line.provider, line.model)}>
       <th scope="row" class="wrap">
         {line.model}
-        {line.custom ? <> <Badge kind="warn">custom</Badge></> : null}
+        {line.custom ? (
+          <>
+            {" "}
+            <Badge kind="warn">custom</Badge>
+          </>
+        ) : null}
       </th>
       {PRICE_FIELDS.map((f) => {
         const v = line.price[f.name];
-        return <td>{v === undefined ? <span class="muted" title={`${f.absent} price`}>—</span> : money(v)}</td>;
+        return (
+          <td>
+            {v === undefined ? (
+              <span class="muted" title={`${f.absent} price`}>
+                —
+              </span>
+            ) : (
+              money(v)
+            )}
+          </td>
+        );
       })}
       <td>
         <div class="button-row">
-          <button id={`${rowId(line.provider, line.model)}-action`} type="button" class="small secondary outline" aria-label={`Edit the price of ${line.model} at ${line.provider}`} {...hx({ get: `/dashboard/partials/costs/pricing/row?${q}&edit=1`, target: "closest tr", swap: "outerHTML" })}>Edit</button>
+          <button
+            id={`${rowId(line.provider, line.model)}-action`}
+            type="button"
+            class="small secondary outline"
+            aria-label={`Edit the price of ${line.model} at ${line.provider}`}
+            {...hx({ get: `/dashboard/partials/costs/pricing/row?${q}&edit=1`, target: "closest tr", swap: "outerHTML" })}
+          >
+            Edit
+          </button>
           {line.custom ? (
-            <button type="button" class="small secondary outline" aria-label={`${line.hasDefault ? "Restore default price of" : "Remove the price of"} ${line.model} at ${line.provider}`} {...hx({ delete: `/dashboard/partials/costs/pricing?${q}`, target: "closest tr", swap: "outerHTML", confirm: line.hasDefault ? `Restore the default price of ${line.model}?` : `Remove the price of ${line.model}?` })}>
+            <button
+              type="button"
+              class="small secondary outline"
+              aria-label={`${line.hasDefault ? "Restore default price of" : "Remove the price of"} ${line.model} at ${line.provider}`}
+              {...hx({
+                delete: `/dashboard/partials/costs/pricing?${q}`,
+                target: "closest tr",
+                swap: "outerHTML",
+                confirm: line.hasDefault ? `Restore the default price of ${line.model}?` : `Remove the price of ${line.model}?`,
+              })}
+            >
               {line.hasDefault ? "Restore default" : "Remove"}
             </button>
           ) : null}
@@ -86,7 +119,11 @@ export function PriceEditRow(props: { line: PriceLine; values?: Partial<Record<P
         {line.model}
         <input type="hidden" name="provider" value={line.provider} />
         <input type="hidden" name="model" value={line.model} />
-        {errors._form ? <small class="field-error" role="alert">{errors._form}</small> : null}
+        {errors._form ? (
+          <small class="field-error" role="alert">
+            {errors._form}
+          </small>
+        ) : null}
       </th>
       {PRICE_FIELDS.map((f) => {
         const fid = `${id}-${f.name}`;
@@ -108,14 +145,31 @@ export function PriceEditRow(props: { line: PriceLine; values?: Partial<Record<P
               aria-invalid={error ? "true" : undefined}
               aria-describedby={error ? `${fid}-error` : undefined}
             />
-            {error ? <small id={`${fid}-error`} class="field-error">{error}</small> : null}
+            {error ? (
+              <small id={`${fid}-error`} class="field-error">
+                {error}
+              </small>
+            ) : null}
           </td>
         );
       })}
       <td>
         <div class="button-row">
-          <button id={`${id}-action`} type="button" class="small" {...hx({ put: "/dashboard/partials/costs/pricing", include: "closest tr", target: "closest tr", swap: "outerHTML" })}>Save</button>
-          <button type="button" class="small secondary outline" {...hx({ get: `/dashboard/partials/costs/pricing/row?${q}`, target: "closest tr", swap: "outerHTML" })}>Cancel</button>
+          <button
+            id={`${id}-action`}
+            type="button"
+            class="small"
+            {...hx({ put: "/dashboard/partials/costs/pricing", include: "closest tr", target: "closest tr", swap: "outerHTML" })}
+          >
+            Save
+          </button>
+          <button
+            type="button"
+            class="small secondary outline"
+            {...hx({ get: `/dashboard/partials/costs/pricing/row?${q}`, target: "closest tr", swap: "outerHTML" })}
+          >
+            Cancel
+          </button>
         </div>
       </td>
     </tr>
@@ -137,8 +191,12 @@ export function PricingTable(props: { groups: ProviderPrices[]; shown: number; t
         <thead>
           <tr>
             <th scope="col">Model</th>
-            {PRICE_FIELDS.map((f) => <th scope="col">{f.label}</th>)}
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
+            {PRICE_FIELDS.map((f) => (
+              <th scope="col">{f.label}</th>
+            ))}
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         {props.groups.map((g) => (
@@ -148,7 +206,9 @@ export function PricingTable(props: { groups: ProviderPrices[]; shown: number; t
                 {g.provider} <Badge kind={BILLING_KIND[g.billing]}>{g.billing}</Badge>
               </th>
             </tr>
-            {g.lines.map((line) => <PriceRow line={line} />)}
+            {g.lines.map((line) => (
+              <PriceRow line={line} />
+            ))}
           </tbody>
         ))}
       </table>
@@ -159,22 +219,46 @@ export function PricingTable(props: { groups: ProviderPrices[]; shown: number; t
 
 export function PricingFilter(props: { providers: string[]; values: PricingFilterValues }) {
   return (
-    <form id="pricing-filter" role="search" method="get" action="/dashboard/costs" {...hx({ get: "/dashboard/partials/costs/pricing", target: "#pricing-table", swap: "outerHTML", trigger: "submit, input delay:250ms" })}>
+    <form
+      id="pricing-filter"
+      role="search"
+      method="get"
+      action="/dashboard/costs"
+      {...hx({
+        get: "/dashboard/partials/costs/pricing",
+        target: "#pricing-table",
+        swap: "outerHTML",
+        trigger: "submit, input delay:250ms",
+      })}
+    >
       <input type="hidden" name="tab" value="pricing" />
       <div class="filter-grid">
         <label for="pricing-provider">
           Provider
           <select id="pricing-provider" name="provider">
             <option value="">All providers</option>
-            {props.providers.map((p) => <option value={p} selected={p === props.values.provider}>{p}</option>)}
+            {props.providers.map((p) => (
+              <option value={p} selected={p === props.values.provider}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>
         <label for="pricing-model">
           Model contains
-          <input id="pricing-model" name="model" type="search" value={props.values.model ?? ""} placeholder="e.g. gpt-4o" autocomplete="off" />
+          <input
+            id="pricing-model"
+            name="model"
+            type="search"
+            value={props.values.model ?? ""}
+            placeholder="e.g. gpt-4o"
+            autocomplete="off"
+          />
         </label>
       </div>
-      <noscript><button type="submit">Filter</button></noscript>
+      <noscript>
+        <button type="submit">Filter</button>
+      </noscript>
     </form>
   );
 }

@@ -16,8 +16,10 @@ export function untilText(at: number, now = Date.now()): string {
 function amounts(w: TrackedWindow): string {
   const pct = percentUsed(w);
   const parts: string[] = [];
-  if (typeof w.used === "number" && typeof w.limit === "number") parts.push(`${w.used} of ${w.limit} ${w.unit ?? ""} used`.replace(/ {2}/, " "));
-  else if (typeof w.used === "number") parts.push(`${w.used.toLocaleString("en")} ${w.unit ?? ""} used (no plan limit set)`.replace(/ {2}/, " "));
+  if (typeof w.used === "number" && typeof w.limit === "number")
+    parts.push(`${w.used} of ${w.limit} ${w.unit ?? ""} used`.replace(/ {2}/, " "));
+  else if (typeof w.used === "number")
+    parts.push(`${w.used.toLocaleString("en")} ${w.unit ?? ""} used (no plan limit set)`.replace(/ {2}/, " "));
   else if (pct !== undefined) parts.push(`${Math.round(pct)}% used`);
   if (pct !== undefined) parts.push(`${Math.max(0, Math.round(100 - pct))}% left`);
   return parts.join(", ") || "usage unknown";
@@ -33,10 +35,22 @@ export function QuotaWindows({ windows, now = Date.now() }: { windows: TrackedWi
         return (
           <li>
             <strong>{LABEL[w.name]}</strong>{" "}
-            {pct !== undefined ? <meter min={0} max={100} low={70} high={90} optimum={0} value={pct} aria-label={`${LABEL[w.name]} quota used`}></meter> : null}{" "}
+            {pct !== undefined ? (
+              <meter min={0} max={100} low={70} high={90} optimum={0} value={pct} aria-label={`${LABEL[w.name]} quota used`}></meter>
+            ) : null}{" "}
             <span>{amounts(w)}</span>
-            {w.resetsAt ? <small class="muted" title={new Date(w.resetsAt).toISOString()}> · resets {untilText(w.resetsAt, now)}</small> : null}
-            {spent ? <> <Badge kind="bad">used up</Badge></> : null}
+            {w.resetsAt ? (
+              <small class="muted" title={new Date(w.resetsAt).toISOString()}>
+                {" "}
+                · resets {untilText(w.resetsAt, now)}
+              </small>
+            ) : null}
+            {spent ? (
+              <>
+                {" "}
+                <Badge kind="bad">used up</Badge>
+              </>
+            ) : null}
             {w.source === "local" ? <small class="muted"> (counted here)</small> : null}
           </li>
         );

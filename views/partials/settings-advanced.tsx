@@ -27,8 +27,8 @@ export function ProxyForm(p: FormState & { v: ProxyFormValues }) {
   return (
     <SettingsForm id="proxy-form" action="/dashboard/partials/settings/proxy" method="put" errors={p.errors} ok={p.ok}>
       <p class="muted">
-        Upstream calls go through this proxy unless a provider, combo or API key has its own. HTTP(S)_PROXY and ALL_PROXY
-        in the environment apply when none is set here.
+        Upstream calls go through this proxy unless a provider, combo or API key has its own. HTTP(S)_PROXY and ALL_PROXY in the environment
+        apply when none is set here.
       </p>
       <Choice
         name="proxy.type"
@@ -44,17 +44,51 @@ export function ProxyForm(p: FormState & { v: ProxyFormValues }) {
         ]}
       />
       <div class="grid">
-        <Field name="proxy.host" label="Host" value={p.v.host} placeholder="proxy.example.com" errors={p.errors} help="For an HTTP, HTTPS or SOCKS5 proxy." />
-        <Field name="proxy.port" label="Port" type="number" min={1} max={65535} step="1" value={p.v.port} placeholder="8080" errors={p.errors} />
+        <Field
+          name="proxy.host"
+          label="Host"
+          value={p.v.host}
+          placeholder="proxy.example.com"
+          errors={p.errors}
+          help="For an HTTP, HTTPS or SOCKS5 proxy."
+        />
+        <Field
+          name="proxy.port"
+          label="Port"
+          type="number"
+          min={1}
+          max={65535}
+          step="1"
+          value={p.v.port}
+          placeholder="8080"
+          errors={p.errors}
+        />
       </div>
       <div class="grid">
         <Field name="proxy.username" label="Username (optional)" value={p.v.username} autocomplete="off" errors={p.errors} />
-        <Field name="proxy.password" label="Password (optional)" type="password" autocomplete="new-password" errors={p.errors}
-          help={p.v.hasPassword ? "A password is stored. Leave blank to keep it (while type, host, port and username stay the same)." : "Stored encrypted; never shown again."} />
+        <Field
+          name="proxy.password"
+          label="Password (optional)"
+          type="password"
+          autocomplete="new-password"
+          errors={p.errors}
+          help={
+            p.v.hasPassword
+              ? "A password is stored. Leave blank to keep it (while type, host, port and username stay the same)."
+              : "Stored encrypted; never shown again."
+          }
+        />
       </div>
       {p.v.hasPassword ? <Switch name="proxy.clearPassword" label="Remove the stored password" checked={false} /> : null}
-      <TextArea name="noProxy" label="Hosts that never use a proxy, one per line" rows={3} value={p.v.noProxy} placeholder={"localhost\n.internal.example.com\n10.0.0.0/8"} errors={p.errors}
-        help="NO_PROXY syntax; added to the NO_PROXY environment variable." />
+      <TextArea
+        name="noProxy"
+        label="Hosts that never use a proxy, one per line"
+        rows={3}
+        value={p.v.noProxy}
+        placeholder={"localhost\n.internal.example.com\n10.0.0.0/8"}
+        errors={p.errors}
+        help="NO_PROXY syntax; added to the NO_PROXY environment variable."
+      />
     </SettingsForm>
   );
 }
@@ -62,9 +96,17 @@ export function ProxyForm(p: FormState & { v: ProxyFormValues }) {
 export function RetentionForm(p: FormState & { s: Settings; days?: string }) {
   return (
     <SettingsForm id="retention-form" action="/dashboard/partials/settings/retention" errors={p.errors} ok={p.ok}>
-      <Field name="usageRetentionDays" label="Keep request-level usage rows for (days)" type="number" min={1} max={3650} step="1"
-        value={p.days ?? p.s.usageRetentionDays} errors={p.errors}
-        help="Older rows are rolled up into daily totals, which are kept for good." />
+      <Field
+        name="usageRetentionDays"
+        label="Keep request-level usage rows for (days)"
+        type="number"
+        min={1}
+        max={3650}
+        step="1"
+        value={p.days ?? p.s.usageRetentionDays}
+        errors={p.errors}
+        help="Older rows are rolled up into daily totals, which are kept for good."
+      />
     </SettingsForm>
   );
 }

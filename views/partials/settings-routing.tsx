@@ -16,14 +16,34 @@ const STRATEGY_LABELS: Record<(typeof ROUTING_STRATEGIES)[number], string> = {
 const strategyOptions = ROUTING_STRATEGIES.map((s) => ({ value: s, label: STRATEGY_LABELS[s] }));
 
 /** `submitted`: the form as sent, shown again after a 422. */
-export function StrategyForm(p: FormState & { s: Settings; providers: Array<{ id: string; name: string }>; submitted?: { routingStrategy?: string; sticky?: string; providerStrategies: Record<string, string> } }) {
+export function StrategyForm(
+  p: FormState & {
+    s: Settings;
+    providers: Array<{ id: string; name: string }>;
+    submitted?: { routingStrategy?: string; sticky?: string; providerStrategies: Record<string, string> };
+  },
+) {
   return (
     <SettingsForm id="strategy-form" action="/dashboard/partials/settings/strategy" errors={p.errors} ok={p.ok}>
       <div class="grid">
-        <Choice name="routingStrategy" label="Account selection" value={p.submitted?.routingStrategy ?? p.s.routingStrategy} options={strategyOptions} errors={p.errors}
-          help="How one provider's accounts share the load." />
-        <Field name="stickyRoundRobinLimit" label="Round robin: requests per account before moving on" type="number" min={1} max={1000} step="1"
-          value={p.submitted ? p.submitted.sticky : p.s.stickyRoundRobinLimit} errors={p.errors} />
+        <Choice
+          name="routingStrategy"
+          label="Account selection"
+          value={p.submitted?.routingStrategy ?? p.s.routingStrategy}
+          options={strategyOptions}
+          errors={p.errors}
+          help="How one provider's accounts share the load."
+        />
+        <Field
+          name="stickyRoundRobinLimit"
+          label="Round robin: requests per account before moving on"
+          type="number"
+          min={1}
+          max={1000}
+          step="1"
+          value={p.submitted ? p.submitted.sticky : p.s.stickyRoundRobinLimit}
+          errors={p.errors}
+        />
       </div>
       <fieldset>
         <legend>Per-provider strategy</legend>
@@ -62,15 +82,29 @@ export function AliasRowInputs(p: { rowId: string; pattern?: string; target?: st
     <div class="grid row-item">
       <label for={`alias-p-${p.rowId}`}>
         Pattern
-        <input id={`alias-p-${p.rowId}`} name="pattern" value={p.pattern} placeholder="claude-*" aria-invalid={e("pattern") ? "true" : undefined} />
+        <input
+          id={`alias-p-${p.rowId}`}
+          name="pattern"
+          value={p.pattern}
+          placeholder="claude-*"
+          aria-invalid={e("pattern") ? "true" : undefined}
+        />
         {e("pattern") ? <small class="field-error">{e("pattern")}</small> : null}
       </label>
       <label for={`alias-t-${p.rowId}`}>
         Target model
-        <input id={`alias-t-${p.rowId}`} name="target" value={p.target} placeholder="cc/claude-sonnet-4-5" aria-invalid={e("target") ? "true" : undefined} />
+        <input
+          id={`alias-t-${p.rowId}`}
+          name="target"
+          value={p.target}
+          placeholder="cc/claude-sonnet-4-5"
+          aria-invalid={e("target") ? "true" : undefined}
+        />
         {e("target") ? <small class="field-error">{e("target")}</small> : null}
       </label>
-      <div><RemoveRow label={`Remove alias ${p.pattern ?? ""}`.trim()} /></div>
+      <div>
+        <RemoveRow label={`Remove alias ${p.pattern ?? ""}`.trim()} />
+      </div>
     </div>
   );
 }
@@ -78,12 +112,22 @@ export function AliasRowInputs(p: { rowId: string; pattern?: string; target?: st
 export function AliasesForm(p: FormState & { rows: Array<{ pattern: string; target: string }> }) {
   return (
     <SettingsForm id="aliases-form" action="/dashboard/partials/settings/aliases" errors={p.errors} ok={p.ok}>
-      <p class="muted">A model name matching a pattern (<code>*</code> is any text) is sent to the target instead.</p>
+      <p class="muted">
+        A model name matching a pattern (<code>*</code> is any text) is sent to the target instead.
+      </p>
       <div id="alias-rows">
-        {p.rows.map((r, i) => <AliasRowInputs rowId={`r${i}`} index={i} pattern={r.pattern} target={r.target} errors={p.errors} />)}
+        {p.rows.map((r, i) => (
+          <AliasRowInputs rowId={`r${i}`} index={i} pattern={r.pattern} target={r.target} errors={p.errors} />
+        ))}
       </div>
       <p>
-        <button type="button" class="small secondary" {...hx({ get: "/dashboard/partials/settings/alias-row", target: "#alias-rows", swap: "beforeend" })}>Add alias</button>
+        <button
+          type="button"
+          class="small secondary"
+          {...hx({ get: "/dashboard/partials/settings/alias-row", target: "#alias-rows", swap: "beforeend" })}
+        >
+          Add alias
+        </button>
       </p>
     </SettingsForm>
   );
@@ -95,15 +139,31 @@ export function ChainRowInputs(p: { rowId: string; name?: string; models?: strin
     <div class="grid row-item">
       <label for={`chain-n-${p.rowId}`}>
         Chain name
-        <input id={`chain-n-${p.rowId}`} name="chainName" value={p.name} placeholder="coding" aria-invalid={e("name") ? "true" : undefined} />
+        <input
+          id={`chain-n-${p.rowId}`}
+          name="chainName"
+          value={p.name}
+          placeholder="coding"
+          aria-invalid={e("name") ? "true" : undefined}
+        />
         {e("name") ? <small class="field-error">{e("name")}</small> : null}
       </label>
       <label for={`chain-m-${p.rowId}`}>
         Models in order, one per line
-        <textarea id={`chain-m-${p.rowId}`} name="chainModels" rows={3} placeholder={"cc/claude-sonnet-4-5\nglm/glm-4.7"} aria-invalid={e("models") ? "true" : undefined}>{(p.models ?? []).join("\n")}</textarea>
+        <textarea
+          id={`chain-m-${p.rowId}`}
+          name="chainModels"
+          rows={3}
+          placeholder={"cc/claude-sonnet-4-5\nglm/glm-4.7"}
+          aria-invalid={e("models") ? "true" : undefined}
+        >
+          {(p.models ?? []).join("\n")}
+        </textarea>
         {e("models") ? <small class="field-error">{e("models")}</small> : null}
       </label>
-      <div><RemoveRow label={`Remove chain ${p.name ?? ""}`.trim()} /></div>
+      <div>
+        <RemoveRow label={`Remove chain ${p.name ?? ""}`.trim()} />
+      </div>
     </div>
   );
 }
@@ -111,12 +171,22 @@ export function ChainRowInputs(p: { rowId: string; name?: string; models?: strin
 export function ChainsForm(p: FormState & { rows: Array<{ name: string; models: string[] }> }) {
   return (
     <SettingsForm id="chains-form" action="/dashboard/partials/settings/chains" errors={p.errors} ok={p.ok}>
-      <p class="muted">Asking for a chain by name tries its models in order; a model that is in a chain falls back to the models after it.</p>
+      <p class="muted">
+        Asking for a chain by name tries its models in order; a model that is in a chain falls back to the models after it.
+      </p>
       <div id="chain-rows">
-        {p.rows.map((r, i) => <ChainRowInputs rowId={`r${i}`} index={i} name={r.name} models={r.models} errors={p.errors} />)}
+        {p.rows.map((r, i) => (
+          <ChainRowInputs rowId={`r${i}`} index={i} name={r.name} models={r.models} errors={p.errors} />
+        ))}
       </div>
       <p>
-        <button type="button" class="small secondary" {...hx({ get: "/dashboard/partials/settings/chain-row", target: "#chain-rows", swap: "beforeend" })}>Add chain</button>
+        <button
+          type="button"
+          class="small secondary"
+          {...hx({ get: "/dashboard/partials/settings/chain-row", target: "#chain-rows", swap: "beforeend" })}
+        >
+          Add chain
+        </button>
       </p>
     </SettingsForm>
   );
@@ -125,8 +195,14 @@ export function ChainsForm(p: FormState & { rows: Array<{ name: string; models: 
 export function ComboDefaultsForm(p: FormState & { s: Settings }) {
   return (
     <SettingsForm id="combo-defaults-form" action="/dashboard/partials/settings/combo-defaults" errors={p.errors} ok={p.ok}>
-      <Choice name="comboDefaults.strategy" label="Strategy of new combos" value={p.s.comboDefaults.strategy} errors={p.errors}
-        options={COMBO_STRATEGIES.map((s) => ({ value: s, label: s }))} help="Combos created without a strategy use this one." />
+      <Choice
+        name="comboDefaults.strategy"
+        label="Strategy of new combos"
+        value={p.s.comboDefaults.strategy}
+        errors={p.errors}
+        options={COMBO_STRATEGIES.map((s) => ({ value: s, label: s }))}
+        help="Combos created without a strategy use this one."
+      />
     </SettingsForm>
   );
 }

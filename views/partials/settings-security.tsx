@@ -9,7 +9,15 @@ export function PasswordForm(p: FormState) {
     <SettingsForm id="password-form" action="/dashboard/partials/settings/password" submit="Change password" errors={p.errors} ok={p.ok}>
       <div class="grid">
         <Field name="current" label="Current password" type="password" autocomplete="current-password" required errors={p.errors} />
-        <Field name="next" label="New password" type="password" autocomplete="new-password" required errors={p.errors} help="At least 8 characters. Other browsers signed in are signed out." />
+        <Field
+          name="next"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          required
+          errors={p.errors}
+          help="At least 8 characters. Other browsers signed in are signed out."
+        />
       </div>
     </SettingsForm>
   );
@@ -20,8 +28,12 @@ export function AccessForm(p: FormState & { s: Settings; envRequiresKey: boolean
   const models = p.s.requireApiKeyForModels === null ? "env" : p.s.requireApiKeyForModels ? "on" : "off";
   return (
     <SettingsForm id="access-form" action="/dashboard/partials/settings/access" errors={p.errors} ok={p.ok}>
-      <Switch name="requireLogin" label="Require sign-in for the dashboard and /api" checked={p.s.requireLogin}
-        help="Off: anyone who can reach this address can manage the gateway. Leave it on unless the gateway only listens on 127.0.0.1." />
+      <Switch
+        name="requireLogin"
+        label="Require sign-in for the dashboard and /api"
+        checked={p.s.requireLogin}
+        help="Off: anyone who can reach this address can manage the gateway. Leave it on unless the gateway only listens on 127.0.0.1."
+      />
       <Choice
         name="requireApiKey"
         label="Require an API key for client calls (/v1, /v1beta)"
@@ -88,7 +100,13 @@ export function BlockedProvidersForm(p: FormState & { s: Settings; providers: Ar
         <div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:0 1rem">
           {p.providers.map((provider) => (
             <label for={fieldId(`blocked-${provider.id}`)} title={provider.id}>
-              <input id={fieldId(`blocked-${provider.id}`)} type="checkbox" name="blockedProviders" value={provider.id} checked={blocked.has(provider.id)} />
+              <input
+                id={fieldId(`blocked-${provider.id}`)}
+                type="checkbox"
+                name="blockedProviders"
+                value={provider.id}
+                checked={blocked.has(provider.id)}
+              />
               <span>{provider.name}</span>
             </label>
           ))}

@@ -25,15 +25,31 @@ export function ImportSummary({ result }: { result: ImportResult }) {
       </p>
       {result.warnings.length ? (
         <ul class="warnings" aria-label="Warnings">
-          {result.warnings.map((w) => <li class="form-message error">{w}</li>)}
+          {result.warnings.map((w) => (
+            <li class="form-message error">{w}</li>
+          ))}
         </ul>
       ) : null}
       <details>
         <summary>Rows imported per table</summary>
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
-            <tbody>{rows.map(([name, n]) => <tr><td><code>{name}</code></td><td>{formatNumber(n)}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Table</th>
+                <th scope="col">Rows</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(([name, n]) => (
+                <tr>
+                  <td>
+                    <code>{name}</code>
+                  </td>
+                  <td>{formatNumber(n)}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </div>
       </details>
@@ -52,7 +68,8 @@ export function ImportForm(props: { error?: string; result?: ImportResult; maxMb
         post: "/dashboard/partials/system/import",
         target: "#import-form",
         swap: "outerHTML",
-        confirm: "Replace every connection, combo, key and setting with the ones in this file? The current database is saved to the backups folder first.",
+        confirm:
+          "Replace every connection, combo, key and setting with the ones in this file? The current database is saved to the backups folder first.",
       })}
       hx-encoding="multipart/form-data"
       hx-disable="find button"
@@ -70,13 +87,20 @@ export function ImportForm(props: { error?: string; result?: ImportResult; maxMb
           aria-describedby={props.error ? errorId : "f-import-file-help"}
         />
         {props.error ? (
-          <small id={errorId} class="field-error" role="alert">{props.error}</small>
+          <small id={errorId} class="field-error" role="alert">
+            {props.error}
+          </small>
         ) : (
-          <small id="f-import-file-help">Up to {props.maxMb} MB. Checked before anything changes; this gateway's password stays as it is.</small>
+          <small id="f-import-file-help">
+            Up to {props.maxMb} MB. Checked before anything changes; this gateway's password stays as it is.
+          </small>
         )}
       </label>
       <button type="submit">
-        Import database <span class="spinner" aria-hidden="true">…</span>
+        Import database{" "}
+        <span class="spinner" aria-hidden="true">
+          …
+        </span>
       </button>
     </form>
   );
@@ -89,32 +113,71 @@ export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolea
       <div class="grid-cards" style="align-items:start">
         <article>
           <dl>
-            <dt>Data folder</dt><dd><code class="secret">{facts.dataDir}</code></dd>
-            <dt>Database file</dt><dd>{bytes(facts.dbBytes)}</dd>
-            <dt>Write-ahead log (WAL)</dt><dd>{bytes(facts.walBytes)}</dd>
+            <dt>Data folder</dt>
+            <dd>
+              <code class="secret">{facts.dataDir}</code>
+            </dd>
+            <dt>Database file</dt>
+            <dd>{bytes(facts.dbBytes)}</dd>
+            <dt>Write-ahead log (WAL)</dt>
+            <dd>{bytes(facts.walBytes)}</dd>
           </dl>
         </article>
         <article>
           <div class="table-wrap">
             <table>
               <caption class="muted">Rows per table</caption>
-              <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
-              <tbody>{facts.tables.map((t) => <tr><td><code>{t.name}</code></td><td>{formatNumber(t.rows)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Table</th>
+                  <th scope="col">Rows</th>
+                </tr>
+              </thead>
+              <tbody>
+                {facts.tables.map((t) => (
+                  <tr>
+                    <td>
+                      <code>{t.name}</code>
+                    </td>
+                    <td>{formatNumber(t.rows)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </div>
         </article>
       </div>
       <h3>Backups</h3>
-      <p class="muted">Kept in <code class="secret">{facts.backupsDir}</code>. An import saves the database there first.</p>
+      <p class="muted">
+        Kept in <code class="secret">{facts.backupsDir}</code>. An import saves the database there first.
+      </p>
       {facts.backups.length ? (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">File</th><th scope="col">Size</th><th scope="col">Saved</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Size</th>
+                <th scope="col">Saved</th>
+              </tr>
+            </thead>
             <tbody>
-              {facts.backups.map((b) => <tr><td><code>{b.name}</code></td><td>{bytes(b.bytes)}</td><td>{utcTime(b.modifiedAt)}</td></tr>)}
+              {facts.backups.map((b) => (
+                <tr>
+                  <td>
+                    <code>{b.name}</code>
+                  </td>
+                  <td>{bytes(b.bytes)}</td>
+                  <td>{utcTime(b.modifiedAt)}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
-          {facts.backupCount > facts.backups.length ? <p class="muted">Showing the newest {facts.backups.length} of {facts.backupCount}.</p> : null}
+          {facts.backupCount > facts.backups.length ? (
+            <p class="muted">
+              Showing the newest {facts.backups.length} of {facts.backupCount}.
+            </p>
+          ) : null}
         </div>
       ) : (
         <p>No backups yet.</p>
@@ -134,25 +197,48 @@ export function CloudSyncPanel({ status }: { status: SyncStatus }) {
       <h2 id="cloud-sync-title">Cloud sync</h2>
       {!status.enabled ? (
         <p>
-          Off. To share providers, combos and settings with another OmniRoute, set <code>CLOUD_URL</code>,{" "}
-          <code>CLOUD_API_KEY</code> (a key of that instance with the sync scope) and <code>CLOUD_SYNC_KEY</code> (the same
-          passphrase on every device) on this server. This gateway can also be the cloud for others: give them its URL and an
-          API key with the sync scope.
+          Off. To share providers, combos and settings with another OmniRoute, set <code>CLOUD_URL</code>, <code>CLOUD_API_KEY</code> (a key
+          of that instance with the sync scope) and <code>CLOUD_SYNC_KEY</code> (the same passphrase on every device) on this server. This
+          gateway can also be the cloud for others: give them its URL and an API key with the sync scope.
         </p>
       ) : (
         <>
           <dl>
-            <dt>Cloud</dt><dd><code>{status.cloudUrl}</code> (space <code>{status.space}</code>)</dd>
-            <dt>This device</dt><dd>{status.device?.name} <code>{status.device?.id.slice(0, 8)}</code></dd>
-            <dt>Last pulled / pushed</dt><dd>{when(status.lastPullAt)} / {when(status.lastPushAt)}</dd>
+            <dt>Cloud</dt>
+            <dd>
+              <code>{status.cloudUrl}</code> (space <code>{status.space}</code>)
+            </dd>
+            <dt>This device</dt>
+            <dd>
+              {status.device?.name} <code>{status.device?.id.slice(0, 8)}</code>
+            </dd>
+            <dt>Last pulled / pushed</dt>
+            <dd>
+              {when(status.lastPullAt)} / {when(status.lastPushAt)}
+            </dd>
           </dl>
           {status.lastError ? (
-            <p class="form-message error" role="alert">{status.lastError} <span class="muted">({when(status.lastErrorAt)}; retried every {status.intervalSeconds} s)</span></p>
+            <p class="form-message error" role="alert">
+              {status.lastError}{" "}
+              <span class="muted">
+                ({when(status.lastErrorAt)}; retried every {status.intervalSeconds} s)
+              </span>
+            </p>
           ) : (
-            <p class="form-message ok" role="status">{status.lastSyncAt ? `In sync as of ${utcTime(status.lastSyncAt)}.` : "Not synced yet."} Every {status.intervalSeconds} s and after each change.</p>
+            <p class="form-message ok" role="status">
+              {status.lastSyncAt ? `In sync as of ${utcTime(status.lastSyncAt)}.` : "Not synced yet."} Every {status.intervalSeconds} s and
+              after each change.
+            </p>
           )}
-          <button type="button" class="secondary" {...hx({ post: "/dashboard/partials/system/sync", target: "#cloud-sync", swap: "outerHTML" })}>
-            Sync now <span class="spinner" aria-hidden="true">…</span>
+          <button
+            type="button"
+            class="secondary"
+            {...hx({ post: "/dashboard/partials/system/sync", target: "#cloud-sync", swap: "outerHTML" })}
+          >
+            Sync now{" "}
+            <span class="spinner" aria-hidden="true">
+              …
+            </span>
           </button>
         </>
       )}
@@ -160,10 +246,26 @@ export function CloudSyncPanel({ status }: { status: SyncStatus }) {
         <div class="table-wrap">
           <table>
             <caption class="muted">Conflicts resolved (the later write was kept)</caption>
-            <thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Kept from</th><th scope="col">Discarded from</th><th scope="col">Why</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Item</th>
+                <th scope="col">Kept from</th>
+                <th scope="col">Discarded from</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
             <tbody>
               {status.conflicts.map((c) => (
-                <tr><td>{utcTime(c.at)}</td><td>{c.kind} <code>{c.name}</code></td><td>{c.keptFrom}</td><td>{c.discardedFrom}</td><td>{c.reason}</td></tr>
+                <tr>
+                  <td>{utcTime(c.at)}</td>
+                  <td>
+                    {c.kind} <code>{c.name}</code>
+                  </td>
+                  <td>{c.keptFrom}</td>
+                  <td>{c.discardedFrom}</td>
+                  <td>{c.reason}</td>
+                </tr>
               ))}
             </tbody>
           </table>

@@ -25,17 +25,28 @@ export function BenchForm(props: { selection: BenchSelection; errors?: FieldErro
         <legend>Cases</legend>
         <div class="check-grid">
           {BENCH_CASES.map((c) => (
-            <label><input type="checkbox" name="case" value={c.id} checked={selection.cases.includes(c.id)} /> {c.label}</label>
+            <label>
+              <input type="checkbox" name="case" value={c.id} checked={selection.cases.includes(c.id)} /> {c.label}
+            </label>
           ))}
         </div>
-        {errors?.cases ? <small id="bench-cases-error" class="field-error">{errors.cases}</small> : null}
+        {errors?.cases ? (
+          <small id="bench-cases-error" class="field-error">
+            {errors.cases}
+          </small>
+        ) : null}
       </fieldset>
       <fieldset aria-describedby={errors?.pairs ? "bench-pairs-error" : "bench-pairs-help"}>
         <legend>Format pairs</legend>
         <div class="table-wrap">
           <table class="pair-grid">
             <thead>
-              <tr><th scope="col">Client ↓ Upstream →</th>{FORMAT_IDS.map((to) => <th scope="col">{SHORT[to]}</th>)}</tr>
+              <tr>
+                <th scope="col">Client ↓ Upstream →</th>
+                {FORMAT_IDS.map((to) => (
+                  <th scope="col">{SHORT[to]}</th>
+                ))}
+              </tr>
             </thead>
             <tbody>
               {FORMAT_IDS.map((from) => (
@@ -43,8 +54,13 @@ export function BenchForm(props: { selection: BenchSelection; errors?: FieldErro
                   <th scope="row">{SHORT[from]}</th>
                   {FORMAT_IDS.map((to) => (
                     <td>
-                      <input type="checkbox" name="pair" value={`${from}>${to}`} checked={selection.pairs.includes(`${from}>${to}`)}
-                        aria-label={`${FORMAT_LABELS[from]} to ${FORMAT_LABELS[to]}`} />
+                      <input
+                        type="checkbox"
+                        name="pair"
+                        value={`${from}>${to}`}
+                        checked={selection.pairs.includes(`${from}>${to}`)}
+                        aria-label={`${FORMAT_LABELS[from]} to ${FORMAT_LABELS[to]}`}
+                      />
                     </td>
                   ))}
                 </tr>
@@ -52,9 +68,15 @@ export function BenchForm(props: { selection: BenchSelection; errors?: FieldErro
             </tbody>
           </table>
         </div>
-        {errors?.pairs
-          ? <small id="bench-pairs-error" class="field-error">{errors.pairs}</small>
-          : <small id="bench-pairs-help">Rows are the client's format, columns the upstream's; the diagonal re-encodes a format into itself.</small>}
+        {errors?.pairs ? (
+          <small id="bench-pairs-error" class="field-error">
+            {errors.pairs}
+          </small>
+        ) : (
+          <small id="bench-pairs-help">
+            Rows are the client's format, columns the upstream's; the diagonal re-encodes a format into itself.
+          </small>
+        )}
       </fieldset>
       <FormMessage error={errors?._form} />
       <button type="submit">Run the bench</button>
@@ -73,24 +95,32 @@ export function BenchTable({ results, ms }: { results: BenchResult[]; ms: number
     <section id="bench-results" aria-labelledby="bench-results-title">
       <h3 id="bench-results-title">
         <Badge kind={failed.length ? "bad" : "ok"}>{failed.length ? `${failed.length} failed` : "all passed"}</Badge>{" "}
-        {results.length - failed.length} of {results.length} translations kept the key fields <small class="muted">({ms.toFixed(1)} ms)</small>
+        {results.length - failed.length} of {results.length} translations kept the key fields{" "}
+        <small class="muted">({ms.toFixed(1)} ms)</small>
       </h3>
       <p class="muted">
-        Each case is sent as a client of the source format would send it, translated, then decoded again as the target format;
-        roles (adjacent turns of one role count as one), text, tool names, tool call ids, max tokens, images, reasoning and the
-        response format must arrive as sent. A field the target reported as dropped is not a failure: it is listed below.
+        Each case is sent as a client of the source format would send it, translated, then decoded again as the target format; roles
+        (adjacent turns of one role count as one), text, tool names, tool call ids, max tokens, images, reasoning and the response format
+        must arrive as sent. A field the target reported as dropped is not a failure: it is listed below.
       </p>
       <div class="table-wrap">
         <table class="bench-matrix">
           <thead>
-            <tr><th scope="col">Client → Upstream</th>{cases.map((c) => <th scope="col">{c.label}</th>)}</tr>
+            <tr>
+              <th scope="col">Client → Upstream</th>
+              {cases.map((c) => (
+                <th scope="col">{c.label}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {pairs.map((pair) => {
               const [from, to] = pair.split(">") as [FormatId, FormatId];
               return (
                 <tr>
-                  <th scope="row">{SHORT[from]} → {SHORT[to]}</th>
+                  <th scope="row">
+                    {SHORT[from]} → {SHORT[to]}
+                  </th>
                   {cases.map((c) => {
                     const r = cell(pair, c.id);
                     return <td>{r ? <Badge kind={r.ok ? "ok" : "bad"}>{r.ok ? "pass" : "fail"}</Badge> : null}</td>;
@@ -108,7 +138,11 @@ export function BenchTable({ results, ms }: { results: BenchResult[]; ms: number
             {failed.map((r) => (
               <li>
                 <strong>{r.caseLabel}</strong>, {SHORT[r.from]} → {SHORT[r.to]}:
-                <ul class="diff">{r.differences.map((d) => <li>{d}</li>)}</ul>
+                <ul class="diff">
+                  {r.differences.map((d) => (
+                    <li>{d}</li>
+                  ))}
+                </ul>
               </li>
             ))}
           </ul>
@@ -118,7 +152,17 @@ export function BenchTable({ results, ms }: { results: BenchResult[]; ms: number
         <details>
           <summary>Reported as dropped ({withDropped.length} translations)</summary>
           <ul class="bench-notes">
-            {withDropped.map((r) => <li><strong>{r.caseLabel}</strong>, {SHORT[r.from]} → {SHORT[r.to]}: {r.dropped.map((d, i) => <>{i ? ", " : ""}<code>{d}</code></>)}</li>)}
+            {withDropped.map((r) => (
+              <li>
+                <strong>{r.caseLabel}</strong>, {SHORT[r.from]} → {SHORT[r.to]}:{" "}
+                {r.dropped.map((d, i) => (
+                  <>
+                    {i ? ", " : ""}
+                    <code>{d}</code>
+                  </>
+                ))}
+              </li>
+            ))}
           </ul>
         </details>
       ) : null}

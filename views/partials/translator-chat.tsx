@@ -20,9 +20,15 @@ export function ModelSuggestions({ models }: { models: ModelEntry[] }) {
   return (
     <>
       <small id="chat-models-help">
-        {models.length ? `Pick one of ${models.length} models (or combos) you can call, or type any name the router resolves.` : "No provider is connected yet: add one on the Providers page, or type a model name."}
+        {models.length
+          ? `Pick one of ${models.length} models (or combos) you can call, or type any name the router resolves.`
+          : "No provider is connected yet: add one on the Providers page, or type a model name."}
       </small>
-      <datalist id="chat-models">{models.map((m) => <option value={m.id}>{m.owned_by}</option>)}</datalist>
+      <datalist id="chat-models">
+        {models.map((m) => (
+          <option value={m.id}>{m.owned_by}</option>
+        ))}
+      </datalist>
     </>
   );
 }
@@ -36,22 +42,57 @@ export function ChatForm(props: { values?: ChatValues; errors?: FieldErrors }) {
       <div class="grid">
         <label for="f-chat-model">
           Model
-          <input id="f-chat-model" name="model" list="chat-models" value={v.model} required autocomplete="off" placeholder="ds/deepseek-chat"
-            aria-invalid={modelError ? "true" : undefined} aria-describedby={modelError ? "f-chat-model-error" : "chat-models-help"} />
-          {modelError ? <small id="f-chat-model-error" class="field-error">{modelError}</small> : null}
-          <small id="chat-models-help" {...hx({ get: "/dashboard/partials/translator/models", trigger: "intersect once", swap: "outerHTML" })}>Loading the model list…</small>
+          <input
+            id="f-chat-model"
+            name="model"
+            list="chat-models"
+            value={v.model}
+            required
+            autocomplete="off"
+            placeholder="ds/deepseek-chat"
+            aria-invalid={modelError ? "true" : undefined}
+            aria-describedby={modelError ? "f-chat-model-error" : "chat-models-help"}
+          />
+          {modelError ? (
+            <small id="f-chat-model-error" class="field-error">
+              {modelError}
+            </small>
+          ) : null}
+          <small
+            id="chat-models-help"
+            {...hx({ get: "/dashboard/partials/translator/models", trigger: "intersect once", swap: "outerHTML" })}
+          >
+            Loading the model list…
+          </small>
         </label>
         <Select name="format" label="Client format" options={FORMAT_OPTIONS} value={v.format ?? "openai-chat"} errors={props.errors} />
       </div>
       <Field name="system" label="System prompt (optional)" value={v.system} errors={props.errors} />
       <label for="f-chat-message">
         Message
-        <textarea id="f-chat-message" name="message" rows={3} required aria-invalid={messageError ? "true" : undefined}
-          aria-describedby={messageError ? "f-chat-message-error" : undefined}>{v.message ?? "Say hello in five words."}</textarea>
-        {messageError ? <small id="f-chat-message-error" class="field-error">{messageError}</small> : null}
+        <textarea
+          id="f-chat-message"
+          name="message"
+          rows={3}
+          required
+          aria-invalid={messageError ? "true" : undefined}
+          aria-describedby={messageError ? "f-chat-message-error" : undefined}
+        >
+          {v.message ?? "Say hello in five words."}
+        </textarea>
+        {messageError ? (
+          <small id="f-chat-message-error" class="field-error">
+            {messageError}
+          </small>
+        ) : null}
       </label>
       <FormMessage error={props.errors?._form} />
-      <button type="submit">Send through the gateway <span class="spinner" aria-hidden="true">…</span></button>
+      <button type="submit">
+        Send through the gateway{" "}
+        <span class="spinner" aria-hidden="true">
+          …
+        </span>
+      </button>
     </form>
   );
 }
@@ -61,8 +102,22 @@ function HeaderTable({ headers }: { headers: Array<[string, string]> }) {
   return (
     <div class="table-wrap">
       <table>
-        <thead><tr><th scope="col">Header</th><th scope="col">Value</th></tr></thead>
-        <tbody>{headers.map(([k, v]) => <tr><td><code>{k}</code></td><td>{v}</td></tr>)}</tbody>
+        <thead>
+          <tr>
+            <th scope="col">Header</th>
+            <th scope="col">Value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {headers.map(([k, v]) => (
+            <tr>
+              <td>
+                <code>{k}</code>
+              </td>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </div>
   );
@@ -76,7 +131,9 @@ export function ChatResult({ r }: { r: ChatTestResult }) {
         <Badge kind={ok ? "ok" : "bad"}>{String(r.response.status)}</Badge> Request <code>{r.requestId}</code>
       </h3>
       <h4>1 · Client request ({FORMAT_LABELS[r.format]})</h4>
-      <p><code>POST {r.client.path}</code></p>
+      <p>
+        <code>POST {r.client.path}</code>
+      </p>
       <JsonBlock id="chat-client-body" label="What the client sent" value={r.client.body} />
 
       <h4>2 · Upstream request{r.upstream.length > 1 ? `s (${r.upstream.length} attempts)` : ""}</h4>
@@ -86,7 +143,8 @@ export function ChatResult({ r }: { r: ChatTestResult }) {
         <>
           <p>
             {r.upstream.length > 1 ? <strong>Attempt {i + 1}: </strong> : null}
-            provider <strong>{u.provider}</strong>, account <strong>{u.account}</strong>, model <code>{u.model}</code> — <code>POST {u.url}</code>
+            provider <strong>{u.provider}</strong>, account <strong>{u.account}</strong>, model <code>{u.model}</code> —{" "}
+            <code>POST {u.url}</code>
           </p>
           <JsonBlock id={`chat-upstream-body-${i}`} label="What the upstream received" value={u.body} />
         </>
@@ -94,9 +152,12 @@ export function ChatResult({ r }: { r: ChatTestResult }) {
 
       <h4>3 · Client response</h4>
       <p class="muted">
-        The upstream's own answer is not kept: this is what the client received, after translation back into its format. The headers say who served it.
+        The upstream's own answer is not kept: this is what the client received, after translation back into its format. The headers say who
+        served it.
       </p>
-      <p>Status <Badge kind={ok ? "ok" : "bad"}>{String(r.response.status)}</Badge></p>
+      <p>
+        Status <Badge kind={ok ? "ok" : "bad"}>{String(r.response.status)}</Badge>
+      </p>
       <HeaderTable headers={r.response.headers} />
       <JsonBlock id="chat-response-body" label="What the client received" value={r.response.body} />
     </section>

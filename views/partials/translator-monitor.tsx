@@ -24,13 +24,21 @@ export function MonitorRow({ e }: { e: MonitorEvent }) {
   const note = [e.cache === "hit" ? "cache hit" : null, e.errorClass ?? null].filter(Boolean).join(", ");
   return (
     <tr>
-      <td><time datetime={new Date(e.at).toISOString()}>{clock(e.at)}</time></td>
-      <td><Badge kind={statusKind(e.status)}>{String(e.status)}</Badge></td>
+      <td>
+        <time datetime={new Date(e.at).toISOString()}>{clock(e.at)}</time>
+      </td>
+      <td>
+        <Badge kind={statusKind(e.status)}>{String(e.status)}</Badge>
+      </td>
       <td>{e.modelRequested}</td>
       <td>{served}</td>
-      <td><code>{e.endpoint}</code></td>
+      <td>
+        <code>{e.endpoint}</code>
+      </td>
       <td>{formatNumber(e.latencyMs)} ms</td>
-      <td>{formatNumber(e.inputTokens)} / {formatNumber(e.outputTokens)}</td>
+      <td>
+        {formatNumber(e.inputTokens)} / {formatNumber(e.outputTokens)}
+      </td>
       <td>{usd(e.costUsd)}</td>
       <td>{note || <span class="muted">—</span>}</td>
     </tr>
@@ -47,15 +55,28 @@ export function MonitorConnector({ live }: { live: boolean }) {
     return (
       <div id="monitor-conn" class="monitor-conn">
         <Badge kind="warn">paused</Badge>{" "}
-        <button type="button" class="small" {...hx({ get: MONITOR_CONNECTOR, target: "#monitor-conn", swap: "outerHTML" })}>Resume</button>
+        <button type="button" class="small" {...hx({ get: MONITOR_CONNECTOR, target: "#monitor-conn", swap: "outerHTML" })}>
+          Resume
+        </button>
       </div>
     );
   }
-  const sse = { "hx-sse:connect": MONITOR_STREAM, "hx-target": "#monitor-rows", "hx-swap": "afterbegin", "hx-status:5xx": "target:#monitor-message swap:innerHTML" };
+  const sse = {
+    "hx-sse:connect": MONITOR_STREAM,
+    "hx-target": "#monitor-rows",
+    "hx-swap": "afterbegin",
+    "hx-status:5xx": "target:#monitor-message swap:innerHTML",
+  };
   return (
     <div id="monitor-conn" class="monitor-conn" {...sse}>
       <Badge kind="ok">live</Badge>{" "}
-      <button type="button" class="small secondary" {...hx({ get: `${MONITOR_CONNECTOR}?paused=1`, target: "#monitor-conn", swap: "outerHTML" })}>Pause</button>
+      <button
+        type="button"
+        class="small secondary"
+        {...hx({ get: `${MONITOR_CONNECTOR}?paused=1`, target: "#monitor-conn", swap: "outerHTML" })}
+      >
+        Pause
+      </button>
     </div>
   );
 }
@@ -64,26 +85,40 @@ export function MonitorPanel() {
   return (
     <>
       <p>
-        Every request the gateway finishes, as it happens: newest first, the last {MONITOR_ROWS} kept. The stream opens when this tab is shown.
+        Every request the gateway finishes, as it happens: newest first, the last {MONITOR_ROWS} kept. The stream opens when this tab is
+        shown.
       </p>
       <div class="monitor-bar">
         {/* Loaded when first shown, so a page left on another tab holds no connection (and the SSE extension is loaded by then). */}
         <div id="monitor-conn" {...hx({ get: MONITOR_CONNECTOR, trigger: "intersect once", swap: "outerHTML" })}>
           <span class="muted">Connecting…</span>
         </div>
-        <button type="button" class="small outline secondary" id="monitor-clear">Clear table</button>
+        <button type="button" class="small outline secondary" id="monitor-clear">
+          Clear table
+        </button>
         <span id="monitor-message" role="status"></span>
       </div>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">Time</th><th scope="col">Status</th><th scope="col">Model asked</th><th scope="col">Served by</th>
-              <th scope="col">Endpoint</th><th scope="col">Latency</th><th scope="col">Tokens in / out</th><th scope="col">Cost</th><th scope="col">Note</th>
+              <th scope="col">Time</th>
+              <th scope="col">Status</th>
+              <th scope="col">Model asked</th>
+              <th scope="col">Served by</th>
+              <th scope="col">Endpoint</th>
+              <th scope="col">Latency</th>
+              <th scope="col">Tokens in / out</th>
+              <th scope="col">Cost</th>
+              <th scope="col">Note</th>
             </tr>
           </thead>
           <tbody id="monitor-rows" data-keep={String(MONITOR_ROWS)}>
-            <tr id="monitor-empty"><td colspan={9} class="muted">No requests yet. Send one (the Chat tester tab will do) and it appears here.</td></tr>
+            <tr id="monitor-empty">
+              <td colspan={9} class="muted">
+                No requests yet. Send one (the Chat tester tab will do) and it appears here.
+              </td>
+            </tr>
           </tbody>
         </table>
       </div>

@@ -24,19 +24,33 @@ export function JsonBlock(props: { id: string; label: string; value: unknown }) 
     <figure class="json-block">
       <figcaption>
         {props.label}{" "}
-        <button type="button" class="small outline secondary" data-copy-target={`#${props.id}`} aria-label={`Copy ${props.label}`}>Copy</button>
+        <button type="button" class="small outline secondary" data-copy-target={`#${props.id}`} aria-label={`Copy ${props.label}`}>
+          Copy
+        </button>
       </figcaption>
-      <pre class="code" id={props.id} tabindex={0}><code>{JSON.stringify(props.value, null, 2)}</code></pre>
+      <pre class="code" id={props.id} tabindex={0}>
+        <code>{JSON.stringify(props.value, null, 2)}</code>
+      </pre>
     </figure>
   );
 }
 
 export function DroppedList({ dropped }: { dropped: string[] }) {
-  if (!dropped.length) return <p><Badge kind="ok">nothing dropped</Badge> The target can express every field of this request.</p>;
+  if (!dropped.length)
+    return (
+      <p>
+        <Badge kind="ok">nothing dropped</Badge> The target can express every field of this request.
+      </p>
+    );
   return (
     <p>
       <Badge kind="warn">{`${dropped.length} dropped`}</Badge> The target cannot express:{" "}
-      {dropped.map((d, i) => <>{i ? ", " : ""}<code>{d}</code></>)}
+      {dropped.map((d, i) => (
+        <>
+          {i ? ", " : ""}
+          <code>{d}</code>
+        </>
+      ))}
     </p>
   );
 }
@@ -44,8 +58,12 @@ export function DroppedList({ dropped }: { dropped: string[] }) {
 export function TranslationView({ t }: { t: Translation }) {
   return (
     <section id="playground-result" aria-labelledby="playground-result-title">
-      <h3 id="playground-result-title">{FORMAT_LABELS[t.from]} → {FORMAT_LABELS[t.to]}</h3>
-      <p>Upstream path: <code>POST {t.path}</code></p>
+      <h3 id="playground-result-title">
+        {FORMAT_LABELS[t.from]} → {FORMAT_LABELS[t.to]}
+      </h3>
+      <p>
+        Upstream path: <code>POST {t.path}</code>
+      </p>
       <DroppedList dropped={t.dropped} />
       <JsonBlock id="playground-target-body" label="Body the upstream receives" value={t.body} />
       <details>
@@ -66,20 +84,44 @@ export function Playground(props: { values: PlaygroundValues; errors?: FieldErro
           <Select name="from" label="Client format (source)" options={FORMAT_OPTIONS} value={values.from} errors={errors} />
           <Select name="to" label="Upstream format (target)" options={FORMAT_OPTIONS} value={values.to} errors={errors} />
         </div>
-        <Field name="model" label="Model (for a Gemini source)" value={values.model} errors={errors} placeholder="gemini-2.5-flash"
-          help="Gemini names the model in the URL, not in the body; other formats read it from the body." />
+        <Field
+          name="model"
+          label="Model (for a Gemini source)"
+          value={values.model}
+          errors={errors}
+          placeholder="gemini-2.5-flash"
+          help="Gemini names the model in the URL, not in the body; other formats read it from the body."
+        />
         <label for="f-body">
           Request body (JSON)
-          <textarea id="f-body" name="body" rows={14} spellcheck={false} class="code-input" required
-            aria-invalid={bodyError ? "true" : undefined} aria-describedby={bodyError ? "f-body-error" : "f-body-help"}>{values.body}</textarea>
-          {bodyError
-            ? <small id="f-body-error" class="field-error" role="alert">{bodyError}</small>
-            : <small id="f-body-help">Paste what a client of the source format sends, or load an example.</small>}
+          <textarea
+            id="f-body"
+            name="body"
+            rows={14}
+            spellcheck={false}
+            class="code-input"
+            required
+            aria-invalid={bodyError ? "true" : undefined}
+            aria-describedby={bodyError ? "f-body-error" : "f-body-help"}
+          >
+            {values.body}
+          </textarea>
+          {bodyError ? (
+            <small id="f-body-error" class="field-error" role="alert">
+              {bodyError}
+            </small>
+          ) : (
+            <small id="f-body-help">Paste what a client of the source format sends, or load an example.</small>
+          )}
         </label>
         <FormMessage error={errors?._form} />
         <div class="button-row">
           <button type="submit">Translate</button>
-          <button type="button" class="secondary outline" {...hx({ get: "/dashboard/partials/translator/example", include: "closest form", target: "#playground", swap: "outerHTML" })}>
+          <button
+            type="button"
+            class="secondary outline"
+            {...hx({ get: "/dashboard/partials/translator/example", include: "closest form", target: "#playground", swap: "outerHTML" })}
+          >
             Load example for the source format
           </button>
         </div>

@@ -37,9 +37,22 @@ export function UsageChartsPanel({ d }: { d: UsageCharts }) {
   return (
     <div id="usage-charts" aria-live="polite">
       <div class="grid-cards">
-        <Card title="Requests"><p class="stat">{formatNumber(d.totals.requests)}</p><small class="muted">{formatNumber(d.totals.errors)} failed · {range}</small></Card>
-        <Card title="Tokens"><p class="stat">{compact(tokens)}</p><small class="muted">{formatNumber(d.totals.inputTokens)} in · {formatNumber(d.totals.outputTokens)} out</small></Card>
-        <Card title="Cost"><p class="stat">{usd(d.totals.costUsd)}</p><small class="muted">{range}</small></Card>
+        <Card title="Requests">
+          <p class="stat">{formatNumber(d.totals.requests)}</p>
+          <small class="muted">
+            {formatNumber(d.totals.errors)} failed · {range}
+          </small>
+        </Card>
+        <Card title="Tokens">
+          <p class="stat">{compact(tokens)}</p>
+          <small class="muted">
+            {formatNumber(d.totals.inputTokens)} in · {formatNumber(d.totals.outputTokens)} out
+          </small>
+        </Card>
+        <Card title="Cost">
+          <p class="stat">{usd(d.totals.costUsd)}</p>
+          <small class="muted">{range}</small>
+        </Card>
       </div>
       <div class="grid-cards">
         <Card title={`Requests per ${per}`}>
@@ -108,15 +121,34 @@ function Breakdown(props: { id: string; title: string; noun: string; rows: Break
         id={`chart-${props.id}`}
         title={`Requests ${props.title.toLowerCase()}, ${props.range}`}
         summary={summary}
-        items={props.rows.map((r) => ({ label: r.label, value: r.requests, note: `${compact(r.requests)} req · ${usd(r.costUsd)}`, muted: r.muted }))}
+        items={props.rows.map((r) => ({
+          label: r.label,
+          value: r.requests,
+          note: `${compact(r.requests)} req · ${usd(r.costUsd)}`,
+          muted: r.muted,
+        }))}
         table={
           <table>
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Requests</th><th scope="col">Failed</th><th scope="col">Input tokens</th><th scope="col">Output tokens</th><th scope="col">Cost</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Requests</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Input tokens</th>
+                <th scope="col">Output tokens</th>
+                <th scope="col">Cost</th>
+              </tr>
             </thead>
             <tbody>
               {props.rows.map((r) => (
-                <tr><th scope="row">{r.label}</th><td>{formatNumber(r.requests)}</td><td>{formatNumber(r.errors)}</td><td>{formatNumber(r.inputTokens)}</td><td>{formatNumber(r.outputTokens)}</td><td>{usd(r.costUsd)}</td></tr>
+                <tr>
+                  <th scope="row">{r.label}</th>
+                  <td>{formatNumber(r.requests)}</td>
+                  <td>{formatNumber(r.errors)}</td>
+                  <td>{formatNumber(r.inputTokens)}</td>
+                  <td>{formatNumber(r.outputTokens)}</td>
+                  <td>{usd(r.costUsd)}</td>
+                </tr>
               ))}
             </tbody>
           </table>

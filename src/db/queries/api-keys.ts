@@ -13,7 +13,11 @@ export function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert): ApiKeyRo
   return db.insert(apiKeys).values(row).returning().get();
 }
 
-export function updateApiKey(db: Db, id: string, patch: Partial<Pick<ApiKeyRow, "name" | "keyHash" | "keyPrefix" | "scopes">>): ApiKeyRow | undefined {
+export function updateApiKey(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<ApiKeyRow, "name" | "keyHash" | "keyPrefix" | "scopes">>,
+): ApiKeyRow | undefined {
   return db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
 }
 

@@ -11,7 +11,8 @@ export function listBudgets(db: Db): BudgetRow[] {
 }
 
 export function upsertBudget(db: Db, row: typeof budgets.$inferInsert): BudgetRow {
-  return db.insert(budgets)
+  return db
+    .insert(budgets)
     .values(row)
     .onConflictDoUpdate({ target: [budgets.keyId, budgets.period], set: { limitUsd: row.limitUsd, warnAt: row.warnAt } })
     .returning()
@@ -19,7 +20,13 @@ export function upsertBudget(db: Db, row: typeof budgets.$inferInsert): BudgetRo
 }
 
 export function deleteBudget(db: Db, keyId: string, period: BudgetRow["period"]): boolean {
-  return db.delete(budgets).where(and(eq(budgets.keyId, keyId), eq(budgets.period, period))).returning({ k: budgets.keyId }).all().length > 0;
+  return (
+    db
+      .delete(budgets)
+      .where(and(eq(budgets.keyId, keyId), eq(budgets.period, period)))
+      .returning({ k: budgets.keyId })
+      .all().length > 0
+  );
 }
 
 /**

@@ -19,7 +19,12 @@ export function insertCombo(db: Db, row: NewComboRow): ComboRow {
 }
 
 export function updateCombo(db: Db, id: string, patch: Partial<NewComboRow>): ComboRow | undefined {
-  return db.update(combos).set({ ...patch, updatedAt: Date.now() }).where(eq(combos.id, id)).returning().get();
+  return db
+    .update(combos)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(eq(combos.id, id))
+    .returning()
+    .get();
 }
 
 export function deleteCombo(db: Db, id: string): boolean {

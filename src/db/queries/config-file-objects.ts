@@ -17,8 +17,14 @@ export function replaceConfigFileObjects(db: Db, objects: Array<{ kind: ConfigOb
   const wanted = new Map(objects.map((o) => [keyOf(o), o]));
   for (const row of db.select().from(configFileObjects).all()) {
     if (wanted.delete(keyOf(row))) continue;
-    db.delete(configFileObjects).where(and(eq(configFileObjects.kind, row.kind), eq(configFileObjects.objectId, row.objectId))).run();
+    db.delete(configFileObjects)
+      .where(and(eq(configFileObjects.kind, row.kind), eq(configFileObjects.objectId, row.objectId)))
+      .run();
   }
   const at = Date.now();
-  for (const o of wanted.values()) db.insert(configFileObjects).values({ ...o, appliedAt: at }).onConflictDoNothing().run();
+  for (const o of wanted.values())
+    db.insert(configFileObjects)
+      .values({ ...o, appliedAt: at })
+      .onConflictDoNothing()
+      .run();
 }

@@ -22,7 +22,12 @@ export function insertConnection(db: Db, row: NewConnectionRow): ConnectionRow {
 }
 
 export function updateConnection(db: Db, id: string, patch: Partial<NewConnectionRow>): ConnectionRow | undefined {
-  return db.update(providerConnections).set({ ...patch, updatedAt: Date.now() }).where(eq(providerConnections.id, id)).returning().get();
+  return db
+    .update(providerConnections)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(eq(providerConnections.id, id))
+    .returning()
+    .get();
 }
 
 export function deleteConnection(db: Db, id: string): boolean {
@@ -30,5 +35,8 @@ export function deleteConnection(db: Db, id: string): boolean {
 }
 
 export function touchConnection(db: Db, id: string, at: number): void {
-  db.update(providerConnections).set({ lastUsedAt: at }).where(and(eq(providerConnections.id, id))).run();
+  db.update(providerConnections)
+    .set({ lastUsedAt: at })
+    .where(and(eq(providerConnections.id, id)))
+    .run();
 }

@@ -13,7 +13,8 @@ export function listProviderModels(db: Db, provider?: string): ProviderModelRow[
 }
 
 export function upsertProviderModel(db: Db, row: typeof providerModels.$inferInsert): ProviderModelRow {
-  return db.insert(providerModels)
+  return db
+    .insert(providerModels)
     .values(row)
     .onConflictDoUpdate({ target: [providerModels.provider, providerModels.modelId], set: { modelName: row.modelName, type: row.type } })
     .returning()
@@ -21,10 +22,13 @@ export function upsertProviderModel(db: Db, row: typeof providerModels.$inferIns
 }
 
 export function deleteProviderModel(db: Db, provider: string, modelId: string): boolean {
-  return db.delete(providerModels)
-    .where(and(eq(providerModels.provider, provider), eq(providerModels.modelId, modelId)))
-    .returning({ id: providerModels.modelId })
-    .all().length > 0;
+  return (
+    db
+      .delete(providerModels)
+      .where(and(eq(providerModels.provider, provider), eq(providerModels.modelId, modelId)))
+      .returning({ id: providerModels.modelId })
+      .all().length > 0
+  );
 }
 
 export function deleteProviderModelsOf(db: Db, provider: string): void {

@@ -19,7 +19,12 @@ export function insertProviderNode(db: Db, row: NewProviderNodeRow): ProviderNod
 }
 
 export function updateProviderNode(db: Db, id: string, patch: Partial<NewProviderNodeRow>): ProviderNodeRow | undefined {
-  return db.update(providerNodes).set({ ...patch, updatedAt: Date.now() }).where(eq(providerNodes.id, id)).returning().get();
+  return db
+    .update(providerNodes)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(eq(providerNodes.id, id))
+    .returning()
+    .get();
 }
 
 export function deleteProviderNode(db: Db, id: string): boolean {

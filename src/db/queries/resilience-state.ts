@@ -4,7 +4,9 @@ import type { Db } from "../client.ts";
 import { resilienceState } from "../schema.ts";
 
 export function readResilienceState<T>(db: Db, key: string): T | undefined {
-  return db.select({ value: resilienceState.value }).from(resilienceState).where(eq(resilienceState.key, key)).get()?.value as T | undefined;
+  return db.select({ value: resilienceState.value }).from(resilienceState).where(eq(resilienceState.key, key)).get()?.value as
+    | T
+    | undefined;
 }
 
 export function writeResilienceState(db: Db, key: string, value: unknown): void {

@@ -10,12 +10,15 @@ import { syncDocuments, syncSpaces } from "../schema.ts";
  * in the same transaction and each device sends its items again.
  */
 export function spaceSalt(db: Db, space: string): { salt: string; created: boolean; dropped: number } {
-  return db.transaction((tx) => {
-    const row = tx.select({ salt: syncSpaces.salt }).from(syncSpaces).where(eq(syncSpaces.space, space)).get();
-    if (row) return { salt: row.salt, created: false, dropped: 0 };
-    const salt = randomBytes(32).toString("base64url");
-    tx.insert(syncSpaces).values({ space, salt, createdAt: Date.now() }).run();
-    const dropped = tx.delete(syncDocuments).where(eq(syncDocuments.space, space)).returning({ id: syncDocuments.id }).all().length;
-    return { salt, created: true, dropped };
-  }, { behavior: "immediate" });
+  return db.transaction(
+    (tx) => {
+      const row = tx.select({ salt: syncSpaces.salt }).from(syncSpaces).where(eq(syncSpaces.space, space)).get();
+      if (row) return { salt: row.salt, created: false, dropped: 0 };
+      const salt = randomBytes(32).toString("base64url");
+      tx.insert(syncSpaces).values({ space, salt, createdAt: Date.now() }).run();
+      const dropped = tx.delete(syncDocuments).where(eq(syncDocuments.space, space)).returning({ id: syncDocuments.id }).all().length;
+      return { salt, created: true, dropped };
+    },
+    { behavior: "immediate" },
+  );
 }

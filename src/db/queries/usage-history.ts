@@ -69,17 +69,19 @@ const ROLLUP_HOURLY_SQL = rollupSql("usage_hourly", `(ts / ${HOUR_MS}) * ${HOUR_
  * `done`: nothing is left to fold.
  */
 export function rollupUsageBatch(db: Db, maxIds: number): { rows: number; done: boolean } {
-  return db.$client.transaction(() => {
-    const from = readSetting<number>(db, ROLLED_UP_TO) ?? 0;
-    const last = (db.$client.query("select coalesce(max(id), 0) as id from usage_log").get() as { id: number }).id;
-    const upTo = Math.min(last, from + maxIds);
-    if (upTo <= from) return { rows: 0, done: true };
-    const folded = (db.$client.query("select count(*) as n from usage_log where id > ? and id <= ?").get(from, upTo) as { n: number }).n;
-    db.$client.query(ROLLUP_DAILY_SQL).run(from, upTo);
-    db.$client.query(ROLLUP_HOURLY_SQL).run(from, upTo);
-    writeSetting(db, ROLLED_UP_TO, upTo);
-    return { rows: folded, done: upTo === last };
-  }).immediate();
+  return db.$client
+    .transaction(() => {
+      const from = readSetting<number>(db, ROLLED_UP_TO) ?? 0;
+      const last = (db.$client.query("select coalesce(max(id), 0) as id from usage_log").get() as { id: number }).id;
+      const upTo = Math.min(last, from + maxIds);
+      if (upTo <= from) return { rows: 0, done: true };
+      const folded = (db.$client.query("select count(*) as n from usage_log where id > ? and id <= ?").get(from, upTo) as { n: number }).n;
+      db.$client.query(ROLLUP_DAILY_SQL).run(from, upTo);
+      db.$client.query(ROLLUP_HOURLY_SQL).run(from, upTo);
+      writeSetting(db, ROLLED_UP_TO, upTo);
+      return { rows: folded, done: upTo === last };
+    })
+    .immediate();
 }
 
 /** Raw rows before `cutoff` (a UTC midnight) may go: from now on their days are read from usage_daily. Never moves back. */

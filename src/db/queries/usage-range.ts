@@ -43,7 +43,13 @@ const ceilTo = (ms: number, unit: number) => Math.ceil(ms / unit) * unit;
  * - a day whose raw rows were pruned (before `rawFrom`, a UTC midnight) counts whole: nothing finer is kept;
  * - `byHour`: no daily segment (the answer is grouped by hour).
  */
-export function planRange(from: number, end: number, rawFrom: number, hasRows: (from: number, end: number) => boolean, byHour = false): Segment[] {
+export function planRange(
+  from: number,
+  end: number,
+  rawFrom: number,
+  hasRows: (from: number, end: number) => boolean,
+  byHour = false,
+): Segment[] {
   if (floorTo(from, DAY_MS) < rawFrom) from = floorTo(from, DAY_MS);
   if (floorTo(end - 1, DAY_MS) < rawFrom) end = ceilTo(end, DAY_MS);
   for (const unit of [DAY_MS, HOUR_MS]) {
@@ -89,7 +95,13 @@ const RAW_SUMS = "count(*) as r, sum(input_tokens) as i, sum(output_tokens) as o
 const ROLLUP_SUMS = "sum(requests) as r, sum(input_tokens) as i, sum(output_tokens) as o, sum(cost_usd) as c, sum(errors) as e";
 
 /** One SELECT per segment, plus one for the raw rows not rolled up yet within the `unrolled` segments, summed per group. */
-function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Segment[], unrolled: Segment[], b: HistoryBounds): { sql: string; params: Array<string | number> } {
+function rangeSql(
+  groups: RangeGroup[],
+  keyId: string | undefined,
+  segments: Segment[],
+  unrolled: Segment[],
+  b: HistoryBounds,
+): { sql: string; params: Array<string | number> } {
   const cols = (source: "raw" | "daily" | "hourly") => groups.map((g, n) => `${GROUP[g][source]} as g${n}`).join(", ");
   const names = groups.map((_, n) => `g${n}`).join(", ");
   const byKey = (column: string) => (keyId ? ` and ${column} = ?` : "");
@@ -98,11 +110,15 @@ function rangeSql(groups: RangeGroup[], keyId: string | undefined, segments: Seg
   for (const s of segments) {
     switch (s.source) {
       case "daily":
-        parts.push(`select ${cols("daily")}, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${byKey("key_id")} group by ${names}`);
+        parts.push(
+          `select ${cols("daily")}, ${ROLLUP_SUMS} from usage_daily where day >= ? and day < ?${byKey("key_id")} group by ${names}`,
+        );
         params.push(utcDay(s.from), utcDay(s.end), ...(keyId ? [keyId] : []));
         break;
       case "hourly":
-        parts.push(`select ${cols("hourly")}, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${byKey("key_id")} group by ${names}`);
+        parts.push(
+          `select ${cols("hourly")}, ${ROLLUP_SUMS} from usage_hourly where hour >= ? and hour < ?${byKey("key_id")} group by ${names}`,
+        );
         params.push(s.from, s.end, ...(keyId ? [keyId] : []));
         break;
       case "raw":
@@ -184,8 +200,11 @@ function prepare(db: Db, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): 
       const rows = db.$client.query(sql).values(...params) as Array<Array<string | number | null>>;
       return rows.map((r) => ({
         g: r.slice(0, groups.length),
-        requests: Number(r[groups.length]), inputTokens: Number(r[groups.length + 1]), outputTokens: Number(r[groups.length + 2]),
-        costUsd: Number(r[groups.length + 3]), errors: Number(r[groups.length + 4]),
+        requests: Number(r[groups.length]),
+        inputTokens: Number(r[groups.length + 1]),
+        outputTokens: Number(r[groups.length + 2]),
+        costUsd: Number(r[groups.length + 3]),
+        errors: Number(r[groups.length + 4]),
       }));
     });
 }
@@ -264,5 +283,10 @@ const text = (v: string | number | null | undefined) => (v === null || v === und
 
 /** Totals over [from, to] per provider, model and key at once: one pass for the three breakdowns of the Usage page. */
 export async function usageBreakdown(db: Db, from: number, to: number): Promise<Breakdown[]> {
-  return (await query(db, ["provider", "model", "key"], { from, to })).map(({ g, ...sums }) => ({ provider: text(g[0]), model: text(g[1]), keyId: text(g[2]), ...sums }));
+  return (await query(db, ["provider", "model", "key"], { from, to })).map(({ g, ...sums }) => ({
+    provider: text(g[0]),
+    model: text(g[1]),
+    keyId: text(g[2]),
+    ...sums,
+  }));
 }

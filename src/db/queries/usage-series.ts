@@ -19,7 +19,12 @@ export interface UsageBucket {
 /** Totals per hour over [from, to] (epoch ms): only hours with rows come back. Within the retention window only. */
 export async function usageByHour(db: Db, from: number, to: number): Promise<UsageBucket[]> {
   return (await usageInRange(db, { groupBy: "hour", from, to })).map((r) => ({
-    start: Number(r.group), requests: r.requests, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd, errors: r.errors,
+    start: Number(r.group),
+    requests: r.requests,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    costUsd: r.costUsd,
+    errors: r.errors,
   }));
 }
 
@@ -77,7 +82,8 @@ export function listUsageLogsFiltered(db: Db, opts: UsageLogFilter & { limit: nu
   };
   if (opts.provider) add("provider = ?", opts.provider);
   if (opts.keyId) add("+key_id = ?", opts.keyId);
-  if (opts.model) add(`(model_requested like ? escape '\\' or model_served like ? escape '\\')`, likeContains(opts.model), likeContains(opts.model));
+  if (opts.model)
+    add(`(model_requested like ? escape '\\' or model_served like ? escape '\\')`, likeContains(opts.model), likeContains(opts.model));
   if (opts.status === "ok") add("status < 400");
   if (opts.status === "errors") add("status >= 400");
   if (opts.cacheHits) add("cache = 'hit'");
@@ -88,9 +94,11 @@ export function listUsageLogsFiltered(db: Db, opts: UsageLogFilter & { limit: nu
     add("id >= ?", floor);
   }
   if (opts.before !== undefined) add("id < ?", opts.before);
-  const rows = (db.$client
-    .query(`select ${COLUMNS} from usage_log ${where.length ? `where ${where.join(" and ")}` : ""} order by id desc limit ?`)
-    .all(...params, opts.limit) as Array<Omit<UsageRow, "stream"> & { stream: number }>).map((r) => ({ ...r, stream: r.stream === 1 }));
+  const rows = (
+    db.$client
+      .query(`select ${COLUMNS} from usage_log ${where.length ? `where ${where.join(" and ")}` : ""} order by id desc limit ?`)
+      .all(...params, opts.limit) as Array<Omit<UsageRow, "stream"> & { stream: number }>
+  ).map((r) => ({ ...r, stream: r.stream === 1 }));
   if (rows.length === opts.limit) return { rows, next: rows.at(-1)!.id };
   if (floor === undefined) return { rows, next: null };
   const oldest = (db.$client.query("select min(id) as id from usage_log").get() as { id: number | null }).id;

@@ -30,10 +30,28 @@ export function createUsageWriter(db: Db, opts: Partial<GroupCommitOptions> = {}
   );
   const run = (r: NewUsageRow) =>
     stmt.run(
-      r.ts, r.requestId, r.keyId ?? null, r.endpoint, r.provider ?? null, r.connectionId ?? null, r.modelRequested,
-      r.modelServed ?? null, r.combo ?? null, r.attempt ?? 1, r.stream ? 1 : 0, r.inputTokens ?? 0, r.outputTokens ?? 0,
-      r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0, r.costUsd ?? 0, r.latencyMs ?? 0,
-      r.ttftMs ?? null, r.status, r.errorClass ?? null, r.cache ?? null,
+      r.ts,
+      r.requestId,
+      r.keyId ?? null,
+      r.endpoint,
+      r.provider ?? null,
+      r.connectionId ?? null,
+      r.modelRequested,
+      r.modelServed ?? null,
+      r.combo ?? null,
+      r.attempt ?? 1,
+      r.stream ? 1 : 0,
+      r.inputTokens ?? 0,
+      r.outputTokens ?? 0,
+      r.cacheReadTokens ?? 0,
+      r.cacheWriteTokens ?? 0,
+      r.reasoningTokens ?? 0,
+      r.costUsd ?? 0,
+      r.latencyMs ?? 0,
+      r.ttftMs ?? null,
+      r.status,
+      r.errorClass ?? null,
+      r.cache ?? null,
     );
   const transaction = db.$client.transaction((rows: NewUsageRow[]) => {
     for (const r of rows) run(r);
@@ -47,10 +65,7 @@ export function createUsageWriter(db: Db, opts: Partial<GroupCommitOptions> = {}
 
 export function listUsageLogs(db: Db, opts: { limit: number; before?: number }): UsageRow[] {
   const q = db.select().from(usageLog);
-  return (opts.before !== undefined ? q.where(lt(usageLog.id, opts.before)) : q)
-    .orderBy(desc(usageLog.id))
-    .limit(opts.limit)
-    .all();
+  return (opts.before !== undefined ? q.where(lt(usageLog.id, opts.before)) : q).orderBy(desc(usageLog.id)).limit(opts.limit).all();
 }
 
 export type UsageGroupBy = "provider" | "model" | "key" | "day";

@@ -48,7 +48,12 @@ function decodeBlock(block: unknown, at: string, message: number, part: number, 
     }
     case "tool_use": {
       withFields(extras, { message, part }, leftover(block, ["type", "id", "name", "input"]));
-      return { type: "tool-call", id: requireString(block, "id", at), name: requireString(block, "name", at), arguments: JSON.stringify(block.input ?? {}) };
+      return {
+        type: "tool-call",
+        id: requireString(block, "id", at),
+        name: requireString(block, "name", at),
+        arguments: JSON.stringify(block.input ?? {}),
+      };
     }
     case "tool_result": {
       withFields(extras, { message, part }, leftover(block, ["type", "tool_use_id", "content", "is_error"]));
@@ -78,7 +83,8 @@ function textPart(block: Json, at: string): TextPart {
 /** base64 and url sources; undefined for a source canonical cannot hold (a Files API file_id). */
 function imageSource(source: unknown, at: string): ImageSource | undefined {
   if (!isRecord(source)) throw invalid(`${at} must be an object`, at);
-  if (source.type === "base64") return { kind: "base64", mediaType: requireString(source, "media_type", at), data: requireString(source, "data", at) };
+  if (source.type === "base64")
+    return { kind: "base64", mediaType: requireString(source, "media_type", at), data: requireString(source, "data", at) };
   if (source.type === "url") return { kind: "url", url: requireString(source, "url", at) };
   return undefined;
 }
@@ -87,23 +93,36 @@ function documentFile(block: Json, at: string): ContentPart | undefined {
   const source = block.source;
   if (!isRecord(source)) throw invalid(`${at} must be an object`, at);
   const filename = typeof block.title === "string" ? { filename: block.title } : {};
-  if (source.type === "base64") return { type: "file", mediaType: requireString(source, "media_type", at), data: requireString(source, "data", at), ...filename };
+  if (source.type === "base64")
+    return { type: "file", mediaType: requireString(source, "media_type", at), data: requireString(source, "data", at), ...filename };
   if (source.type === "url") return { type: "file", mediaType: "application/pdf", url: requireString(source, "url", at), ...filename };
   if (source.type === "text") {
     // Canonical file data is base64; Anthropic's plain-text source carries the text itself.
-    return { type: "file", mediaType: "text/plain", data: Buffer.from(requireString(source, "data", at), "utf8").toString("base64"), ...filename };
+    return {
+      type: "file",
+      mediaType: "text/plain",
+      data: Buffer.from(requireString(source, "data", at), "utf8").toString("base64"),
+      ...filename,
+    };
   }
   return undefined;
 }
 
-function toolResultContent(content: unknown, at: string, message: number, part: number, extras: ContentExtra[]): Array<TextPart | ImagePart> {
+function toolResultContent(
+  content: unknown,
+  at: string,
+  message: number,
+  part: number,
+  extras: ContentExtra[],
+): Array<TextPart | ImagePart> {
   if (content === undefined || content === null) return [];
   if (typeof content === "string") return [{ type: "text", text: content }];
   if (!Array.isArray(content)) throw invalid(`${at} must be a string or an array of content blocks`, at);
   const out: Array<TextPart | ImagePart> = [];
   content.forEach((block, j) => {
     const inner = `${at}[${j}]`;
-    if (!isRecord(block) || typeof block.type !== "string") throw invalid(`${inner} must be a content block with a string type`, `${inner}.type`);
+    if (!isRecord(block) || typeof block.type !== "string")
+      throw invalid(`${inner} must be a content block with a string type`, `${inner}.type`);
     if (block.type === "text") {
       withFields(extras, { message, part, inner: out.length }, leftover(block, ["type", "text", "cache_control"]));
       out.push(textPart(block, inner));

@@ -17,7 +17,11 @@ export function encodeMessageBlocks(message: Message, index: number, ctx: Conten
   const keptBefore = (k: number) => top.filter((e) => e.block && e.part === k).map((e) => e.block as Json);
   message.content.forEach((part, k) => {
     blocks.push(...keptBefore(k));
-    const block = encodePart(part, ctx, here.filter((e) => e.inner !== undefined && e.part === k));
+    const block = encodePart(
+      part,
+      ctx,
+      here.filter((e) => e.inner !== undefined && e.part === k),
+    );
     if (!block) return;
     for (const e of top) if (e.fields && e.part === k) Object.assign(block, e.fields);
     blocks.push(block);
@@ -42,7 +46,10 @@ function encodePart(part: ContentPart, ctx: ContentEncodeContext, inner: Content
       return toolResultBlock(part.callId, part.content, part.isError, inner);
     case "thinking":
       // Anthropic verifies the signature of every thinking block it gets back; one without cannot be sent.
-      if (!part.signature) { ctx.dropped.add("thinking"); return undefined; }
+      if (!part.signature) {
+        ctx.dropped.add("thinking");
+        return undefined;
+      }
       return { type: "thinking", thinking: part.text, signature: part.signature };
     case "redacted-thinking":
       return { type: "redacted_thinking", data: part.data };
@@ -95,7 +102,11 @@ function fileBlock(part: FilePart, ctx: ContentEncodeContext): Json | undefined 
     if (part.url) return { type: "document", source: { type: "url", url: part.url }, ...title };
   }
   if (part.mediaType === "text/plain" && data !== undefined) {
-    return { type: "document", source: { type: "text", media_type: "text/plain", data: Buffer.from(data, "base64").toString("utf8") }, ...title };
+    return {
+      type: "document",
+      source: { type: "text", media_type: "text/plain", data: Buffer.from(data, "base64").toString("utf8") },
+      ...title,
+    };
   }
   ctx.dropped.add(`file(${part.mediaType})`);
   return undefined;

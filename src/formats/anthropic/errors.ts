@@ -53,6 +53,8 @@ export function decodeErrorMessage(body: string): string {
       if (isRecord(parsed.error) && typeof parsed.error.message === "string") return parsed.error.message;
       if (typeof parsed.message === "string") return parsed.message;
     }
-  } catch { /* not JSON: the raw text is the message */ }
+  } catch {
+    /* not JSON: the raw text is the message */
+  }
   return body;
 }

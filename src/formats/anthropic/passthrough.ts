@@ -33,7 +33,11 @@ function withoutCarriers(messages: unknown): { messages?: unknown[] } {
   const has = messages.some((m) => isRecord(m) && m.role === "assistant" && Array.isArray(m.content) && m.content.some(isCarrierBlock));
   if (!has) return {};
   return {
-    messages: messages.map((m) => (isRecord(m) && m.role === "assistant" && Array.isArray(m.content) ? { ...m, content: m.content.filter((b) => !isCarrierBlock(b)) } : m)),
+    messages: messages.map((m) =>
+      isRecord(m) && m.role === "assistant" && Array.isArray(m.content)
+        ? { ...m, content: m.content.filter((b) => !isCarrierBlock(b)) }
+        : m,
+    ),
   };
 }
 

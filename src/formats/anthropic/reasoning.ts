@@ -35,7 +35,8 @@ export function decodeThinking(thinking: unknown): DecodedThinking {
     case "disabled":
       return { reasoning: { enabled: false } };
     case "enabled": {
-      if (typeof thinking.budget_tokens !== "number") throw invalid("thinking.budget_tokens is required when thinking.type is \"enabled\"", "thinking.budget_tokens");
+      if (typeof thinking.budget_tokens !== "number")
+        throw invalid('thinking.budget_tokens is required when thinking.type is "enabled"', "thinking.budget_tokens");
       const keep = leftover(thinking, ["type", "budget_tokens"]) ? thinking : undefined;
       return { reasoning: { enabled: true, budgetTokens: thinking.budget_tokens }, keep };
     }
@@ -61,7 +62,11 @@ export function encodeThinking(req: CanonicalRequest, kept: Json | undefined, ef
   const dropped: string[] = [];
   if (kept) return { thinking: kept, maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, dropped };
   if (!r || r.enabled === false || r.budgetTokens === 0) {
-    return { thinking: r && (r.enabled === false || r.budgetTokens === 0) ? { type: "disabled" } : undefined, maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, dropped };
+    return {
+      thinking: r && (r.enabled === false || r.budgetTokens === 0) ? { type: "disabled" } : undefined,
+      maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
+      dropped,
+    };
   }
   const wantsThinking = r.enabled === true || r.budgetTokens !== undefined || (r.effort !== undefined && !effortIsAnthropic);
   if (!wantsThinking) return { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, dropped };

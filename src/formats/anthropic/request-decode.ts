@@ -7,8 +7,21 @@ import { decodeThinking, isEffort } from "./reasoning.ts";
 import { CONTENT_EXTRA_KEY, FORMAT_ID, invalid, isRecord, leftover, type ContentExtra, type Json, type ToolExtra } from "./wire.ts";
 
 const KNOWN_FIELDS = [
-  "model", "messages", "max_tokens", "system", "stream", "temperature", "top_p", "top_k", "stop_sequences",
-  "tools", "tool_choice", "thinking", "metadata", "output_config", "output_format",
+  "model",
+  "messages",
+  "max_tokens",
+  "system",
+  "stream",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stop_sequences",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "metadata",
+  "output_config",
+  "output_format",
 ] as const;
 
 export function decodeRequest(body: unknown, hints?: RouteHints): CanonicalRequest {
@@ -28,7 +41,7 @@ export function decodeRequest(body: unknown, hints?: RouteHints): CanonicalReque
   const req: CanonicalRequest = {
     model,
     messages: decodeMessages(body, extra),
-    stream: typeof body.stream === "boolean" ? body.stream : hints?.stream ?? false,
+    stream: typeof body.stream === "boolean" ? body.stream : (hints?.stream ?? false),
     maxTokens,
     extra,
     extraFormat: FORMAT_ID,
@@ -120,10 +133,13 @@ function decodeToolChoice(choice: unknown, req: CanonicalRequest, extra: Json): 
   else if (choice.type === "any") mapped = { type: "required" };
   else if (choice.type === "none") mapped = { type: "none" };
   else if (choice.type === "tool") {
-    if (typeof choice.name !== "string") throw invalid("tool_choice.name is required when tool_choice.type is \"tool\"", "tool_choice.name");
+    if (typeof choice.name !== "string") throw invalid('tool_choice.name is required when tool_choice.type is "tool"', "tool_choice.name");
     mapped = { type: "tool", name: choice.name };
   }
-  if (!mapped) { extra.tool_choice = choice; return; }
+  if (!mapped) {
+    extra.tool_choice = choice;
+    return;
+  }
   req.toolChoice = mapped;
   if (typeof choice.disable_parallel_tool_use === "boolean") req.parallelToolCalls = !choice.disable_parallel_tool_use;
 }

@@ -137,11 +137,19 @@ function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | un
   let out: Json | undefined;
   if (choice) {
     switch (choice.type) {
-      case "auto": out = { type: "auto" }; break;
-      case "none": return { type: "none" };
-      case "required": out = { type: "any" }; break;
-      case "tool": out = { type: "tool", name: choice.name }; break;
-      default: return assertNever(choice, "tool choice");
+      case "auto":
+        out = { type: "auto" };
+        break;
+      case "none":
+        return { type: "none" };
+      case "required":
+        out = { type: "any" };
+        break;
+      case "tool":
+        out = { type: "tool", name: choice.name };
+        break;
+      default:
+        return assertNever(choice, "tool choice");
     }
   }
   if (parallel === false) return { ...(out ?? { type: "auto" }), disable_parallel_tool_use: true };

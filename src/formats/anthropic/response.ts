@@ -22,7 +22,11 @@ export function decodeResponse(body: unknown): CanonicalResponse {
     if (!isRecord(block)) continue;
     if (block.type === "text") content.push({ type: "text", text: str(block.text) });
     else if (block.type === "thinking") {
-      content.push({ type: "thinking", text: str(block.thinking), ...(typeof block.signature === "string" ? { signature: block.signature } : {}) });
+      content.push({
+        type: "thinking",
+        text: str(block.thinking),
+        ...(typeof block.signature === "string" ? { signature: block.signature } : {}),
+      });
     } else if (block.type === "redacted_thinking") content.push({ type: "redacted-thinking", data: str(block.data) });
     else if (block.type === "tool_use") {
       content.push({ type: "tool-call", id: str(block.id), name: str(block.name), arguments: JSON.stringify(block.input ?? {}) });
@@ -42,11 +46,16 @@ export function decodeResponse(body: unknown): CanonicalResponse {
 
 function encodeOutputPart(part: OutputPart): Json {
   switch (part.type) {
-    case "text": return { type: "text", text: part.text };
-    case "thinking": return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
-    case "redacted-thinking": return { type: "redacted_thinking", data: part.data };
-    case "tool-call": return { type: "tool_use", id: part.id, name: part.name, input: parseArguments(part.arguments) };
-    default: return assertNever(part, "output part");
+    case "text":
+      return { type: "text", text: part.text };
+    case "thinking":
+      return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
+    case "redacted-thinking":
+      return { type: "redacted_thinking", data: part.data };
+    case "tool-call":
+      return { type: "tool_use", id: part.id, name: part.name, input: parseArguments(part.arguments) };
+    default:
+      return assertNever(part, "output part");
   }
 }
 

@@ -4,14 +4,22 @@ import { assertNever } from "../../canonical/response.ts";
 
 export function decodeStopReason(reason: unknown): FinishReason {
   switch (reason) {
-    case "end_turn": return "stop";
-    case "max_tokens": return "length";
-    case "model_context_window_exceeded": return "length";
-    case "stop_sequence": return "stop-sequence";
-    case "tool_use": return "tool-calls";
-    case "pause_turn": return "pause";
-    case "refusal": return "content-filter";
-    default: return "stop"; // null or a reason newer than this code: the turn ended
+    case "end_turn":
+      return "stop";
+    case "max_tokens":
+      return "length";
+    case "model_context_window_exceeded":
+      return "length";
+    case "stop_sequence":
+      return "stop-sequence";
+    case "tool_use":
+      return "tool-calls";
+    case "pause_turn":
+      return "pause";
+    case "refusal":
+      return "content-filter";
+    default:
+      return "stop"; // null or a reason newer than this code: the turn ended
   }
 }
 
@@ -22,13 +30,21 @@ export function decodeStopReason(reason: unknown): FinishReason {
  */
 export function encodeStopReason(reason: FinishReason, hasToolCalls: boolean): string {
   switch (reason) {
-    case "stop": return hasToolCalls ? "tool_use" : "end_turn";
-    case "stop-sequence": return "stop_sequence";
-    case "length": return "max_tokens";
-    case "tool-calls": return "tool_use";
-    case "content-filter": return "refusal";
-    case "pause": return "pause_turn";
-    case "error": return "end_turn";
-    default: return assertNever(reason, "finish reason");
+    case "stop":
+      return hasToolCalls ? "tool_use" : "end_turn";
+    case "stop-sequence":
+      return "stop_sequence";
+    case "length":
+      return "max_tokens";
+    case "tool-calls":
+      return "tool_use";
+    case "content-filter":
+      return "refusal";
+    case "pause":
+      return "pause_turn";
+    case "error":
+      return "end_turn";
+    default:
+      return assertNever(reason, "finish reason");
   }
 }

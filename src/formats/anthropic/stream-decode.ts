@@ -34,7 +34,10 @@ export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGener
     try {
       data = JSON.parse(sse.data);
     } catch {
-      yield { type: "error", error: new GatewayError("upstream", `The upstream sent a stream event that is not JSON: ${sse.data.slice(0, 200)}`) };
+      yield {
+        type: "error",
+        error: new GatewayError("upstream", `The upstream sent a stream event that is not JSON: ${sse.data.slice(0, 200)}`),
+      };
       return;
     }
     if (!isRecord(data)) continue;
@@ -47,11 +50,23 @@ export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGener
       const message = isRecord(data.message) ? data.message : {};
       counts = readCounts(message.usage);
       started = true;
-      yield { type: "start", id: str(message.id), model: str(message.model), created: Math.floor(Date.now() / 1000), usage: countsToUsage(counts) };
+      yield {
+        type: "start",
+        id: str(message.id),
+        model: str(message.model),
+        created: Math.floor(Date.now() / 1000),
+        usage: countsToUsage(counts),
+      };
       continue;
     }
-    if (type !== "content_block_start" && type !== "content_block_delta" && type !== "content_block_stop" &&
-        type !== "message_delta" && type !== "message_stop") continue; // ping, and event types newer than this code
+    if (
+      type !== "content_block_start" &&
+      type !== "content_block_delta" &&
+      type !== "content_block_stop" &&
+      type !== "message_delta" &&
+      type !== "message_stop"
+    )
+      continue; // ping, and event types newer than this code
 
     if (!started) {
       started = true;
@@ -113,7 +128,12 @@ export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGener
         break;
       }
       case "message_stop": {
-        yield { type: "finish", reason: reason ?? "stop", ...(stopSequence !== undefined ? { stopSequence } : {}), usage: countsToUsage(counts) };
+        yield {
+          type: "finish",
+          reason: reason ?? "stop",
+          ...(stopSequence !== undefined ? { stopSequence } : {}),
+          usage: countsToUsage(counts),
+        };
         return;
       }
     }

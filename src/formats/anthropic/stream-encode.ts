@@ -81,13 +81,26 @@ class AnthropicStreamWriter {
       case "redacted-reasoning":
         this.drainTools(out);
         this.closeOpen(out);
-        out.push(frame("content_block_start", { type: "content_block_start", index: this.nextIndex, content_block: { type: "redacted_thinking", data: event.data } }));
+        out.push(
+          frame("content_block_start", {
+            type: "content_block_start",
+            index: this.nextIndex,
+            content_block: { type: "redacted_thinking", data: event.data },
+          }),
+        );
         out.push(frame("content_block_stop", { type: "content_block_stop", index: this.nextIndex++ }));
         break;
       case "tool-call-start": {
         this.sawToolCall = true;
         if (this.tools.has(event.index)) break;
-        const tool: ToolState = { id: event.id, name: event.name, buffer: "", ended: false, status: "queued", ...(event.signature ? { signature: event.signature } : {}) };
+        const tool: ToolState = {
+          id: event.id,
+          name: event.name,
+          buffer: "",
+          ended: false,
+          status: "queued",
+          ...(event.signature ? { signature: event.signature } : {}),
+        };
         this.tools.set(event.index, tool);
         if (this.open?.kind === "tool" || this.queue.length > 0) this.queue.push(tool);
         else this.openTool(out, tool);
@@ -158,7 +171,10 @@ class AnthropicStreamWriter {
       stop_reason: null,
       stop_sequence: null,
       // Clients (LangChain's ChatAnthropic) read input tokens from message_start only, as the real API always fills it.
-      usage: { ...encodeInputUsage(this.usage.inputTokens === undefined ? { ...this.usage, inputTokens: this.inputEstimate ?? 0 } : this.usage), output_tokens: 0 },
+      usage: {
+        ...encodeInputUsage(this.usage.inputTokens === undefined ? { ...this.usage, inputTokens: this.inputEstimate ?? 0 } : this.usage),
+        output_tokens: 0,
+      },
     };
     out.push(frame("message_start", { type: "message_start", message }));
     out.push(frame("ping", { type: "ping" }));
@@ -197,7 +213,12 @@ class AnthropicStreamWriter {
     if (tool.signature) {
       const carrier = thinkingSignatureForCall(tool.id, tool.signature);
       if (this.open?.kind === "thinking" && !this.open.signature) this.open.signature = carrier;
-      else this.startBlock(out, { type: "thinking", thinking: "", signature: "" }, { kind: "thinking", index: this.nextIndex, signature: carrier });
+      else
+        this.startBlock(
+          out,
+          { type: "thinking", thinking: "", signature: "" },
+          { kind: "thinking", index: this.nextIndex, signature: carrier },
+        );
     }
     this.startBlock(out, { type: "tool_use", id: tool.id, name: tool.name, input: {} }, { kind: "tool", index: this.nextIndex, tool });
     tool.status = "open";
@@ -245,11 +266,13 @@ class AnthropicStreamWriter {
     const usage: Json = { output_tokens: this.usage.outputTokens ?? 0 };
     if (this.usage.inputTokens !== undefined) Object.assign(usage, encodeInputUsage(this.usage));
     if (this.usage.reasoningTokens) usage.output_tokens_details = { thinking_tokens: this.usage.reasoningTokens };
-    out.push(frame("message_delta", {
-      type: "message_delta",
-      delta: { stop_reason: encodeStopReason(reason, this.sawToolCall), stop_sequence: stopSequence ?? null },
-      usage,
-    }));
+    out.push(
+      frame("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: encodeStopReason(reason, this.sawToolCall), stop_sequence: stopSequence ?? null },
+        usage,
+      }),
+    );
     out.push(frame("message_stop", { type: "message_stop" }));
     this.done = true;
   }
@@ -277,7 +300,8 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
     for await (const event of events) {
       if (first) {
         first = false;
-        if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined)) writer.inputEstimate = await estimate;
+        if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined))
+          writer.inputEstimate = await estimate;
       }
       for (const f of writer.push(event)) yield f;
       if (writer.done) return;

@@ -68,7 +68,11 @@ export function decodeUsage(u: unknown): Usage {
 }
 
 /** Canonical usage as Anthropic's input counters (input_tokens without the cached parts). */
-export function encodeInputUsage(u: Partial<Usage>): { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
+export function encodeInputUsage(u: Partial<Usage>): {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+} {
   const cacheRead = u.cacheReadTokens ?? 0;
   const cacheWrite = u.cacheWriteTokens ?? 0;
   return {

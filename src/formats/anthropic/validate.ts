@@ -2,15 +2,32 @@
 // the fields the gateway relies on, typed and ranged as Anthropic's API reference gives them, worded as its API words them.
 import { GatewayError } from "../../canonical/errors.ts";
 import {
-  checkModel, isRecord, optArray, optBoolean, optNumber, optObject, optOneOf, optString, optStrings, required,
-  type Dialect, type Expected, type Json,
+  checkModel,
+  isRecord,
+  optArray,
+  optBoolean,
+  optNumber,
+  optObject,
+  optOneOf,
+  optString,
+  optStrings,
+  required,
+  type Dialect,
+  type Expected,
+  type Json,
 } from "../request-shape.ts";
 
-const invalid = (path: string, problem: string) => new GatewayError("invalid_request", `${path}: ${problem}`, { param: path, code: "invalid_request_error" });
+const invalid = (path: string, problem: string) =>
+  new GatewayError("invalid_request", `${path}: ${problem}`, { param: path, code: "invalid_request_error" });
 
 const WORDS: Record<Expected, string> = {
-  string: "a valid string", integer: "a valid integer", number: "a valid number", boolean: "a valid boolean",
-  object: "a valid dictionary", array: "a valid list", "string or array": "a valid string or a list of content blocks",
+  string: "a valid string",
+  integer: "a valid integer",
+  number: "a valid number",
+  boolean: "a valid boolean",
+  object: "a valid dictionary",
+  array: "a valid list",
+  "string or array": "a valid string or a list of content blocks",
   "string or object": "a valid string or dictionary",
 };
 
@@ -19,8 +36,19 @@ const d: Dialect = {
   path: (parent, key) => `${parent}.${key}`,
   missing: (path) => invalid(path, "Field required"),
   type: (path, expected) => invalid(path, `Input should be ${WORDS[expected]}`),
-  oneOf: (path, _got, allowed) => invalid(path, `Input should be ${allowed.map((a) => `'${a}'`).join(", ").replace(/, ([^,]*)$/, " or $1")}`),
-  range: (path, got, { min, max }) => invalid(path, min !== undefined && got < min ? `Input should be greater than or equal to ${min}` : `Input should be less than or equal to ${max}`),
+  oneOf: (path, _got, allowed) =>
+    invalid(
+      path,
+      `Input should be ${allowed
+        .map((a) => `'${a}'`)
+        .join(", ")
+        .replace(/, ([^,]*)$/, " or $1")}`,
+    ),
+  range: (path, got, { min, max }) =>
+    invalid(
+      path,
+      min !== undefined && got < min ? `Input should be greater than or equal to ${min}` : `Input should be less than or equal to ${max}`,
+    ),
   empty: (path) => invalid(path, "List should have at least 1 item after validation, not 0"),
 };
 
@@ -64,13 +92,15 @@ export function validateCountTokensRequest(body: Json): void {
     const choice = body.tool_choice;
     if (!isRecord(choice)) throw d.type("tool_choice", "object", choice);
     optOneOf(d, required(d, choice, "type", "tool_choice"), "tool_choice", "type", TOOL_CHOICES);
-    if (choice.type === "tool" && typeof choice.name !== "string") throw choice.name === undefined ? d.missing("tool_choice.name") : d.type("tool_choice.name", "string", choice.name);
+    if (choice.type === "tool" && typeof choice.name !== "string")
+      throw choice.name === undefined ? d.missing("tool_choice.name") : d.type("tool_choice.name", "string", choice.name);
   }
   if (body.thinking !== undefined && body.thinking !== null) {
     const thinking = body.thinking;
     if (!isRecord(thinking)) throw d.type("thinking", "object", thinking);
     optString(d, required(d, thinking, "type", "thinking"), "thinking", "type");
-    if (thinking.type === "enabled") optNumber(d, required(d, thinking, "budget_tokens", "thinking"), "thinking", "budget_tokens", { min: 1024, integer: true });
+    if (thinking.type === "enabled")
+      optNumber(d, required(d, thinking, "budget_tokens", "thinking"), "thinking", "budget_tokens", { min: 1024, integer: true });
   }
 }
 
@@ -93,8 +123,13 @@ function checkBlocks(blocks: unknown[], parent: string): void {
     const type = required(d, block, "type", at);
     if (typeof type !== "string") throw d.type(`${at}.type`, "string", type);
     switch (type) {
-      case "text": needString(block, "text", at); break;
-      case "image": case "document": optObject(d, required(d, block, "source", at), at, "source"); break;
+      case "text":
+        needString(block, "text", at);
+        break;
+      case "image":
+      case "document":
+        optObject(d, required(d, block, "source", at), at, "source");
+        break;
       case "tool_use":
         needString(block, "id", at);
         needString(block, "name", at);
@@ -108,9 +143,15 @@ function checkBlocks(blocks: unknown[], parent: string): void {
           checkBlocks(block.content, `${at}.content`);
         }
         break;
-      case "thinking": needString(block, "thinking", at); optString(d, block.signature, at, "signature"); break;
-      case "redacted_thinking": needString(block, "data", at); break;
-      default: break; // server tool blocks and newer kinds: their own fields are the upstream's to judge
+      case "thinking":
+        needString(block, "thinking", at);
+        optString(d, block.signature, at, "signature");
+        break;
+      case "redacted_thinking":
+        needString(block, "data", at);
+        break;
+      default:
+        break; // server tool blocks and newer kinds: their own fields are the upstream's to judge
     }
   }
 }
@@ -120,6 +161,7 @@ function checkTool(tool: unknown, at: string): void {
   needString(tool, "name", at);
   optString(d, tool.description, at, "description");
   // A client tool (no type, or "custom") carries its JSON Schema; server tools (web_search_..., bash_...) do not.
-  if (tool.type === undefined || tool.type === null || tool.type === "custom") optObject(d, required(d, tool, "input_schema", at), at, "input_schema");
+  if (tool.type === undefined || tool.type === null || tool.type === "custom")
+    optObject(d, required(d, tool, "input_schema", at), at, "input_schema");
   else if (typeof tool.type !== "string") throw d.type(`${at}.type`, "string", tool.type);
 }

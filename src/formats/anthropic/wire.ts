@@ -52,7 +52,9 @@ export const CONTENT_EXTRA_KEY = "messages.content";
 
 export function contentExtras(extra: Json): ContentExtra[] {
   const list = extra[CONTENT_EXTRA_KEY];
-  return Array.isArray(list) ? list.filter((e): e is ContentExtra => isRecord(e) && typeof e.message === "number" && typeof e.part === "number") : [];
+  return Array.isArray(list)
+    ? list.filter((e): e is ContentExtra => isRecord(e) && typeof e.message === "number" && typeof e.part === "number")
+    : [];
 }
 
 export function toolExtras(extra: Json): ToolExtra[] {

@@ -3,7 +3,14 @@
 // What has no canonical field stays in `extra` under Gemini's own name, holding only the leftover
 // sub-fields (e.g. extra.generationConfig = {candidateCount: 2}); the encoder deep-merges it back.
 import { GatewayError } from "../../canonical/errors.ts";
-import type { CanonicalRequest, ReasoningConfig, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from "../../canonical/request.ts";
+import type {
+  CanonicalRequest,
+  ReasoningConfig,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "../../canonical/request.ts";
 import { camelKeys } from "./keys.ts";
 import { fromGeminiSchema } from "./schema.ts";
 import { isRecord, str, type Json } from "./wire.ts";
@@ -12,7 +19,10 @@ function bad(message: string, param: string): never {
   throw new GatewayError("invalid_request", message, { param });
 }
 
-export interface DecodedTools { tools?: ToolDefinition[]; otherTools: Json[] }
+export interface DecodedTools {
+  tools?: ToolDefinition[];
+  otherTools: Json[];
+}
 
 export function decodeTools(raw: unknown): DecodedTools {
   if (raw === undefined || raw === null) return { otherTools: [] };
@@ -32,7 +42,9 @@ export function decodeTools(raw: unknown): DecodedTools {
       const name = str(decl.name) || bad("function name is required", `${param}.name`);
       const parameters = isRecord(decl.parametersJsonSchema)
         ? decl.parametersJsonSchema
-        : isRecord(decl.parameters) ? fromGeminiSchema(decl.parameters) : { type: "object", properties: {} };
+        : isRecord(decl.parameters)
+          ? fromGeminiSchema(decl.parameters)
+          : { type: "object", properties: {} };
       const description = str(decl.description);
       tools.push({ name, ...(description ? { description } : {}), parameters });
     });
@@ -40,7 +52,10 @@ export function decodeTools(raw: unknown): DecodedTools {
   return { tools: tools.length ? tools : undefined, otherTools };
 }
 
-export interface DecodedToolConfig { toolChoice?: ToolChoice; extra?: Json }
+export interface DecodedToolConfig {
+  toolChoice?: ToolChoice;
+  extra?: Json;
+}
 
 export function decodeToolConfig(raw: unknown): DecodedToolConfig {
   if (raw === undefined || raw === null) return {};
@@ -78,7 +93,8 @@ function decodeThinking(raw: unknown): { reasoning?: ReasoningConfig; extra?: Js
   const extra: Json = {};
   const reasoning: ReasoningConfig = {};
   const budget = tc.thinkingBudget;
-  if (budget !== undefined && (typeof budget !== "number" || !Number.isInteger(budget))) bad("thinkingBudget must be an integer", "generationConfig.thinkingConfig.thinkingBudget");
+  if (budget !== undefined && (typeof budget !== "number" || !Number.isInteger(budget)))
+    bad("thinkingBudget must be an integer", "generationConfig.thinkingConfig.thinkingBudget");
   if (budget === 0) reasoning.enabled = false;
   else if (typeof budget === "number") {
     reasoning.enabled = true;
@@ -111,11 +127,19 @@ function decodeResponseFormat(gc: Json): ResponseFormat | undefined {
   return undefined;
 }
 
-type Settings = Pick<CanonicalRequest, "maxTokens" | "temperature" | "topP" | "topK" | "stop" | "seed" | "presencePenalty" | "frequencyPenalty" | "reasoning" | "responseFormat">;
+type Settings = Pick<
+  CanonicalRequest,
+  "maxTokens" | "temperature" | "topP" | "topK" | "stop" | "seed" | "presencePenalty" | "frequencyPenalty" | "reasoning" | "responseFormat"
+>;
 
 const NUMBERS: Array<[string, keyof Settings]> = [
-  ["maxOutputTokens", "maxTokens"], ["temperature", "temperature"], ["topP", "topP"], ["topK", "topK"],
-  ["seed", "seed"], ["presencePenalty", "presencePenalty"], ["frequencyPenalty", "frequencyPenalty"],
+  ["maxOutputTokens", "maxTokens"],
+  ["temperature", "temperature"],
+  ["topP", "topP"],
+  ["topK", "topK"],
+  ["seed", "seed"],
+  ["presencePenalty", "presencePenalty"],
+  ["frequencyPenalty", "frequencyPenalty"],
 ];
 
 export function decodeGenerationConfig(raw: unknown): { settings: Settings; extra?: Json } {
@@ -132,7 +156,8 @@ export function decodeGenerationConfig(raw: unknown): { settings: Settings; extr
     used.add(wire);
   }
   if (gc.stopSequences !== undefined) {
-    if (!Array.isArray(gc.stopSequences) || !gc.stopSequences.every((s) => typeof s === "string")) bad("stopSequences must be an array of strings", "generationConfig.stopSequences");
+    if (!Array.isArray(gc.stopSequences) || !gc.stopSequences.every((s) => typeof s === "string"))
+      bad("stopSequences must be an array of strings", "generationConfig.stopSequences");
     if (gc.stopSequences.length) settings.stop = gc.stopSequences;
   }
   const responseFormat = decodeResponseFormat(gc);

@@ -9,7 +9,14 @@
 // turn thinking off, so enabled:false sends their smallest budget and reports "reasoning.enabled"
 // dropped. includeThoughts is true whenever thinking is on (a Gemini client's explicit
 // includeThoughts:false is kept in extra).
-import type { CanonicalRequest, ReasoningConfig, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from "../../canonical/request.ts";
+import type {
+  CanonicalRequest,
+  ReasoningConfig,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "../../canonical/request.ts";
 import { assertNever } from "../../canonical/response.ts";
 import { toGeminiParameters, toGeminiSchema } from "./schema.ts";
 import type { Json } from "./wire.ts";
@@ -29,11 +36,16 @@ export function encodeFunctionDeclarations(tools: ToolDefinition[]): Json[] {
 
 export function encodeToolChoice(choice: ToolChoice): Json {
   switch (choice.type) {
-    case "auto": return { functionCallingConfig: { mode: "AUTO" } };
-    case "none": return { functionCallingConfig: { mode: "NONE" } };
-    case "required": return { functionCallingConfig: { mode: "ANY" } };
-    case "tool": return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.name] } };
-    default: return assertNever(choice, "tool choice");
+    case "auto":
+      return { functionCallingConfig: { mode: "AUTO" } };
+    case "none":
+      return { functionCallingConfig: { mode: "NONE" } };
+    case "required":
+      return { functionCallingConfig: { mode: "ANY" } };
+    case "tool":
+      return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.name] } };
+    default:
+      return assertNever(choice, "tool choice");
   }
 }
 
@@ -57,15 +69,18 @@ export function encodeThinking(r: ReasoningConfig, model: string, dropped: Set<s
 
 function encodeResponseFormat(format: ResponseFormat): Json {
   switch (format.type) {
-    case "text": return { responseMimeType: "text/plain" };
-    case "json_object": return { responseMimeType: "application/json" };
+    case "text":
+      return { responseMimeType: "text/plain" };
+    case "json_object":
+      return { responseMimeType: "application/json" };
     case "json_schema": {
       const converted = toGeminiSchema(format.schema);
       return converted.kind === "schema"
         ? { responseMimeType: "application/json", responseSchema: converted.schema }
         : { responseMimeType: "application/json", responseJsonSchema: format.schema };
     }
-    default: return assertNever(format, "response format");
+    default:
+      return assertNever(format, "response format");
   }
 }
 

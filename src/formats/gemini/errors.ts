@@ -3,9 +3,20 @@ import { GatewayError, kindForStatus } from "../../canonical/errors.ts";
 import { isRecord, num, str, type GeminiErrorBody, type Json } from "./wire.ts";
 
 const STATUS_NAMES: Record<number, string> = {
-  400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-  409: "ABORTED", 413: "INVALID_ARGUMENT", 415: "INVALID_ARGUMENT", 422: "INVALID_ARGUMENT", 429: "RESOURCE_EXHAUSTED",
-  499: "CANCELLED", 500: "INTERNAL", 501: "UNIMPLEMENTED", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ABORTED",
+  413: "INVALID_ARGUMENT",
+  415: "INVALID_ARGUMENT",
+  422: "INVALID_ARGUMENT",
+  429: "RESOURCE_EXHAUSTED",
+  499: "CANCELLED",
+  500: "INTERNAL",
+  501: "UNIMPLEMENTED",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
   504: "DEADLINE_EXCEEDED",
 };
 
@@ -38,7 +49,9 @@ export function decodeGeminiErrorMessage(body: string): string {
   try {
     const message = str(errorObject(JSON.parse(body))?.message);
     if (message) return message;
-  } catch { /* not JSON: the text itself is the message */ }
+  } catch {
+    /* not JSON: the text itself is the message */
+  }
   return body;
 }
 

@@ -4,7 +4,11 @@ import type { Json } from "./wire.ts";
 /** The object with its own keys in lowerCamel (`inline_data` -> `inlineData`); values untouched. */
 export function camelKeys(obj: Json): Json {
   let changed = false;
-  for (const k of Object.keys(obj)) if (k.includes("_")) { changed = true; break; }
+  for (const k of Object.keys(obj))
+    if (k.includes("_")) {
+      changed = true;
+      break;
+    }
   if (!changed) return obj;
   const out: Json = {};
   for (const [k, v] of Object.entries(obj)) {

@@ -11,7 +11,10 @@ import type { ContentPart, ImagePart, Message, TextPart } from "../../canonical/
 import { camelKeys } from "./keys.ts";
 import { isRecord, str, type Json } from "./wire.ts";
 
-interface Pending { id: string; name: string }
+interface Pending {
+  id: string;
+  name: string;
+}
 
 function bad(message: string, param: string): never {
   throw new GatewayError("invalid_request", message, { param });
@@ -32,7 +35,12 @@ function mediaPart(raw: unknown, kind: "inlineData" | "fileData", param: string)
   }
   if (!m.uri) bad("fileData.fileUri is required", `${param}.fileUri`);
   if (m.mimeType.startsWith("image/")) return { type: "image", source: { kind: "url", url: m.uri } };
-  return { type: "file", mediaType: m.mimeType || "application/octet-stream", url: m.uri, ...(m.displayName ? { filename: m.displayName } : {}) };
+  return {
+    type: "file",
+    mediaType: m.mimeType || "application/octet-stream",
+    url: m.uri,
+    ...(m.displayName ? { filename: m.displayName } : {}),
+  };
 }
 
 /** A functionResponse's `response` object as tool-result text: `{output: "x"}` and `{error: "x"}` unwrap. */
@@ -57,18 +65,24 @@ function decodePart(raw: unknown, role: Message["role"], pending: Pending[], at:
   if (part.functionCall !== undefined) {
     const call = isRecord(part.functionCall) ? part.functionCall : bad("functionCall must be an object", `${param}.functionCall`);
     const name = str(call.name) ?? bad("functionCall.name is required", `${param}.functionCall.name`);
-    if (call.args !== undefined && call.args !== null && !isRecord(call.args)) bad("functionCall.args must be an object", `${param}.functionCall.args`);
+    if (call.args !== undefined && call.args !== null && !isRecord(call.args))
+      bad("functionCall.args must be an object", `${param}.functionCall.args`);
     const id = str(call.id) || `call_${at[0]}_${at[1]}`;
     if (role === "assistant") pending.push({ id, name });
     return { type: "tool-call", id, name, arguments: JSON.stringify(call.args ?? {}), ...(signature ? { signature } : {}) };
   }
   if (part.functionResponse !== undefined) {
-    const fr = isRecord(part.functionResponse) ? camelKeys(part.functionResponse) : bad("functionResponse must be an object", `${param}.functionResponse`);
+    const fr = isRecord(part.functionResponse)
+      ? camelKeys(part.functionResponse)
+      : bad("functionResponse must be an object", `${param}.functionResponse`);
     const name = str(fr.name) ?? bad("functionResponse.name is required", `${param}.functionResponse.name`);
     const response = isRecord(fr.response) ? fr.response : {};
     let callId = str(fr.id);
     const match = callId ? pending.findIndex((p) => p.id === callId) : pending.findIndex((p) => p.name === name);
-    if (match !== -1) { callId ??= pending[match].id; pending.splice(match, 1); }
+    if (match !== -1) {
+      callId ??= pending[match].id;
+      pending.splice(match, 1);
+    }
     callId ??= `call_${at[0]}_${at[1]}`;
     const content: Array<TextPart | ImagePart> = [{ type: "text", text: responseText(response) }];
     if (Array.isArray(fr.parts)) {
@@ -78,7 +92,11 @@ function decodePart(raw: unknown, role: Message["role"], pending: Pending[], at:
         if (!kind) bad("functionResponse.parts[] needs inlineData or fileData", `${param}.functionResponse.parts[${k}]`);
         const decoded = mediaPart(q[kind], kind, `${param}.functionResponse.parts[${k}].${kind}`);
         if (decoded.type === "image") content.push(decoded);
-        else content.push({ type: "text", text: `[${decoded.type === "file" ? decoded.mediaType : "file"} attachment${decoded.type === "file" && decoded.url ? `: ${decoded.url}` : ""}]` });
+        else
+          content.push({
+            type: "text",
+            text: `[${decoded.type === "file" ? decoded.mediaType : "file"} attachment${decoded.type === "file" && decoded.url ? `: ${decoded.url}` : ""}]`,
+          });
       });
     }
     const isError = response.error !== undefined && response.error !== null;
@@ -86,7 +104,10 @@ function decodePart(raw: unknown, role: Message["role"], pending: Pending[], at:
   }
   if (isRecord(part.executableCode)) {
     const code = camelKeys(part.executableCode);
-    return { type: "text", text: `\`\`\`${(str(code.language) ?? "").toLowerCase().replace("language_unspecified", "")}\n${str(code.code) ?? ""}\n\`\`\`` };
+    return {
+      type: "text",
+      text: `\`\`\`${(str(code.language) ?? "").toLowerCase().replace("language_unspecified", "")}\n${str(code.code) ?? ""}\n\`\`\``,
+    };
   }
   if (isRecord(part.codeExecutionResult)) {
     const result = camelKeys(part.codeExecutionResult);
@@ -105,7 +126,11 @@ function appendJoined(target: ContentPart[], parts: ContentPart[], joinAtBoundar
       return;
     }
     if (last?.type === "thinking" && part.type === "thinking" && !last.signature && (i === 0 ? joinAtBoundary : part.text === "")) {
-      target[target.length - 1] = { type: "thinking", text: last.text + part.text, ...(part.signature ? { signature: part.signature } : {}) };
+      target[target.length - 1] = {
+        type: "thinking",
+        text: last.text + part.text,
+        ...(part.signature ? { signature: part.signature } : {}),
+      };
       return;
     }
     target.push(part);
@@ -132,7 +157,8 @@ export function decodeContents(raw: unknown): Message[] {
   raw.forEach((c, i) => {
     if (!isRecord(c)) bad("each content must be an object", `contents[${i}]`);
     const roleName = c.role ?? "user";
-    if (roleName !== "user" && roleName !== "model" && roleName !== "function") bad(`role must be "user" or "model", got ${JSON.stringify(roleName)}`, `contents[${i}].role`);
+    if (roleName !== "user" && roleName !== "model" && roleName !== "function")
+      bad(`role must be "user" or "model", got ${JSON.stringify(roleName)}`, `contents[${i}].role`);
     const role = roleName === "model" ? "assistant" : "user";
     if (c.parts !== undefined && !Array.isArray(c.parts)) bad("parts must be an array", `contents[${i}].parts`);
     const prev = messages[messages.length - 1];
@@ -144,7 +170,11 @@ export function decodeContents(raw: unknown): Message[] {
     });
     if (parts.length === 0) return;
     if (prev?.role === role) appendJoined(prev.content, parts, role === "assistant");
-    else { const content: ContentPart[] = []; appendJoined(content, parts, false); messages.push({ role, content }); }
+    else {
+      const content: ContentPart[] = [];
+      appendJoined(content, parts, false);
+      messages.push({ role, content });
+    }
   });
   return messages;
 }

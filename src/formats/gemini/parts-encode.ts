@@ -19,16 +19,30 @@ import { isRecord, type GeminiContent, type GeminiFunctionResponsePart, type Gem
 export const FOREIGN_SIGNATURE = "skip_thought_signature_validator";
 
 const EXTENSION_TYPES: Record<string, string> = {
-  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp",
-  heic: "image/heic", heif: "image/heif", pdf: "application/pdf", txt: "text/plain", md: "text/markdown",
-  html: "text/html", csv: "text/csv", json: "application/json", mp3: "audio/mpeg", wav: "audio/wav",
-  mp4: "video/mp4", mov: "video/quicktime", webm: "video/webm",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  heic: "image/heic",
+  heif: "image/heif",
+  pdf: "application/pdf",
+  txt: "text/plain",
+  md: "text/markdown",
+  html: "text/html",
+  csv: "text/csv",
+  json: "application/json",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  mp4: "video/mp4",
+  mov: "video/quicktime",
+  webm: "video/webm",
 };
 
 function guessMime(url: string, fallback: string): string {
   const path = url.split(/[?#]/)[0];
   const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
-  return path.includes(".") ? EXTENSION_TYPES[ext] ?? fallback : fallback;
+  return path.includes(".") ? (EXTENSION_TYPES[ext] ?? fallback) : fallback;
 }
 
 function fromDataUrl(url: string): { mimeType: string; data: string } | undefined {
@@ -64,7 +78,10 @@ function parseObject(text: string): Json | undefined {
 }
 
 function toolResponse(part: ToolResultPart, name: string, dropped: Set<string>): GeminiPart {
-  const text = part.content.filter((c) => c.type === "text").map((c) => c.text).join("\n");
+  const text = part.content
+    .filter((c) => c.type === "text")
+    .map((c) => c.text)
+    .join("\n");
   const media = part.content.filter((c): c is ImagePart => c.type === "image").map((c) => imageMedia(c, dropped));
   for (const c of part.content) if (c.type === "text" && c.cacheControl !== undefined) dropped.add("cacheControl");
   const parsed = parseObject(text);
@@ -100,7 +117,12 @@ function encodePart(part: ContentPart, names: Map<string, string>, dropped: Set<
       };
     case "tool-result": {
       const name = part.name ?? names.get(part.callId);
-      if (!name) throw new GatewayError("invalid_request", `Tool result ${part.callId} matches no earlier tool call, and Gemini needs the function name`, { param: `${param}.callId` });
+      if (!name)
+        throw new GatewayError(
+          "invalid_request",
+          `Tool result ${part.callId} matches no earlier tool call, and Gemini needs the function name`,
+          { param: `${param}.callId` },
+        );
       return toolResponse(part, name, dropped);
     }
     case "thinking":
@@ -117,7 +139,10 @@ function signFirstCall(parts: GeminiPart[]): void {
   if (calls.length && !calls.some((p) => p.thoughtSignature)) calls[0].thoughtSignature = FOREIGN_SIGNATURE;
 }
 
-export interface EncodedMessages { contents: GeminiContent[]; systemInstruction?: { parts: GeminiPart[] } }
+export interface EncodedMessages {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: GeminiPart[] };
+}
 
 export function encodeMessages(messages: Message[], dropped: Set<string>): EncodedMessages {
   const names = new Map<string, string>();

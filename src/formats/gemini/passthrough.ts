@@ -13,7 +13,8 @@ export const geminiPassthrough: Passthrough = {
     return typeof t === "number" ? t : undefined;
   },
   // @google/genai reads only frames that start with "data:", so a frame that starts with "event:" is skipped.
-  progressFrame: (p) => `event: progress\ndata: ${JSON.stringify({ omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
+  progressFrame: (p) =>
+    `event: progress\ndata: ${JSON.stringify({ omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
   forwardBody(body) {
     // The model is in the URL; a `model` in the body would name the client's alias, not the upstream's.
     const { model: _model, ...rest } = body;

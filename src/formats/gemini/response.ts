@@ -92,12 +92,19 @@ export function argsObject(text: string): Json {
 
 export function encodeOutputPart(part: OutputPart): GeminiPart | undefined {
   switch (part.type) {
-    case "text": return { text: part.text };
-    case "thinking": return { text: part.text, thought: true, ...(part.signature ? { thoughtSignature: part.signature } : {}) };
-    case "redacted-thinking": return undefined;
+    case "text":
+      return { text: part.text };
+    case "thinking":
+      return { text: part.text, thought: true, ...(part.signature ? { thoughtSignature: part.signature } : {}) };
+    case "redacted-thinking":
+      return undefined;
     case "tool-call":
-      return { functionCall: { id: part.id, name: part.name, args: argsObject(part.arguments) }, ...(part.signature ? { thoughtSignature: part.signature } : {}) };
-    default: return assertNever(part, "output part");
+      return {
+        functionCall: { id: part.id, name: part.name, args: argsObject(part.arguments) },
+        ...(part.signature ? { thoughtSignature: part.signature } : {}),
+      };
+    default:
+      return assertNever(part, "output part");
   }
 }
 

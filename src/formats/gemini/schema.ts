@@ -32,12 +32,15 @@ const COPY_ALWAYS = ["description", "title", "example"];
 /** Thrown inside the converter when the subset cannot express a schema faithfully. */
 class Inexpressible extends Error {}
 
-interface Ctx { root: Json; refs: string[] }
+interface Ctx {
+  root: Json;
+  refs: string[];
+}
 
 export type GeminiSchemaResult =
-  | { kind: "schema"; schema: Json }   // goes in `parameters` / `responseSchema`
-  | { kind: "json"; schema: Json }     // goes in `parametersJsonSchema` / `responseJsonSchema`
-  | { kind: "none" };                  // a function without parameters
+  | { kind: "schema"; schema: Json } // goes in `parameters` / `responseSchema`
+  | { kind: "json"; schema: Json } // goes in `parametersJsonSchema` / `responseJsonSchema`
+  | { kind: "none" }; // a function without parameters
 
 /** A tool's JSON Schema as Gemini function parameters. */
 export function toGeminiParameters(schema: Json): GeminiSchemaResult {
@@ -136,7 +139,10 @@ function convert(input: unknown, ctx: Ctx): Json {
     if (nonNull.length < types.length) nullable = true;
     if (nonNull.length === 0) throw new Inexpressible("type null only");
     if (nonNull.length > 1) {
-      const out: Json = { ...pick(node, COPY_ALWAYS), anyOf: nonNull.map((t) => convert({ ...without(node, "description", "title"), type: t }, ctx)) };
+      const out: Json = {
+        ...pick(node, COPY_ALWAYS),
+        anyOf: nonNull.map((t) => convert({ ...without(node, "description", "title"), type: t }, ctx)),
+      };
       if (nullable) out.nullable = true;
       return out;
     }
@@ -197,17 +203,26 @@ export function fromGeminiSchema(input: unknown): Json {
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || value === null) continue;
     switch (key) {
-      case "type": case "nullable": break;
-      case "format": if (value !== "enum") out.format = value; break;
+      case "type":
+      case "nullable":
+        break;
+      case "format":
+        if (value !== "enum") out.format = value;
+        break;
       case "properties":
         if (isRecord(value)) out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromGeminiSchema(v)]));
         break;
-      case "items": out.items = fromGeminiSchema(value); break;
-      case "anyOf": if (Array.isArray(value)) out.anyOf = value.map(fromGeminiSchema); break;
+      case "items":
+        out.items = fromGeminiSchema(value);
+        break;
+      case "anyOf":
+        if (Array.isArray(value)) out.anyOf = value.map(fromGeminiSchema);
+        break;
       case "enum":
-        out.enum = Array.isArray(value) && (type === "integer" || type === "number")
-          ? value.map((v) => (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v))
-          : value;
+        out.enum =
+          Array.isArray(value) && (type === "integer" || type === "number")
+            ? value.map((v) => (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v))
+            : value;
         break;
       default:
         out[key] = NUMERIC_STRINGS.includes(key) && typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;

@@ -3,8 +3,16 @@ import type { FinishReason } from "../../canonical/usage.ts";
 import { assertNever } from "../../canonical/response.ts";
 
 const FILTERED = new Set([
-  "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "LANGUAGE", "ESCALATION",
-  "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION",
+  "SAFETY",
+  "RECITATION",
+  "BLOCKLIST",
+  "PROHIBITED_CONTENT",
+  "SPII",
+  "LANGUAGE",
+  "ESCALATION",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+  "IMAGE_RECITATION",
 ]);
 
 /**
@@ -21,10 +29,18 @@ export function decodeFinishReason(reason: string, hasToolCalls: boolean): Finis
 
 export function encodeFinishReason(reason: FinishReason): string {
   switch (reason) {
-    case "stop": case "stop-sequence": case "tool-calls": case "pause": return "STOP";
-    case "length": return "MAX_TOKENS";
-    case "content-filter": return "SAFETY";
-    case "error": return "OTHER";
-    default: return assertNever(reason, "finish reason");
+    case "stop":
+    case "stop-sequence":
+    case "tool-calls":
+    case "pause":
+      return "STOP";
+    case "length":
+      return "MAX_TOKENS";
+    case "content-filter":
+      return "SAFETY";
+    case "error":
+      return "OTHER";
+    default:
+      return assertNever(reason, "finish reason");
   }
 }

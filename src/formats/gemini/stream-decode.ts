@@ -31,7 +31,10 @@ export async function* decodeGeminiStream(events: AsyncIterable<SseEvent>): Asyn
       return;
     }
     const error = errorFromChunk(chunk);
-    if (error) { yield { type: "error", error }; return; }
+    if (error) {
+      yield { type: "error", error };
+      return;
+    }
     if (!isRecord(chunk)) continue;
 
     const chunkUsage = decodeUsage(chunk.usageMetadata);
@@ -55,7 +58,9 @@ export async function* decodeGeminiStream(events: AsyncIterable<SseEvent>): Asyn
       const part = decodeOutputPart(raw);
       if (!part) continue;
       switch (part.type) {
-        case "text": yield { type: "text-delta", text: part.text }; break;
+        case "text":
+          yield { type: "text-delta", text: part.text };
+          break;
         case "thinking":
           if (part.text) yield { type: "reasoning-delta", text: part.text };
           if (part.signature) yield { type: "reasoning-signature", signature: part.signature };
@@ -67,8 +72,10 @@ export async function* decodeGeminiStream(events: AsyncIterable<SseEvent>): Asyn
           yield { type: "tool-call-end", index };
           break;
         }
-        case "redacted-thinking": break;
-        default: assertNever(part, "output part");
+        case "redacted-thinking":
+          break;
+        default:
+          assertNever(part, "output part");
       }
     }
 

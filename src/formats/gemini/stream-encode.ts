@@ -17,7 +17,12 @@ import { encodeFinishReason } from "./stop-reason.ts";
 import { encodeUsage } from "./usage.ts";
 import { newResponseId, type GeminiPart, type GeminiResponse } from "./wire.ts";
 
-interface PendingCall { id: string; name: string; signature?: string; args: string }
+interface PendingCall {
+  id: string;
+  name: string;
+  signature?: string;
+  args: string;
+}
 
 function callPart(call: PendingCall): GeminiPart {
   return {

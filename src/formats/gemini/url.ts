@@ -10,6 +10,10 @@ export function geminiUpstreamUrl(baseUrl: string, model: string, stream: boolea
   const trimmed = baseUrl.replace(/\/+$/, "");
   const base = /\/v1(alpha|beta)?$/.test(trimmed) ? trimmed : `${trimmed}/v1beta`;
   // Each segment is escaped but slashes stay, as @google/genai sends them (gateway ids like "provider/model").
-  const id = model.replace(/^models\//, "").split("/").map(encodeURIComponent).join("/");
+  const id = model
+    .replace(/^models\//, "")
+    .split("/")
+    .map(encodeURIComponent)
+    .join("/");
   return `${base}/models/${id}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
 }

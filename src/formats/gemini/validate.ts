@@ -3,14 +3,31 @@
 // snake_case as the REST API takes them, worded as Google's API words them (`Invalid value at 'contents[0].parts' ...`).
 import { GatewayError } from "../../canonical/errors.ts";
 import {
-  isRecord, optArray, optBoolean, optNumber, optObject, optOneOf, optString, optStrings, shown, typeName,
-  type Dialect, type Expected, type Json,
+  isRecord,
+  optArray,
+  optBoolean,
+  optNumber,
+  optObject,
+  optOneOf,
+  optString,
+  optStrings,
+  shown,
+  typeName,
+  type Dialect,
+  type Expected,
+  type Json,
 } from "../request-shape.ts";
 
 const invalid = (message: string, param: string) => new GatewayError("invalid_request", message, { param, code: "INVALID_ARGUMENT" });
 const PROTO_TYPES: Record<Expected, string> = {
-  string: "TYPE_STRING", integer: "TYPE_INT32", number: "TYPE_FLOAT", boolean: "TYPE_BOOL", object: "TYPE_MESSAGE",
-  array: "a list", "string or array": "TYPE_STRING", "string or object": "TYPE_STRING",
+  string: "TYPE_STRING",
+  integer: "TYPE_INT32",
+  number: "TYPE_FLOAT",
+  boolean: "TYPE_BOOL",
+  object: "TYPE_MESSAGE",
+  array: "a list",
+  "string or array": "TYPE_STRING",
+  "string or object": "TYPE_STRING",
 };
 
 const d: Dialect = {
@@ -18,12 +35,20 @@ const d: Dialect = {
   missing: (path) => invalid(`* GenerateContentRequest.${path}: ${path} is not specified`, path),
   type: (path, expected, got) =>
     expected === "array" || expected === "object"
-      ? invalid(`Invalid JSON payload received. '${path}' must be ${expected === "array" ? "a list" : "an object"}, not ${typeName(got)}.`, path)
+      ? invalid(
+          `Invalid JSON payload received. '${path}' must be ${expected === "array" ? "a list" : "an object"}, not ${typeName(got)}.`,
+          path,
+        )
       : invalid(`Invalid value at '${path}' (${PROTO_TYPES[expected]}), ${shown(got)}`, path),
   oneOf: (path, got, allowed) =>
-    path.endsWith(".role") ? invalid(`Please use a valid role: ${allowed.join(", ")}.`, path) : invalid(`Invalid value at '${path}', "${shown(got)}": use one of ${allowed.join(", ")}.`, path),
+    path.endsWith(".role")
+      ? invalid(`Please use a valid role: ${allowed.join(", ")}.`, path)
+      : invalid(`Invalid value at '${path}', "${shown(got)}": use one of ${allowed.join(", ")}.`, path),
   range: (path, got, { min, max }) =>
-    invalid(`* GenerateContentRequest.${path}: ${got} is out of range; it must be ${min !== undefined && got < min ? `at least ${min}` : `at most ${max}`}.`, path),
+    invalid(
+      `* GenerateContentRequest.${path}: ${got} is out of range; it must be ${min !== undefined && got < min ? `at least ${min}` : `at most ${max}`}.`,
+      path,
+    ),
   empty: (path) => invalid(`* GenerateContentRequest.${path}: ${path} must not be empty.`, path),
 };
 
@@ -125,7 +150,11 @@ function checkGenerationConfig(config: unknown, at: string): void {
   const thinking = field(config, "thinkingConfig", "thinking_config");
   if (thinking !== undefined && thinking !== null) {
     if (!isRecord(thinking)) throw d.type(`${at}.thinkingConfig`, "object", thinking);
-    optNumber(d, field(thinking, "thinkingBudget", "thinking_budget"), `${at}.thinkingConfig`, "thinkingBudget", { min: -1, max: INT32_MAX, integer: true });
+    optNumber(d, field(thinking, "thinkingBudget", "thinking_budget"), `${at}.thinkingConfig`, "thinkingBudget", {
+      min: -1,
+      max: INT32_MAX,
+      integer: true,
+    });
     optBoolean(d, field(thinking, "includeThoughts", "include_thoughts"), `${at}.thinkingConfig`, "includeThoughts");
   }
 }

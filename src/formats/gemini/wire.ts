@@ -14,10 +14,25 @@ export function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
-export interface GeminiBlob { mimeType: string; data: string; displayName?: string }
-export interface GeminiFileData { mimeType?: string; fileUri: string; displayName?: string }
-export interface GeminiFunctionCall { id?: string; name: string; args: Json }
-export interface GeminiFunctionResponsePart { inlineData?: GeminiBlob; fileData?: GeminiFileData }
+export interface GeminiBlob {
+  mimeType: string;
+  data: string;
+  displayName?: string;
+}
+export interface GeminiFileData {
+  mimeType?: string;
+  fileUri: string;
+  displayName?: string;
+}
+export interface GeminiFunctionCall {
+  id?: string;
+  name: string;
+  args: Json;
+}
+export interface GeminiFunctionResponsePart {
+  inlineData?: GeminiBlob;
+  fileData?: GeminiFileData;
+}
 export interface GeminiFunctionResponse {
   id?: string;
   name: string;
@@ -36,7 +51,10 @@ export interface GeminiPart {
   functionResponse?: GeminiFunctionResponse;
 }
 
-export interface GeminiContent { role: "user" | "model"; parts: GeminiPart[] }
+export interface GeminiContent {
+  role: "user" | "model";
+  parts: GeminiPart[];
+}
 
 export interface GeminiUsageMetadata {
   promptTokenCount?: number;

@@ -41,7 +41,14 @@ export function gatewayErrorFrom(error: unknown): GatewayError {
 }
 
 function statusForType(type: string | undefined, code: string | undefined): number | undefined {
-  if (code === "rate_limit_exceeded" || code === "insufficient_quota" || type === "insufficient_quota" || type === "requests" || type === "tokens") return 429;
+  if (
+    code === "rate_limit_exceeded" ||
+    code === "insufficient_quota" ||
+    type === "insufficient_quota" ||
+    type === "requests" ||
+    type === "tokens"
+  )
+    return 429;
   if (code === "invalid_api_key") return 401;
   if (code === "context_length_exceeded" || type === "invalid_request_error") return 400;
   if (type === "server_error") return 500;
@@ -51,7 +58,11 @@ function statusForType(type: string | undefined, code: string | undefined): numb
 /** The human message of an error body: `error.message`, a bare `{message}`, `{error: "text"}`, `{detail}`, or the raw text. */
 export function decodeErrorMessage(body: string): string {
   let parsed: unknown;
-  try { parsed = JSON.parse(body); } catch { return body; }
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
   if (Array.isArray(parsed)) parsed = parsed[0];
   if (!isRecord(parsed)) return body;
   const { error } = parsed;

@@ -1,8 +1,6 @@
 // Chat `messages` as canonical turns: system/developer in place, tool and function results as user turns.
 import { splitToolCallId } from "../../canonical/tool-call-signature.ts";
-import type {
-  ContentPart, FilePart, ImagePart, Message, TextPart, ToolCallPart, ToolResultPart,
-} from "../../canonical/request.ts";
+import type { ContentPart, FilePart, ImagePart, Message, TextPart, ToolCallPart, ToolResultPart } from "../../canonical/request.ts";
 import { AUDIO_MEDIA_TYPES, invalid, isRecord, parseDataUrl, type Json } from "./wire.ts";
 
 export interface DecodedMessages {
@@ -99,8 +97,10 @@ function userContent(content: unknown, path: string): ContentPart[] {
 
 function userPart(p: Json, path: string): TextPart | ImagePart | FilePart {
   switch (p.type) {
-    case "text": return textPart(p, path);
-    case "image_url": return imagePart(p, path);
+    case "text":
+      return textPart(p, path);
+    case "image_url":
+      return imagePart(p, path);
     case "input_audio": {
       const audio = isRecord(p.input_audio) ? p.input_audio : undefined;
       if (typeof audio?.data !== "string" || typeof audio.format !== "string") {
@@ -108,7 +108,8 @@ function userPart(p: Json, path: string): TextPart | ImagePart | FilePart {
       }
       return { type: "file", mediaType: AUDIO_MEDIA_TYPES[audio.format] ?? `audio/${audio.format}`, data: audio.data };
     }
-    case "file": return filePart(p, path);
+    case "file":
+      return filePart(p, path);
     default:
       throw invalid(`'${path}.type' must be one of text, image_url, input_audio, file.`, `${path}.type`);
   }
@@ -178,7 +179,8 @@ function assistantContent(m: Json, path: string, book: CallBook): ContentPart[] 
 
 function toolCall(tc: unknown, path: string, book: CallBook): ToolCallPart {
   if (!isRecord(tc)) throw invalid(`'${path}' must be an object.`, path);
-  if (tc.type === "custom") throw invalid(`'${path}': custom tool calls are not supported by the gateway; use function tools.`, `${path}.type`);
+  if (tc.type === "custom")
+    throw invalid(`'${path}': custom tool calls are not supported by the gateway; use function tools.`, `${path}.type`);
   const fn = isRecord(tc.function) ? tc.function : undefined;
   if (typeof tc.id !== "string") throw invalid(`'${path}.id' must be a string.`, `${path}.id`);
   if (typeof fn?.name !== "string") throw invalid(`'${path}.function.name' must be a string.`, `${path}.function.name`);

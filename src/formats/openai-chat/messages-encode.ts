@@ -20,10 +20,17 @@ export function encodeMessages(messages: Message[], names: Record<string, unknow
     const name = typeof names?.[i] === "string" ? names[i] : undefined;
     const withName = (m: Json): Json => (name !== undefined ? { ...m, name } : m);
     switch (message.role) {
-      case "system": out.push(withName(systemMessage(message.content, dropped))); return;
-      case "user": out.push(...userMessages(message.content, dropped, withName)); return;
-      case "assistant": out.push(withName(assistantMessage(message.content, dropped))); return;
-      default: return assertNever(message.role, "message role");
+      case "system":
+        out.push(withName(systemMessage(message.content, dropped)));
+        return;
+      case "user":
+        out.push(...userMessages(message.content, dropped, withName));
+        return;
+      case "assistant":
+        out.push(withName(assistantMessage(message.content, dropped)));
+        return;
+      default:
+        return assertNever(message.role, "message role");
     }
   });
   return out;
@@ -44,16 +51,27 @@ function userMessages(content: ContentPart[], dropped: Set<string>, withName: (m
   const own: Json[] = [];
   for (const part of content) {
     switch (part.type) {
-      case "text": own.push({ type: "text", text: part.text }); break;
-      case "image": own.push(imagePart(part)); break;
-      case "file": { const p = filePart(part, dropped); if (p) own.push(p); break; }
-      case "tool-result": tools.push(toolMessage(part, resultImages, dropped)); break;
+      case "text":
+        own.push({ type: "text", text: part.text });
+        break;
+      case "image":
+        own.push(imagePart(part));
+        break;
+      case "file": {
+        const p = filePart(part, dropped);
+        if (p) own.push(p);
+        break;
+      }
+      case "tool-result":
+        tools.push(toolMessage(part, resultImages, dropped));
+        break;
       case "tool-call":
       case "thinking":
       case "redacted-thinking":
         dropped.add(`user.${part.type}`);
         break;
-      default: return assertNever(part, "content part");
+      default:
+        return assertNever(part, "content part");
     }
   }
   // Images moved out of tool results come first in the user message, right after the tool messages.
@@ -109,12 +127,16 @@ function assistantMessage(content: ContentPart[], dropped: Set<string>): Json {
   const calls: WireToolCall[] = [];
   for (const part of content) {
     switch (part.type) {
-      case "text": texts.push(part.text); break;
+      case "text":
+        texts.push(part.text);
+        break;
       case "thinking":
         if (part.text) thinking.push(part.text);
         if (part.signature) dropped.add("thinking.signature");
         break;
-      case "redacted-thinking": dropped.add("redacted_thinking"); break;
+      case "redacted-thinking":
+        dropped.add("redacted_thinking");
+        break;
       case "tool-call":
         calls.push({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } });
         if (part.signature) dropped.add("tool-call.signature");
@@ -124,7 +146,8 @@ function assistantMessage(content: ContentPart[], dropped: Set<string>): Json {
       case "tool-result":
         dropped.add(`assistant.${part.type}`);
         break;
-      default: return assertNever(part, "content part");
+      default:
+        return assertNever(part, "content part");
     }
   }
   const text = texts.join("");

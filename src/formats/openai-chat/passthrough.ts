@@ -31,7 +31,8 @@ function withOriginalCallIds(messages: unknown): { messages?: unknown[] } {
     messages: messages.map((m) => {
       if (!hasSignedIds(m) || !isRecord(m)) return m;
       const out: Record<string, unknown> = { ...m };
-      if (Array.isArray(m.tool_calls)) out.tool_calls = m.tool_calls.map((tc) => (signedCall(tc) && isRecord(tc) ? { ...tc, id: splitToolCallId(String(tc.id)).id } : tc));
+      if (Array.isArray(m.tool_calls))
+        out.tool_calls = m.tool_calls.map((tc) => (signedCall(tc) && isRecord(tc) ? { ...tc, id: splitToolCallId(String(tc.id)).id } : tc));
       if (idCarriesSignature(m.tool_call_id)) out.tool_call_id = splitToolCallId(m.tool_call_id).id;
       return out;
     }),

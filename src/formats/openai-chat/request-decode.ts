@@ -1,16 +1,31 @@
 // A Chat Completions request body as a CanonicalRequest; fields canonical lacks go to `extra`.
-import type {
-  CanonicalRequest, ReasoningConfig, ResponseFormat, ToolChoice, ToolDefinition,
-} from "../../canonical/request.ts";
+import type { CanonicalRequest, ReasoningConfig, ResponseFormat, ToolChoice, ToolDefinition } from "../../canonical/request.ts";
 import type { RouteHints } from "../types.ts";
 import { decodeMessages } from "./messages-decode.ts";
 import { FORMAT_ID, MESSAGE_NAMES_KEY, invalid, isRecord, optionalNumber, type Json } from "./wire.ts";
 
 /** Body fields mapped to canonical fields; every other field is kept in `extra` under its own name. */
 const MAPPED = [
-  "model", "messages", "stream", "tools", "functions", "tool_choice", "function_call", "parallel_tool_calls",
-  "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "stop", "seed", "presence_penalty",
-  "frequency_penalty", "reasoning_effort", "response_format", "user",
+  "model",
+  "messages",
+  "stream",
+  "tools",
+  "functions",
+  "tool_choice",
+  "function_call",
+  "parallel_tool_calls",
+  "max_tokens",
+  "max_completion_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stop",
+  "seed",
+  "presence_penalty",
+  "frequency_penalty",
+  "reasoning_effort",
+  "response_format",
+  "user",
 ];
 
 const EFFORTS = ["minimal", "low", "medium", "high"] as const;
@@ -57,7 +72,10 @@ export function decodeRequest(body: unknown, hints?: RouteHints): CanonicalReque
   if (topP !== undefined) req.topP = topP;
   // top_k is not OpenAI's, but many compatible providers take it: canonical, and remembered like max_completion_tokens.
   const topK = optionalNumber(body, "top_k");
-  if (topK !== undefined) { req.topK = topK; extra.top_k = topK; }
+  if (topK !== undefined) {
+    req.topK = topK;
+    extra.top_k = topK;
+  }
   const seed = optionalNumber(body, "seed");
   if (seed !== undefined) req.seed = seed;
   const presence = optionalNumber(body, "presence_penalty");
@@ -102,7 +120,8 @@ function decodeTools(body: Json): ToolDefinition[] | undefined {
     return body.tools.map((t: unknown, i) => {
       const path = `tools[${i}]`;
       if (!isRecord(t)) throw invalid(`'${path}' must be an object.`, path);
-      if (t.type === "custom") throw invalid(`'${path}': custom tools are not supported by the gateway; use function tools.`, `${path}.type`);
+      if (t.type === "custom")
+        throw invalid(`'${path}': custom tools are not supported by the gateway; use function tools.`, `${path}.type`);
       if (t.type !== "function") throw invalid(`'${path}.type' must be "function".`, `${path}.type`);
       return functionTool(t.function, `${path}.function`);
     });

@@ -51,7 +51,10 @@ export function encodeRequest(req: CanonicalRequest): EncodedRequest {
 
   for (const [key, value] of Object.entries(req.extra)) {
     if (INTERNAL_EXTRA_KEYS.includes(key) && same) continue;
-    if (!same) { dropped.add(key); continue; }
+    if (!same) {
+      dropped.add(key);
+      continue;
+    }
     if (HANDLED_EXTRA.includes(key)) continue;
     // The client's own Chat fields (n, logprobs, metadata, store, ... and the originals of tool_choice /
     // reasoning_effort that canonical could only approximate) go back as sent.
@@ -66,8 +69,10 @@ function encodeToolChoice(choice: ToolChoice): unknown {
     case "none":
     case "required":
       return choice.type;
-    case "tool": return { type: "function", function: { name: choice.name } };
-    default: return assertNever(choice, "tool choice");
+    case "tool":
+      return { type: "function", function: { name: choice.name } };
+    default:
+      return assertNever(choice, "tool choice");
   }
 }
 
@@ -108,6 +113,7 @@ function encodeResponseFormat(format: ResponseFormat): Json {
       if (format.description !== undefined) schema.description = format.description;
       return { type: "json_schema", json_schema: schema };
     }
-    default: return assertNever(format, "response format");
+    default:
+      return assertNever(format, "response format");
   }
 }

@@ -43,7 +43,12 @@ function contentText(content: unknown): string {
 /** The parts of a response message: thinking first, then text (and a refusal), then tool calls. */
 function outputParts(message: Json): OutputPart[] {
   const parts: OutputPart[] = [];
-  const thinking = typeof message.reasoning_content === "string" ? message.reasoning_content : typeof message.reasoning === "string" ? message.reasoning : "";
+  const thinking =
+    typeof message.reasoning_content === "string"
+      ? message.reasoning_content
+      : typeof message.reasoning === "string"
+        ? message.reasoning
+        : "";
   if (thinking) parts.push({ type: "thinking", text: thinking });
   const text = contentText(message.content);
   if (text) parts.push({ type: "text", text });
@@ -80,7 +85,8 @@ export function decodeResponse(body: unknown): CanonicalResponse {
   const hasCalls = content.some((p) => p.type === "tool-call");
   if (finishReason === "stop" && hasCalls) finishReason = "tool-calls";
   // A refusal with nothing else said is the model declining: canonical "content-filter".
-  if (finishReason === "stop" && typeof message.refusal === "string" && message.refusal && !contentText(message.content)) finishReason = "content-filter";
+  if (finishReason === "stop" && typeof message.refusal === "string" && message.refusal && !contentText(message.content))
+    finishReason = "content-filter";
   return {
     id: typeof body.id === "string" && body.id ? body.id : newCompletionId(),
     model: typeof body.model === "string" ? body.model : "",
@@ -102,11 +108,23 @@ export function encodeResponse(res: CanonicalResponse, _req: CanonicalRequest): 
   const calls: WireToolCall[] = [];
   for (const part of res.content) {
     switch (part.type) {
-      case "text": texts.push(part.text); break;
-      case "thinking": if (part.text) thinking.push(part.text); break;
-      case "redacted-thinking": break;
-      case "tool-call": calls.push({ id: idWithSignature(part.id, part.signature), type: "function", function: { name: part.name, arguments: part.arguments } }); break;
-      default: return assertNever(part, "output part");
+      case "text":
+        texts.push(part.text);
+        break;
+      case "thinking":
+        if (part.text) thinking.push(part.text);
+        break;
+      case "redacted-thinking":
+        break;
+      case "tool-call":
+        calls.push({
+          id: idWithSignature(part.id, part.signature),
+          type: "function",
+          function: { name: part.name, arguments: part.arguments },
+        });
+        break;
+      default:
+        return assertNever(part, "output part");
     }
   }
   const text = texts.join("");

@@ -6,15 +6,23 @@ export type ChatFinishReason = "stop" | "length" | "tool_calls" | "content_filte
 
 export function decodeFinishReason(reason: unknown): FinishReason {
   switch (reason) {
-    case "stop": return "stop";
-    case "length": return "length";
-    case "tool_calls": return "tool-calls";
-    case "function_call": return "tool-calls";
-    case "content_filter": return "content-filter";
+    case "stop":
+      return "stop";
+    case "length":
+      return "length";
+    case "tool_calls":
+      return "tool-calls";
+    case "function_call":
+      return "tool-calls";
+    case "content_filter":
+      return "content-filter";
     // Some compatible providers name the token limit differently.
-    case "max_tokens": return "length";
-    case "model_context_window_exceeded": return "length";
-    default: return "stop";
+    case "max_tokens":
+      return "length";
+    case "model_context_window_exceeded":
+      return "length";
+    default:
+      return "stop";
   }
 }
 
@@ -25,13 +33,21 @@ export function decodeFinishReason(reason: unknown): FinishReason {
  */
 export function encodeFinishReason(reason: FinishReason, hasToolCalls: boolean): ChatFinishReason {
   switch (reason) {
-    case "stop": return hasToolCalls ? "tool_calls" : "stop";
-    case "stop-sequence": return "stop";
-    case "length": return "length";
-    case "tool-calls": return "tool_calls";
-    case "content-filter": return "content_filter";
-    case "pause": return "stop";
-    case "error": return "stop";
-    default: return assertNever(reason, "finish reason");
+    case "stop":
+      return hasToolCalls ? "tool_calls" : "stop";
+    case "stop-sequence":
+      return "stop";
+    case "length":
+      return "length";
+    case "tool-calls":
+      return "tool_calls";
+    case "content-filter":
+      return "content_filter";
+    case "pause":
+      return "stop";
+    case "error":
+      return "stop";
+    default:
+      return assertNever(reason, "finish reason");
   }
 }

@@ -9,7 +9,10 @@ import { decodeFinishReason } from "./stop-reason.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord, type Json } from "./wire.ts";
 
-interface OpenCall { index: number; id: string }
+interface OpenCall {
+  index: number;
+  id: string;
+}
 
 /**
  * The decoder's state between frames. Tool calls are keyed by the wire `index`; canonical indices are
@@ -103,12 +106,18 @@ export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGener
   const reader = new ChunkReader();
   let sawDone = false;
   for await (const event of events) {
-    if (event.data.trim() === "[DONE]") { sawDone = true; break; }
+    if (event.data.trim() === "[DONE]") {
+      sawDone = true;
+      break;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(event.data);
     } catch {
-      yield { type: "error", error: new GatewayError("upstream", `The upstream sent a stream frame that is not JSON: ${event.data.slice(0, 200)}`) };
+      yield {
+        type: "error",
+        error: new GatewayError("upstream", `The upstream sent a stream frame that is not JSON: ${event.data.slice(0, 200)}`),
+      };
       return;
     }
     if (!isRecord(chunk)) continue;

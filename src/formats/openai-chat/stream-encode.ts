@@ -17,7 +17,11 @@ export function clientWantsUsage(req: CanonicalRequest): boolean {
   return isRecord(options) && options.include_usage === true;
 }
 
-interface Head { id: string; model: string; created: number }
+interface Head {
+  id: string;
+  model: string;
+  created: number;
+}
 
 function errorFrame(err: GatewayError): string {
   return sseFrame(JSON.stringify(encodeError(err)));
@@ -74,7 +78,16 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
         case "tool-call-start": {
           const h = yield* started();
           toolCalls++;
-          yield chunk(h, { tool_calls: [{ index: event.index, id: idWithSignature(event.id, event.signature), type: "function", function: { name: event.name, arguments: "" } }] });
+          yield chunk(h, {
+            tool_calls: [
+              {
+                index: event.index,
+                id: idWithSignature(event.id, event.signature),
+                type: "function",
+                function: { name: event.name, arguments: "" },
+              },
+            ],
+          });
           break;
         }
         case "tool-args-delta": {
@@ -82,8 +95,11 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
           if (event.delta) yield chunk(h, { tool_calls: [{ index: event.index, function: { arguments: event.delta } }] });
           break;
         }
-        case "tool-call-end": break;
-        case "usage": usage = { ...usage, ...event.usage }; break;
+        case "tool-call-end":
+          break;
+        case "usage":
+          usage = { ...usage, ...event.usage };
+          break;
         case "finish": {
           const h = yield* started();
           if (event.usage) usage = { ...usage, ...event.usage };
@@ -92,13 +108,18 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
           yield "data: [DONE]\n\n";
           return;
         }
-        case "error": yield errorFrame(event.error); return;
-        default: assertNever(event, "stream event");
+        case "error":
+          yield errorFrame(event.error);
+          return;
+        default:
+          assertNever(event, "stream event");
       }
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    yield errorFrame(err instanceof GatewayError ? err : new GatewayError("upstream", `The upstream stream failed: ${message}`, { cause: err }));
+    yield errorFrame(
+      err instanceof GatewayError ? err : new GatewayError("upstream", `The upstream stream failed: ${message}`, { cause: err }),
+    );
     return;
   }
   yield errorFrame(new GatewayError("upstream", "The upstream stream ended before the response finished."));

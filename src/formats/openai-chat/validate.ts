@@ -2,8 +2,20 @@
 // the fields the gateway relies on, with the types and ranges of OpenAI's API reference, worded as api.openai.com words them.
 import { GatewayError } from "../../canonical/errors.ts";
 import {
-  checkModel, isRecord, optArray, optBoolean, optNumber, optObject, optOneOf, optString, optStrings, required, shown, typeName,
-  type Dialect, type Json,
+  checkModel,
+  isRecord,
+  optArray,
+  optBoolean,
+  optNumber,
+  optObject,
+  optOneOf,
+  optString,
+  optStrings,
+  required,
+  shown,
+  typeName,
+  type Dialect,
+  type Json,
 } from "../request-shape.ts";
 
 const invalid = (message: string, param: string, code: string) => new GatewayError("invalid_request", message, { param, code });
@@ -12,23 +24,44 @@ const invalid = (message: string, param: string, code: string) => new GatewayErr
 export const openaiDialect: Dialect = {
   path: (parent, key) => (typeof key === "number" ? `${parent}[${key}]` : `${parent}.${key}`),
   missing: (path) => invalid(`Missing required parameter: '${path}'.`, path, "missing_required_parameter"),
-  type: (path, expected, got) => invalid(`Invalid type for '${path}': expected ${article(expected)}, but got ${typeName(got)} instead.`, path, "invalid_type"),
-  oneOf: (path, got, allowed) => invalid(`Invalid value: '${shown(got)}'. Supported values are: ${allowed.map((a) => `'${a}'`).join(", ")}.`, path, "invalid_value"),
+  type: (path, expected, got) =>
+    invalid(`Invalid type for '${path}': expected ${article(expected)}, but got ${typeName(got)} instead.`, path, "invalid_type"),
+  oneOf: (path, got, allowed) =>
+    invalid(`Invalid value: '${shown(got)}'. Supported values are: ${allowed.map((a) => `'${a}'`).join(", ")}.`, path, "invalid_value"),
   range: (path, got, { min, max, integer }) => {
     const kind = integer ? "integer" : "decimal";
     return min !== undefined && got < min
-      ? invalid(`Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${got} instead.`, path, `${kind}_below_min_value`)
-      : invalid(`Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${got} instead.`, path, `${kind}_above_max_value`);
+      ? invalid(
+          `Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${got} instead.`,
+          path,
+          `${kind}_below_min_value`,
+        )
+      : invalid(
+          `Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${got} instead.`,
+          path,
+          `${kind}_above_max_value`,
+        );
   },
-  empty: (path) => invalid(`Invalid '${path}': empty array. Expected an array with minimum length 1, but got an empty array instead.`, path, "empty_array"),
+  empty: (path) =>
+    invalid(
+      `Invalid '${path}': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
+      path,
+      "empty_array",
+    ),
 };
 
 function article(expected: string): string {
   switch (expected) {
-    case "string or array": return "one of a string or array of objects";
-    case "string or object": return "one of a string or object";
-    case "integer": case "object": case "array": return `an ${expected}`;
-    default: return `a ${expected}`;
+    case "string or array":
+      return "one of a string or array of objects";
+    case "string or object":
+      return "one of a string or object";
+    case "integer":
+    case "object":
+    case "array":
+      return `an ${expected}`;
+    default:
+      return `a ${expected}`;
   }
 }
 
@@ -63,16 +96,20 @@ export function validateChatRequest(body: Json): void {
   optObject(d, body.logit_bias, "", "logit_bias");
   if (body.response_format !== undefined && body.response_format !== null) {
     if (!isRecord(body.response_format)) throw d.type("response_format", "object", body.response_format);
-    optOneOf(d, required(d, body.response_format, "type", "response_format"), "response_format", "type", ["text", "json_object", "json_schema"]);
+    optOneOf(d, required(d, body.response_format, "type", "response_format"), "response_format", "type", [
+      "text",
+      "json_object",
+      "json_schema",
+    ]);
   }
   if (optArray(d, body.tools, "", "tools")) {
     for (let i = 0; i < body.tools.length; i++) checkTool(body.tools[i], i);
   }
   const choice = body.tool_choice;
-  if (choice !== undefined && choice !== null && typeof choice === "string") optOneOf(d, choice, "", "tool_choice", ["none", "auto", "required"]);
+  if (choice !== undefined && choice !== null && typeof choice === "string")
+    optOneOf(d, choice, "", "tool_choice", ["none", "auto", "required"]);
   else if (choice !== undefined && choice !== null && !isRecord(choice)) throw d.type("tool_choice", "string or object", choice);
 }
-
 
 function checkMessage(message: unknown, i: number): void {
   const at = `messages[${i}]`;
@@ -108,16 +145,24 @@ function checkContent(content: unknown, at: string): void {
     const type = required(d, part, "type", partAt);
     optOneOf(d, type, partAt, "type", PART_TYPES);
     switch (type) {
-      case "text": if (typeof part.text !== "string") throw d.type(`${partAt}.text`, "string", part.text); break;
-      case "refusal": if (typeof part.refusal !== "string") throw d.type(`${partAt}.refusal`, "string", part.refusal); break;
+      case "text":
+        if (typeof part.text !== "string") throw d.type(`${partAt}.text`, "string", part.text);
+        break;
+      case "refusal":
+        if (typeof part.refusal !== "string") throw d.type(`${partAt}.refusal`, "string", part.refusal);
+        break;
       case "image_url": {
         const image = required(d, part, "image_url", partAt);
         if (!isRecord(image)) throw d.type(`${partAt}.image_url`, "object", image);
         if (typeof image.url !== "string") throw d.type(`${partAt}.image_url.url`, "string", image.url);
         break;
       }
-      case "input_audio": optObject(d, required(d, part, "input_audio", partAt), partAt, "input_audio"); break;
-      case "file": optObject(d, required(d, part, "file", partAt), partAt, "file"); break;
+      case "input_audio":
+        optObject(d, required(d, part, "input_audio", partAt), partAt, "input_audio");
+        break;
+      case "file":
+        optObject(d, required(d, part, "file", partAt), partAt, "file");
+        break;
     }
   }
 }

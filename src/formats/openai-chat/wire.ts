@@ -35,7 +35,10 @@ export const MESSAGE_NAMES_KEY = "messages[].name";
 /** Extra keys that describe the request rather than being body fields to pass through. */
 export const INTERNAL_EXTRA_KEYS: readonly string[] = [MESSAGE_NAMES_KEY];
 
-export interface DataUrl { mediaType: string; data: string }
+export interface DataUrl {
+  mediaType: string;
+  data: string;
+}
 
 /** `data:<media type>;base64,<data>` split into its parts; undefined for any other URL. */
 export function parseDataUrl(url: string): DataUrl | undefined {

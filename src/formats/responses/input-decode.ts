@@ -98,7 +98,9 @@ class Turns {
   readonly messages: Message[] = [];
   readonly callNames = new Map<string, string>();
 
-  private last(): Message | undefined { return this.messages[this.messages.length - 1]; }
+  private last(): Message | undefined {
+    return this.messages[this.messages.length - 1];
+  }
   private onlyToolResults(m: Message | undefined): boolean {
     return !!m && m.role === "user" && m.content.length > 0 && m.content.every((p) => p.type === "tool-result");
   }

@@ -39,10 +39,17 @@ class InputWriter {
   readonly input: Json[] = [];
   private open: { role: string; content: Json[] } | undefined;
 
-  constructor(private readonly dropped: Set<string>, private readonly customCalls: Set<string>, private readonly customTools: Set<string>) {}
+  constructor(
+    private readonly dropped: Set<string>,
+    private readonly customCalls: Set<string>,
+    private readonly customTools: Set<string>,
+  ) {}
 
   private content(role: string, part: Json): void {
-    if (this.open?.role !== role) { this.flush(); this.open = { role, content: [] }; }
+    if (this.open?.role !== role) {
+      this.flush();
+      this.open = { role, content: [] };
+    }
     this.open.content.push(part);
   }
 
@@ -63,20 +70,32 @@ class InputWriter {
         if (part.cacheControl !== undefined) this.dropped.add("cacheControl");
         return this.content(wireRole, { type: role === "assistant" ? "output_text" : "input_text", text: part.text });
       case "image":
-        if (role !== "user") { this.dropped.add(`${role}.image`); return; }
+        if (role !== "user") {
+          this.dropped.add(`${role}.image`);
+          return;
+        }
         return this.content(wireRole, inputImage(part));
       case "file":
-        if (role !== "user") { this.dropped.add(`${role}.file`); return; }
+        if (role !== "user") {
+          this.dropped.add(`${role}.file`);
+          return;
+        }
         return this.content(wireRole, inputFile(part));
       case "tool-call":
-        if (role !== "assistant") { this.dropped.add(`${role}.tool-call`); return; }
+        if (role !== "assistant") {
+          this.dropped.add(`${role}.tool-call`);
+          return;
+        }
         if (part.signature !== undefined) this.dropped.add("toolCall.signature");
         if (this.customTools.has(part.name)) {
           return this.item({ type: "custom_tool_call", call_id: part.id, name: part.name, input: part.arguments });
         }
         return this.item({ type: "function_call", call_id: part.id, name: part.name, arguments: part.arguments });
       case "tool-result":
-        if (role !== "user") { this.dropped.add(`${role}.tool-result`); return; }
+        if (role !== "user") {
+          this.dropped.add(`${role}.tool-result`);
+          return;
+        }
         if (part.isError) this.dropped.add("toolResult.isError");
         return this.item({
           type: this.customCalls.has(part.callId) ? "custom_tool_call_output" : "function_call_output",
@@ -86,7 +105,10 @@ class InputWriter {
       case "thinking": {
         const replay = role === "assistant" ? reasoningItemForUpstream(part.signature) : undefined;
         // Reasoning from another provider (or without its encrypted_content) cannot be replayed to OpenAI.
-        if (!replay) { this.dropped.add("thinking"); return; }
+        if (!replay) {
+          this.dropped.add("thinking");
+          return;
+        }
         const summary = part.text ? [{ type: "summary_text", text: part.text }] : [];
         return this.item({ type: "reasoning", id: replay.id, summary, encrypted_content: replay.encrypted_content });
       }

@@ -14,7 +14,8 @@ const TERMINAL = new Set(["response.completed", "response.incomplete", "response
 export const responsesPassthrough: Passthrough = {
   temperature: (body) => (typeof body.temperature === "number" ? body.temperature : undefined),
   // Typed as the Responses API's own `keepalive` event, which the SDK's accumulator knows to pass over.
-  progressFrame: (p) => `event: progress\ndata: ${JSON.stringify({ type: "keepalive", omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
+  progressFrame: (p) =>
+    `event: progress\ndata: ${JSON.stringify({ type: "keepalive", omniroute_progress: { tokens: p.tokens, elapsed_ms: p.elapsedMs } })}\n\n`,
   forwardBody(body, model) {
     // The same stateless rules as the translated path: no server-side state (previous_response_id,
     // conversation), and nothing left stored upstream unless the client asked for it.
@@ -25,7 +26,9 @@ export const responsesPassthrough: Passthrough = {
       // ...nor does a Gemini thought signature riding in a call_id (canonical/tool-call-signature.ts).
       forwarded.input = body.input
         .filter((item) => !(isRecord(item) && item.type === "reasoning" && isForeignEncrypted(item.encrypted_content)))
-        .map((item) => (isRecord(item) && idCarriesSignature(item.call_id) ? { ...item, call_id: splitToolCallId(item.call_id).id } : item));
+        .map((item) =>
+          isRecord(item) && idCarriesSignature(item.call_id) ? { ...item, call_id: splitToolCallId(item.call_id).id } : item,
+        );
     }
     return { body: forwarded, addedUsageFrame: false };
   },

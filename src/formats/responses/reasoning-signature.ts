@@ -32,9 +32,7 @@ export function unpackSignature(signature: string | undefined): { id: string; en
 }
 
 /** What a reasoning item's encrypted_content means in canonical terms. */
-export type DecodedReasoning =
-  | { kind: "thinking"; signature?: string }
-  | { kind: "redacted"; data: string };
+export type DecodedReasoning = { kind: "thinking"; signature?: string } | { kind: "redacted"; data: string };
 
 /**
  * A reasoning item (from a client's input or an upstream's output) as canonical. Without

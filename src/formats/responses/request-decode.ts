@@ -1,7 +1,12 @@
 // A client's POST /v1/responses body as a canonical request; fields with no canonical slot go to `extra`.
 import { GatewayError } from "../../canonical/errors.ts";
 import type {
-  CanonicalRequest, ReasoningConfig, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition,
+  CanonicalRequest,
+  ReasoningConfig,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
 } from "../../canonical/request.ts";
 import type { RouteHints } from "../types.ts";
 import { decodeInput } from "./input-decode.ts";
@@ -13,8 +18,19 @@ function bad(message: string, param: string): GatewayError {
 
 /** Fields read into canonical slots; every other field of the body is kept in `extra`. */
 const MAPPED = new Set([
-  "model", "input", "instructions", "stream", "tools", "tool_choice", "parallel_tool_calls",
-  "max_output_tokens", "temperature", "top_p", "reasoning", "text", "user",
+  "model",
+  "input",
+  "instructions",
+  "stream",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "max_output_tokens",
+  "temperature",
+  "top_p",
+  "reasoning",
+  "text",
+  "user",
 ]);
 
 const EFFORTS: ReadonlySet<string> = new Set<ReasoningEffort>(["minimal", "low", "medium", "high"]);
@@ -26,7 +42,10 @@ function decodeTools(tools: unknown, extra: Json): ToolDefinition[] | undefined 
   const others: unknown[] = [];
   tools.forEach((tool, i) => {
     if (!isRecord(tool)) throw bad("Each tool must be an object.", `tools[${i}]`);
-    if (tool.type !== "function") { others.push(tool); return; }
+    if (tool.type !== "function") {
+      others.push(tool);
+      return;
+    }
     const name = str(tool.name);
     if (!name) throw bad("A function tool needs a name.", `tools[${i}].name`);
     const def: ToolDefinition = { name, parameters: isRecord(tool.parameters) ? tool.parameters : { type: "object", properties: {} } };
@@ -135,7 +154,7 @@ export function decodeRequest(body: unknown, hints?: RouteHints): CanonicalReque
   const req: CanonicalRequest = {
     model,
     messages,
-    stream: typeof body.stream === "boolean" ? body.stream : hints?.stream ?? false,
+    stream: typeof body.stream === "boolean" ? body.stream : (hints?.stream ?? false),
     extra,
     extraFormat: "responses",
   };

@@ -6,7 +6,15 @@ import { assertNever } from "../../canonical/response.ts";
 import { newId } from "./ids.ts";
 import { reasoningItemForClient, redactedItemForClient } from "./reasoning-signature.ts";
 import { encodeReasoning, encodeTextFormat, encodeToolChoice } from "./request-encode.ts";
-import { isRecord, str, type FunctionCallItem, type CustomToolCallItem, type OutputItem, type ReasoningItem, type WireResponse } from "./wire.ts";
+import {
+  isRecord,
+  str,
+  type FunctionCallItem,
+  type CustomToolCallItem,
+  type OutputItem,
+  type ReasoningItem,
+  type WireResponse,
+} from "./wire.ts";
 
 function instructionsOf(req: CanonicalRequest): string | null {
   const first = req.messages[0];
@@ -22,7 +30,11 @@ export function baseResponse(req: CanonicalRequest, id: string, model: string, c
     ...(isRecord(extra.reasoning) ? extra.reasoning : {}),
   };
   const tools: unknown[] = (req.tools ?? []).map((t) => ({
-    type: "function", name: t.name, description: t.description ?? null, parameters: t.parameters, strict: t.strict ?? false,
+    type: "function",
+    name: t.name,
+    description: t.description ?? null,
+    parameters: t.parameters,
+    strict: t.strict ?? false,
   }));
   if (Array.isArray(extra.tools)) tools.push(...extra.tools);
   return {
@@ -48,7 +60,7 @@ export function baseResponse(req: CanonicalRequest, id: string, model: string, c
       format: req.responseFormat ? encodeTextFormat(req.responseFormat) : { type: "text" },
       ...(isRecord(extra.text) ? extra.text : {}),
     },
-    tool_choice: req.toolChoice ? encodeToolChoice(req.toolChoice) : extra.tool_choice ?? "auto",
+    tool_choice: req.toolChoice ? encodeToolChoice(req.toolChoice) : (extra.tool_choice ?? "auto"),
     tools,
     top_p: req.topP ?? null,
     truncation: str(extra.truncation) ?? "disabled",
@@ -65,7 +77,13 @@ export function reasoningItem(text: string, signature: string | undefined): Reas
   return item;
 }
 
-export function toolCallItem(callId: string, name: string, args: string, custom: boolean, status: "in_progress" | "completed"): FunctionCallItem | CustomToolCallItem {
+export function toolCallItem(
+  callId: string,
+  name: string,
+  args: string,
+  custom: boolean,
+  status: "in_progress" | "completed",
+): FunctionCallItem | CustomToolCallItem {
   if (custom) return { id: newId("ctc"), type: "custom_tool_call", status, input: args, call_id: callId, name };
   return { id: newId("fc"), type: "function_call", status, arguments: args, call_id: callId, name };
 }
@@ -77,7 +95,10 @@ export function outputItems(content: OutputPart[], customTools: Set<string>): Ou
   const flush = () => {
     if (text === undefined) return;
     items.push({
-      id: newId("msg"), type: "message", status: "completed", role: "assistant",
+      id: newId("msg"),
+      type: "message",
+      status: "completed",
+      role: "assistant",
       content: [{ type: "output_text", text, annotations: [], logprobs: [] }],
     });
     text = undefined;
@@ -97,7 +118,9 @@ export function outputItems(content: OutputPart[], customTools: Set<string>): Ou
         break;
       case "tool-call":
         flush();
-        items.push(toolCallItem(idWithSignature(part.id, part.signature), part.name, part.arguments, customTools.has(part.name), "completed"));
+        items.push(
+          toolCallItem(idWithSignature(part.id, part.signature), part.name, part.arguments, customTools.has(part.name), "completed"),
+        );
         break;
       default:
         assertNever(part, "output part");

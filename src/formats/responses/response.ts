@@ -35,14 +35,21 @@ export function decodeResponse(body: unknown): CanonicalResponse {
         for (const part of Array.isArray(item.content) ? item.content : []) {
           if (!isRecord(part)) continue;
           if (part.type === "output_text") content.push({ type: "text", text: str(part.text) ?? "" });
-          else if (part.type === "refusal") { refused = true; content.push({ type: "text", text: str(part.refusal) ?? "" }); }
+          else if (part.type === "refusal") {
+            refused = true;
+            content.push({ type: "text", text: str(part.refusal) ?? "" });
+          }
         }
         break;
       case "reasoning": {
         const decoded = decodeReasoningItem(str(item.id), str(item.encrypted_content));
-        if (decoded.kind === "redacted") { content.push({ type: "redacted-thinking", data: decoded.data }); break; }
+        if (decoded.kind === "redacted") {
+          content.push({ type: "redacted-thinking", data: decoded.data });
+          break;
+        }
         const text = reasoningText(item);
-        if (text || decoded.signature) content.push(decoded.signature ? { type: "thinking", text, signature: decoded.signature } : { type: "thinking", text });
+        if (text || decoded.signature)
+          content.push(decoded.signature ? { type: "thinking", text, signature: decoded.signature } : { type: "thinking", text });
         break;
       }
       case "function_call":

@@ -9,7 +9,11 @@ import { decodeFinishReason } from "./stop-reason.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord, num, str, type Json } from "./wire.ts";
 
-interface OpenCall { index: number; args: string; ended: boolean }
+interface OpenCall {
+  index: number;
+  args: string;
+  ended: boolean;
+}
 
 /** Per-stream state: which output index is which tool call, and what has already been forwarded. */
 class StreamDecoder {
@@ -34,7 +38,9 @@ class StreamDecoder {
     const call: OpenCall = { index: this.nextTool++, args: "", ended: false };
     this.calls.set(outputIndex, call);
     this.calledTools = true;
-    const out: CanonicalEvent[] = [{ type: "tool-call-start", index: call.index, id: str(item.call_id) ?? str(item.id) ?? "", name: str(item.name) ?? "" }];
+    const out: CanonicalEvent[] = [
+      { type: "tool-call-start", index: call.index, id: str(item.call_id) ?? str(item.id) ?? "", name: str(item.name) ?? "" },
+    ];
     const initial = str(item.arguments) ?? str(item.input) ?? "";
     if (initial) out.push(...this.args(outputIndex, initial));
     return out;
@@ -66,7 +72,10 @@ class StreamDecoder {
         const out = this.openCall(outputIndex, item);
         out.push(...this.finalArgs(outputIndex, str(item.arguments) ?? str(item.input)));
         const call = this.calls.get(outputIndex)!;
-        if (!call.ended) { call.ended = true; out.push({ type: "tool-call-end", index: call.index }); }
+        if (!call.ended) {
+          call.ended = true;
+          out.push({ type: "tool-call-end", index: call.index });
+        }
         return out;
       }
       case "reasoning": {
@@ -130,7 +139,11 @@ class StreamDecoder {
   finish(data: Json): CanonicalEvent {
     const r = isRecord(data.response) ? data.response : {};
     const incomplete = isRecord(r.incomplete_details) ? str(r.incomplete_details.reason) : undefined;
-    let reason = decodeFinishReason(str(r.status) ?? (data.type === "response.incomplete" ? "incomplete" : "completed"), incomplete, this.calledTools);
+    let reason = decodeFinishReason(
+      str(r.status) ?? (data.type === "response.incomplete" ? "incomplete" : "completed"),
+      incomplete,
+      this.calledTools,
+    );
     if (this.refused && reason === "stop") reason = "content-filter";
     const usage = decodeUsage(r.usage);
     return usage ? { type: "finish", reason, usage } : { type: "finish", reason };
@@ -145,7 +158,10 @@ export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGener
     try {
       data = JSON.parse(sse.data);
     } catch {
-      yield { type: "error", error: new GatewayError("upstream", `The upstream sent a stream event that is not JSON: ${sse.data.slice(0, 200)}`) };
+      yield {
+        type: "error",
+        error: new GatewayError("upstream", `The upstream sent a stream event that is not JSON: ${sse.data.slice(0, 200)}`),
+      };
       return;
     }
     if (!isRecord(data)) continue;

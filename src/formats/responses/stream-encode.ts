@@ -12,11 +12,33 @@ import { reasoningItemForClient, redactedItemForClient, unpackSignature } from "
 import { baseResponse, toolCallItem } from "./response-object.ts";
 import { encodeFinishReason } from "./stop-reason.ts";
 import { encodeUsage } from "./usage.ts";
-import type { CustomToolCallItem, FunctionCallItem, MessageItem, OutputItem, OutputText, ReasoningItem, SummaryText, WireResponse } from "./wire.ts";
+import type {
+  CustomToolCallItem,
+  FunctionCallItem,
+  MessageItem,
+  OutputItem,
+  OutputText,
+  ReasoningItem,
+  SummaryText,
+  WireResponse,
+} from "./wire.ts";
 
-interface OpenText { index: number; item: MessageItem; part: OutputText }
-interface OpenReasoning { index: number; item: ReasoningItem; part?: SummaryText; signature?: string }
-interface OpenCall { index: number; item: FunctionCallItem | CustomToolCallItem; done: boolean }
+interface OpenText {
+  index: number;
+  item: MessageItem;
+  part: OutputText;
+}
+interface OpenReasoning {
+  index: number;
+  item: ReasoningItem;
+  part?: SummaryText;
+  signature?: string;
+}
+interface OpenCall {
+  index: number;
+  item: FunctionCallItem | CustomToolCallItem;
+  done: boolean;
+}
 
 class StreamEncoder {
   private seq = 0;
@@ -41,10 +63,7 @@ class StreamEncoder {
     if (this.response) return [];
     if (usage) this.addUsage(usage);
     this.response = baseResponse(this.req, responseId(id), model || this.req.model, created);
-    return [
-      this.frame("response.created", { response: this.response }),
-      this.frame("response.in_progress", { response: this.response }),
-    ];
+    return [this.frame("response.created", { response: this.response }), this.frame("response.in_progress", { response: this.response })];
   }
 
   private ensureStarted(): string[] {
@@ -109,7 +128,9 @@ class StreamEncoder {
     }
     const open = this.text;
     open.part.text += delta;
-    frames.push(this.frame("response.output_text.delta", { item_id: open.item.id, output_index: open.index, content_index: 0, delta, logprobs: [] }));
+    frames.push(
+      this.frame("response.output_text.delta", { item_id: open.item.id, output_index: open.index, content_index: 0, delta, logprobs: [] }),
+    );
     return frames;
   }
 
@@ -130,12 +151,21 @@ class StreamEncoder {
     const open = this.reasoning!;
     if (!open.part) {
       const part: SummaryText = { type: "summary_text", text: "" };
-      frames.push(this.frame("response.reasoning_summary_part.added", { item_id: open.item.id, output_index: open.index, summary_index: 0, part: { ...part } }));
+      frames.push(
+        this.frame("response.reasoning_summary_part.added", {
+          item_id: open.item.id,
+          output_index: open.index,
+          summary_index: 0,
+          part: { ...part },
+        }),
+      );
       open.item.summary.push(part);
       open.part = part;
     }
     open.part.text += delta;
-    frames.push(this.frame("response.reasoning_summary_text.delta", { item_id: open.item.id, output_index: open.index, summary_index: 0, delta }));
+    frames.push(
+      this.frame("response.reasoning_summary_text.delta", { item_id: open.item.id, output_index: open.index, summary_index: 0, delta }),
+    );
     return frames;
   }
 
@@ -186,9 +216,10 @@ class StreamEncoder {
     call.done = true;
     call.item.status = "completed";
     const at = { item_id: call.item.id, output_index: call.index };
-    const done = call.item.type === "custom_tool_call"
-      ? this.frame("response.custom_tool_call_input.done", { ...at, input: call.item.input })
-      : this.frame("response.function_call_arguments.done", { ...at, arguments: call.item.arguments });
+    const done =
+      call.item.type === "custom_tool_call"
+        ? this.frame("response.custom_tool_call_input.done", { ...at, input: call.item.input })
+        : this.frame("response.function_call_arguments.done", { ...at, arguments: call.item.arguments });
     return [done, this.frame("response.output_item.done", { output_index: call.index, item: call.item })];
   }
 
@@ -206,7 +237,11 @@ class StreamEncoder {
     const { status, incomplete } = encodeFinishReason(this.finished ?? "error");
     if (status === "failed") return this.fail(new GatewayError("upstream", "The upstream ended the response with an error."));
     const response: WireResponse = {
-      ...this.response!, status, incomplete_details: incomplete, output: this.output, usage: encodeUsage(this.usage),
+      ...this.response!,
+      status,
+      incomplete_details: incomplete,
+      output: this.output,
+      usage: encodeUsage(this.usage),
       completed_at: status === "completed" ? Math.floor(Date.now() / 1000) : null,
     };
     return [this.frame(status === "completed" ? "response.completed" : "response.incomplete", { response })];
@@ -219,7 +254,10 @@ class StreamEncoder {
       if (item.type !== "reasoning" && item.status === "in_progress") item.status = "incomplete";
     }
     const response: WireResponse = {
-      ...this.response!, status: "failed", error: responseError(err), output: this.output,
+      ...this.response!,
+      status: "failed",
+      error: responseError(err),
+      output: this.output,
       usage: Object.keys(this.usage).length ? encodeUsage(this.usage) : null,
     };
     frames.push(this.frame("response.failed", { response }));
@@ -248,23 +286,51 @@ export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: 
         continue;
       }
       switch (event.type) {
-        case "start": yield* enc.start(event.id, event.model, event.created, event.usage); break;
-        case "text-delta": yield* enc.textDelta(event.text); break;
-        case "reasoning-delta": yield* enc.reasoningDelta(event.text); break;
-        case "reasoning-signature": yield* enc.reasoningSignature(event.signature); break;
-        case "redacted-reasoning": yield* enc.redactedReasoning(event.data); break;
-        case "tool-call-start": yield* enc.toolStart(event.index, idWithSignature(event.id, event.signature), event.name); break;
-        case "tool-args-delta": yield* enc.toolArgs(event.index, event.delta); break;
-        case "tool-call-end": yield* enc.toolEnd(event.index); break;
-        case "usage": enc.addUsage(event.usage); break;
-        case "finish": yield* enc.finish(event.reason, event.usage); break;
-        case "error": yield* enc.fail(event.error); return;
-        default: assertNever(event, "stream event");
+        case "start":
+          yield* enc.start(event.id, event.model, event.created, event.usage);
+          break;
+        case "text-delta":
+          yield* enc.textDelta(event.text);
+          break;
+        case "reasoning-delta":
+          yield* enc.reasoningDelta(event.text);
+          break;
+        case "reasoning-signature":
+          yield* enc.reasoningSignature(event.signature);
+          break;
+        case "redacted-reasoning":
+          yield* enc.redactedReasoning(event.data);
+          break;
+        case "tool-call-start":
+          yield* enc.toolStart(event.index, idWithSignature(event.id, event.signature), event.name);
+          break;
+        case "tool-args-delta":
+          yield* enc.toolArgs(event.index, event.delta);
+          break;
+        case "tool-call-end":
+          yield* enc.toolEnd(event.index);
+          break;
+        case "usage":
+          enc.addUsage(event.usage);
+          break;
+        case "finish":
+          yield* enc.finish(event.reason, event.usage);
+          break;
+        case "error":
+          yield* enc.fail(event.error);
+          return;
+        default:
+          assertNever(event, "stream event");
       }
     }
   } catch (err) {
     if (enc.finished === undefined) {
-      const error = err instanceof GatewayError ? err : new GatewayError("upstream", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      const error =
+        err instanceof GatewayError
+          ? err
+          : new GatewayError("upstream", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`, {
+              cause: err,
+            });
       yield* enc.fail(error);
       return;
     }

@@ -2,7 +2,16 @@
 // gateway relies on, typed and ranged as OpenAI's API reference gives them, in OpenAI's words and paths (`input[0].role`).
 import { openaiDialect as d } from "../openai-chat/validate.ts";
 import {
-  checkModel, isRecord, optArray, optBoolean, optNumber, optObject, optOneOf, optString, required, type Json,
+  checkModel,
+  isRecord,
+  optArray,
+  optBoolean,
+  optNumber,
+  optObject,
+  optOneOf,
+  optString,
+  required,
+  type Json,
 } from "../request-shape.ts";
 
 const ROLES = ["user", "assistant", "system", "developer"] as const;
@@ -60,14 +69,19 @@ function checkItem(item: unknown, at: string): void {
     return;
   }
   switch (type) {
-    case "function_call": needString(item, "call_id", at); needString(item, "name", at); needString(item, "arguments", at); break;
+    case "function_call":
+      needString(item, "call_id", at);
+      needString(item, "name", at);
+      needString(item, "arguments", at);
+      break;
     case "function_call_output": {
       needString(item, "call_id", at);
       const output = required(d, item, "output", at);
       if (typeof output !== "string" && !Array.isArray(output)) throw d.type(`${at}.output`, "string or array", output);
       break;
     }
-    default: break; // reasoning, custom tool calls, item references...: their fields are the upstream's to judge
+    default:
+      break; // reasoning, custom tool calls, item references...: their fields are the upstream's to judge
   }
 }
 

@@ -22,9 +22,15 @@ export interface OutputText {
   logprobs?: unknown[];
 }
 
-export interface OutputRefusal { type: "refusal"; refusal: string }
+export interface OutputRefusal {
+  type: "refusal";
+  refusal: string;
+}
 
-export interface SummaryText { type: "summary_text"; text: string }
+export interface SummaryText {
+  type: "summary_text";
+  text: string;
+}
 
 export type ItemStatus = "in_progress" | "completed" | "incomplete";
 
@@ -73,7 +79,12 @@ export interface WireUsage {
   total_tokens: number;
 }
 
-export interface WireError { code: string; message: string; type?: string; param?: string | null }
+export interface WireError {
+  code: string;
+  message: string;
+  type?: string;
+  param?: string | null;
+}
 
 export type ResponseStatus = "completed" | "failed" | "in_progress" | "incomplete";
 

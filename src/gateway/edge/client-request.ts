@@ -17,7 +17,8 @@ export async function receiveClientJson(c: Context<AppEnv>, check?: RequestCheck
   // A "simple" cross-site POST (text/plain, a form) from a web page is refused before anything is read or spent.
   if (!isJsonContentType(c.req.header("content-type"))) throw unsupportedMediaType(c.req.header("content-type"));
   const body = await readJsonBody(c.req.raw, { maxBytes: c.get("services").config.maxRequestBodyBytes });
-  if (body === undefined) throw new GatewayError("invalid_request", "The request body is empty: send a JSON object.", { code: "invalid_json" });
+  if (body === undefined)
+    throw new GatewayError("invalid_request", "The request body is empty: send a JSON object.", { code: "invalid_json" });
   if (!isRecord(body)) throw new GatewayError("invalid_request", "The request body must be a JSON object.", { code: "invalid_json" });
   check?.(body);
   liftIdleTimeout(c);

@@ -38,7 +38,11 @@ export function capConnectionsPerAddress(max: number, counter: OpenRequestCounte
     const address = max > 0 ? c.env?.server?.requestIP(c.req.raw)?.address : undefined;
     if (!address) return next();
     if (!counter.enter(address)) {
-      throw new GatewayError("rate_limit", `Too many requests in progress from ${address} (at most ${max}, MAX_CONNECTIONS_PER_IP); retry when one has finished.`, { code: "too_many_connections", retryAfter: 1 });
+      throw new GatewayError(
+        "rate_limit",
+        `Too many requests in progress from ${address} (at most ${max}, MAX_CONNECTIONS_PER_IP); retry when one has finished.`,
+        { code: "too_many_connections", retryAfter: 1 },
+      );
     }
     try {
       await next();

@@ -13,7 +13,9 @@ export function isJsonContentType(contentType: string | null | undefined): boole
 
 export function tooLarge(maxBytes: number): GatewayError {
   const limit = maxBytes >= 1024 * 1024 ? `${+(maxBytes / 1024 / 1024).toFixed(2)} MB` : `${maxBytes} bytes`;
-  return new GatewayError("payload_too_large", `The request body is larger than the gateway's limit of ${limit} (MAX_REQUEST_BODY_MB).`, { code: "request_too_large" });
+  return new GatewayError("payload_too_large", `The request body is larger than the gateway's limit of ${limit} (MAX_REQUEST_BODY_MB).`, {
+    code: "request_too_large",
+  });
 }
 
 /**
@@ -54,18 +56,27 @@ export async function readJsonBody(request: Request, options: JsonBodyOptions): 
     text = await bodyText(request, options.maxBytes);
   } catch (err) {
     if (err instanceof GatewayError) throw err;
-    throw new GatewayError("invalid_request", "The request body could not be read (the connection was closed or timed out while it was being sent).", { code: "body_not_read" });
+    throw new GatewayError(
+      "invalid_request",
+      "The request body could not be read (the connection was closed or timed out while it was being sent).",
+      { code: "body_not_read" },
+    );
   }
   if (text.length === 0) return undefined;
-  if (options.requireJsonType && !isJsonContentType(request.headers.get("content-type"))) throw unsupportedMediaType(request.headers.get("content-type"));
+  if (options.requireJsonType && !isJsonContentType(request.headers.get("content-type")))
+    throw unsupportedMediaType(request.headers.get("content-type"));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new GatewayError("invalid_request", `The request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}.`, { code: "invalid_json" });
+    throw new GatewayError("invalid_request", `The request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}.`, {
+      code: "invalid_json",
+    });
   }
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-    throw new GatewayError("invalid_request", `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, { code: "json_too_deep" });
+    throw new GatewayError("invalid_request", `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, {
+      code: "json_too_deep",
+    });
   }
   return value;
 }
@@ -73,5 +84,8 @@ export async function readJsonBody(request: Request, options: JsonBodyOptions): 
 /** 415: the body is not declared as JSON. */
 export function unsupportedMediaType(sent: string | null | undefined): GatewayError {
   const got = sent ? ` (got "${sent.slice(0, 100)}")` : " (none was sent)";
-  return new GatewayError("invalid_request", `Send the request body as JSON with \`Content-Type: application/json\`${got}.`, { status: 415, code: "unsupported_media_type" });
+  return new GatewayError("invalid_request", `Send the request body as JSON with \`Content-Type: application/json\`${got}.`, {
+    status: 415,
+    code: "unsupported_media_type",
+  });
 }

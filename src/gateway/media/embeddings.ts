@@ -13,14 +13,15 @@ import type { MediaBase, MediaCall, MediaKind, MediaReply } from "./serve.ts";
 export const EMBEDDINGS: MediaKind = {
   type: "embedding",
   route: "POST /v1/embeddings",
-  wants: "an embedding model such as \"openai/text-embedding-3-small\"",
+  wants: 'an embedding model such as "openai/text-embedding-3-small"',
 };
 
 const isTokens = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n));
 
 /** OpenAI's input: a string, an array of strings, an array of token ids, or an array of token arrays. */
 function parseInput(input: unknown): EmbeddingsRequest["input"] {
-  const bad = (why: string) => new GatewayError("invalid_request", `\`input\` ${why}. Send a string, an array of strings, or token arrays.`, { param: "input" });
+  const bad = (why: string) =>
+    new GatewayError("invalid_request", `\`input\` ${why}. Send a string, an array of strings, or token arrays.`, { param: "input" });
   if (typeof input === "string") {
     if (!input) throw bad("is an empty string");
     return { kind: "text", texts: [input] };
@@ -38,13 +39,14 @@ function parseInput(input: unknown): EmbeddingsRequest["input"] {
 export function parseEmbeddingsBody(body: Record<string, unknown>): EmbeddingsRequest {
   const format = body.encoding_format ?? "float";
   if (format !== "float" && format !== "base64") {
-    throw new GatewayError("invalid_request", "`encoding_format` must be \"float\" or \"base64\".", { param: "encoding_format" });
+    throw new GatewayError("invalid_request", '`encoding_format` must be "float" or "base64".', { param: "encoding_format" });
   }
   const dimensions = body.dimensions;
   if (dimensions !== undefined && !(Number.isInteger(dimensions) && (dimensions as number) > 0)) {
     throw new GatewayError("invalid_request", "`dimensions` must be a positive integer.", { param: "dimensions" });
   }
-  if (body.user !== undefined && typeof body.user !== "string") throw new GatewayError("invalid_request", "`user` must be a string.", { param: "user" });
+  if (body.user !== undefined && typeof body.user !== "string")
+    throw new GatewayError("invalid_request", "`user` must be a string.", { param: "user" });
   return { body, input: parseInput(body.input), encodingFormat: format, dimensions: dimensions as number | undefined };
 }
 
@@ -58,7 +60,9 @@ function encoded(embedding: unknown, format: "float" | "base64"): unknown {
 function reply(req: EmbeddingsRequest, answer: EmbeddingsAnswer, target: Target): MediaReply {
   switch (answer.kind) {
     case "openai": {
-      const data = (answer.body.data as unknown[]).map((d) => (isRecord(d) ? { ...d, embedding: encoded(d.embedding, req.encodingFormat) } : d));
+      const data = (answer.body.data as unknown[]).map((d) =>
+        isRecord(d) ? { ...d, embedding: encoded(d.embedding, req.encodingFormat) } : d,
+      );
       return { response: Response.json({ ...answer.body, data }), usage: { inputTokens: answer.promptTokens ?? 0 } };
     }
     case "vectors": {

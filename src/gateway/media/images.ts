@@ -10,7 +10,7 @@ import type { MediaBase, MediaCall, MediaKind, MediaReply } from "./serve.ts";
 export const IMAGES: MediaKind = {
   type: "image",
   route: "POST /v1/images/generations",
-  wants: "an image model such as \"openai/gpt-image-1\"",
+  wants: 'an image model such as "openai/gpt-image-1"',
 };
 
 /** OpenAI's own limit on `n`. */
@@ -25,10 +25,10 @@ export function parseImagesBody(body: Record<string, unknown>): ImagesRequest {
     throw new GatewayError("invalid_request", `\`n\` must be an integer from 1 to ${MAX_IMAGES}.`, { param: "n" });
   }
   if (size !== undefined && (typeof size !== "string" || !/^(\d+x\d+|auto)$/.test(size))) {
-    throw new GatewayError("invalid_request", "`size` must be \"WIDTHxHEIGHT\" (such as \"1024x1024\") or \"auto\".", { param: "size" });
+    throw new GatewayError("invalid_request", '`size` must be "WIDTHxHEIGHT" (such as "1024x1024") or "auto".', { param: "size" });
   }
   if (format !== undefined && format !== "url" && format !== "b64_json") {
-    throw new GatewayError("invalid_request", "`response_format` must be \"url\" or \"b64_json\".", { param: "response_format" });
+    throw new GatewayError("invalid_request", '`response_format` must be "url" or "b64_json".', { param: "response_format" });
   }
   return { body, prompt, n: n as number, size: size as string | undefined, responseFormat: format as ImagesRequest["responseFormat"] };
 }
@@ -40,7 +40,9 @@ function reply(req: ImagesRequest, answer: ImagesAnswer): MediaReply {
       return { response: Response.json(answer.body), usage: answer.usage };
     case "images": {
       // This API has no hosted URLs: a client that asked for `url` gets the image as a data: URL.
-      const data = answer.images.map((img) => (req.responseFormat === "url" ? { url: `data:${img.mimeType};base64,${img.b64}` } : { b64_json: img.b64 }));
+      const data = answer.images.map((img) =>
+        req.responseFormat === "url" ? { url: `data:${img.mimeType};base64,${img.b64}` } : { b64_json: img.b64 },
+      );
       return { response: Response.json({ created: Math.floor(Date.now() / 1000), data }), dropped: answer.dropped };
     }
     default:

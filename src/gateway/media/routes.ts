@@ -13,24 +13,36 @@ import { serveMedia, type MediaBase, type MediaCall } from "./serve.ts";
 import { parseTranscriptionForm, transcriptionCall } from "./transcriptions.ts";
 
 /** A JSON media route; on /providers/{provider}/... the model is pinned to that provider as chat's is. */
-function jsonMedia<A>(services: Services, endpoint: string, build: (services: Services, base: MediaBase, body: Record<string, unknown>) => MediaCall<A>) {
+function jsonMedia<A>(
+  services: Services,
+  endpoint: string,
+  build: (services: Services, base: MediaBase, body: Record<string, unknown>) => MediaCall<A>,
+) {
   return async function handleMedia(c: Context<AppEnv>) {
     let body: Record<string, unknown> | undefined;
     let pinProvider: string | undefined;
-    const model = await rowOnRefusal(services, c, endpoint, () => body?.model, async () => {
-      body = await receiveClientJson(c);
-      const pinned = c.req.param("provider");
-      if (pinned) {
-        const spec = requirePinnedProvider(services, pinned);
-        body.model = pinModel(services, spec, body.model);
-        pinProvider = spec.id;
-      }
-      if (typeof body.model !== "string" || !body.model) {
-        throw new GatewayError("invalid_request", "The request must name a model (a string such as \"openai/text-embedding-3-small\").", { param: "model" });
-      }
-      validateModelId(body.model, "model");
-      return body.model;
-    });
+    const model = await rowOnRefusal(
+      services,
+      c,
+      endpoint,
+      () => body?.model,
+      async () => {
+        body = await receiveClientJson(c);
+        const pinned = c.req.param("provider");
+        if (pinned) {
+          const spec = requirePinnedProvider(services, pinned);
+          body.model = pinModel(services, spec, body.model);
+          pinProvider = spec.id;
+        }
+        if (typeof body.model !== "string" || !body.model) {
+          throw new GatewayError("invalid_request", 'The request must name a model (a string such as "openai/text-embedding-3-small").', {
+            param: "model",
+          });
+        }
+        validateModelId(body.model, "model");
+        return body.model;
+      },
+    );
     return serveMedia(services, build(services, { c, endpoint, model, pinProvider }, body!));
   };
 }

@@ -63,24 +63,51 @@ export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promis
   const apiKey = c.get("apiKey");
   const keyId = apiKey?.id ?? null;
   const signal = c.req.raw.signal;
-  const watch = deps.observer.request({ requestId: c.get("requestId"), endpoint: call.endpoint, model: call.model, stream: false, headers: c.req.raw.headers });
-  const settlement = new Settlement(deps.usage, {
-    requestId: c.get("requestId"), keyId, endpoint: call.endpoint, modelRequested: call.model, stream: false,
-    receivedAt: Date.now(), startedAt: performance.now(),
-  }, undefined, watch);
+  const watch = deps.observer.request({
+    requestId: c.get("requestId"),
+    endpoint: call.endpoint,
+    model: call.model,
+    stream: false,
+    headers: c.req.raw.headers,
+  });
+  const settlement = new Settlement(
+    deps.usage,
+    {
+      requestId: c.get("requestId"),
+      keyId,
+      endpoint: call.endpoint,
+      modelRequested: call.model,
+      stream: false,
+      receivedAt: Date.now(),
+      startedAt: performance.now(),
+    },
+    undefined,
+    watch,
+  );
   try {
     const targets = eligibleTargets(deps, call);
     // A spent budget stops the request here, before any upstream is called.
     const first = targets[0];
     settlement.provider = first?.provider.id;
-    settlement.holdReservation(await deps.budgets.reserve(keyId, apiKey?.name ?? "anonymous", () => (first ? call.estimate(first) : 0), first ? `${first.provider.id}/${first.model}` : call.model));
+    settlement.holdReservation(
+      await deps.budgets.reserve(
+        keyId,
+        apiKey?.name ?? "anonymous",
+        () => (first ? call.estimate(first) : 0),
+        first ? `${first.provider.id}/${first.model}` : call.model,
+      ),
+    );
 
     const tried = new Tried();
     for await (const candidate of candidates(deps, targets, tried)) {
       const { target, account } = candidate;
       settlement.calling(candidate, candidate.slot);
       const upstream: MediaUpstream = {
-        spec: target.provider, account, model: target.model, signal, timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
+        spec: target.provider,
+        account,
+        model: target.model,
+        signal,
+        timeoutMs: deps.resilience.profile(target.provider.id).timeoutMs,
         fetch: scopedFetch(deps.proxies, { keyId, combo: target.combo, provider: target.provider.id, account }),
       };
       const attempt = watch.attempt(candidate);
@@ -109,10 +136,14 @@ export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promis
       tried.failed(candidate, result.failure);
       penalize(deps, candidate, result.failure);
       if (!canFallBack(result.failure.kind)) {
-        throw new GatewayError("invalid_request", `Provider ${target.provider.name} answered ${result.failure.status} for ${target.label}: ${result.failure.message}`, {
-          status: result.failure.status,
-          code: "upstream_rejected_request",
-        });
+        throw new GatewayError(
+          "invalid_request",
+          `Provider ${target.provider.name} answered ${result.failure.status} for ${target.label}: ${result.failure.message}`,
+          {
+            status: result.failure.status,
+            code: "upstream_rejected_request",
+          },
+        );
       }
     }
     settlement.provider = tried.attempts.at(-1)?.target.provider.id;
@@ -144,10 +175,14 @@ function eligibleTargets<A>(services: MediaDeps, call: MediaCall<A>): Target[] {
     return true;
   });
   if (eligible.length === 0 && reasons.length > 0) {
-    throw new GatewayError("invalid_request", `${call.kind.route} takes ${call.kind.wants}, but ${reasons.join("; ")}. GET /v1/models lists each model with its type.`, {
-      param: "model",
-      code: "model_not_supported",
-    });
+    throw new GatewayError(
+      "invalid_request",
+      `${call.kind.route} takes ${call.kind.wants}, but ${reasons.join("; ")}. GET /v1/models lists each model with its type.`,
+      {
+        param: "model",
+        code: "model_not_supported",
+      },
+    );
   }
   return eligible;
 }

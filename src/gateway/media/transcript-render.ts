@@ -20,11 +20,15 @@ export function timestamp(seconds: number, separator: "," | "."): string {
 }
 
 export function toSrt(t: Transcript): string {
-  return segmentsOf(t).map((s, i) => `${i + 1}\n${timestamp(s.start, ",")} --> ${timestamp(s.end, ",")}\n${s.text.trim()}\n\n`).join("");
+  return segmentsOf(t)
+    .map((s, i) => `${i + 1}\n${timestamp(s.start, ",")} --> ${timestamp(s.end, ",")}\n${s.text.trim()}\n\n`)
+    .join("");
 }
 
 export function toVtt(t: Transcript): string {
-  return `WEBVTT\n\n${segmentsOf(t).map((s) => `${timestamp(s.start, ".")} --> ${timestamp(s.end, ".")}\n${s.text.trim()}\n\n`).join("")}`;
+  return `WEBVTT\n\n${segmentsOf(t)
+    .map((s) => `${timestamp(s.start, ".")} --> ${timestamp(s.end, ".")}\n${s.text.trim()}\n\n`)
+    .join("")}`;
 }
 
 /** OpenAI bills transcription by the second and says so in `usage`. */
@@ -43,7 +47,16 @@ export function toVerboseJson(t: Transcript, words: boolean) {
     duration: t.duration ?? segmentsOf(t).at(-1)?.end ?? 0,
     text: t.text,
     segments: segmentsOf(t).map((s, id) => ({
-      id, seek: 0, start: s.start, end: s.end, text: s.text, tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0, no_speech_prob: 0,
+      id,
+      seek: 0,
+      start: s.start,
+      end: s.end,
+      text: s.text,
+      tokens: [],
+      temperature: 0,
+      avg_logprob: 0,
+      compression_ratio: 0,
+      no_speech_prob: 0,
     })),
     ...(words ? { words: t.words.map((w) => ({ word: w.word, start: w.start, end: w.end })) } : {}),
     ...usageOf(t),
@@ -52,11 +65,17 @@ export function toVerboseJson(t: Transcript, words: boolean) {
 
 export function renderTranscript(t: Transcript, format: TranscriptionRequest["responseFormat"], words: boolean): Response {
   switch (format) {
-    case "json": return Response.json({ text: t.text, ...usageOf(t) });
-    case "verbose_json": return Response.json(toVerboseJson(t, words));
-    case "text": return new Response(`${t.text}\n`, { headers: { "content-type": TEXT } });
-    case "srt": return new Response(toSrt(t), { headers: { "content-type": TEXT } });
-    case "vtt": return new Response(toVtt(t), { headers: { "content-type": TEXT } });
-    default: return assertNever(format, "transcription response format");
+    case "json":
+      return Response.json({ text: t.text, ...usageOf(t) });
+    case "verbose_json":
+      return Response.json(toVerboseJson(t, words));
+    case "text":
+      return new Response(`${t.text}\n`, { headers: { "content-type": TEXT } });
+    case "srt":
+      return new Response(toSrt(t), { headers: { "content-type": TEXT } });
+    case "vtt":
+      return new Response(toVtt(t), { headers: { "content-type": TEXT } });
+    default:
+      return assertNever(format, "transcription response format");
   }
 }

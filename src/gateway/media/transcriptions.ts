@@ -3,7 +3,12 @@ import type { Context } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
 import { assertNever } from "../../canonical/response.ts";
 import type { AppEnv } from "../../context.ts";
-import { TRANSCRIPTION_ADAPTERS, type AudioFormat, type TranscriptionAnswer, type TranscriptionRequest } from "../../providers/audio/index.ts";
+import {
+  TRANSCRIPTION_ADAPTERS,
+  type AudioFormat,
+  type TranscriptionAnswer,
+  type TranscriptionRequest,
+} from "../../providers/audio/index.ts";
 import { transcriptionApiOf } from "../../providers/media.ts";
 import type { MediaBase, MediaCall, MediaKind, MediaReply } from "./serve.ts";
 import { renderTranscript } from "./transcript-render.ts";
@@ -11,7 +16,7 @@ import { renderTranscript } from "./transcript-render.ts";
 export const TRANSCRIPTION: MediaKind = {
   type: "audio",
   route: "POST /v1/audio/transcriptions",
-  wants: "a speech-to-text model such as \"deepgram/nova-3\" or \"assemblyai/universal\"",
+  wants: 'a speech-to-text model such as "deepgram/nova-3" or "assemblyai/universal"',
 };
 
 /** OpenAI's own limit on the audio file. */
@@ -21,24 +26,59 @@ const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 const SUPPORTED = "mp3, wav, m4a, flac, ogg, webm";
 const BY_EXTENSION: Record<string, AudioFormat> = {
-  mp3: "mp3", mpga: "mp3", mpeg: "mp3", wav: "wav", m4a: "m4a", flac: "flac", ogg: "ogg", oga: "ogg", webm: "webm",
+  mp3: "mp3",
+  mpga: "mp3",
+  mpeg: "mp3",
+  wav: "wav",
+  m4a: "m4a",
+  flac: "flac",
+  ogg: "ogg",
+  oga: "ogg",
+  webm: "webm",
 };
 const BY_TYPE: Record<string, AudioFormat> = {
-  "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/vnd.wave": "wav",
-  "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/x-m4a": "m4a", "audio/flac": "flac", "audio/x-flac": "flac",
-  "audio/ogg": "ogg", "application/ogg": "ogg", "audio/webm": "webm", "video/webm": "webm",
+  "audio/mpeg": "mp3",
+  "audio/mp3": "mp3",
+  "audio/wav": "wav",
+  "audio/x-wav": "wav",
+  "audio/wave": "wav",
+  "audio/vnd.wave": "wav",
+  "audio/mp4": "m4a",
+  "audio/m4a": "m4a",
+  "audio/x-m4a": "m4a",
+  "audio/flac": "flac",
+  "audio/x-flac": "flac",
+  "audio/ogg": "ogg",
+  "application/ogg": "ogg",
+  "audio/webm": "webm",
+  "video/webm": "webm",
 };
-const MIME: Record<AudioFormat, string> = { mp3: "audio/mpeg", wav: "audio/wav", m4a: "audio/mp4", flac: "audio/flac", ogg: "audio/ogg", webm: "audio/webm" };
+const MIME: Record<AudioFormat, string> = {
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  m4a: "audio/mp4",
+  flac: "audio/flac",
+  ogg: "audio/ogg",
+  webm: "audio/webm",
+};
 const RESPONSE_FORMATS = ["json", "text", "srt", "verbose_json", "vtt"] as const;
 
 const tooLarge = () =>
-  new GatewayError("payload_too_large", `The audio file is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB; split it or compress it (for example to mp3).`, { param: "file", code: "file_too_large" });
+  new GatewayError(
+    "payload_too_large",
+    `The audio file is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB; split it or compress it (for example to mp3).`,
+    { param: "file", code: "file_too_large" },
+  );
 
 /** The request body, read up to the size cap (a larger one is refused before it is all in memory). */
 async function readForm(c: Context<AppEnv>): Promise<{ form: FormData; fileType: string }> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new GatewayError("invalid_request", "Send the audio as multipart/form-data with a `file` field and a `model` field.", { param: "file", status: 415, code: "unsupported_media_type" });
+    throw new GatewayError("invalid_request", "Send the audio as multipart/form-data with a `file` field and a `model` field.", {
+      param: "file",
+      status: 415,
+      code: "unsupported_media_type",
+    });
   }
   const cap = MAX_AUDIO_BYTES + FORM_OVERHEAD_BYTES;
   if (Number(c.req.header("content-length")) > cap) throw tooLarge();
@@ -59,7 +99,9 @@ async function readForm(c: Context<AppEnv>): Promise<{ form: FormData; fileType:
     const form = await new Response(whole, { headers: { "content-type": type } }).formData();
     return { form, fileType: filePartType(whole) };
   } catch {
-    throw new GatewayError("invalid_request", "The multipart body could not be read; send it as multipart/form-data with a `file` field.", { param: "file" });
+    throw new GatewayError("invalid_request", "The multipart body could not be read; send it as multipart/form-data with a `file` field.", {
+      param: "file",
+    });
   }
 }
 
@@ -81,7 +123,11 @@ function audioFormat(file: File, partType: string): AudioFormat {
   const type = (partType || file.type).split(";")[0]!.trim().toLowerCase();
   const format = (extension && BY_EXTENSION[extension]) || BY_TYPE[type];
   if (format) return format;
-  throw new GatewayError("invalid_request", `Unsupported audio format for "${file.name}"${type ? ` (${type})` : ""}. Supported formats: ${SUPPORTED}.`, { param: "file", code: "unsupported_audio_format" });
+  throw new GatewayError(
+    "invalid_request",
+    `Unsupported audio format for "${file.name}"${type ? ` (${type})` : ""}. Supported formats: ${SUPPORTED}.`,
+    { param: "file", code: "unsupported_audio_format" },
+  );
 }
 
 function optionalText(form: FormData, name: string): string | undefined {
@@ -101,15 +147,20 @@ export interface ParsedTranscription {
 export async function parseTranscriptionForm(c: Context<AppEnv>): Promise<ParsedTranscription> {
   const { form, fileType } = await readForm(c);
   const file = form.get("file");
-  if (!(file instanceof File)) throw new GatewayError("invalid_request", "The `file` field is missing: attach the audio as a file part named \"file\".", { param: "file" });
+  if (!(file instanceof File))
+    throw new GatewayError("invalid_request", 'The `file` field is missing: attach the audio as a file part named "file".', {
+      param: "file",
+    });
   if (file.size === 0) throw new GatewayError("invalid_request", "The audio file is empty.", { param: "file" });
   if (file.size > MAX_AUDIO_BYTES) throw tooLarge();
   const format = audioFormat(file, fileType);
   const model = optionalText(form, "model");
-  if (!model) throw new GatewayError("invalid_request", "The request must name a model (such as \"deepgram/nova-3\").", { param: "model" });
+  if (!model) throw new GatewayError("invalid_request", 'The request must name a model (such as "deepgram/nova-3").', { param: "model" });
   const responseFormat = optionalText(form, "response_format") ?? "json";
   if (!(RESPONSE_FORMATS as readonly string[]).includes(responseFormat)) {
-    throw new GatewayError("invalid_request", `\`response_format\` must be one of ${RESPONSE_FORMATS.join(", ")}.`, { param: "response_format" });
+    throw new GatewayError("invalid_request", `\`response_format\` must be one of ${RESPONSE_FORMATS.join(", ")}.`, {
+      param: "response_format",
+    });
   }
   const temperatureText = optionalText(form, "temperature");
   const temperature = temperatureText === undefined ? undefined : Number(temperatureText);

@@ -21,7 +21,11 @@ function finished(value: unknown): FinishedResponse | undefined {
 
 /** The response object a terminal SSE frame carries, if this frame is one. */
 function terminalFrame(frame: string): FinishedResponse | undefined {
-  const data = frame.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(l.charCodeAt(5) === 32 ? 6 : 5)).join("\n");
+  const data = frame
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith("data:"))
+    .map((l) => l.slice(l.charCodeAt(5) === 32 ? 6 : 5))
+    .join("\n");
   if (!data) return undefined;
   try {
     const event = JSON.parse(data) as { type?: unknown; response?: unknown };
@@ -66,7 +70,11 @@ export function watchFinishedResponse(response: Response, onFinished: (finished:
         if (done) {
           controller.close();
           if (!sse) {
-            try { found = finished(JSON.parse(Buffer.concat(json).toString("utf8"))); } catch { found = undefined; }
+            try {
+              found = finished(JSON.parse(Buffer.concat(json).toString("utf8")));
+            } catch {
+              found = undefined;
+            }
           } else if (!found && pending) {
             found = scanFrames(pending);
           }

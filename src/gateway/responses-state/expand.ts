@@ -48,25 +48,40 @@ export async function expandRequest(store: ResponsesStore, scope: string, body: 
 
   const resolved: unknown[] = [];
   for (const [i, item] of own.entries()) {
-    if (!isRecord(item) || item.type !== "item_reference") { resolved.push(item); continue; }
+    if (!isRecord(item) || item.type !== "item_reference") {
+      resolved.push(item);
+      continue;
+    }
     if (typeof item.id !== "string" || !item.id) throw bad("An item_reference needs the id of an item.", `input[${i}].id`);
     const found = await store.item(scope, item.id);
     if (found === undefined) {
-      throw bad(`item_reference "${item.id}" is unknown or expired: ${kept(store)}. Send the full item instead.`, `input[${i}].id`, "item_not_found");
+      throw bad(
+        `item_reference "${item.id}" is unknown or expired: ${kept(store)}. Send the full item instead.`,
+        `input[${i}].id`,
+        "item_not_found",
+      );
     }
     resolved.push(found);
   }
 
   if (previous === undefined || previous === null) return { body: { ...rest, input: resolved }, ownInput: resolved };
-  if (typeof previous !== "string" || !previous) throw bad("previous_response_id must be a response id (a string).", "previous_response_id");
+  if (typeof previous !== "string" || !previous)
+    throw bad("previous_response_id must be a response id (a string).", "previous_response_id");
 
   const history: unknown[][] = [];
   let id: string | undefined = previous;
   for (let depth = 0; id && depth < MAX_CHAIN; depth++) {
     const stored = await store.get(scope, id);
     if (!stored) {
-      const what = id === previous ? `previous_response_id "${previous}" is unknown or expired` : `previous_response_id "${previous}" builds on response "${id}", which has expired`;
-      throw bad(`${what}: ${kept(store)}. Send the whole conversation in input instead.`, "previous_response_id", "previous_response_not_found");
+      const what =
+        id === previous
+          ? `previous_response_id "${previous}" is unknown or expired`
+          : `previous_response_id "${previous}" builds on response "${id}", which has expired`;
+      throw bad(
+        `${what}: ${kept(store)}. Send the whole conversation in input instead.`,
+        "previous_response_id",
+        "previous_response_not_found",
+      );
     }
     history.push(stored.output, stored.input);
     id = stored.previousId;

@@ -33,12 +33,24 @@ export interface StatefulCall {
  * Runs `serve` with a body any upstream can take (history expanded, references resolved) and keeps the
  * finished answer unless the client sent `store: false`. An unknown or expired id is a 400 before any upstream call.
  */
-export async function serveWithResponsesState(services: Services, call: StatefulCall, serve: (body: Record<string, unknown>) => Promise<Response>): Promise<Response> {
+export async function serveWithResponsesState(
+  services: Services,
+  call: StatefulCall,
+  serve: (body: Record<string, unknown>) => Promise<Response>,
+): Promise<Response> {
   const store = responsesStoreOf(services);
-  const expanded = usesStoredState(call.body) ? await expandRequest(store, call.scope, call.body) : { body: call.body, ownInput: ownInput(call.body.input), previousId: undefined };
+  const expanded = usesStoredState(call.body)
+    ? await expandRequest(store, call.scope, call.body)
+    : { body: call.body, ownInput: ownInput(call.body.input), previousId: undefined };
   const response = await serve(expanded.body);
   if (call.body.store === false || store.ttlSeconds <= 0) return response;
   return watchFinishedResponse(response, (finished, bytes) => {
-    void store.put(call.scope, { id: finished.id, previousId: expanded.previousId, input: expanded.ownInput, output: finished.output, bytes: bytes + call.requestBytes });
+    void store.put(call.scope, {
+      id: finished.id,
+      previousId: expanded.previousId,
+      input: expanded.ownInput,
+      output: finished.output,
+      bytes: bytes + call.requestBytes,
+    });
   });
 }

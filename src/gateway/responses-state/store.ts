@@ -32,7 +32,9 @@ interface Entry {
 }
 
 function itemId(item: unknown): string | undefined {
-  return typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string" ? (item as { id: string }).id : undefined;
+  return typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string"
+    ? (item as { id: string }).id
+    : undefined;
 }
 
 /**
@@ -68,7 +70,10 @@ export function createMemoryResponsesStore(opts: { ttlSeconds: number; maxBytes:
   function live(k: string): Entry | undefined {
     const entry = entries.get(k);
     if (!entry) return undefined;
-    if (entry.expiresAt <= now()) { drop(k, entry); return undefined; }
+    if (entry.expiresAt <= now()) {
+      drop(k, entry);
+      return undefined;
+    }
     // Used again: lives another TTL and moves to the end of the use order.
     entries.delete(k);
     entry.expiresAt = now() + ttlMs;

@@ -16,13 +16,16 @@ export interface OneShotCall extends AdapterCall {
 
 /** The answer (any status, as the provider's declared format speaks it), or why none came. */
 export async function sendOneShot(deps: AdapterDeps & { adapters: Adapters }, o: OneShotCall): Promise<Response | Failure> {
-  const sent = await sendAdapted({
-    adapter: deps.adapters.get(o.spec.id),
-    context: () => adapterContext(deps, o),
-    fetch: scopedFetch(deps.proxies, { ...o.scope, provider: o.spec.id, account: o.account }),
-    signal: o.signal,
-    timeoutMs: o.timeoutMs,
-    call: o.call,
-  }, o.readMessage);
+  const sent = await sendAdapted(
+    {
+      adapter: deps.adapters.get(o.spec.id),
+      context: () => adapterContext(deps, o),
+      fetch: scopedFetch(deps.proxies, { ...o.scope, provider: o.spec.id, account: o.account }),
+      signal: o.signal,
+      timeoutMs: o.timeoutMs,
+      call: o.call,
+    },
+    o.readMessage,
+  );
   return "response" in sent ? sent.response : sent;
 }

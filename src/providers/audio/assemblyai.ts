@@ -17,7 +17,12 @@ function tooSlow(up: MediaUpstream, what: string): Failure {
 }
 
 /** One JSON call; `deadline` bounds the whole job, not just this call. */
-async function call(up: MediaUpstream, url: string, init: { method: string; headers?: Record<string, string>; body?: BodyInit }, deadline: number): Promise<Step<Record<string, unknown>>> {
+async function call(
+  up: MediaUpstream,
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: BodyInit },
+  deadline: number,
+): Promise<Step<Record<string, unknown>>> {
   const left = deadline - Date.now();
   if (left <= 0) return { ok: false, failure: tooSlow(up, "the transcript was") };
   const headers = { accept: "application/json", ...credentialHeaders(up.spec, up.account), ...init.headers };
@@ -25,15 +30,23 @@ async function call(up: MediaUpstream, url: string, init: { method: string; head
   if (!sent.ok) return sent;
   const read = await readJson(sent.response, up.spec.name, up.signal);
   if (!read.ok) return read;
-  return isRecord(read.body) ? { ok: true, value: read.body } : { ok: false, failure: badAnswer(up.spec.name, "with a body that is not a JSON object") };
+  return isRecord(read.body)
+    ? { ok: true, value: read.body }
+    : { ok: false, failure: badAnswer(up.spec.name, "with a body that is not a JSON object") };
 }
 
 /** Waits `ms`, or throws as soon as the client leaves. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal.removeEventListener("abort", abort); resolve(); }, ms);
-    const abort = () => { clearTimeout(timer); reject(signal.reason); };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
     signal.addEventListener("abort", abort, { once: true });
   });
 }
@@ -43,7 +56,8 @@ function transcriptOf(t: Record<string, unknown>, language: string | undefined):
     ? t.words.flatMap((w): TimedWord[] =>
         isRecord(w) && typeof w.text === "string" && typeof w.start === "number" && typeof w.end === "number"
           ? [{ word: w.text, start: w.start / 1000, end: w.end / 1000 }] // milliseconds on the wire
-          : [])
+          : [],
+      )
     : [];
   return {
     text: typeof t.text === "string" ? t.text : "",
@@ -64,9 +78,15 @@ export const assemblyaiTranscription: TranscriptionAdapter = {
     const root = accountBaseUrl(up.spec, up.account).replace(/\/v2$/, "");
     const deadline = Date.now() + up.timeoutMs;
 
-    const upload = await call(up, `${root}/v2/upload`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: req.audio }, deadline);
+    const upload = await call(
+      up,
+      `${root}/v2/upload`,
+      { method: "POST", headers: { "content-type": "application/octet-stream" }, body: req.audio },
+      deadline,
+    );
     if (!upload.ok) return upload;
-    if (typeof upload.value.upload_url !== "string") return { ok: false, failure: badAnswer(up.spec.name, "to the upload without an `upload_url`") };
+    if (typeof upload.value.upload_url !== "string")
+      return { ok: false, failure: badAnswer(up.spec.name, "to the upload without an `upload_url`") };
 
     const prompted = req.prompt !== undefined && PROMPTED_MODELS.has(up.model);
     const params = {
@@ -77,7 +97,12 @@ export const assemblyaiTranscription: TranscriptionAdapter = {
       format_text: true,
       ...(prompted ? { prompt: req.prompt } : {}),
     };
-    const created = await call(up, `${root}/v2/transcript`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params) }, deadline);
+    const created = await call(
+      up,
+      `${root}/v2/transcript`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params) },
+      deadline,
+    );
     if (!created.ok) return created;
     const id = created.value.id;
     if (typeof id !== "string") return { ok: false, failure: badAnswer(up.spec.name, "to the new transcript without an `id`") };
@@ -85,7 +110,8 @@ export const assemblyaiTranscription: TranscriptionAdapter = {
     let state = created.value;
     let wait = POLL.firstMs;
     while (state.status !== "completed") {
-      if (state.status === "error") return { ok: false, failure: jobFailure(typeof state.error === "string" ? state.error : "no reason given") };
+      if (state.status === "error")
+        return { ok: false, failure: jobFailure(typeof state.error === "string" ? state.error : "no reason given") };
       if (Date.now() + wait >= deadline) return { ok: false, failure: tooSlow(up, `transcript ${id} was`) };
       await pause(wait, up.signal);
       wait = Math.min(POLL.maxMs, wait * POLL.growth);
@@ -93,7 +119,9 @@ export const assemblyaiTranscription: TranscriptionAdapter = {
       if (!polled.ok) return polled;
       state = polled.value;
     }
-    const dropped = [req.prompt !== undefined && !prompted && "prompt", req.temperature !== undefined && "temperature"].filter((d): d is string => typeof d === "string");
+    const dropped = [req.prompt !== undefined && !prompted && "prompt", req.temperature !== undefined && "temperature"].filter(
+      (d): d is string => typeof d === "string",
+    );
     return { ok: true, answer: { kind: "transcript", transcript: transcriptOf(state, req.language), dropped } };
   },
 };

@@ -37,11 +37,15 @@ function utterancesOf(raw: unknown): TimedSegment[] | undefined {
 
 export const deepgramTranscription: TranscriptionAdapter = {
   async transcribe(req, up) {
-    const sent = await sendUpstream(listenUrl(accountBaseUrl(up.spec, up.account), up.model, req.language), {
-      method: "POST",
-      headers: { "content-type": req.mimeType, accept: "application/json", ...credentialHeaders(up.spec, up.account) },
-      body: req.audio,
-    }, up);
+    const sent = await sendUpstream(
+      listenUrl(accountBaseUrl(up.spec, up.account), up.model, req.language),
+      {
+        method: "POST",
+        headers: { "content-type": req.mimeType, accept: "application/json", ...credentialHeaders(up.spec, up.account) },
+        body: req.audio,
+      },
+      up,
+    );
     if (!sent.ok) return sent;
     const read = await readJson(sent.response, up.spec.name, up.signal);
     if (!read.ok) return read;
@@ -49,16 +53,25 @@ export const deepgramTranscription: TranscriptionAdapter = {
     const results = isRecord(body) && isRecord(body.results) ? body.results : undefined;
     const channel = results && Array.isArray(results.channels) && isRecord(results.channels[0]) ? results.channels[0] : undefined;
     const best = channel && Array.isArray(channel.alternatives) && isRecord(channel.alternatives[0]) ? channel.alternatives[0] : undefined;
-    if (!channel || !best || typeof best.transcript !== "string") return { ok: false, failure: badAnswer(up.spec.name, "without results.channels[0].alternatives[0].transcript") };
+    if (!channel || !best || typeof best.transcript !== "string")
+      return { ok: false, failure: badAnswer(up.spec.name, "without results.channels[0].alternatives[0].transcript") };
     const metadata = isRecord(body) && isRecord(body.metadata) ? body.metadata : {};
     const language = typeof channel.detected_language === "string" ? channel.detected_language : req.language;
     // Deepgram has no free-text prompt (its `keyterm` is a list of terms) and no sampling temperature.
-    const dropped = [req.prompt !== undefined && "prompt", req.temperature !== undefined && "temperature"].filter((d): d is string => typeof d === "string");
+    const dropped = [req.prompt !== undefined && "prompt", req.temperature !== undefined && "temperature"].filter(
+      (d): d is string => typeof d === "string",
+    );
     return {
       ok: true,
       answer: {
         kind: "transcript",
-        transcript: { text: best.transcript, language, duration: num(metadata.duration), words: wordsOf(best.words), segments: utterancesOf(results?.utterances) },
+        transcript: {
+          text: best.transcript,
+          language,
+          duration: num(metadata.duration),
+          words: wordsOf(best.words),
+          segments: utterancesOf(results?.utterances),
+        },
         dropped,
       },
     };

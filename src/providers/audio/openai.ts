@@ -8,11 +8,15 @@ export const openaiTranscription: TranscriptionAdapter = {
     const form = new FormData();
     for (const [name, value] of req.form) form.append(name, name === "model" ? up.model : value);
     // fetch sets the multipart Content-Type with its boundary.
-    const sent = await sendUpstream(`${accountBaseUrl(up.spec, up.account)}/audio/transcriptions`, {
-      method: "POST",
-      headers: credentialHeaders(up.spec, up.account),
-      body: form,
-    }, up);
+    const sent = await sendUpstream(
+      `${accountBaseUrl(up.spec, up.account)}/audio/transcriptions`,
+      {
+        method: "POST",
+        headers: credentialHeaders(up.spec, up.account),
+        body: form,
+      },
+      up,
+    );
     if (!sent.ok) return sent;
     let body: string;
     try {

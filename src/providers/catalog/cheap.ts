@@ -46,7 +46,12 @@ export const CHEAP_PROVIDERS: CatalogEntry[] = [
     docsUrl: "https://platform.minimax.io/user-center/basic-information/interface-key",
     models: [
       { id: "MiniMax-M2.1", name: "MiniMax M2.1", type: "chat", price: { input: 0.3, cached: 0.03, cacheWrite: 0.375, output: 1.2 } },
-      { id: "MiniMax-M2.1-highspeed", name: "MiniMax M2.1 Highspeed", type: "chat", price: { input: 0.6, cached: 0.03, cacheWrite: 0.75, output: 2.4 } }, // unverified
+      {
+        id: "MiniMax-M2.1-highspeed",
+        name: "MiniMax M2.1 Highspeed",
+        type: "chat",
+        price: { input: 0.6, cached: 0.03, cacheWrite: 0.75, output: 2.4 },
+      }, // unverified
       { id: "MiniMax-M2", name: "MiniMax M2", type: "chat", price: { input: 0.3, cached: 0.03, cacheWrite: 0.375, output: 1.2 } },
     ],
   },

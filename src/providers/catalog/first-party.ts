@@ -67,7 +67,13 @@ export const FIRST_PARTY_PROVIDERS: CatalogEntry[] = [
     docsUrl: "https://aistudio.google.com/apikey",
     models: [
       { id: "gemini-3-pro-preview", name: "Gemini 3 Pro (preview)", type: "chat", price: { input: 2, cached: 0.2, output: 12 } }, // cached unverified
-      { id: "gemini-3-flash-preview", name: "Gemini 3 Flash (preview)", type: "chat", aliases: ["gemini-3-flash"], price: { input: 0.5, cached: 0.05, output: 3 } },
+      {
+        id: "gemini-3-flash-preview",
+        name: "Gemini 3 Flash (preview)",
+        type: "chat",
+        aliases: ["gemini-3-flash"],
+        price: { input: 0.5, cached: 0.05, output: 3 },
+      },
       { id: "gemini-2.5-pro", name: "Gemini 2.5 Pro", type: "chat", price: { input: 1.25, cached: 0.125, output: 10 } },
       { id: "gemini-2.5-flash", name: "Gemini 2.5 Flash", type: "chat", price: { input: 0.3, cached: 0.03, output: 2.5 } }, // cached unverified
       { id: "gemini-2.5-flash-lite", name: "Gemini 2.5 Flash-Lite", type: "chat", price: { input: 0.1, cached: 0.01, output: 0.4 } }, // cached unverified

@@ -13,7 +13,12 @@ import { claudeQuotaWindows } from "./quota.ts";
 
 export const CLAUDE_CODE_IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
 const CLAUDE_CODE_VERSION = "2.1.2";
-const REQUIRED_BETAS = ["claude-code-20250219", "oauth-2025-04-20", "interleaved-thinking-2025-05-14", "fine-grained-tool-streaming-2025-05-14"];
+const REQUIRED_BETAS = [
+  "claude-code-20250219",
+  "oauth-2025-04-20",
+  "interleaved-thinking-2025-05-14",
+  "fine-grained-tool-streaming-2025-05-14",
+];
 
 type SystemBlock = { type: string; text?: string; [k: string]: unknown };
 
@@ -22,7 +27,9 @@ export function withClaudeCodeIdentity(system: unknown): SystemBlock[] {
   const identity: SystemBlock = { type: "text", text: CLAUDE_CODE_IDENTITY };
   if (typeof system === "string") return system.trim() ? [identity, { type: "text", text: system }] : [identity];
   if (Array.isArray(system)) {
-    const blocks = system.filter((b): b is SystemBlock => typeof b === "object" && b !== null && typeof (b as SystemBlock).type === "string");
+    const blocks = system.filter(
+      (b): b is SystemBlock => typeof b === "object" && b !== null && typeof (b as SystemBlock).type === "string",
+    );
     return blocks[0]?.type === "text" && blocks[0].text === CLAUDE_CODE_IDENTITY ? blocks : [identity, ...blocks];
   }
   return [identity];
@@ -30,7 +37,13 @@ export function withClaudeCodeIdentity(system: unknown): SystemBlock[] {
 
 /** The betas the call already asks for, plus the ones an OAuth token needs, each once. */
 function mergedBetas(existing: string | undefined): string {
-  const all = [...REQUIRED_BETAS, ...(existing ?? "").split(",").map((b) => b.trim()).filter(Boolean)];
+  const all = [
+    ...REQUIRED_BETAS,
+    ...(existing ?? "")
+      .split(",")
+      .map((b) => b.trim())
+      .filter(Boolean),
+  ];
   return [...new Set(all)].join(",");
 }
 
@@ -44,7 +57,8 @@ export const claudeCodeAdapter: ProviderAdapter = {
   async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
     const token = bearerOf(await currentCredentials(ctx, claudeCodeFlow));
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(call.headers)) if (k.toLowerCase() !== "x-api-key" && k.toLowerCase() !== "authorization") headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(call.headers))
+      if (k.toLowerCase() !== "x-api-key" && k.toLowerCase() !== "authorization") headers[k.toLowerCase()] = v;
     Object.assign(headers, {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       "anthropic-version": headers["anthropic-version"] ?? "2023-06-01",

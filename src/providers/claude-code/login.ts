@@ -77,7 +77,7 @@ async function profileOf(ctx: FlowContext, token: Json, accessToken: string): Pr
     email: fetched.email ?? str(account.email_address),
     ...(fetched.plan ? { plan: fetched.plan } : {}),
     ...(fetched.name ? { name: fetched.name } : {}),
-    ...(fetched.organization ?? str(org.name) ? { organization: fetched.organization ?? str(org.name) } : {}),
+    ...((fetched.organization ?? str(org.name)) ? { organization: fetched.organization ?? str(org.name) } : {}),
     ...(str(account.uuid) ? { accountId: str(account.uuid) } : {}),
   };
 }
@@ -91,13 +91,23 @@ export const claudeCodeFlow: OAuthFlow = {
     const state = randomUrlSafe(32);
     const url = new URL(ctx.endpoint("authorize"));
     for (const [k, v] of Object.entries({
-      code: "true", client_id: CLIENT_ID, response_type: "code", redirect_uri: CLAUDE_REDIRECT_URI, scope: SCOPES,
-      code_challenge: challenge, code_challenge_method: "S256", state,
-    })) url.searchParams.set(k, v);
+      code: "true",
+      client_id: CLIENT_ID,
+      response_type: "code",
+      redirect_uri: CLAUDE_REDIRECT_URI,
+      scope: SCOPES,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state,
+    }))
+      url.searchParams.set(k, v);
     return {
       start: {
-        flow: "pkce", authorizeUrl: url.toString(), expiresIn: LOGIN_TTL_S,
-        instructions: "Sign in with your Claude Pro or Max account and approve; Anthropic then shows a code (it looks like code#state). Paste it here.",
+        flow: "pkce",
+        authorizeUrl: url.toString(),
+        expiresIn: LOGIN_TTL_S,
+        instructions:
+          "Sign in with your Claude Pro or Max account and approve; Anthropic then shows a code (it looks like code#state). Paste it here.",
       },
       pending: { verifier, state },
     };
@@ -107,17 +117,34 @@ export const claudeCodeFlow: OAuthFlow = {
     if (!code) return { status: "pending" };
     const pasted = parsePastedCode(code);
     if (pasted.error) return { status: "failed", error: `Anthropic refused the login: ${pasted.error}` };
-    if (!pasted.code) return { status: "failed", error: "That does not look like the code Anthropic shows after you approve; paste it whole (code#state)." };
-    if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "This code belongs to another login attempt; start again and paste the code from this one." };
+    if (!pasted.code)
+      return {
+        status: "failed",
+        error: "That does not look like the code Anthropic shows after you approve; paste it whole (code#state).",
+      };
+    if (pasted.state && pasted.state !== pending.state)
+      return { status: "failed", error: "This code belongs to another login attempt; start again and paste the code from this one." };
     let token: Json;
     try {
-      token = await postToken(ctx, ctx.endpoint("token"), {
-        grant_type: "authorization_code", code: pasted.code, state: String(pending.state), client_id: CLIENT_ID,
-        redirect_uri: CLAUDE_REDIRECT_URI, code_verifier: String(pending.verifier),
-      }, "json");
+      token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        {
+          grant_type: "authorization_code",
+          code: pasted.code,
+          state: String(pending.state),
+          client_id: CLIENT_ID,
+          redirect_uri: CLAUDE_REDIRECT_URI,
+          code_verifier: String(pending.verifier),
+        },
+        "json",
+      );
     } catch (err) {
       if (err instanceof TokenEndpointError && err.status >= 400 && err.status < 500) {
-        return { status: "failed", error: `Anthropic did not accept the code (${err.message}); it may have expired or been used already. Start again.` };
+        return {
+          status: "failed",
+          error: `Anthropic did not accept the code (${err.message}); it may have expired or been used already. Start again.`,
+        };
       }
       throw err;
     }
@@ -128,7 +155,12 @@ export const claudeCodeFlow: OAuthFlow = {
   async refresh(ctx, credentials) {
     if (!credentials.refreshToken) throw new RefreshRevokedError("there is no refresh token for this account");
     try {
-      const token = await postToken(ctx, ctx.endpoint("token"), { grant_type: "refresh_token", refresh_token: credentials.refreshToken, client_id: CLIENT_ID }, "json");
+      const token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        { grant_type: "refresh_token", refresh_token: credentials.refreshToken, client_id: CLIENT_ID },
+        "json",
+      );
       return credentialsFrom(token, credentials);
     } catch (err) {
       // invalid_grant (400) or 401: the refresh token was revoked, expired or already used.
@@ -144,7 +176,11 @@ export const claudeCodeFlow: OAuthFlow = {
     if (file === undefined) return undefined;
     const oauth = isRecord(file) && isRecord(file.claudeAiOauth) ? file.claudeAiOauth : undefined;
     if (!oauth || !str(oauth.accessToken)) {
-      throw new GatewayError("invalid_request", "This is not a Claude Code credential file: it has no claudeAiOauth.accessToken. Log in with `claude` first, or paste ~/.claude/.credentials.json.", { param: "credentials" });
+      throw new GatewayError(
+        "invalid_request",
+        "This is not a Claude Code credential file: it has no claudeAiOauth.accessToken. Log in with `claude` first, or paste ~/.claude/.credentials.json.",
+        { param: "credentials" },
+      );
     }
     const credentials: Credentials = {
       accessToken: str(oauth.accessToken),
@@ -159,7 +195,9 @@ export const claudeCodeFlow: OAuthFlow = {
     const profile: AccountProfile = {
       email: str(account.emailAddress) ?? fetched.email,
       plan: str(oauth.subscriptionType) ?? fetched.plan,
-      ...(str(account.organizationName) ?? fetched.organization ? { organization: str(account.organizationName) ?? fetched.organization } : {}),
+      ...((str(account.organizationName) ?? fetched.organization)
+        ? { organization: str(account.organizationName) ?? fetched.organization }
+        : {}),
       importedFrom: "~/.claude/.credentials.json",
     };
     return { credentials, profile };

@@ -19,8 +19,9 @@ async function usageLimited(response: Response, ctx: AdapterContext): Promise<Re
   const headers = new Headers(response.headers);
   if (resetsAt) {
     const windows = codexQuotaWindows(response.headers).filter((w) => (w.usedPercent ?? 0) >= 100);
-    const spent = windows.length ? windows.map((w) => ({ ...w, exhausted: true, resetsAt: w.resetsAt ?? resetsAt }))
-      : [{ name: resetsAt - Date.now() > 6 * 3_600_000 ? "weekly" as const : "5h" as const, exhausted: true, resetsAt }];
+    const spent = windows.length
+      ? windows.map((w) => ({ ...w, exhausted: true, resetsAt: w.resetsAt ?? resetsAt }))
+      : [{ name: resetsAt - Date.now() > 6 * 3_600_000 ? ("weekly" as const) : ("5h" as const), exhausted: true, resetsAt }];
     ctx.reportQuota(spent);
     if (!headers.has("retry-after")) headers.set("retry-after", String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000))));
   }
@@ -33,8 +34,10 @@ export const codexAdapter: ProviderAdapter = {
   async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
     const credentials = await currentCredentials(ctx, codexFlow);
     const token = bearerOf(credentials);
-    const accountId = typeof credentials.accountId === "string" ? credentials.accountId
-      : codexIdentity(typeof credentials.idToken === "string" ? credentials.idToken : undefined, token).accountId;
+    const accountId =
+      typeof credentials.accountId === "string"
+        ? credentials.accountId
+        : codexIdentity(typeof credentials.idToken === "string" ? credentials.idToken : undefined, token).accountId;
     const body = codexBody(call.body);
     const cacheKey = typeof body.prompt_cache_key === "string" ? body.prompt_cache_key : undefined;
     return { url: call.url, headers: codexHeaders(call.headers, token, accountId, cacheKey ?? crypto.randomUUID()), body };

@@ -46,7 +46,8 @@ function credentialsFrom(token: Json, previous?: Credentials): Credentials {
   const accessToken = str(token.access_token) ?? previous?.accessToken;
   if (!accessToken) throw new TokenEndpointError(200, undefined, "token endpoint answered without an access_token");
   const idToken = str(token.id_token) ?? (typeof previous?.idToken === "string" ? previous.idToken : undefined);
-  const accountId = codexIdentity(idToken, accessToken).accountId ?? (typeof previous?.accountId === "string" ? previous.accountId : undefined);
+  const accountId =
+    codexIdentity(idToken, accessToken).accountId ?? (typeof previous?.accountId === "string" ? previous.accountId : undefined);
   return {
     accessToken,
     refreshToken: str(token.refresh_token) ?? previous?.refreshToken,
@@ -71,19 +72,35 @@ export const codexFlow: OAuthFlow = {
     const callback = new URL(ctx.endpoint("callback"));
     const port = Number(callback.port || 80);
     const listener = listenForCallback({
-      ports: port === 1455 ? [port, FALLBACK_PORT] : [port], path: callback.pathname, state, ttlMs: LOGIN_TTL_MS,
-      redirectHost: callback.hostname, doneMessage: "Codex is connected. You can close this tab and go back to OmniRoute.",
+      ports: port === 1455 ? [port, FALLBACK_PORT] : [port],
+      path: callback.pathname,
+      state,
+      ttlMs: LOGIN_TTL_MS,
+      redirectHost: callback.hostname,
+      doneMessage: "Codex is connected. You can close this tab and go back to OmniRoute.",
     });
     const redirectUri = listener?.redirectUri ?? callback.toString();
     const url = new URL(ctx.endpoint("authorize"));
     for (const [k, v] of Object.entries({
-      response_type: "code", client_id: CLIENT_ID, redirect_uri: redirectUri, scope: SCOPES, code_challenge: challenge,
-      code_challenge_method: "S256", id_token_add_organizations: "true", codex_cli_simplified_flow: "true", state, originator: "codex_cli_rs",
-    })) url.searchParams.set(k, v);
+      response_type: "code",
+      client_id: CLIENT_ID,
+      redirect_uri: redirectUri,
+      scope: SCOPES,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      id_token_add_organizations: "true",
+      codex_cli_simplified_flow: "true",
+      state,
+      originator: "codex_cli_rs",
+    }))
+      url.searchParams.set(k, v);
     const where = new URL(redirectUri).host;
     return {
       start: {
-        flow: "pkce", authorizeUrl: url.toString(), expiresIn: LOGIN_TTL_MS / 1000, callback: Boolean(listener),
+        flow: "pkce",
+        authorizeUrl: url.toString(),
+        expiresIn: LOGIN_TTL_MS / 1000,
+        callback: Boolean(listener),
         instructions: listener
           ? `Sign in with your ChatGPT account. This finishes by itself when the browser comes back to ${where} on this machine; if the browser runs elsewhere, copy the address it ends on (http://${where}/auth/callback?code=…) and paste it here.`
           : `Port ${callback.port || port} on this machine is busy, so the sign-in cannot finish by itself: after you approve, copy the address the browser ends on (http://${where}/auth/callback?code=…) and paste it here.`,
@@ -98,7 +115,8 @@ export const codexFlow: OAuthFlow = {
     if (code) {
       const pasted = parsePastedCode(code);
       if (pasted.error) return { status: "failed", error: `OpenAI refused the login: ${pasted.error}` };
-      if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "This code belongs to another login attempt; start again." };
+      if (pasted.state && pasted.state !== pending.state)
+        return { status: "failed", error: "This code belongs to another login attempt; start again." };
       authCode = pasted.code;
       if (!authCode) return { status: "failed", error: "Paste the whole address the browser ended on (it contains ?code=…)." };
     } else {
@@ -113,12 +131,24 @@ export const codexFlow: OAuthFlow = {
     listener?.stop();
     let token: Json;
     try {
-      token = await postToken(ctx, ctx.endpoint("token"), {
-        grant_type: "authorization_code", code: authCode, redirect_uri: String(pending.redirectUri), client_id: CLIENT_ID, code_verifier: String(pending.verifier),
-      }, "form");
+      token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        {
+          grant_type: "authorization_code",
+          code: authCode,
+          redirect_uri: String(pending.redirectUri),
+          client_id: CLIENT_ID,
+          code_verifier: String(pending.verifier),
+        },
+        "form",
+      );
     } catch (err) {
       if (err instanceof TokenEndpointError && err.status >= 400 && err.status < 500) {
-        return { status: "failed", error: `OpenAI did not accept the code (${err.message}); it may have expired or been used already. Start again.` };
+        return {
+          status: "failed",
+          error: `OpenAI did not accept the code (${err.message}); it may have expired or been used already. Start again.`,
+        };
       }
       throw err;
     }
@@ -129,12 +159,24 @@ export const codexFlow: OAuthFlow = {
   async refresh(ctx, credentials) {
     if (!credentials.refreshToken) throw new RefreshRevokedError("there is no refresh token for this account");
     try {
-      const token = await postToken(ctx, ctx.endpoint("token"), { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: credentials.refreshToken }, "json");
+      const token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: credentials.refreshToken },
+        "json",
+      );
       return credentialsFrom(token, credentials);
     } catch (err) {
-      if (err instanceof TokenEndpointError && (err.status === 401 || (err.code !== undefined && REVOKED_CODES.has(err.code.toLowerCase())))) {
-        const why = err.code === "refresh_token_reused" ? "the refresh token was already used (by another copy of this login)"
-          : err.code === "refresh_token_expired" ? "the refresh token has expired" : "the refresh token was revoked";
+      if (
+        err instanceof TokenEndpointError &&
+        (err.status === 401 || (err.code !== undefined && REVOKED_CODES.has(err.code.toLowerCase())))
+      ) {
+        const why =
+          err.code === "refresh_token_reused"
+            ? "the refresh token was already used (by another copy of this login)"
+            : err.code === "refresh_token_expired"
+              ? "the refresh token has expired"
+              : "the refresh token was revoked";
         throw new RefreshRevokedError(`OpenAI refused the refresh: ${why}`);
       }
       throw err;
@@ -147,9 +189,13 @@ export const codexFlow: OAuthFlow = {
     const tokens = isRecord(file) && isRecord(file.tokens) ? file.tokens : undefined;
     if (!tokens || !str(tokens.access_token)) {
       const apiKeyOnly = isRecord(file) && str(file.OPENAI_API_KEY);
-      throw new GatewayError("invalid_request", apiKeyOnly
-        ? "This Codex login uses an OpenAI API key, not a ChatGPT account: add that key to the OpenAI provider instead."
-        : "This is not a Codex credential file: it has no tokens.access_token. Log in with `codex login` first, or paste ~/.codex/auth.json.", { param: "credentials" });
+      throw new GatewayError(
+        "invalid_request",
+        apiKeyOnly
+          ? "This Codex login uses an OpenAI API key, not a ChatGPT account: add that key to the OpenAI provider instead."
+          : "This is not a Codex credential file: it has no tokens.access_token. Log in with `codex login` first, or paste ~/.codex/auth.json.",
+        { param: "credentials" },
+      );
     }
     const credentials = credentialsFrom(tokens);
     if (!credentials.accountId && str(tokens.account_id)) credentials.accountId = str(tokens.account_id);

@@ -18,19 +18,29 @@ function nameFor(minutes: number | undefined, fallback: QuotaWindowName): QuotaW
   if (minutes === undefined || minutes <= 0) return fallback;
   if (minutes <= 6 * 60) return "5h";
   if (minutes <= 36 * 60) return "daily";
-  if (minutes <= 10 * 86_400 / 60) return "weekly";
+  if (minutes <= (10 * 86_400) / 60) return "weekly";
   return "monthly";
 }
 
 export function codexQuotaWindows(headers: Headers, now = Date.now()): QuotaWindow[] {
   const out: QuotaWindow[] = [];
-  for (const [slot, fallback] of [["primary", "5h"], ["secondary", "weekly"]] as const) {
+  for (const [slot, fallback] of [
+    ["primary", "5h"],
+    ["secondary", "weekly"],
+  ] as const) {
     const usedPercent = num(headers.get(`x-codex-${slot}-used-percent`));
     if (usedPercent === undefined) continue;
     const minutes = num(headers.get(`x-codex-${slot}-window-minutes`));
     const resetAt = num(headers.get(`x-codex-${slot}-reset-at`));
     const resetAfter = num(headers.get(`x-codex-${slot}-reset-after-seconds`));
-    const resetsAt = resetAt !== undefined ? (resetAt < 10_000_000_000 ? resetAt * 1000 : resetAt) : resetAfter !== undefined ? now + resetAfter * 1000 : undefined;
+    const resetsAt =
+      resetAt !== undefined
+        ? resetAt < 10_000_000_000
+          ? resetAt * 1000
+          : resetAt
+        : resetAfter !== undefined
+          ? now + resetAfter * 1000
+          : undefined;
     out.push({ name: nameFor(minutes, fallback), usedPercent, ...(resetsAt !== undefined ? { resetsAt } : {}) });
   }
   return out;

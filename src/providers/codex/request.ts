@@ -29,13 +29,20 @@ export function codexBody(body: Record<string, unknown>): Record<string, unknown
   const out: Record<string, unknown> = { ...body, stream: true, store: false };
   for (const key of REFUSED) delete out[key];
   if (typeof out.instructions !== "string") out.instructions = "";
-  out.input = withoutStoredIds(typeof out.input === "string" ? [{ type: "message", role: "user", content: [{ type: "input_text", text: out.input }] }] : out.input);
+  out.input = withoutStoredIds(
+    typeof out.input === "string" ? [{ type: "message", role: "user", content: [{ type: "input_text", text: out.input }] }] : out.input,
+  );
   const include = Array.isArray(out.include) ? out.include.filter((i): i is string => typeof i === "string") : [];
   out.include = [...new Set([...include, "reasoning.encrypted_content"])];
   return out;
 }
 
-export function codexHeaders(base: Record<string, string>, token: string | undefined, accountId: string | undefined, sessionId: string): Record<string, string> {
+export function codexHeaders(
+  base: Record<string, string>,
+  token: string | undefined,
+  accountId: string | undefined,
+  sessionId: string,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (k.toLowerCase() !== "authorization") headers[k.toLowerCase()] = v;
   return {

@@ -15,13 +15,17 @@ function statusForCode(code: string | undefined): number {
     case "rate_limit_exceeded":
     case "usage_limit_reached":
     case "usage_not_included":
-    case "insufficient_quota": return 429;
+    case "insufficient_quota":
+      return 429;
     case "context_length_exceeded":
     case "invalid_prompt":
-    case "invalid_request_error": return 400;
+    case "invalid_request_error":
+      return 400;
     case "server_is_overloaded":
-    case "slow_down": return 503;
-    default: return 502;
+    case "slow_down":
+      return 503;
+    default:
+      return 502;
   }
 }
 
@@ -61,8 +65,14 @@ export async function sseToResponseJson(response: Response): Promise<Response> {
       headers.delete("content-encoding");
       return new Response(JSON.stringify(final), { status: response.status, headers });
     } else if (type === "response.failed" || type === "error") {
-      const failed = isRecord(event.response) && isRecord(event.response.error) ? event.response.error : isRecord(event.error) ? event.error : event;
-      const code = typeof failed.code === "string" ? failed.code : typeof failed.type === "string" && failed.type !== "error" ? failed.type : undefined;
+      const failed =
+        isRecord(event.response) && isRecord(event.response.error) ? event.response.error : isRecord(event.error) ? event.error : event;
+      const code =
+        typeof failed.code === "string"
+          ? failed.code
+          : typeof failed.type === "string" && failed.type !== "error"
+            ? failed.type
+            : undefined;
       const message = typeof failed.message === "string" ? failed.message : "The Codex backend reported a failure.";
       return errorResponse(statusForCode(code), message, code ?? null, response.headers);
     }

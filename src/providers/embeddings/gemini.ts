@@ -19,7 +19,10 @@ export const geminiEmbeddings: EmbeddingsAdapter = {
   async embed(req, up) {
     if (req.input.kind === "tokens") {
       // Another model of the same request may take token arrays: move on without penalty.
-      return { ok: false, failure: { kind: "context", status: 400, message: "Gemini embeds text only; token-array input cannot be sent to it" } };
+      return {
+        ok: false,
+        failure: { kind: "context", status: 400, message: "Gemini embeds text only; token-array input cannot be sent to it" },
+      };
     }
     const model = `models/${up.model.replace(/^models\//, "")}`;
     const texts = req.input.texts;
@@ -30,17 +33,23 @@ export const geminiEmbeddings: EmbeddingsAdapter = {
         ...(req.dimensions ? { outputDimensionality: req.dimensions } : {}),
       })),
     };
-    const sent = await sendUpstream(batchEmbedUrl(accountBaseUrl(up.spec, up.account), up.model), {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
-      body: JSON.stringify(body),
-    }, up);
+    const sent = await sendUpstream(
+      batchEmbedUrl(accountBaseUrl(up.spec, up.account), up.model),
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
+        body: JSON.stringify(body),
+      },
+      up,
+    );
     if (!sent.ok) return sent;
     const read = await readJson(sent.response, up.spec.name, up.signal);
     if (!read.ok) return read;
     const answer = read.body;
     const embeddings = isRecord(answer) && Array.isArray(answer.embeddings) ? answer.embeddings : undefined;
-    const vectors = embeddings?.map((e) => (isRecord(e) && Array.isArray(e.values) && e.values.every((v) => typeof v === "number") ? (e.values as number[]) : undefined));
+    const vectors = embeddings?.map((e) =>
+      isRecord(e) && Array.isArray(e.values) && e.values.every((v) => typeof v === "number") ? (e.values as number[]) : undefined,
+    );
     if (!vectors || vectors.length !== texts.length || vectors.some((v) => v === undefined)) {
       return { ok: false, failure: badAnswer(up.spec.name, `without one embedding per input (${texts.length} sent)`) };
     }
@@ -50,7 +59,10 @@ export const geminiEmbeddings: EmbeddingsAdapter = {
     return {
       ok: true,
       answer: {
-        kind: "vectors", vectors: vectors as number[][], promptTokens: reported ?? estimateTokens(texts), estimated: reported === undefined,
+        kind: "vectors",
+        vectors: vectors as number[][],
+        promptTokens: reported ?? estimateTokens(texts),
+        estimated: reported === undefined,
         dropped: req.body.user === undefined ? [] : ["user"],
       },
     };

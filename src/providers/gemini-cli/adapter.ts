@@ -7,7 +7,6 @@ import { codeAssistUrl, unwrapResponse, wrapRequest } from "./envelope.ts";
 import { setupCodeAssist } from "./project.ts";
 import { readQuotaError } from "./quota.ts";
 
-
 /** Anything that keeps an account from being called is an authentication failure: the account cools, the combo moves on. */
 function asAccountFailure(err: unknown, what: string): GatewayError {
   if (err instanceof GatewayError && err.kind === "authentication") return err;
@@ -43,7 +42,10 @@ async function projectOf(state: ProjectCache, ctx: AdapterContext, base: string,
       try {
         const project = await setupCodeAssist({ base, accessToken, signal: ctx.signal, sleep: ctx.flow.sleep });
         ctx.metadata.update(({ setupError: _old, ...metadata }) => ({
-          ...metadata, projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId,
+          ...metadata,
+          projectId: project.projectId,
+          tierId: project.tierId,
+          plan: project.tierName ?? project.tierId,
         }));
         projects.set(id, project.projectId);
         return project.projectId;
@@ -69,8 +71,10 @@ async function readRateLimit(response: Response, ctx: AdapterContext): Promise<R
   headers.delete("content-length");
   headers.delete("content-encoding");
   if (verdict.daily) ctx.reportQuota([verdict.daily], now);
-  const waitUntil = verdict.daily?.resetsAt ?? (verdict.retryAfterSeconds !== undefined ? now + verdict.retryAfterSeconds * 1000 : undefined);
-  if (waitUntil !== undefined && !headers.has("retry-after")) headers.set("retry-after", String(Math.max(1, Math.ceil((waitUntil - now) / 1000))));
+  const waitUntil =
+    verdict.daily?.resetsAt ?? (verdict.retryAfterSeconds !== undefined ? now + verdict.retryAfterSeconds * 1000 : undefined);
+  if (waitUntil !== undefined && !headers.has("retry-after"))
+    headers.set("retry-after", String(Math.max(1, Math.ceil((waitUntil - now) / 1000))));
   return new Response(text, { status: response.status, statusText: response.statusText, headers });
 }
 
@@ -88,32 +92,32 @@ export interface GeminiCliAdapter extends ProviderAdapter {
 export function createGeminiCliAdapter(): GeminiCliAdapter {
   const state: ProjectCache = { projects: new Map(), settingUp: new Map() };
   return {
-  async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
-    const credentials = await credentialsFor(ctx);
-    // An access token pasted as the connection's API key is used as it is (until it expires: then "needs login").
-    const token = String(credentials.accessToken ?? credentials.apiKey ?? "");
-    const base = codeAssistBase(ctx);
-    const project = await projectOf(state, ctx, base, token);
-    return {
-      url: codeAssistUrl(base, ctx.stream),
-      headers: { ...call.headers, authorization: `Bearer ${token}` },
-      body: wrapRequest(ctx.model, project, call.body),
-    };
-  },
+    async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
+      const credentials = await credentialsFor(ctx);
+      // An access token pasted as the connection's API key is used as it is (until it expires: then "needs login").
+      const token = String(credentials.accessToken ?? credentials.apiKey ?? "");
+      const base = codeAssistBase(ctx);
+      const project = await projectOf(state, ctx, base, token);
+      return {
+        url: codeAssistUrl(base, ctx.stream),
+        headers: { ...call.headers, authorization: `Bearer ${token}` },
+        body: wrapRequest(ctx.model, project, call.body),
+      };
+    },
 
-  async wrapResponse(response, ctx) {
-    if (response.status === 429) return readRateLimit(response, ctx);
-    if (!response.ok) return response;
-    return unwrapResponse(response, ctx.stream, ctx.signal);
-  },
+    async wrapResponse(response, ctx) {
+      if (response.status === 429) return readRateLimit(response, ctx);
+      if (!response.ok) return response;
+      return unwrapResponse(response, ctx.stream, ctx.signal);
+    },
 
-  async refreshAfterUnauthorized(ctx) {
-    await credentialsFor(ctx, true);
-    return true;
-  },
+    async refreshAfterUnauthorized(ctx) {
+      await credentialsFor(ctx, true);
+      return true;
+    },
 
-  forgetProjects() {
-    state.projects.clear();
-  },
+    forgetProjects() {
+      state.projects.clear();
+    },
   };
 }

@@ -35,9 +35,16 @@ export function unwrapStream(body: ReadableStream<Uint8Array>, signal?: AbortSig
     async pull(controller) {
       try {
         const next = await events.next();
-        if (next.done) { controller.close(); return; }
+        if (next.done) {
+          controller.close();
+          return;
+        }
         let data = next.value.data;
-        try { data = JSON.stringify(unwrapAnswer(JSON.parse(data))); } catch { /* not JSON: the decoder reports it */ }
+        try {
+          data = JSON.stringify(unwrapAnswer(JSON.parse(data)));
+        } catch {
+          /* not JSON: the decoder reports it */
+        }
         controller.enqueue(encoder.encode(sseFrame(data, next.value.event)));
       } catch (err) {
         controller.error(err);
@@ -60,7 +67,11 @@ export async function unwrapResponse(response: Response, stream: boolean, signal
   }
   const text = await response.text();
   let body = text;
-  try { body = JSON.stringify(unwrapAnswer(JSON.parse(text))); } catch { /* not JSON: the decoder reports it */ }
+  try {
+    body = JSON.stringify(unwrapAnswer(JSON.parse(text)));
+  } catch {
+    /* not JSON: the decoder reports it */
+  }
   headers.set("content-type", "application/json; charset=utf-8");
   return new Response(body, { status: response.status, headers });
 }

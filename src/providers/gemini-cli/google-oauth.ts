@@ -46,15 +46,25 @@ function credentialsFrom(answer: Json, previous: Credentials | undefined, now = 
 }
 
 /** The authorization code (caught on the loopback or pasted) for tokens. */
-export async function exchangeCode(ctx: FlowContext, code: string, redirectUri: string, verifier: string): Promise<{ credentials: Credentials; idToken?: string }> {
-  const answer = await postToken(ctx, ctx.endpoint("token"), {
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: redirectUri,
-    client_id: GOOGLE_CLIENT_ID,
-    client_secret: GOOGLE_CLIENT_SECRET,
-    code_verifier: verifier,
-  }, "form");
+export async function exchangeCode(
+  ctx: FlowContext,
+  code: string,
+  redirectUri: string,
+  verifier: string,
+): Promise<{ credentials: Credentials; idToken?: string }> {
+  const answer = await postToken(
+    ctx,
+    ctx.endpoint("token"),
+    {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      client_id: GOOGLE_CLIENT_ID,
+      client_secret: GOOGLE_CLIENT_SECRET,
+      code_verifier: verifier,
+    },
+    "form",
+  );
   return { credentials: credentialsFrom(answer, undefined), idToken: str(answer.id_token) };
 }
 
@@ -65,12 +75,17 @@ export async function exchangeCode(ctx: FlowContext, code: string, redirectUri: 
 export async function refreshGoogleToken(ctx: FlowContext, credentials: Credentials): Promise<Credentials> {
   if (!credentials.refreshToken) throw new RefreshRevokedError("no refresh token is stored for this account");
   try {
-    const answer = await postToken(ctx, ctx.endpoint("token"), {
-      grant_type: "refresh_token",
-      refresh_token: credentials.refreshToken,
-      client_id: GOOGLE_CLIENT_ID,
-      client_secret: GOOGLE_CLIENT_SECRET,
-    }, "form");
+    const answer = await postToken(
+      ctx,
+      ctx.endpoint("token"),
+      {
+        grant_type: "refresh_token",
+        refresh_token: credentials.refreshToken,
+        client_id: GOOGLE_CLIENT_ID,
+        client_secret: GOOGLE_CLIENT_SECRET,
+      },
+      "form",
+    );
     return credentialsFrom(answer, credentials);
   } catch (err) {
     if (err instanceof TokenEndpointError && (err.code === "invalid_grant" || err.code === "unauthorized_client")) {

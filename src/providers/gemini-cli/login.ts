@@ -9,7 +9,13 @@ import { join } from "node:path";
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import {
-  emailFromIdToken, exchangeCode, fetchGoogleUser, GEMINI_CLI_PROVIDER, GOOGLE_CLIENT_ID, GOOGLE_SCOPES, refreshGoogleToken,
+  emailFromIdToken,
+  exchangeCode,
+  fetchGoogleUser,
+  GEMINI_CLI_PROVIDER,
+  GOOGLE_CLIENT_ID,
+  GOOGLE_SCOPES,
+  refreshGoogleToken,
 } from "./google-oauth.ts";
 import { setupCodeAssist } from "./project.ts";
 import { readCliJson } from "../oauth/cli-files.ts";
@@ -31,7 +37,8 @@ function received(input: string | undefined, pending: Record<string, unknown>): 
   }
   const pasted = parsePastedCode(input);
   if (pasted.error) return { error: `Google OAuth error: ${pasted.error}` };
-  if (pasted.state !== undefined && pasted.state !== pending.state) return { error: "That address belongs to another login attempt (state mismatch); start again." };
+  if (pasted.state !== undefined && pasted.state !== pending.state)
+    return { error: "That address belongs to another login attempt (state mismatch); start again." };
   return pasted.code ? { code: pasted.code } : { error: "Nothing that looks like an authorization code was pasted." };
 }
 
@@ -42,7 +49,12 @@ async function profileOf(ctx: FlowContext, credentials: Credentials, idToken?: u
   const profile: AccountProfile = { ...(email ? { email } : {}), ...(user.name ? { name: user.name } : {}) };
   try {
     // Done here so the account shows its plan at once; when it fails, the adapter tries again on first use.
-    const project = await setupCodeAssist({ base: ctx.endpoint("codeAssist"), accessToken: String(credentials.accessToken), signal: ctx.signal, sleep: ctx.sleep });
+    const project = await setupCodeAssist({
+      base: ctx.endpoint("codeAssist"),
+      accessToken: String(credentials.accessToken),
+      signal: ctx.signal,
+      sleep: ctx.sleep,
+    });
     Object.assign(profile, { projectId: project.projectId, tierId: project.tierId, plan: project.tierName ?? project.tierId });
   } catch (err) {
     profile.setupError = err instanceof Error ? err.message : String(err);
@@ -66,7 +78,11 @@ export const geminiCliFlow: OAuthFlow = {
     const { verifier, challenge } = pkcePair();
     // A free port each time, as gemini-cli's getAvailablePort does (Google accepts any loopback port for installed apps).
     const listener = listenForCallback({
-      ports: [0], path: "/oauth2callback", state, ttlMs: LOGIN_TTL_S * 1000, redirectHost: "127.0.0.1",
+      ports: [0],
+      path: "/oauth2callback",
+      state,
+      ttlMs: LOGIN_TTL_S * 1000,
+      redirectHost: "127.0.0.1",
       doneMessage: "Your Google account is connected to the gateway. You can close this tab.",
     });
     if (!listener) throw new Error("could not open a loopback port for Google's redirect");
@@ -109,7 +125,8 @@ export const geminiCliFlow: OAuthFlow = {
       if (!credentials.refreshToken) return { status: "failed", error: "Google sent no refresh token; start the login again." };
       return { status: "connected", credentials, profile: await profileOf(ctx, credentials, idToken) };
     } catch (err) {
-      if (err instanceof TokenEndpointError && err.status >= 400 && err.status < 500) return { status: "failed", error: `Google refused the code: ${err.message}` };
+      if (err instanceof TokenEndpointError && err.status >= 400 && err.status < 500)
+        return { status: "failed", error: `Google refused the code: ${err.message}` };
       throw err;
     }
   },
@@ -123,7 +140,11 @@ export const geminiCliFlow: OAuthFlow = {
     const file = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
     const refreshToken = typeof file.refresh_token === "string" && file.refresh_token ? file.refresh_token : undefined;
     if (!refreshToken) {
-      throw new GatewayError("invalid_request", "Not a Gemini CLI login: ~/.gemini/oauth_creds.json with a refresh_token is expected (log in with `gemini` and choose \"Login with Google\").", { param: "credentials" });
+      throw new GatewayError(
+        "invalid_request",
+        'Not a Gemini CLI login: ~/.gemini/oauth_creds.json with a refresh_token is expected (log in with `gemini` and choose "Login with Google").',
+        { param: "credentials" },
+      );
     }
     let credentials: Credentials = {
       ...(typeof file.access_token === "string" && file.access_token ? { accessToken: file.access_token } : {}),
@@ -136,7 +157,11 @@ export const geminiCliFlow: OAuthFlow = {
         credentials = await refreshGoogleToken(ctx, credentials);
       } catch (err) {
         if (err instanceof RefreshRevokedError || err instanceof TokenEndpointError) {
-          throw new GatewayError("authentication", `The Gemini CLI login on this machine no longer works (${err.message}); log in again with \`gemini\`.`, { code: "cli_login_expired" });
+          throw new GatewayError(
+            "authentication",
+            `The Gemini CLI login on this machine no longer works (${err.message}); log in again with \`gemini\`.`,
+            { code: "cli_login_expired" },
+          );
         }
         throw err;
       }

@@ -65,7 +65,11 @@ async function codeAssistCall<T>(o: SetupOptions, method: "GET" | "POST", path: 
   const raw = await res.text();
   if (!res.ok) {
     let message = raw.slice(0, 300);
-    try { message = String((JSON.parse(raw) as { error?: { message?: unknown } }).error?.message ?? message); } catch { /* keep raw */ }
+    try {
+      message = String((JSON.parse(raw) as { error?: { message?: unknown } }).error?.message ?? message);
+    } catch {
+      /* keep raw */
+    }
     const kind = res.status === 401 || res.status === 403 ? "authentication" : res.status === 429 ? "rate_limit" : "upstream";
     throw new GatewayError(kind, `Code Assist ${path.replace(/^[:/]/, "")} answered ${res.status}: ${message}`);
   }
@@ -75,7 +79,10 @@ async function codeAssistCall<T>(o: SetupOptions, method: "GET" | "POST", path: 
 function ineligible(load: LoadCodeAssistAnswer): never {
   const reasons = (load.ineligibleTiers ?? []).map((t) => text(t.reasonMessage)).filter(Boolean);
   if (reasons.length) throw new GatewayError("authentication", `This Google account cannot use Gemini Code Assist: ${reasons.join(", ")}`);
-  throw new GatewayError("authentication", "This Google account needs a Google Cloud project for Gemini Code Assist (a Workspace account: see https://goo.gle/gemini-cli-auth-docs#workspace-gca).");
+  throw new GatewayError(
+    "authentication",
+    "This Google account needs a Google Cloud project for Gemini Code Assist (a Workspace account: see https://goo.gle/gemini-cli-auth-docs#workspace-gca).",
+  );
 }
 
 /** The account's Code Assist project, onboarding it into its default tier when it has none yet. */

@@ -21,7 +21,11 @@ async function credentialsFor(ctx: AdapterContext, force = false): Promise<Crede
   } catch (err) {
     if (err instanceof GatewayError && err.kind === "authentication") throw err;
     // No Copilot any more, or GitHub out of reach: this account cannot be called now; the combo moves on.
-    throw new GatewayError("authentication", `Could not get a Copilot token for "${ctx.account.name}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new GatewayError(
+      "authentication",
+      `Could not get a Copilot token for "${ctx.account.name}": ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -66,45 +70,48 @@ export interface GithubCopilotAdapter extends ProviderAdapter {
 export function createGithubCopilotAdapter(): GithubCopilotAdapter {
   const reads: UsageReads = { readAt: new Map(), running: new Set() };
   return {
-  async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
-    const credentials = await credentialsFor(ctx);
-    const base = (ctx.account.baseUrl ?? (typeof credentials.apiBase === "string" ? credentials.apiBase : ctx.spec.baseUrl)).replace(/\/+$/, "");
-    // Lower-cased, so the catalog's `Editor-Version` and the ones set here do not both go out.
-    const headers = Object.fromEntries(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    return {
-      url: `${base}/chat/completions`,
-      headers: {
-        ...headers,
-        authorization: `Bearer ${String(credentials.accessToken ?? "")}`,
-        "copilot-integration-id": "vscode-chat",
-        "editor-version": headers["editor-version"] ?? EDITOR_VERSION,
-        "editor-plugin-version": EDITOR_PLUGIN_VERSION,
-        "user-agent": COPILOT_USER_AGENT,
-        "openai-intent": "conversation-panel",
-        "x-request-id": crypto.randomUUID(),
-        ...(hasImage(call.body) ? { "copilot-vision-request": "true" } : {}),
-      },
-      body: call.body,
-    };
-  },
+    async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
+      const credentials = await credentialsFor(ctx);
+      const base = (ctx.account.baseUrl ?? (typeof credentials.apiBase === "string" ? credentials.apiBase : ctx.spec.baseUrl)).replace(
+        /\/+$/,
+        "",
+      );
+      // Lower-cased, so the catalog's `Editor-Version` and the ones set here do not both go out.
+      const headers = Object.fromEntries(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      return {
+        url: `${base}/chat/completions`,
+        headers: {
+          ...headers,
+          authorization: `Bearer ${String(credentials.accessToken ?? "")}`,
+          "copilot-integration-id": "vscode-chat",
+          "editor-version": headers["editor-version"] ?? EDITOR_VERSION,
+          "editor-plugin-version": EDITOR_PLUGIN_VERSION,
+          "user-agent": COPILOT_USER_AGENT,
+          "openai-intent": "conversation-panel",
+          "x-request-id": crypto.randomUUID(),
+          ...(hasImage(call.body) ? { "copilot-vision-request": "true" } : {}),
+        },
+        body: call.body,
+      };
+    },
 
-  wrapResponse(response, ctx) {
-    // A quota answer (402 / 429) is worth a fresh look at the monthly numbers at once.
-    readUsageSoon(reads, ctx, response.status === 402 || response.status === 429);
-    return response;
-  },
+    wrapResponse(response, ctx) {
+      // A quota answer (402 / 429) is worth a fresh look at the monthly numbers at once.
+      readUsageSoon(reads, ctx, response.status === 402 || response.status === 429);
+      return response;
+    },
 
-  async refreshAfterUnauthorized(ctx) {
-    await credentialsFor(ctx, true);
-    return true;
-  },
+    async refreshAfterUnauthorized(ctx) {
+      await credentialsFor(ctx, true);
+      return true;
+    },
 
-  forgetUsageReads() {
-    reads.readAt.clear();
-  },
+    forgetUsageReads() {
+      reads.readAt.clear();
+    },
 
-  async settleUsageReads() {
-    await Promise.all([...reads.running]);
-  },
+    async settleUsageReads() {
+      await Promise.all([...reads.running]);
+    },
   };
 }

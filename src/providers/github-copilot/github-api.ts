@@ -62,7 +62,9 @@ export interface DeviceCode {
 }
 
 export async function requestDeviceCode(ctx: FlowContext): Promise<DeviceCode> {
-  const body = await postToken(ctx, ctx.endpoint("deviceCode"), { client_id: COPILOT_CLIENT_ID, scope: COPILOT_SCOPE }, "json", { "user-agent": COPILOT_USER_AGENT });
+  const body = await postToken(ctx, ctx.endpoint("deviceCode"), { client_id: COPILOT_CLIENT_ID, scope: COPILOT_SCOPE }, "json", {
+    "user-agent": COPILOT_USER_AGENT,
+  });
   if (typeof body.error === "string") throw new Error(`GitHub refused the device code: ${String(body.error_description ?? body.error)}`);
   const { device_code, user_code, verification_uri, expires_in, interval } = body;
   if (typeof device_code !== "string" || typeof user_code !== "string" || typeof verification_uri !== "string") {
@@ -84,19 +86,33 @@ export type DevicePoll =
 
 /** One poll of the access-token endpoint, read per RFC 8628 §3.5. */
 export async function pollDeviceToken(ctx: FlowContext, deviceCode: string, interval: number): Promise<DevicePoll> {
-  const body = await postToken(ctx, ctx.endpoint("accessToken"), {
-    client_id: COPILOT_CLIENT_ID,
-    device_code: deviceCode,
-    grant_type: "urn:ietf:params:oauth:grant-type:device_code",
-  }, "json", { "user-agent": COPILOT_USER_AGENT });
+  const body = await postToken(
+    ctx,
+    ctx.endpoint("accessToken"),
+    {
+      client_id: COPILOT_CLIENT_ID,
+      device_code: deviceCode,
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+    },
+    "json",
+    { "user-agent": COPILOT_USER_AGENT },
+  );
   if (typeof body.access_token === "string" && body.access_token) return { status: "token", githubToken: body.access_token };
   const description = typeof body.error_description === "string" ? body.error_description : "";
   switch (body.error) {
-    case "authorization_pending": return { status: "pending" };
-    case "slow_down": return { status: "pending", interval: typeof body.interval === "number" ? body.interval : interval + 5 };
-    case "expired_token": return { status: "failed", error: "The code expired before it was entered; start the GitHub login again." };
-    case "access_denied": return { status: "failed", error: "The GitHub authorization was declined." };
-    default: return { status: "failed", error: `GitHub refused the login: ${String(body.error ?? "no token in its answer")}${description ? ` (${description})` : ""}` };
+    case "authorization_pending":
+      return { status: "pending" };
+    case "slow_down":
+      return { status: "pending", interval: typeof body.interval === "number" ? body.interval : interval + 5 };
+    case "expired_token":
+      return { status: "failed", error: "The code expired before it was entered; start the GitHub login again." };
+    case "access_denied":
+      return { status: "failed", error: "The GitHub authorization was declined." };
+    default:
+      return {
+        status: "failed",
+        error: `GitHub refused the login: ${String(body.error ?? "no token in its answer")}${description ? ` (${description})` : ""}`,
+      };
   }
 }
 
@@ -118,16 +134,24 @@ export class NoCopilotAccessError extends Error {
 export async function exchangeCopilotToken(ctx: FlowContext, githubToken: string, now = Date.now()): Promise<CopilotToken> {
   const res = await fetch(ctx.endpoint("copilotToken"), { headers: githubHeaders(githubToken), signal: signalFor(ctx) });
   const text = await res.text();
-  if (res.status === 401) throw new RefreshRevokedError(`GitHub no longer accepts this account's token (${res.status}: ${text.slice(0, 200)})`);
+  if (res.status === 401)
+    throw new RefreshRevokedError(`GitHub no longer accepts this account's token (${res.status}: ${text.slice(0, 200)})`);
   if (res.status === 403 || res.status === 404) {
     throw new NoCopilotAccessError(`This GitHub account has no Copilot access (${res.status}: ${text.slice(0, 200)})`);
   }
   if (!res.ok) throw new Error(`GitHub's Copilot token endpoint answered ${res.status}: ${text.slice(0, 200)}`);
-  const body = JSON.parse(text) as { token?: unknown; expires_at?: unknown; refresh_in?: unknown; endpoints?: { api?: unknown }; sku?: unknown };
+  const body = JSON.parse(text) as {
+    token?: unknown;
+    expires_at?: unknown;
+    refresh_in?: unknown;
+    endpoints?: { api?: unknown };
+    sku?: unknown;
+  };
   if (typeof body.token !== "string" || !body.token) throw new Error("GitHub's Copilot token answer has no token");
-  const expiresAt = typeof body.expires_at === "number"
-    ? body.expires_at * 1000
-    : now + (typeof body.refresh_in === "number" ? body.refresh_in + 60 : 25 * 60) * 1000;
+  const expiresAt =
+    typeof body.expires_at === "number"
+      ? body.expires_at * 1000
+      : now + (typeof body.refresh_in === "number" ? body.refresh_in + 60 : 25 * 60) * 1000;
   return {
     token: body.token,
     expiresAt,

@@ -10,14 +10,25 @@ import { join } from "node:path";
 import type { Credentials } from "../../accounts/pool.ts";
 import { GatewayError } from "../../canonical/errors.ts";
 import {
-  exchangeCopilotToken, fetchCopilotUsage, fetchGithubUser, GITHUB_COPILOT_PROVIDER, NoCopilotAccessError, pollDeviceToken, requestDeviceCode,
+  exchangeCopilotToken,
+  fetchCopilotUsage,
+  fetchGithubUser,
+  GITHUB_COPILOT_PROVIDER,
+  NoCopilotAccessError,
+  pollDeviceToken,
+  requestDeviceCode,
 } from "./github-api.ts";
 import { readCopilotUsage } from "./quota.ts";
 import { RefreshRevokedError, type AccountProfile, type FlowContext, type FlowResult, type OAuthFlow } from "../oauth/types.ts";
 
 async function copilotCredentials(ctx: FlowContext, githubToken: string): Promise<Credentials> {
   const copilot = await exchangeCopilotToken(ctx, githubToken);
-  return { accessToken: copilot.token, expiresAt: copilot.expiresAt, githubToken, ...(copilot.apiBase ? { apiBase: copilot.apiBase } : {}) };
+  return {
+    accessToken: copilot.token,
+    expiresAt: copilot.expiresAt,
+    githubToken,
+    ...(copilot.apiBase ? { apiBase: copilot.apiBase } : {}),
+  };
 }
 
 /** Who the account is (login, and email when public) and its Copilot plan. */
@@ -50,7 +61,8 @@ async function connect(ctx: FlowContext, githubToken: string, knownLogin?: strin
 function tokenFromPluginFile(json: unknown): { token: string; user?: string } | undefined {
   if (typeof json !== "object" || json === null) return undefined;
   const direct = json as { oauth_token?: unknown; user?: unknown };
-  if (typeof direct.oauth_token === "string" && direct.oauth_token) return { token: direct.oauth_token, ...(typeof direct.user === "string" ? { user: direct.user } : {}) };
+  if (typeof direct.oauth_token === "string" && direct.oauth_token)
+    return { token: direct.oauth_token, ...(typeof direct.user === "string" ? { user: direct.user } : {}) };
   for (const [key, value] of Object.entries(json)) {
     if (!key.startsWith("github.com")) continue;
     const entry = value as { oauth_token?: unknown; user?: unknown } | null;
@@ -106,18 +118,30 @@ export const githubCopilotFlow: OAuthFlow = {
     let found: { token: string; user?: string } | undefined;
     if (json !== undefined) {
       found = tokenFromPluginFile(json);
-      if (!found) throw new GatewayError("invalid_request", "Not a Copilot editor login: the contents of ~/.config/github-copilot/apps.json (or hosts.json) are expected.", { param: "credentials" });
+      if (!found)
+        throw new GatewayError(
+          "invalid_request",
+          "Not a Copilot editor login: the contents of ~/.config/github-copilot/apps.json (or hosts.json) are expected.",
+          { param: "credentials" },
+        );
     } else {
       for (const file of ["apps.json", "hosts.json"]) {
         const path = join(ctx.homeDir, ".config", "github-copilot", file);
         if (!existsSync(path)) continue;
-        try { found = tokenFromPluginFile(JSON.parse(readFileSync(path, "utf8"))); } catch { /* unreadable: try the next file */ }
+        try {
+          found = tokenFromPluginFile(JSON.parse(readFileSync(path, "utf8")));
+        } catch {
+          /* unreadable: try the next file */
+        }
         if (found) break;
       }
       if (!found) return undefined;
     }
     const result = await connect(ctx, found.token, found.user);
-    if (result.status === "failed") throw new GatewayError("authentication", `The Copilot login found on this machine does not work: ${result.error}`, { code: "cli_login_expired" });
+    if (result.status === "failed")
+      throw new GatewayError("authentication", `The Copilot login found on this machine does not work: ${result.error}`, {
+        code: "cli_login_expired",
+      });
     if (result.status !== "connected") return undefined;
     return { credentials: result.credentials, profile: result.profile };
   },

@@ -39,7 +39,12 @@ function windowOf(s: Snapshot, resetsAt: number | undefined): QuotaWindow | unde
   const percentLeft = num(s.percent_remaining);
   if (limit === undefined && percentLeft === undefined) return undefined;
   const used = limit !== undefined && remaining !== undefined ? Math.max(0, limit - remaining) : undefined;
-  const window: QuotaWindow = { name: "monthly", unit: "requests", ...(resetsAt ? { resetsAt } : {}), ...(used !== undefined ? { used } : {}) };
+  const window: QuotaWindow = {
+    name: "monthly",
+    unit: "requests",
+    ...(resetsAt ? { resetsAt } : {}),
+    ...(used !== undefined ? { used } : {}),
+  };
   // With paid overage allowed, running past the entitlement does not stop the account: no limit is shown then.
   if (s.overage_permitted === true) return window;
   return {
@@ -56,7 +61,10 @@ export function readCopilotUsage(report: unknown): CopilotUsage {
   if (typeof report !== "object" || report === null) return {};
   const r = report as Record<string, unknown>;
   const plan = typeof r.copilot_plan === "string" ? r.copilot_plan : typeof r.access_type_sku === "string" ? r.access_type_sku : undefined;
-  const snapshots = (typeof r.quota_snapshots === "object" && r.quota_snapshots !== null ? r.quota_snapshots : {}) as Record<string, Snapshot | undefined>;
+  const snapshots = (typeof r.quota_snapshots === "object" && r.quota_snapshots !== null ? r.quota_snapshots : {}) as Record<
+    string,
+    Snapshot | undefined
+  >;
   const resetsAt = resetTime(r);
   const windows = ["premium_interactions", "chat"]
     .map((k) => snapshots[k])

@@ -50,7 +50,9 @@ export async function iflowUserInfo(ctx: FlowContext, accessToken: string): Prom
 }
 
 async function tokenRequest(ctx: FlowContext, fields: Record<string, string>): Promise<Json> {
-  return postToken(ctx, ctx.endpoint("token"), { ...fields, client_id: IFLOW_CLIENT_ID, client_secret: IFLOW_CLIENT_SECRET }, "form", { authorization: basic });
+  return postToken(ctx, ctx.endpoint("token"), { ...fields, client_id: IFLOW_CLIENT_ID, client_secret: IFLOW_CLIENT_SECRET }, "form", {
+    authorization: basic,
+  });
 }
 
 function credentialsOf(token: Json, apiKey: string, previous: Credentials = {}): Credentials {
@@ -72,8 +74,12 @@ export const iflowFlow: OAuthFlow = {
     const callback = new URL(ctx.endpoint("callback"));
     // As Codex: the browser comes back to this machine and the login finishes by itself; pasting stays the fallback.
     const listener = listenForCallback({
-      ports: [Number(callback.port || 80)], path: callback.pathname, state, ttlMs: LOGIN_TTL_MS,
-      redirectHost: callback.hostname, doneMessage: "iFlow is connected. You can close this tab and go back to OmniRoute.",
+      ports: [Number(callback.port || 80)],
+      path: callback.pathname,
+      state,
+      ttlMs: LOGIN_TTL_MS,
+      redirectHost: callback.hostname,
+      doneMessage: "iFlow is connected. You can close this tab and go back to OmniRoute.",
     });
     const redirectUri = listener?.redirectUri ?? callback.toString();
     const query = new URLSearchParams({ loginMethod: "phone", type: "phone", redirect: redirectUri, state, client_id: IFLOW_CLIENT_ID });
@@ -98,8 +104,10 @@ export const iflowFlow: OAuthFlow = {
     if (input.code) {
       const pasted = parsePastedCode(input.code);
       if (pasted.error) return { status: "failed", error: `iFlow refused the login: ${pasted.error}` };
-      if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
-      if (!pasted.code) return { status: "failed", error: "The pasted text carries no authorization code: paste the whole address the browser ended on." };
+      if (pasted.state && pasted.state !== pending.state)
+        return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
+      if (!pasted.code)
+        return { status: "failed", error: "The pasted text carries no authorization code: paste the whole address the browser ended on." };
       code = pasted.code;
     } else {
       const caught = listener?.caught();
@@ -131,13 +139,17 @@ export const iflowFlow: OAuthFlow = {
     try {
       token = await tokenRequest(ctx, { grant_type: "refresh_token", refresh_token: creds.refreshToken });
     } catch (err) {
-      if (err instanceof TokenEndpointError && (err.status === 400 || err.status === 401)) throw new RefreshRevokedError(`iFlow refused the refresh token (${err.message})`);
+      if (err instanceof TokenEndpointError && (err.status === 400 || err.status === 401))
+        throw new RefreshRevokedError(`iFlow refused the refresh token (${err.message})`);
       throw err;
     }
     const accessToken = str(token.access_token);
     if (!accessToken) throw new Error("iFlow's refresh answer has no access_token");
     // The key may have been rotated with the login; keep the old one if user info is down for a moment.
-    const apiKey = await iflowUserInfo(ctx, accessToken).then((u) => u.apiKey, () => str(creds.apiKey));
+    const apiKey = await iflowUserInfo(ctx, accessToken).then(
+      (u) => u.apiKey,
+      () => str(creds.apiKey),
+    );
     if (!apiKey) throw new Error("iFlow gave no API key for the refreshed login");
     return credentialsOf(token, apiKey, creds);
   },
@@ -146,7 +158,9 @@ export const iflowFlow: OAuthFlow = {
     const file = json ?? (await readCliJson(ctx, ".iflow/oauth_creds.json"));
     if (file === undefined) return undefined;
     if (!isRecord(file) || !str(file.refresh_token)) {
-      throw new GatewayError("invalid_request", "This is not iFlow CLI's oauth_creds.json: it has no refresh_token.", { param: "credentials" });
+      throw new GatewayError("invalid_request", "This is not iFlow CLI's oauth_creds.json: it has no refresh_token.", {
+        param: "credentials",
+      });
     }
     const settings = json === undefined ? await readCliJson(ctx, ".iflow/settings.json").catch(() => undefined) : undefined;
     const apiKey = str(file.apiKey) ?? str(file.api_key) ?? (isRecord(settings) ? str(settings.apiKey) : undefined);

@@ -29,20 +29,30 @@ function modelPath(model: string): string {
 
 type OneImage = { ok: true; b64: string } | { ok: false; failure: Failure };
 
-
 async function generateOne(prompt: string, aspectRatio: string, up: MediaUpstream, signal: AbortSignal): Promise<OneImage> {
-  const sent = await sendUpstream(`${accountBaseUrl(up.spec, up.account)}/workflows/${modelPath(up.model)}/text_to_image`, {
-    method: "POST",
-    // application/json: the image comes back base64-encoded in `base64` (image/png or image/jpeg would send raw bytes).
-    headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
-    body: JSON.stringify({ prompt, aspect_ratio: aspectRatio }),
-  }, { signal, timeoutMs: up.timeoutMs, fetch: up.fetch });
+  const sent = await sendUpstream(
+    `${accountBaseUrl(up.spec, up.account)}/workflows/${modelPath(up.model)}/text_to_image`,
+    {
+      method: "POST",
+      // application/json: the image comes back base64-encoded in `base64` (image/png or image/jpeg would send raw bytes).
+      headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
+      body: JSON.stringify({ prompt, aspect_ratio: aspectRatio }),
+    },
+    { signal, timeoutMs: up.timeoutMs, fetch: up.fetch },
+  );
   if (!sent.ok) return sent;
   const read = await readJson(sent.response, up.spec.name, signal);
   if (!read.ok) return read;
   const body = read.body;
   if (isRecord(body) && body.finishReason === "CONTENT_FILTERED") {
-    return { ok: false, failure: { kind: "client", status: 400, message: "the image was withheld by Fireworks' safety filter (finishReason CONTENT_FILTERED)" } };
+    return {
+      ok: false,
+      failure: {
+        kind: "client",
+        status: 400,
+        message: "the image was withheld by Fireworks' safety filter (finishReason CONTENT_FILTERED)",
+      },
+    };
   }
   const raw = isRecord(body) ? (Array.isArray(body.base64) ? body.base64[0] : body.base64) : undefined;
   if (typeof raw !== "string" || !raw) return { ok: false, failure: badAnswer(up.spec.name, "without a `base64` image") };
@@ -57,20 +67,24 @@ export const fireworksImages: ImagesAdapter = {
     const together = new AbortController();
     const signal = AbortSignal.any([up.signal, together.signal]);
     let first: Failure | undefined;
-    const images = await Promise.all(Array.from({ length: req.n }, async () => {
-      try {
-        const one = await generateOne(req.prompt, aspectRatio, up, signal);
-        if (one.ok) return one.b64;
-        first ??= one.failure;
-        together.abort();
-      } catch (err) {
-        // Thrown only once aborted: by the client (the request is over), or because another call failed.
-        if (up.signal.aborted || !together.signal.aborted) throw err;
-      }
-      return "";
-    }));
+    const images = await Promise.all(
+      Array.from({ length: req.n }, async () => {
+        try {
+          const one = await generateOne(req.prompt, aspectRatio, up, signal);
+          if (one.ok) return one.b64;
+          first ??= one.failure;
+          together.abort();
+        } catch (err) {
+          // Thrown only once aborted: by the client (the request is over), or because another call failed.
+          if (up.signal.aborted || !together.signal.aborted) throw err;
+        }
+        return "";
+      }),
+    );
     if (first) return { ok: false, failure: first };
-    const dropped = ["quality", "style", "background", "moderation", "output_format", "output_compression", "user"].filter((k) => req.body[k] !== undefined);
+    const dropped = ["quality", "style", "background", "moderation", "output_format", "output_compression", "user"].filter(
+      (k) => req.body[k] !== undefined,
+    );
     return { ok: true, answer: { kind: "images", images: images.map((b64) => ({ b64, mimeType: "image/png" })), dropped } };
   },
 };

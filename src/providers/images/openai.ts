@@ -16,16 +16,21 @@ function usageOf(body: Record<string, unknown>): Partial<Usage> | undefined {
 
 export const openaiImages: ImagesAdapter = {
   async generate(req, up) {
-    const sent = await sendUpstream(`${accountBaseUrl(up.spec, up.account)}/images/generations`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
-      body: JSON.stringify({ ...req.body, model: up.model }),
-    }, up);
+    const sent = await sendUpstream(
+      `${accountBaseUrl(up.spec, up.account)}/images/generations`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...credentialHeaders(up.spec, up.account) },
+        body: JSON.stringify({ ...req.body, model: up.model }),
+      },
+      up,
+    );
     if (!sent.ok) return sent;
     const read = await readJson(sent.response, up.spec.name, up.signal);
     if (!read.ok) return read;
     const body = read.body;
-    if (!isRecord(body) || !Array.isArray(body.data)) return { ok: false, failure: badAnswer(up.spec.name, "without a `data` list of images") };
+    if (!isRecord(body) || !Array.isArray(body.data))
+      return { ok: false, failure: badAnswer(up.spec.name, "without a `data` list of images") };
     return { ok: true, answer: { kind: "openai", body, usage: usageOf(body) } };
   },
 };

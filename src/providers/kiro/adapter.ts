@@ -32,7 +32,8 @@ function runtimeBase(ctx: AdapterContext, profileArn: unknown): string {
   if (ctx.account.baseUrl) return ctx.account.baseUrl.replace(/\/+$/, "");
   const declared = ctx.flow.endpoint("api");
   const region = regionOf(profileArn);
-  if (region === "eu-central-1" && declared === "https://codewhisperer.us-east-1.amazonaws.com") return "https://q.eu-central-1.amazonaws.com";
+  if (region === "eu-central-1" && declared === "https://codewhisperer.us-east-1.amazonaws.com")
+    return "https://q.eu-central-1.amazonaws.com";
   return declared;
 }
 
@@ -52,7 +53,8 @@ function textChars(body: Record<string, unknown>): number {
 export const kiroAdapter: ProviderAdapter = {
   async prepare(call: PreparedCall, ctx: AdapterContext): Promise<PreparedCall> {
     // Kiro has no token-counting operation: a count_tokens call must not become a (billed) chat turn.
-    if (/\/count_tokens$/.test(call.url)) throw new GatewayError("not_found", "Kiro has no count_tokens endpoint; the gateway counts locally.", { code: "unsupported" });
+    if (/\/count_tokens$/.test(call.url))
+      throw new GatewayError("not_found", "Kiro has no count_tokens endpoint; the gateway counts locally.", { code: "unsupported" });
     const credentials = await currentCredentials(ctx, kiroFlow);
     const canonical = { ...anthropicFormat.decodeRequest(call.body), model: ctx.model };
     const profileArn = typeof credentials.profileArn === "string" ? credentials.profileArn : undefined;
@@ -95,7 +97,13 @@ export const kiroAdapter: ProviderAdapter = {
 
   async isExpiredCredential(response: Response): Promise<boolean> {
     if (response.status !== 403) return false;
-    return readKiroError(403, await response.clone().text().catch(() => "")).tokenInvalid;
+    return readKiroError(
+      403,
+      await response
+        .clone()
+        .text()
+        .catch(() => ""),
+    ).tokenInvalid;
   },
 
   refreshAfterUnauthorized: (ctx) => refreshOnce(ctx, kiroFlow),

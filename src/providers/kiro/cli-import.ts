@@ -27,7 +27,11 @@ function str(v: unknown): string | undefined {
 
 function readJson(path: string): Record<string, unknown> | undefined {
   if (!existsSync(path)) return undefined;
-  try { return record(JSON.parse(readFileSync(path, "utf8"))); } catch { return undefined; }
+  try {
+    return record(JSON.parse(readFileSync(path, "utf8")));
+  } catch {
+    return undefined;
+  }
 }
 
 function time(v: unknown): number | undefined {
@@ -39,7 +43,8 @@ function time(v: unknown): number | undefined {
 /** The Kiro IDE's token file (as read from disk or pasted), with its client registration when it has one. */
 export function fromIdeTokenFile(json: Record<string, unknown>, cacheDir: string | undefined): Imported {
   const refreshToken = str(json.refreshToken);
-  if (!refreshToken) throw new GatewayError("invalid_request", "This is not a Kiro token file: it has no refreshToken.", { param: "credentials" });
+  if (!refreshToken)
+    throw new GatewayError("invalid_request", "This is not a Kiro token file: it has no refreshToken.", { param: "credentials" });
   let clientId = str(json.clientId);
   let clientSecret = str(json.clientSecret);
   const hash = str(json.clientIdHash);
@@ -63,10 +68,7 @@ export function fromIdeTokenFile(json: Record<string, unknown>, cacheDir: string
 }
 
 function kiroCliDb(home: string): string | undefined {
-  const candidates = [
-    join(home, ".local/share/kiro-cli/data.sqlite3"),
-    join(home, "Library/Application Support/kiro-cli/data.sqlite3"),
-  ];
+  const candidates = [join(home, ".local/share/kiro-cli/data.sqlite3"), join(home, "Library/Application Support/kiro-cli/data.sqlite3")];
   return candidates.find((p) => existsSync(p));
 }
 
@@ -76,13 +78,19 @@ export function fromKiroCliDb(path: string): Imported | undefined {
   try {
     const value = (key: string) => {
       const row = db.query<{ value: string }, [string]>("SELECT value FROM auth_kv WHERE key = ?").get(key);
-      try { return row ? record(JSON.parse(row.value)) : undefined; } catch { return undefined; }
+      try {
+        return row ? record(JSON.parse(row.value)) : undefined;
+      } catch {
+        return undefined;
+      }
     };
     const social = value("kirocli:social:token");
     const token = social ?? value("kirocli:odic:token") ?? value("codewhisperer:odic:token");
     const refreshToken = str(token?.refresh_token);
     if (!token || !refreshToken) return undefined;
-    const registration = social ? undefined : value("kirocli:odic:device-registration") ?? value("codewhisperer:odic:device-registration");
+    const registration = social
+      ? undefined
+      : (value("kirocli:odic:device-registration") ?? value("codewhisperer:odic:device-registration"));
     const authMethod = social ? "social" : "builder-id";
     const credentials: Credentials = {
       accessToken: str(token.access_token),
@@ -92,9 +100,13 @@ export function fromKiroCliDb(path: string): Imported | undefined {
       ...(str(token.profile_arn) ? { profileArn: str(token.profile_arn) } : {}),
       ...(str(token.region) ? { region: str(token.region) } : {}),
       ...(str(registration?.client_id) && str(registration?.client_secret)
-        ? { clientId: str(registration?.client_id), clientSecret: str(registration?.client_secret) } : {}),
+        ? { clientId: str(registration?.client_id), clientSecret: str(registration?.client_secret) }
+        : {}),
     };
-    return { credentials, profile: { plan: `Kiro (${social ? str(social.provider) ?? "social" : "AWS Builder ID"})`, authMethod, importedFrom: "Kiro CLI" } };
+    return {
+      credentials,
+      profile: { plan: `Kiro (${social ? (str(social.provider) ?? "social") : "AWS Builder ID"})`, authMethod, importedFrom: "Kiro CLI" },
+    };
   } catch {
     return undefined;
   } finally {

@@ -37,7 +37,9 @@ export function parseHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headers: Record<string, HeaderValue> = {};
   let at = 0;
-  const need = (n: number) => { if (at + n > bytes.length) throw malformed("a header runs past the headers block"); };
+  const need = (n: number) => {
+    if (at + n > bytes.length) throw malformed("a header runs past the headers block");
+  };
   while (at < bytes.length) {
     need(1);
     const nameLength = bytes[at++]!;
@@ -46,12 +48,32 @@ export function parseHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
     at += nameLength;
     const type = bytes[at++]!;
     switch (type) {
-      case 0: headers[name] = true; break;
-      case 1: headers[name] = false; break;
-      case 2: need(1); headers[name] = view.getInt8(at); at += 1; break;
-      case 3: need(2); headers[name] = view.getInt16(at); at += 2; break;
-      case 4: need(4); headers[name] = view.getInt32(at); at += 4; break;
-      case 5: need(8); headers[name] = view.getBigInt64(at); at += 8; break;
+      case 0:
+        headers[name] = true;
+        break;
+      case 1:
+        headers[name] = false;
+        break;
+      case 2:
+        need(1);
+        headers[name] = view.getInt8(at);
+        at += 1;
+        break;
+      case 3:
+        need(2);
+        headers[name] = view.getInt16(at);
+        at += 2;
+        break;
+      case 4:
+        need(4);
+        headers[name] = view.getInt32(at);
+        at += 4;
+        break;
+      case 5:
+        need(8);
+        headers[name] = view.getBigInt64(at);
+        at += 8;
+        break;
       case 6:
       case 7: {
         need(2);
@@ -63,9 +85,18 @@ export function parseHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
         at += length;
         break;
       }
-      case 8: need(8); headers[name] = new Date(Number(view.getBigInt64(at))); at += 8; break;
-      case 9: need(16); headers[name] = hex(bytes.subarray(at, at + 16)); at += 16; break;
-      default: throw malformed(`unknown header value type ${type} for "${name}"`);
+      case 8:
+        need(8);
+        headers[name] = new Date(Number(view.getBigInt64(at)));
+        at += 8;
+        break;
+      case 9:
+        need(16);
+        headers[name] = hex(bytes.subarray(at, at + 16));
+        at += 16;
+        break;
+      default:
+        throw malformed(`unknown header value type ${type} for "${name}"`);
     }
   }
   return headers;
@@ -172,7 +203,10 @@ export function encodeEventStreamMessage(headers: Record<string, string>, payloa
   view.setUint32(4, headersLength);
   view.setUint32(8, Bun.hash.crc32(out.subarray(0, 8)));
   let at = PRELUDE_BYTES;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   out.set(body, at);
   view.setUint32(total - 4, Bun.hash.crc32(out.subarray(0, total - 4)));
   return out;

@@ -59,7 +59,10 @@ export function estimateTokens(chars: number): number {
   return Math.ceil(chars / 4);
 }
 
-export async function* kiroToCanonical(messages: AsyncIterable<EventStreamMessage>, ctx: KiroStreamContext): AsyncGenerator<CanonicalEvent> {
+export async function* kiroToCanonical(
+  messages: AsyncIterable<EventStreamMessage>,
+  ctx: KiroStreamContext,
+): AsyncGenerator<CanonicalEvent> {
   yield { type: "start", id: ctx.id, model: ctx.model, created: Math.floor(Date.now() / 1000) };
   const tools = new Map<string, { index: number; ended: boolean }>();
   let openTool: { index: number; ended: boolean } | undefined;
@@ -111,8 +114,12 @@ export async function* kiroToCanonical(messages: AsyncIterable<EventStreamMessag
             outputChars += name.length;
             yield { type: "tool-call-start", index: tool.index, id, name };
           }
-          const input = typeof data.input === "string" ? data.input
-            : data.input && typeof data.input === "object" && Object.keys(data.input).length ? JSON.stringify(data.input) : "";
+          const input =
+            typeof data.input === "string"
+              ? data.input
+              : data.input && typeof data.input === "object" && Object.keys(data.input).length
+                ? JSON.stringify(data.input)
+                : "";
           if (input && !tool.ended) {
             outputChars += input.length;
             yield { type: "tool-args-delta", index: tool.index, delta: input };
@@ -136,7 +143,13 @@ export async function* kiroToCanonical(messages: AsyncIterable<EventStreamMessag
       }
     }
   } catch (err) {
-    yield { type: "error", error: err instanceof GatewayError ? err : new GatewayError("upstream", `Kiro's stream broke off: ${err instanceof Error ? err.message : String(err)}`) };
+    yield {
+      type: "error",
+      error:
+        err instanceof GatewayError
+          ? err
+          : new GatewayError("upstream", `Kiro's stream broke off: ${err instanceof Error ? err.message : String(err)}`),
+    };
     return;
   }
   yield* endOpenTool();

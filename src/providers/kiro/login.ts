@@ -40,7 +40,10 @@ const SOCIAL_REDIRECT_URI = "kiro://kiro.kiroAgent/authenticate-success";
 const SOCIAL_IDP: Record<string, "Google" | "Github"> = { google: "Google", github: "Github" };
 const SOCIAL_LABEL: Record<"Google" | "Github", string> = { Google: "Google", Github: "GitHub" };
 
-interface Answer { status: number; body: Record<string, unknown> }
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 async function postJson(ctx: FlowContext, url: string, body: Record<string, unknown>): Promise<Answer> {
   const res = await ctx.fetch(url, {
@@ -51,7 +54,11 @@ async function postJson(ctx: FlowContext, url: string, body: Record<string, unkn
   });
   const text = await res.text();
   let parsed: unknown = {};
-  try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { message: text.slice(0, 300) }; }
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { message: text.slice(0, 300) };
+  }
   return { status: res.status, body: parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {} };
 }
 
@@ -66,7 +73,9 @@ function reason(a: Answer): string {
 /** The OIDC endpoint of the credential's region (Builder ID lives in us-east-1; IAM Identity Center may not). */
 function oidcFor(ctx: FlowContext, region: unknown): string {
   const declared = ctx.endpoint("oidc");
-  return typeof region === "string" && /^[a-z]+-[a-z]+-\d+$/.test(region) ? declared.replace("oidc.us-east-1.", `oidc.${region}.`) : declared;
+  return typeof region === "string" && /^[a-z]+-[a-z]+-\d+$/.test(region)
+    ? declared.replace("oidc.us-east-1.", `oidc.${region}.`)
+    : declared;
 }
 
 function expiry(expiresIn: unknown): number {
@@ -75,10 +84,18 @@ function expiry(expiresIn: unknown): number {
 
 async function refreshBuilderId(ctx: FlowContext, creds: Credentials): Promise<Credentials> {
   const a = await postJson(ctx, `${oidcFor(ctx, creds.region)}/token`, {
-    clientId: creds.clientId, clientSecret: creds.clientSecret, grantType: "refresh_token", refreshToken: creds.refreshToken,
+    clientId: creds.clientId,
+    clientSecret: creds.clientSecret,
+    grantType: "refresh_token",
+    refreshToken: creds.refreshToken,
   });
   if (a.status === 200 && str(a.body.accessToken)) {
-    return { ...creds, accessToken: str(a.body.accessToken), refreshToken: str(a.body.refreshToken) ?? creds.refreshToken, expiresAt: expiry(a.body.expiresIn) };
+    return {
+      ...creds,
+      accessToken: str(a.body.accessToken),
+      refreshToken: str(a.body.refreshToken) ?? creds.refreshToken,
+      expiresAt: expiry(a.body.expiresIn),
+    };
   }
   const error = str(a.body.error) ?? "";
   if (a.status === 401 || ["invalid_grant", "expired_token", "invalid_client", "unauthorized_client", "access_denied"].includes(error)) {
@@ -98,7 +115,8 @@ async function refreshSocial(ctx: FlowContext, creds: Credentials): Promise<Cred
       profileArn: str(a.body.profileArn) ?? creds.profileArn,
     };
   }
-  if (a.status === 400 || a.status === 401 || a.status === 403) throw new RefreshRevokedError(`Kiro's login service refused the refresh token: ${reason(a)}`);
+  if (a.status === 400 || a.status === 401 || a.status === 403)
+    throw new RefreshRevokedError(`Kiro's login service refused the refresh token: ${reason(a)}`);
   throw new Error(`Kiro's login service answered ${a.status}: ${reason(a)}`);
 }
 
@@ -129,20 +147,34 @@ async function completeSocial(ctx: FlowContext, pending: Record<string, unknown>
   if (!pastedText) return { status: "pending" };
   const pasted = parsePastedCode(pastedText);
   if (pasted.error) return { status: "failed", error: `Kiro refused the login: ${pasted.error}` };
-  if (pasted.state && pasted.state !== pending.state) return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
+  if (pasted.state && pasted.state !== pending.state)
+    return { status: "failed", error: "That address belongs to another login attempt (state mismatch); start again." };
   if (!pasted.code) return { status: "failed", error: "Paste the whole kiro://… address the browser ended on (it contains ?code=…)." };
-  const a = await postJson(ctx, `${ctx.endpoint("social")}/oauth/token`, { code: pasted.code, code_verifier: pending.verifier, redirect_uri: SOCIAL_REDIRECT_URI });
+  const a = await postJson(ctx, `${ctx.endpoint("social")}/oauth/token`, {
+    code: pasted.code,
+    code_verifier: pending.verifier,
+    redirect_uri: SOCIAL_REDIRECT_URI,
+  });
   const accessToken = str(a.body.accessToken);
   if (a.status !== 200 || !accessToken) {
-    if (a.status >= 400 && a.status < 500) return { status: "failed", error: `Kiro did not accept the code (${reason(a)}); it may have expired or been used already. Start again.` };
+    if (a.status >= 400 && a.status < 500)
+      return {
+        status: "failed",
+        error: `Kiro did not accept the code (${reason(a)}); it may have expired or been used already. Start again.`,
+      };
     throw new Error(`Kiro's login service answered ${a.status}: ${reason(a)}`);
   }
   const idp = pending.idp === "Github" ? "Github" : "Google";
   return {
     status: "connected",
     credentials: {
-      accessToken, refreshToken: str(a.body.refreshToken), expiresAt: expiry(a.body.expiresIn),
-      profileArn: str(a.body.profileArn), authMethod: "social", socialProvider: idp, region: "us-east-1",
+      accessToken,
+      refreshToken: str(a.body.refreshToken),
+      expiresAt: expiry(a.body.expiresIn),
+      profileArn: str(a.body.profileArn),
+      authMethod: "social",
+      socialProvider: idp,
+      region: "us-east-1",
     },
     profile: { plan: `Kiro (${SOCIAL_LABEL[idp]})`, authMethod: "social" },
   };
@@ -160,11 +192,20 @@ export const kiroFlow: OAuthFlow = {
   async start(ctx, options) {
     const idp = options?.method ? SOCIAL_IDP[options.method] : undefined;
     if (idp) return startSocial(ctx, idp);
-    const registered = await postJson(ctx, `${ctx.endpoint("oidc")}/client/register`, { clientName: "OmniRoute", clientType: "public", scopes: SCOPES });
+    const registered = await postJson(ctx, `${ctx.endpoint("oidc")}/client/register`, {
+      clientName: "OmniRoute",
+      clientType: "public",
+      scopes: SCOPES,
+    });
     const clientId = str(registered.body.clientId);
     const clientSecret = str(registered.body.clientSecret);
-    if (registered.status !== 200 || !clientId || !clientSecret) throw new Error(`AWS SSO OIDC did not register the client: ${reason(registered)}`);
-    const device = await postJson(ctx, `${ctx.endpoint("oidc")}/device_authorization`, { clientId, clientSecret, startUrl: BUILDER_ID_START_URL });
+    if (registered.status !== 200 || !clientId || !clientSecret)
+      throw new Error(`AWS SSO OIDC did not register the client: ${reason(registered)}`);
+    const device = await postJson(ctx, `${ctx.endpoint("oidc")}/device_authorization`, {
+      clientId,
+      clientSecret,
+      startUrl: BUILDER_ID_START_URL,
+    });
     const deviceCode = str(device.body.deviceCode);
     if (device.status !== 200 || !deviceCode) throw new Error(`AWS SSO OIDC did not start the device authorization: ${reason(device)}`);
     const interval = typeof device.body.interval === "number" ? device.body.interval : 5;
@@ -184,7 +225,10 @@ export const kiroFlow: OAuthFlow = {
   async complete(ctx, pending, input): Promise<FlowResult> {
     if (pending.method === "social") return completeSocial(ctx, pending, input.code);
     const a = await postJson(ctx, `${ctx.endpoint("oidc")}/token`, {
-      clientId: pending.clientId, clientSecret: pending.clientSecret, grantType: DEVICE_GRANT, deviceCode: pending.deviceCode,
+      clientId: pending.clientId,
+      clientSecret: pending.clientSecret,
+      grantType: DEVICE_GRANT,
+      deviceCode: pending.deviceCode,
     });
     const accessToken = str(a.body.accessToken);
     if (a.status === 200 && accessToken) {

@@ -20,10 +20,23 @@ import { ToolNames } from "./tool-names.ts";
 const EMPTY = "(empty)";
 const TOOL_DESCRIPTION_MAX = 10_000;
 
-interface CwImage { format: string; source: { bytes: string } }
-interface CwToolResult { toolUseId: string; content: Array<{ text: string }>; status: "success" | "error" }
-interface CwToolUse { toolUseId: string; name: string; input: unknown }
-interface CwTool { toolSpecification: { name: string; description: string; inputSchema: { json: Record<string, unknown> } } }
+interface CwImage {
+  format: string;
+  source: { bytes: string };
+}
+interface CwToolResult {
+  toolUseId: string;
+  content: Array<{ text: string }>;
+  status: "success" | "error";
+}
+interface CwToolUse {
+  toolUseId: string;
+  name: string;
+  input: unknown;
+}
+interface CwTool {
+  toolSpecification: { name: string; description: string; inputSchema: { json: Record<string, unknown> } };
+}
 interface CwUserInput {
   content: string;
   modelId: string;
@@ -31,7 +44,10 @@ interface CwUserInput {
   images?: CwImage[];
   userInputMessageContext?: { tools?: CwTool[]; toolResults?: CwToolResult[] };
 }
-interface CwAssistant { content: string; toolUses?: CwToolUse[] }
+interface CwAssistant {
+  content: string;
+  toolUses?: CwToolUse[];
+}
 type CwTurn = { userInputMessage: CwUserInput } | { assistantResponseMessage: CwAssistant };
 
 export interface KiroRequest {
@@ -52,13 +68,20 @@ interface Turn {
 }
 
 function imageOf(part: ImagePart, dropped: Set<string>): CwImage | undefined {
-  if (part.source.kind !== "base64") { dropped.add("image url"); return undefined; }
+  if (part.source.kind !== "base64") {
+    dropped.add("image url");
+    return undefined;
+  }
   const format = part.source.mediaType.split("/")[1] ?? "png";
   return { format: format === "jpg" ? "jpeg" : format, source: { bytes: part.source.data } };
 }
 
 function parseInput(args: string): unknown {
-  try { return JSON.parse(args || "{}"); } catch { return {}; }
+  try {
+    return JSON.parse(args || "{}");
+  } catch {
+    return {};
+  }
 }
 
 function toTurns(req: CanonicalRequest, names: ToolNames, dropped: Set<string>): { system: string[]; turns: Turn[] } {
@@ -81,28 +104,50 @@ function toTurns(req: CanonicalRequest, names: ToolNames, dropped: Set<string>):
 
 function addPart(turn: Turn, part: ContentPart, names: ToolNames, dropped: Set<string>): void {
   switch (part.type) {
-    case "text": if (part.text) turn.texts.push(part.text); break;
-    case "image": { const image = imageOf(part, dropped); if (image) turn.images.push(image); break; }
-    case "file": dropped.add("file"); break;
-    case "tool-call": turn.toolUses.push({ toolUseId: part.id, name: names.toKiro(part.name), input: parseInput(part.arguments) }); break;
+    case "text":
+      if (part.text) turn.texts.push(part.text);
+      break;
+    case "image": {
+      const image = imageOf(part, dropped);
+      if (image) turn.images.push(image);
+      break;
+    }
+    case "file":
+      dropped.add("file");
+      break;
+    case "tool-call":
+      turn.toolUses.push({ toolUseId: part.id, name: names.toKiro(part.name), input: parseInput(part.arguments) });
+      break;
     case "tool-result": {
       const texts: Array<{ text: string }> = [];
       for (const inner of part.content) {
         if (inner.type === "text") texts.push({ text: inner.text });
-        else { const image = imageOf(inner, dropped); if (image) turn.images.push(image); }
+        else {
+          const image = imageOf(inner, dropped);
+          if (image) turn.images.push(image);
+        }
       }
-      turn.toolResults.push({ toolUseId: part.callId, content: texts.length ? texts : [{ text: EMPTY }], status: part.isError ? "error" : "success" });
+      turn.toolResults.push({
+        toolUseId: part.callId,
+        content: texts.length ? texts : [{ text: EMPTY }],
+        status: part.isError ? "error" : "success",
+      });
       break;
     }
-    case "thinking": case "redacted-thinking": dropped.add("thinking"); break;
-    default: assertNever(part, "content part");
+    case "thinking":
+    case "redacted-thinking":
+      dropped.add("thinking");
+      break;
+    default:
+      assertNever(part, "content part");
   }
 }
 
 /** Without declared tools Kiro refuses toolUses/toolResults: they travel as text, so the model still sees them. */
 function toolsAsText(turn: Turn): void {
   for (const use of turn.toolUses) turn.texts.push(`[Tool call ${use.name} (${use.toolUseId})] ${JSON.stringify(use.input)}`);
-  for (const result of turn.toolResults) turn.texts.push(`[Tool result (${result.toolUseId})]\n${result.content.map((c) => c.text).join("\n")}`);
+  for (const result of turn.toolResults)
+    turn.texts.push(`[Tool result (${result.toolUseId})]\n${result.content.map((c) => c.text).join("\n")}`);
   turn.toolUses = [];
   turn.toolResults = [];
 }
@@ -142,12 +187,28 @@ export function buildKiroRequest(req: CanonicalRequest, opts: { profileArn?: str
   const history: CwTurn[] = turns.map((turn) =>
     turn.role === "user"
       ? { userInputMessage: userInput(turn, modelId, EMPTY) }
-      : { assistantResponseMessage: { content: turn.texts.join("\n\n") || EMPTY, ...(turn.toolUses.length ? { toolUses: turn.toolUses } : {}) } },
+      : {
+          assistantResponseMessage: {
+            content: turn.texts.join("\n\n") || EMPTY,
+            ...(turn.toolUses.length ? { toolUses: turn.toolUses } : {}),
+          },
+        },
   );
   const currentInput = userInput(current, modelId, current.toolResults.length ? "Tool results provided." : "Continue");
   if (tools) currentInput.userInputMessageContext = { ...currentInput.userInputMessageContext, tools };
 
-  for (const field of ["maxTokens", "temperature", "topP", "topK", "stop", "seed", "presencePenalty", "frequencyPenalty", "responseFormat", "reasoning"] as const) {
+  for (const field of [
+    "maxTokens",
+    "temperature",
+    "topP",
+    "topK",
+    "stop",
+    "seed",
+    "presencePenalty",
+    "frequencyPenalty",
+    "responseFormat",
+    "reasoning",
+  ] as const) {
     if (req[field] !== undefined) dropped.add(field);
   }
   if (req.toolChoice && req.toolChoice.type !== "auto") dropped.add("toolChoice");

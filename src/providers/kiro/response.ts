@@ -37,10 +37,18 @@ export function readKiroError(status: number, text: string): KiroError {
       if (typeof m === "string") message = m;
       if (typeof body.reason === "string") reason = body.reason;
     }
-  } catch { /* plain text body */ }
+  } catch {
+    /* plain text body */
+  }
   const monthlyLimit = reason === "MONTHLY_REQUEST_COUNT" || text.includes("MONTHLY_REQUEST_COUNT");
   const tokenInvalid = /bearer token included in the request is invalid/i.test(message);
-  if (monthlyLimit) return { status: 402, message: `Kiro's monthly usage limit is reached (MONTHLY_REQUEST_COUNT): ${message}`, monthlyLimit, tokenInvalid };
+  if (monthlyLimit)
+    return {
+      status: 402,
+      message: `Kiro's monthly usage limit is reached (MONTHLY_REQUEST_COUNT): ${message}`,
+      monthlyLimit,
+      tokenInvalid,
+    };
   return { status, message: `Kiro: ${message}${reason ? ` (${reason})` : ""}`, monthlyLimit, tokenInvalid };
 }
 
@@ -115,8 +123,12 @@ async function collect(events: AsyncIterable<CanonicalEvent>, ctx: KiroStreamCon
         break;
       case "error":
         return event.error;
-      case "start": case "tool-call-end": case "usage":
-      case "reasoning-delta": case "reasoning-signature": case "redacted-reasoning":
+      case "start":
+      case "tool-call-end":
+      case "usage":
+      case "reasoning-delta":
+      case "reasoning-signature":
+      case "redacted-reasoning":
         // Kiro's stream carries no reasoning events; start, tool ends and usage say nothing the message needs.
         break;
       default:

@@ -10,7 +10,9 @@ export async function readCliJson(ctx: FlowContext, relPath: string): Promise<un
   try {
     return JSON.parse(await file.text());
   } catch {
-    throw new GatewayError("invalid_request", `~/${relPath} is not valid JSON; log in again with the official CLI.`, { code: "cli_credentials_unreadable" });
+    throw new GatewayError("invalid_request", `~/${relPath} is not valid JSON; log in again with the official CLI.`, {
+      code: "cli_credentials_unreadable",
+    });
   }
 }
 

@@ -34,9 +34,13 @@ const byId = new Map<string, LoopbackCallback>();
 
 function page(title: string, text: string, status = 200): Response {
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return new Response(`<!doctype html><meta charset="utf-8"><title>${escape(title)}</title><body style="font-family:system-ui;margin:3rem"><h1>${escape(title)}</h1><p>${escape(text)}</p></body>`, {
-    status, headers: { "content-type": "text/html; charset=utf-8", connection: "close" },
-  });
+  return new Response(
+    `<!doctype html><meta charset="utf-8"><title>${escape(title)}</title><body style="font-family:system-ui;margin:3rem"><h1>${escape(title)}</h1><p>${escape(text)}</p></body>`,
+    {
+      status,
+      headers: { "content-type": "text/html; charset=utf-8", connection: "close" },
+    },
+  );
 }
 
 /** Listen for one callback; undefined when none of the ports is free (the user then pastes the URL instead). */
@@ -52,7 +56,8 @@ export function listenForCallback(o: ListenOptions): LoopbackCallback | undefine
         fetch(request) {
           const url = new URL(request.url);
           if (url.pathname !== o.path) return new Response("Not found", { status: 404 });
-          if (url.searchParams.get("state") !== o.state) return page("Sign-in failed", "State mismatch: this page does not belong to the login in progress. Start again.", 400);
+          if (url.searchParams.get("state") !== o.state)
+            return page("Sign-in failed", "State mismatch: this page does not belong to the login in progress. Start again.", 400);
           const error = url.searchParams.get("error");
           if (error) {
             const description = url.searchParams.get("error_description");

@@ -26,7 +26,8 @@ export function parsePastedCode(input: string): { code?: string; state?: string;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     try {
       const url = new URL(value);
-      const params = url.searchParams.has("code") || url.searchParams.has("error") ? url.searchParams : new URLSearchParams(url.hash.slice(1));
+      const params =
+        url.searchParams.has("code") || url.searchParams.has("error") ? url.searchParams : new URLSearchParams(url.hash.slice(1));
       return fromParams(params);
     } catch {
       return {};

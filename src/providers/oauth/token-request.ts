@@ -6,7 +6,11 @@ const TOKEN_TIMEOUT_MS = 30_000;
 /** The token endpoint answered with an error (4xx/5xx); `code` is the OAuth `error` (e.g. `invalid_grant`) when it names one. */
 export class TokenEndpointError extends Error {
   override name = "TokenEndpointError";
-  constructor(readonly status: number, readonly code: string | undefined, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -39,10 +43,20 @@ function errorMessage(body: unknown, text: string): string {
 }
 
 /** POST `fields` as JSON or `application/x-www-form-urlencoded`; the JSON answer, or a TokenEndpointError. */
-export async function postToken(ctx: FlowContext, url: string, fields: Record<string, string>, as: "json" | "form", headers: Record<string, string> = {}): Promise<Json> {
+export async function postToken(
+  ctx: FlowContext,
+  url: string,
+  fields: Record<string, string>,
+  as: "json" | "form",
+  headers: Record<string, string> = {},
+): Promise<Json> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { accept: "application/json", "content-type": as === "json" ? "application/json" : "application/x-www-form-urlencoded", ...headers },
+    headers: {
+      accept: "application/json",
+      "content-type": as === "json" ? "application/json" : "application/x-www-form-urlencoded",
+      ...headers,
+    },
     body: as === "json" ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
     signal: ctx.signal ? AbortSignal.any([ctx.signal, AbortSignal.timeout(TOKEN_TIMEOUT_MS)]) : AbortSignal.timeout(TOKEN_TIMEOUT_MS),
   });
@@ -53,7 +67,8 @@ export async function postToken(ctx: FlowContext, url: string, fields: Record<st
   } catch {
     body = undefined;
   }
-  if (!res.ok) throw new TokenEndpointError(res.status, oauthErrorCode(body), `token endpoint answered ${res.status}: ${errorMessage(body, text)}`);
+  if (!res.ok)
+    throw new TokenEndpointError(res.status, oauthErrorCode(body), `token endpoint answered ${res.status}: ${errorMessage(body, text)}`);
   if (!isRecord(body)) throw new TokenEndpointError(res.status, undefined, "token endpoint answered with something that is not JSON");
   return body;
 }

@@ -45,7 +45,11 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
         } catch (err) {
           if (err instanceof RefreshRevokedError) {
             keeper.markNeedsLogin(account.id, err.message);
-            throw new GatewayError("authentication", `Account "${account.name}" needs a new login (${err.message}). Reconnect it in the dashboard: Providers.`, { code: "needs_login" });
+            throw new GatewayError(
+              "authentication",
+              `Account "${account.name}" needs a new login (${err.message}). Reconnect it in the dashboard: Providers.`,
+              { code: "needs_login" },
+            );
           }
           throw err;
         } finally {
@@ -62,7 +66,9 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
     markNeedsLogin(connectionId, reason) {
       const row = getConnection(deps.db, connectionId);
       if (!row) return;
-      updateConnection(deps.db, connectionId, { metadata: { ...row.metadata, needsLogin: true, loginError: reason, loginErrorAt: Date.now() } });
+      updateConnection(deps.db, connectionId, {
+        metadata: { ...row.metadata, needsLogin: true, loginError: reason, loginErrorAt: Date.now() },
+      });
       deps.reloadAccounts();
     },
   };

@@ -54,9 +54,18 @@ export const qwenFlow: OAuthFlow = {
 
   async start(ctx: FlowContext) {
     const { verifier, challenge } = pkcePair();
-    const device = await postToken(ctx, ctx.endpoint("deviceCode"), {
-      client_id: QWEN_CLIENT_ID, scope: SCOPE, code_challenge: challenge, code_challenge_method: "S256",
-    }, "form", { "x-request-id": crypto.randomUUID() });
+    const device = await postToken(
+      ctx,
+      ctx.endpoint("deviceCode"),
+      {
+        client_id: QWEN_CLIENT_ID,
+        scope: SCOPE,
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+      },
+      "form",
+      { "x-request-id": crypto.randomUUID() },
+    );
     const deviceCode = str(device.device_code);
     if (!deviceCode) throw new Error(`Qwen did not start the device authorization: ${JSON.stringify(device).slice(0, 200)}`);
     return {
@@ -75,13 +84,22 @@ export const qwenFlow: OAuthFlow = {
   async complete(ctx, pending): Promise<FlowResult> {
     let token: Json;
     try {
-      token = await postToken(ctx, ctx.endpoint("token"), {
-        grant_type: DEVICE_GRANT, client_id: QWEN_CLIENT_ID, device_code: String(pending.deviceCode), code_verifier: String(pending.verifier),
-      }, "form");
+      token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        {
+          grant_type: DEVICE_GRANT,
+          client_id: QWEN_CLIENT_ID,
+          device_code: String(pending.deviceCode),
+          code_verifier: String(pending.verifier),
+        },
+        "form",
+      );
     } catch (err) {
       if (!(err instanceof TokenEndpointError)) throw err;
       if (err.code === "authorization_pending" || err.code === "slow_down") return { status: "pending" };
-      if (err.code === "expired_token") return { status: "failed", error: "The code expired before it was approved. Start the login again." };
+      if (err.code === "expired_token")
+        return { status: "failed", error: "The code expired before it was approved. Start the login again." };
       if (err.code === "access_denied") return { status: "failed", error: "The login was denied in the browser." };
       return { status: "failed", error: `Qwen login failed: ${err.message}` };
     }
@@ -92,12 +110,18 @@ export const qwenFlow: OAuthFlow = {
   async refresh(ctx, creds) {
     if (!creds.refreshToken) throw new RefreshRevokedError("this Qwen login has no refresh token");
     try {
-      const token = await postToken(ctx, ctx.endpoint("token"), { grant_type: "refresh_token", refresh_token: creds.refreshToken, client_id: QWEN_CLIENT_ID }, "form");
+      const token = await postToken(
+        ctx,
+        ctx.endpoint("token"),
+        { grant_type: "refresh_token", refresh_token: creds.refreshToken, client_id: QWEN_CLIENT_ID },
+        "form",
+      );
       if (!str(token.access_token)) throw new Error("Qwen's refresh answer has no access_token");
       return credentialsOf(token, creds);
     } catch (err) {
       // qwen-code takes a 400 or 401 from the token endpoint as an expired or invalid refresh token.
-      if (err instanceof TokenEndpointError && (err.status === 400 || err.status === 401)) throw new RefreshRevokedError(`Qwen refused the refresh token (${err.message})`);
+      if (err instanceof TokenEndpointError && (err.status === 400 || err.status === 401))
+        throw new RefreshRevokedError(`Qwen refused the refresh token (${err.message})`);
       throw err;
     }
   },
@@ -106,7 +130,9 @@ export const qwenFlow: OAuthFlow = {
     const file = json ?? (await readCliJson(ctx, ".qwen/oauth_creds.json"));
     if (file === undefined) return undefined;
     if (!isRecord(file) || !str(file.refresh_token)) {
-      throw new GatewayError("invalid_request", "This is not Qwen Code's oauth_creds.json: it has no refresh_token.", { param: "credentials" });
+      throw new GatewayError("invalid_request", "This is not Qwen Code's oauth_creds.json: it has no refresh_token.", {
+        param: "credentials",
+      });
     }
     const credentials: Credentials = {
       accessToken: str(file.access_token),

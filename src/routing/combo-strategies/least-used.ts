@@ -2,4 +2,7 @@
 import type { ComboStrategy } from "./types.ts";
 
 export const leastUsed: ComboStrategy = (members, ctx) =>
-  members.map((m, i) => ({ m, i, n: ctx.recentRequests(m.model) })).sort((a, b) => a.n - b.n || a.i - b.i).map((x) => x.m);
+  members
+    .map((m, i) => ({ m, i, n: ctx.recentRequests(m.model) }))
+    .sort((a, b) => a.n - b.n || a.i - b.i)
+    .map((x) => x.m);

@@ -5,20 +5,28 @@ import { COMBO_STRATEGIES } from "../../settings/schema.ts";
 import type { SyncKind } from "./types.ts";
 
 const ComboPayload = z.object({
-  name: z.string().min(1).max(100).regex(/^[^\s/]+$/),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\s/]+$/),
   strategy: z.enum(COMBO_STRATEGIES),
-  models: z.array(z.object({ model: z.string().min(1).max(300), weight: z.number().min(0).max(1_000_000).optional() })).min(1).max(50),
+  models: z
+    .array(z.object({ model: z.string().min(1).max(300), weight: z.number().min(0).max(1_000_000).optional() }))
+    .min(1)
+    .max(50),
 });
 
 export const comboKind: SyncKind = {
   kind: "combo",
-  list: (services) => listCombos(services.db).map((c) => ({
-    localId: c.id,
-    label: c.name,
-    updatedAt: c.updatedAt,
-    uniqueKey: c.name.toLowerCase(),
-    payload: { name: c.name, strategy: c.strategy, models: c.models },
-  })),
+  list: (services) =>
+    listCombos(services.db).map((c) => ({
+      localId: c.id,
+      label: c.name,
+      updatedAt: c.updatedAt,
+      uniqueKey: c.name.toLowerCase(),
+      payload: { name: c.name, strategy: c.strategy, models: c.models },
+    })),
   uniqueKeyOf: (payload) => ComboPayload.safeParse(payload).data?.name.toLowerCase(),
   upsert(services, localId, payload) {
     const combo = ComboPayload.parse(payload);

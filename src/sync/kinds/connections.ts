@@ -1,6 +1,13 @@
 // Provider connections as sync items: credentials travel inside the sync ciphertext and are re-sealed with this gateway's ENCRYPTION_KEY.
 import { z } from "zod";
-import { deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow } from "../../db/queries/connections.ts";
+import {
+  deleteConnection,
+  getConnection,
+  insertConnection,
+  listConnections,
+  updateConnection,
+  type ConnectionRow,
+} from "../../db/queries/connections.ts";
 import type { LocalItem, SyncDeps, SyncKind } from "./types.ts";
 
 const ConnectionPayload = z.object({
@@ -36,9 +43,17 @@ function toItem(services: SyncDeps, row: ConnectionRow): LocalItem {
     updatedAt: row.updatedAt,
     payload: readable
       ? {
-        provider: row.provider, name: row.name, authType: row.authType, credentials, baseUrl: row.baseUrl,
-        priority: row.priority, isActive: row.isActive, limits: row.limits ?? null, proxy, metadata: row.metadata ?? null,
-      }
+          provider: row.provider,
+          name: row.name,
+          authType: row.authType,
+          credentials,
+          baseUrl: row.baseUrl,
+          priority: row.priority,
+          isActive: row.isActive,
+          limits: row.limits ?? null,
+          proxy,
+          metadata: row.metadata ?? null,
+        }
       : undefined,
   };
 }

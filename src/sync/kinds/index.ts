@@ -13,4 +13,7 @@ export function syncKind(name: string): SyncKind | undefined {
 }
 
 export type { LocalItem, SyncKind, SyncKindName } from "./types.ts";
-export const KIND_ORDER: Record<SyncKindName, number> = Object.fromEntries(SYNC_KINDS.map((k, i) => [k.kind, i])) as Record<SyncKindName, number>;
+export const KIND_ORDER: Record<SyncKindName, number> = Object.fromEntries(SYNC_KINDS.map((k, i) => [k.kind, i])) as Record<
+  SyncKindName,
+  number
+>;

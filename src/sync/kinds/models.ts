@@ -16,20 +16,24 @@ const localIdOf = (provider: string, modelId: string) => `${provider}/${modelId}
 
 export const modelKind: SyncKind = {
   kind: "model",
-  list: (services) => listProviderModels(services.db).map((m) => ({
-    localId: localIdOf(m.provider, m.modelId),
-    label: localIdOf(m.provider, m.modelId),
-    updatedAt: m.createdAt,
-    payload: { provider: m.provider, modelId: m.modelId, modelName: m.modelName, type: m.type },
-  })),
+  list: (services) =>
+    listProviderModels(services.db).map((m) => ({
+      localId: localIdOf(m.provider, m.modelId),
+      label: localIdOf(m.provider, m.modelId),
+      updatedAt: m.createdAt,
+      payload: { provider: m.provider, modelId: m.modelId, modelName: m.modelName, type: m.type },
+    })),
   upsert(services, localId, payload) {
     const model = ModelPayload.parse(payload);
-    if (localIdOf(model.provider, model.modelId) !== localId) throw new Error(`model document ${localId} holds ${localIdOf(model.provider, model.modelId)}`);
+    if (localIdOf(model.provider, model.modelId) !== localId)
+      throw new Error(`model document ${localId} holds ${localIdOf(model.provider, model.modelId)}`);
     addCustomModel(services, model);
   },
   remove(services, localId) {
     const slash = localId.indexOf("/");
     deleteProviderModel(services.db, localId.slice(0, slash), localId.slice(slash + 1));
   },
-  reload() { /* read from the database on each use */ },
+  reload() {
+    /* read from the database on each use */
+  },
 };

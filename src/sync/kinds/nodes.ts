@@ -15,19 +15,27 @@ const NodePayload = z.object({
 
 export const nodeKind: SyncKind = {
   kind: "node",
-  list: (services) => listProviderNodes(services.db).map((n) => {
-    // Headers sealed with another ENCRYPTION_KEY (an imported database) cannot be read here: the node is left alone.
-    const headers = openNodeHeaders(services.secrets, n.headers);
-    return {
-      localId: n.id,
-      label: n.prefix,
-      updatedAt: n.updatedAt,
-      uniqueKey: n.prefix.toLowerCase(),
-      payload: headers === undefined
-        ? undefined
-        : { name: n.name, prefix: n.prefix, apiType: n.apiType, baseUrl: n.baseUrl, headers: Object.keys(headers).length ? headers : null },
-    };
-  }),
+  list: (services) =>
+    listProviderNodes(services.db).map((n) => {
+      // Headers sealed with another ENCRYPTION_KEY (an imported database) cannot be read here: the node is left alone.
+      const headers = openNodeHeaders(services.secrets, n.headers);
+      return {
+        localId: n.id,
+        label: n.prefix,
+        updatedAt: n.updatedAt,
+        uniqueKey: n.prefix.toLowerCase(),
+        payload:
+          headers === undefined
+            ? undefined
+            : {
+                name: n.name,
+                prefix: n.prefix,
+                apiType: n.apiType,
+                baseUrl: n.baseUrl,
+                headers: Object.keys(headers).length ? headers : null,
+              },
+      };
+    }),
   uniqueKeyOf: (payload) => NodePayload.safeParse(payload).data?.prefix.toLowerCase(),
   upsert(services, localId, payload) {
     const parsed = NodePayload.parse(payload);

@@ -4,10 +4,17 @@ import { SettingsSchema, upgradeStoredSettings, type Settings } from "../../sett
 import type { SyncKind } from "./types.ts";
 
 /** Settings each device keeps for itself: syncing them could lock a device out or open it up. */
-export const DEVICE_SETTINGS = ["requireLogin", "requireApiKey", "requireApiKeyForModels", "ipFilter"] as const satisfies ReadonlyArray<keyof Settings>;
+export const DEVICE_SETTINGS = ["requireLogin", "requireApiKey", "requireApiKeyForModels", "ipFilter"] as const satisfies ReadonlyArray<
+  keyof Settings
+>;
 
 const SETTINGS_KEY = "app";
-const SyncedSettings = SettingsSchema.omit({ requireLogin: true, requireApiKey: true, requireApiKeyForModels: true, ipFilter: true }).partial();
+const SyncedSettings = SettingsSchema.omit({
+  requireLogin: true,
+  requireApiKey: true,
+  requireApiKeyForModels: true,
+  ipFilter: true,
+}).partial();
 
 export const settingsKind: SyncKind = {
   kind: "settings",
@@ -25,6 +32,10 @@ export const settingsKind: SyncKind = {
     const upgraded = payload && typeof payload === "object" && !Array.isArray(payload) ? upgradeStoredSettings({ ...payload }) : payload;
     services.settings.update(SyncedSettings.parse(upgraded));
   },
-  remove() { /* settings are never deleted */ },
-  reload() { /* the settings store updates its copy when written */ },
+  remove() {
+    /* settings are never deleted */
+  },
+  reload() {
+    /* the settings store updates its copy when written */
+  },
 };

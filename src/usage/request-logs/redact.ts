@@ -6,10 +6,29 @@ export const REDACTED = "[redacted]";
 
 /** Headers kept as sent: what a request log is read for (format, client, versions), none of which carries a credential. */
 const KEPT_HEADERS = new Set([
-  "accept", "accept-encoding", "accept-language", "anthropic-beta", "anthropic-version", "cache-control", "connection",
-  "content-encoding", "content-length", "content-type", "host", "openai-beta", "user-agent", "x-goog-api-client",
-  "x-request-id", "x-stainless-arch", "x-stainless-lang", "x-stainless-os", "x-stainless-package-version",
-  "x-stainless-retry-count", "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-timeout",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "anthropic-beta",
+  "anthropic-version",
+  "cache-control",
+  "connection",
+  "content-encoding",
+  "content-length",
+  "content-type",
+  "host",
+  "openai-beta",
+  "user-agent",
+  "x-goog-api-client",
+  "x-request-id",
+  "x-stainless-arch",
+  "x-stainless-lang",
+  "x-stainless-os",
+  "x-stainless-package-version",
+  "x-stainless-retry-count",
+  "x-stainless-runtime",
+  "x-stainless-runtime-version",
+  "x-stainless-timeout",
 ]);
 
 const SECRET_NAME = /key|secret|token|passw|auth|credential|cookie|session|signature/i;

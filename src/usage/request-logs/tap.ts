@@ -15,7 +15,13 @@ export interface Exchange {
  * The same response, passed through unchanged; when the client has read it (or it was cut short) the request
  * and what was sent (for a stream, the SSE text) are redacted, capped and queued in the store.
  */
-export function logExchange(store: RequestLogStore, exchange: Exchange, response: Response, onError: (err: unknown) => void, maxBytes = MAX_BODY_BYTES): Response {
+export function logExchange(
+  store: RequestLogStore,
+  exchange: Exchange,
+  response: Response,
+  onError: (err: unknown) => void,
+  maxBytes = MAX_BODY_BYTES,
+): Response {
   const chunks: Uint8Array[] = [];
   let kept = 0;
   let total = 0;

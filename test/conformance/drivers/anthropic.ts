@@ -28,17 +28,23 @@ function toTurn(message: any): Turn {
   const blocks: any[] = message?.content ?? [];
   const thinking = blocks.filter((b) => b.type === "thinking");
   return {
-    text: blocks.filter((b) => b.type === "text").map((b) => b.text).join(""),
+    text: blocks
+      .filter((b) => b.type === "text")
+      .map((b) => b.text)
+      .join(""),
     thinking: thinking.map((b) => b.thinking).join(""),
     thinkingSignature: thinking.length ? thinking.map((b) => b.signature).join("") : undefined,
     toolCalls: blocks.filter((b) => b.type === "tool_use").map((b) => ({ id: b.id, name: b.name, args: b.input })),
     // Anthropic's input_tokens leaves out the cached parts: the whole prompt is the sum of the three.
-    usage: message?.usage ? {
-      input: message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) + (message.usage.cache_creation_input_tokens ?? 0),
-      output: message.usage.output_tokens,
-      cached: message.usage.cache_read_input_tokens ?? 0,
-      reasoning: message.usage.output_tokens_details?.thinking_tokens ?? undefined,
-    } : undefined,
+    usage: message?.usage
+      ? {
+          input:
+            message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) + (message.usage.cache_creation_input_tokens ?? 0),
+          output: message.usage.output_tokens,
+          cached: message.usage.cache_read_input_tokens ?? 0,
+          reasoning: message.usage.output_tokens_details?.thinking_tokens ?? undefined,
+        }
+      : undefined,
     finish: message?.stop_reason ?? undefined,
     raw: message,
   };

@@ -5,7 +5,13 @@ import type { ClientError } from "./types.ts";
 export function openaiError(err: any): ClientError {
   const body = err?.error;
   const shaped = !!body && typeof body === "object" && typeof body.message === "string" && "type" in body;
-  return { status: err?.status, type: body?.type ?? undefined, message: String(body?.message ?? err?.message ?? err), shaped, raw: body ?? err };
+  return {
+    status: err?.status,
+    type: body?.type ?? undefined,
+    message: String(body?.message ?? err?.message ?? err),
+    shaped,
+    raw: body ?? err,
+  };
 }
 
 /** @anthropic-ai/sdk: APIError.error is the whole body {type:"error", error:{type, message}}. */
@@ -23,8 +29,18 @@ export function anthropicError(err: any): ClientError {
 export function geminiError(err: any): ClientError {
   const text = String(err?.message ?? "");
   let body: any;
-  try { body = JSON.parse(text.slice(Math.max(0, text.indexOf("{")))); } catch { body = undefined; }
+  try {
+    body = JSON.parse(text.slice(Math.max(0, text.indexOf("{"))));
+  } catch {
+    body = undefined;
+  }
   const inner = body?.error;
   const shaped = typeof inner?.code === "number" && typeof inner?.message === "string" && typeof inner?.status === "string";
-  return { status: err?.status, type: inner?.status, message: String(inner?.message ?? err?.message ?? err), shaped, raw: body ?? String(err?.message ?? err) };
+  return {
+    status: err?.status,
+    type: inner?.status,
+    message: String(inner?.message ?? err?.message ?? err),
+    shaped,
+    raw: body ?? String(err?.message ?? err),
+  };
 }

@@ -13,7 +13,19 @@ function config(ask: Ask): any {
   return {
     maxOutputTokens: ask.thinking ? 2048 : 256,
     ...(ask.system ? { systemInstruction: ask.system } : {}),
-    ...(ask.tools ? { tools: [{ functionDeclarations: ask.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }] } : {}),
+    ...(ask.tools
+      ? {
+          tools: [
+            {
+              functionDeclarations: ask.tools.map((t) => ({
+                name: t.name,
+                description: t.description,
+                parametersJsonSchema: t.parameters,
+              })),
+            },
+          ],
+        }
+      : {}),
     ...(ask.thinking ? { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } : {}),
   };
 }
@@ -22,17 +34,29 @@ function config(ask: Ask): any {
 function toTurn(parts: any[], finish: string | undefined, usage: any, raw: unknown): Turn {
   const calls = parts.filter((p) => p.functionCall);
   return {
-    text: parts.filter((p) => typeof p.text === "string" && p.thought !== true).map((p) => p.text).join(""),
-    thinking: parts.filter((p) => typeof p.text === "string" && p.thought === true).map((p) => p.text).join(""),
+    text: parts
+      .filter((p) => typeof p.text === "string" && p.thought !== true)
+      .map((p) => p.text)
+      .join(""),
+    thinking: parts
+      .filter((p) => typeof p.text === "string" && p.thought === true)
+      .map((p) => p.text)
+      .join(""),
     // Gemini ids are optional; a client without one links the result by name.
-    toolCalls: calls.map((p) => ({ id: p.functionCall.id ?? p.functionCall.name, name: p.functionCall.name, args: p.functionCall.args ?? {} })),
+    toolCalls: calls.map((p) => ({
+      id: p.functionCall.id ?? p.functionCall.name,
+      name: p.functionCall.name,
+      args: p.functionCall.args ?? {},
+    })),
     // Gemini's candidatesTokenCount leaves out the thoughts: the whole output is the sum of the two.
-    usage: usage ? {
-      input: usage.promptTokenCount ?? 0,
-      output: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-      cached: usage.cachedContentTokenCount ?? 0,
-      reasoning: usage.thoughtsTokenCount ?? 0,
-    } : undefined,
+    usage: usage
+      ? {
+          input: usage.promptTokenCount ?? 0,
+          output: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+          cached: usage.cachedContentTokenCount ?? 0,
+          reasoning: usage.thoughtsTokenCount ?? 0,
+        }
+      : undefined,
     finish,
     raw: { parts, finishReason: finish, usageMetadata: usage, response: raw },
   };
@@ -81,8 +105,16 @@ export function geminiDriver(baseURL: string, apiKey: string): Driver {
         {
           role: "user",
           parts: outputs.map((o) => {
-            const call = (previous.raw as any).parts.find((p: any) => p.functionCall && (p.functionCall.id ?? p.functionCall.name) === o.callId)?.functionCall;
-            return { functionResponse: { ...(call?.id ? { id: call.id } : {}), name: byId.get(o.callId)?.name ?? o.name, response: { result: o.output } } };
+            const call = (previous.raw as any).parts.find(
+              (p: any) => p.functionCall && (p.functionCall.id ?? p.functionCall.name) === o.callId,
+            )?.functionCall;
+            return {
+              functionResponse: {
+                ...(call?.id ? { id: call.id } : {}),
+                name: byId.get(o.callId)?.name ?? o.name,
+                response: { result: o.output },
+              },
+            };
           }),
         },
       ];

@@ -35,12 +35,14 @@ function toTurn(completion: any, streamedReasoning?: string): Turn {
     text: message.content ?? "",
     thinking: streamedReasoning ?? message.reasoning_content ?? "",
     toolCalls: (message.tool_calls ?? []).map((c: any) => ({ id: c.id, name: c.function?.name, args: parseArgs(c.function?.arguments) })),
-    usage: completion?.usage ? {
-      input: completion.usage.prompt_tokens,
-      output: completion.usage.completion_tokens,
-      cached: completion.usage.prompt_tokens_details?.cached_tokens ?? 0,
-      reasoning: completion.usage.completion_tokens_details?.reasoning_tokens,
-    } : undefined,
+    usage: completion?.usage
+      ? {
+          input: completion.usage.prompt_tokens,
+          output: completion.usage.completion_tokens,
+          cached: completion.usage.prompt_tokens_details?.cached_tokens ?? 0,
+          reasoning: completion.usage.completion_tokens_details?.reasoning_tokens,
+        }
+      : undefined,
     finish: choice?.finish_reason ?? undefined,
     raw: completion,
   };
@@ -55,7 +57,9 @@ export function openaiChatDriver(baseURL: string, apiKey: string): Driver {
       let reasoning = "";
       const s = client.chat.completions.stream({ ...params, stream: true, stream_options: { include_usage: true } });
       // The stream helper keeps only the last reasoning_content delta (it is not a declared field): collect the raw chunks.
-      s.on("chunk", (chunk: any) => { reasoning += chunk.choices?.[0]?.delta?.reasoning_content ?? ""; });
+      s.on("chunk", (chunk: any) => {
+        reasoning += chunk.choices?.[0]?.delta?.reasoning_content ?? "";
+      });
       return toTurn(await s.finalChatCompletion(), reasoning);
     } catch (err) {
       return { ...emptyTurn(err), error: openaiError(err) };

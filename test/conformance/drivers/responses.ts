@@ -15,7 +15,17 @@ function baseParams(ask: Ask): any {
     max_output_tokens: ask.thinking ? 4096 : 256,
     store: ask.store ?? false,
     ...(ask.system ? { instructions: ask.system } : {}),
-    ...(ask.tools ? { tools: ask.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters, strict: false })) } : {}),
+    ...(ask.tools
+      ? {
+          tools: ask.tools.map((t) => ({
+            type: "function",
+            name: t.name,
+            description: t.description,
+            parameters: t.parameters,
+            strict: false,
+          })),
+        }
+      : {}),
     ...(ask.thinking ? { reasoning: { effort: "low", summary: "auto" }, include: ["reasoning.encrypted_content"] } : {}),
   };
 }
@@ -23,20 +33,37 @@ function baseParams(ask: Ask): any {
 function toTurn(response: any): Turn {
   const output: any[] = response?.output ?? [];
   // A stream that fails after it started ends in response.failed: the error rides in response.error {code, message}.
-  const failed = response?.status === "failed"
-    ? { type: response.error?.code, message: String(response.error?.message ?? "response failed"), shaped: typeof response.error?.message === "string" && typeof response.error?.code === "string", raw: response.error }
-    : undefined;
+  const failed =
+    response?.status === "failed"
+      ? {
+          type: response.error?.code,
+          message: String(response.error?.message ?? "response failed"),
+          shaped: typeof response.error?.message === "string" && typeof response.error?.code === "string",
+          raw: response.error,
+        }
+      : undefined;
   return {
     ...(failed ? { error: failed } : {}),
-    text: output.filter((i) => i.type === "message").flatMap((i) => i.content ?? []).filter((c: any) => c.type === "output_text").map((c: any) => c.text).join(""),
-    thinking: output.filter((i) => i.type === "reasoning").flatMap((i) => i.summary ?? []).map((s: any) => s.text).join(""),
+    text: output
+      .filter((i) => i.type === "message")
+      .flatMap((i) => i.content ?? [])
+      .filter((c: any) => c.type === "output_text")
+      .map((c: any) => c.text)
+      .join(""),
+    thinking: output
+      .filter((i) => i.type === "reasoning")
+      .flatMap((i) => i.summary ?? [])
+      .map((s: any) => s.text)
+      .join(""),
     toolCalls: output.filter((i) => i.type === "function_call").map((i) => ({ id: i.call_id, name: i.name, args: parseArgs(i.arguments) })),
-    usage: response?.usage ? {
-      input: response.usage.input_tokens,
-      output: response.usage.output_tokens,
-      cached: response.usage.input_tokens_details?.cached_tokens ?? 0,
-      reasoning: response.usage.output_tokens_details?.reasoning_tokens,
-    } : undefined,
+    usage: response?.usage
+      ? {
+          input: response.usage.input_tokens,
+          output: response.usage.output_tokens,
+          cached: response.usage.input_tokens_details?.cached_tokens ?? 0,
+          reasoning: response.usage.output_tokens_details?.reasoning_tokens,
+        }
+      : undefined,
     finish: response?.status ?? undefined,
     raw: response,
   };

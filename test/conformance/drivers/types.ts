@@ -86,5 +86,9 @@ export const emptyTurn = (raw: unknown = undefined): Turn => ({ text: "", thinki
 
 export function parseArgs(text: string | undefined): unknown {
   if (text === undefined || text === "") return {};
-  try { return JSON.parse(text); } catch { return { __unparsed: text }; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { __unparsed: text };
+  }
 }

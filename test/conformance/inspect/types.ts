@@ -51,13 +51,18 @@ export interface Inspector {
 
 export const textOf = (content: unknown): string => {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((p: any) => (typeof p === "string" ? p : typeof p?.text === "string" ? p.text : "")).join("");
+  if (Array.isArray(content))
+    return content.map((p: any) => (typeof p === "string" ? p : typeof p?.text === "string" ? p.text : "")).join("");
   return content === undefined || content === null ? "" : JSON.stringify(content);
 };
 
 export function parseJson(text: unknown): unknown {
   if (typeof text !== "string") return text;
-  try { return JSON.parse(text); } catch { return { __unparsed: text }; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { __unparsed: text };
+  }
 }
 
 /** `data:<type>;base64,<data>` as its parts. */

@@ -14,11 +14,21 @@ const params = { model: "claude-fake", max_tokens: 512, messages: [{ role: "user
 
 describe("fake Anthropic upstream with the official SDK", () => {
   test("text: streamed and not streamed, with cache-aware usage", async () => {
-    fake.setScenario({ kind: "text", text: "Hello there, friend.", chunks: 4, usage: { input: 100, output: 9, cacheRead: 60, cacheWrite: 10 } });
+    fake.setScenario({
+      kind: "text",
+      text: "Hello there, friend.",
+      chunks: 4,
+      usage: { input: 100, output: 9, cacheRead: 60, cacheWrite: 10 },
+    });
     const streamed = await client.messages.stream(params).finalMessage();
     expect(streamed.content).toEqual([{ type: "text", text: "Hello there, friend." }] as any);
     expect(streamed.stop_reason).toBe("end_turn");
-    expect(streamed.usage).toMatchObject({ input_tokens: 30, cache_read_input_tokens: 60, cache_creation_input_tokens: 10, output_tokens: 9 });
+    expect(streamed.usage).toMatchObject({
+      input_tokens: 30,
+      cache_read_input_tokens: 60,
+      cache_creation_input_tokens: 10,
+      output_tokens: 9,
+    });
     const plain = await client.messages.create(params);
     expect(plain.content).toEqual([{ type: "text", text: "Hello there, friend." }] as any);
     expect(plain.usage).toMatchObject({ input_tokens: 30, output_tokens: 9 });
@@ -36,14 +46,21 @@ describe("fake Anthropic upstream with the official SDK", () => {
   test("thinking with its signature, then text", async () => {
     fake.setScenario({ kind: "thinking", thinking: "Pondering deeply.", signature: "sig-fake", text: "Answer." });
     const m = await client.messages.stream(params).finalMessage();
-    expect(m.content).toEqual([{ type: "thinking", thinking: "Pondering deeply.", signature: "sig-fake" }, { type: "text", text: "Answer." }] as any);
+    expect(m.content).toEqual([
+      { type: "thinking", thinking: "Pondering deeply.", signature: "sig-fake" },
+      { type: "text", text: "Answer." },
+    ] as any);
   });
 
   test("parallel tool calls with text first", async () => {
-    fake.setScenario({ kind: "tool-calls", text: "Looking up.", calls: [
-      { id: "toolu_a", name: "weather", arguments: '{"city":"Paris"}' },
-      { id: "toolu_b", name: "time", arguments: '{"zone":"CET","precise":true}' },
-    ] });
+    fake.setScenario({
+      kind: "tool-calls",
+      text: "Looking up.",
+      calls: [
+        { id: "toolu_a", name: "weather", arguments: '{"city":"Paris"}' },
+        { id: "toolu_b", name: "time", arguments: '{"zone":"CET","precise":true}' },
+      ],
+    });
     const m = await client.messages.stream(params).finalMessage();
     expect(m.content).toEqual([
       { type: "text", text: "Looking up." },
@@ -56,7 +73,12 @@ describe("fake Anthropic upstream with the official SDK", () => {
   });
 
   test("errors carry Anthropic's error type per status", async () => {
-    for (const [status, type] of [[429, "rate_limit_error"], [529, "overloaded_error"], [401, "authentication_error"], [500, "api_error"]] as const) {
+    for (const [status, type] of [
+      [429, "rate_limit_error"],
+      [529, "overloaded_error"],
+      [401, "authentication_error"],
+      [500, "api_error"],
+    ] as const) {
       fake.setScenario({ kind: "error", status, message: `failure ${status}`, headers: { "retry-after": "3" } });
       const err = await client.messages.create(params).catch((e) => e);
       expect(err).toBeInstanceOf(APIError);
@@ -73,10 +95,13 @@ describe("fake Anthropic upstream with the official SDK", () => {
     fake.setScenario({ kind: "text", text: "never" });
     const res = await fetch(`${fake.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringContaining("max_tokens") } });
+    expect(await res.json()).toMatchObject({
+      type: "error",
+      error: { type: "invalid_request_error", message: expect.stringContaining("max_tokens") },
+    });
     const missing = await fetch(`${fake.url}/v1/nothing`, { method: "POST", body: "{}" });
     expect(missing.status).toBe(404);
-    expect((await missing.json() as any).error.type).toBe("not_found_error");
+    expect(((await missing.json()) as any).error.type).toBe("not_found_error");
   });
 
   test("a cut stream fails in the SDK; our decoder reports an error after the partial text", async () => {
@@ -86,7 +111,9 @@ describe("fake Anthropic upstream with the official SDK", () => {
     const events: CanonicalEvent[] = [];
     try {
       for await (const e of anthropicFormat.decodeStream(parseSse(res.body!))) events.push(e);
-    } catch { /* the connection error itself */ }
+    } catch {
+      /* the connection error itself */
+    }
     // Bun may drop the frame written just before the reset, so at least one of the two pieces arrives.
     const pieces = events.filter((e) => e.type === "text-delta").length;
     expect(pieces).toBeGreaterThanOrEqual(1);
@@ -104,13 +131,24 @@ describe("fake Anthropic upstream with the official SDK", () => {
   });
 
   test("our decoder reads the fake's stream into canonical events with correct usage", async () => {
-    fake.setScenario({ kind: "tool-calls", calls: [{ id: "toolu_z", name: "f", arguments: '{"a":1}' }], usage: { input: 50, output: 5, cacheRead: 20 } });
+    fake.setScenario({
+      kind: "tool-calls",
+      calls: [{ id: "toolu_z", name: "f", arguments: '{"a":1}' }],
+      usage: { input: 50, output: 5, cacheRead: 20 },
+    });
     const res = await fetch(`${fake.url}/v1/messages`, { method: "POST", body: JSON.stringify({ ...params, stream: true }) });
     const events: CanonicalEvent[] = [];
     for await (const e of anthropicFormat.decodeStream(parseSse(res.body!))) events.push(e);
-    const args = events.filter((e) => e.type === "tool-args-delta").map((e) => (e.type === "tool-args-delta" ? e.delta : "")).join("");
+    const args = events
+      .filter((e) => e.type === "tool-args-delta")
+      .map((e) => (e.type === "tool-args-delta" ? e.delta : ""))
+      .join("");
     expect(JSON.parse(args)).toEqual({ a: 1 });
-    expect(events.at(-1)).toEqual({ type: "finish", reason: "tool-calls", usage: { inputTokens: 50, outputTokens: 5, cacheReadTokens: 20, cacheWriteTokens: 0, reasoningTokens: 0 } });
+    expect(events.at(-1)).toEqual({
+      type: "finish",
+      reason: "tool-calls",
+      usage: { inputTokens: 50, outputTokens: 5, cacheReadTokens: 20, cacheWriteTokens: 0, reasoningTokens: 0 },
+    });
   });
 });
 
@@ -119,15 +157,22 @@ describe("decodeStream then encodeStream (Anthropic -> canonical -> Anthropic)",
     port: 0,
     hostname: "127.0.0.1",
     async fetch(request) {
-      const body = await request.json() as any;
+      const body = (await request.json()) as any;
       const upstream = await fetch(`${fake.url}/v1/messages`, { method: "POST", body: JSON.stringify(body) });
       const canonical = anthropicFormat.decodeRequest(body);
       const frames = anthropicFormat.encodeStream(anthropicFormat.decodeStream(parseSse(upstream.body!)), canonical);
       const encoder = new TextEncoder();
       const iterator = frames[Symbol.asyncIterator]();
-      return new Response(new ReadableStream<Uint8Array>({
-        async pull(c) { const n = await iterator.next(); if (n.done) c.close(); else c.enqueue(encoder.encode(n.value)); },
-      }), { headers: { "content-type": "text/event-stream" } });
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(c) {
+            const n = await iterator.next();
+            if (n.done) c.close();
+            else c.enqueue(encoder.encode(n.value));
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      );
     },
   });
   afterAll(() => proxy.stop(true));
@@ -135,8 +180,21 @@ describe("decodeStream then encodeStream (Anthropic -> canonical -> Anthropic)",
 
   test("the SDK gets the same final message through the translation as directly", async () => {
     const scenarios: Scenario[] = [
-      { kind: "thinking", thinking: "Hmm, let me see.", signature: "sig-rt", text: "Forty-two.", usage: { input: 300, output: 40, cacheRead: 200, cacheWrite: 50 } },
-      { kind: "tool-calls", text: "Calling.", calls: [{ id: "toolu_1", name: "a", arguments: '{"x":[1,2]}' }, { id: "toolu_2", name: "b", arguments: "{}" }] },
+      {
+        kind: "thinking",
+        thinking: "Hmm, let me see.",
+        signature: "sig-rt",
+        text: "Forty-two.",
+        usage: { input: 300, output: 40, cacheRead: 200, cacheWrite: 50 },
+      },
+      {
+        kind: "tool-calls",
+        text: "Calling.",
+        calls: [
+          { id: "toolu_1", name: "a", arguments: '{"x":[1,2]}' },
+          { id: "toolu_2", name: "b", arguments: "{}" },
+        ],
+      },
     ];
     for (const scenario of scenarios) {
       fake.setScenario(scenario);

@@ -12,7 +12,12 @@ function canonical(over: Partial<CanonicalRequest>): CanonicalRequest {
 }
 
 function thrown(fn: () => unknown): GatewayError {
-  try { fn(); } catch (err) { if (err instanceof GatewayError) return err; throw err; }
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    throw err;
+  }
   throw new Error("expected a GatewayError");
 }
 
@@ -38,7 +43,12 @@ const claudeCodeLike = {
     {
       role: "user",
       content: [
-        { type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "a.ts\nb.ts" }], cache_control: { type: "ephemeral" } },
+        {
+          type: "tool_result",
+          tool_use_id: "toolu_1",
+          content: [{ type: "text", text: "a.ts\nb.ts" }],
+          cache_control: { type: "ephemeral" },
+        },
         { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBOR" } },
         { type: "image", source: { type: "url", url: "https://x.test/cat.png" } },
         { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBER" }, title: "spec.pdf" },
@@ -48,7 +58,11 @@ const claudeCodeLike = {
     { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_2", content: "boom", is_error: true }] },
   ],
   tools: [
-    { name: "Bash", description: "Run a command", input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
+    {
+      name: "Bash",
+      description: "Run a command",
+      input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+    },
     { type: "web_search_20250305", name: "web_search", max_uses: 3 },
     { name: "Read", input_schema: { type: "object", properties: {} }, cache_control: { type: "ephemeral" } },
   ],
@@ -80,7 +94,10 @@ describe("decodeRequest", () => {
   test("system blocks keep cache_control and role:system turns keep their place", () => {
     expect(req.messages[0]).toEqual({
       role: "system",
-      content: [{ type: "text", text: "You are Claude Code." }, { type: "text", text: "Project rules.", cacheControl: { type: "ephemeral" } }],
+      content: [
+        { type: "text", text: "You are Claude Code." },
+        { type: "text", text: "Project rules.", cacheControl: { type: "ephemeral" } },
+      ],
     });
     expect(req.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user", "system", "user"]);
     expect(req.messages[4].content).toEqual([{ type: "text", text: "Reminder: be brief." }]);
@@ -100,7 +117,9 @@ describe("decodeRequest", () => {
       { type: "image", source: { kind: "url", url: "https://x.test/cat.png" } },
       { type: "file", mediaType: "application/pdf", data: "JVBER", filename: "spec.pdf" },
     ]);
-    expect(req.messages[5].content).toEqual([{ type: "tool-result", callId: "toolu_2", content: [{ type: "text", text: "boom" }], isError: true }]);
+    expect(req.messages[5].content).toEqual([
+      { type: "tool-result", callId: "toolu_2", content: [{ type: "text", text: "boom" }], isError: true },
+    ]);
   });
 
   test("custom tools map; server tools and custom-tool extras go to extra.tools", () => {
@@ -128,9 +147,15 @@ describe("decodeRequest", () => {
   test("bad input is a 400 naming the field", () => {
     expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5 })).param).toBe("messages");
     expect(thrown(() => decodeRequest({ max_tokens: 5, messages: [] })).param).toBe("model");
-    expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "tool", content: "x" }] })).param).toBe("messages[0].role");
-    expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "user", content: [{ type: "text" }] }] })).param).toBe("messages[0].content[0].text");
-    expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [], thinking: { type: "enabled" } })).param).toBe("thinking.budget_tokens");
+    expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "tool", content: "x" }] })).param).toBe(
+      "messages[0].role",
+    );
+    expect(
+      thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "user", content: [{ type: "text" }] }] })).param,
+    ).toBe("messages[0].content[0].text");
+    expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [], thinking: { type: "enabled" } })).param).toBe(
+      "thinking.budget_tokens",
+    );
     expect(thrown(() => decodeRequest({ model: "m", max_tokens: 5, messages: [], temperature: "hot" })).param).toBe("temperature");
   });
 
@@ -141,8 +166,11 @@ describe("decodeRequest", () => {
     expect(adaptive.reasoning).toEqual({ enabled: true, effort: "high" });
     expect(adaptive.extra.thinking).toEqual({ type: "adaptive" });
     const schema = { type: "object", properties: { a: { type: "string" } } };
-    expect(decodeRequest({ ...base, output_config: { format: { type: "json_schema", schema } } }).responseFormat)
-      .toEqual({ type: "json_schema", name: "output", schema });
+    expect(decodeRequest({ ...base, output_config: { format: { type: "json_schema", schema } } }).responseFormat).toEqual({
+      type: "json_schema",
+      name: "output",
+      schema,
+    });
     expect(decodeRequest({ ...base, output_format: { type: "json_schema", schema } }).responseFormat?.type).toBe("json_schema");
     expect(decodeRequest({ ...base, tool_choice: { type: "any" } }).toolChoice).toEqual({ type: "required" });
     expect(decodeRequest({ ...base, tool_choice: { type: "tool", name: "x" } }).toolChoice).toEqual({ type: "tool", name: "x" });
@@ -152,10 +180,14 @@ describe("decodeRequest", () => {
   test("unknown blocks are kept in extra at their position", () => {
     const serverUse = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "bun" } };
     const serverResult = { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] };
-    const r = decodeRequest({ model: "m", max_tokens: 10, messages: [
-      { role: "user", content: "search" },
-      { role: "assistant", content: [serverUse, serverResult, { type: "text", text: "Found it." }] },
-    ] });
+    const r = decodeRequest({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: "search" },
+        { role: "assistant", content: [serverUse, serverResult, { type: "text", text: "Found it." }] },
+      ],
+    });
     expect(r.messages[1].content).toEqual([{ type: "text", text: "Found it." }]);
     expect(r.extra["messages.content"]).toEqual([
       { message: 1, part: 0, block: serverUse },
@@ -180,18 +212,19 @@ describe("encodeRequest", () => {
     expect(b.metadata).toEqual({ user_id: "user_123" });
     expect(b.stop_sequences).toEqual(["\n\nHuman:"]);
     expect(b.tool_choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
-    expect(b.tools).toEqual([
-      claudeCodeLike.tools[0],
-      claudeCodeLike.tools[1],
-      claudeCodeLike.tools[2],
-    ]);
+    expect(b.tools).toEqual([claudeCodeLike.tools[0], claudeCodeLike.tools[1], claudeCodeLike.tools[2]]);
     expect(b.context_management).toEqual({ edits: [] });
     // The system turn between two user turns is hoisted, so the two user turns merge (tool results first).
     expect(b.messages.map((m: any) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(b.messages[1].content).toEqual(claudeCodeLike.messages[1].content);
     const lastUser = b.messages[2].content;
     expect(lastUser.map((x: any) => x.type)).toEqual(["tool_result", "tool_result", "image", "image", "document"]);
-    expect(lastUser[0]).toEqual({ type: "tool_result", tool_use_id: "toolu_1", content: "a.ts\nb.ts", cache_control: { type: "ephemeral" } });
+    expect(lastUser[0]).toEqual({
+      type: "tool_result",
+      tool_use_id: "toolu_1",
+      content: "a.ts\nb.ts",
+      cache_control: { type: "ephemeral" },
+    });
     expect(lastUser[1]).toEqual({ type: "tool_result", tool_use_id: "toolu_2", content: "boom", is_error: true });
     expect(lastUser[4]).toEqual(claudeCodeLike.messages[2].content[3]);
     // And canonical survives a second round.
@@ -199,7 +232,9 @@ describe("encodeRequest", () => {
   });
 
   test("a string system stays a string", () => {
-    const body = encodeRequest(decodeRequest({ model: "m", max_tokens: 9, system: "Be nice.", messages: [{ role: "user", content: "hi" }] })).body;
+    const body = encodeRequest(
+      decodeRequest({ model: "m", max_tokens: 9, system: "Be nice.", messages: [{ role: "user", content: "hi" }] }),
+    ).body;
     expect(body.system).toBe("Be nice.");
     expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
   });
@@ -211,9 +246,18 @@ describe("encodeRequest", () => {
   });
 
   test("reasoning effort becomes a budget below max_tokens", () => {
-    expect(encodeRequest(canonical({ reasoning: { effort: "low" }, maxTokens: 20000 })).body.thinking).toEqual({ type: "enabled", budget_tokens: 1024 });
-    expect(encodeRequest(canonical({ reasoning: { effort: "medium" }, maxTokens: 20000 })).body.thinking).toEqual({ type: "enabled", budget_tokens: 8192 });
-    expect(encodeRequest(canonical({ reasoning: { effort: "high" }, maxTokens: 30000 })).body.thinking).toEqual({ type: "enabled", budget_tokens: 24576 });
+    expect(encodeRequest(canonical({ reasoning: { effort: "low" }, maxTokens: 20000 })).body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 1024,
+    });
+    expect(encodeRequest(canonical({ reasoning: { effort: "medium" }, maxTokens: 20000 })).body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 8192,
+    });
+    expect(encodeRequest(canonical({ reasoning: { effort: "high" }, maxTokens: 30000 })).body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 24576,
+    });
     const clamped = encodeRequest(canonical({ reasoning: { effort: "high" }, maxTokens: 5000 }));
     expect(clamped.body).toMatchObject({ max_tokens: 5000, thinking: { type: "enabled", budget_tokens: 4999 } });
     const noMax = encodeRequest(canonical({ reasoning: { effort: "high" } })).body as any;
@@ -226,7 +270,9 @@ describe("encodeRequest", () => {
   });
 
   test("sampling that thinking forbids is dropped and reported", () => {
-    const { body, dropped } = encodeRequest(canonical({ reasoning: { budgetTokens: 2000 }, maxTokens: 8000, temperature: 0.2, topK: 5, topP: 0.5 }));
+    const { body, dropped } = encodeRequest(
+      canonical({ reasoning: { budgetTokens: 2000 }, maxTokens: 8000, temperature: 0.2, topK: 5, topP: 0.5 }),
+    );
     expect(body.temperature).toBeUndefined();
     expect(body.top_k).toBeUndefined();
     expect(body.top_p).toBeUndefined();
@@ -239,12 +285,21 @@ describe("encodeRequest", () => {
     const req = canonical({
       messages: [
         { role: "system", content: [{ type: "text", text: "sys A" }] },
-        { role: "user", content: [{ type: "text", text: "weather?" }, { type: "image", source: { kind: "url", url: "data:image/jpeg;base64,/9j/" }, detail: "high" }] },
-        { role: "assistant", content: [
-          { type: "thinking", text: "no signature from openai" },
-          { type: "tool-call", id: "call_1", name: "get", arguments: '{"city":"Paris"}' },
-          { type: "tool-call", id: "call_2", name: "get", arguments: "{not json" },
-        ] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "weather?" },
+            { type: "image", source: { kind: "url", url: "data:image/jpeg;base64,/9j/" }, detail: "high" },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", text: "no signature from openai" },
+            { type: "tool-call", id: "call_1", name: "get", arguments: '{"city":"Paris"}' },
+            { type: "tool-call", id: "call_2", name: "get", arguments: "{not json" },
+          ],
+        },
         { role: "user", content: [{ type: "tool-result", callId: "call_1", name: "get", content: [{ type: "text", text: "sunny" }] }] },
         { role: "user", content: [{ type: "tool-result", callId: "call_2", content: [{ type: "text", text: "rain" }] }] },
         { role: "system", content: [{ type: "text", text: "sys B" }] },
@@ -260,17 +315,32 @@ describe("encodeRequest", () => {
     });
     const { body, dropped } = encodeRequest(req);
     const b = body as any;
-    expect(b.system).toEqual([{ type: "text", text: "sys A" }, { type: "text", text: "sys B" }]);
+    expect(b.system).toEqual([
+      { type: "text", text: "sys A" },
+      { type: "text", text: "sys B" },
+    ]);
     expect(b.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "weather?" }, { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/" } }] },
-      { role: "assistant", content: [
-        { type: "tool_use", id: "call_1", name: "get", input: { city: "Paris" } },
-        { type: "tool_use", id: "call_2", name: "get", input: {} },
-      ] },
-      { role: "user", content: [
-        { type: "tool_result", tool_use_id: "call_1", content: "sunny" },
-        { type: "tool_result", tool_use_id: "call_2", content: "rain" },
-      ] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "weather?" },
+          { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/" } },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_use", id: "call_1", name: "get", input: { city: "Paris" } },
+          { type: "tool_use", id: "call_2", name: "get", input: {} },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", tool_use_id: "call_1", content: "sunny" },
+          { type: "tool_result", tool_use_id: "call_2", content: "rain" },
+        ],
+      },
     ]);
     expect(b.tools).toEqual([{ name: "get", input_schema: { type: "object", properties: {} } }]);
     expect(b.tool_choice).toEqual({ type: "any" });
@@ -282,12 +352,21 @@ describe("encodeRequest", () => {
 
   test("files map to documents or images", () => {
     const text = Buffer.from("héllo", "utf8").toString("base64");
-    const { body, dropped } = encodeRequest(canonical({ messages: [{ role: "user", content: [
-      { type: "file", mediaType: "application/pdf", url: "https://x.test/a.pdf", filename: "a.pdf" },
-      { type: "file", mediaType: "text/plain", data: text },
-      { type: "file", mediaType: "image/png", data: "iVBOR" },
-      { type: "file", mediaType: "application/zip", data: "UEs" },
-    ] }] }));
+    const { body, dropped } = encodeRequest(
+      canonical({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "file", mediaType: "application/pdf", url: "https://x.test/a.pdf", filename: "a.pdf" },
+              { type: "file", mediaType: "text/plain", data: text },
+              { type: "file", mediaType: "image/png", data: "iVBOR" },
+              { type: "file", mediaType: "application/zip", data: "UEs" },
+            ],
+          },
+        ],
+      }),
+    );
     expect((body as any).messages[0].content).toEqual([
       { type: "document", source: { type: "url", url: "https://x.test/a.pdf" }, title: "a.pdf" },
       { type: "document", source: { type: "text", media_type: "text/plain", data: "héllo" } },
@@ -305,10 +384,20 @@ describe("encodeRequest", () => {
   });
 
   test("adaptive thinking and effort from an Anthropic client pass through unchanged", () => {
-    const b = encodeRequest(decodeRequest({ model: "m", max_tokens: 64000, messages: [{ role: "user", content: "x" }], thinking: { type: "adaptive" }, output_config: { effort: "max" } })).body;
+    const b = encodeRequest(
+      decodeRequest({
+        model: "m",
+        max_tokens: 64000,
+        messages: [{ role: "user", content: "x" }],
+        thinking: { type: "adaptive" },
+        output_config: { effort: "max" },
+      }),
+    ).body;
     expect(b.thinking).toEqual({ type: "adaptive" });
     expect(b.output_config).toEqual({ effort: "max" });
-    const effortOnly = encodeRequest(decodeRequest({ model: "m", max_tokens: 64000, messages: [{ role: "user", content: "x" }], output_config: { effort: "low" } })).body;
+    const effortOnly = encodeRequest(
+      decodeRequest({ model: "m", max_tokens: 64000, messages: [{ role: "user", content: "x" }], output_config: { effort: "low" } }),
+    ).body;
     expect(effortOnly.thinking).toBeUndefined();
     expect(effortOnly.output_config).toEqual({ effort: "low" });
   });
@@ -317,10 +406,14 @@ describe("encodeRequest", () => {
 describe("Gemini tool-call signatures carried in thinking blocks", () => {
   const carrier = { type: "thinking", thinking: "", signature: "omniroute:tool-signature:call_1:CiQB+/sig==" };
   const history = {
-    model: "m", max_tokens: 10,
+    model: "m",
+    max_tokens: 10,
     messages: [
       { role: "user", content: "weather?" },
-      { role: "assistant", content: [{ type: "text", text: "Checking." }, carrier, { type: "tool_use", id: "call_1", name: "weather", input: {} }] },
+      {
+        role: "assistant",
+        content: [{ type: "text", text: "Checking." }, carrier, { type: "tool_use", id: "call_1", name: "weather", input: {} }],
+      },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "sunny" }] },
     ],
   };

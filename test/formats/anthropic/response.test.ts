@@ -22,7 +22,13 @@ const message = {
   ],
   stop_reason: "tool_use",
   stop_sequence: null,
-  usage: { input_tokens: 10, cache_creation_input_tokens: 200, cache_read_input_tokens: 3000, output_tokens: 55, output_tokens_details: { thinking_tokens: 20 } },
+  usage: {
+    input_tokens: 10,
+    cache_creation_input_tokens: 200,
+    cache_read_input_tokens: 3000,
+    output_tokens: 55,
+    output_tokens_details: { thinking_tokens: 20 },
+  },
 };
 
 describe("responses", () => {
@@ -46,23 +52,43 @@ describe("responses", () => {
     expect(out).toEqual({
       ...message,
       content: message.content.filter((b) => b.type !== "server_tool_use"),
-      usage: { input_tokens: 10, cache_creation_input_tokens: 200, cache_read_input_tokens: 3000, output_tokens: 55, output_tokens_details: { thinking_tokens: 20 } },
+      usage: {
+        input_tokens: 10,
+        cache_creation_input_tokens: 200,
+        cache_read_input_tokens: 3000,
+        output_tokens: 55,
+        output_tokens_details: { thinking_tokens: 20 },
+      },
     });
   });
 
   test("encodeResponse: invalid tool arguments become {}, stop sequence carried, tool calls imply tool_use", () => {
-    const out = anthropicFormat.encodeResponse({
-      id: "chatcmpl-1", model: "", created: 1, finishReason: "stop",
-      content: [{ type: "tool-call", id: "call_1", name: "f", arguments: "{oops" }],
-      usage: { inputTokens: 5, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
-    }, req) as any;
+    const out = anthropicFormat.encodeResponse(
+      {
+        id: "chatcmpl-1",
+        model: "",
+        created: 1,
+        finishReason: "stop",
+        content: [{ type: "tool-call", id: "call_1", name: "f", arguments: "{oops" }],
+        usage: { inputTokens: 5, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+      },
+      req,
+    ) as any;
     expect(out.model).toBe("claude-x");
     expect(out.content).toEqual([{ type: "tool_use", id: "call_1", name: "f", input: {} }]);
     expect(out.stop_reason).toBe("tool_use");
-    const seq = anthropicFormat.encodeResponse({
-      id: "m", model: "x", created: 1, finishReason: "stop-sequence", stopSequence: "END", content: [{ type: "text", text: "a" }],
-      usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
-    }, req) as any;
+    const seq = anthropicFormat.encodeResponse(
+      {
+        id: "m",
+        model: "x",
+        created: 1,
+        finishReason: "stop-sequence",
+        stopSequence: "END",
+        content: [{ type: "text", text: "a" }],
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+      },
+      req,
+    ) as any;
     expect([seq.stop_reason, seq.stop_sequence]).toEqual(["stop_sequence", "END"]);
     expect(anthropicFormat.decodeResponse(seq).stopSequence).toBe("END");
   });
@@ -80,20 +106,37 @@ describe("usage", () => {
   });
 
   test("null or missing counters count as zero; never inflated", () => {
-    expect(decodeUsage({ input_tokens: 4, output_tokens: 2, cache_read_input_tokens: null })).toEqual({ inputTokens: 4, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
+    expect(decodeUsage({ input_tokens: 4, output_tokens: 2, cache_read_input_tokens: null })).toEqual({
+      inputTokens: 4,
+      outputTokens: 2,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(decodeUsage(undefined).inputTokens).toBe(0);
-    expect(encodeUsage({ inputTokens: 10, cacheReadTokens: 4 })).toEqual({ input_tokens: 6, cache_read_input_tokens: 4, cache_creation_input_tokens: 0, output_tokens: 0 });
+    expect(encodeUsage({ inputTokens: 10, cacheReadTokens: 4 })).toEqual({
+      input_tokens: 6,
+      cache_read_input_tokens: 4,
+      cache_creation_input_tokens: 0,
+      output_tokens: 0,
+    });
   });
 });
 
 describe("stop reasons", () => {
   test("decode", () => {
-    expect(["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", null].map(decodeStopReason))
-      .toEqual(["stop", "length", "stop-sequence", "tool-calls", "pause", "content-filter", "length", "stop"]);
+    expect(
+      ["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", null].map(
+        decodeStopReason,
+      ),
+    ).toEqual(["stop", "length", "stop-sequence", "tool-calls", "pause", "content-filter", "length", "stop"]);
   });
   test("encode", () => {
-    expect((["stop", "length", "stop-sequence", "tool-calls", "pause", "content-filter", "error"] as const).map((r) => encodeStopReason(r, false)))
-      .toEqual(["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "end_turn"]);
+    expect(
+      (["stop", "length", "stop-sequence", "tool-calls", "pause", "content-filter", "error"] as const).map((r) =>
+        encodeStopReason(r, false),
+      ),
+    ).toEqual(["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "end_turn"]);
     expect(encodeStopReason("stop", true)).toBe("tool_use");
   });
 });
@@ -112,18 +155,28 @@ describe("errors and URL", () => {
       [new GatewayError("upstream", "busy", { status: 529 }), "overloaded_error"],
       [new GatewayError("upstream", "bad gateway"), "api_error"],
     ];
-    for (const [err, type] of cases) expect(anthropicFormat.encodeError(err)).toEqual({ type: "error", error: { type, message: err.message } });
+    for (const [err, type] of cases)
+      expect(anthropicFormat.encodeError(err)).toEqual({ type: "error", error: { type, message: err.message } });
   });
 
   test("decodeErrorMessage reads error.message, else the raw text", () => {
-    expect(anthropicFormat.decodeErrorMessage(JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }))).toBe("Overloaded");
+    expect(
+      anthropicFormat.decodeErrorMessage(JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })),
+    ).toBe("Overloaded");
     expect(anthropicFormat.decodeErrorMessage("<html>502</html>")).toBe("<html>502</html>");
   });
 
   test("upstreamUrl", () => {
-    for (const base of ["https://api.anthropic.com", "https://api.anthropic.com/", "https://api.anthropic.com/v1", "https://api.anthropic.com/v1/"]) {
+    for (const base of [
+      "https://api.anthropic.com",
+      "https://api.anthropic.com/",
+      "https://api.anthropic.com/v1",
+      "https://api.anthropic.com/v1/",
+    ]) {
       expect(anthropicFormat.upstreamUrl(base, "m", true)).toBe("https://api.anthropic.com/v1/messages");
     }
-    expect(anthropicFormat.upstreamUrl("https://api.minimax.io/anthropic", "m", false)).toBe("https://api.minimax.io/anthropic/v1/messages");
+    expect(anthropicFormat.upstreamUrl("https://api.minimax.io/anthropic", "m", false)).toBe(
+      "https://api.minimax.io/anthropic/v1/messages",
+    );
   });
 });

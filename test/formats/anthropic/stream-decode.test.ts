@@ -31,19 +31,27 @@ const CAPTURE = [
   `event: content_block_stop\ndata: {"type":"content_block_stop","index":4}`,
   `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"input_tokens":423,"cache_creation_input_tokens":100,"cache_read_input_tokens":2000,"output_tokens":187}}`,
   `event: message_stop\ndata: {"type":"message_stop"}`,
-].map((f) => `${f}\n\n`).join("");
+]
+  .map((f) => `${f}\n\n`)
+  .join("");
 
 /** A body that delivers `bytes` in pieces cut at random byte offsets (so UTF-8 and lines split anywhere). */
 function randomlySplit(bytes: Uint8Array, seed: number): ReadableStream<Uint8Array> {
   let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pieces: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const n = 1 + Math.floor(rand() * 40);
     pieces.push(bytes.slice(i, i + n));
     i += n;
   }
-  return new ReadableStream({ pull(c) { const p = pieces.shift(); if (p) c.enqueue(p); else c.close(); } });
+  return new ReadableStream({
+    pull(c) {
+      const p = pieces.shift();
+      if (p) c.enqueue(p);
+      else c.close();
+    },
+  });
 }
 
 async function decode(body: ReadableStream<Uint8Array>): Promise<CanonicalEvent[]> {
@@ -57,8 +65,13 @@ function withoutCreated(events: CanonicalEvent[]) {
 }
 
 const EXPECTED: CanonicalEvent[] = [
-  { type: "start", id: "msg_01WBeG2NaYQ8w99747S3n8MZ", model: "claude-sonnet-4-20250514", created: 0,
-    usage: { inputTokens: 2523, outputTokens: 6, cacheReadTokens: 2000, cacheWriteTokens: 100, reasoningTokens: 0 } },
+  {
+    type: "start",
+    id: "msg_01WBeG2NaYQ8w99747S3n8MZ",
+    model: "claude-sonnet-4-20250514",
+    created: 0,
+    usage: { inputTokens: 2523, outputTokens: 6, cacheReadTokens: 2000, cacheWriteTokens: 100, reasoningTokens: 0 },
+  },
   { type: "reasoning-delta", text: "The user is asking for " },
   { type: "reasoning-delta", text: "the weather in Florence — ünïcode." },
   { type: "reasoning-signature", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" },
@@ -72,7 +85,11 @@ const EXPECTED: CanonicalEvent[] = [
   { type: "tool-args-delta", index: 1, delta: '{"location":"Rome"}' },
   { type: "tool-call-end", index: 1 },
   { type: "usage", usage: { inputTokens: 2523, outputTokens: 187, cacheReadTokens: 2000, cacheWriteTokens: 100, reasoningTokens: 0 } },
-  { type: "finish", reason: "tool-calls", usage: { inputTokens: 2523, outputTokens: 187, cacheReadTokens: 2000, cacheWriteTokens: 100, reasoningTokens: 0 } },
+  {
+    type: "finish",
+    reason: "tool-calls",
+    usage: { inputTokens: 2523, outputTokens: 187, cacheReadTokens: 2000, cacheWriteTokens: 100, reasoningTokens: 0 },
+  },
 ];
 
 describe("decodeStream", () => {
@@ -93,13 +110,21 @@ describe("decodeStream", () => {
       `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}`,
       `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"END"},"usage":{"output_tokens":9}}`,
       `event: message_stop\ndata: {"type":"message_stop"}`,
-    ].map((f) => `${f}\n\n`).join("");
+    ]
+      .map((f) => `${f}\n\n`)
+      .join("");
     const events = await decode(new Response(text).body!);
-    expect(events.at(-1)).toEqual({ type: "finish", reason: "stop-sequence", stopSequence: "END", usage: { inputTokens: 30, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } });
+    expect(events.at(-1)).toEqual({
+      type: "finish",
+      reason: "stop-sequence",
+      stopSequence: "END",
+      usage: { inputTokens: 30, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+    });
   });
 
   test("event: error becomes a canonical error with the mapped kind", async () => {
-    const text = `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":1,"output_tokens":1}}}\n\n` +
+    const text =
+      `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":1,"output_tokens":1}}}\n\n` +
       `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
     const events = await decode(new Response(text).body!);
     const last = events.at(-1)!;
@@ -107,7 +132,9 @@ describe("decodeStream", () => {
     if (last.type !== "error") throw new Error("unreachable");
     expect(last.error.message).toBe("Overloaded");
     expect(last.error.status).toBe(529);
-    const rate = await decode(new Response(`event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}\n\n`).body!);
+    const rate = await decode(
+      new Response(`event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}\n\n`).body!,
+    );
     expect(rate[0].type === "error" && rate[0].error.kind).toBe("rate_limit");
   });
 

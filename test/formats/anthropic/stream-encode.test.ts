@@ -14,7 +14,10 @@ let script: CanonicalEvent[] = [];
 let lastFrames: string[] = [];
 
 async function* play(events: CanonicalEvent[]): AsyncGenerator<CanonicalEvent> {
-  for (const e of events) { await Bun.sleep(0); yield e; }
+  for (const e of events) {
+    await Bun.sleep(0);
+    yield e;
+  }
 }
 
 const server = Bun.serve({
@@ -29,7 +32,10 @@ const server = Bun.serve({
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const next = await frames.next();
-        if (next.done) { controller.close(); return; }
+        if (next.done) {
+          controller.close();
+          return;
+        }
         lastFrames.push(next.value);
         controller.enqueue(encoder.encode(next.value));
       },
@@ -60,10 +66,15 @@ function assertGrammar(events: Array<{ event?: string; data: any }>) {
   let next = 0;
   for (const e of events.slice(2, -2)) {
     expect(e.data.type).toBe(e.event);
-    if (e.event === "content_block_start") { expect(open).toBeUndefined(); expect(e.data.index).toBe(next); open = next++; }
-    else if (e.event === "content_block_delta") expect(e.data.index).toBe(open);
-    else if (e.event === "content_block_stop") { expect(e.data.index).toBe(open); open = undefined; }
-    else throw new Error(`unexpected ${e.event}`);
+    if (e.event === "content_block_start") {
+      expect(open).toBeUndefined();
+      expect(e.data.index).toBe(next);
+      open = next++;
+    } else if (e.event === "content_block_delta") expect(e.data.index).toBe(open);
+    else if (e.event === "content_block_stop") {
+      expect(e.data.index).toBe(open);
+      open = undefined;
+    } else throw new Error(`unexpected ${e.event}`);
   }
   expect(open).toBeUndefined();
   expect(events.at(-2)!.event).toBe("message_delta");
@@ -75,7 +86,13 @@ const usage = { inputTokens: 1500, outputTokens: 42, cacheReadTokens: 1000, cach
 describe("encodeStream through the official SDK", () => {
   test("thinking with signature, text, a tool call, usage and stop reason", async () => {
     const message = await run([
-      { type: "start", id: "msg_abc", model: "claude-upstream", created: 1, usage: { inputTokens: 1500, cacheReadTokens: 1000, cacheWriteTokens: 100 } },
+      {
+        type: "start",
+        id: "msg_abc",
+        model: "claude-upstream",
+        created: 1,
+        usage: { inputTokens: 1500, cacheReadTokens: 1000, cacheWriteTokens: 100 },
+      },
       { type: "reasoning-delta", text: "Let me " },
       { type: "reasoning-delta", text: "think." },
       { type: "reasoning-signature", signature: "sig-123" },
@@ -96,13 +113,25 @@ describe("encodeStream through the official SDK", () => {
     ] as any);
     expect(message.stop_reason).toBe("tool_use");
     expect(message.stop_sequence).toBeNull();
-    expect(message.usage).toMatchObject({ input_tokens: 400, cache_read_input_tokens: 1000, cache_creation_input_tokens: 100, output_tokens: 42 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 400,
+      cache_read_input_tokens: 1000,
+      cache_creation_input_tokens: 100,
+      output_tokens: 42,
+    });
     const raw = await rawEvents();
     assertGrammar(raw);
-    expect(raw[0].data.message.usage).toEqual({ input_tokens: 400, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 0 });
+    expect(raw[0].data.message.usage).toEqual({
+      input_tokens: 400,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 1000,
+      output_tokens: 0,
+    });
     const thinkingStop = raw.findIndex((e) => e.event === "content_block_stop" && e.data.index === 0);
     expect(raw[thinkingStop - 1].data.delta).toEqual({ type: "signature_delta", signature: "sig-123" });
-    expect(raw.find((e) => e.event === "content_block_start" && e.data.content_block.type === "tool_use")!.data.content_block.input).toEqual({});
+    expect(
+      raw.find((e) => e.event === "content_block_start" && e.data.content_block.type === "tool_use")!.data.content_block.input,
+    ).toEqual({});
   });
 
   test("parallel tool calls with interleaved deltas become valid, ordered, non-overlapping blocks", async () => {
@@ -187,7 +216,10 @@ describe("encodeStream through the official SDK", () => {
       { type: "text-delta", text: "Done" },
       { type: "finish", reason: "stop-sequence", stopSequence: "###", usage: { outputTokens: 3 } },
     ]);
-    expect(message.content).toEqual([{ type: "thinking", thinking: "hmm", signature: "" }, { type: "text", text: "Done" }] as any);
+    expect(message.content).toEqual([
+      { type: "thinking", thinking: "hmm", signature: "" },
+      { type: "text", text: "Done" },
+    ] as any);
     expect([message.stop_reason, message.stop_sequence]).toEqual(["stop_sequence", "###"]);
     assertGrammar(await rawEvents());
   });

@@ -24,10 +24,13 @@ function invalid(fn: () => unknown, param: string) {
 
 describe("decodeRequest", () => {
   test("model and stream come from the URL hints; system instruction leads", () => {
-    const r = geminiFormat.decodeRequest({
-      systemInstruction: { parts: [{ text: "Be brief." }] },
-      contents: [{ role: "user", parts: [{ text: "Hi" }] }],
-    }, hints);
+    const r = geminiFormat.decodeRequest(
+      {
+        systemInstruction: { parts: [{ text: "Be brief." }] },
+        contents: [{ role: "user", parts: [{ text: "Hi" }] }],
+      },
+      hints,
+    );
     expect(r.model).toBe("gemini-2.5-flash");
     expect(r.stream).toBe(true);
     expect(r.extraFormat).toBe("gemini");
@@ -38,26 +41,38 @@ describe("decodeRequest", () => {
   });
 
   test("media, function calls and responses, thoughts", () => {
-    const r = geminiFormat.decodeRequest({
-      contents: [
-        { role: "user", parts: [
-          { text: "Look" },
-          { inlineData: { mimeType: "image/png", data: "iVBOR" } },
-          { inline_data: { mime_type: "application/pdf", data: "JVBER" } },
-          { fileData: { mimeType: "image/jpeg", fileUri: "https://x.test/a.jpg" } },
-          { fileData: { mimeType: "video/mp4", fileUri: "files/abc" } },
-        ] },
-        { role: "model", parts: [
-          { text: "pondering", thought: true, thoughtSignature: "sig-thought" },
-          { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "sig-call" },
-          { functionCall: { id: "given", name: "get_time", args: {} } },
-        ] },
-        { role: "user", parts: [
-          { functionResponse: { name: "get_weather", response: { output: "sunny" } } },
-          { functionResponse: { id: "given", name: "get_time", response: { error: { code: 1 } } } },
-        ] },
-      ],
-    }, hints);
+    const r = geminiFormat.decodeRequest(
+      {
+        contents: [
+          {
+            role: "user",
+            parts: [
+              { text: "Look" },
+              { inlineData: { mimeType: "image/png", data: "iVBOR" } },
+              { inline_data: { mime_type: "application/pdf", data: "JVBER" } },
+              { fileData: { mimeType: "image/jpeg", fileUri: "https://x.test/a.jpg" } },
+              { fileData: { mimeType: "video/mp4", fileUri: "files/abc" } },
+            ],
+          },
+          {
+            role: "model",
+            parts: [
+              { text: "pondering", thought: true, thoughtSignature: "sig-thought" },
+              { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "sig-call" },
+              { functionCall: { id: "given", name: "get_time", args: {} } },
+            ],
+          },
+          {
+            role: "user",
+            parts: [
+              { functionResponse: { name: "get_weather", response: { output: "sunny" } } },
+              { functionResponse: { id: "given", name: "get_time", response: { error: { code: 1 } } } },
+            ],
+          },
+        ],
+      },
+      hints,
+    );
     expect(r.messages[0].content).toEqual([
       { type: "text", text: "Look" },
       { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBOR" } },
@@ -77,16 +92,19 @@ describe("decodeRequest", () => {
   });
 
   test("streamed model turns sent back as several contents join into one message", () => {
-    const r = geminiFormat.decodeRequest({
-      contents: [
-        { role: "user", parts: [{ text: "Hi" }] },
-        { role: "model", parts: [{ text: "I think", thought: true }] },
-        { role: "model", parts: [{ text: " hard", thought: true }] },
-        { role: "model", parts: [{ text: "", thought: true, thoughtSignature: "S" }] },
-        { role: "model", parts: [{ text: "Hel" }] },
-        { role: "model", parts: [{ text: "lo" }, { text: "", thoughtSignature: "text-sig" }] },
-      ],
-    }, hints);
+    const r = geminiFormat.decodeRequest(
+      {
+        contents: [
+          { role: "user", parts: [{ text: "Hi" }] },
+          { role: "model", parts: [{ text: "I think", thought: true }] },
+          { role: "model", parts: [{ text: " hard", thought: true }] },
+          { role: "model", parts: [{ text: "", thought: true, thoughtSignature: "S" }] },
+          { role: "model", parts: [{ text: "Hel" }] },
+          { role: "model", parts: [{ text: "lo" }, { text: "", thoughtSignature: "text-sig" }] },
+        ],
+      },
+      hints,
+    );
     expect(r.messages).toHaveLength(2);
     expect(r.messages[1].content).toEqual([
       { type: "thinking", text: "I think hard", signature: "S" },
@@ -95,34 +113,60 @@ describe("decodeRequest", () => {
   });
 
   test("tools, tool config and generation config", () => {
-    const r = geminiFormat.decodeRequest({
-      contents: [{ parts: [{ text: "x" }] }],
-      tools: [
-        { functionDeclarations: [
-          { name: "a", description: "A", parameters: { type: "OBJECT", properties: { q: { type: "STRING" } }, required: ["q"] } },
-          { name: "b", parametersJsonSchema: { type: "object", properties: { n: { type: "integer" } }, additionalProperties: false } },
-          { name: "c" },
-        ] },
-        { googleSearch: {} },
-      ],
-      toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["a"] } },
-      generationConfig: {
-        maxOutputTokens: 100, temperature: 0.5, topP: 0.9, topK: 40, stopSequences: ["END"], seed: 7,
-        presencePenalty: 0.1, frequencyPenalty: 0.2, candidateCount: 1,
-        responseMimeType: "application/json", responseSchema: { type: "OBJECT", properties: { ok: { type: "BOOLEAN" } } },
-        thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
+    const r = geminiFormat.decodeRequest(
+      {
+        contents: [{ parts: [{ text: "x" }] }],
+        tools: [
+          {
+            functionDeclarations: [
+              { name: "a", description: "A", parameters: { type: "OBJECT", properties: { q: { type: "STRING" } }, required: ["q"] } },
+              { name: "b", parametersJsonSchema: { type: "object", properties: { n: { type: "integer" } }, additionalProperties: false } },
+              { name: "c" },
+            ],
+          },
+          { googleSearch: {} },
+        ],
+        toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["a"] } },
+        generationConfig: {
+          maxOutputTokens: 100,
+          temperature: 0.5,
+          topP: 0.9,
+          topK: 40,
+          stopSequences: ["END"],
+          seed: 7,
+          presencePenalty: 0.1,
+          frequencyPenalty: 0.2,
+          candidateCount: 1,
+          responseMimeType: "application/json",
+          responseSchema: { type: "OBJECT", properties: { ok: { type: "BOOLEAN" } } },
+          thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
+        },
+        safetySettings: [{ category: "HARM_CATEGORY_HATE_SPEECH", threshold: "BLOCK_NONE" }],
+        cachedContent: "cachedContents/abc",
       },
-      safetySettings: [{ category: "HARM_CATEGORY_HATE_SPEECH", threshold: "BLOCK_NONE" }],
-      cachedContent: "cachedContents/abc",
-    }, hints);
+      hints,
+    );
     expect(r.tools).toEqual([
       { name: "a", description: "A", parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } },
       { name: "b", parameters: { type: "object", properties: { n: { type: "integer" } }, additionalProperties: false } },
       { name: "c", parameters: { type: "object", properties: {} } },
     ]);
     expect(r.toolChoice).toEqual({ type: "tool", name: "a" });
-    expect(r).toMatchObject({ maxTokens: 100, temperature: 0.5, topP: 0.9, topK: 40, stop: ["END"], seed: 7, presencePenalty: 0.1, frequencyPenalty: 0.2 });
-    expect(r.responseFormat).toEqual({ type: "json_schema", name: "response", schema: { type: "object", properties: { ok: { type: "boolean" } } } });
+    expect(r).toMatchObject({
+      maxTokens: 100,
+      temperature: 0.5,
+      topP: 0.9,
+      topK: 40,
+      stop: ["END"],
+      seed: 7,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+    });
+    expect(r.responseFormat).toEqual({
+      type: "json_schema",
+      name: "response",
+      schema: { type: "object", properties: { ok: { type: "boolean" } } },
+    });
     expect(r.reasoning).toEqual({ enabled: true, budgetTokens: 2048 });
     expect(r.extra).toEqual({
       tools: [{ googleSearch: {} }],
@@ -155,63 +199,94 @@ describe("decodeRequest", () => {
     invalid(() => geminiFormat.decodeRequest({ contents: [] }, {}), "model");
     invalid(() => geminiFormat.decodeRequest({ contents: "hi" }, hints), "contents");
     invalid(() => geminiFormat.decodeRequest({ contents: [{ role: "assistant", parts: [] }] }, hints), "contents[0].role");
-    invalid(() => geminiFormat.decodeRequest({ contents: [{ parts: [{ functionCall: { args: {} } }] }] }, hints), "contents[0].parts[0].functionCall.name");
+    invalid(
+      () => geminiFormat.decodeRequest({ contents: [{ parts: [{ functionCall: { args: {} } }] }] }, hints),
+      "contents[0].parts[0].functionCall.name",
+    );
     invalid(() => geminiFormat.decodeRequest({ contents: [{ parts: [{ bogus: 1 }] }] }, hints), "contents[0].parts[0]");
-    invalid(() => geminiFormat.decodeRequest({ contents: [], generationConfig: { temperature: "hot" } }, hints), "generationConfig.temperature");
+    invalid(
+      () => geminiFormat.decodeRequest({ contents: [], generationConfig: { temperature: "hot" } }, hints),
+      "generationConfig.temperature",
+    );
   });
 });
 
 describe("encodeRequest", () => {
   test("system hoists, assistant is model, no model in body, tool results named from their calls", () => {
-    const { body, dropped } = geminiFormat.encodeRequest(req({
-      messages: [
-        { role: "system", content: [{ type: "text", text: "Be brief." }] },
-        { role: "user", content: [{ type: "text", text: "Weather?" }] },
-        { role: "assistant", content: [
-          { type: "thinking", text: "hmm", signature: "anthropic-sig" },
-          { type: "text", text: "Checking." },
-          { type: "tool-call", id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' },
-          { type: "tool-call", id: "toolu_2", name: "get_time", arguments: "" },
-        ] },
-        { role: "user", content: [
-          { type: "tool-result", callId: "toolu_1", content: [{ type: "text", text: '{"temp":21}' }] },
-          { type: "tool-result", callId: "toolu_2", content: [{ type: "text", text: "noon" }] },
-        ] },
-        { role: "system", content: [{ type: "text", text: "Answer in French." }] },
-        { role: "user", content: [{ type: "text", text: "Merci", cacheControl: { type: "ephemeral" } }] },
-      ],
-    }));
+    const { body, dropped } = geminiFormat.encodeRequest(
+      req({
+        messages: [
+          { role: "system", content: [{ type: "text", text: "Be brief." }] },
+          { role: "user", content: [{ type: "text", text: "Weather?" }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", text: "hmm", signature: "anthropic-sig" },
+              { type: "text", text: "Checking." },
+              { type: "tool-call", id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+              { type: "tool-call", id: "toolu_2", name: "get_time", arguments: "" },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              { type: "tool-result", callId: "toolu_1", content: [{ type: "text", text: '{"temp":21}' }] },
+              { type: "tool-result", callId: "toolu_2", content: [{ type: "text", text: "noon" }] },
+            ],
+          },
+          { role: "system", content: [{ type: "text", text: "Answer in French." }] },
+          { role: "user", content: [{ type: "text", text: "Merci", cacheControl: { type: "ephemeral" } }] },
+        ],
+      }),
+    );
     expect(body.model).toBeUndefined();
     expect(body.systemInstruction).toEqual({ parts: [{ text: "Be brief." }, { text: "Answer in French." }] });
     expect(body.contents).toEqual([
       { role: "user", parts: [{ text: "Weather?" }] },
-      { role: "model", parts: [
-        { text: "Checking." },
-        { functionCall: { id: "toolu_1", name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "skip_thought_signature_validator" },
-        { functionCall: { id: "toolu_2", name: "get_time", args: {} } },
-      ] },
-      { role: "user", parts: [
-        { functionResponse: { id: "toolu_1", name: "get_weather", response: { temp: 21 } } },
-        { functionResponse: { id: "toolu_2", name: "get_time", response: { output: "noon" } } },
-        { text: "Merci" },
-      ] },
+      {
+        role: "model",
+        parts: [
+          { text: "Checking." },
+          {
+            functionCall: { id: "toolu_1", name: "get_weather", args: { city: "Paris" } },
+            thoughtSignature: "skip_thought_signature_validator",
+          },
+          { functionCall: { id: "toolu_2", name: "get_time", args: {} } },
+        ],
+      },
+      {
+        role: "user",
+        parts: [
+          { functionResponse: { id: "toolu_1", name: "get_weather", response: { temp: 21 } } },
+          { functionResponse: { id: "toolu_2", name: "get_time", response: { output: "noon" } } },
+          { text: "Merci" },
+        ],
+      },
     ]);
     expect(dropped).toEqual(["cacheControl"]);
   });
 
   test("Gemini's own signatures travel on their calls; errors become {error}", () => {
-    const { body } = geminiFormat.encodeRequest(req({
-      messages: [
-        { role: "assistant", content: [
-          { type: "tool-call", id: "c1", name: "a", arguments: "{}", signature: "real-sig" },
-          { type: "tool-call", id: "c2", name: "a", arguments: "{}" },
-        ] },
-        { role: "user", content: [
-          { type: "tool-result", callId: "c1", name: "a", content: [{ type: "text", text: "boom" }], isError: true },
-          { type: "tool-result", callId: "c2", name: "a", content: [{ type: "text", text: '{"error":"bad"}' }], isError: true },
-        ] },
-      ],
-    }));
+    const { body } = geminiFormat.encodeRequest(
+      req({
+        messages: [
+          {
+            role: "assistant",
+            content: [
+              { type: "tool-call", id: "c1", name: "a", arguments: "{}", signature: "real-sig" },
+              { type: "tool-call", id: "c2", name: "a", arguments: "{}" },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              { type: "tool-result", callId: "c1", name: "a", content: [{ type: "text", text: "boom" }], isError: true },
+              { type: "tool-result", callId: "c2", name: "a", content: [{ type: "text", text: '{"error":"bad"}' }], isError: true },
+            ],
+          },
+        ],
+      }),
+    );
     const contents = body.contents as any[];
     expect(contents[0].parts[0].thoughtSignature).toBe("real-sig");
     expect(contents[0].parts[1].thoughtSignature).toBeUndefined();
@@ -220,15 +295,22 @@ describe("encodeRequest", () => {
   });
 
   test("images: base64 inline, URLs as fileData with a guessed type, data URLs inline", () => {
-    const { body, dropped } = geminiFormat.encodeRequest(req({
-      messages: [{ role: "user", content: [
-        { type: "image", source: { kind: "base64", mediaType: "image/png", data: "AAA" } },
-        { type: "image", source: { kind: "url", url: "https://x.test/cat.webp?s=1" }, detail: "high" },
-        { type: "image", source: { kind: "url", url: "https://x.test/cat" } },
-        { type: "image", source: { kind: "url", url: "data:image/gif;base64,R0lG" } },
-        { type: "file", mediaType: "application/pdf", data: "JVB", filename: "a.pdf" },
-      ] }],
-    }));
+    const { body, dropped } = geminiFormat.encodeRequest(
+      req({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "image", source: { kind: "base64", mediaType: "image/png", data: "AAA" } },
+              { type: "image", source: { kind: "url", url: "https://x.test/cat.webp?s=1" }, detail: "high" },
+              { type: "image", source: { kind: "url", url: "https://x.test/cat" } },
+              { type: "image", source: { kind: "url", url: "data:image/gif;base64,R0lG" } },
+              { type: "file", mediaType: "application/pdf", data: "JVB", filename: "a.pdf" },
+            ],
+          },
+        ],
+      }),
+    );
     expect((body.contents as any[])[0].parts).toEqual([
       { inlineData: { mimeType: "image/png", data: "AAA" } },
       { fileData: { mimeType: "image/webp", fileUri: "https://x.test/cat.webp?s=1" } },
@@ -240,27 +322,64 @@ describe("encodeRequest", () => {
   });
 
   test("tools with converted parameters, tool choice, config, reasoning and response format", () => {
-    const { body, dropped } = geminiFormat.encodeRequest(req({
-      tools: [
-        { name: "a", description: "A", parameters: { type: "object", properties: { q: { type: "string", enum: ["x"] } }, required: ["q"], additionalProperties: false } },
-        { name: "tree", parameters: { type: "object", properties: { kids: { type: "array", items: { $ref: "#" } } } } },
-        { name: "noargs", parameters: { type: "object", properties: {} } },
-      ],
-      toolChoice: { type: "tool", name: "a" },
-      parallelToolCalls: false,
-      maxTokens: 256, temperature: 0.2, topP: 0.8, topK: 20, stop: ["\n\n"], seed: 3, presencePenalty: 0.5, frequencyPenalty: 0.4,
-      reasoning: { effort: "medium" },
-      responseFormat: { type: "json_schema", name: "out", schema: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] } },
-      user: "u1",
-    }));
-    expect(body.tools).toEqual([{ functionDeclarations: [
-      { name: "a", description: "A", parameters: { type: "OBJECT", properties: { q: { type: "STRING", enum: ["x"] } }, required: ["q"] } },
-      { name: "tree", parametersJsonSchema: { type: "object", properties: { kids: { type: "array", items: { $ref: "#" } } } } },
-      { name: "noargs" },
-    ] }]);
+    const { body, dropped } = geminiFormat.encodeRequest(
+      req({
+        tools: [
+          {
+            name: "a",
+            description: "A",
+            parameters: {
+              type: "object",
+              properties: { q: { type: "string", enum: ["x"] } },
+              required: ["q"],
+              additionalProperties: false,
+            },
+          },
+          { name: "tree", parameters: { type: "object", properties: { kids: { type: "array", items: { $ref: "#" } } } } },
+          { name: "noargs", parameters: { type: "object", properties: {} } },
+        ],
+        toolChoice: { type: "tool", name: "a" },
+        parallelToolCalls: false,
+        maxTokens: 256,
+        temperature: 0.2,
+        topP: 0.8,
+        topK: 20,
+        stop: ["\n\n"],
+        seed: 3,
+        presencePenalty: 0.5,
+        frequencyPenalty: 0.4,
+        reasoning: { effort: "medium" },
+        responseFormat: {
+          type: "json_schema",
+          name: "out",
+          schema: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] },
+        },
+        user: "u1",
+      }),
+    );
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: "a",
+            description: "A",
+            parameters: { type: "OBJECT", properties: { q: { type: "STRING", enum: ["x"] } }, required: ["q"] },
+          },
+          { name: "tree", parametersJsonSchema: { type: "object", properties: { kids: { type: "array", items: { $ref: "#" } } } } },
+          { name: "noargs" },
+        ],
+      },
+    ]);
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["a"] } });
     expect(body.generationConfig).toEqual({
-      maxOutputTokens: 256, temperature: 0.2, topP: 0.8, topK: 20, stopSequences: ["\n\n"], seed: 3, presencePenalty: 0.5, frequencyPenalty: 0.4,
+      maxOutputTokens: 256,
+      temperature: 0.2,
+      topP: 0.8,
+      topK: 20,
+      stopSequences: ["\n\n"],
+      seed: 3,
+      presencePenalty: 0.5,
+      frequencyPenalty: 0.4,
       responseMimeType: "application/json",
       responseSchema: { type: "OBJECT", properties: { ok: { type: "BOOLEAN" } }, required: ["ok"] },
       thinkingConfig: { thinkingBudget: 8192, includeThoughts: true },
@@ -269,7 +388,8 @@ describe("encodeRequest", () => {
   });
 
   test("reasoning mapping", () => {
-    const thinking = (reasoning: CanonicalRequest["reasoning"], model = "gemini-2.5-flash") => (geminiFormat.encodeRequest(req({ reasoning, model })).body.generationConfig as any).thinkingConfig;
+    const thinking = (reasoning: CanonicalRequest["reasoning"], model = "gemini-2.5-flash") =>
+      (geminiFormat.encodeRequest(req({ reasoning, model })).body.generationConfig as any).thinkingConfig;
     expect(thinking({ enabled: false })).toEqual({ thinkingBudget: 0 });
     expect(thinking({ enabled: true })).toEqual({ thinkingBudget: -1, includeThoughts: true });
     expect(thinking({ enabled: true, budgetTokens: 3000, effort: "high" })).toEqual({ thinkingBudget: 3000, includeThoughts: true });
@@ -293,7 +413,12 @@ describe("encodeRequest", () => {
       generationConfig: { candidateCount: 1, thinkingConfig: { includeThoughts: false } },
       toolConfig: { functionCallingConfig: { allowedFunctionNames: ["a", "b"] } },
     };
-    const base = req({ tools: [{ name: "a", parameters: { type: "object", properties: { x: { type: "string" } } } }], toolChoice: { type: "required" }, reasoning: { budgetTokens: 1000 }, extra });
+    const base = req({
+      tools: [{ name: "a", parameters: { type: "object", properties: { x: { type: "string" } } } }],
+      toolChoice: { type: "required" },
+      reasoning: { budgetTokens: 1000 },
+      extra,
+    });
     const same = geminiFormat.encodeRequest({ ...base, extraFormat: "gemini" });
     expect(same.dropped).toEqual([]);
     expect(same.body.safetySettings).toEqual(extra.safetySettings);
@@ -314,7 +439,14 @@ describe("encodeRequest", () => {
         { role: "model", parts: [{ functionCall: { id: "c1", name: "f", args: { a: 1 } }, thoughtSignature: "sig" }] },
         { role: "user", parts: [{ functionResponse: { id: "c1", name: "f", response: { output: "done" } } }] },
       ],
-      tools: [{ functionDeclarations: [{ name: "f", description: "F", parameters: { type: "OBJECT", properties: { a: { type: "INTEGER" } }, required: ["a"] } }] }, { codeExecution: {} }],
+      tools: [
+        {
+          functionDeclarations: [
+            { name: "f", description: "F", parameters: { type: "OBJECT", properties: { a: { type: "INTEGER" } }, required: ["a"] } },
+          ],
+        },
+        { codeExecution: {} },
+      ],
       toolConfig: { functionCallingConfig: { mode: "AUTO" } },
       generationConfig: { maxOutputTokens: 10, temperature: 1, thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } },
       safetySettings: [{ category: "HARM_CATEGORY_HARASSMENT", threshold: "OFF" }],
@@ -325,8 +457,14 @@ describe("encodeRequest", () => {
   });
 
   test("an orphan tool result without a name cannot be sent", () => {
-    invalid(() => geminiFormat.encodeRequest(req({
-      messages: [{ role: "user", content: [{ type: "tool-result", callId: "nope", content: [] }] }],
-    })), "messages[0].content[0].callId");
+    invalid(
+      () =>
+        geminiFormat.encodeRequest(
+          req({
+            messages: [{ role: "user", content: [{ type: "tool-result", callId: "nope", content: [] }] }],
+          }),
+        ),
+      "messages[0].content[0].callId",
+    );
   });
 });

@@ -11,17 +11,29 @@ const request: CanonicalRequest = { model: "gemini-2.5-pro", messages: [], strea
 describe("decodeResponse", () => {
   test("text, thoughts, function calls and usage", () => {
     const res = geminiFormat.decodeResponse({
-      candidates: [{
-        content: { role: "model", parts: [
-          { text: "Let me think", thought: true, thoughtSignature: "T" },
-          { text: "Calling." },
-          { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "C" },
-          { functionCall: { id: "fc-2", name: "get_time" } },
-        ] },
-        finishReason: "STOP",
-        index: 0,
-      }],
-      usageMetadata: { promptTokenCount: 100, cachedContentTokenCount: 40, candidatesTokenCount: 20, thoughtsTokenCount: 30, toolUsePromptTokenCount: 5, totalTokenCount: 155 },
+      candidates: [
+        {
+          content: {
+            role: "model",
+            parts: [
+              { text: "Let me think", thought: true, thoughtSignature: "T" },
+              { text: "Calling." },
+              { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "C" },
+              { functionCall: { id: "fc-2", name: "get_time" } },
+            ],
+          },
+          finishReason: "STOP",
+          index: 0,
+        },
+      ],
+      usageMetadata: {
+        promptTokenCount: 100,
+        cachedContentTokenCount: 40,
+        candidatesTokenCount: 20,
+        thoughtsTokenCount: 30,
+        toolUsePromptTokenCount: 5,
+        totalTokenCount: 155,
+      },
       modelVersion: "gemini-2.5-pro-001",
       responseId: "resp-1",
     });
@@ -38,10 +50,11 @@ describe("decodeResponse", () => {
   });
 
   test("finish reasons", () => {
-    const finish = (finishReason?: string, extra: Record<string, unknown> = {}) => geminiFormat.decodeResponse({
-      candidates: finishReason === undefined ? undefined : [{ content: { parts: [{ text: "x" }] }, finishReason }],
-      ...extra,
-    }).finishReason;
+    const finish = (finishReason?: string, extra: Record<string, unknown> = {}) =>
+      geminiFormat.decodeResponse({
+        candidates: finishReason === undefined ? undefined : [{ content: { parts: [{ text: "x" }] }, finishReason }],
+        ...extra,
+      }).finishReason;
     expect(finish("STOP")).toBe("stop");
     expect(finish("MAX_TOKENS")).toBe("length");
     for (const r of ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"]) expect(finish(r)).toBe("content-filter");
@@ -79,16 +92,27 @@ describe("encodeResponse", () => {
 
   test("parts, finish reason, usage, responseId and modelVersion", () => {
     expect(geminiFormat.encodeResponse(res, request)).toEqual({
-      candidates: [{
-        content: { role: "model", parts: [
-          { text: "hmm", thought: true, thoughtSignature: "sig" },
-          { text: "Hello" },
-          { functionCall: { id: "toolu_1", name: "f", args: { a: 1 } } },
-        ] },
-        finishReason: "STOP",
-        index: 0,
-      }],
-      usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4, candidatesTokenCount: 5, thoughtsTokenCount: 3, totalTokenCount: 18 },
+      candidates: [
+        {
+          content: {
+            role: "model",
+            parts: [
+              { text: "hmm", thought: true, thoughtSignature: "sig" },
+              { text: "Hello" },
+              { functionCall: { id: "toolu_1", name: "f", args: { a: 1 } } },
+            ],
+          },
+          finishReason: "STOP",
+          index: 0,
+        },
+      ],
+      usageMetadata: {
+        promptTokenCount: 10,
+        cachedContentTokenCount: 4,
+        candidatesTokenCount: 5,
+        thoughtsTokenCount: 3,
+        totalTokenCount: 18,
+      },
       modelVersion: "claude-x",
       responseId: "msg_1",
     });
@@ -102,7 +126,8 @@ describe("encodeResponse", () => {
   });
 
   test("finish reasons out", () => {
-    const out = (finishReason: CanonicalResponse["finishReason"]) => (geminiFormat.encodeResponse({ ...res, finishReason }, request) as any).candidates[0].finishReason;
+    const out = (finishReason: CanonicalResponse["finishReason"]) =>
+      (geminiFormat.encodeResponse({ ...res, finishReason }, request) as any).candidates[0].finishReason;
     expect(out("stop")).toBe("STOP");
     expect(out("length")).toBe("MAX_TOKENS");
     expect(out("content-filter")).toBe("SAFETY");
@@ -112,12 +137,28 @@ describe("encodeResponse", () => {
 
 describe("errors", () => {
   test("encodeError uses Google's status names and RetryInfo", () => {
-    const cases: Array<[number, string]> = [[400, "INVALID_ARGUMENT"], [401, "UNAUTHENTICATED"], [403, "PERMISSION_DENIED"], [404, "NOT_FOUND"], [429, "RESOURCE_EXHAUSTED"], [500, "INTERNAL"], [503, "UNAVAILABLE"], [504, "DEADLINE_EXCEEDED"]];
+    const cases: Array<[number, string]> = [
+      [400, "INVALID_ARGUMENT"],
+      [401, "UNAUTHENTICATED"],
+      [403, "PERMISSION_DENIED"],
+      [404, "NOT_FOUND"],
+      [429, "RESOURCE_EXHAUSTED"],
+      [500, "INTERNAL"],
+      [503, "UNAVAILABLE"],
+      [504, "DEADLINE_EXCEEDED"],
+    ];
     for (const [status, name] of cases) {
-      expect(geminiFormat.encodeError(new GatewayError("upstream", "m", { status }))).toEqual({ error: { code: status, message: "m", status: name } });
+      expect(geminiFormat.encodeError(new GatewayError("upstream", "m", { status }))).toEqual({
+        error: { code: status, message: "m", status: name },
+      });
     }
     expect(geminiFormat.encodeError(new GatewayError("rate_limit", "slow", { retryAfter: 30 }))).toEqual({
-      error: { code: 429, message: "slow", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "30s" }] },
+      error: {
+        code: 429,
+        message: "slow",
+        status: "RESOURCE_EXHAUSTED",
+        details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "30s" }],
+      },
     });
   });
 
@@ -132,20 +173,36 @@ describe("upstreamUrl", () => {
   test("tolerates trailing slashes and a version already in the base", () => {
     const base = "https://generativelanguage.googleapis.com";
     expect(geminiFormat.upstreamUrl(base, "gemini-2.5-flash", false)).toBe(`${base}/v1beta/models/gemini-2.5-flash:generateContent`);
-    expect(geminiFormat.upstreamUrl(`${base}/`, "gemini-2.5-flash", true)).toBe(`${base}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`);
-    expect(geminiFormat.upstreamUrl(`${base}/v1beta/`, "models/gemini-2.5-flash", false)).toBe(`${base}/v1beta/models/gemini-2.5-flash:generateContent`);
+    expect(geminiFormat.upstreamUrl(`${base}/`, "gemini-2.5-flash", true)).toBe(
+      `${base}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`,
+    );
+    expect(geminiFormat.upstreamUrl(`${base}/v1beta/`, "models/gemini-2.5-flash", false)).toBe(
+      `${base}/v1beta/models/gemini-2.5-flash:generateContent`,
+    );
     expect(geminiFormat.upstreamUrl(`${base}/v1`, "a b", false)).toBe(`${base}/v1/models/a%20b:generateContent`);
-    expect(geminiFormat.upstreamUrl("http://gw.test", "fake/fake-model", true)).toBe("http://gw.test/v1beta/models/fake/fake-model:streamGenerateContent?alt=sse");
+    expect(geminiFormat.upstreamUrl("http://gw.test", "fake/fake-model", true)).toBe(
+      "http://gw.test/v1beta/models/fake/fake-model:streamGenerateContent?alt=sse",
+    );
   });
 });
 
 describe("passthrough", () => {
   test("body without model, usage from frames and bodies, error frames", () => {
-    expect(geminiPassthrough.forwardBody({ contents: [], model: "alias" }, "gemini-2.5-pro", true)).toEqual({ body: { contents: [] }, addedUsageFrame: false });
-    expect(geminiPassthrough.frameUsage({ usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 } })).toEqual({ inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, reasoningTokens: 0 });
+    expect(geminiPassthrough.forwardBody({ contents: [], model: "alias" }, "gemini-2.5-pro", true)).toEqual({
+      body: { contents: [] },
+      addedUsageFrame: false,
+    });
+    expect(geminiPassthrough.frameUsage({ usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 } })).toEqual({
+      inputTokens: 3,
+      outputTokens: 2,
+      cacheReadTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(geminiPassthrough.frameUsage({ candidates: [] })).toBeUndefined();
     expect(geminiPassthrough.isErrorFrame({ error: { code: 500 } })).toBe(true);
     expect(geminiPassthrough.isErrorFrame({ candidates: [] })).toBe(false);
-    expect(geminiPassthrough.streamErrorFrames(new GatewayError("timeout", "late"))).toBe('data: {"error":{"code":504,"message":"late","status":"DEADLINE_EXCEEDED"}}\n\n');
+    expect(geminiPassthrough.streamErrorFrames(new GatewayError("timeout", "late"))).toBe(
+      'data: {"error":{"code":504,"message":"late","status":"DEADLINE_EXCEEDED"}}\n\n',
+    );
   });
 });

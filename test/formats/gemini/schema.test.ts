@@ -37,7 +37,11 @@ describe("toGeminiSchema", () => {
       type: "object",
       $defs: {
         Point: { type: "object", properties: { x: { type: "number" }, y: { type: "number" } }, required: ["x", "y"] },
-        Shape: { type: "object", properties: { kind: { const: "poly" }, points: { type: "array", items: { $ref: "#/$defs/Point" } } }, required: ["kind"] },
+        Shape: {
+          type: "object",
+          properties: { kind: { const: "poly" }, points: { type: "array", items: { $ref: "#/$defs/Point" } } },
+          required: ["kind"],
+        },
       },
       properties: { shape: { $ref: "#/$defs/Shape", description: "the shape" } },
       required: ["shape"],
@@ -50,7 +54,10 @@ describe("toGeminiSchema", () => {
           description: "the shape",
           properties: {
             kind: { type: "STRING", enum: ["poly"] },
-            points: { type: "ARRAY", items: { type: "OBJECT", properties: { x: { type: "NUMBER" }, y: { type: "NUMBER" } }, required: ["x", "y"] } },
+            points: {
+              type: "ARRAY",
+              items: { type: "OBJECT", properties: { x: { type: "NUMBER" }, y: { type: "NUMBER" } }, required: ["x", "y"] },
+            },
           },
           required: ["kind"],
         },
@@ -82,12 +89,24 @@ describe("toGeminiSchema", () => {
         { type: "object", properties: { a: { type: "string" } }, required: ["a"] },
         { properties: { b: { type: "boolean" } }, required: ["b"] },
       ],
-      properties: { c: { oneOf: [{ type: "string", format: "date-time" }, { type: "number", format: "double" }] } },
+      properties: {
+        c: {
+          oneOf: [
+            { type: "string", format: "date-time" },
+            { type: "number", format: "double" },
+          ],
+        },
+      },
     });
     expect(out.type).toBe("OBJECT");
     expect(Object.keys(out.properties as object).sort()).toEqual(["a", "b", "c"]);
     expect((out.required as string[]).sort()).toEqual(["a", "b"]);
-    expect((out.properties as any).c).toEqual({ anyOf: [{ type: "STRING", format: "date-time" }, { type: "NUMBER", format: "double" }] });
+    expect((out.properties as any).c).toEqual({
+      anyOf: [
+        { type: "STRING", format: "date-time" },
+        { type: "NUMBER", format: "double" },
+      ],
+    });
   });
 
   test("drops formats Gemini does not list, and required names with no property", () => {
@@ -114,15 +133,17 @@ describe("toGeminiSchema", () => {
 
 describe("fromGeminiSchema", () => {
   test("lower-cases types, turns nullable into a null type, int64 strings into numbers", () => {
-    expect(fromGeminiSchema({
-      type: "OBJECT",
-      properties: {
-        tags: { type: "ARRAY", items: { type: "STRING" }, minItems: "1", maxItems: "5" },
-        mode: { type: "STRING", format: "enum", enum: ["a", "b"], nullable: true },
-        level: { type: "INTEGER", format: "enum", enum: ["1", "2"] },
-      },
-      required: ["tags"],
-    })).toEqual({
+    expect(
+      fromGeminiSchema({
+        type: "OBJECT",
+        properties: {
+          tags: { type: "ARRAY", items: { type: "STRING" }, minItems: "1", maxItems: "5" },
+          mode: { type: "STRING", format: "enum", enum: ["a", "b"], nullable: true },
+          level: { type: "INTEGER", format: "enum", enum: ["1", "2"] },
+        },
+        required: ["tags"],
+      }),
+    ).toEqual({
       type: "object",
       properties: {
         tags: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 5 },

@@ -15,7 +15,10 @@ let lastDecoded: CanonicalRequest | undefined;
 let server: ReturnType<typeof Bun.serve>;
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
-  for (const x of items) { await Bun.sleep(1); yield x; }
+  for (const x of items) {
+    await Bun.sleep(1);
+    yield x;
+  }
 }
 
 beforeAll(() => {
@@ -25,7 +28,8 @@ beforeAll(() => {
     async fetch(request) {
       const url = new URL(request.url);
       const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
-      if (!match) return Response.json(geminiFormat.encodeError(new GatewayError("not_found", `no route ${url.pathname}`)), { status: 404 });
+      if (!match)
+        return Response.json(geminiFormat.encodeError(new GatewayError("not_found", `no route ${url.pathname}`)), { status: 404 });
       const stream = match[2] === "streamGenerateContent";
       let req: CanonicalRequest;
       try {
@@ -38,13 +42,16 @@ beforeAll(() => {
       if (!stream) return Response.json(geminiFormat.encodeResponse(script.response, req));
       const encoder = new TextEncoder();
       const frames = geminiFormat.encodeStream(from(script.events), req)[Symbol.asyncIterator]();
-      return new Response(new ReadableStream({
-        async pull(controller) {
-          const next = await frames.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-      }), { headers: { "content-type": "text/event-stream" } });
+      return new Response(
+        new ReadableStream({
+          async pull(controller) {
+            const next = await frames.next();
+            if (next.done) controller.close();
+            else controller.enqueue(encoder.encode(next.value));
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      );
     },
   });
 });
@@ -60,7 +67,11 @@ describe("@google/genai reads our encoded answers", () => {
   test("generateContent: text, function calls, usage, and the SDK's request decodes", async () => {
     script = {
       response: {
-        id: "r-1", model: "gemini-2.5-flash", created: 1, finishReason: "tool-calls", usage,
+        id: "r-1",
+        model: "gemini-2.5-flash",
+        created: 1,
+        finishReason: "tool-calls",
+        usage,
         content: [
           { type: "thinking", text: "plan", signature: "S" },
           { type: "text", text: "Checking the weather." },
@@ -77,18 +88,33 @@ describe("@google/genai reads our encoded answers", () => {
         temperature: 0.3,
         maxOutputTokens: 200,
         thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
-        tools: [{ functionDeclarations: [{ name: "get_weather", parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ["city"] } }] }],
+        tools: [
+          {
+            functionDeclarations: [
+              { name: "get_weather", parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ["city"] } },
+            ],
+          },
+        ],
         toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ["get_weather"] } },
       },
     });
     expect(res.text).toBe("Checking the weather.");
     expect(res.functionCalls).toEqual([{ id: "call_1", name: "get_weather", args: { city: "Paris" } }]);
-    expect(res.usageMetadata).toEqual({ promptTokenCount: 11, cachedContentTokenCount: 2, candidatesTokenCount: 6, thoughtsTokenCount: 3, totalTokenCount: 20 });
+    expect(res.usageMetadata).toEqual({
+      promptTokenCount: 11,
+      cachedContentTokenCount: 2,
+      candidatesTokenCount: 6,
+      thoughtsTokenCount: 3,
+      totalTokenCount: 20,
+    });
     expect(res.responseId).toBe("r-1");
     expect(res.candidates?.[0]?.finishReason).toBe("STOP" as any);
 
     expect(lastDecoded).toMatchObject({
-      model: "gemini-2.5-flash", stream: false, temperature: 0.3, maxTokens: 200,
+      model: "gemini-2.5-flash",
+      stream: false,
+      temperature: 0.3,
+      maxTokens: 200,
       reasoning: { enabled: true, budgetTokens: 1024 },
       toolChoice: { type: "tool", name: "get_weather" },
       tools: [{ name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
@@ -130,7 +156,13 @@ describe("@google/genai reads our encoded answers", () => {
     expect(chunks).toBe(5);
     expect(text).toBe("Hello, world.");
     expect(calls).toEqual([{ id: "call_9", name: "lookup", args: { q: "sky" } }]);
-    expect(lastUsage).toEqual({ promptTokenCount: 11, cachedContentTokenCount: 2, candidatesTokenCount: 6, thoughtsTokenCount: 3, totalTokenCount: 20 });
+    expect(lastUsage).toEqual({
+      promptTokenCount: 11,
+      cachedContentTokenCount: 2,
+      candidatesTokenCount: 6,
+      thoughtsTokenCount: 3,
+      totalTokenCount: 20,
+    });
     expect(finish).toBe("STOP");
     expect(lastDecoded?.stream).toBe(true);
   });
@@ -146,13 +178,23 @@ describe("@google/genai reads our encoded answers", () => {
       ],
     };
     const chat = client(server.url.origin).chats.create({ model: "gemini-2.5-flash" });
-    for await (const _ of await chat.sendMessageStream({ message: "Hello" })) { /* drain */ }
+    for await (const _ of await chat.sendMessageStream({ message: "Hello" })) {
+      /* drain */
+    }
     const history = chat.getHistory(true);
     expect(history.map((c) => c.role)).toEqual(["user", "model", "model", "model"]);
-    expect(history.slice(1).flatMap((c) => c.parts ?? []).map((p) => p.text).join("")).toBe("Hi there");
+    expect(
+      history
+        .slice(1)
+        .flatMap((c) => c.parts ?? [])
+        .map((p) => p.text)
+        .join(""),
+    ).toBe("Hi there");
 
     // The next turn sends that history back; it decodes as one assistant message.
-    for await (const _ of await chat.sendMessageStream({ message: "Again" })) { /* drain */ }
+    for await (const _ of await chat.sendMessageStream({ message: "Again" })) {
+      /* drain */
+    }
     expect(lastDecoded?.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(lastDecoded?.messages[1].content).toEqual([{ type: "text", text: "Hi there" }]);
   });
@@ -182,7 +224,10 @@ describe("@google/genai reads our encoded answers", () => {
   test("a bad request gets a Gemini error body the SDK reads", async () => {
     let error: any;
     try {
-      await client(server.url.origin).models.generateContent({ model: "gemini-2.5-flash", contents: [{ role: "assistant", parts: [{ text: "x" }] }] });
+      await client(server.url.origin).models.generateContent({
+        model: "gemini-2.5-flash",
+        contents: [{ role: "assistant", parts: [{ text: "x" }] }],
+      });
     } catch (err) {
       error = err;
     }
@@ -193,7 +238,9 @@ describe("@google/genai reads our encoded answers", () => {
 
 describe("the fake Gemini upstream speaks the real format", () => {
   let fake: FakeUpstream;
-  beforeAll(() => { fake = startGeminiUpstream(); });
+  beforeAll(() => {
+    fake = startGeminiUpstream();
+  });
   afterAll(() => fake.close());
 
   test("text, streamed and not, with usage", async () => {
@@ -201,10 +248,18 @@ describe("the fake Gemini upstream speaks the real format", () => {
     const ai = client(fake.url);
     const res = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
     expect(res.text).toBe("Hello from Gemini");
-    expect(res.usageMetadata).toMatchObject({ promptTokenCount: 10, candidatesTokenCount: 6, cachedContentTokenCount: 4, totalTokenCount: 16 });
+    expect(res.usageMetadata).toMatchObject({
+      promptTokenCount: 10,
+      candidatesTokenCount: 6,
+      cachedContentTokenCount: 4,
+      totalTokenCount: 16,
+    });
     let text = "";
     let chunks = 0;
-    for await (const c of await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi" })) { text += c.text ?? ""; chunks++; }
+    for await (const c of await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi" })) {
+      text += c.text ?? "";
+      chunks++;
+    }
     expect(text).toBe("Hello from Gemini");
     expect(chunks).toBe(3);
     expect(fake.requests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
@@ -214,9 +269,19 @@ describe("the fake Gemini upstream speaks the real format", () => {
 
   test("tool calls and thinking", async () => {
     const ai = client(fake.url);
-    fake.setScenario({ kind: "tool-calls", text: "Sure.", calls: [{ id: "c1", name: "a", arguments: '{"x":1}' }, { id: "c2", name: "b", arguments: "{}" }] });
+    fake.setScenario({
+      kind: "tool-calls",
+      text: "Sure.",
+      calls: [
+        { id: "c1", name: "a", arguments: '{"x":1}' },
+        { id: "c2", name: "b", arguments: "{}" },
+      ],
+    });
     const res = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
-    expect(res.functionCalls).toEqual([{ id: "c1", name: "a", args: { x: 1 } }, { id: "c2", name: "b", args: {} }]);
+    expect(res.functionCalls).toEqual([
+      { id: "c1", name: "a", args: { x: 1 } },
+      { id: "c2", name: "b", args: {} },
+    ]);
 
     fake.setScenario({ kind: "thinking", thinking: "Let me see", signature: "SIG", text: "Answer" });
     const thought = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
@@ -227,9 +292,15 @@ describe("the fake Gemini upstream speaks the real format", () => {
   test("errors carry Google's status", async () => {
     fake.setScenario({ kind: "error", status: 429, message: "Resource has been exhausted" });
     let error: any;
-    try { await client(fake.url).models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" }); } catch (err) { error = err; }
+    try {
+      await client(fake.url).models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
+    } catch (err) {
+      error = err;
+    }
     expect(error?.status).toBe(429);
-    expect(JSON.parse(error.message)).toEqual({ error: { code: 429, message: "Resource has been exhausted", status: "RESOURCE_EXHAUSTED" } });
+    expect(JSON.parse(error.message)).toEqual({
+      error: { code: 429, message: "Resource has been exhausted", status: "RESOURCE_EXHAUSTED" },
+    });
   });
 
   test("hang waits until the client aborts", async () => {
@@ -237,7 +308,11 @@ describe("the fake Gemini upstream speaks the real format", () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 50);
     let error: unknown;
-    try { await client(fake.url).models.generateContent({ model: "gemini-2.5-flash", contents: "Hi", config: { abortSignal: abort.signal } }); } catch (err) { error = err; }
+    try {
+      await client(fake.url).models.generateContent({ model: "gemini-2.5-flash", contents: "Hi", config: { abortSignal: abort.signal } });
+    } catch (err) {
+      error = err;
+    }
     expect(error).toBeDefined();
   });
 
@@ -254,10 +329,24 @@ describe("the fake Gemini upstream speaks the real format", () => {
     };
     fake.setScenario({ kind: "thinking", thinking: "abcd", signature: "SIG", text: "efgh", usage: { input: 5, output: 9, reasoning: 4 } });
     const thinking = await decode();
-    expect(thinking.filter((e) => e.type === "reasoning-delta").map((e: any) => e.text).join("")).toBe("abcd");
+    expect(
+      thinking
+        .filter((e) => e.type === "reasoning-delta")
+        .map((e: any) => e.text)
+        .join(""),
+    ).toBe("abcd");
     expect(thinking.find((e) => e.type === "reasoning-signature")).toEqual({ type: "reasoning-signature", signature: "SIG" });
-    expect(thinking.filter((e) => e.type === "text-delta").map((e: any) => e.text).join("")).toBe("efgh");
-    expect(thinking.at(-1)).toEqual({ type: "finish", reason: "stop", usage: { inputTokens: 5, outputTokens: 9, cacheReadTokens: 0, reasoningTokens: 4 } });
+    expect(
+      thinking
+        .filter((e) => e.type === "text-delta")
+        .map((e: any) => e.text)
+        .join(""),
+    ).toBe("efgh");
+    expect(thinking.at(-1)).toEqual({
+      type: "finish",
+      reason: "stop",
+      usage: { inputTokens: 5, outputTokens: 9, cacheReadTokens: 0, reasoningTokens: 4 },
+    });
 
     fake.setScenario({ kind: "tool-calls", calls: [{ id: "c1", name: "a", arguments: '{"x":1}' }] });
     const calls = await decode();
@@ -284,7 +373,9 @@ describe("the fake Gemini upstream speaks the real format", () => {
   test("a cut stream fails in the SDK", async () => {
     fake.setScenario({ kind: "cut", text: "abcdefgh", afterChunks: 2 });
     const run = async () => {
-      for await (const _ of await client(fake.url).models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi" })) { /* drain */ }
+      for await (const _ of await client(fake.url).models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi" })) {
+        /* drain */
+      }
     };
     await expect(run()).rejects.toThrow();
   });

@@ -11,13 +11,13 @@ const request: CanonicalRequest = { model: "gemini-2.5-flash", messages: [], str
 /** A tiny deterministic PRNG so a failing split can be reproduced. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function byteStream(text: string, random: () => number): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
   const pieces: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const n = 1 + Math.floor(random() * 40);
     pieces.push(bytes.slice(i, i + n));
     i += n;
@@ -49,7 +49,10 @@ const upstream = [
   chunk([{ text: "the sky ☁️", thought: true, thoughtSignature: "TS" }]),
   chunk([{ text: "The sky is " }]),
   chunk([{ text: "blue — ünïcödé ✓" }]),
-  chunk([{ functionCall: { name: "look", args: { at: "sky" } }, thoughtSignature: "CS" }, { functionCall: { id: "x2", name: "note", args: {} } }]),
+  chunk([
+    { functionCall: { name: "look", args: { at: "sky" } }, thoughtSignature: "CS" },
+    { functionCall: { id: "x2", name: "note", args: {} } },
+  ]),
   `data: ${JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ text: "" }] }, finishReason: "STOP", index: 0 }], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 12, thoughtsTokenCount: 4, totalTokenCount: 25 }, modelVersion: "gemini-2.5-flash", responseId: "r1" })}\r\n\r\n`,
 ].join("");
 
@@ -59,7 +62,13 @@ describe("decodeStream", () => {
     for (let seed = 1; seed <= 25; seed++) {
       const events = await collect(geminiFormat.decodeStream(parseSse(byteStream(upstream, rng(seed)))));
       // The start time and the id generated for a call Gemini sent without one differ run to run.
-      const normalized = events.map((e) => (e.type === "start" ? { ...e, created: 0 } : e.type === "tool-call-start" && e.id.startsWith("call_") ? { ...e, id: "GENERATED" } : e));
+      const normalized = events.map((e) =>
+        e.type === "start"
+          ? { ...e, created: 0 }
+          : e.type === "tool-call-start" && e.id.startsWith("call_")
+            ? { ...e, id: "GENERATED" }
+            : e,
+      );
       reference ??= normalized;
       expect(normalized).toEqual(reference);
     }
@@ -83,7 +92,8 @@ describe("decodeStream", () => {
   });
 
   test("an error chunk mid-stream becomes an error event", async () => {
-    const body = chunk([{ text: "Hi" }]) + `data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n`;
+    const body =
+      chunk([{ text: "Hi" }]) + `data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n`;
     const events = await collect(geminiFormat.decodeStream(parseSse(byteStream(body, rng(7)))));
     expect(events.map((e) => e.type)).toEqual(["start", "text-delta", "error"]);
     const err = (events[2] as { type: "error"; error: GatewayError }).error;
@@ -152,46 +162,83 @@ describe("encodeStream", () => {
     expect(out.slice(0, -1).every((c) => c.candidates[0].finishReason === undefined && c.usageMetadata === undefined)).toBe(true);
     const last = out[out.length - 1];
     expect(last.candidates[0].finishReason).toBe("STOP");
-    expect(last.usageMetadata).toEqual({ promptTokenCount: 20, cachedContentTokenCount: 5, candidatesTokenCount: 20, thoughtsTokenCount: 10, totalTokenCount: 50 });
+    expect(last.usageMetadata).toEqual({
+      promptTokenCount: 20,
+      cachedContentTokenCount: 5,
+      candidatesTokenCount: 20,
+      thoughtsTokenCount: 10,
+      totalTokenCount: 50,
+    });
   });
 
   test("encode then decode gives back the same content", async () => {
     const sse = (await collect(geminiFormat.encodeStream(from(events), request))).join("");
     const back = await collect(geminiFormat.decodeStream(parseSse(byteStream(sse, rng(11)))));
-    const text = back.filter((e) => e.type === "text-delta").map((e: any) => e.text).join("");
+    const text = back
+      .filter((e) => e.type === "text-delta")
+      .map((e: any) => e.text)
+      .join("");
     expect(text).toBe("Hello");
-    expect(back.filter((e) => e.type === "tool-call-start").map((e: any) => [e.index, e.id, e.name])).toEqual([[0, "t1", "b"], [1, "t0", "a"]]);
+    expect(back.filter((e) => e.type === "tool-call-start").map((e: any) => [e.index, e.id, e.name])).toEqual([
+      [0, "t1", "b"],
+      [1, "t0", "a"],
+    ]);
     expect(back.find((e) => e.type === "reasoning-signature")).toEqual({ type: "reasoning-signature", signature: "sig" });
-    expect(back[back.length - 1]).toEqual({ type: "finish", reason: "tool-calls", usage: { inputTokens: 20, outputTokens: 30, cacheReadTokens: 5, reasoningTokens: 10 } });
+    expect(back[back.length - 1]).toEqual({
+      type: "finish",
+      reason: "tool-calls",
+      usage: { inputTokens: 20, outputTokens: 30, cacheReadTokens: 5, reasoningTokens: 10 },
+    });
   });
 
   test("an error event becomes a final error frame", async () => {
-    const out = frames(await collect(geminiFormat.encodeStream(from<CanonicalEvent>([
-      { type: "start", id: "r", model: "m", created: 1 },
-      { type: "text-delta", text: "partial" },
-      { type: "error", error: new GatewayError("rate_limit", "Too many requests") },
-      { type: "text-delta", text: "never" },
-    ]), request)));
+    const out = frames(
+      await collect(
+        geminiFormat.encodeStream(
+          from<CanonicalEvent>([
+            { type: "start", id: "r", model: "m", created: 1 },
+            { type: "text-delta", text: "partial" },
+            { type: "error", error: new GatewayError("rate_limit", "Too many requests") },
+            { type: "text-delta", text: "never" },
+          ]),
+          request,
+        ),
+      ),
+    );
     expect(out).toHaveLength(2);
     expect(out[1]).toEqual({ error: { code: 429, message: "Too many requests", status: "RESOURCE_EXHAUSTED" } });
   });
 
   test("an end without finish becomes an error frame, never a silent cut", async () => {
-    const out = frames(await collect(geminiFormat.encodeStream(from<CanonicalEvent>([
-      { type: "start", id: "r", model: "m", created: 1 },
-      { type: "text-delta", text: "partial" },
-    ]), request)));
+    const out = frames(
+      await collect(
+        geminiFormat.encodeStream(
+          from<CanonicalEvent>([
+            { type: "start", id: "r", model: "m", created: 1 },
+            { type: "text-delta", text: "partial" },
+          ]),
+          request,
+        ),
+      ),
+    );
     expect(out[out.length - 1].error.code).toBe(502);
     expect(out[out.length - 1].error.status).toBe("UNAVAILABLE");
   });
 
   test("a tool call left open at finish is still sent whole in the last chunk", async () => {
-    const out = frames(await collect(geminiFormat.encodeStream(from<CanonicalEvent>([
-      { type: "start", id: "r", model: "m", created: 1 },
-      { type: "tool-call-start", index: 0, id: "t", name: "f", signature: "G" },
-      { type: "tool-args-delta", index: 0, delta: '{"k":"v"}' },
-      { type: "finish", reason: "tool-calls", usage: { inputTokens: 1, outputTokens: 2 } },
-    ]), request)));
+    const out = frames(
+      await collect(
+        geminiFormat.encodeStream(
+          from<CanonicalEvent>([
+            { type: "start", id: "r", model: "m", created: 1 },
+            { type: "tool-call-start", index: 0, id: "t", name: "f", signature: "G" },
+            { type: "tool-args-delta", index: 0, delta: '{"k":"v"}' },
+            { type: "finish", reason: "tool-calls", usage: { inputTokens: 1, outputTokens: 2 } },
+          ]),
+          request,
+        ),
+      ),
+    );
     expect(out).toHaveLength(1);
     expect(out[0].candidates[0]).toEqual({
       content: { role: "model", parts: [{ functionCall: { id: "t", name: "f", args: { k: "v" } }, thoughtSignature: "G" }] },

@@ -40,10 +40,14 @@ describe("decodeRequest: validation", () => {
     expect(decodeError({ model: "m", stream: "yes", messages: [{ role: "user", content: "x" }] }).param).toBe("stream");
     expect(decodeError({ model: "m", messages: [{ role: "wizard", content: "x" }] }).param).toBe("messages[0].role");
     expect(decodeError({ model: "m", messages: [{ role: "tool", content: "x" }] }).param).toBe("messages[0].tool_call_id");
-    expect(decodeError({ model: "m", messages: [{ role: "user", content: [{ type: "video" }] }] }).param).toBe("messages[0].content[0].type");
+    expect(decodeError({ model: "m", messages: [{ role: "user", content: [{ type: "video" }] }] }).param).toBe(
+      "messages[0].content[0].type",
+    );
     expect(decodeError({ model: "m", temperature: "hot", messages: [{ role: "user", content: "x" }] }).param).toBe("temperature");
     expect(decodeError({ model: "m", stop: 3, messages: [{ role: "user", content: "x" }] }).param).toBe("stop");
-    expect(decodeError({ model: "m", tools: [{ type: "function", function: {} }], messages: [{ role: "user", content: "x" }] }).param).toBe("tools[0].function.name");
+    expect(decodeError({ model: "m", tools: [{ type: "function", function: {} }], messages: [{ role: "user", content: "x" }] }).param).toBe(
+      "tools[0].function.name",
+    );
     expect(decodeError({ model: "m", tool_choice: "sometimes", messages: [{ role: "user", content: "x" }] }).param).toBe("tool_choice");
     const fileId = decodeError({ model: "m", messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-abc" } }] }] });
     expect(fileId.param).toBe("messages[0].content[0].file.file_data");
@@ -56,7 +60,13 @@ describe("decodeRequest: messages", () => {
     const req = chat.decodeRequest({
       model: "m",
       messages: [
-        { role: "system", content: [{ type: "text", text: "You are Claude Code." }, { type: "text", text: "Be brief." }] },
+        {
+          role: "system",
+          content: [
+            { type: "text", text: "You are Claude Code." },
+            { type: "text", text: "Be brief." },
+          ],
+        },
         { role: "user", content: "hi" },
         { role: "assistant", content: "hello" },
         { role: "developer", content: "Now answer in French." },
@@ -64,7 +74,10 @@ describe("decodeRequest: messages", () => {
       ],
     });
     expect(req.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "system", "user"]);
-    expect(req.messages[0].content).toEqual([{ type: "text", text: "You are Claude Code." }, { type: "text", text: "Be brief." }]);
+    expect(req.messages[0].content).toEqual([
+      { type: "text", text: "You are Claude Code." },
+      { type: "text", text: "Be brief." },
+    ]);
     expect(req.messages[3].content).toEqual([{ type: "text", text: "Now answer in French." }]);
   });
 
@@ -74,8 +87,10 @@ describe("decodeRequest: messages", () => {
       messages: [
         { role: "user", content: "weather?" },
         {
-          role: "assistant", content: null, tool_calls: [
-            { id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" } },
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
             { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
           ],
         },
@@ -88,13 +103,15 @@ describe("decodeRequest: messages", () => {
     expect(req.messages).toEqual([
       { role: "user", content: [{ type: "text", text: "weather?" }] },
       {
-        role: "assistant", content: [
-          { type: "tool-call", id: "call_a", name: "get_weather", arguments: "{\"city\":\"Paris\"}" },
+        role: "assistant",
+        content: [
+          { type: "tool-call", id: "call_a", name: "get_weather", arguments: '{"city":"Paris"}' },
           { type: "tool-call", id: "call_b", name: "get_time", arguments: "{}" },
         ],
       },
       {
-        role: "user", content: [
+        role: "user",
+        content: [
           { type: "tool-result", callId: "call_a", name: "get_weather", content: [{ type: "text", text: "sunny" }] },
           { type: "tool-result", callId: "call_b", name: "get_time", content: [{ type: "text", text: "12:00" }] },
           { type: "text", text: "thanks" },
@@ -116,23 +133,32 @@ describe("decodeRequest: messages", () => {
         { role: "assistant", content: null, refusal: "I can't help with that." },
       ],
     });
-    expect(req.messages[1].content).toEqual([{ type: "thinking", text: "let me think" }, { type: "text", text: "answer" }]);
-    expect(req.messages[3].content).toEqual([{ type: "thinking", text: "thinking 2" }, { type: "text", text: "a2" }]);
+    expect(req.messages[1].content).toEqual([
+      { type: "thinking", text: "let me think" },
+      { type: "text", text: "answer" },
+    ]);
+    expect(req.messages[3].content).toEqual([
+      { type: "thinking", text: "thinking 2" },
+      { type: "text", text: "a2" },
+    ]);
     expect(req.messages[5].content).toEqual([{ type: "text", text: "I can't help with that." }]);
   });
 
   test("images (data: URL and https), audio and files become image and file parts", () => {
     const req = chat.decodeRequest({
       model: "m",
-      messages: [{
-        role: "user", content: [
-          { type: "text", text: "look" },
-          { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}`, detail: "high" } },
-          { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
-          { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } },
-          { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "doc.pdf" } },
-        ],
-      }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "look" },
+            { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}`, detail: "high" } },
+            { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
+            { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } },
+            { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "doc.pdf" } },
+          ],
+        },
+      ],
     });
     expect(req.messages[0].content).toEqual([
       { type: "text", text: "look" },
@@ -150,13 +176,13 @@ describe("decodeRequest: messages", () => {
       function_call: { name: "lookup" },
       messages: [
         { role: "user", content: "find x" },
-        { role: "assistant", content: null, function_call: { name: "lookup", arguments: "{\"q\":\"x\"}" } },
+        { role: "assistant", content: null, function_call: { name: "lookup", arguments: '{"q":"x"}' } },
         { role: "function", name: "lookup", content: "found" },
       ],
     });
     const call = req.messages[1].content[0];
     const result = req.messages[2].content[0];
-    expect(call).toMatchObject({ type: "tool-call", name: "lookup", arguments: "{\"q\":\"x\"}" });
+    expect(call).toMatchObject({ type: "tool-call", name: "lookup", arguments: '{"q":"x"}' });
     expect(result).toMatchObject({ type: "tool-result", name: "lookup", content: [{ type: "text", text: "found" }] });
     expect(call.type === "tool-call" && result.type === "tool-result" && call.id === result.callId).toBe(true);
     expect(req.tools).toEqual([{ name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } }]);
@@ -171,12 +197,26 @@ describe("decodeRequest: parameters", () => {
     const req = chat.decodeRequest({
       ...base,
       tools: [
-        { type: "function", function: { name: "a", description: "does a", parameters: { type: "object", properties: { x: { type: "number" } } }, strict: true } },
+        {
+          type: "function",
+          function: {
+            name: "a",
+            description: "does a",
+            parameters: { type: "object", properties: { x: { type: "number" } } },
+            strict: true,
+          },
+        },
         { type: "function", function: { name: "b" } },
       ],
       tool_choice: { type: "function", function: { name: "a" } },
       parallel_tool_calls: false,
-      temperature: 0.2, top_p: 0.9, seed: 7, presence_penalty: 0.1, frequency_penalty: 0.3, stop: "END", user: "u1",
+      temperature: 0.2,
+      top_p: 0.9,
+      seed: 7,
+      presence_penalty: 0.1,
+      frequency_penalty: 0.3,
+      stop: "END",
+      user: "u1",
       response_format: { type: "json_schema", json_schema: { name: "out", schema: { type: "object" }, strict: true, description: "d" } },
     });
     expect(req.tools).toEqual([
@@ -185,7 +225,15 @@ describe("decodeRequest: parameters", () => {
     ]);
     expect(req.toolChoice).toEqual({ type: "tool", name: "a" });
     expect(req.parallelToolCalls).toBe(false);
-    expect(req).toMatchObject({ temperature: 0.2, topP: 0.9, seed: 7, presencePenalty: 0.1, frequencyPenalty: 0.3, stop: ["END"], user: "u1" });
+    expect(req).toMatchObject({
+      temperature: 0.2,
+      topP: 0.9,
+      seed: 7,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.3,
+      stop: ["END"],
+      user: "u1",
+    });
     expect(req.responseFormat).toEqual({ type: "json_schema", name: "out", schema: { type: "object" }, strict: true, description: "d" });
     for (const choice of ["auto", "none", "required"] as const) {
       expect(chat.decodeRequest({ ...base, tool_choice: choice }).toolChoice).toEqual({ type: choice });
@@ -209,13 +257,28 @@ describe("decodeRequest: parameters", () => {
 
   test("fields canonical lacks go to extra under their own names", () => {
     const req = chat.decodeRequest({
-      ...base, n: 2, logprobs: true, top_logprobs: 3, logit_bias: { "50256": -100 }, metadata: { a: "b" }, store: true,
-      service_tier: "flex", stream_options: { include_usage: true }, modalities: ["text"],
+      ...base,
+      n: 2,
+      logprobs: true,
+      top_logprobs: 3,
+      logit_bias: { "50256": -100 },
+      metadata: { a: "b" },
+      store: true,
+      service_tier: "flex",
+      stream_options: { include_usage: true },
+      modalities: ["text"],
     });
     expect(req.extraFormat).toBe("openai-chat");
     expect(req.extra).toEqual({
-      n: 2, logprobs: true, top_logprobs: 3, logit_bias: { "50256": -100 }, metadata: { a: "b" }, store: true,
-      service_tier: "flex", stream_options: { include_usage: true }, modalities: ["text"],
+      n: 2,
+      logprobs: true,
+      top_logprobs: 3,
+      logit_bias: { "50256": -100 },
+      metadata: { a: "b" },
+      store: true,
+      service_tier: "flex",
+      stream_options: { include_usage: true },
+      modalities: ["text"],
     });
   });
 });
@@ -226,20 +289,42 @@ describe("encodeRequest", () => {
       { role: "system", content: "You are helpful.", name: "sys" },
       { role: "user", content: "weather in Paris and the time?" },
       {
-        role: "assistant", content: "Let me check.", reasoning_content: "two tools needed", tool_calls: [
-          { id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" } },
+        role: "assistant",
+        content: "Let me check.",
+        reasoning_content: "two tools needed",
+        tool_calls: [
+          { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
           { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
         ],
       },
       { role: "tool", tool_call_id: "call_a", content: "sunny" },
       { role: "tool", tool_call_id: "call_b", content: "12:00" },
-      { role: "user", content: [{ type: "text", text: "and this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}`, detail: "low" } }], name: "bob" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_c", type: "function", function: { name: "get_weather", arguments: "{}" } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "and this?" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}`, detail: "low" } },
+        ],
+        name: "bob",
+      },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_c", type: "function", function: { name: "get_weather", arguments: "{}" } }],
+      },
     ];
     const body = {
-      model: "gpt-4o", messages, max_completion_tokens: 500, temperature: 0.5, stop: ["X"], n: 1, logprobs: false,
+      model: "gpt-4o",
+      messages,
+      max_completion_tokens: 500,
+      temperature: 0.5,
+      stop: ["X"],
+      n: 1,
+      logprobs: false,
       tools: [{ type: "function", function: { name: "get_weather", description: "w", parameters: { type: "object", properties: {} } } }],
-      tool_choice: "auto", response_format: { type: "json_object" }, reasoning_effort: "none",
+      tool_choice: "auto",
+      response_format: { type: "json_object" },
+      reasoning_effort: "none",
     };
     const { body: out, dropped } = chat.encodeRequest(chat.decodeRequest(body));
     expect(dropped).toEqual([]);
@@ -247,15 +332,27 @@ describe("encodeRequest", () => {
   });
 
   test("stream: true asks for the usage chunk, keeping the client's other stream_options", () => {
-    const req = chat.decodeRequest({ model: "m", stream: true, stream_options: { include_obfuscation: false }, messages: [{ role: "user", content: "x" }] });
-    expect(chat.encodeRequest(req).body).toMatchObject({ stream: true, stream_options: { include_obfuscation: false, include_usage: true } });
-    const plain = chat.encodeRequest(chat.decodeRequest({ model: "m", stream_options: { include_usage: true }, messages: [{ role: "user", content: "x" }] })).body;
+    const req = chat.decodeRequest({
+      model: "m",
+      stream: true,
+      stream_options: { include_obfuscation: false },
+      messages: [{ role: "user", content: "x" }],
+    });
+    expect(chat.encodeRequest(req).body).toMatchObject({
+      stream: true,
+      stream_options: { include_obfuscation: false, include_usage: true },
+    });
+    const plain = chat.encodeRequest(
+      chat.decodeRequest({ model: "m", stream_options: { include_usage: true }, messages: [{ role: "user", content: "x" }] }),
+    ).body;
     expect(plain.stream).toBeUndefined();
     expect(plain.stream_options).toBeUndefined();
   });
 
   test("from another format: max_tokens, extra keys and topK reported as dropped", () => {
-    const { body, dropped } = chat.encodeRequest(canonical({ maxTokens: 64, topK: 40, extra: { metadata: { user_id: "x" }, top_k: 5 }, extraFormat: "anthropic" }));
+    const { body, dropped } = chat.encodeRequest(
+      canonical({ maxTokens: 64, topK: 40, extra: { metadata: { user_id: "x" }, top_k: 5 }, extraFormat: "anthropic" }),
+    );
     expect(body.max_tokens).toBe(64);
     expect(body.max_completion_tokens).toBeUndefined();
     expect(body.metadata).toBeUndefined();
@@ -270,7 +367,8 @@ describe("encodeRequest", () => {
     });
     expect(chat.encodeRequest(canonical({ reasoning: { budgetTokens: 31999 } })).body.reasoning_effort).toBe("high");
     expect(chat.encodeRequest(canonical({ reasoning: { effort: "low" } }))).toEqual({
-      body: { model: "m", messages: [{ role: "user", content: "hi" }], reasoning_effort: "low" }, dropped: [],
+      body: { model: "m", messages: [{ role: "user", content: "hi" }], reasoning_effort: "low" },
+      dropped: [],
     });
     const off = chat.encodeRequest(canonical({ reasoning: { enabled: false } }));
     expect(off.body.reasoning_effort).toBeUndefined();
@@ -278,56 +376,104 @@ describe("encodeRequest", () => {
   });
 
   test("Anthropic-like history: system joined, thinking as reasoning_content, signatures reported, tool results as tool messages", () => {
-    const { body, dropped } = chat.encodeRequest(canonical({
-      messages: [
-        { role: "system", content: [{ type: "text", text: "Block one." }, { type: "text", text: "Block two." }] },
-        { role: "user", content: [{ type: "text", text: "<reminder>" }, { type: "text", text: "list files" }] },
-        {
-          role: "assistant", content: [
-            { type: "thinking", text: "use ls", signature: "sig123" },
-            { type: "redacted-thinking", data: "opaque" },
-            { type: "text", text: "Running ls." },
-            { type: "tool-call", id: "toolu_1", name: "Bash", arguments: "{\"command\":\"ls\"}" },
-          ],
-        },
-        {
-          role: "user", content: [
-            { type: "tool-result", callId: "toolu_1", content: [{ type: "text", text: "a.txt" }, { type: "image", source: { kind: "url", url: "https://x/y.png" } }], isError: true },
-            { type: "text", text: "what now?" },
-          ],
-        },
-      ],
-    }));
+    const { body, dropped } = chat.encodeRequest(
+      canonical({
+        messages: [
+          {
+            role: "system",
+            content: [
+              { type: "text", text: "Block one." },
+              { type: "text", text: "Block two." },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "<reminder>" },
+              { type: "text", text: "list files" },
+            ],
+          },
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", text: "use ls", signature: "sig123" },
+              { type: "redacted-thinking", data: "opaque" },
+              { type: "text", text: "Running ls." },
+              { type: "tool-call", id: "toolu_1", name: "Bash", arguments: '{"command":"ls"}' },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              {
+                type: "tool-result",
+                callId: "toolu_1",
+                content: [
+                  { type: "text", text: "a.txt" },
+                  { type: "image", source: { kind: "url", url: "https://x/y.png" } },
+                ],
+                isError: true,
+              },
+              { type: "text", text: "what now?" },
+            ],
+          },
+        ],
+      }),
+    );
     expect(body.messages).toEqual([
       { role: "system", content: "Block one.\n\nBlock two." },
-      { role: "user", content: [{ type: "text", text: "<reminder>" }, { type: "text", text: "list files" }] },
       {
-        role: "assistant", content: "Running ls.", reasoning_content: "use ls",
-        tool_calls: [{ id: "toolu_1", type: "function", function: { name: "Bash", arguments: "{\"command\":\"ls\"}" } }],
+        role: "user",
+        content: [
+          { type: "text", text: "<reminder>" },
+          { type: "text", text: "list files" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: "Running ls.",
+        reasoning_content: "use ls",
+        tool_calls: [{ id: "toolu_1", type: "function", function: { name: "Bash", arguments: '{"command":"ls"}' } }],
       },
       { role: "tool", tool_call_id: "toolu_1", content: "a.txt" },
-      { role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }, { type: "text", text: "what now?" }] },
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: "https://x/y.png" } },
+          { type: "text", text: "what now?" },
+        ],
+      },
     ]);
     expect(dropped.sort()).toEqual(["redacted_thinking", "thinking.signature", "tool-result.isError"]);
   });
 
   test("thinking without a signature reports nothing; files map to file / input_audio / image_url", () => {
-    const { body, dropped } = chat.encodeRequest(canonical({
-      messages: [
-        {
-          role: "user", content: [
-            { type: "file", mediaType: "application/pdf", data: "JVBERi0=", filename: "a.pdf" },
-            { type: "file", mediaType: "audio/mpeg", data: "SUQz" },
-            { type: "file", mediaType: "image/png", data: PNG },
-            { type: "file", mediaType: "application/pdf", url: "https://x/a.pdf" },
-          ],
-        },
-        { role: "assistant", content: [{ type: "thinking", text: "hmm" }, { type: "text", text: "ok" }] },
-      ],
-    }));
+    const { body, dropped } = chat.encodeRequest(
+      canonical({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "file", mediaType: "application/pdf", data: "JVBERi0=", filename: "a.pdf" },
+              { type: "file", mediaType: "audio/mpeg", data: "SUQz" },
+              { type: "file", mediaType: "image/png", data: PNG },
+              { type: "file", mediaType: "application/pdf", url: "https://x/a.pdf" },
+            ],
+          },
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", text: "hmm" },
+              { type: "text", text: "ok" },
+            ],
+          },
+        ],
+      }),
+    );
     expect(body.messages).toEqual([
       {
-        role: "user", content: [
+        role: "user",
+        content: [
           { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" } },
           { type: "input_audio", input_audio: { data: "SUQz", format: "mp3" } },
           { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } },
@@ -339,18 +485,37 @@ describe("encodeRequest", () => {
   });
 
   test("tool choice, tools, response format and sampling from canonical", () => {
-    const { body } = chat.encodeRequest(canonical({
-      stream: true,
-      tools: [{ name: "t", parameters: { type: "object" }, strict: false }],
-      toolChoice: { type: "tool", name: "t" },
-      parallelToolCalls: true, temperature: 1, topP: 0.5, stop: ["a", "b"], seed: 1, presencePenalty: 0, frequencyPenalty: 0, user: "me",
-      responseFormat: { type: "json_schema", name: "s", schema: { type: "object" } },
-    }));
+    const { body } = chat.encodeRequest(
+      canonical({
+        stream: true,
+        tools: [{ name: "t", parameters: { type: "object" }, strict: false }],
+        toolChoice: { type: "tool", name: "t" },
+        parallelToolCalls: true,
+        temperature: 1,
+        topP: 0.5,
+        stop: ["a", "b"],
+        seed: 1,
+        presencePenalty: 0,
+        frequencyPenalty: 0,
+        user: "me",
+        responseFormat: { type: "json_schema", name: "s", schema: { type: "object" } },
+      }),
+    );
     expect(body).toEqual({
-      model: "m", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true },
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
       tools: [{ type: "function", function: { name: "t", parameters: { type: "object" }, strict: false } }],
       tool_choice: { type: "function", function: { name: "t" } },
-      parallel_tool_calls: true, temperature: 1, top_p: 0.5, stop: ["a", "b"], seed: 1, presence_penalty: 0, frequency_penalty: 0, user: "me",
+      parallel_tool_calls: true,
+      temperature: 1,
+      top_p: 0.5,
+      stop: ["a", "b"],
+      seed: 1,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      user: "me",
       response_format: { type: "json_schema", json_schema: { name: "s", schema: { type: "object" } } },
     });
   });
@@ -361,7 +526,11 @@ describe("the fast path and Gemini signatures in tool call ids", () => {
     const { openaiChatPassthrough } = await import("../../../src/formats/openai-chat/passthrough.ts");
     const messages = [
       { role: "user", content: "weather?" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1__thought__CiQB+/sig==", type: "function", function: { name: "w", arguments: "{}" } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1__thought__CiQB+/sig==", type: "function", function: { name: "w", arguments: "{}" } }],
+      },
       { role: "tool", tool_call_id: "call_1__thought__CiQB+/sig==", content: "sunny" },
     ];
     const sent = openaiChatPassthrough.forwardBody({ model: "a", messages }, "b", false).body.messages as any[];

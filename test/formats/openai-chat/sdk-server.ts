@@ -48,7 +48,11 @@ export function startSdkServer(answer: (req: CanonicalRequest) => Answer): SdkSe
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           const next = await frames.next();
-          if (next.done) { streams[slot] = text; controller.close(); return; }
+          if (next.done) {
+            streams[slot] = text;
+            controller.close();
+            return;
+          }
           text += next.value;
           controller.enqueue(encoder.encode(next.value));
         },
@@ -60,6 +64,8 @@ export function startSdkServer(answer: (req: CanonicalRequest) => Answer): SdkSe
     client: new OpenAI({ baseURL: `http://127.0.0.1:${server.port}/v1`, apiKey: "test-key", maxRetries: 0 }),
     requests,
     streams,
-    async close() { await server.stop(true); },
+    async close() {
+      await server.stop(true);
+    },
   };
 }

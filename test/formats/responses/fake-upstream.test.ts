@@ -13,11 +13,21 @@ const client = new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: "sk-fake", maxRet
 afterAll(() => fake.close());
 
 const TOOLS: Scenario = {
-  kind: "tool-calls", text: "Checking.",
-  calls: [{ id: "call_1", name: "weather", arguments: "{\"city\":\"Paris\"}" }, { id: "call_2", name: "time", arguments: "{\"tz\":\"CET\"}" }],
+  kind: "tool-calls",
+  text: "Checking.",
+  calls: [
+    { id: "call_1", name: "weather", arguments: '{"city":"Paris"}' },
+    { id: "call_2", name: "time", arguments: '{"tz":"CET"}' },
+  ],
   usage: { input: 30, output: 20, cacheRead: 10 },
 };
-const THINKING: Scenario = { kind: "thinking", thinking: "Let me think.", signature: "gAAAAsig", text: "Forty-two.", usage: { input: 5, output: 9, reasoning: 6 } };
+const THINKING: Scenario = {
+  kind: "thinking",
+  thinking: "Let me think.",
+  signature: "gAAAAsig",
+  text: "Forty-two.",
+  usage: { input: 5, output: 9, reasoning: 6 },
+};
 
 async function decodeFake(scenario: Scenario): Promise<CanonicalEvent[]> {
   fake.setScenario(scenario);
@@ -49,7 +59,10 @@ describe("the openai SDK against the fake", () => {
     fake.setScenario(TOOLS);
     const tools = await client.responses.stream({ model: "gpt-5", input: "hi" }).finalResponse();
     expect(tools.output_text).toBe("Checking.");
-    expect(tools.output.filter((o) => o.type === "function_call").map((o) => o.type === "function_call" && o.arguments)).toEqual(["{\"city\":\"Paris\"}", "{\"tz\":\"CET\"}"]);
+    expect(tools.output.filter((o) => o.type === "function_call").map((o) => o.type === "function_call" && o.arguments)).toEqual([
+      '{"city":"Paris"}',
+      '{"tz":"CET"}',
+    ]);
     expect(tools.usage?.input_tokens_details.cached_tokens).toBe(10);
 
     fake.setScenario(THINKING);
@@ -91,12 +104,23 @@ describe("our decoders against the fake", () => {
       { type: "tool-call-start", index: 0, id: "call_1", name: "weather" },
       { type: "tool-call-start", index: 1, id: "call_2", name: "time" },
     ]);
-    const args = (i: number) => tools.filter((e) => e.type === "tool-args-delta" && e.index === i).map((e) => (e as { delta: string }).delta).join("");
-    expect([args(0), args(1)]).toEqual(["{\"city\":\"Paris\"}", "{\"tz\":\"CET\"}"]);
-    expect(tools.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls", usage: { inputTokens: 30, outputTokens: 20, cacheReadTokens: 10 } });
+    const args = (i: number) =>
+      tools
+        .filter((e) => e.type === "tool-args-delta" && e.index === i)
+        .map((e) => (e as { delta: string }).delta)
+        .join("");
+    expect([args(0), args(1)]).toEqual(['{"city":"Paris"}', '{"tz":"CET"}']);
+    expect(tools.at(-1)).toMatchObject({
+      type: "finish",
+      reason: "tool-calls",
+      usage: { inputTokens: 30, outputTokens: 20, cacheReadTokens: 10 },
+    });
 
     const thinking = await decodeFake(THINKING);
-    const reasoning = thinking.filter((e) => e.type === "reasoning-delta").map((e) => (e as { text: string }).text).join("");
+    const reasoning = thinking
+      .filter((e) => e.type === "reasoning-delta")
+      .map((e) => (e as { text: string }).text)
+      .join("");
     expect(reasoning).toBe("Let me think.");
     const sig = thinking.find((e) => e.type === "reasoning-signature") as { signature: string };
     expect(sig.signature).toStartWith("responses:rs_");
@@ -106,7 +130,12 @@ describe("our decoders against the fake", () => {
 
   test("decodeStream of a cut stream ends in an error, not a finish", async () => {
     const events = await decodeFake({ kind: "cut", text: "abcdefghij", afterChunks: 2 });
-    expect(events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text).join("")).toBe("abcdef");
+    expect(
+      events
+        .filter((e) => e.type === "text-delta")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toBe("abcdef");
     expect(events.some((e) => e.type === "finish")).toBe(false);
     expect(events.at(-1)!.type).toBe("error");
   });
@@ -116,7 +145,11 @@ describe("our decoders against the fake", () => {
     const res = await fetch(`${fake.url}/v1/responses`, { method: "POST", body: JSON.stringify({ model: "gpt-5", input: "q" }) });
     const wire = await res.json();
     const decoded = f.decodeResponse(wire);
-    expect(decoded.content[0]).toEqual({ type: "thinking", text: "Let me think.", signature: packSignature(wire.output[0].id, "gAAAAsig") });
+    expect(decoded.content[0]).toEqual({
+      type: "thinking",
+      text: "Let me think.",
+      signature: packSignature(wire.output[0].id, "gAAAAsig"),
+    });
     expect(decoded.content[1]).toEqual({ type: "text", text: "Forty-two." });
     expect(decoded.usage.reasoningTokens).toBe(6);
   });

@@ -31,8 +31,20 @@ describe("responsesPassthrough", () => {
   });
 
   test("usage from response.completed and from a body; errors recognised", () => {
-    const usage = { input_tokens: 9, input_tokens_details: { cached_tokens: 4 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 12 };
-    expect(p.frameUsage({ type: "response.completed", response: { usage } })).toEqual({ inputTokens: 9, outputTokens: 3, cacheReadTokens: 4, cacheWriteTokens: 0, reasoningTokens: 1 });
+    const usage = {
+      input_tokens: 9,
+      input_tokens_details: { cached_tokens: 4 },
+      output_tokens: 3,
+      output_tokens_details: { reasoning_tokens: 1 },
+      total_tokens: 12,
+    };
+    expect(p.frameUsage({ type: "response.completed", response: { usage } })).toEqual({
+      inputTokens: 9,
+      outputTokens: 3,
+      cacheReadTokens: 4,
+      cacheWriteTokens: 0,
+      reasoningTokens: 1,
+    });
     expect(p.frameUsage({ type: "response.output_text.delta", delta: "x" })).toBeUndefined();
     expect(p.responseUsage({ usage })?.inputTokens).toBe(9);
     expect(p.isErrorFrame({ type: "response.failed", response: {} })).toBe(true);
@@ -41,12 +53,25 @@ describe("responsesPassthrough", () => {
   });
 
   test("streamErrorFrames: the SDK raises it as an APIError with the message", async () => {
-    const created = { type: "response.created", sequence_number: 0, response: { id: "resp_1", object: "response", created_at: 1, status: "in_progress", output: [] } };
-    const body = `event: response.created\ndata: ${JSON.stringify(created)}\n\n` + p.streamErrorFrames(new GatewayError("unreachable", "The upstream stream broke off"));
-    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(body, { headers: { "content-type": "text/event-stream" } }) });
+    const created = {
+      type: "response.created",
+      sequence_number: 0,
+      response: { id: "resp_1", object: "response", created_at: 1, status: "in_progress", output: [] },
+    };
+    const body =
+      `event: response.created\ndata: ${JSON.stringify(created)}\n\n` +
+      p.streamErrorFrames(new GatewayError("unreachable", "The upstream stream broke off"));
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => new Response(body, { headers: { "content-type": "text/event-stream" } }),
+    });
     try {
       const client = new OpenAI({ baseURL: `http://127.0.0.1:${server.port}/v1`, apiKey: "k", maxRetries: 0 });
-      const err = await client.responses.stream({ model: "m", input: "x" }).finalResponse().catch((e) => e);
+      const err = await client.responses
+        .stream({ model: "m", input: "x" })
+        .finalResponse()
+        .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.APIError);
       expect(err.message).toContain("The upstream stream broke off");
     } finally {

@@ -24,14 +24,25 @@ const CODEX_BODY = {
     { type: "message", role: "developer", content: [{ type: "input_text", text: "sandbox: read-only" }] },
     { type: "message", role: "user", content: [{ type: "input_text", text: "list files" }] },
     { type: "reasoning", id: "rs_abc", summary: [{ type: "summary_text", text: "Need ls." }], encrypted_content: "gAAAAenc1" },
-    { type: "function_call", call_id: "call_1", name: "exec_command", arguments: "{\"cmd\":\"ls\"}" },
+    { type: "function_call", call_id: "call_1", name: "exec_command", arguments: '{"cmd":"ls"}' },
     { type: "function_call_output", call_id: "call_1", output: "a.txt\nb.txt" },
     { type: "message", role: "assistant", content: [{ type: "output_text", text: "Two files." }] },
     { type: "message", role: "user", content: [{ type: "input_text", text: "thanks" }] },
   ],
   tools: [
-    { type: "function", name: "exec_command", description: "Run a command", parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] }, strict: false },
-    { type: "custom", name: "apply_patch", description: "Apply a patch", format: { type: "grammar", syntax: "lark", definition: "start: /.+/" } },
+    {
+      type: "function",
+      name: "exec_command",
+      description: "Run a command",
+      parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] },
+      strict: false,
+    },
+    {
+      type: "custom",
+      name: "apply_patch",
+      description: "Apply a patch",
+      format: { type: "grammar", syntax: "lark", definition: "start: /.+/" },
+    },
     { type: "web_search" },
   ],
   tool_choice: "auto",
@@ -67,8 +78,9 @@ describe("decodeRequest", () => {
     expect(rejects({ model: "m", input: 5 }).param).toBe("input");
     expect(rejects({ model: "m", input: [{ type: "message", role: "bot", content: "x" }] }).param).toBe("input[0].role");
     expect(rejects({ model: "m", input: [{ type: "item_reference", id: "msg_1" }] }).param).toBe("input[0].type");
-    expect(rejects({ model: "m", input: [{ role: "user", content: [{ type: "input_image", file_id: "file-1", detail: "auto" }] }] }).param)
-      .toBe("input[0].content[0].file_id");
+    expect(
+      rejects({ model: "m", input: [{ role: "user", content: [{ type: "input_image", file_id: "file-1", detail: "auto" }] }] }).param,
+    ).toBe("input[0].content[0].file_id");
     expect(rejects({ model: "m", input: "x", text: { format: { type: "json_schema", schema: {} } } }).param).toBe("text.format.name");
   });
 
@@ -84,15 +96,23 @@ describe("decodeRequest", () => {
         role: "assistant",
         content: [
           { type: "thinking", text: "Need ls.", signature: packSignature("rs_abc", "gAAAAenc1") },
-          { type: "tool-call", id: "call_1", name: "exec_command", arguments: "{\"cmd\":\"ls\"}" },
+          { type: "tool-call", id: "call_1", name: "exec_command", arguments: '{"cmd":"ls"}' },
         ],
       },
-      { role: "user", content: [{ type: "tool-result", callId: "call_1", name: "exec_command", content: [{ type: "text", text: "a.txt\nb.txt" }] }] },
+      {
+        role: "user",
+        content: [{ type: "tool-result", callId: "call_1", name: "exec_command", content: [{ type: "text", text: "a.txt\nb.txt" }] }],
+      },
       { role: "assistant", content: [{ type: "text", text: "Two files." }] },
       { role: "user", content: [{ type: "text", text: "thanks" }] },
     ]);
     expect(req.tools).toEqual([
-      { name: "exec_command", description: "Run a command", parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] }, strict: false },
+      {
+        name: "exec_command",
+        description: "Run a command",
+        parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] },
+        strict: false,
+      },
     ]);
     expect(req.toolChoice).toEqual({ type: "auto" });
     expect(req.parallelToolCalls).toBe(false);
@@ -138,11 +158,17 @@ describe("decodeRequest", () => {
 
   test("sampling, limits, reasoning and response format map to canonical slots", () => {
     const req = f.decodeRequest({
-      model: "m", input: "x", max_output_tokens: 321, temperature: 0.2, top_p: 0.9, user: "u1",
+      model: "m",
+      input: "x",
+      max_output_tokens: 321,
+      temperature: 0.2,
+      top_p: 0.9,
+      user: "u1",
       tool_choice: { type: "function", name: "f" },
       reasoning: { effort: "xhigh" },
       text: { format: { type: "json_schema", name: "out", schema: { type: "object" }, strict: true } },
-      metadata: { a: "b" }, service_tier: "flex",
+      metadata: { a: "b" },
+      service_tier: "flex",
     });
     expect(req.maxTokens).toBe(321);
     expect(req.temperature).toBe(0.2);
@@ -155,17 +181,44 @@ describe("decodeRequest", () => {
     expect(req.extra.metadata).toEqual({ a: "b" });
     expect(req.extra.service_tier).toBe("flex");
     expect(f.decodeRequest({ model: "m", input: "x", reasoning: { effort: "none" } }).reasoning).toEqual({ enabled: false });
-    expect(f.decodeRequest({ model: "m", input: "x", text: { format: { type: "json_object" } } }).responseFormat).toEqual({ type: "json_object" });
+    expect(f.decodeRequest({ model: "m", input: "x", text: { format: { type: "json_object" } } }).responseFormat).toEqual({
+      type: "json_object",
+    });
   });
 
   test("reasoning items: no encrypted_content keeps text only; foreign markers come back as they were", () => {
-    const plain = f.decodeRequest({ model: "m", input: [{ type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: "a" }, { type: "summary_text", text: "b" }] }, { role: "user", content: "go" }] });
+    const plain = f.decodeRequest({
+      model: "m",
+      input: [
+        {
+          type: "reasoning",
+          id: "rs_1",
+          summary: [
+            { type: "summary_text", text: "a" },
+            { type: "summary_text", text: "b" },
+          ],
+        },
+        { role: "user", content: "go" },
+      ],
+    });
     expect(plain.messages[0]).toEqual({ role: "assistant", content: [{ type: "thinking", text: "a\n\nb" }] });
 
-    const anthropicSig = f.decodeRequest({ model: "m", input: [{ type: "reasoning", id: "rs_x", summary: [], encrypted_content: "omniroute:thinking-signature:EqQBCkYIBxgC" }, { role: "user", content: "go" }] });
+    const anthropicSig = f.decodeRequest({
+      model: "m",
+      input: [
+        { type: "reasoning", id: "rs_x", summary: [], encrypted_content: "omniroute:thinking-signature:EqQBCkYIBxgC" },
+        { role: "user", content: "go" },
+      ],
+    });
     expect(anthropicSig.messages[0].content).toEqual([{ type: "thinking", text: "", signature: "EqQBCkYIBxgC" }]);
 
-    const redacted = f.decodeRequest({ model: "m", input: [{ type: "reasoning", id: "rs_y", summary: [], encrypted_content: "omniroute:redacted-thinking:ZGF0YQ==" }, { role: "user", content: "go" }] });
+    const redacted = f.decodeRequest({
+      model: "m",
+      input: [
+        { type: "reasoning", id: "rs_y", summary: [], encrypted_content: "omniroute:redacted-thinking:ZGF0YQ==" },
+        { role: "user", content: "go" },
+      ],
+    });
     expect(redacted.messages[0].content).toEqual([{ type: "redacted-thinking", data: "ZGF0YQ==" }]);
   });
 });
@@ -196,8 +249,22 @@ describe("a real Codex CLI 0.169 request (second turn, recorded, texts trimmed)"
     expect(body.instructions).toBe(codexTurn2.input[0].content![0].text);
     const input = body.input as Array<Record<string, unknown>>;
     expect(input.map((i) => i.type)).toEqual(["message", "message", "message", "message", "function_call", "function_call_output"]);
-    expect(input[4]).toEqual({ type: "function_call", call_id: "call_x1", name: "exec_command", arguments: "{\"cmd\":\"echo hello-from-codex\"}" });
-    for (const key of ["tool_choice", "parallel_tool_calls", "reasoning", "store", "include", "prompt_cache_key", "client_metadata", "stream"] as const) {
+    expect(input[4]).toEqual({
+      type: "function_call",
+      call_id: "call_x1",
+      name: "exec_command",
+      arguments: '{"cmd":"echo hello-from-codex"}',
+    });
+    for (const key of [
+      "tool_choice",
+      "parallel_tool_calls",
+      "reasoning",
+      "store",
+      "include",
+      "prompt_cache_key",
+      "client_metadata",
+      "stream",
+    ] as const) {
       expect(body[key]).toEqual(codexTurn2[key]);
     }
     // The same tools; function tools come first (the canonical list), then the ones kept in extra.
@@ -217,7 +284,7 @@ describe("encodeRequest", () => {
         { type: "message", role: "developer", content: [{ type: "input_text", text: "sandbox: read-only" }] },
         { type: "message", role: "user", content: [{ type: "input_text", text: "list files" }] },
         { type: "reasoning", id: "rs_abc", summary: [{ type: "summary_text", text: "Need ls." }], encrypted_content: "gAAAAenc1" },
-        { type: "function_call", call_id: "call_1", name: "exec_command", arguments: "{\"cmd\":\"ls\"}" },
+        { type: "function_call", call_id: "call_1", name: "exec_command", arguments: '{"cmd":"ls"}' },
         { type: "function_call_output", call_id: "call_1", output: "a.txt\nb.txt" },
         { type: "message", role: "assistant", content: [{ type: "output_text", text: "Two files." }] },
         { type: "message", role: "user", content: [{ type: "input_text", text: "thanks" }] },
@@ -259,7 +326,13 @@ describe("encodeRequest", () => {
       stream: false,
       messages: [
         { role: "system", content: [{ type: "text", text: "sys" }] },
-        { role: "user", content: [{ type: "text", text: "hi", cacheControl: { type: "ephemeral" } }, { type: "image", source: { kind: "base64", mediaType: "image/jpeg", data: "AAA" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hi", cacheControl: { type: "ephemeral" } },
+            { type: "image", source: { kind: "base64", mediaType: "image/jpeg", data: "AAA" } },
+          ],
+        },
         {
           role: "assistant",
           content: [
@@ -267,14 +340,22 @@ describe("encodeRequest", () => {
             { type: "redacted-thinking", data: "zzz" },
             { type: "text", text: "calling" },
             { type: "tool-call", id: "t1", name: "get", arguments: "{}" },
-            { type: "tool-call", id: "t2", name: "get", arguments: "{\"a\":1}" },
+            { type: "tool-call", id: "t2", name: "get", arguments: '{"a":1}' },
           ],
         },
         {
           role: "user",
           content: [
             { type: "tool-result", callId: "t1", content: [{ type: "text", text: "r1" }] },
-            { type: "tool-result", callId: "t2", content: [{ type: "text", text: "r2" }, { type: "image", source: { kind: "url", url: "https://x.test/i.png" } }], isError: true },
+            {
+              type: "tool-result",
+              callId: "t2",
+              content: [
+                { type: "text", text: "r2" },
+                { type: "image", source: { kind: "url", url: "https://x.test/i.png" } },
+              ],
+              isError: true,
+            },
             { type: "text", text: "next" },
           ],
         },
@@ -293,12 +374,26 @@ describe("encodeRequest", () => {
     const { body, dropped } = f.encodeRequest(req);
     expect(body.instructions).toBe("sys");
     expect(body.input).toEqual([
-      { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }, { type: "input_image", image_url: "data:image/jpeg;base64,AAA", detail: "auto" }] },
+      {
+        type: "message",
+        role: "user",
+        content: [
+          { type: "input_text", text: "hi" },
+          { type: "input_image", image_url: "data:image/jpeg;base64,AAA", detail: "auto" },
+        ],
+      },
       { type: "message", role: "assistant", content: [{ type: "output_text", text: "calling" }] },
       { type: "function_call", call_id: "t1", name: "get", arguments: "{}" },
-      { type: "function_call", call_id: "t2", name: "get", arguments: "{\"a\":1}" },
+      { type: "function_call", call_id: "t2", name: "get", arguments: '{"a":1}' },
       { type: "function_call_output", call_id: "t1", output: "r1" },
-      { type: "function_call_output", call_id: "t2", output: [{ type: "input_text", text: "r2" }, { type: "input_image", image_url: "https://x.test/i.png", detail: "auto" }] },
+      {
+        type: "function_call_output",
+        call_id: "t2",
+        output: [
+          { type: "input_text", text: "r2" },
+          { type: "input_image", image_url: "https://x.test/i.png", detail: "auto" },
+        ],
+      },
       { type: "message", role: "user", content: [{ type: "input_text", text: "next" }] },
       { type: "message", role: "developer", content: [{ type: "input_text", text: "late system" }] },
     ]);
@@ -316,10 +411,18 @@ describe("encodeRequest", () => {
 
   test("thinking that came from a Responses upstream is replayed as a reasoning item", () => {
     const req: CanonicalRequest = {
-      model: "gpt-5", stream: false, extra: {},
+      model: "gpt-5",
+      stream: false,
+      extra: {},
       messages: [
         { role: "user", content: [{ type: "text", text: "q" }] },
-        { role: "assistant", content: [{ type: "thinking", text: "", signature: packSignature("rs_9", "ENC") }, { type: "text", text: "a" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", text: "", signature: packSignature("rs_9", "ENC") },
+            { type: "text", text: "a" },
+          ],
+        },
         { role: "user", content: [{ type: "text", text: "q2" }] },
       ],
     };
@@ -330,7 +433,12 @@ describe("encodeRequest", () => {
   });
 
   test("max_output_tokens is kept, raised to the API's minimum of 16 when below it", () => {
-    const base: CanonicalRequest = { model: "m", stream: false, extra: {}, messages: [{ role: "user", content: [{ type: "text", text: "q" }] }] };
+    const base: CanonicalRequest = {
+      model: "m",
+      stream: false,
+      extra: {},
+      messages: [{ role: "user", content: [{ type: "text", text: "q" }] }],
+    };
     expect(f.encodeRequest({ ...base, maxTokens: 4096 }).body.max_output_tokens).toBe(4096);
     expect(f.encodeRequest({ ...base, maxTokens: 1 }).body.max_output_tokens).toBe(16);
     expect(f.encodeRequest(base).body.max_output_tokens).toBeUndefined();
@@ -352,8 +460,12 @@ describe("upstreamUrl and errors", () => {
   test("errors in the OpenAI shape, and the message read back", () => {
     const err = new GatewayError("invalid_request", "bad thing", { param: "input" });
     expect(f.encodeError(err)).toEqual({ error: { message: "bad thing", type: "invalid_request_error", param: "input", code: null } });
-    expect(f.encodeError(new GatewayError("rate_limit", "slow down"))).toEqual({ error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } });
-    expect(f.decodeErrorMessage(JSON.stringify({ error: { message: "Incorrect API key", type: "invalid_request_error" } }))).toBe("Incorrect API key");
+    expect(f.encodeError(new GatewayError("rate_limit", "slow down"))).toEqual({
+      error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" },
+    });
+    expect(f.decodeErrorMessage(JSON.stringify({ error: { message: "Incorrect API key", type: "invalid_request_error" } }))).toBe(
+      "Incorrect API key",
+    );
     expect(f.decodeErrorMessage("<html>Bad gateway</html>")).toBe("<html>Bad gateway</html>");
   });
 });

@@ -12,9 +12,7 @@ export interface EncoderServer {
   close(): Promise<void>;
 }
 
-export type Answer =
-  | { events: CanonicalEvent[] }
-  | { response: CanonicalResponse };
+export type Answer = { events: CanonicalEvent[] } | { response: CanonicalResponse };
 
 async function* play(events: CanonicalEvent[]): AsyncGenerator<CanonicalEvent> {
   for (const e of events) {

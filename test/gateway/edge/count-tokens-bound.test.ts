@@ -11,11 +11,14 @@ beforeAll(async () => {
   // The tokenizer module loads on the first count after start (once, ~1 s): measured here is every count after it.
   expect((await countAnthropic("warm up")).status).toBe(200);
 });
-afterAll(async () => { await gw.close(); });
+afterAll(async () => {
+  await gw.close();
+});
 
 function countAnthropic(content: string | unknown[]): Promise<Response> {
   return fetch(`${gw.url}/v1/messages/count_tokens`, {
-    method: "POST", headers: { "content-type": "application/json" },
+    method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content }] }),
   });
 }
@@ -32,7 +35,9 @@ function hostileText(): string {
 /** Polls /healthz back to back while `work` runs; the slowest answer is how long the event loop was held at most. */
 async function slowestHealthzDuring(work: Promise<Response>): Promise<{ slowestMs: number; polls: number; answer: Response }> {
   let done = false;
-  const answered = work.finally(() => { done = true; });
+  const answered = work.finally(() => {
+    done = true;
+  });
   let slowestMs = 0;
   let polls = 0;
   while (!done) {
@@ -62,7 +67,11 @@ test("a 2 MB Anthropic count_tokens request leaves /healthz answering within mil
 test("a 2 MB Gemini countTokens request too", async () => {
   const text = hostileText();
   const body = JSON.stringify({ contents: [{ role: "user", parts: [{ text }] }] });
-  const work = fetch(`${gw.url}/v1beta/models/ds/deepseek-chat:countTokens`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const work = fetch(`${gw.url}/v1beta/models/ds/deepseek-chat:countTokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   const { slowestMs, answer } = await slowestHealthzDuring(work);
   expect(answer.status).toBe(200);
   expect(((await answer.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(250_000);

@@ -5,12 +5,18 @@ import { errorMessage, INGRESSES, ingressPath, isErrorIn, startEdgeRig, validBod
 import { rawRequest } from "./raw-http.ts";
 
 let rig: EdgeRig;
-beforeAll(async () => { rig = await startEdgeRig({ MAX_REQUEST_BODY_MB: "1" }); });
-afterAll(async () => { await rig.close(); });
+beforeAll(async () => {
+  rig = await startEdgeRig({ MAX_REQUEST_BODY_MB: "1" });
+});
+afterAll(async () => {
+  await rig.close();
+});
 
 function post(ingress: Ingress, body: string | Record<string, unknown>, contentType = "application/json", model = rig.model[ingress]) {
   return fetch(`${rig.gw.url}${ingressPath(ingress, model)}`, {
-    method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body),
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
 
@@ -26,20 +32,104 @@ const DEEP = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
 
 describe("the shape of each ingress's request is checked before routing, the fast path included", () => {
   const cases: { ingress: Ingress; what: string; body: (model: string) => Record<string, unknown>; field: string; says: string }[] = [
-    { ingress: "openai", what: "content as an object", body: (m) => ({ model: m, messages: [{ role: "user", content: { nonsense: true } }] }), field: "messages[0].content", says: "Invalid type for 'messages[0].content'" },
-    { ingress: "openai", what: "role robot", body: (m) => ({ model: m, messages: [{ role: "robot", content: "hi" }] }), field: "messages[0].role", says: "Invalid value: 'robot'" },
-    { ingress: "openai", what: "max_tokens -7", body: (m) => ({ model: m, max_tokens: -7, messages: [{ role: "user", content: "hi" }] }), field: "max_tokens", says: "Expected a value >= 1, but got -7" },
-    { ingress: "openai", what: "a tool message without its call id", body: (m) => ({ model: m, messages: [{ role: "tool", content: "42" }] }), field: "messages[0].tool_call_id", says: "Missing required parameter" },
-    { ingress: "anthropic", what: "content as an object", body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "user", content: { nonsense: true } }] }), field: "messages.0.content", says: "messages.0.content: Input should be" },
-    { ingress: "anthropic", what: "role robot", body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "robot", content: "hi" }] }), field: "messages.0.role", says: "messages.0.role: Input should be 'user' or 'assistant'" },
-    { ingress: "anthropic", what: "max_tokens -7", body: (m) => ({ model: m, max_tokens: -7, messages: [{ role: "user", content: "hi" }] }), field: "max_tokens", says: "max_tokens: Input should be greater than or equal to 1" },
-    { ingress: "anthropic", what: "a tool_use block without input", body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "assistant", content: [{ type: "tool_use", id: "t", name: "x" }] }] }), field: "messages.0.content.0.input", says: "messages.0.content.0.input: Field required" },
-    { ingress: "responses", what: "role robot", body: (m) => ({ model: m, input: [{ role: "robot", content: "hi" }] }), field: "input[0].role", says: "Invalid value: 'robot'" },
-    { ingress: "responses", what: "max_output_tokens -7", body: (m) => ({ model: m, input: "hi", max_output_tokens: -7 }), field: "max_output_tokens", says: "Expected a value >= 16, but got -7" },
-    { ingress: "responses", what: "input as a number", body: (m) => ({ model: m, input: 7 }), field: "input", says: "Invalid type for 'input'" },
-    { ingress: "gemini", what: "role robot", body: () => ({ contents: [{ role: "robot", parts: [{ text: "hi" }] }] }), field: "contents[0].role", says: "Please use a valid role: user, model." },
-    { ingress: "gemini", what: "parts as an object", body: () => ({ contents: [{ role: "user", parts: { text: "hi" } }] }), field: "contents[0].parts", says: "'contents[0].parts' must be a list" },
-    { ingress: "gemini", what: "maxOutputTokens -7", body: () => ({ contents: [{ parts: [{ text: "hi" }] }], generationConfig: { maxOutputTokens: -7 } }), field: "generationConfig.maxOutputTokens", says: "generationConfig.maxOutputTokens" },
+    {
+      ingress: "openai",
+      what: "content as an object",
+      body: (m) => ({ model: m, messages: [{ role: "user", content: { nonsense: true } }] }),
+      field: "messages[0].content",
+      says: "Invalid type for 'messages[0].content'",
+    },
+    {
+      ingress: "openai",
+      what: "role robot",
+      body: (m) => ({ model: m, messages: [{ role: "robot", content: "hi" }] }),
+      field: "messages[0].role",
+      says: "Invalid value: 'robot'",
+    },
+    {
+      ingress: "openai",
+      what: "max_tokens -7",
+      body: (m) => ({ model: m, max_tokens: -7, messages: [{ role: "user", content: "hi" }] }),
+      field: "max_tokens",
+      says: "Expected a value >= 1, but got -7",
+    },
+    {
+      ingress: "openai",
+      what: "a tool message without its call id",
+      body: (m) => ({ model: m, messages: [{ role: "tool", content: "42" }] }),
+      field: "messages[0].tool_call_id",
+      says: "Missing required parameter",
+    },
+    {
+      ingress: "anthropic",
+      what: "content as an object",
+      body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "user", content: { nonsense: true } }] }),
+      field: "messages.0.content",
+      says: "messages.0.content: Input should be",
+    },
+    {
+      ingress: "anthropic",
+      what: "role robot",
+      body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "robot", content: "hi" }] }),
+      field: "messages.0.role",
+      says: "messages.0.role: Input should be 'user' or 'assistant'",
+    },
+    {
+      ingress: "anthropic",
+      what: "max_tokens -7",
+      body: (m) => ({ model: m, max_tokens: -7, messages: [{ role: "user", content: "hi" }] }),
+      field: "max_tokens",
+      says: "max_tokens: Input should be greater than or equal to 1",
+    },
+    {
+      ingress: "anthropic",
+      what: "a tool_use block without input",
+      body: (m) => ({ model: m, max_tokens: 8, messages: [{ role: "assistant", content: [{ type: "tool_use", id: "t", name: "x" }] }] }),
+      field: "messages.0.content.0.input",
+      says: "messages.0.content.0.input: Field required",
+    },
+    {
+      ingress: "responses",
+      what: "role robot",
+      body: (m) => ({ model: m, input: [{ role: "robot", content: "hi" }] }),
+      field: "input[0].role",
+      says: "Invalid value: 'robot'",
+    },
+    {
+      ingress: "responses",
+      what: "max_output_tokens -7",
+      body: (m) => ({ model: m, input: "hi", max_output_tokens: -7 }),
+      field: "max_output_tokens",
+      says: "Expected a value >= 16, but got -7",
+    },
+    {
+      ingress: "responses",
+      what: "input as a number",
+      body: (m) => ({ model: m, input: 7 }),
+      field: "input",
+      says: "Invalid type for 'input'",
+    },
+    {
+      ingress: "gemini",
+      what: "role robot",
+      body: () => ({ contents: [{ role: "robot", parts: [{ text: "hi" }] }] }),
+      field: "contents[0].role",
+      says: "Please use a valid role: user, model.",
+    },
+    {
+      ingress: "gemini",
+      what: "parts as an object",
+      body: () => ({ contents: [{ role: "user", parts: { text: "hi" } }] }),
+      field: "contents[0].parts",
+      says: "'contents[0].parts' must be a list",
+    },
+    {
+      ingress: "gemini",
+      what: "maxOutputTokens -7",
+      body: () => ({ contents: [{ parts: [{ text: "hi" }] }], generationConfig: { maxOutputTokens: -7 } }),
+      field: "generationConfig.maxOutputTokens",
+      says: "generationConfig.maxOutputTokens",
+    },
   ];
   for (const c of cases) {
     test(`${c.ingress}: ${c.what} is a 400 naming ${c.field}, and no upstream is called`, async () => {
@@ -79,9 +169,16 @@ describe("content type", () => {
   }
 
   test("a form post, or no content type at all, is a 415 on count_tokens and embeddings too", async () => {
-    const form = await fetch(`${rig.gw.url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=b" });
+    const form = await fetch(`${rig.gw.url}/v1/messages/count_tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=b",
+    });
     await refused("anthropic", form, 415);
-    const none = await fetch(`${rig.gw.url}/v1/embeddings`, { method: "POST", body: new Blob([JSON.stringify({ model: "x", input: "y" })]) });
+    const none = await fetch(`${rig.gw.url}/v1/embeddings`, {
+      method: "POST",
+      body: new Blob([JSON.stringify({ model: "x", input: "y" })]),
+    });
     await refused("openai", none, 415);
   });
 
@@ -121,9 +218,15 @@ describe("model ids never walk an upstream URL", () => {
     const before = rig.upstreamCalls();
     const prefix = rig.model.gemini.split("/")[0];
     const res = await post("gemini", validBody("gemini", ""), "application/json", `${prefix}%2F..%2F..%2F..%2Fadmin%2Fx`);
-    expect(errorMessage(await refused("gemini", res, 400))).toContain("must not be empty, \".\" or \"..\"");
+    expect(errorMessage(await refused("gemini", res, 400))).toContain('must not be empty, "." or ".."');
     // Written literally, Bun resolves the dots before routing: the path (/admin/x:...) names no route at all.
-    const literal = await rawRequest(rig.gw.url, "POST", `/v1beta/models/${prefix}/../../../admin/x:generateContent`, { "content-type": "application/json" }, JSON.stringify(validBody("gemini", "")));
+    const literal = await rawRequest(
+      rig.gw.url,
+      "POST",
+      `/v1beta/models/${prefix}/../../../admin/x:generateContent`,
+      { "content-type": "application/json" },
+      JSON.stringify(validBody("gemini", "")),
+    );
     expect(literal.status).toBe(404);
     expect(rig.upstreamCalls()).toBe(before);
   });
@@ -142,10 +245,22 @@ describe("model ids never walk an upstream URL", () => {
       expect(body.error).toMatchObject({ param: "model", code: "invalid_model" });
     }
     // Invalid UTF-8 bytes inside the model's JSON string.
-    const bytes = Buffer.concat([Buffer.from(`{"model":"${rig.model.openai}`), Buffer.from([0xff, 0xfe]), Buffer.from('","messages":[{"role":"user","content":"hi"}]}')]);
-    const invalidUtf8 = await fetch(`${rig.gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: bytes });
+    const bytes = Buffer.concat([
+      Buffer.from(`{"model":"${rig.model.openai}`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","messages":[{"role":"user","content":"hi"}]}'),
+    ]);
+    const invalidUtf8 = await fetch(`${rig.gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: bytes,
+    });
     expect((await refused("openai", invalidUtf8, 400)).error.message).toContain("invalid UTF-8");
-    const anthropic = await refused("anthropic", await post("anthropic", { model: `${rig.model.gemini}/../../admin`, max_tokens: 8, messages: [{ role: "user", content: "hi" }] }), 400);
+    const anthropic = await refused(
+      "anthropic",
+      await post("anthropic", { model: `${rig.model.gemini}/../../admin`, max_tokens: 8, messages: [{ role: "user", content: "hi" }] }),
+      400,
+    );
     expect(anthropic.error.message).toContain("Invalid model name");
     expect(rig.upstreamCalls()).toBe(before);
   });

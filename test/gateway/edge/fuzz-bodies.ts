@@ -20,7 +20,29 @@ export function pick<T>(r: Random, items: readonly T[]): T {
 }
 
 const NUMBERS = [-7, -1, 0, 1, 2, 3.5, 16, 1024, 2 ** 31, 2 ** 53 + 2, 1e308, -1e308, 0.000001];
-const STRINGS = ["", "x", "user", "assistant", "model", "robot", "text", "function", "../..", "a/../b", "a\r\nb", "\u0000", "\ud800", "%", "%E0%A4%A", "漢字", "null", "{}", "[]", "http://127.0.0.1:9/v1", "ds/deepseek-chat"];
+const STRINGS = [
+  "",
+  "x",
+  "user",
+  "assistant",
+  "model",
+  "robot",
+  "text",
+  "function",
+  "../..",
+  "a/../b",
+  "a\r\nb",
+  "\u0000",
+  "\ud800",
+  "%",
+  "%E0%A4%A",
+  "漢字",
+  "null",
+  "{}",
+  "[]",
+  "http://127.0.0.1:9/v1",
+  "ds/deepseek-chat",
+];
 const HUGE = "y".repeat(200_000);
 
 /** A number, a string or nothing (for query strings and path parameters). */
@@ -58,7 +80,22 @@ export function anyObject(r: Random, keys: readonly string[], depth = 0): Record
 
 /** A body that is not a JSON object at all, or not JSON. */
 export function rawBody(r: Random): string {
-  return pick(r, ["", " ", "{", "}", "null", "[]", "1", "\"text\"", "true", "{\"a\":", "[".repeat(100_000), "{\"a\":1,}", "\u0000\u0001", "{\"model\":\"\\ud800\"}"]);
+  return pick(r, [
+    "",
+    " ",
+    "{",
+    "}",
+    "null",
+    "[]",
+    "1",
+    '"text"',
+    "true",
+    '{"a":',
+    "[".repeat(100_000),
+    '{"a":1,}',
+    "\u0000\u0001",
+    '{"model":"\\ud800"}',
+  ]);
 }
 
 /** `base` with one field (top level, or inside its first list's first item) replaced, removed or added. */

@@ -12,29 +12,134 @@ beforeAll(async () => {
   rig = await startEdgeRig({ MAX_REQUEST_BODY_MB: "1" });
   connectionId = ((await (await rig.gw.api("/api/providers")).json()) as { id: string }[])[0]!.id;
 });
-afterAll(async () => { await rig.close(); });
+afterAll(async () => {
+  await rig.close();
+});
 
 /** Field names the management API and the four formats use, so generated objects often look almost right. */
 const API_KEYS = [
-  "name", "provider", "apiKey", "baseUrl", "priority", "isActive", "limits", "rpm", "proxy", "type", "host", "port", "prefix", "apiType",
-  "headers", "modelId", "modelName", "models", "model", "weight", "strategy", "scopes", "keyId", "limit", "period", "warnAt", "from", "to",
-  "body", "stream", "state", "code", "credentials", "password", "current", "next", "global", "providers", "noProxy", "connectionId",
-  "routingStrategy", "wildcardAliases", "fallbackChains", "cache", "ttlSeconds", "ipFilter", "mode", "list", "space", "documents", "id",
-  "rev", "ciphertext", "deleted", "input", "output", "url", "level",
+  "name",
+  "provider",
+  "apiKey",
+  "baseUrl",
+  "priority",
+  "isActive",
+  "limits",
+  "rpm",
+  "proxy",
+  "type",
+  "host",
+  "port",
+  "prefix",
+  "apiType",
+  "headers",
+  "modelId",
+  "modelName",
+  "models",
+  "model",
+  "weight",
+  "strategy",
+  "scopes",
+  "keyId",
+  "limit",
+  "period",
+  "warnAt",
+  "from",
+  "to",
+  "body",
+  "stream",
+  "state",
+  "code",
+  "credentials",
+  "password",
+  "current",
+  "next",
+  "global",
+  "providers",
+  "noProxy",
+  "connectionId",
+  "routingStrategy",
+  "wildcardAliases",
+  "fallbackChains",
+  "cache",
+  "ttlSeconds",
+  "ipFilter",
+  "mode",
+  "list",
+  "space",
+  "documents",
+  "id",
+  "rev",
+  "ciphertext",
+  "deleted",
+  "input",
+  "output",
+  "url",
+  "level",
 ];
 const FORMAT_KEYS = [
-  "model", "messages", "role", "content", "max_tokens", "max_completion_tokens", "max_output_tokens", "temperature", "top_p", "top_k", "stream",
-  "stop", "stop_sequences", "tools", "tool_choice", "tool_calls", "tool_call_id", "function", "name", "arguments", "parameters", "input_schema",
-  "system", "thinking", "budget_tokens", "type", "text", "image_url", "source", "input", "instructions", "reasoning", "contents", "parts",
-  "generationConfig", "maxOutputTokens", "systemInstruction", "functionCall", "functionResponse", "inlineData", "data", "mimeType",
-  "response_format", "n", "seed", "call_id", "id", "tool_use_id", "metadata", "generateContentRequest",
+  "model",
+  "messages",
+  "role",
+  "content",
+  "max_tokens",
+  "max_completion_tokens",
+  "max_output_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stream",
+  "stop",
+  "stop_sequences",
+  "tools",
+  "tool_choice",
+  "tool_calls",
+  "tool_call_id",
+  "function",
+  "name",
+  "arguments",
+  "parameters",
+  "input_schema",
+  "system",
+  "thinking",
+  "budget_tokens",
+  "type",
+  "text",
+  "image_url",
+  "source",
+  "input",
+  "instructions",
+  "reasoning",
+  "contents",
+  "parts",
+  "generationConfig",
+  "maxOutputTokens",
+  "systemInstruction",
+  "functionCall",
+  "functionResponse",
+  "inlineData",
+  "data",
+  "mimeType",
+  "response_format",
+  "n",
+  "seed",
+  "call_id",
+  "id",
+  "tool_use_id",
+  "metadata",
+  "generateContentRequest",
 ];
 /** Routes that call out (an upstream, a proxy, a login service): a 502/504 there is a documented answer, a 500 never. */
 const CALLS_OUT = ["/api/providers/:id/test", "/api/settings/proxy/test", "/api/oauth/", "/api/sync/now"];
 /** Too slow to repeat thousands of times (a full database snapshot each). */
 const HEAVY = ["/api/db-backups/export", "/api/db-backups/exportAll"];
 
-interface Failure { route: string; status: number; body: string; answer: string }
+interface Failure {
+  route: string;
+  status: number;
+  body: string;
+  answer: string;
+}
 
 async function send(method: string, path: string, body: string | undefined, failures: Failure[], route: string): Promise<void> {
   const res = await rig.gw.app.request(path, {
@@ -48,12 +153,15 @@ async function send(method: string, path: string, body: string | undefined, fail
 }
 
 function paramValue(r: Random): string {
-  return r() < 0.1 ? "%E0%A4%A" : encodeURIComponent(pick(r, [connectionId, "nope", "..", "%", "a".repeat(300), "\u0000", "1", "claude-code-nope"]));
+  return r() < 0.1
+    ? "%E0%A4%A"
+    : encodeURIComponent(pick(r, [connectionId, "nope", "..", "%", "a".repeat(300), "\u0000", "1", "claude-code-nope"]));
 }
 
 function routePath(r: Random, path: string): string {
   const filled = path.replace(/:[A-Za-z]+/g, () => paramValue(r));
-  if (r() < 0.3) return `${filled}?${pick(r, ["provider", "groupBy", "from", "to", "limit", "cursor", "model", "space", "since", "dryRun"])}=${(r() < 0.1 ? "%E0%A4%A" : encodeURIComponent(anyScalar(r).toWellFormed()))}`;
+  if (r() < 0.3)
+    return `${filled}?${pick(r, ["provider", "groupBy", "from", "to", "limit", "cursor", "model", "space", "since", "dryRun"])}=${r() < 0.1 ? "%E0%A4%A" : encodeURIComponent(anyScalar(r).toWellFormed())}`;
   return filled;
 }
 
@@ -62,7 +170,11 @@ test(`the four ingresses and both token counters, generated bodies (seed ${SEED}
   const failures: Failure[] = [];
   const targets = [
     ...INGRESSES.map((i) => ({ name: i, path: ingressPath(i, rig.model[i]), base: validBody(i, rig.model[i]) })),
-    { name: "anthropic count_tokens", path: "/v1/messages/count_tokens", base: { model: rig.model.anthropic, messages: [{ role: "user", content: "hi" }] } },
+    {
+      name: "anthropic count_tokens",
+      path: "/v1/messages/count_tokens",
+      base: { model: rig.model.anthropic, messages: [{ role: "user", content: "hi" }] },
+    },
     { name: "gemini countTokens", path: `/v1beta/models/${rig.model.gemini}:countTokens`, base: validBody("gemini", "") },
   ];
   let sent = 0;
@@ -73,7 +185,8 @@ test(`the four ingresses and both token counters, generated bodies (seed ${SEED}
       const res = await fetch(`${rig.gw.url}${target.path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
       const answer = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) failures.push({ route: target.name, status: res.status, body: body.slice(0, 300), answer: answer.slice(0, 300) });
+      if (res.status >= 500)
+        failures.push({ route: target.name, status: res.status, body: body.slice(0, 300), answer: answer.slice(0, 300) });
       sent++;
     }
   }

@@ -12,12 +12,20 @@ export function rawRequest(url: string, method: string, path: string, headers: R
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      const head = Object.entries({ host: `${hostname}:${port}`, connection: "close", "content-length": String(Buffer.byteLength(body)), ...headers })
-        .map(([k, v]) => `${k}: ${v}\r\n`).join("");
+      const head = Object.entries({
+        host: `${hostname}:${port}`,
+        connection: "close",
+        "content-length": String(Buffer.byteLength(body)),
+        ...headers,
+      })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("");
       socket.write(`${method} ${path} HTTP/1.1\r\n${head}\r\n${body}`);
     });
     let data = "";
-    socket.on("data", (chunk) => { data += chunk.toString("utf8"); });
+    socket.on("data", (chunk) => {
+      data += chunk.toString("utf8");
+    });
     socket.on("error", reject);
     socket.on("close", () => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
@@ -32,7 +40,7 @@ export function rawRequest(url: string, method: string, path: string, headers: R
 
 function dechunk(text: string): string {
   let out = "";
-  for (let at = 0; at < text.length;) {
+  for (let at = 0; at < text.length; ) {
     const line = text.indexOf("\r\n", at);
     const size = Number.parseInt(text.slice(at, line), 16);
     if (!size) break;
@@ -56,12 +64,22 @@ export function trickleBody(url: string, path: string, length: number, everyMs: 
   let timer: ReturnType<typeof setInterval> | undefined;
   let received = "";
   const socket = connect(Number(port), hostname, () => {
-    const head = Object.entries({ host: `${hostname}:${port}`, "content-type": "application/json", "content-length": String(length), ...headers })
-      .map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const head = Object.entries({
+      host: `${hostname}:${port}`,
+      "content-type": "application/json",
+      "content-length": String(length),
+      ...headers,
+    })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
     socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n{`);
-    timer = setInterval(() => { if (!socket.destroyed) socket.write(" "); }, everyMs);
+    timer = setInterval(() => {
+      if (!socket.destroyed) socket.write(" ");
+    }, everyMs);
   });
-  socket.on("data", (chunk) => { received += chunk.toString("utf8"); });
+  socket.on("data", (chunk) => {
+    received += chunk.toString("utf8");
+  });
   socket.on("error", () => {});
   const closed = new Promise<{ afterMs: number; received: string }>((resolve) => {
     socket.on("close", () => {
@@ -69,5 +87,12 @@ export function trickleBody(url: string, path: string, length: number, everyMs: 
       resolve({ afterMs: performance.now() - started, received });
     });
   });
-  return { socket, closed, stop: () => { clearInterval(timer); socket.destroy(); } };
+  return {
+    socket,
+    closed,
+    stop: () => {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
 }

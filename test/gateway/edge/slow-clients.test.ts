@@ -5,8 +5,12 @@ import { isErrorIn, startEdgeRig, validBody, type EdgeRig } from "./support.ts";
 import { trickleBody } from "./raw-http.ts";
 
 let rig: EdgeRig;
-beforeAll(async () => { rig = await startEdgeRig({ IDLE_TIMEOUT_SECONDS: "1", MAX_CONNECTIONS_PER_IP: "4" }); });
-afterAll(async () => { await rig.close(); });
+beforeAll(async () => {
+  rig = await startEdgeRig({ IDLE_TIMEOUT_SECONDS: "1", MAX_CONNECTIONS_PER_IP: "4" });
+});
+afterAll(async () => {
+  await rig.close();
+});
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const until = performance.now() + timeoutMs;
@@ -28,7 +32,11 @@ test("slowloris bodies are cut off by the idle timeout, the upstream never hears
   // With all four in progress (/healthz, which spends nothing, is turned away too)...
   await waitFor("the cap to refuse", async () => (await fetch(`${rig.gw.url}/healthz`)).status === 429);
   // ...this address's next client request is turned away in its caller's format.
-  const answer = await fetch(`${rig.gw.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(validBody("anthropic", rig.model.anthropic)) });
+  const answer = await fetch(`${rig.gw.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(validBody("anthropic", rig.model.anthropic)),
+  });
   expect(answer.status).toBe(429);
   const body = await answer.json();
   expect(isErrorIn("anthropic", body, 429)).toBe(true);
@@ -43,10 +51,13 @@ test("slowloris bodies are cut off by the idle timeout, the upstream never hears
   }
   // Their slots are free again: a good request from the same address is served.
   await waitFor("the address to be served again", async () => {
-    const res = await fetch(`${rig.gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(validBody("openai", rig.model.openai)) });
+    const res = await fetch(`${rig.gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(validBody("openai", rig.model.openai)),
+    });
     return res.status === 200;
   });
   // The one successful call above is the only one any upstream saw (the refused anthropic ones never left).
   expect(rig.upstreamCalls()).toBe(before + 1);
 }, 20_000);
-

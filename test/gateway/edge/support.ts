@@ -39,7 +39,9 @@ export async function startEdgeRig(env: Record<string, string> = {}): Promise<Ed
     model[ingress] = `${prefix}/fake-model`;
   }
   return {
-    gw, fakes, model,
+    gw,
+    fakes,
+    model,
     upstreamCalls: () => INGRESSES.reduce((n, i) => n + fakes[i].requests.length, 0),
     async close() {
       await gw.close();
@@ -51,20 +53,28 @@ export async function startEdgeRig(env: Record<string, string> = {}): Promise<Ed
 /** The client path of each ingress (Gemini names its model in the path). */
 export function ingressPath(ingress: Ingress, model: string): string {
   switch (ingress) {
-    case "openai": return "/v1/chat/completions";
-    case "anthropic": return "/v1/messages";
-    case "responses": return "/v1/responses";
-    case "gemini": return `/v1beta/models/${model}:generateContent`;
+    case "openai":
+      return "/v1/chat/completions";
+    case "anthropic":
+      return "/v1/messages";
+    case "responses":
+      return "/v1/responses";
+    case "gemini":
+      return `/v1beta/models/${model}:generateContent`;
   }
 }
 
 /** A small valid request of each ingress. */
 export function validBody(ingress: Ingress, model: string): Record<string, unknown> {
   switch (ingress) {
-    case "openai": return { model, messages: [{ role: "user", content: "hi" }] };
-    case "anthropic": return { model, max_tokens: 64, messages: [{ role: "user", content: "hi" }] };
-    case "responses": return { model, input: [{ role: "user", content: "hi" }] };
-    case "gemini": return { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
+    case "openai":
+      return { model, messages: [{ role: "user", content: "hi" }] };
+    case "anthropic":
+      return { model, max_tokens: 64, messages: [{ role: "user", content: "hi" }] };
+    case "responses":
+      return { model, input: [{ role: "user", content: "hi" }] };
+    case "gemini":
+      return { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
   }
 }
 
@@ -76,8 +86,12 @@ export function errorMessage(body: { error?: { message?: string } }): string {
 /** True when `body` is an error in `ingress`'s own wire format. */
 export function isErrorIn(ingress: Ingress, body: Record<string, any>, status: number): boolean {
   switch (ingress) {
-    case "openai": case "responses": return typeof body.error?.message === "string" && typeof body.error?.type === "string" && "param" in body.error;
-    case "anthropic": return body.type === "error" && typeof body.error?.type === "string" && typeof body.error?.message === "string";
-    case "gemini": return body.error?.code === status && typeof body.error?.status === "string" && typeof body.error?.message === "string";
+    case "openai":
+    case "responses":
+      return typeof body.error?.message === "string" && typeof body.error?.type === "string" && "param" in body.error;
+    case "anthropic":
+      return body.type === "error" && typeof body.error?.type === "string" && typeof body.error?.message === "string";
+    case "gemini":
+      return body.error?.code === status && typeof body.error?.status === "string" && typeof body.error?.message === "string";
   }
 }

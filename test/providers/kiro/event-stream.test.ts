@@ -1,6 +1,12 @@
 // The AWS event-stream decoder: the published byte layout, every split of a captured stream, CRC and length checks, all header types.
 import { describe, expect, test } from "bun:test";
-import { decodeEventStream, encodeEventStreamMessage, EventStreamDecoder, parseHeaders, type EventStreamMessage } from "../../../src/providers/kiro/event-stream.ts";
+import {
+  decodeEventStream,
+  encodeEventStreamMessage,
+  EventStreamDecoder,
+  parseHeaders,
+  type EventStreamMessage,
+} from "../../../src/providers/kiro/event-stream.ts";
 import { GatewayError } from "../../../src/canonical/errors.ts";
 
 const text = new TextDecoder();
@@ -8,20 +14,26 @@ const text = new TextDecoder();
 /** A Kiro answer as the service sends it: text, a tool call in pieces, metering and context usage. */
 function capturedStream(): { bytes: Uint8Array; payloads: string[] } {
   const ev = (type: string, payload: unknown) =>
-    encodeEventStreamMessage({ ":event-type": type, ":content-type": "application/json", ":message-type": "event" }, JSON.stringify(payload));
+    encodeEventStreamMessage(
+      { ":event-type": type, ":content-type": "application/json", ":message-type": "event" },
+      JSON.stringify(payload),
+    );
   const frames = [
     ev("assistantResponseEvent", { content: "Let me " }),
     ev("assistantResponseEvent", { content: "check — ünïcödé ✓" }),
     ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", input: "" }),
-    ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", input: "{\"command\":" }),
-    ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", input: "\"ls\"}" }),
+    ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", input: '{"command":' }),
+    ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", input: '"ls"}' }),
     ev("toolUseEvent", { name: "Bash", toolUseId: "tooluse_1", stop: true }),
     ev("meteringEvent", { unit: "credit", unitPlural: "credits", usage: 0.31 }),
     ev("contextUsageEvent", { contextUsagePercentage: 4.2 }),
   ];
   const bytes = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
   let at = 0;
-  for (const f of frames) { bytes.set(f, at); at += f.length; }
+  for (const f of frames) {
+    bytes.set(f, at);
+    at += f.length;
+  }
   return { bytes, payloads: frames.map((f) => text.decode(f.subarray(12 + new DataView(f.buffer).getUint32(4), f.length - 4))) };
 }
 
@@ -33,15 +45,38 @@ function decodeAll(chunks: Uint8Array[]): EventStreamMessage[] {
 }
 
 describe("AWS event-stream framing", () => {
-  test("matches the published example frame byte for byte (payload {\"foo\": \"bar\"}, content-type header)", () => {
+  test('matches the published example frame byte for byte (payload {"foo": "bar"}, content-type header)', () => {
     // The example in the Elixir event_stream package docs for the AWS encoding: total 62, headers 32, prelude CRC 64,93,249,70.
-    const expected = [0, 0, 0, 62, 0, 0, 0, 32, 64, 93, 249, 70, 12, ...Buffer.from("content-type"), 7, 0, 16, ...Buffer.from("application/json"),
-      ...Buffer.from("{\"foo\": \"bar\"}"), 111, 162, 191, 59];
-    const frame = encodeEventStreamMessage({ "content-type": "application/json" }, "{\"foo\": \"bar\"}");
+    const expected = [
+      0,
+      0,
+      0,
+      62,
+      0,
+      0,
+      0,
+      32,
+      64,
+      93,
+      249,
+      70,
+      12,
+      ...Buffer.from("content-type"),
+      7,
+      0,
+      16,
+      ...Buffer.from("application/json"),
+      ...Buffer.from('{"foo": "bar"}'),
+      111,
+      162,
+      191,
+      59,
+    ];
+    const frame = encodeEventStreamMessage({ "content-type": "application/json" }, '{"foo": "bar"}');
     expect([...frame]).toEqual(expected);
     const [message] = decodeAll([Uint8Array.from(expected)]);
     expect(message!.headers).toEqual({ "content-type": "application/json" });
-    expect(text.decode(message!.payload)).toBe("{\"foo\": \"bar\"}");
+    expect(text.decode(message!.payload)).toBe('{"foo": "bar"}');
   });
 
   test("a captured stream decodes the same when split in two at every byte", () => {
@@ -57,7 +92,11 @@ describe("AWS event-stream framing", () => {
     const { bytes, payloads } = capturedStream();
     const single = decodeAll(Array.from(bytes, (b) => Uint8Array.of(b)));
     expect(single.map((m) => text.decode(m.payload))).toEqual(payloads);
-    for (const [a, b] of [[5, 300], [13, 14], [100, bytes.length - 3]] as const) {
+    for (const [a, b] of [
+      [5, 300],
+      [13, 14],
+      [100, bytes.length - 3],
+    ] as const) {
       const messages = decodeAll([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]);
       expect(messages.map((m) => text.decode(m.payload))).toEqual(payloads);
     }
@@ -104,7 +143,11 @@ describe("AWS event-stream framing", () => {
     header("y", 6, [0, 2, 0xde, 0xad]);
     header("str", 7, [0, 2, ...Buffer.from("ok")]);
     header("ts", 8, [0, 0, 1, 0x8b, 0xcf, 0xe5, 0x68, 0x00]);
-    header("u", 9, Array.from({ length: 16 }, (_, i) => i));
+    header(
+      "u",
+      9,
+      Array.from({ length: 16 }, (_, i) => i),
+    );
     const h = parseHeaders(Uint8Array.from(parts));
     expect(h).toMatchObject({ t: true, f: false, b: -1, s: 258, i: 256, l: 7n, str: "ok", u: "000102030405060708090a0b0c0d0e0f" });
     expect([...(h.y as Uint8Array)]).toEqual([0xde, 0xad]);
