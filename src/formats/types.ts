@@ -3,7 +3,7 @@ import type { CanonicalRequest } from "../canonical/request.ts";
 import type { CanonicalEvent, CanonicalResponse } from "../canonical/response.ts";
 import type { GatewayError } from "../canonical/errors.ts";
 import type { SseEvent } from "../canonical/sse.ts";
-import type { Usage } from "../canonical/usage.ts";
+import type { FinishReason, Usage } from "../canonical/usage.ts";
 
 export type FormatId = "openai-chat" | "anthropic" | "responses" | "gemini";
 
@@ -43,6 +43,10 @@ export interface Passthrough {
   streamErrorFrames(err: GatewayError, sent?: number): string;
   /** Usage from a non-streamed answer body. */
   responseUsage(body: unknown): Partial<Usage> | undefined;
+  /** Why the answer ended, when this parsed stream frame says it (the frames the tap parses for usage carry it). */
+  frameFinish(data: unknown): FinishReason | undefined;
+  /** Why a non-streamed answer ended. */
+  responseFinish(body: unknown): FinishReason | undefined;
   /** The sampling temperature a client body asks for (the response cache only keeps temperature-0 answers). */
   temperature(body: Record<string, unknown>): number | undefined;
   /**

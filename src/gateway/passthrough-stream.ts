@@ -34,10 +34,18 @@ function frameEnd(buf: Uint8Array, from: number): number {
 
 const decoder = new TextDecoder();
 
-/** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`) or an error. Searched natively. */
-const MARKERS = ['"usage":{', '"usage": {', '"usageMetadata":{', '"usageMetadata": {', '"error"', "event: error", "event:error"].map((m) =>
-  Buffer.from(m),
-);
+/** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`), a finish reason (not null) or an error. Searched natively. */
+const MARKERS = [
+  '"usage":{',
+  '"usage": {',
+  '"usageMetadata":{',
+  '"usageMetadata": {',
+  '"finish_reason":"',
+  '"finish_reason": "',
+  '"error"',
+  "event: error",
+  "event:error",
+].map((m) => Buffer.from(m));
 
 /**
  * Where markers start in `bytes`, ascending. Searched once per chunk read, not once per frame: most chunks
@@ -130,6 +138,8 @@ export function passthroughStream(
             if (data === undefined) continue;
             const usage = format.frameUsage(data);
             if (usage) Object.assign(outcome.usage, usage);
+            const finish = format.frameFinish(data);
+            if (finish) outcome.finishReason = finish;
             if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
             if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) {
               if (frameStart > runStart) {

@@ -52,7 +52,7 @@ export async function respond(deps: RespondDeps, req: ProxyRequest, s: Success, 
         req.onStep?.("encode");
         const usage = s.upstream.passthrough.responseUsage(json);
         const response = new Response(text, { headers: { ...headers, "content-type": "application/json" } });
-        settlement.finish({ usage, ttftMs: readAt, status: 200 });
+        settlement.finish({ usage, ttftMs: readAt, status: 200, finishReason: s.upstream.passthrough.responseFinish(json) });
         await deps.usage.written();
         return response;
       }

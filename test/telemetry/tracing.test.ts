@@ -137,6 +137,31 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       expect(roots.map((r) => r.attributes["omniroute.stream"]).sort()).toEqual([false, true]);
     });
 
+    test("a fast-path answer (OpenAI client, OpenAI upstream) carries its finish reason too, streamed or not", async () => {
+      gw.services.health.breakers.reset();
+      deepseek.setScenario({ kind: "text", text: "cut short", finish: "length", usage: { input: 5, output: 2 } });
+      const send = (stream: boolean) =>
+        fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+          body: JSON.stringify({ model: "ds/deepseek-chat", max_tokens: 2, stream, messages: [{ role: "user", content: "fast path" }] }),
+        }).then((res) => res.text());
+      expect(await send(false)).toContain('"finish_reason":"length"');
+      expect(await send(true)).toContain('"finish_reason":"length"');
+      await gw.services.telemetry.tracing!.flush();
+      const roots = await waitFor("two fast-path spans", () => {
+        const found = receiver.spans.filter(
+          (s) =>
+            s.attributes["omniroute.client_format"] === "openai-chat" &&
+            s.parentSpanId === "" &&
+            s.attributes["gen_ai.request.max_tokens"] === 2,
+        );
+        return found.length >= 2 ? found : undefined;
+      });
+      for (const root of roots) expect(root.attributes).toMatchObject({ "gen_ai.response.finish_reasons": ["length"] });
+      expect(roots.map((r) => r.attributes["omniroute.stream"]).sort()).toEqual([false, true]);
+    });
+
     test("an answer from the cache and a request refused at the edge are spans too, with no attempt under them", async () => {
       gw.services.health.breakers.reset();
       await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });

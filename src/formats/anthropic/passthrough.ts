@@ -2,6 +2,7 @@
 import type { Usage } from "../../canonical/usage.ts";
 import type { Passthrough } from "../types.ts";
 import { encodeError } from "./errors.ts";
+import { decodeStopReason } from "./stop-reason.ts";
 import { decodeUsage, readCounts } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 import { sseFrame } from "../../canonical/sse.ts";
@@ -56,4 +57,10 @@ export const anthropicPassthrough: Passthrough = {
   isErrorFrame: (data, event) => event === "error" || (isRecord(data) && data.type === "error"),
   streamErrorFrames: (err) => sseFrame(JSON.stringify(encodeError(err)), "error"),
   responseUsage: (body) => (isRecord(body) ? decodeUsage(body.usage) : undefined),
+  // message_delta carries it in a stream (parsed for its usage anyway), stop_reason in a whole answer.
+  frameFinish: (data) =>
+    isRecord(data) && data.type === "message_delta" && isRecord(data.delta) && typeof data.delta.stop_reason === "string"
+      ? decodeStopReason(data.delta.stop_reason)
+      : undefined,
+  responseFinish: (body) => (isRecord(body) && typeof body.stop_reason === "string" ? decodeStopReason(body.stop_reason) : undefined),
 };

@@ -3,6 +3,7 @@ import type { GatewayError } from "../../canonical/errors.ts";
 import { sseFrame } from "../../canonical/sse.ts";
 import type { Passthrough } from "../types.ts";
 import { encodeGeminiError } from "./errors.ts";
+import { decodeFinishReason } from "./stop-reason.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 
@@ -27,6 +28,9 @@ export const geminiPassthrough: Passthrough = {
   isUsageOnlyFrame() {
     return false;
   },
+  // Every chunk carries usageMetadata, so the tap parses the last one, which has the finishReason.
+  frameFinish: (data) => candidateFinish(data),
+  responseFinish: (body) => candidateFinish(body),
   isErrorFrame(data) {
     return isRecord(data) && isRecord(data.error);
   },
@@ -37,3 +41,15 @@ export const geminiPassthrough: Passthrough = {
     return isRecord(body) ? decodeUsage(body.usageMetadata) : undefined;
   },
 };
+
+/** The first candidate's finishReason, in a stream chunk or a whole answer (absent until the last chunk). */
+function candidateFinish(data: unknown) {
+  if (!isRecord(data) || !Array.isArray(data.candidates)) return undefined;
+  const candidate = data.candidates[0];
+  if (!isRecord(candidate) || typeof candidate.finishReason !== "string") return undefined;
+  const parts = isRecord(candidate.content) && Array.isArray(candidate.content.parts) ? candidate.content.parts : [];
+  return decodeFinishReason(
+    candidate.finishReason,
+    parts.some((p) => isRecord(p) && p.functionCall !== undefined),
+  );
+}

@@ -3,6 +3,7 @@ import type { GatewayError } from "../../canonical/errors.ts";
 import type { Usage } from "../../canonical/usage.ts";
 import type { Passthrough } from "../types.ts";
 import { encodeError } from "./errors.ts";
+import { decodeFinishReason } from "./stop-reason.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 import { idCarriesSignature, splitToolCallId } from "../../canonical/tool-call-signature.ts";
@@ -63,7 +64,16 @@ export const openaiChatPassthrough: Passthrough = {
     // The same body as a non-streamed error: the OpenAI SDK throws an APIError on a chunk with `error`.
     return `data: ${JSON.stringify(encodeError(err))}\n\n`;
   },
+  frameFinish: (data) => firstChoiceFinish(data),
+  responseFinish: (body) => firstChoiceFinish(body),
   responseUsage(body) {
     return isRecord(body) ? chatUsage(body.usage) : undefined;
   },
 };
+
+/** The first choice's finish_reason, in a stream chunk or a whole answer (null until the last chunk). */
+function firstChoiceFinish(data: unknown) {
+  if (!isRecord(data) || !Array.isArray(data.choices)) return undefined;
+  const reason = (data.choices[0] as { finish_reason?: unknown } | undefined)?.finish_reason;
+  return typeof reason === "string" ? decodeFinishReason(reason) : undefined;
+}

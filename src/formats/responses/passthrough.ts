@@ -5,6 +5,7 @@ import type { Passthrough } from "../types.ts";
 import { responseError } from "./errors.ts";
 import { isForeignEncrypted } from "./reasoning-signature.ts";
 import { refuseServerState } from "./request-decode.ts";
+import { decodeFinishReason } from "./stop-reason.ts";
 import { decodeUsage } from "./usage.ts";
 import { isRecord } from "./wire.ts";
 import { idCarriesSignature, splitToolCallId } from "../../canonical/tool-call-signature.ts";
@@ -39,6 +40,10 @@ export const responsesPassthrough: Passthrough = {
   isUsageOnlyFrame() {
     return false;
   },
+  // The terminal event carries the whole response (parsed for its usage anyway).
+  frameFinish: (data) =>
+    isRecord(data) && typeof data.type === "string" && TERMINAL.has(data.type) ? responseFinish(data.response) : undefined,
+  responseFinish: (body) => responseFinish(body),
   isErrorFrame(data, event) {
     const type = isRecord(data) ? data.type : undefined;
     return type === "error" || type === "response.failed" || event === "error" || event === "response.failed";
@@ -54,3 +59,14 @@ export const responsesPassthrough: Passthrough = {
     return isRecord(body) ? decodeUsage(body.usage) : undefined;
   },
 };
+
+/** The finish reason of a finished response object: its status, why it is incomplete, whether it called tools. */
+function responseFinish(response: unknown) {
+  if (!isRecord(response) || typeof response.status !== "string") return undefined;
+  const incomplete =
+    isRecord(response.incomplete_details) && typeof response.incomplete_details.reason === "string"
+      ? response.incomplete_details.reason
+      : undefined;
+  const calledTools = Array.isArray(response.output) && response.output.some((item) => isRecord(item) && item.type === "function_call");
+  return decodeFinishReason(response.status, incomplete, calledTools);
+}
