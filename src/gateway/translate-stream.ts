@@ -15,10 +15,21 @@ import { brokenStream, type StreamOutcome } from "./passthrough-stream.ts";
 async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOutcome): AsyncGenerator<CanonicalEvent> {
   try {
     for await (const event of events) {
-      if (event.type === "usage" || event.type === "finish") Object.assign(outcome.usage, event.usage);
-      if (event.type === "finish") outcome.finishReason = event.reason;
-      else if (event.type === "start" && event.usage) Object.assign(outcome.usage, event.usage);
-      else if (event.type === "error") outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
+      switch (event.type) {
+        case "start":
+        case "usage":
+          if (event.usage) Object.assign(outcome.usage, event.usage);
+          break;
+        case "finish":
+          if (event.usage) Object.assign(outcome.usage, event.usage);
+          outcome.finishReason = event.reason;
+          break;
+        case "error":
+          outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
+          break;
+        default:
+          break;
+      }
       yield event;
     }
   } catch (err) {
