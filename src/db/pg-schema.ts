@@ -146,12 +146,9 @@ export const usageLog = pgTable(
   (t) => [index("usage_log_ts_idx").on(t.ts), index("usage_log_key_ts_idx").on(t.keyId, t.ts)],
 );
 
-/** Daily totals of usage_log rows; missing key or provider is '' so the unique index holds. */
-export const usageDaily = pgTable(
-  "usage_daily",
-  {
-    /** UTC day, YYYY-MM-DD. */
-    day: text("day").notNull(),
+/** What a rollup row groups by (besides its day or hour) and the totals it keeps; new builders per table. */
+function rollupColumns() {
+  return {
     keyId: text("key_id").notNull().default(""),
     provider: text("provider").notNull().default(""),
     model: text("model").notNull(),
@@ -164,6 +161,16 @@ export const usageDaily = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     errors: total("errors").notNull().default(0),
     cacheHits: total("cache_hits").notNull().default(0),
+  };
+}
+
+/** Daily totals of usage_log rows; missing key or provider is '' so the unique index holds. */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    ...rollupColumns(),
   },
   (t) => [
     uniqueIndex("usage_daily_day_key_provider_model_idx").on(t.day, t.keyId, t.provider, t.model),
@@ -177,18 +184,7 @@ export const usageHourly = pgTable(
   {
     /** The hour's start, epoch ms (UTC). */
     hour: ms("hour").notNull(),
-    keyId: text("key_id").notNull().default(""),
-    provider: text("provider").notNull().default(""),
-    model: text("model").notNull(),
-    requests: total("requests").notNull().default(0),
-    inputTokens: total("input_tokens").notNull().default(0),
-    outputTokens: total("output_tokens").notNull().default(0),
-    cacheReadTokens: total("cache_read_tokens").notNull().default(0),
-    cacheWriteTokens: total("cache_write_tokens").notNull().default(0),
-    reasoningTokens: total("reasoning_tokens").notNull().default(0),
-    costUsd: doublePrecision("cost_usd").notNull().default(0),
-    errors: total("errors").notNull().default(0),
-    cacheHits: total("cache_hits").notNull().default(0),
+    ...rollupColumns(),
   },
   (t) => [uniqueIndex("usage_hourly_hour_key_provider_model_idx").on(t.hour, t.keyId, t.provider, t.model)],
 );

@@ -134,15 +134,9 @@ export const usageLog = sqliteTable(
   (t) => [index("usage_log_ts_idx").on(t.ts), index("usage_log_key_ts_idx").on(t.keyId, t.ts)],
 );
 
-/**
- * Daily totals of usage_log rows, filled by the rollup job and kept forever. Missing key or provider is
- * stored as '' (NULLs in a UNIQUE index would be distinct); model is the served model, else the requested one.
- */
-export const usageDaily = sqliteTable(
-  "usage_daily",
-  {
-    /** UTC day, YYYY-MM-DD. */
-    day: text("day").notNull(),
+/** What a rollup row groups by (besides its day or hour) and the totals it keeps; new builders per table. */
+function rollupColumns() {
+  return {
     keyId: text("key_id").notNull().default(""),
     provider: text("provider").notNull().default(""),
     model: text("model").notNull(),
@@ -157,6 +151,19 @@ export const usageDaily = sqliteTable(
     errors: integer("errors").notNull().default(0),
     /** Rows answered from the response cache. */
     cacheHits: integer("cache_hits").notNull().default(0),
+  };
+}
+
+/**
+ * Daily totals of usage_log rows, filled by the rollup job and kept forever. Missing key or provider is
+ * stored as '' (NULLs in a UNIQUE index would be distinct); model is the served model, else the requested one.
+ */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    ...rollupColumns(),
   },
   (t) => [
     uniqueIndex("usage_daily_day_key_provider_model_idx").on(t.day, t.keyId, t.provider, t.model),
@@ -174,18 +181,7 @@ export const usageHourly = sqliteTable(
   "usage_hourly",
   {
     hour: integer("hour").notNull(),
-    keyId: text("key_id").notNull().default(""),
-    provider: text("provider").notNull().default(""),
-    model: text("model").notNull(),
-    requests: integer("requests").notNull().default(0),
-    inputTokens: integer("input_tokens").notNull().default(0),
-    outputTokens: integer("output_tokens").notNull().default(0),
-    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
-    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
-    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
-    costUsd: real("cost_usd").notNull().default(0),
-    errors: integer("errors").notNull().default(0),
-    cacheHits: integer("cache_hits").notNull().default(0),
+    ...rollupColumns(),
   },
   (t) => [uniqueIndex("usage_hourly_hour_key_provider_model_idx").on(t.hour, t.keyId, t.provider, t.model)],
 );
