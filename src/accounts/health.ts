@@ -22,19 +22,22 @@ export interface Health {
   flush(): void;
 }
 
-export function createHealth(db: Db, now = Date.now()): Health {
+/** In-memory parts a shared store (REDIS_URL) keeps as its local mirrors, and what it gives the gateway instead. */
+export interface HealthMirrors {
+  breakers: MemoryBreakers;
+  cooldowns: MemoryCooldowns;
+}
+export type SharedHealth = (mirrors: HealthMirrors) => Pick<Health, "breakers" | "cooldowns" | "limiter">;
+
+export function createHealth(db: Db, now = Date.now(), shared?: SharedHealth): Health {
   const snapshot = createSnapshotWriter(() => {
     const state: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
     writeResilienceState(db, SNAPSHOT_KEY, state);
   }, SNAPSHOT_DELAY_MS);
   const changed = snapshot.changed;
   const flush = snapshot.flush;
-  const health: Health = {
-    breakers: new MemoryBreakers(changed),
-    cooldowns: new MemoryCooldowns(changed),
-    limiter: new MemoryAccountLimiter(),
-    flush,
-  };
+  const mirrors = { breakers: new MemoryBreakers(changed), cooldowns: new MemoryCooldowns(changed) };
+  const health: Health = { ...mirrors, limiter: new MemoryAccountLimiter(), ...shared?.(mirrors), flush };
   const saved = readResilienceState<Snapshot>(db, SNAPSHOT_KEY);
   if (saved) {
     health.breakers.restore(saved.breakers.filter((b) => b.phase !== "closed" || b.failures > 0));
