@@ -42,6 +42,7 @@ import type { ModelQuirks } from "./gateway/attempt.ts";
 import { OpenAnswers } from "./gateway/open-answers.ts";
 import type { PipelineObserver } from "./gateway/observer.ts";
 import { createTelemetry, type Telemetry } from "./telemetry/setup.ts";
+import { connectSharedState, type SharedState } from "./cluster/shared-state.ts";
 
 export interface Services {
   config: Config;
@@ -98,6 +99,8 @@ export interface Services {
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
   sync: CloudSync;
   startedAt: number;
+  /** REDIS_URL: the hot state shared with the other instances (absent: all of it is this instance's own). */
+  sharedState?: SharedState;
   /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
   flush(): void;
 }
@@ -124,7 +127,8 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const providers = createProviderRegistry(db, secrets);
   const combos = createComboStore(db);
   const recentUsage = new RecentUsage();
-  const health = createHealth(db);
+  const sharedState = config.redisUrl ? await connectSharedState(config.redisUrl) : undefined;
+  const health = createHealth(db, Date.now(), sharedState?.health);
   const resilience = createResilienceSettings(db);
   const quotas = createQuotaStore(db, {
     cooldowns: health.cooldowns,
@@ -238,6 +242,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     telemetry,
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
+    sharedState,
     flush() {
       this.usage.flush();
       accounts.flush();

@@ -1,0 +1,37 @@
+// REDIS_URL: the hot state every instance shares (limits, breakers, cooldowns, budget holds, cache, idempotency,
+// login throttle, OAuth refresh lock), each with an in-memory fallback while Redis is away. Only the wiring imports this.
+import type { SharedHealth } from "../accounts/health.ts";
+import { RedisAccountLimiter } from "./account-limiter.ts";
+import { RedisBreakers } from "./breakers.ts";
+import { RedisCooldowns } from "./cooldowns.ts";
+import { Leases } from "./leases.ts";
+import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
+
+export type { SharedStateStatus };
+
+export interface SharedState {
+  health: SharedHealth;
+  /** Where hot state lives now (Redis, or this instance while Redis is away), for /readyz and the Health page. */
+  status(): SharedStateStatus;
+  close(): void;
+}
+
+/** Connects (bounded by the link's timeout: a Redis that is away does not delay startup) and builds the shared parts. */
+export async function connectSharedState(url: string, options: LinkOptions & { leaseMs?: number } = {}): Promise<SharedState> {
+  const link = new RedisLink(url, options);
+  const leases = new Leases(link, options.leaseMs);
+  const health: SharedHealth = (mirrors) => ({
+    breakers: new RedisBreakers(link, mirrors.breakers),
+    cooldowns: new RedisCooldowns(link, mirrors.cooldowns),
+    limiter: new RedisAccountLimiter(link, leases),
+  });
+  await link.start();
+  return {
+    health,
+    status: () => link.status(),
+    close() {
+      leases.stop();
+      link.close();
+    },
+  };
+}
