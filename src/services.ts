@@ -137,7 +137,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   });
   const turns = new Map<string, number>();
   const pricing = createPricing(db);
-  const budgets = createBudgets(db);
+  const budgets = createBudgets(db, sharedState?.budgetHolds);
   const latency = new LatencyWindow();
   const usageHistory = createUsageHistory({
     db,

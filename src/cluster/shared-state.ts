@@ -2,7 +2,9 @@
 // login throttle, OAuth refresh lock), each with an in-memory fallback while Redis is away. Only the wiring imports this.
 import type { SharedHealth } from "../accounts/health.ts";
 import { RedisAccountLimiter } from "./account-limiter.ts";
+import type { BudgetHolds } from "../usage/budget-holds.ts";
 import { RedisBreakers } from "./breakers.ts";
+import { createRedisBudgetHolds } from "./budget-holds.ts";
 import { RedisCooldowns } from "./cooldowns.ts";
 import { Leases } from "./leases.ts";
 import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
@@ -11,6 +13,7 @@ export type { SharedStateStatus };
 
 export interface SharedState {
   health: SharedHealth;
+  budgetHolds: BudgetHolds;
   /** Where hot state lives now (Redis, or this instance while Redis is away), for /readyz and the Health page. */
   status(): SharedStateStatus;
   close(): void;
@@ -28,6 +31,7 @@ export async function connectSharedState(url: string, options: LinkOptions & { l
   await link.start();
   return {
     health,
+    budgetHolds: createRedisBudgetHolds(link, leases),
     status: () => link.status(),
     close() {
       leases.stop();

@@ -1,6 +1,7 @@
 // Two real gateways on one real Redis, each with its own SQLite file, configured alike: the same connections and
 // keys (same ids, as one shared database would give them) so they share the hot state REDIS_URL carries.
 import { RedisClient } from "bun";
+import { insertApiKey, listApiKeys } from "../../src/db/queries/api-keys.ts";
 import { getConnection, insertConnection } from "../../src/db/queries/connections.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
@@ -56,4 +57,13 @@ export function chat(gw: TestGateway, model: string, init: { stream?: boolean; h
     headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? gw.adminKey()}`, ...init.headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...(init.stream ? { stream: true } : {}) }),
   });
+}
+
+/** One API key on both gateways with the same id (created on A, its row copied into B's database). */
+export async function keyOnBoth(pair: [TestGateway, TestGateway], name: string): Promise<{ id: string; key: string }> {
+  const [a, b] = pair;
+  const created = a.services.apiKeys.create(name, []);
+  insertApiKey(b.services.db, listApiKeys(a.services.db).find((k) => k.id === created.row.id)!);
+  b.services.apiKeys.reload();
+  return { id: created.row.id, key: created.key };
 }
