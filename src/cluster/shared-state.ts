@@ -2,11 +2,15 @@
 // login throttle, OAuth refresh lock), each with an in-memory fallback while Redis is away. Only the wiring imports this.
 import type { SharedHealth } from "../accounts/health.ts";
 import { RedisAccountLimiter } from "./account-limiter.ts";
+import type { ResponseCache } from "../gateway/cache.ts";
+import type { IdempotencyStore } from "../gateway/idempotency.ts";
 import type { BudgetHolds } from "../usage/budget-holds.ts";
 import { RedisBreakers } from "./breakers.ts";
 import { createRedisBudgetHolds } from "./budget-holds.ts";
 import { RedisCooldowns } from "./cooldowns.ts";
+import { RedisIdempotency } from "./idempotency.ts";
 import { Leases } from "./leases.ts";
+import { RedisResponseCache } from "./response-cache.ts";
 import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
 
 export type { SharedStateStatus };
@@ -14,6 +18,8 @@ export type { SharedStateStatus };
 export interface SharedState {
   health: SharedHealth;
   budgetHolds: BudgetHolds;
+  cache: ResponseCache;
+  idempotency: IdempotencyStore;
   /** Where hot state lives now (Redis, or this instance while Redis is away), for /readyz and the Health page. */
   status(): SharedStateStatus;
   close(): void;
@@ -32,6 +38,8 @@ export async function connectSharedState(url: string, options: LinkOptions & { l
   return {
     health,
     budgetHolds: createRedisBudgetHolds(link, leases),
+    cache: new RedisResponseCache(link),
+    idempotency: new RedisIdempotency(link, leases),
     status: () => link.status(),
     close() {
       leases.stop();
