@@ -202,7 +202,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     apiKeys,
     password,
     sessions: createSessionTokens(config.jwtSecret, db),
-    loginThrottle: createLoginThrottle(),
+    loginThrottle: sharedState?.loginThrottle ?? createLoginThrottle(),
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({

@@ -2,6 +2,7 @@
 // login throttle, OAuth refresh lock), each with an in-memory fallback while Redis is away. Only the wiring imports this.
 import type { SharedHealth } from "../accounts/health.ts";
 import { RedisAccountLimiter } from "./account-limiter.ts";
+import type { LoginThrottle } from "../auth/login-throttle.ts";
 import type { ResponseCache } from "../gateway/cache.ts";
 import type { IdempotencyStore } from "../gateway/idempotency.ts";
 import type { BudgetHolds } from "../usage/budget-holds.ts";
@@ -10,6 +11,7 @@ import { createRedisBudgetHolds } from "./budget-holds.ts";
 import { RedisCooldowns } from "./cooldowns.ts";
 import { RedisIdempotency } from "./idempotency.ts";
 import { Leases } from "./leases.ts";
+import { createRedisLoginThrottle } from "./login-throttle.ts";
 import { RedisResponseCache } from "./response-cache.ts";
 import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
 
@@ -20,6 +22,7 @@ export interface SharedState {
   budgetHolds: BudgetHolds;
   cache: ResponseCache;
   idempotency: IdempotencyStore;
+  loginThrottle: LoginThrottle;
   /** Where hot state lives now (Redis, or this instance while Redis is away), for /readyz and the Health page. */
   status(): SharedStateStatus;
   close(): void;
@@ -40,6 +43,7 @@ export async function connectSharedState(url: string, options: LinkOptions & { l
     budgetHolds: createRedisBudgetHolds(link, leases),
     cache: new RedisResponseCache(link),
     idempotency: new RedisIdempotency(link, leases),
+    loginThrottle: createRedisLoginThrottle(link),
     status: () => link.status(),
     close() {
       leases.stop();
