@@ -235,6 +235,7 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       secrets,
       reloadAccounts: () => accounts.reload(),
       flowContext: (provider) => flowContext(flowDeps, provider),
+      refreshLock: sharedState?.refreshLock,
     }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),

@@ -5,6 +5,7 @@ import { RedisAccountLimiter } from "./account-limiter.ts";
 import type { LoginThrottle } from "../auth/login-throttle.ts";
 import type { ResponseCache } from "../gateway/cache.ts";
 import type { IdempotencyStore } from "../gateway/idempotency.ts";
+import type { RefreshLock } from "../providers/oauth/tokens.ts";
 import type { BudgetHolds } from "../usage/budget-holds.ts";
 import { RedisBreakers } from "./breakers.ts";
 import { createRedisBudgetHolds } from "./budget-holds.ts";
@@ -12,6 +13,7 @@ import { RedisCooldowns } from "./cooldowns.ts";
 import { RedisIdempotency } from "./idempotency.ts";
 import { Leases } from "./leases.ts";
 import { createRedisLoginThrottle } from "./login-throttle.ts";
+import { createRedisRefreshLock } from "./refresh-lock.ts";
 import { RedisResponseCache } from "./response-cache.ts";
 import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
 
@@ -23,6 +25,7 @@ export interface SharedState {
   cache: ResponseCache;
   idempotency: IdempotencyStore;
   loginThrottle: LoginThrottle;
+  refreshLock: RefreshLock;
   /** Where hot state lives now (Redis, or this instance while Redis is away), for /readyz and the Health page. */
   status(): SharedStateStatus;
   close(): void;
@@ -44,6 +47,7 @@ export async function connectSharedState(url: string, options: LinkOptions & { l
     cache: new RedisResponseCache(link),
     idempotency: new RedisIdempotency(link, leases),
     loginThrottle: createRedisLoginThrottle(link),
+    refreshLock: createRedisRefreshLock(link),
     status: () => link.status(),
     close() {
       leases.stop();
