@@ -4,6 +4,9 @@ import { RedisClient } from "bun";
 import { log } from "../log.ts";
 
 /** What a call gets back when Redis cannot answer in time: the caller falls back to its in-memory state. */
+/** Longest any Redis call may take before the caller falls back to its own state (ms). */
+export const DEFAULT_TIMEOUT_MS = 250;
+
 export const UNAVAILABLE: unique symbol = Symbol("redis unavailable");
 export type Unavailable = typeof UNAVAILABLE;
 
@@ -59,7 +62,7 @@ export class RedisLink {
     private readonly url: string,
     options: LinkOptions = {},
   ) {
-    this.timeoutMs = options.timeoutMs ?? 250;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retryMs = options.retryMs ?? 1_000;
     this.prefix = options.prefix ?? "omniroute:";
   }

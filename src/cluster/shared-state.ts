@@ -15,7 +15,7 @@ import { Leases } from "./leases.ts";
 import { createRedisLoginThrottle } from "./login-throttle.ts";
 import { createRedisRefreshLock } from "./refresh-lock.ts";
 import { RedisResponseCache } from "./response-cache.ts";
-import { RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
+import { DEFAULT_TIMEOUT_MS, RedisLink, type LinkOptions, type SharedStateStatus } from "./link.ts";
 
 export type { SharedStateStatus };
 
@@ -40,7 +40,8 @@ export async function connectSharedState(url: string, options: LinkOptions & { l
     cooldowns: new RedisCooldowns(link, mirrors.cooldowns),
     limiter: new RedisAccountLimiter(link, leases),
   });
-  await link.start();
+  // Startup waits for Redis no longer than one call would: a Redis that is away is joined in the background.
+  await Promise.race([link.start(), Bun.sleep(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)]);
   return {
     health,
     budgetHolds: createRedisBudgetHolds(link, leases),
