@@ -74,7 +74,7 @@ export class RedisAccountLimiter implements AccountLimiter {
 
   private slot(accountId: string, slotsKey: string, slotId: string): AccountSlot {
     const { link, leases, seen } = this;
-    leases.keep(slotId, () => link.eval(RENEW, [slotsKey], [slotId, leases.ms]));
+    leases.keep(slotId, () => link.eval(RENEW, [slotsKey], [slotId, leases.ms], { background: true }));
     let released = false;
     return {
       release() {
@@ -83,7 +83,7 @@ export class RedisAccountLimiter implements AccountLimiter {
         leases.drop(slotId);
         seen.set(accountId, Math.max(0, (seen.get(accountId) ?? 1) - 1));
         // Not awaited: the answer is on its way. Should Redis be away, the lease lapses on its own.
-        void link.call((client) => client.send("ZREM", [slotsKey, slotId]));
+        void link.call((client) => client.send("ZREM", [slotsKey, slotId]), { background: true });
       },
     };
   }

@@ -94,13 +94,13 @@ export class RedisBreakers implements CircuitBreakers {
     const s = this.mirror.peek(provider);
     if (!s || (s.phase === "closed" && s.failures === 0)) return;
     this.mirror.succeeded(provider);
-    void this.link.eval(SETTLE, [this.hash, this.channel], [provider, Date.now(), this.link.instanceId, "close"]);
+    void this.link.eval(SETTLE, [this.hash, this.channel], [provider, Date.now(), this.link.instanceId, "close"], { background: true });
   }
 
   failed(provider: string, profile: Profile, now = Date.now()): void {
     this.mirror.failed(provider, profile, now);
     const args = [provider, now, this.link.instanceId, profile.failureThreshold, profile.breakerCooldownMs, profile.backoffCapMs];
-    void this.link.eval(FAILED, [this.hash, this.channel], args).then((json) => {
+    void this.link.eval(FAILED, [this.hash, this.channel], args, { background: true }).then((json) => {
       if (json !== UNAVAILABLE) this.apply(provider, json as string);
     });
   }
@@ -109,7 +109,7 @@ export class RedisBreakers implements CircuitBreakers {
     const s = this.mirror.peek(provider);
     if (!s || s.phase === "closed") return;
     this.mirror.releaseProbe(provider);
-    void this.link.eval(SETTLE, [this.hash, this.channel], [provider, Date.now(), this.link.instanceId, "release"]);
+    void this.link.eval(SETTLE, [this.hash, this.channel], [provider, Date.now(), this.link.instanceId, "release"], { background: true });
   }
 
   list(now?: number): BreakerState[] {
@@ -127,11 +127,14 @@ export class RedisBreakers implements CircuitBreakers {
   reset(provider?: string): number {
     const n = this.mirror.reset(provider);
     const message = JSON.stringify({ from: this.link.instanceId, op: "reset", provider } satisfies Change);
-    void this.link.call(async (client) => {
-      if (provider) await client.send("HDEL", [this.hash, provider]);
-      else await client.del(this.hash);
-      return client.publish(this.channel, message);
-    });
+    void this.link.call(
+      async (client) => {
+        if (provider) await client.send("HDEL", [this.hash, provider]);
+        else await client.del(this.hash);
+        return client.publish(this.channel, message);
+      },
+      { background: true },
+    );
     return n;
   }
 

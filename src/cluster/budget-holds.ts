@@ -83,7 +83,7 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
       const [amount, total] = reply as [string, string];
       seen.set(keyId, Number(total));
       if (amount === "") return undefined;
-      leases.keep(id, () => link.eval(RENEW, keys, [id, leases.ms]));
+      leases.keep(id, () => link.eval(RENEW, keys, [id, leases.ms], { background: true }));
       let done = false;
       const hold: BudgetHold = {
         amount: Number(amount),
@@ -93,7 +93,7 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
           leases.drop(id);
           seen.set(keyId, Math.max(0, (seen.get(keyId) ?? 0) - hold.amount));
           wakeHere(keyId);
-          void link.eval(RELEASE, keys, [id, channel, keyId]);
+          void link.eval(RELEASE, keys, [id, channel, keyId], { background: true });
         },
       };
       return hold;
@@ -131,10 +131,13 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
       local.forget(keyId);
       seen.delete(keyId);
       wakeHere(keyId);
-      void link.call(async (client) => {
-        await client.del(...keysOf(keyId));
-        return client.publish(channel, keyId);
-      });
+      void link.call(
+        async (client) => {
+          await client.del(...keysOf(keyId));
+          return client.publish(channel, keyId);
+        },
+        { background: true },
+      );
     },
   };
 }

@@ -72,17 +72,27 @@ export class RedisCooldowns implements AccountCooldowns {
     const gone = this.mirror.all().filter((e) => !accountIds || accountIds.has(e.accountId));
     const n = this.mirror.reset(accountIds);
     const message = JSON.stringify({ from: this.link.instanceId, op: "reset", accountIds: accountIds && [...accountIds] } satisfies Change);
-    void this.link.call(async (client) => {
-      const fields = accountIds ? gone.map((e) => field(e.accountId, e.model)) : [];
-      if (!accountIds) await client.del(this.hash);
-      else if (fields.length) await client.send("HDEL", [this.hash, ...fields]);
-      return client.publish(this.link.prefix + CHANNEL, message);
-    });
+    void this.link.call(
+      async (client) => {
+        const fields = accountIds ? gone.map((e) => field(e.accountId, e.model)) : [];
+        if (!accountIds) await client.del(this.hash);
+        else if (fields.length) await client.send("HDEL", [this.hash, ...fields]);
+        return client.publish(this.link.prefix + CHANNEL, message);
+      },
+      { background: true },
+    );
     return n;
   }
 
   private write(name: string, entry: Cooldown | undefined, change: Change): void {
-    void this.link.eval(WRITE, [this.hash], [name, entry ? JSON.stringify(entry) : "", this.link.prefix + CHANNEL, JSON.stringify(change)]);
+    void this.link.eval(
+      WRITE,
+      [this.hash],
+      [name, entry ? JSON.stringify(entry) : "", this.link.prefix + CHANNEL, JSON.stringify(change)],
+      {
+        background: true,
+      },
+    );
   }
 
   private heard(message: string): void {

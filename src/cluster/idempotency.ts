@@ -49,7 +49,7 @@ export class RedisIdempotency implements IdempotencyStore {
       return claim;
     }
     if (reply === "first") {
-      this.leases.keep(`idem:${hash}`, () => this.link.call((client) => client.pexpire(running, this.leases.ms)));
+      this.leases.keep(`idem:${hash}`, () => this.link.call((client) => client.pexpire(running, this.leases.ms), { background: true }));
       return { first: true };
     }
     return { first: false, answer: reply === "done" ? this.read(hash).then((a) => a ?? this.wait(hash)) : this.wait(hash) };
@@ -64,11 +64,14 @@ export class RedisIdempotency implements IdempotencyStore {
     const [running, stored] = this.keys(hash);
     this.leases.drop(`idem:${hash}`);
     const keep = answer && answer.body.byteLength <= MAX_SHARED_ANSWER_BYTES ? encodeAnswer(answer) : undefined;
-    void this.link.call(async (client) => {
-      if (keep) await client.set(stored, keep, "PX", IDEMPOTENCY_WINDOW_MS);
-      await client.del(running);
-      return client.publish(this.link.prefix + CHANNEL, hash);
-    });
+    void this.link.call(
+      async (client) => {
+        if (keep) await client.set(stored, keep, "PX", IDEMPOTENCY_WINDOW_MS);
+        await client.del(running);
+        return client.publish(this.link.prefix + CHANNEL, hash);
+      },
+      { background: true },
+    );
   }
 
   /** Waits for the first request's end: its answer, or undefined when it left none (then the duplicate runs). */

@@ -7,6 +7,11 @@ import { log } from "../log.ts";
 /** Longest any Redis call may take before the caller falls back to its own state (ms). */
 export const DEFAULT_TIMEOUT_MS = 250;
 
+/** Writes nothing waits for (write-through, releases) may take this long before they are given up. */
+const BACKGROUND_TIMEOUT_MS = 2_000;
+/** Calls in a row that get no answer in time before the link counts Redis as away. */
+const SLOW_CALLS_FOR_OUTAGE = 3;
+
 export const UNAVAILABLE: unique symbol = Symbol("redis unavailable");
 export type Unavailable = typeof UNAVAILABLE;
 
@@ -54,6 +59,7 @@ export class RedisLink {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private everUp = false;
+  private slowInARow = 0;
   private connecting: Promise<boolean> | undefined;
   private readonly listeners = new Map<string, Listener[]>();
   private readonly reconnected: Array<() => void | Promise<void>> = [];
@@ -91,17 +97,23 @@ export class RedisLink {
     if (this.up) void Promise.resolve(fn()).catch((err) => log.warn("shared state: reading from Redis failed", err));
   }
 
-  /** One call on the command connection, or UNAVAILABLE at once while Redis is away, or after the timeout. */
-  async call<T>(fn: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
+  /**
+   * One call on the command connection, or UNAVAILABLE at once while Redis is away, or after the timeout. A write
+   * nothing waits for (`background`) may take longer: a busy moment must not lose it.
+   */
+  async call<T>(fn: (client: RedisClient) => Promise<T>, { background = false } = {}): Promise<T | Unavailable> {
     const client = this.cmd;
     if (!this.up || !client) return UNAVAILABLE;
+    const ms = background ? BACKGROUND_TIMEOUT_MS : this.timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Unavailable>((resolve) => {
-      timer = setTimeout(() => resolve(UNAVAILABLE), this.timeoutMs);
+      timer = setTimeout(() => resolve(UNAVAILABLE), ms);
     });
     try {
       const result = await Promise.race([fn(client), timeout]);
-      if (result === UNAVAILABLE) this.lost(`no answer within ${this.timeoutMs} ms`);
+      if (result !== UNAVAILABLE) this.slowInARow = 0;
+      // One slow answer on a busy machine is not an outage; several in a row are (a Redis that hangs).
+      else if (++this.slowInARow >= SLOW_CALLS_FOR_OUTAGE) this.lost(`no answer within ${ms} ms, ${this.slowInARow} times in a row`);
       return result;
     } catch (err) {
       // A script error is a bug, not an outage: it is thrown. A closed connection is an outage.
@@ -114,7 +126,7 @@ export class RedisLink {
   }
 
   /** Runs a script (EVALSHA, EVAL when the server does not have it). */
-  eval(script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+  eval(script: LuaScript, keys: string[], args: Array<string | number>, options: { background?: boolean } = {}): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
     return this.call(async (client) => {
       try {
@@ -123,12 +135,12 @@ export class RedisLink {
         if (!String(err instanceof Error ? err.message : err).includes("NOSCRIPT")) throw err;
         return client.send("EVAL", [script.source, ...tail]);
       }
-    });
+    }, options);
   }
 
   /** Tell the other instances (a no-op while Redis is away: they resync when it returns). */
   publish(channel: string, message: string): void {
-    void this.call((client) => client.publish(this.prefix + channel, message));
+    void this.call((client) => client.publish(this.prefix + channel, message), { background: true });
   }
 
   /** Hear a channel; the subscription is made again after every reconnect. */
@@ -178,6 +190,7 @@ export class RedisLink {
     this.cmd = cmd;
     this.sub = sub;
     this.up = true;
+    this.slowInARow = 0;
     this.since = Date.now();
     this.reason = undefined;
     log.info(`shared state: connected to Redis at ${redactUrl(this.url)}${this.everUp ? " again" : ""}`);

@@ -76,10 +76,13 @@ export function createRedisLoginThrottle(link: RedisLink): LoginThrottle {
           succeeded() {
             if (!settle()) return;
             lockedOut.delete(ip);
-            void link.call(async (client) => {
-              await client.del(addressKey(ip));
-              return client.send("ZREM", [globalKey, id]);
-            });
+            void link.call(
+              async (client) => {
+                await client.del(addressKey(ip));
+                return client.send("ZREM", [globalKey, id]);
+              },
+              { background: true },
+            );
           },
           failed() {
             if (settle() && ms > 0) lockedOut.set(ip, ms);

@@ -57,7 +57,7 @@ export function createRedisRefreshLock(link: RedisLink, lockMs = REFRESH_LOCK_MS
       try {
         return await refresh();
       } finally {
-        void link.eval(UNLOCK, [key], [token, link.prefix + CHANNEL, accountId]);
+        void link.eval(UNLOCK, [key], [token, link.prefix + CHANNEL, accountId], { background: true });
       }
     },
   };

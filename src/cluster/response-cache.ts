@@ -54,7 +54,7 @@ export class RedisResponseCache implements ResponseCache {
     const bytes = encodeAnswer(value);
     const ms = Math.max(1, Math.round(ttlMs));
     void this.link
-      .call((client) => client.set(this.entryKey(key), bytes, "PX", ms))
+      .call((client) => client.set(this.entryKey(key), bytes, "PX", ms), { background: true })
       .then((ok) => {
         if (ok === UNAVAILABLE) this.local.set(key, value, ttlMs, now);
         else this.stored.set(key, [now + ms, bytes.byteLength]);
@@ -64,7 +64,7 @@ export class RedisResponseCache implements ResponseCache {
   clear(): void {
     this.local.clear();
     this.stored.clear();
-    void this.link.eval(CLEAR, [this.genKey()], [this.link.prefix + CHANNEL]).then((gen) => {
+    void this.link.eval(CLEAR, [this.genKey()], [this.link.prefix + CHANNEL], { background: true }).then((gen) => {
       if (gen !== UNAVAILABLE) this.moveTo(String(gen));
     });
   }
