@@ -80,10 +80,10 @@ export class RedisLink {
 
   status(): SharedStateStatus {
     return {
-      state: this.up ? "shared" : "local",
+      state: this.up && this.pending === 0 ? "shared" : "local",
       url: redactUrl(this.url),
       since: this.since,
-      ...(this.up ? {} : { reason: this.reason }),
+      ...(this.up && this.pending === 0 ? {} : { reason: this.up ? "subscribing to the other instances' changes" : this.reason }),
     };
   }
 
@@ -148,13 +148,46 @@ export class RedisLink {
     const list = this.listeners.get(channel) ?? [];
     list.push(listener);
     this.listeners.set(channel, list);
-    if (this.up && this.sub && list.length === 1) void this.listen(this.sub, channel).catch(() => {});
+    const sub = this.sub;
+    // Heard from now on; what was published before is read from Redis once the subscription holds.
+    if (sub && this.up)
+      void this.listenToAll(sub).then(() => {
+        if (this.sub === sub) return this.reload();
+      });
+    else if (sub) void this.listenToAll(sub);
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.retry);
     this.drop();
+  }
+
+  /** Channels the current subscriber connection listens to (a new connection starts with none). */
+  private listening = new Set<string>();
+
+  /** Listen on the current subscriber to every channel asked for so far that it does not listen to yet. */
+  private listenToAll(sub: RedisClient): Promise<unknown> {
+    const missing = [...this.listeners.keys()].filter((channel) => !this.listening.has(channel));
+    for (const channel of missing) this.listening.add(channel);
+    this.pending += missing.length;
+    return Promise.all(missing.map((channel) => this.listen(sub, channel).finally(() => this.pending--))).catch((err) => {
+      if (this.sub === sub) this.lost(`subscribing failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  /** Subscriptions asked for and not confirmed yet: until they are, this instance may miss what others publish. */
+  private pending = 0;
+
+  /** Run every reload (after a connection, or a subscription that came late). */
+  private async reload(): Promise<void> {
+    for (const fn of this.reconnected) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn("shared state: reloading from Redis failed", err);
+      }
+    }
   }
 
   private async listen(sub: RedisClient, channel: string): Promise<void> {
@@ -174,7 +207,6 @@ export class RedisLink {
     const sub = new RedisClient(this.url, options);
     try {
       await withTimeout(Promise.all([cmd.connect(), sub.connect()]), options.connectionTimeout);
-      await withTimeout(Promise.all([...this.listeners.keys()].map((channel) => this.listen(sub, channel))), this.timeoutMs * 4);
       if (this.closed) throw new Error("closed");
     } catch (err) {
       cmd.close();
@@ -189,19 +221,18 @@ export class RedisLink {
     sub.onclose = onClose;
     this.cmd = cmd;
     this.sub = sub;
+    this.listening = new Set();
+    this.pending = 0;
+    // Channels asked for before and while connecting: heard from now on (what was published meanwhile is reloaded below).
+    await withTimeout(this.listenToAll(sub), this.timeoutMs * 4).catch(() => {});
+    if (this.sub !== sub) return false;
     this.up = true;
     this.slowInARow = 0;
     this.since = Date.now();
     this.reason = undefined;
     log.info(`shared state: connected to Redis at ${redactUrl(this.url)}${this.everUp ? " again" : ""}`);
     this.everUp = true;
-    for (const fn of this.reconnected) {
-      try {
-        await fn();
-      } catch (err) {
-        log.warn("shared state: reloading from Redis after connecting failed", err);
-      }
-    }
+    await this.reload();
     return this.up;
   }
 

@@ -64,7 +64,7 @@ describeWithRedis("shared limits and resilience (two gateways, one Redis)", (red
     for (let i = 0; i < 2 && !up.requests.some((r) => keyOf(r) === "key-1"); i++)
       expect(await text(await chat(a, "ds/deepseek-chat"))).toBe("key-2");
     expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(1);
-    await waitUntil("B to hear of the cooldown", async () => b.services.health.cooldowns.active().length === 1, 5_000);
+    await waitUntil("B to hear of the cooldown", async () => b.services.health.cooldowns.active().length === 1, 3_000);
     for (let i = 0; i < 3; i++) expect(await text(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
     expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(1);
     const health = await (await b.api("/api/health")).json();
