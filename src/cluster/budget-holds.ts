@@ -100,7 +100,7 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
     },
     released(keyId, ms) {
       // A release on any instance (heard on the channel), a local one, or a hold here while Redis was away.
-      const mine = local.released(keyId, ms);
+      const mine = local.released(keyId, Math.min(ms, LOOK_AGAIN_MS));
       return new Promise<boolean>((resolve) => {
         let settled = false;
         const finish = (v: boolean) => {

@@ -192,7 +192,13 @@ export class RedisLink {
 
   private async listen(sub: RedisClient, channel: string): Promise<void> {
     await sub.subscribe(this.prefix + channel, (message) => {
-      for (const l of this.listeners.get(channel) ?? []) l(message);
+      for (const l of this.listeners.get(channel) ?? []) {
+        try {
+          l(message);
+        } catch (err) {
+          log.warn(`shared state: a message on ${channel} could not be applied`, err);
+        }
+      }
     });
   }
 
