@@ -55,7 +55,8 @@ const EnvSchema = z.object({
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   METRICS_PUBLIC: bool.default(false),
   REDIS_URL: z
-    .url({ protocol: /^(redis|rediss|valkey|valkeys)$/, message: "must be a redis:// or rediss:// URL such as redis://redis:6379" })
+    .string()
+    .regex(/^(redis|rediss|valkey|valkeys):\/\/[^\s/]+/, "must be a redis:// or rediss:// URL such as redis://redis:6379")
     .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" })
