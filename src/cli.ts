@@ -12,6 +12,7 @@ import { ConfigFileError } from "./config-file/problems.ts";
 import { DB_FILENAME, DatabaseInUseError, closeDatabase, openDataDir } from "./db/client.ts";
 import { setLogLevel } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
+import { sqliteStore } from "./db/store.ts";
 
 /** A command that cannot run, with what to do instead. */
 class CommandError extends Error {}
@@ -28,7 +29,7 @@ async function withDataDir<T>(config: Config, whenRunning: string, task: (servic
       throw new CommandError(`OmniRoute is running on ${config.dataDir} (its database is in use): ${whenRunning}`);
     throw err;
   }
-  const services = await createServices(config, db);
+  const services = await createServices(config, sqliteStore(db));
   try {
     return await task(services);
   } finally {

@@ -13,6 +13,7 @@ import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
 import { log, logFormat, setLogFormat, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
+import { sqliteStore } from "./db/store.ts";
 
 const FLUSH_INTERVAL_MS = 10_000;
 /** After the drain time, how long answers told to stop get to send their error event before connections are closed. */
@@ -26,7 +27,7 @@ async function start(config: Config) {
   const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
   const db = await openDataDir(config.dataDir);
   announceSecrets(config);
-  const services = await createServices(config, db);
+  const services = await createServices(config, sqliteStore(db));
   if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
   const app = createApp(services);
 

@@ -8,6 +8,8 @@ import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import { localChangeFeed, type ChangeFeed } from "./db/change-feed.ts";
+import type { Store } from "./db/store.ts";
 import { createUsageWriter } from "./db/queries/usage.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
@@ -45,6 +47,11 @@ import { createTelemetry, type Telemetry } from "./telemetry/setup.ts";
 
 export interface Services {
   config: Config;
+  /** Where everything the gateway keeps is read and written: SQLite, or PostgreSQL when DATABASE_URL is set. */
+  store: Store;
+  /** Tells the other instances on the same PostgreSQL which in-memory copy to reload (nothing to tell on SQLite). */
+  changes: ChangeFeed;
+  /** The SQLite database under `store` (being replaced by `store` everywhere, issue 17). */
   db: Db;
   secrets: SecretBox;
   settings: SettingsStore;
@@ -111,7 +118,10 @@ export interface ServiceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
+export async function createServices(config: Config, store: Store, options: ServiceOptions = {}): Promise<Services> {
+  if (store.dialect !== "sqlite") throw new Error("PostgreSQL is not wired into the services yet (issue 17)");
+  const db = store.sqlite;
+  const changes = localChangeFeed;
   const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
   const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
   const accounts = createAccountPool(db, secrets);
@@ -183,6 +193,8 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir, sleep: options.sleep };
   const services: Services = {
     config,
+    store,
+    changes,
     db,
     secrets,
     settings,

@@ -6,6 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
+import { sqliteStore } from "../../src/db/store.ts";
 
 export interface TestGateway {
   url: string;
@@ -43,7 +44,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
     ...env,
   });
   const db = await openDataDir(config.dataDir);
-  const services = await createServices(config, db, options);
+  const services = await createServices(config, sqliteStore(db), options);
   const app = createApp(services);
   const server = Bun.serve({
     port: 0,

@@ -11,8 +11,8 @@ export interface TestPostgres {
   port: number;
   /** The temp folder holding the cluster, its socket and its log; removed by `stop()`. */
   folder: string;
-  /** A new empty database on this server, for a test that needs a clean one; returns its URL. */
-  createDatabase(): Promise<string>;
+  /** A new database on this server (empty, or a copy of `template`), for a test that needs a clean one; returns its URL. */
+  createDatabase(template?: string): Promise<string>;
   /** Fast shutdown (`pg_ctl stop -m fast`), then the folder goes. Once only. */
   stop(): Promise<void>;
 }
@@ -188,11 +188,11 @@ function server(url: string, port: number, folder: string, shutdown: () => Promi
     url,
     port,
     folder,
-    async createDatabase() {
+    async createDatabase(template?: string) {
       const name = `test_${++databases}`;
       const admin = new SQL(url, { max: 1 });
       try {
-        await admin.unsafe(`create database ${name}`);
+        await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ""}`);
       } finally {
         await admin.close();
       }
