@@ -44,7 +44,10 @@ export interface SqliteStore extends StoreBase {
 
 export interface PostgresStore extends StoreBase {
   readonly dialect: "postgres";
-  /** Bun's pool, for what drizzle does not do: LISTEN/NOTIFY, advisory locks, reserved connections. */
+  /**
+   * Bun's pool, for what drizzle does not do: LISTEN/NOTIFY, advisory locks, reserved connections. Always the pool,
+   * outside any transaction, even on a transaction's store: a statement that belongs in one goes through `rows`.
+   */
   readonly pg: BunSQL;
 }
 
