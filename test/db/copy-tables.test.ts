@@ -85,7 +85,7 @@ async function fill(s: Store, usageRows = 12): Promise<void> {
       ttftMs: i % 2 ? 9 : null,
       status: i === 5 ? 502 : 200,
       errorClass: i === 5 ? "upstream" : null,
-      cache: i === 3 ? "hit" : null,
+      cache: i === 3 ? ("hit" as const) : null,
     })),
   );
   await s.db.insert(t.usageDaily).values({
