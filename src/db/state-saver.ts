@@ -2,7 +2,9 @@
 // minute that saving fails) and once at shutdown, closing the database even when the disk is full.
 import type { UsageRecorder } from "../usage/recorder.ts";
 import { log } from "../log.ts";
-import { closeDatabase, type Db } from "./client.ts";
+import { closeDatabase } from "./client.ts";
+import { closePostgresStore } from "./pg-store.ts";
+import type { Store } from "./store.ts";
 
 const LOG_EVERY_MS = 60_000;
 
@@ -31,15 +33,16 @@ export function startPeriodicSave(save: () => void, everyMs: number): { stop(): 
  * The last save at shutdown, then the database closed. Returns how many usage rows were still held in memory
  * (the database would not take them) and are lost with the process.
  */
-export function saveAndClose(save: () => void, usage: Pick<UsageRecorder, "status">, db: Db): number {
+export async function saveAndClose(save: () => unknown, usage: Pick<UsageRecorder, "status">, store: Store): Promise<number> {
   try {
-    save();
+    await save();
   } catch (err) {
     log.error("in-memory state not saved at shutdown", err);
   }
   const lost = usage.status().pending;
   try {
-    closeDatabase(db);
+    if (store.dialect === "sqlite") closeDatabase(store.sqlite);
+    else await closePostgresStore(store);
   } catch (err) {
     // What was committed is in the write-ahead log beside the database file; SQLite reads it at the next start.
     log.warn("database closed without its final checkpoint; its write-ahead log is applied at the next start", err);
