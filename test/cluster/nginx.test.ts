@@ -5,7 +5,7 @@ import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import { removeTempDirs } from "../process/support.ts";
 import { startNginx, nginxAvailability } from "../support/nginx.ts";
 import { describeWithPostgres } from "../support/postgres.ts";
-import { startInstance, stopInstance } from "./support.ts";
+import { startInstance, stopInstance } from "./processes.ts";
 
 afterAll(removeTempDirs);
 

@@ -5,7 +5,7 @@ import { SQL } from "bun";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import { removeTempDirs } from "../process/support.ts";
 import { describeWithPostgres } from "../support/postgres.ts";
-import { startInstance, stopInstance, within, type Instance } from "./support.ts";
+import { startInstance, stopInstance, within, type Instance } from "./processes.ts";
 
 afterAll(removeTempDirs);
 

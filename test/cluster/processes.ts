@@ -1,4 +1,4 @@
-// Several gateway processes on one PostgreSQL: booted with the shared secrets, signed in, their answers read.
+// Gateway processes on one PostgreSQL (a cluster in one test): booted with the shared secrets, signed in, stopped as an orchestrator would.
 import { boot, signIn, tempDir, type Booted } from "../process/support.ts";
 
 /** The three secrets every instance of one cluster shares (DATABASE_URL refuses to start without them). */
