@@ -11,6 +11,7 @@ import type { Db } from "./db/client.ts";
 import { localChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-feed.ts";
 import type { Store } from "./db/store.ts";
 import { ambientStore } from "./db/ambient-store.ts";
+import { reloadOnChange } from "./db/reload-on-change.ts";
 import { createUsageWriter } from "./db/queries/usage.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
 import { createCustomModels, type CustomModels } from "./providers/model-service.ts";
@@ -281,8 +282,8 @@ export async function createServices(config: Config, given: Store, options: Serv
       }
     },
   };
-  // Another instance changed an area: reload this instance's copy of it ("*": the feed reconnected, reload all).
-  const reloads: Record<ChangeArea, Array<() => Promise<void>>> = {
+  // Another instance changed an area: reload this instance's copies of it ("*": the feed reconnected, reload all).
+  reloadOnChange(changes, {
     connections: [accounts.reload],
     nodes: [providers.reload],
     models: [models.reload],
@@ -291,11 +292,6 @@ export async function createServices(config: Config, given: Store, options: Serv
     keys: [apiKeys.reload],
     budgets: [],
     pricing: [pricing.reload],
-  };
-  changes.subscribe((area) => {
-    const due = area === "*" ? Object.values(reloads).flat() : reloads[area];
-    for (const reload of due)
-      reload().catch((err: unknown) => log.error("reloading after a configuration change failed", { area, error: String(err) }));
   });
   return services;
 }
