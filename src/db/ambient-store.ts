@@ -8,6 +8,8 @@ interface Ambient {
   tx: Store;
   /** Run once the outermost transaction committed (dropped when it rolls back). */
   afterCommit: Array<() => void>;
+  /** False once it ended: a timer or promise started inside it and running later uses the store itself again. */
+  open: boolean;
 }
 
 export interface AmbientStore {
@@ -24,7 +26,11 @@ export interface AmbientStore {
  */
 export function ambientStore(base: Store): AmbientStore {
   const als = new AsyncLocalStorage<Ambient>();
-  const current = (): Store => als.getStore()?.tx ?? base;
+  const ambient = (): Ambient | undefined => {
+    const found = als.getStore();
+    return found?.open ? found : undefined;
+  };
+  const current = (): Store => ambient()?.tx ?? base;
   const store = {
     ...base,
     get db() {
@@ -35,19 +41,28 @@ export function ambientStore(base: Store): AmbientStore {
     },
     rows: <R>(query: Parameters<Store["rows"]>[0]) => current().rows<R>(query),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-      const outer = als.getStore();
+      const outer = ambient();
       if (outer) return outer.tx.transaction(fn);
       const afterCommit: Array<() => void> = [];
-      const result = await base.transaction((tx) => als.run({ tx, afterCommit }, () => fn(tx)));
-      for (const then of afterCommit) then();
-      return result;
+      let entered: Ambient | undefined;
+      try {
+        const result = await base.transaction((tx) => {
+          entered = { tx, afterCommit, open: true };
+          return als.run(entered, () => fn(tx));
+        });
+        if (entered) entered.open = false;
+        for (const then of afterCommit) then();
+        return result;
+      } finally {
+        if (entered) entered.open = false;
+      }
     },
   } as Store;
   return {
     store,
     afterCommit(then) {
-      const ambient = als.getStore();
-      if (ambient) ambient.afterCommit.push(then);
+      const inside = ambient();
+      if (inside) inside.afterCommit.push(then);
       else then();
     },
   };

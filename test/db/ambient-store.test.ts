@@ -65,6 +65,25 @@ describeEachStore("ambient store", (fresh) => {
     expect(await readSetting(store, "second")).toBe(3);
   });
 
+  test("a timer started inside a transaction and firing after it writes through the store itself, and is heard of at once", async () => {
+    const { store, afterCommit } = ambientStore(await fresh());
+    let later!: Promise<void>;
+    const told: string[] = [];
+    await store.transaction(async (tx) => {
+      await writeSetting(tx, "now", 1);
+      later = new Promise<void>((resolve, reject) =>
+        setTimeout(() => {
+          writeSetting(store, "later", 2)
+            .then(() => afterCommit(() => told.push("later")))
+            .then(resolve, reject);
+        }, 20),
+      );
+    });
+    await later;
+    expect(told).toEqual(["later"]);
+    expect(await readSetting(store, "later")).toBe(2);
+  });
+
   test("calls made outside the transaction are not part of it (on PostgreSQL they do not see it before the commit)", async () => {
     const base = await fresh();
     const { store } = ambientStore(base);
