@@ -109,10 +109,10 @@ export function costPages(services: Services) {
         hasDefault: false,
       };
       if (!result.ok) return c.html(<PriceEditRow line={before} values={result.values} errors={result.errors} />, 422);
-      services.pricing.update(result.patch);
+      await services.pricing.update(result.patch);
       return c.html(<PriceRow line={pricingLine(services.pricing, provider, model)!} />);
     })
-    .delete("/partials/costs/pricing", (c) => {
+    .delete("/partials/costs/pricing", async (c) => {
       const provider = c.req.query("provider") ?? "";
       const model = c.req.query("model") ?? "";
       const parsed = validateForm(z.object({ provider: z.string().min(1).max(64), model: z.string().min(1).max(300) }), {
@@ -128,7 +128,7 @@ export function costPages(services: Services) {
           </tr>,
           422,
         );
-      services.pricing.update({ [provider]: { [model]: null } });
+      await services.pricing.update({ [provider]: { [model]: null } });
       // A model with a default shows it again; one that only had the user's price disappears.
       const line = pricingLine(services.pricing, provider, model);
       return c.html(line ? <PriceRow line={line} /> : "");

@@ -66,8 +66,8 @@ const rowsOf = (html: string) => (html.match(/<time datetime=/g) ?? []).length;
 beforeAll(async () => {
   gw = await startGateway();
   cookie = await gw.login();
-  laptop = gw.services.apiKeys.create("laptop", []).row;
-  ci = gw.services.apiKeys.create("ci <runner>", []).row;
+  laptop = (await gw.services.apiKeys.create("laptop", [])).row;
+  ci = (await gw.services.apiKeys.create("ci <runner>", [])).row;
   // Oldest first, as a running gateway writes them (the log is newest first by id).
   insert([
     {
@@ -252,13 +252,13 @@ describe("history", () => {
   test("totals stay the same once rows are rolled up into days and old raw rows pruned", async () => {
     // Runs after the log tests: pruning deletes the old raw rows they read.
     const before = await (await get("/dashboard/partials/usage/charts?range=30d")).text();
-    gw.services.settings.update({ usageRetentionDays: 1 });
+    await gw.services.settings.update({ usageRetentionDays: 1 });
     const { pruned } = await gw.services.usageHistory.maintain();
     expect(pruned).toBeGreaterThan(0);
     const after = await (await get("/dashboard/partials/usage/charts?range=30d")).text();
     expect(after).toContain("125 in total, 2 failed");
     expect(after).toBe(before);
-    gw.services.settings.update({ usageRetentionDays: 90 });
+    await gw.services.settings.update({ usageRetentionDays: 90 });
   });
 });
 
@@ -270,8 +270,8 @@ describe("with 100k usage rows", () => {
   beforeAll(async () => {
     big = await startGateway();
     bigCookie = await big.login();
-    keyId = big.services.apiKeys.create("busy", []).row.id;
-    const other = big.services.apiKeys.create("rare", []).row.id;
+    keyId = (await big.services.apiKeys.create("busy", [])).row.id;
+    const other = (await big.services.apiKeys.create("rare", [])).row.id;
     const stmt = big.services.db.$client.prepare(
       `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, model_served, input_tokens, output_tokens,
          cost_usd, latency_ms, ttft_ms, status, cache) values (?, ?, ?, '/v1/chat/completions', ?, ?, ?, 1200, 300, 0.002, 800, 120, ?, ?)`,

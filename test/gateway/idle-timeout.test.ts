@@ -36,7 +36,7 @@ const rowOf = async (res: Response) => {
 async function post(path: string, body: Record<string, unknown>) {
   return fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}`, "anthropic-version": "2023-06-01" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}`, "anthropic-version": "2023-06-01" },
     body: JSON.stringify(body),
   });
 }

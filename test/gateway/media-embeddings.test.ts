@@ -22,7 +22,7 @@ beforeAll(async () => {
   await connect(gw, "openai", `${openai.url}/v1`, "key-a");
   await connect(gw, "gemini", gemini.url, "goog-key");
   await connect(gw, "cohere", `${cohere.url}/compatibility/v1`, "co-key");
-  client = sdk(gw);
+  client = await sdk(gw);
 });
 afterAll(async () => {
   await gw.close();
@@ -40,10 +40,10 @@ beforeEach(() => {
 /** float32 rounding, as vectors that travelled as base64 come back. */
 const f32 = (v: number[]) => Array.from(new Float32Array(v));
 
-const post = (path: string, body: unknown, key = gw.adminKey()) =>
+const post = async (path: string, body: unknown, key?: string) =>
   fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key ?? (await gw.adminKey())}` },
     body: JSON.stringify(body),
   });
 

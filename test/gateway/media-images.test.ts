@@ -21,7 +21,7 @@ beforeAll(async () => {
   fireworks = startFireworksImagesUpstream();
   await connect(gw, "openai", `${openai.url}/v1`, "sk-img");
   await connect(gw, "fireworks", `${fireworks.url}/inference/v1`, "fw-a");
-  client = sdk(gw);
+  client = await sdk(gw);
 });
 afterAll(async () => {
   await gw.close();
@@ -36,10 +36,10 @@ beforeEach(() => {
   }
 });
 
-const post = (path: string, body: unknown, key = gw.adminKey()) =>
+const post = async (path: string, body: unknown, key?: string) =>
   fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key ?? (await gw.adminKey())}` },
     body: JSON.stringify(body),
   });
 

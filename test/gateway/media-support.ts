@@ -11,8 +11,8 @@ export async function connect(gw: TestGateway, provider: string, baseUrl: string
   return (await res.json()).id;
 }
 
-export function sdk(gw: TestGateway, key = gw.services.apiKeys.create("media", []).key): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+export async function sdk(gw: TestGateway, key?: string): Promise<OpenAI> {
+  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key ?? (await gw.services.apiKeys.create("media", [])).key, maxRetries: 0 });
 }
 
 /** A client key with a monthly budget of `limit` USD. */

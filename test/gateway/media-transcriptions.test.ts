@@ -19,7 +19,7 @@ beforeAll(async () => {
   assembly = startAssemblyAIUpstream();
   await connect(gw, "deepgram", deepgram.url, "dg-a");
   await connect(gw, "assemblyai", assembly.url, "aai-key");
-  client = sdk(gw);
+  client = await sdk(gw);
   // The real schedule starts at 500 ms and grows to 5 s; the fake answers at once.
   POLL.firstMs = 20;
   POLL.maxMs = 40;
@@ -43,13 +43,17 @@ beforeEach(() => {
 const file = (name = "hello.wav", type = "audio/wav", bytes: Uint8Array<ArrayBuffer> = wav) => toFile(bytes, name, { type });
 
 /** A raw multipart POST, for what the SDK will not send. */
-function postForm(fields: Record<string, string | Blob | [Blob, string]>, key = gw.adminKey()) {
+async function postForm(fields: Record<string, string | Blob | [Blob, string]>, key?: string) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) {
     if (Array.isArray(v)) form.append(k, v[0], v[1]);
     else form.append(k, v);
   }
-  return fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  return fetch(`${gw.url}/v1/audio/transcriptions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key ?? (await gw.adminKey())}` },
+    body: form,
+  });
 }
 
 describe("Deepgram: POST /v1/listen with the raw audio", () => {
@@ -287,7 +291,7 @@ describe("budget and bad input", () => {
   test("not multipart: a 415 that says how to send it", async () => {
     const res = await fetch(`${gw.url}/v1/audio/transcriptions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: "{}",
     });
     expect(res.status).toBe(415);

@@ -15,7 +15,7 @@ beforeAll(async () => {
   upstream = startOpenAIUpstream();
   const res = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "sk-upstream-secret", baseUrl: `${upstream.url}/v1` } });
   expect(res.status).toBe(201);
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("sdk", []).key, maxRetries: 0 });
+  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: (await gw.services.apiKeys.create("sdk", [])).key, maxRetries: 0 });
 });
 
 afterAll(async () => {

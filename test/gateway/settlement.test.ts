@@ -14,8 +14,8 @@ let upstream: FakeUpstream;
 let accountId: string;
 let key: { id: string; key: string };
 
-function newKey(name: string) {
-  const made = gw.services.apiKeys.create(name, []);
+async function newKey(name: string) {
+  const made = await gw.services.apiKeys.create(name, []);
   return { id: made.row.id, key: made.key };
 }
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   upstream = startOpenAIUpstream({ kind: "text", text: "a long answer in many small pieces", chunks: 30, delayMs: 15 });
   // One call at a time on the account: a slot never given back would refuse every later request.
   accountId = await connect(gw, "ds", upstream, "key-a", { limits: { maxConcurrent: 1 } });
-  key = newKey("budgeted");
+  key = await newKey("budgeted");
   // A budget with no history reserves all its headroom for one call: a reservation never settled would hold the next call back.
   gw.services.budgets.set(key.id, "daily", 5);
 });
@@ -160,7 +160,7 @@ describe("client text never breaks a response header", () => {
 
 describe("every refusal leaves its row", () => {
   test("a spent budget: 429 and one row saying so", async () => {
-    const spent = newKey("spent");
+    const spent = await newKey("spent");
     gw.services.budgets.set(spent.id, "daily", 0.000001);
     gw.services.budgets.spend(spent.id, 1, Date.now());
     const res = await fetch(`${gw.url}/v1/chat/completions`, {

@@ -219,7 +219,7 @@ describe("rollups and retention", () => {
   });
 
   test("retention deletes in batches and a shorter budget period stays exact after it", async () => {
-    const keyId = gw.services.apiKeys.create("budgeted", []).row.id;
+    const keyId = (await gw.services.apiKeys.create("budgeted", [])).row.id;
     insert(Array.from({ length: 23 }, (_, i) => ({ ts: NOW - (i % 6) * DAY, keyId, costUsd: 0.01 })));
     gw.services.budgets.set(keyId, "monthly", 100);
     const spent = () =>
@@ -268,7 +268,7 @@ describe("rollups and retention", () => {
   test("flush() (shutdown) rolls up every row written so far", async () => {
     await ask(2);
     expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);
-    gw.services.flush();
+    await gw.services.flush();
     expect(historyBounds(gw.services.db).rolledUpTo).toBe(
       (gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m,
     );

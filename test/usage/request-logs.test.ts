@@ -27,7 +27,7 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
   let clientKey: string;
   beforeAll(async () => {
     gw = await startGateway({ ENABLE_REQUEST_LOGS: "true" });
-    clientKey = gw.services.apiKeys.create("client", []).key;
+    clientKey = (await gw.services.apiKeys.create("client", [])).key;
     up = startOpenAIUpstream({ kind: "text", text: "Hello there, friend.", chunks: 4 });
     await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${up.url}/v1` } });
   });

@@ -1,6 +1,19 @@
 // Queries for usage history: folding usage_log rows into usage_daily and usage_hourly, pruning rolled raw rows, and the watermarks.
 import type { Db } from "../client.ts";
-import { readSetting, writeSetting } from "./settings.ts";
+import { eq } from "drizzle-orm";
+import { settings } from "../schema.ts";
+
+// The two watermarks read and written synchronously while this file is on bun:sqlite; settings.ts is async now
+// (issue 17, the configuration half). When this file moves onto the Store, it awaits settings.ts's instead.
+const readSetting = <T>(db: Db, key: string): T | undefined =>
+  db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value as T | undefined;
+const writeSetting = (db: Db, key: string, value: unknown): void => {
+  const at = Date.now();
+  db.insert(settings)
+    .values({ key, value, updatedAt: at })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at } })
+    .run();
+};
 
 /** Settings keys of the two watermarks. */
 const ROLLED_UP_TO = "usage.rolledUpTo";
