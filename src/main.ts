@@ -28,7 +28,7 @@ async function start(config: Config) {
   const db = await openDataDir(config.dataDir);
   announceSecrets(config);
   const services = await createServices(config, sqliteStore(db));
-  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
+  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(await applyConfig(services, configFile))}`);
   const app = createApp(services);
 
   const server = Bun.serve({
@@ -67,7 +67,7 @@ async function start(config: Config) {
     await services.telemetry.shutdown();
     services.proxies.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
-    const lostRows = saveAndClose(() => services.flush(), services.usage, db);
+    const lostRows = await saveAndClose(() => services.flush(), services.usage, db);
     if (!lostRows) log.info("stopped cleanly");
     process.exit(lostRows ? 1 : 0);
   }

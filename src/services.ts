@@ -10,7 +10,7 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { localChangeFeed, type ChangeFeed } from "./db/change-feed.ts";
 import type { Store } from "./db/store.ts";
-import { createUsageWriter } from "./db/queries/usage.ts";
+import { createUsageWriter } from "./db/usage-writer.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
@@ -105,8 +105,8 @@ export interface Services {
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
   sync: CloudSync;
   startedAt: number;
-  /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
-  flush(): void;
+  /** Write what is held in memory (usage rows, last-used times, queued request logs) to the database and roll up usage. */
+  flush(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -143,10 +143,13 @@ export async function createServices(config: Config, store: Store, options: Serv
   });
   const turns = new Map<string, number>();
   const pricing = createPricing(db);
-  const budgets = createBudgets(db);
+  const budgets = await createBudgets(store, {
+    changed: (area) => changes.publish(area),
+    onError: (err) => log.error("a budget's spend could not be read; counting on from memory", err),
+  });
   const latency = new LatencyWindow();
   const usageHistory = createUsageHistory({
-    db,
+    store,
     retentionDays: () => settings.get().usageRetentionDays,
     onError: (err) => log.error("usage rollup failed", err),
   });
@@ -214,7 +217,7 @@ export async function createServices(config: Config, store: Store, options: Serv
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({
-          writer: createUsageWriter(db),
+          writer: createUsageWriter(store),
           pricing,
           budgets,
           latency,
@@ -250,14 +253,14 @@ export async function createServices(config: Config, store: Store, options: Serv
     telemetry,
     sync: createCloudSync(config.cloudSync, db, () => services),
     startedAt: Date.now(),
-    flush() {
-      this.usage.flush();
+    async flush() {
+      await this.usage.flush();
       accounts.flush();
       apiKeys.flush();
       health.flush();
       quotas.flush();
       try {
-        usageHistory.rollup();
+        await usageHistory.rollup();
       } catch (err) {
         log.error("usage rollup failed", err);
       }
@@ -268,5 +271,9 @@ export async function createServices(config: Config, store: Store, options: Serv
       }
     },
   };
+  // Another instance changed a copy this one keeps ("*": the feed reconnected, reload every copy).
+  changes.subscribe((area) => {
+    if (area === "budgets" || area === "*") budgets.reload().catch((err: unknown) => log.error("budgets not reloaded", err));
+  });
   return services;
 }

@@ -31,7 +31,7 @@ export function configRoutes(services: Services) {
       }
       try {
         const loaded = text.trim() ? parseConfig(text, "in the request body") : await readConfigFile(file!);
-        const report = applyConfig(services, loaded, { dryRun });
+        const report = await applyConfig(services, loaded, { dryRun });
         if (!dryRun) log.info(`configuration ${loaded.source} applied: ${summarize(report)}`);
         return c.json(report);
       } catch (err) {

@@ -34,8 +34,8 @@ export const SECRETS_NOTE =
   `keep that gateway's ${SECRETS_FILENAME} (in its DATA_DIR), or the values set in its environment, with this backup. They are not in this archive.`;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
-export function exportDatabase(services: Services): ExportDownload {
-  services.flush();
+export async function exportDatabase(services: Services): Promise<ExportDownload> {
+  await services.flush();
   const dir = makeTempDir("export");
   try {
     const path = join(dir, DB_FILENAME);
@@ -94,8 +94,8 @@ export function exportDocuments(services: Services): Record<string, unknown> {
 }
 
 /** `.tar.gz` of the database and the JSON documents, streamed as tar writes it; the temp folder goes after. */
-export function exportArchive(services: Services): ExportDownload {
-  services.flush();
+export async function exportArchive(services: Services): Promise<ExportDownload> {
+  await services.flush();
   const dir = makeTempDir("export");
   try {
     snapshotDatabase(services.db, join(dir, DB_FILENAME));

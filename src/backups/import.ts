@@ -53,8 +53,8 @@ export async function importDatabaseFile(services: Services, path: string): Prom
   importing.add(services);
   try {
     const checked = await checkImport(path, services.db.$client, await migrationsFolder());
+    await services.flush();
     // From here on nothing awaits: the backup and the swap see the same database, and no request runs between them.
-    services.flush();
     const backup = writeBackup(services.db, services.config.dataDir, "pre-import");
     const tables = swapDatabase(services, path);
     const warnings = credentialWarnings(services);

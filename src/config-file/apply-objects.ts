@@ -142,12 +142,12 @@ function applyBudgets(ctx: ApplyContext, keyId: string, budget: NonNullable<File
   for (const d of desired) {
     const cur = current.find((b) => b.period === d.period);
     if (cur && cur.limit === d.limit && (d.warnAt === undefined || cur.warnAt === d.warnAt)) continue;
-    budgets.set(keyId, d.period, d.limit, d.warnAt ?? cur?.warnAt);
+    ctx.afterCommit.push(() => budgets.set(keyId, d.period, d.limit, d.warnAt ?? cur?.warnAt));
     changed = true;
   }
   for (const cur of current) {
     if (desired.some((d) => d.period === cur.period)) continue;
-    budgets.remove(keyId, cur.period);
+    ctx.afterCommit.push(() => budgets.remove(keyId, cur.period));
     changed = true;
   }
   return changed;

@@ -21,7 +21,7 @@ export type { ApplyReport, ConfigChange } from "./context.ts";
 const DRY_RUN = Symbol("dry run");
 
 /** Apply (or, with dryRun, only report) a configuration. Throws ConfigFileError listing every refusal; then nothing changed. */
-export function applyConfig(services: Services, loaded: LoadedConfig, options: { dryRun?: boolean } = {}): ApplyReport {
+export async function applyConfig(services: Services, loaded: LoadedConfig, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
   const dryRun = options.dryRun === true;
   const ctx = createContext(services, loaded.text, dryRun);
   const sqlite = services.db.$client;
@@ -34,33 +34,34 @@ export function applyConfig(services: Services, loaded: LoadedConfig, options: {
     })();
   } catch (err) {
     // Rolled back: every cache built from the rows goes back to what the database holds.
-    reloadConfiguration(services);
+    await reloadConfiguration(services);
     if (err === DRY_RUN) return ctx.report;
     throw err;
   }
+  for (const write of ctx.afterCommit) await write();
   const { created, updated, removed } = ctx.report;
   if (created.length + updated.length + removed.length) {
-    reloadConfiguration(services);
+    await reloadConfiguration(services);
     services.sync.noteLocalChange();
   }
   return ctx.report;
 }
 
 /** Re-read what an apply writes (and nothing else: live breakers, sync state and usage stay as they are). */
-function reloadConfiguration(services: Services): void {
+async function reloadConfiguration(services: Services): Promise<void> {
   for (const service of [
     services.providers,
     services.accounts,
     services.combos,
     services.settings,
     services.apiKeys,
-    services.budgets,
     services.resilience,
     services.pricing,
     services.proxies,
   ]) {
     service.reload();
   }
+  await services.budgets.reload();
   // Answers cached under the previous providers or combos are not replayed.
   services.cache.clear();
 }

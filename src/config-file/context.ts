@@ -29,6 +29,11 @@ export interface ApplyContext {
   report: ApplyReport;
   problems: ConfigProblem[];
   declared: Array<{ kind: ConfigObjectKind; objectId: string }>;
+  /**
+   * Writes that go through an async service (budgets), run in order once the apply's transaction committed, never on
+   * a dry run or a refused file. (Until the apply runs in a Store transaction, issue 17.)
+   */
+  afterCommit: Array<() => Promise<unknown>>;
   /** Run one item's writes; a refusal becomes a problem placed at the item (and the field the service named). */
   attempt(at: { section: Section; index?: number; key: string }, write: () => void): void;
 }
@@ -39,6 +44,7 @@ export function createContext(services: Services, text: string, dryRun: boolean)
     report: { dryRun, created: [], updated: [], removed: [], unchanged: 0 },
     problems: [],
     declared: [],
+    afterCommit: [],
     attempt(at, write) {
       try {
         write();

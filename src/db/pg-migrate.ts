@@ -11,6 +11,15 @@ import { migrationsFolder } from "../assets.ts";
  */
 export const MIGRATION_LOCK_KEY = 0x4f6d6e69526f7574n;
 
+/**
+ * The key of the lock a round of usage upkeep (rollups, retention) runs under, taken with `pg_try_advisory_lock`:
+ * when several instances share a database one runs the round and the others skip it.
+ */
+export const USAGE_UPKEEP_LOCK_KEY = MIGRATION_LOCK_KEY + 1n;
+
+/** The key each rollup transaction takes (`pg_advisory_xact_lock`): two folds never read the same watermark. */
+export const USAGE_FOLD_LOCK_KEY = MIGRATION_LOCK_KEY + 2n;
+
 /** Where drizzle's PostgreSQL migrator writes what it applied (its defaults, named so tests and tools can read it). */
 export const PG_MIGRATIONS_SCHEMA = "drizzle";
 export const PG_MIGRATIONS_TABLE = "__drizzle_migrations";

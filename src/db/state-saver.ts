@@ -7,12 +7,15 @@ import { closeDatabase, type Db } from "./client.ts";
 const LOG_EVERY_MS = 60_000;
 
 /** Calls `save` every `everyMs`; a failure is logged (at most once a minute) and never leaves the timer. */
-export function startPeriodicSave(save: () => void, everyMs: number): { stop(): void } {
+export function startPeriodicSave(save: () => Promise<void>, everyMs: number): { stop(): void } {
   let lastLogAt = 0;
   let failing = false;
-  const timer = setInterval(function saveState() {
+  let saving = false;
+  const timer = setInterval(async function saveState() {
+    if (saving) return; // the last save is still under way (a slow database): one at a time
+    saving = true;
     try {
-      save();
+      await save();
       if (failing) log.info("in-memory state is saved to the database again");
       failing = false;
     } catch (err) {
@@ -21,6 +24,8 @@ export function startPeriodicSave(save: () => void, everyMs: number): { stop(): 
       if (now - lastLogAt < LOG_EVERY_MS) return;
       lastLogAt = now;
       log.error("in-memory state (last-used times, breakers, quotas, rollups) not saved; retried every few seconds", err);
+    } finally {
+      saving = false;
     }
   }, everyMs);
   timer.unref();
@@ -31,9 +36,9 @@ export function startPeriodicSave(save: () => void, everyMs: number): { stop(): 
  * The last save at shutdown, then the database closed. Returns how many usage rows were still held in memory
  * (the database would not take them) and are lost with the process.
  */
-export function saveAndClose(save: () => void, usage: Pick<UsageRecorder, "status">, db: Db): number {
+export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageRecorder, "status">, db: Db): Promise<number> {
   try {
-    save();
+    await save();
   } catch (err) {
     log.error("in-memory state not saved at shutdown", err);
   }

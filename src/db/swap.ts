@@ -1,4 +1,5 @@
 // Swaps a checked database file into the live connection (same Db, requests in flight unharmed); services then re-read their caches.
+import { log } from "../log.ts";
 import type { Database } from "bun:sqlite";
 import type { Db } from "./client.ts";
 import { MIGRATIONS_TABLE } from "./migrations.ts";
@@ -81,7 +82,9 @@ export function reloadCachedState(deps: SwapDeps): string[] {
     if (name === "db" || name === "config" || typeof service !== "object" || service === null) continue;
     const reload = (service as { reload?: unknown }).reload;
     if (typeof reload !== "function") continue;
-    reload.call(service);
+    const done: unknown = reload.call(service);
+    // An async reload (budgets) reads on: on SQLite within this turn's microtasks; a failure is logged.
+    if (done instanceof Promise) done.catch((err: unknown) => log.error(`${name} not reloaded after the import`, err));
     reloaded.push(name);
   }
   // Answers cached under the old configuration (other accounts, other combos) are not replayed.

@@ -49,7 +49,7 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
 
   test("requests are served; /readyz, /api/health and the Health page say rows are held; they are written when space returns", async () => {
     expect(await (await fetch(`${gw.url}/readyz`)).json()).toEqual({ status: "ready" });
-    const rowsBefore = listUsageLogs(gw.services.db, { limit: 1000 }).length;
+    const rowsBefore = (await listUsageLogs(gw.services.store, { limit: 1000 })).length;
     fillDisk();
 
     const answers = await Promise.all(
@@ -82,7 +82,7 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
 
     disk.free();
     await untilReady();
-    const rows = listUsageLogs(gw.services.db, { limit: 1000 });
+    const rows = await listUsageLogs(gw.services.store, { limit: 1000 });
     expect(rows.length).toBe(rowsBefore + 20);
     const held = rows.filter((r) => answers.some((a) => a.id === r.requestId));
     expect(held.length).toBe(20);
