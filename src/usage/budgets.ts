@@ -72,15 +72,15 @@ const SETTLE_WAIT_MS = 30_000;
 /** Costs remembered per model to estimate the next call. */
 const COST_HISTORY = 20;
 /**
- * PostgreSQL: how old a key's spend may be before its next call reads it again from the shared tables (every
- * instance's rows). At most one read per key and period this often, never one per call.
+ * PostgreSQL: how old a key's spend may be before its next call has it read again from the shared tables (every
+ * instance's rows), in the background. At most one read per key and period this often, never one per call.
  */
 export const SHARED_SPEND_MAX_AGE_MS = 1_000;
 
 /**
  * The spend comes from the database's tables: read when a budget is loaded and when its period turns, then counted
  * here as this instance's calls settle. On PostgreSQL the tables hold every instance's calls, so a key's spend is read
- * again when it is older than SHARED_SPEND_MAX_AGE_MS: exact across instances up to the calls of the last second.
+ * again when it is older than SHARED_SPEND_MAX_AGE_MS: exact across instances up to the calls of the last second or so.
  * The money held by calls in flight (`holds`) stays per instance until issue 18 shares it: two instances may each let
  * a call through on the same last dollar.
  */
@@ -192,9 +192,11 @@ export async function createBudgets(store: Store, opts: BudgetOptions = {}): Pro
         // Refused only once what was really spent reaches a limit: money held by calls in flight is not spent yet.
         let room = Number.POSITIVE_INFINITY;
         for (const book of own) roll(book, now);
-        // A new period, or (PostgreSQL) a spend older than a second: read it from the tables first.
-        const old = own.filter((b) => stale(b, now));
-        if (old.length) await Promise.all(old.map(read));
+        // A new period: its spend is read from the tables before its first call goes through. On PostgreSQL a
+        // spend older than a second is read again in the background: calls never wait on the database for it.
+        const unread = own.filter((b) => b.readAt === 0);
+        if (unread.length) await Promise.all(unread.map(read));
+        for (const b of own) if (stale(b, now)) void read(b);
         for (const book of own) {
           if (book.spent >= book.row.limitUsd) throw exceeded(book, keyName, now);
           room = Math.min(room, book.row.limitUsd - book.spent);

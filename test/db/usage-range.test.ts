@@ -2,10 +2,10 @@
 // request log pages by id without gaps or repeats.
 import { expect, test } from "bun:test";
 import { spentSince } from "../../src/db/queries/budgets.ts";
-import { listUsageLogs, type NewUsageRow, type UsageRow } from "../../src/db/queries/usage.ts";
+import { listUsageLogs, sumUsage, type NewUsageRow, type UsageRow } from "../../src/db/queries/usage.ts";
 import { advanceRawFrom, DAY_MS, HOUR_MS, pruneUsageBatch, rollupUsageBatch, utcDay } from "../../src/db/queries/usage-history.ts";
 import { usageBreakdown, usageInRange, type RangeGroup } from "../../src/db/queries/usage-range.ts";
-import { listUsageLogsFiltered, usageByHour, type UsageLogFilter } from "../../src/db/queries/usage-series.ts";
+import { listUsageLogsFiltered, usageByDays, usageByHour, type UsageLogFilter } from "../../src/db/queries/usage-series.ts";
 import type { Store } from "../../src/db/store.ts";
 import { createUsageWriter } from "../../src/db/usage-writer.ts";
 import { describeEachStore, type FreshStore } from "../support/stores.ts";
@@ -163,6 +163,24 @@ describeEachStore("totals from the rollups equal the raw rows", (fresh) => {
       expect(exact(await usageBreakdown(s, from, end))).toEqual(exact(triples));
     }
   }, 60_000);
+
+  test("/api/usage's totals and the Usage page's days are the raw rows' too", async () => {
+    const s = await mixedHistory(fresh, 13);
+    const rows = await allRows(s);
+    for (const groupBy of ["provider", "model", "key", "day"] as const) {
+      const want = exact(fromRaw(rows, groupBy, TODAY - 6 * DAY_MS, NOW)).map((r) => ({
+        ...r,
+        group: r.group === null ? null : String(r.group),
+      }));
+      expect(exact(await sumUsage(s, { groupBy, from: TODAY - 6 * DAY_MS, to: NOW }))).toEqual(want);
+      expect(exact(await usageByDays(s, groupBy, TODAY - 6 * DAY_MS + 5 * HOUR_MS, NOW))).toEqual(
+        exact(fromRaw(rows, groupBy, TODAY - 6 * DAY_MS, TODAY + DAY_MS - 1)).map((r) => ({
+          ...r,
+          group: r.group === null ? null : String(r.group),
+        })),
+      );
+    }
+  });
 
   test("budget spend since a period start equals the raw rows' cost", async () => {
     const s = await mixedHistory(fresh, 3);
