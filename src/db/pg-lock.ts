@@ -1,5 +1,22 @@
-// Work that one instance at a time does when several share a PostgreSQL database: a session advisory lock taken without waiting.
+// Advisory locks on a shared PostgreSQL: every key OmniRoute takes, and work one instance at a time does (a lock taken without waiting).
 import type { SQL as BunSQL } from "bun";
+
+/**
+ * The keys are all here so no two collide.
+ *
+ * The key of the advisory lock every OmniRoute instance takes around its migrations: fixed, so all instances on
+ * one database contend for the same lock ("OmniRout" in ASCII, a bigint as pg_advisory_lock takes).
+ */
+export const MIGRATION_LOCK_KEY = 0x4f6d6e69526f7574n;
+
+/**
+ * The key of the lock a round of usage upkeep (rollups, retention) runs under, taken with `pg_try_advisory_lock`:
+ * when several instances share a database one runs the round and the others skip it.
+ */
+export const USAGE_UPKEEP_LOCK_KEY = MIGRATION_LOCK_KEY + 1n;
+
+/** The key each rollup transaction takes (`pg_advisory_xact_lock`): two folds never read the same watermark. */
+export const USAGE_FOLD_LOCK_KEY = MIGRATION_LOCK_KEY + 2n;
 
 /**
  * Runs `fn` while this instance holds `pg_try_advisory_lock(key)` on a connection reserved for it; when another

@@ -5,20 +5,10 @@ import { drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
 import { migrationsFolder } from "../assets.ts";
 
-/**
- * The key of the advisory lock every OmniRoute instance takes around its migrations: fixed, so all instances on
- * one database contend for the same lock ("OmniRout" in ASCII, a bigint as pg_advisory_lock takes).
- */
-export const MIGRATION_LOCK_KEY = 0x4f6d6e69526f7574n;
-
-/**
- * The key of the lock a round of usage upkeep (rollups, retention) runs under, taken with `pg_try_advisory_lock`:
- * when several instances share a database one runs the round and the others skip it.
- */
-export const USAGE_UPKEEP_LOCK_KEY = MIGRATION_LOCK_KEY + 1n;
-
-/** The key each rollup transaction takes (`pg_advisory_xact_lock`): two folds never read the same watermark. */
-export const USAGE_FOLD_LOCK_KEY = MIGRATION_LOCK_KEY + 2n;
+// Every advisory lock key lives in pg-lock.ts, which loads no driver: the usage upkeep takes its keys from there without
+// loading the migrator into a gateway on SQLite.
+export { MIGRATION_LOCK_KEY } from "./pg-lock.ts";
+import { MIGRATION_LOCK_KEY } from "./pg-lock.ts";
 
 /** Where drizzle's PostgreSQL migrator writes what it applied (its defaults, named so tests and tools can read it). */
 export const PG_MIGRATIONS_SCHEMA = "drizzle";

@@ -1,6 +1,6 @@
 // Usage history upkeep: raw rows folded into daily and hourly totals every minute, rolled rows past retention pruned in short batches.
 import { whileLocked } from "../db/pg-lock.ts";
-import { USAGE_UPKEEP_LOCK_KEY } from "../db/pg-migrate.ts";
+import { USAGE_UPKEEP_LOCK_KEY } from "../db/pg-lock.ts";
 import { advanceRawFrom, DAY_MS, pruneHourlyBatch, pruneUsageBatch, rollupUsageBatch, startOfUtcDay } from "../db/queries/usage-history.ts";
 import type { Store } from "../db/store.ts";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../../src/db/client.ts";
-import { USAGE_UPKEEP_LOCK_KEY } from "../../src/db/pg-migrate.ts";
+import { USAGE_UPKEEP_LOCK_KEY } from "../../src/db/pg-lock.ts";
 import { closePostgresStore, openPostgresStore } from "../../src/db/pg-store.ts";
 import type { NewUsageRow } from "../../src/db/queries/usage.ts";
 import {

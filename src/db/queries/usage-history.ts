@@ -1,6 +1,6 @@
 // Queries for usage history: folding usage_log rows into usage_daily and usage_hourly, pruning rolled raw rows, and the watermarks.
 import { and, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
-import { USAGE_FOLD_LOCK_KEY } from "../pg-migrate.ts";
+import { USAGE_FOLD_LOCK_KEY } from "../pg-lock.ts";
 import { first, type Dialect, type Store } from "../store.ts";
 
 /** Settings keys of the two watermarks. */
