@@ -152,6 +152,43 @@ describeWithPostgres("usage writer on PostgreSQL", (postgres) => {
     }
   });
 
+  test("rows that finish while a commit is under way go in the next one together", async () => {
+    const url = await postgres().createDatabase();
+    const { store } = await openPostgresStore(url, { poolMax: 2 });
+    const other = new SQL(url, { max: 2 });
+    try {
+      const pg = createUsageWriter(store);
+      // Another session holds the table: the first commit waits on it.
+      const holder = await other.reserve();
+      await holder`begin`;
+      await holder`lock table usage_log in share mode`;
+      pg.insert(row("first"));
+      const first = pg.written();
+      await waitUntil(
+        "the first insert to wait",
+        async () => ((await other`select count(*)::int as n from pg_locks where not granted`) as Array<{ n: number }>)[0]!.n > 0,
+        5_000,
+      );
+      const later: Array<Promise<void>> = [];
+      for (const id of ["second", "third", "fourth"]) {
+        pg.insert(row(id));
+        later.push(pg.written());
+        await new Promise((resolve) => setImmediate(resolve)); // each in a turn of its own
+      }
+      await holder`commit`;
+      holder.release();
+      await Promise.all([first, ...later]);
+      const groups =
+        (await other`select string_agg(request_id, ',' order by id) as ids from usage_log group by xmin::text order by min(id)`) as Array<{
+          ids: string;
+        }>;
+      expect(groups.map((g) => g.ids)).toEqual(["first", "second,third,fourth"]);
+    } finally {
+      await other.close();
+      await closePostgresStore(store);
+    }
+  }, 30_000);
+
   test("while PostgreSQL cannot be reached the rows are held and status() says so; they are written when it is back", async () => {
     const url = new URL(await postgres().createDatabase());
     const relay = await startTcpRelay(Number(url.port));
