@@ -267,14 +267,34 @@ function merge(parts: Grouped[][], dialect: Dialect): Grouped[] {
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Runs the statements one per turn of the event loop, so a proxied request waits a statement at most, never the whole view. */
+/** Every statement of a view, one after another, summed per group. */
+async function runAll(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
+  const parts: Grouped[][] = [];
+  for (const run of await prepare(s, groups, q)) parts.push(await run());
+  return merge(parts, s.dialect);
+}
+
+/**
+ * SQLite: the statements one per turn of the event loop, so a proxied request waits a statement at most, never the
+ * whole view. PostgreSQL: the watermarks and every statement read one snapshot (a read-only REPEATABLE READ
+ * transaction), so a rollup another instance commits meanwhile counts wholly or not at all, never twice.
+ */
 async function query(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
+  if (s.dialect === "postgres") return oneSnapshot(s, (tx) => runAll(tx, groups, q));
   const parts: Grouped[][] = [];
   for (const run of await prepare(s, groups, q)) {
     if (parts.length) await yieldToRequests();
     parts.push(await run());
   }
   return merge(parts, s.dialect);
+}
+
+/** PostgreSQL: `fn`'s reads in one snapshot. (Not for use inside another transaction: SET TRANSACTION comes first.) */
+function oneSnapshot<T>(s: Store, fn: (tx: Store) => Promise<T>): Promise<T> {
+  return s.transaction(async (tx) => {
+    await tx.rows(sql`set transaction isolation level repeatable read, read only`);
+    return fn(tx);
+  });
 }
 
 const toTotals = ({ g, ...sums }: Grouped): RangeTotals => ({ group: g[0] ?? null, ...sums });
@@ -290,9 +310,8 @@ export function usageInRange(s: Store, q: RangeQuery): Promise<RangeTotals[]> {
 
 /** The same, the statements one after another without yielding: for short reads (a budget's spend since its period began). */
 export async function usageInRangeNow(s: Store, q: RangeQuery): Promise<RangeTotals[]> {
-  const parts: Grouped[][] = [];
-  for (const run of await prepare(s, [q.groupBy], q)) parts.push(await run());
-  return merge(parts, s.dialect).map(toTotals);
+  const read = (tx: Store) => runAll(tx, [q.groupBy], q);
+  return (await (s.dialect === "postgres" ? oneSnapshot(s, read) : read(s))).map(toTotals);
 }
 
 export interface Breakdown extends Sums {
