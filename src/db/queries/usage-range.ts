@@ -188,26 +188,32 @@ function statements(segments: Segment[], dailyFrom: number, dailyEnd: number): A
   return out;
 }
 
+/** A view's statements, and the watermarks they were planned with (none when there is nothing to read). */
+interface Plan {
+  bounds?: HistoryBounds;
+  runs: Array<() => Promise<Grouped[]>>;
+}
+
 /**
  * The statements of a query over [from, to], each a function that runs it. Raw PostgreSQL rows give bigint and
  * numeric sums as strings, and the hour a group starts at too: numbers here, as SQLite gives them.
  */
-async function prepare(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Array<() => Promise<Grouped[]>>> {
+async function prepare(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Plan> {
   const from = Math.max(0, q.from ?? 0);
   const end = Math.min(LAST_MS, q.to ?? LAST_MS) + 1;
-  if (from >= end) return [];
+  if (from >= end) return { runs: [] };
   const b = await historyBounds(s);
   const hasRows = async (a: number, z: number) =>
     (await s.rows(sql`select 1 as one from usage_log where ts >= ${a} and ts < ${z} limit 1`)).length > 0;
   const segments = await planRange(from, end, b.rawFrom, hasRows, groups.includes("hour"));
-  if (!segments.length) return [];
+  if (!segments.length) return { runs: [] };
   const extent = first(
     await s.rows<{ first: string | null; last: string | null }>(sql`select min(day) as first, max(day) as last from usage_daily`),
   );
   const dailyFrom = extent?.first ? Date.parse(extent.first) : 0;
   const dailyEnd = extent?.last ? Date.parse(extent.last) + DAY_MS : 0;
   const hourAt = groups.indexOf("hour");
-  return statements(segments, dailyFrom, dailyEnd)
+  const runs = statements(segments, dailyFrom, dailyEnd)
     .filter((st) => st.segments.length || st.unrolled.length)
     .map((st) => async () => {
       const rows = await s.rows<Record<string, string | number | null>>(rangeSql(s.dialect, groups, q.keyId, st.segments, st.unrolled, b));
@@ -224,6 +230,7 @@ async function prepare(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "grou
         };
       });
     });
+  return { bounds: b, runs };
 }
 
 /** SQLite's order: null first, then numbers, then text. */
@@ -267,33 +274,39 @@ function merge(parts: Grouped[][], dialect: Dialect): Grouped[] {
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Every statement of a view, one after another, summed per group. */
-async function runAll(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
-  const parts: Grouped[][] = [];
-  for (const run of await prepare(s, groups, q)) parts.push(await run());
-  return merge(parts, s.dialect);
-}
+/** Tries of a view before its answer is taken as it is (see `settled`). */
+const TRIES = 3;
 
 /**
- * SQLite: the statements one per turn of the event loop, so a proxied request waits a statement at most, never the
- * whole view. PostgreSQL: the watermarks and every statement read one snapshot (a read-only REPEATABLE READ
- * transaction), so a rollup another instance commits meanwhile counts wholly or not at all, never twice.
+ * Runs a view (`each` runs its statements) until the watermarks it was planned with are the same after its last
+ * statement. A rollup that commits in between (another instance's, or the minute job between two of SQLite's turns)
+ * moves rows from the raw side to the daily side at once; a view that read one side before it and the other after
+ * would count them twice or not at all. The watermark only moves with such a commit, so "unchanged" means "consistent".
  */
-async function query(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
-  if (s.dialect === "postgres") return oneSnapshot(s, (tx) => runAll(tx, groups, q));
-  const parts: Grouped[][] = [];
-  for (const run of await prepare(s, groups, q)) {
-    if (parts.length) await yieldToRequests();
-    parts.push(await run());
+async function settled(
+  s: Store,
+  groups: RangeGroup[],
+  q: Omit<RangeQuery, "groupBy">,
+  each: (runs: Plan["runs"]) => Promise<Grouped[][]>,
+): Promise<Grouped[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { bounds, runs } = await prepare(s, groups, q);
+    const parts = await each(runs);
+    if (!bounds || attempt === TRIES) return merge(parts, s.dialect);
+    const after = await historyBounds(s);
+    if (after.rolledUpTo === bounds.rolledUpTo && after.rawFrom === bounds.rawFrom) return merge(parts, s.dialect);
   }
-  return merge(parts, s.dialect);
 }
 
-/** PostgreSQL: `fn`'s reads in one snapshot. (Not for use inside another transaction: SET TRANSACTION comes first.) */
-function oneSnapshot<T>(s: Store, fn: (tx: Store) => Promise<T>): Promise<T> {
-  return s.transaction(async (tx) => {
-    await tx.rows(sql`set transaction isolation level repeatable read, read only`);
-    return fn(tx);
+/** Runs the statements one per turn of the event loop, so a proxied request waits a statement at most, never the whole view. */
+function query(s: Store, groups: RangeGroup[], q: Omit<RangeQuery, "groupBy">): Promise<Grouped[]> {
+  return settled(s, groups, q, async (runs) => {
+    const parts: Grouped[][] = [];
+    for (const run of runs) {
+      if (parts.length) await yieldToRequests();
+      parts.push(await run());
+    }
+    return parts;
   });
 }
 
@@ -310,8 +323,12 @@ export function usageInRange(s: Store, q: RangeQuery): Promise<RangeTotals[]> {
 
 /** The same, the statements one after another without yielding: for short reads (a budget's spend since its period began). */
 export async function usageInRangeNow(s: Store, q: RangeQuery): Promise<RangeTotals[]> {
-  const read = (tx: Store) => runAll(tx, [q.groupBy], q);
-  return (await (s.dialect === "postgres" ? oneSnapshot(s, read) : read(s))).map(toTotals);
+  const all = async (runs: Plan["runs"]) => {
+    const parts: Grouped[][] = [];
+    for (const run of runs) parts.push(await run());
+    return parts;
+  };
+  return (await settled(s, [q.groupBy], q, all)).map(toTotals);
 }
 
 export interface Breakdown extends Sums {
