@@ -12,7 +12,7 @@ import { localChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-f
 import type { Store } from "./db/store.ts";
 import { ambientStore } from "./db/ambient-store.ts";
 import { reloadOnChange } from "./db/reload-on-change.ts";
-import { createUsageWriter } from "./db/queries/usage.ts";
+import { createUsageWriter } from "./db/usage-writer.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
 import { createCustomModels, type CustomModels } from "./providers/model-service.ts";
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
@@ -110,7 +110,7 @@ export interface Services {
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
   sync: CloudSync;
   startedAt: number;
-  /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
+  /** Write what is held in memory (usage rows, last-used times, queued request logs) to the database and roll up usage. */
   flush(): Promise<void>;
 }
 
@@ -154,10 +154,14 @@ export async function createServices(config: Config, given: Store, options: Serv
   });
   const turns = new Map<string, number>();
   const pricing = await createPricing(store, changed);
-  const budgets = createBudgets(db);
+  const budgets = await createBudgets(store, {
+    changed,
+    onError: (err) => log.error("a budget's spend could not be read; counting on from memory", err),
+  });
+
   const latency = new LatencyWindow();
   const usageHistory = createUsageHistory({
-    db,
+    store: given,
     retentionDays: () => settings.get().usageRetentionDays,
     onError: (err) => log.error("usage rollup failed", err),
   });
@@ -227,7 +231,7 @@ export async function createServices(config: Config, given: Store, options: Serv
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({
-          writer: createUsageWriter(db),
+          writer: createUsageWriter(given),
           pricing,
           budgets,
           latency,
@@ -265,13 +269,13 @@ export async function createServices(config: Config, given: Store, options: Serv
     sync: await createCloudSync(config.cloudSync, store, () => services),
     startedAt: Date.now(),
     async flush() {
-      this.usage.flush();
+      await this.usage.flush();
       await accounts.flush();
       await apiKeys.flush();
       await health.flush();
       await quotas.flush();
       try {
-        usageHistory.rollup();
+        await usageHistory.rollup();
       } catch (err) {
         log.error("usage rollup failed", err);
       }
@@ -290,7 +294,7 @@ export async function createServices(config: Config, given: Store, options: Serv
     combos: [combos.reload],
     settings: [settings.reload, password.reload, sessions.reload, resilience.reload, proxies.reload],
     keys: [apiKeys.reload],
-    budgets: [],
+    budgets: [budgets.reload],
     pricing: [pricing.reload],
   });
   return services;

@@ -67,7 +67,7 @@ export function corePages(services: Services) {
       if (!parsed.ok) return c.html(<BudgetForm keys={keys} errors={parsed.errors} />, 422);
       if (!keys.some((k) => k.id === parsed.data.keyId))
         return c.html(<BudgetForm keys={keys} errors={{ keyId: "That key no longer exists" }} />, 422);
-      services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
+      await services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
       return c.html(
         <>
           <BudgetForm keys={keys} ok={`Budget saved: $${parsed.data.limit.toFixed(2)} ${parsed.data.period}.`} />

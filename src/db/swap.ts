@@ -1,4 +1,5 @@
 // Swaps a checked database file into the live connection (same Db, requests in flight unharmed); services then re-read their caches.
+import { log } from "../log.ts";
 import type { Database } from "bun:sqlite";
 import type { Db } from "./client.ts";
 import { MIGRATIONS_TABLE } from "./migrations.ts";

@@ -60,7 +60,7 @@ beforeAll(async () => {
     201,
   );
   const { row, key } = await gw.services.apiKeys.create("laptop", []);
-  gw.services.budgets.set(row.id, "monthly", 1);
+  await gw.services.budgets.set(row.id, "monthly", 1);
   const chat = (model: string) =>
     fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",

@@ -39,7 +39,7 @@ describe("Anthropic ingress", () => {
     expect(sent.headers["x-api-key"]).toBe("sk-ant-upstream");
     expect(sent.body.model).toBe("claude-sonnet-4-5-20250929");
     await Bun.sleep(20);
-    expect(listUsageLogs(gw.services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listUsageLogs(gw.services.store, { limit: 1 }))[0]).toMatchObject({
       provider: "anthropic",
       inputTokens: 30,
       cacheReadTokens: 10,

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const rowOf = async (res: Response) => {
   await gw.services.usage.written();
-  return listUsageLogs(gw.services.db, { limit: 50 }).find((r) => r.requestId === res.headers.get("x-omniroute-request-id"));
+  return (await listUsageLogs(gw.services.store, { limit: 50 })).find((r) => r.requestId === res.headers.get("x-omniroute-request-id"));
 };
 
 async function post(path: string, body: Record<string, unknown>) {

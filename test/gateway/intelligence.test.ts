@@ -50,7 +50,7 @@ describe("response cache", () => {
     expect(second.headers.get("x-omniroute-cache")).toBe("HIT");
     expect(await second.text()).toBe(firstText);
     expect(up.requests.length).toBe(1);
-    const row = listUsageLogs(gw.services.db, { limit: 1 })[0]!;
+    const row = (await listUsageLogs(gw.services.store, { limit: 1 }))[0]!;
     expect(row).toMatchObject({ cache: "hit", costUsd: 0, status: 200 });
     expect((await (await gw.api("/api/health")).json()).cache.hits).toBeGreaterThanOrEqual(1);
   });

@@ -23,8 +23,8 @@ export async function keyWithBudget(gw: TestGateway, name: string, limit: number
   return created;
 }
 
-export const lastRow = (gw: TestGateway) => listUsageLogs(gw.services.db, { limit: 1 })[0]!;
-export const rows = (gw: TestGateway) => listUsageLogs(gw.services.db, { limit: 500 });
+export const lastRow = async (gw: TestGateway) => (await listUsageLogs(gw.services.store, { limit: 1 }))[0]!;
+export const rows = (gw: TestGateway) => listUsageLogs(gw.services.store, { limit: 500 });
 
 /** Which account served a recorded request, by its credential in whichever header the provider uses. */
 export const bearer = (r: MediaRequest) => r.headers.authorization?.replace(/^(Bearer|Token) /, "");

@@ -73,7 +73,7 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
     expect(sent.headers.authorization).toBe("Token dg-a");
     expect(sent.headers["content-type"]).toBe("audio/wav");
     expect(Buffer.from(sent.bytes).equals(Buffer.from(wav))).toBe(true);
-    expect(lastRow(gw)).toMatchObject({
+    expect(await lastRow(gw)).toMatchObject({
       endpoint: "audio.transcriptions",
       provider: "deepgram",
       modelServed: "nova-3",
@@ -133,7 +133,7 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
       const res = await client.audio.transcriptions.create({ file: await file(), model: "deepgram/nova-3" });
       expect(res.text).toBe(SPOKEN_TEXT);
       expect(deepgram.requests.map(bearer)).toEqual(["dg-a", "dg-b"]);
-      expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", attempt: 2, connectionId: second, status: 200 });
+      expect(await lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", attempt: 2, connectionId: second, status: 200 });
     } finally {
       await gw.api(`/api/providers/${second}`, { method: "DELETE" });
     }
@@ -170,7 +170,12 @@ describe("AssemblyAI: upload, transcript, poll", () => {
       format_text: true,
     });
     expect(polls.map((p) => p.method)).toEqual(["GET", "GET", "GET"]);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", provider: "assemblyai", modelServed: "universal", status: 200 });
+    expect(await lastRow(gw)).toMatchObject({
+      endpoint: "audio.transcriptions",
+      provider: "assemblyai",
+      modelServed: "universal",
+      status: 200,
+    });
   });
 
   test("srt cues are built from the word timings (milliseconds on the wire); no language: detection is asked for", async () => {
@@ -230,7 +235,7 @@ describe("AssemblyAI: upload, transcript, poll", () => {
     const polled = assembly.requests.length;
     await Bun.sleep(300); // polls come every 40 ms here: several would have been made
     expect(assembly.requests.length).toBe(polled);
-    expect(rows(gw).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({
+    expect((await rows(gw)).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({
       provider: "assemblyai",
       errorClass: "client_closed",
     });

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from "../../src/config.ts";
 import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
 import { sqliteStore } from "../../src/db/store.ts";
+import { sqliteOf } from "./sqlite-of.ts";
 import type { Database } from "bun:sqlite";
 
 export interface TestGateway {
@@ -98,6 +99,5 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
 
 /** The SQLite database under a test gateway (startGateway runs on SQLite), for tests that look at what is stored raw. */
 export function rawDatabase(services: Pick<Services, "store">): Database {
-  if (services.store.dialect !== "sqlite") throw new Error("this test reads the SQLite database itself");
-  return services.store.sqlite.$client;
+  return sqliteOf(services.store).$client;
 }

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const created = await gw.services.apiKeys.create("metrics-client", []);
   key = created.key;
   keyId = created.row.id;
-  gw.services.budgets.set(keyId, "daily", 100);
+  await gw.services.budgets.set(keyId, "daily", 100);
 });
 afterAll(async () => {
   await gw.close();
@@ -133,7 +133,7 @@ describe("GET /metrics", () => {
     ).toBeGreaterThanOrEqual(400);
     await gw.services.usage.written();
 
-    const rows = listUsageLogs(gw.services.db, { limit: 100 });
+    const rows = await listUsageLogs(gw.services.store, { limit: 100 });
     expect(rows.length).toBe(9);
     const samples = await scrape();
     const provider = (r: UsageRow) => r.provider ?? "none";
