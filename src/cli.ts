@@ -33,7 +33,7 @@ async function withDataDir<T>(config: Config, whenRunning: string, task: (servic
   try {
     return await task(services);
   } finally {
-    services.flush();
+    await services.flush();
     closeDatabase(db);
   }
 }

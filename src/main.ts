@@ -28,7 +28,7 @@ async function start(config: Config) {
   const store = await openStore(config);
   announceSecrets(config);
   const services = await createServices(config, store);
-  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
+  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(await applyConfig(services, configFile))}`);
   const app = createApp(services);
 
   const server = Bun.serve({
@@ -125,7 +125,12 @@ async function main(): Promise<void> {
 
 // Any startup failure (a bad variable or configuration file, a database in use or unreadable) stops the process with its message and exit code 1.
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseInUseError || err instanceof ConfigFileError || err instanceof StoreUnavailableError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DatabaseInUseError ||
+    err instanceof ConfigFileError ||
+    err instanceof StoreUnavailableError
+  ) {
     stopLine(err.message);
     process.exit(1);
   }

@@ -8,10 +8,13 @@ import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
-import { localChangeFeed, type ChangeFeed } from "./db/change-feed.ts";
+import { localChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-feed.ts";
 import type { Store } from "./db/store.ts";
-import { createUsageWriter } from "./db/queries/usage.ts";
+import { ambientStore } from "./db/ambient-store.ts";
+import { reloadOnChange } from "./db/reload-on-change.ts";
+import { createUsageWriter } from "./db/usage-writer.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
+import { createCustomModels, type CustomModels } from "./providers/model-service.ts";
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
 import { log } from "./log.ts";
@@ -56,6 +59,8 @@ export interface Services {
   secrets: SecretBox;
   settings: SettingsStore;
   providers: ProviderRegistry;
+  /** Custom models added to providers, in memory (listing models and media calls read no database). */
+  models: CustomModels;
   accounts: AccountPool;
   apiKeys: ApiKeyStore;
   password: PasswordStore;
@@ -105,8 +110,8 @@ export interface Services {
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
   sync: CloudSync;
   startedAt: number;
-  /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
-  flush(): void;
+  /** Write what is held in memory (usage rows, last-used times, queued request logs) to the database and roll up usage. */
+  flush(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -118,35 +123,45 @@ export interface ServiceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function createServices(config: Config, store: Store, options: ServiceOptions = {}): Promise<Services> {
+export async function createServices(config: Config, given: Store, options: ServiceOptions = {}): Promise<Services> {
+  // Every service writes through this one: inside `store.transaction` (a configuration apply) their writes join it.
+  const { store, afterCommit } = ambientStore(given);
   if (store.dialect !== "sqlite") throw new Error("PostgreSQL is not wired into the services yet (issue 17)");
   const db = store.sqlite;
   const changes = localChangeFeed;
+  /** A write here: the other instances reload that copy (see the subscription below). */
+  const changed = (area: ChangeArea) => afterCommit(() => changes.publish(area));
   const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
-  const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
-  const accounts = createAccountPool(db, secrets);
-  const apiKeys = createApiKeyStore(
-    db,
+  const password = await createPasswordStore(store, { initialPassword: config.initialPassword, exposed: config.exposed }, changed);
+  const accounts = await createAccountPool(store, secrets, changed);
+  const apiKeys = await createApiKeyStore(
+    store,
     createKeyHasher(config.apiKeySecret),
     config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined,
+    changed,
   );
-  const settings = createSettingsStore(db);
-  const providers = createProviderRegistry(db, secrets);
-  const combos = createComboStore(db);
+  const settings = await createSettingsStore(store, changed);
+  const providers = await createProviderRegistry(store, secrets, changed);
+  const models = await createCustomModels(store, changed);
+  const combos = await createComboStore(store, changed);
   const recentUsage = new RecentUsage();
-  const health = createHealth(db);
-  const resilience = createResilienceSettings(db);
-  const quotas = createQuotaStore(db, {
+  const health = await createHealth(store);
+  const resilience = await createResilienceSettings(store, changed);
+  const quotas = await createQuotaStore(store, {
     cooldowns: health.cooldowns,
     profile: (provider) => resilience.profile(provider),
     planLimits: (account) => accounts.accountsOf(account.provider).find((a) => a.id === account.id)?.limits?.quota,
   });
   const turns = new Map<string, number>();
-  const pricing = createPricing(db);
-  const budgets = createBudgets(db);
+  const pricing = await createPricing(store, changed);
+  const budgets = await createBudgets(store, {
+    changed,
+    onError: (err) => log.error("a budget's spend could not be read; counting on from memory", err),
+  });
+
   const latency = new LatencyWindow();
   const usageHistory = createUsageHistory({
-    db,
+    store: given,
     retentionDays: () => settings.get().usageRetentionDays,
     onError: (err) => log.error("usage rollup failed", err),
   });
@@ -177,11 +192,12 @@ export async function createServices(config: Config, store: Store, options: Serv
       },
     },
   });
-  const proxies = createProxies(db, secrets);
+  const proxies = await createProxies(store, secrets, changed);
+  const sessions = await createSessionTokens(config.jwtSecret, store, changed);
   const homeDir = options.homeDir ?? homedir();
   const telemetry = await createTelemetry({
     config,
-    db,
+    models,
     providers,
     combos,
     settings: () => settings.get(),
@@ -199,6 +215,7 @@ export async function createServices(config: Config, store: Store, options: Serv
     secrets,
     settings,
     providers,
+    models,
     combos,
     router,
     recentUsage,
@@ -209,12 +226,12 @@ export async function createServices(config: Config, store: Store, options: Serv
     accounts,
     apiKeys,
     password,
-    sessions: createSessionTokens(config.jwtSecret, db),
+    sessions,
     loginThrottle: createLoginThrottle(),
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({
-          writer: createUsageWriter(db),
+          writer: createUsageWriter(given),
           pricing,
           budgets,
           latency,
@@ -239,25 +256,26 @@ export async function createServices(config: Config, store: Store, options: Serv
     sleep: options.sleep,
     adapters: createAdapters(),
     credentials: createCredentialKeeper({
-      db,
+      store,
       secrets,
-      reloadAccounts: () => accounts.reload(),
+      accountsChanged: () => accounts.changed(),
+      changed,
       flowContext: (provider) => flowContext(flowDeps, provider),
     }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),
     observer: telemetry.observer,
     telemetry,
-    sync: createCloudSync(config.cloudSync, db, () => services),
+    sync: await createCloudSync(config.cloudSync, store, () => services),
     startedAt: Date.now(),
-    flush() {
-      this.usage.flush();
-      accounts.flush();
-      apiKeys.flush();
-      health.flush();
-      quotas.flush();
+    async flush() {
+      await this.usage.flush();
+      await accounts.flush();
+      await apiKeys.flush();
+      await health.flush();
+      await quotas.flush();
       try {
-        usageHistory.rollup();
+        await usageHistory.rollup();
       } catch (err) {
         log.error("usage rollup failed", err);
       }
@@ -268,5 +286,16 @@ export async function createServices(config: Config, store: Store, options: Serv
       }
     },
   };
+  // Another instance changed an area: reload this instance's copies of it ("*": the feed reconnected, reload all).
+  reloadOnChange(changes, {
+    connections: [accounts.reload],
+    nodes: [providers.reload],
+    models: [models.reload],
+    combos: [combos.reload],
+    settings: [settings.reload, password.reload, sessions.reload, resilience.reload, proxies.reload],
+    keys: [apiKeys.reload],
+    budgets: [budgets.reload],
+    pricing: [pricing.reload],
+  });
   return services;
 }

@@ -8,13 +8,16 @@ import type { Store } from "./store.ts";
 
 const LOG_EVERY_MS = 60_000;
 
-/** Calls `save` every `everyMs`; a failure is logged (at most once a minute) and never leaves the timer. */
-export function startPeriodicSave(save: () => void, everyMs: number): { stop(): void } {
+/** Calls `save` every `everyMs` (not again while one is under way); a failure is logged (at most once a minute) and never leaves the timer. */
+export function startPeriodicSave(save: () => Promise<void>, everyMs: number): { stop(): void } {
   let lastLogAt = 0;
   let failing = false;
-  const timer = setInterval(function saveState() {
+  let saving = false;
+  const timer = setInterval(async function saveState() {
+    if (saving) return;
+    saving = true;
     try {
-      save();
+      await save();
       if (failing) log.info("in-memory state is saved to the database again");
       failing = false;
     } catch (err) {
@@ -23,6 +26,8 @@ export function startPeriodicSave(save: () => void, everyMs: number): { stop(): 
       if (now - lastLogAt < LOG_EVERY_MS) return;
       lastLogAt = now;
       log.error("in-memory state (last-used times, breakers, quotas, rollups) not saved; retried every few seconds", err);
+    } finally {
+      saving = false;
     }
   }, everyMs);
   timer.unref();
@@ -33,7 +38,7 @@ export function startPeriodicSave(save: () => void, everyMs: number): { stop(): 
  * The last save at shutdown, then the database closed. Returns how many usage rows were still held in memory
  * (the database would not take them) and are lost with the process.
  */
-export async function saveAndClose(save: () => unknown, usage: Pick<UsageRecorder, "status">, store: Store): Promise<number> {
+export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageRecorder, "status">, store: Store): Promise<number> {
   try {
     await save();
   } catch (err) {

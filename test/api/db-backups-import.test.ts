@@ -47,7 +47,7 @@ describe("import of a database from an older OmniRoute", () => {
       .run(JSON.stringify([{ model: "ds/deepseek-chat" }]));
     sqlite.close();
 
-    const res = await importRequest(gw.url, new Uint8Array(readFileSync(path)), bearer(gw));
+    const res = await importRequest(gw.url, new Uint8Array(readFileSync(path)), await bearer(gw));
     const result = await res.json();
     expect(res.status).toBe(200);
     expect(result.migratedFrom).toBe(first);
@@ -62,7 +62,7 @@ describe("import of credentials sealed with another ENCRYPTION_KEY", () => {
     const b = await sourceGateway({ ENCRYPTION_KEY: "a-different-encryption-key-0123456789" });
     const a = await startGateway();
     try {
-      const res = await importRequest(a.url, await exportBytes(b.gw), bearer(a));
+      const res = await importRequest(a.url, await exportBytes(b.gw), await bearer(a));
       expect(res.status).toBe(200);
       const result = await res.json();
       expect(result.warnings).toHaveLength(1);
@@ -95,7 +95,7 @@ describe("import while a stream is in flight", () => {
       const decoder = new TextDecoder();
       let text = decoder.decode((await reader.read()).value);
 
-      const imported = await importRequest(a.url, exported, bearer(a));
+      const imported = await importRequest(a.url, exported, await bearer(a));
       expect(imported.status).toBe(200);
       expect(connectionNames(a)).toEqual(["from-b"]);
       expect(text).not.toContain("[DONE]"); // the swap happened mid-stream
@@ -170,7 +170,7 @@ describe("import of an exportAll archive", () => {
   }
 
   async function refusedArchive(bytes: Uint8Array, pattern: RegExp) {
-    const res = await importRequest(a.url, bytes, bearer(a), "evil.tar.gz");
+    const res = await importRequest(a.url, bytes, await bearer(a), "evil.tar.gz");
     const body = await res.json();
     expect({ status: res.status, message: body.error?.message }).toMatchObject({ status: 422, message: expect.stringMatching(pattern) });
     expect(connectionNames(a)).toEqual(["from-a"]);
@@ -213,7 +213,7 @@ describe("import of an exportAll archive", () => {
     const ok = await importRequest(
       a.url,
       craftedArchive([{ name: "notes.txt", data: new TextEncoder().encode("hi") }, good]),
-      bearer(a),
+      await bearer(a),
       "crafted.tar.gz",
     );
     expect(ok.status).toBe(200);
@@ -241,7 +241,7 @@ describe("reloadCachedState", () => {
   test("reaches every service that caches database state", async () => {
     const gw = await startGateway();
     try {
-      const reloaded = reloadCachedState(gw.services);
+      const reloaded = await reloadCachedState(gw.services);
       for (const name of ["settings", "resilience", "pricing", "providers", "accounts", "apiKeys", "combos", "budgets"])
         expect(reloaded).toContain(name);
     } finally {

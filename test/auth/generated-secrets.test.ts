@@ -10,7 +10,7 @@ import { createSecretBox } from "../../src/auth/secret-box.ts";
 import { ConfigError, DEFAULT_API_KEY_SECRET, DEFAULT_ENCRYPTION_KEY } from "../../src/config.ts";
 import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { writeBackup } from "../../src/backups/files.ts";
-import { startGateway } from "../support/gateway.ts";
+import { startGateway, rawDatabase } from "../support/gateway.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -88,7 +88,7 @@ describe("a data folder from before generated secrets", () => {
       // New seals use the generated key only.
       expect(() => createSecretBox(DEFAULT_ENCRYPTION_KEY).open(gw.services.secrets.seal("x"))).toThrow();
       expect((await fetch(`${gw.url}/api/keys`, { headers: { authorization: `Bearer ${oldKey}` } })).status).toBe(200);
-      const row = gw.services.db.$client.query("select key_hash from api_keys where id = 'k1'").get() as { key_hash: string };
+      const row = rawDatabase(gw.services).query("select key_hash from api_keys where id = 'k1'").get() as { key_hash: string };
       expect(row.key_hash).toBe(createKeyHasher(gw.config.apiKeySecret)(oldKey));
     } finally {
       await gw.close();

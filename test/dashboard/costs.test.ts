@@ -12,8 +12,8 @@ let ci: ApiKeyRow;
 beforeAll(async () => {
   gw = await startGateway();
   cookie = await gw.login();
-  laptop = gw.services.apiKeys.create("laptop", []).row;
-  ci = gw.services.apiKeys.create("ci <bot>", []).row;
+  laptop = (await gw.services.apiKeys.create("laptop", [])).row;
+  ci = (await gw.services.apiKeys.create("ci <bot>", [])).row;
 });
 afterAll(() => gw.close());
 
@@ -218,7 +218,7 @@ describe("pricing", () => {
   });
 
   test("a price only the user set disappears on remove", async () => {
-    gw.services.pricing.update({ openai: { "my-finetune": { input: 3, output: 12 } } });
+    await gw.services.pricing.update({ openai: { "my-finetune": { input: 3, output: 12 } } });
     const html = await (await get("/dashboard/partials/costs/pricing?model=my-finetune")).text();
     expect(html).toContain(">Remove<");
     const res = await send("DELETE", "pricing?provider=openai&model=my-finetune");

@@ -331,7 +331,7 @@ describe("live monitor", () => {
     fake.setScenario({ kind: "text", text: "live" });
     const proxied = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
     });
     expect(proxied.status).toBe(200);
@@ -345,7 +345,7 @@ describe("live monitor", () => {
     // A hostile model name is escaped in the row.
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "ds/<img src=x onerror=alert(1)>", messages: [{ role: "user", content: "hi" }] }),
     }).then((r) => r.text());
     const hostile = await readUntil(reader, "onerror");

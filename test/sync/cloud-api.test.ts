@@ -22,7 +22,7 @@ const put = (documents: unknown[], space = "default") => cloud.api("/api/sync/st
 describe("/api/sync/state", () => {
   test("needs a sync- or manage-scoped API key; a sync key opens nothing else", async () => {
     expect((await fetch(`${cloud.url}/api/sync/state`)).status).toBe(401);
-    const clientKey = cloud.services.apiKeys.create("client only", []).key;
+    const clientKey = (await cloud.services.apiKeys.create("client only", [])).key;
     const res = await fetch(`${cloud.url}/api/sync/state`, { headers: { authorization: `Bearer ${clientKey}` } });
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toContain('"sync" or "manage" scope');
