@@ -67,6 +67,7 @@ async function start(config: Config) {
     await services.telemetry.shutdown();
     services.proxies.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
+    await services.changes.close();
     const lostRows = await saveAndClose(() => services.flush(), services.usage, store);
     if (!lostRows) log.info("stopped cleanly");
     process.exit(lostRows ? 1 : 0);

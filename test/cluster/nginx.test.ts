@@ -25,7 +25,8 @@ describeWithPostgres("nginx in front of two instances", (postgres) => {
       try {
         expect((await a.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` } })).status).toBe(201);
 
-        // The upstream stalls after its first chunk: the client sees that chunk now, not when the answer ends.
+        // The upstream stalls after its first chunk: the client sees that chunk now, not when the answer ends (the gateway
+        // marks streams X-Accel-Buffering: no, and the shipped nginx.conf turns buffering off anyway).
         for (let i = 0; i < 2; i++) {
           const controller = new AbortController();
           const res = await fetch(`${nginx.url}/v1/chat/completions`, {

@@ -30,7 +30,9 @@ describeWithPostgres("two instances on one PostgreSQL", (postgres) => {
       expect(n).toBeGreaterThan(0);
 
       expect((await a.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` } })).status).toBe(201);
-      const created = (await (await a.api("/api/keys", { body: { name: "dev", scopes: ["chat"] } })).json()) as { id: string; key: string };
+      const made = await a.api("/api/keys", { body: { name: "dev" } });
+      expect(made.status).toBe(201);
+      const created = (await made.json()) as { id: string; key: string };
       // B serves the connection and the key A just made.
       await within(1_000, "B to accept A's new key", async () => (await chat(b, created.key)).status === 200);
       expect((await a.api(`/api/keys/${created.id}`, { method: "DELETE" })).status).toBeLessThan(300);
@@ -84,7 +86,15 @@ describeWithPostgres("two instances on one PostgreSQL", (postgres) => {
         await postgres().resume();
       }
       await within(20_000, "/readyz to be ready again", async () => (await fetch(`${a.url}/readyz`)).status === 200);
-      await within(10_000, "the held rows to be written", async () => (await totalRequests(a)) === before + 5);
+      let seen = -1;
+      await within(10_000, `the held rows to be written (${before} + 5)`, async () => (seen = await totalRequests(a)) === before + 5).catch(
+        (e) => {
+          throw new Error(`${e.message}; last seen ${seen}`);
+        },
+      );
+    } catch (e) {
+      console.log(a.log());
+      throw e;
     } finally {
       await stopInstance(a);
       await upstream.close();

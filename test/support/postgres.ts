@@ -13,7 +13,10 @@ export interface TestPostgres {
   folder: string;
   /** A new database on this server (empty, or a copy of `template`), for a test that needs a clean one; returns its URL. */
   createDatabase(template?: string): Promise<string>;
-  /** An outage: the server stops (`pg_ctl stop -m immediate`, connections cut), its data kept. */
+  /**
+   * An outage: the server stops (`pg_ctl stop -m fast`: connections cut, what was committed kept; `immediate` would lose
+   * commits, since the test server runs with synchronous_commit and fsync off), its data kept.
+   */
   pause(): Promise<void>;
   /** The server back on the same port with the same data, after `pause()`. */
   resume(): Promise<void>;
@@ -158,7 +161,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       await waitUntil(`PostgreSQL on port ${port}`, () => acceptsQueries(url), 30_000);
       const outage = {
-        pause: () => run(as([pgCtl, "stop", "-D", data, "-m", "immediate", "-w"]), folder, "pg_ctl stop"),
+        pause: () => run(as([pgCtl, "stop", "-D", data, "-m", "fast", "-w"]), folder, "pg_ctl stop"),
         resume: async () => {
           await run(as([pgCtl, "start", "-D", data, "-w", "-t", "60", "-l", log, "-o", options]), folder, "pg_ctl start");
           await waitUntil(`PostgreSQL back on port ${port}`, () => acceptsQueries(url), 30_000);
