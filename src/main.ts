@@ -8,12 +8,12 @@ import { applyConfig } from "./config-file/apply.ts";
 import { reapplyConfigFile, summarize } from "./config-file/file.ts";
 import { readConfigFile } from "./config-file/load.ts";
 import { ConfigFileError } from "./config-file/problems.ts";
-import { DatabaseInUseError, openDataDir } from "./db/client.ts";
+import { DatabaseInUseError } from "./db/client.ts";
+import { openStore, StoreUnavailableError } from "./db/open-store.ts";
 import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
 import { log, logFormat, setLogFormat, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
 import { VERSION } from "./version.ts";
-import { sqliteStore } from "./db/store.ts";
 
 const FLUSH_INTERVAL_MS = 10_000;
 /** After the drain time, how long answers told to stop get to send their error event before connections are closed. */
@@ -25,9 +25,9 @@ async function start(config: Config) {
   setLogFormat(config.logFormat);
   // Read and validated before the database is touched: a file with problems stops startup naming every one.
   const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
-  const db = await openDataDir(config.dataDir);
+  const store = await openStore(config);
   announceSecrets(config);
-  const services = await createServices(config, sqliteStore(db));
+  const services = await createServices(config, store);
   if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(await applyConfig(services, configFile))}`);
   const app = createApp(services);
 
@@ -67,7 +67,8 @@ async function start(config: Config) {
     await services.telemetry.shutdown();
     services.proxies.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
-    const lostRows = await saveAndClose(() => services.flush(), services.usage, db);
+    await services.changes.close();
+    const lostRows = await saveAndClose(() => services.flush(), services.usage, store);
     if (!lostRows) log.info("stopped cleanly");
     process.exit(lostRows ? 1 : 0);
   }
@@ -77,7 +78,7 @@ async function start(config: Config) {
   if (configPath) process.on("SIGHUP", () => void reapplyConfigFile(services, configPath));
 
   log.info(
-    `OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`,
+    `OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${store.where}, ready in ${Math.round(performance.now() - bootStarted)} ms)`,
   );
   // Boot-only code (migrations, catalog and route set-up) never runs again: once idle, JSC drops its compiled
   // code and frees what start-up left behind, ~3 MB of an idle gateway. bun-types marks Bun.shrink deprecated
@@ -125,7 +126,12 @@ async function main(): Promise<void> {
 
 // Any startup failure (a bad variable or configuration file, a database in use or unreadable) stops the process with its message and exit code 1.
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseInUseError || err instanceof ConfigFileError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DatabaseInUseError ||
+    err instanceof ConfigFileError ||
+    err instanceof StoreUnavailableError
+  ) {
     stopLine(err.message);
     process.exit(1);
   }

@@ -7,8 +7,8 @@ import { createPasswordStore, type PasswordStore } from "./auth/password.ts";
 import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
-import { localChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-feed.ts";
+import { localChangeFeed, postgresChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-feed.ts";
+import { createStoreProbe, type StoreProbe } from "./db/store-probe.ts";
 import type { Store } from "./db/store.ts";
 import { ambientStore } from "./db/ambient-store.ts";
 import { reloadOnChange } from "./db/reload-on-change.ts";
@@ -54,8 +54,10 @@ export interface Services {
   store: Store;
   /** Tells the other instances on the same PostgreSQL which in-memory copy to reload (nothing to tell on SQLite). */
   changes: ChangeFeed;
-  /** The SQLite database under `store` (being replaced by `store` everywhere, issue 17). */
-  db: Db;
+  /** Whether the store answers (/readyz asks, /healthz and the Health page read the last answer). */
+  storeProbe: StoreProbe;
+  /** This process among the instances on one database (the change feed ignores its own notices by it). */
+  instanceId: string;
   secrets: SecretBox;
   settings: SettingsStore;
   providers: ProviderRegistry;
@@ -126,9 +128,9 @@ export interface ServiceOptions {
 export async function createServices(config: Config, given: Store, options: ServiceOptions = {}): Promise<Services> {
   // Every service writes through this one: inside `store.transaction` (a configuration apply) their writes join it.
   const { store, afterCommit } = ambientStore(given);
-  if (store.dialect !== "sqlite") throw new Error("PostgreSQL is not wired into the services yet (issue 17)");
-  const db = store.sqlite;
-  const changes = localChangeFeed;
+  const instanceId = crypto.randomUUID();
+  // Listening before the copies load: a change committed meanwhile is heard, never missed between load and listen.
+  const changes = given.dialect === "postgres" ? await postgresChangeFeed(given.pg, instanceId) : localChangeFeed;
   /** A write here: the other instances reload that copy (see the subscription below). */
   const changed = (area: ChangeArea) => afterCommit(() => changes.publish(area));
   const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
@@ -211,7 +213,8 @@ export async function createServices(config: Config, given: Store, options: Serv
     config,
     store,
     changes,
-    db,
+    storeProbe: createStoreProbe(given),
+    instanceId,
     secrets,
     settings,
     providers,

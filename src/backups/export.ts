@@ -12,7 +12,7 @@ import { listConnections } from "../db/queries/connections.ts";
 import { listProviderNodes } from "../db/queries/provider-nodes.ts";
 import type { Services } from "../services.ts";
 import { VERSION } from "../version.ts";
-import { fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
+import { embeddedDatabase, fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
 
 export const SQLITE_CONTENT_TYPE = "application/vnd.sqlite3";
 export const ARCHIVE_CONTENT_TYPE = "application/gzip";
@@ -39,7 +39,7 @@ export async function exportDatabase(services: Services): Promise<ExportDownload
   const dir = makeTempDir("export");
   try {
     const path = join(dir, DB_FILENAME);
-    snapshotDatabase(services.db, path);
+    snapshotDatabase(embeddedDatabase(services.store, "A database export"), path);
     return {
       filename: `omniroute-${fileTimestamp()}.sqlite`,
       contentType: SQLITE_CONTENT_TYPE,
@@ -99,7 +99,7 @@ export async function exportArchive(services: Services): Promise<ExportDownload>
   await services.flush();
   const dir = makeTempDir("export");
   try {
-    snapshotDatabase(services.db, join(dir, DB_FILENAME));
+    snapshotDatabase(embeddedDatabase(services.store, "A database export"), join(dir, DB_FILENAME));
     const documents = await exportDocuments(services);
     const exportedAt = new Date();
     const manifest = {

@@ -9,7 +9,7 @@ import { swapDatabase } from "../db/swap.ts";
 import { log } from "../log.ts";
 import type { Services } from "../services.ts";
 import { databaseFromArchive, isGzip } from "./archive.ts";
-import { makeTempDir, removeDir, writeBackup } from "./files.ts";
+import { embeddedDatabase, makeTempDir, removeDir, writeBackup } from "./files.ts";
 import { MAX_IMPORT_BYTES, receiveUpload } from "./upload.ts";
 
 export interface ImportResult {
@@ -52,10 +52,11 @@ export async function importDatabaseFile(services: Services, path: string): Prom
     throw new GatewayError("conflict", "Another database import is running; try again when it has finished.", { code: "import_running" });
   importing.add(services);
   try {
-    const checked = await checkImport(path, services.db.$client, await migrationsFolder());
+    const live = embeddedDatabase(services.store, "A database import");
+    const checked = await checkImport(path, live.$client, await migrationsFolder());
     await services.flush();
     // From here on nothing awaits until the copy is in: the backup and the swap see the same database, and no request runs between them.
-    const backup = writeBackup(services.db, services.config.dataDir, "pre-import");
+    const backup = writeBackup(live, services.config.dataDir, "pre-import");
     const tables = await swapDatabase(services, path);
     const warnings = await credentialWarnings(services);
     log.info(`database imported (previous one saved as ${backup})${checked.migratedFrom ? `, migrated from ${checked.migratedFrom}` : ""}`);

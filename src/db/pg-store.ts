@@ -56,6 +56,17 @@ function postgresStore(pool: BunSQL, db: PgDb, where: string, inTransaction = fa
     pg: pool,
     where,
     rows: async <R>(query: SQL) => (await db.execute(query)) as unknown as R[],
+    async ping(timeoutMs) {
+      let timer: Timer | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([pool`select 1`, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(store);
       return db.transaction((tx) => fn(postgresStore(pool, tx as unknown as PgDb, where, true)));

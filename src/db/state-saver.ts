@@ -2,7 +2,9 @@
 // minute that saving fails) and once at shutdown, closing the database even when the disk is full.
 import type { UsageRecorder } from "../usage/recorder.ts";
 import { log } from "../log.ts";
-import { closeDatabase, type Db } from "./client.ts";
+import { closeDatabase } from "./client.ts";
+import { closePostgresStore } from "./pg-store.ts";
+import type { Store } from "./store.ts";
 
 const LOG_EVERY_MS = 60_000;
 
@@ -36,7 +38,7 @@ export function startPeriodicSave(save: () => Promise<void>, everyMs: number): {
  * The last save at shutdown, then the database closed. Returns how many usage rows were still held in memory
  * (the database would not take them) and are lost with the process.
  */
-export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageRecorder, "status">, db: Db): Promise<number> {
+export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageRecorder, "status">, store: Store): Promise<number> {
   try {
     await save();
   } catch (err) {
@@ -44,7 +46,8 @@ export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageR
   }
   const lost = usage.status().pending;
   try {
-    closeDatabase(db);
+    if (store.dialect === "sqlite") closeDatabase(store.sqlite);
+    else await closePostgresStore(store);
   } catch (err) {
     // What was committed is in the write-ahead log beside the database file; SQLite reads it at the next start.
     log.warn("database closed without its final checkpoint; its write-ahead log is applied at the next start", err);

@@ -34,6 +34,8 @@ interface StoreBase {
   rows<R>(query: SQL): Promise<R[]>;
   /** Where the data lives, for logs and health: the SQLite file, or host:port/database (never a password). */
   readonly where: string;
+  /** Resolves once the database answered a trivial query, rejects with its error, or after `timeoutMs` without an answer. */
+  ping(timeoutMs: number): Promise<void>;
 }
 
 export interface SqliteStore extends StoreBase {
@@ -71,6 +73,10 @@ export function sqliteStore(db: Db): SqliteStore {
     sqlite: db,
     where: client.filename,
     rows: async <R>(query: SQL) => db.all(query) as R[],
+    // bun:sqlite answers synchronously: there is nothing to time out.
+    ping: async () => {
+      client.query("select 1").get();
+    },
   };
 
   // Inside a transaction, a nested one is the same transaction (SQLite has one writer; savepoints buy nothing here).

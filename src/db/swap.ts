@@ -1,12 +1,12 @@
 // Swaps a checked database file into the live connection (same Db, requests in flight unharmed); services then re-read their caches.
 import { log } from "../log.ts";
 import type { Database } from "bun:sqlite";
-import type { Db } from "./client.ts";
+import type { Store } from "./store.ts";
 import { MIGRATIONS_TABLE } from "./migrations.ts";
 
 /** The live database and every service: each one with a `reload()` re-reads what it caches. */
 export interface SwapDeps {
-  db: Db;
+  store: Store;
   cache: { clear(): void };
 }
 
@@ -79,7 +79,7 @@ export function copyDatabaseInto(live: Database, path: string): Record<string, n
 export async function reloadCachedState(deps: SwapDeps): Promise<string[]> {
   const reloaded: string[] = [];
   for (const [name, service] of Object.entries(deps)) {
-    if (name === "db" || name === "config" || typeof service !== "object" || service === null) continue;
+    if (name === "store" || name === "config" || typeof service !== "object" || service === null) continue;
     const reload = (service as { reload?: unknown }).reload;
     if (typeof reload !== "function") continue;
     await reload.call(service);
@@ -92,7 +92,8 @@ export async function reloadCachedState(deps: SwapDeps): Promise<string[]> {
 
 /** Swap the checked, migrated file at `path` into the live database and refresh every cache. */
 export async function swapDatabase(deps: SwapDeps, path: string): Promise<Record<string, number>> {
-  const counts = copyDatabaseInto(deps.db.$client, path);
+  if (deps.store.dialect !== "sqlite") throw new Error("swapDatabase copies into the embedded SQLite database");
+  const counts = copyDatabaseInto(deps.store.sqlite.$client, path);
   await reloadCachedState(deps);
   return counts;
 }

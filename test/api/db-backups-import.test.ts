@@ -10,7 +10,7 @@ import { reloadCachedState } from "../../src/db/swap.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { bearer, connectionNames, exportBytes, importRequest, sourceGateway as startSource } from "../support/db-backups.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { rawDatabase, startGateway, type TestGateway } from "../support/gateway.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "omniroute-dbtest-"));
 let upstream: FakeUpstream;
@@ -53,7 +53,7 @@ describe("import of a database from an older OmniRoute", () => {
     expect(result.migratedFrom).toBe(first);
     expect(gw.services.combos.byName("old-combo")).toBeDefined();
     const ours = JSON.parse(readFileSync(join(import.meta.dir, "../../drizzle/meta/_journal.json"), "utf8")).entries.length;
-    expect(gw.services.db.$client.query("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: ours });
+    expect(rawDatabase(gw.services).query("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: ours });
   });
 });
 
@@ -109,10 +109,10 @@ describe("import while a stream is in flight", () => {
         .join("");
       expect(content).toBe("one two three four five six seven eight nine ten");
       await Bun.sleep(50);
-      const row = a.services.db.$client.query("select status, stream from usage_log where request_id = ?").get(requestId);
+      const row = rawDatabase(a.services).query("select status, stream from usage_log where request_id = ?").get(requestId);
       expect(row).toEqual({ status: 200, stream: 1 });
       // The imported history is there too.
-      expect(a.services.db.$client.query("select count(*) as n from usage_log").get()).toEqual({ n: 2 });
+      expect(rawDatabase(a.services).query("select count(*) as n from usage_log").get()).toEqual({ n: 2 });
     } finally {
       upstream.setScenario({ kind: "text", text: "hello" });
       await a.close();

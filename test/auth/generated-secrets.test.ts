@@ -1,4 +1,5 @@
 // The secrets file: atomic, never overwritten when damaged; a folder from before it keeps opening what the public defaults sealed; data files 0600.
+import { sqliteOf } from "../support/sqlite-of.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -106,7 +107,7 @@ describe("data files", () => {
       try {
         expect(mode(join(dataDir, "omniroute.sqlite"))).toBe(0o600);
         expect(mode(join(dataDir, "request-logs.sqlite"))).toBe(0o600);
-        const backup = writeBackup(gw.services.db, dataDir, "manual");
+        const backup = writeBackup(sqliteOf(gw.services.store), dataDir, "manual");
         expect(existsSync(backup)).toBe(true);
         expect(mode(backup)).toBe(0o600);
         expect(new Database(backup, { readonly: true }).query("select count(*) as n from api_keys").get()).toEqual({ n: 0 });

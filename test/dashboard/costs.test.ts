@@ -1,4 +1,5 @@
 // The Costs page: budgets (set, edit, remove, warnings) and the pricing table (filter, inline edit, restore), as a user sees them.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import { DEFAULT_PRICING } from "../../src/usage/pricing-defaults.ts";
@@ -31,7 +32,7 @@ function send(method: string, path: string, fields: Record<string, string> = {})
 /** Spend recorded the way the gateway records it: a usage row and the in-memory budget books. */
 function spend(keyId: string, usd: number) {
   const now = Date.now();
-  gw.services.db.$client
+  rawDatabase(gw.services)
     .prepare(
       `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, cost_usd, status) values (?, ?, ?, '/v1/chat/completions', 'openai', 'gpt-4o', ?, 200)`,
     )

@@ -1,4 +1,5 @@
 // The Translator page: playground, chat tester through the real pipeline, test bench, and the live monitor's SSE stream.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { compareRequests, runBench, BENCH_CASES } from "../../src/dashboard/translator-bench.ts";
 import { Hono } from "hono";
@@ -170,7 +171,7 @@ describe("chat tester", () => {
     expect(html).toContain("<code>x-omniroute-provider</code></td><td>deepseek</td>");
     expect(html).toContain("<code>x-omniroute-fallback-attempts</code></td><td>0</td>");
     expect(html).not.toContain("sk-fake-123456");
-    const row = gw.services.db.$client
+    const row = rawDatabase(gw.services)
       .query("select endpoint, status from usage_log where endpoint = 'dashboard.chat-tester' order by ts desc limit 1")
       .get();
     expect(row).toEqual({ endpoint: "dashboard.chat-tester", status: 200 });

@@ -1,4 +1,5 @@
 // The cloud side of the sync API: sync- or manage-scoped keys, a random salt per space, documents stored as given, stale or older writes refused.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -98,11 +99,11 @@ describe("/api/sync/state", () => {
     expect(a1).toMatch(/^[\w-]{43}$/);
     expect(await salt("alpha")).toBe(a1);
     expect(await salt("beta")).not.toBe(a1);
-    expect(cloud.services.db.$client.query("select salt from sync_spaces where space = 'alpha'").get()).toEqual({ salt: a1 });
+    expect(rawDatabase(cloud.services).query("select salt from sync_spaces where space = 'alpha'").get()).toEqual({ salt: a1 });
   });
 
   test("documents a space held from before it had a salt (unreadable to every upgraded device) go when it gets one", async () => {
-    cloud.services.db.$client
+    rawDatabase(cloud.services)
       .query(
         "insert into sync_documents (space, id, kind, rev, updated_at, deleted, ciphertext, received_at) values ('legacy', 'legacy-document-eeeeeeee', 'combo', 4, 1, 0, 's1.x.y.z', 1)",
       )

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 type Row = { id: string; kind: string; rev: number; updated_at: number; deleted: number; ciphertext: string };
-const connectionRow = () => cloud.services.db.$client.query("select * from sync_documents where kind = 'connection'").get() as Row;
+const connectionRow = () => rawDatabase(cloud.services).query("select * from sync_documents where kind = 'connection'").get() as Row;
 const keyOn = (gw: TestGateway) => {
   const row = rawDatabase(gw.services).query("select credentials from provider_connections where provider = 'deepseek'").get() as {
     credentials: string;
@@ -79,8 +79,8 @@ describe("a rotated provider key cannot be rolled back by replaying the old docu
   test("a cloud that serves it anyway: the device refuses the regression, keeps the new key and sends it again", async () => {
     setLogLevel("silent");
     try {
-      const rev = (cloud.services.db.$client.query("select max(rev) as rev from sync_documents").get() as { rev: number }).rev + 1;
-      cloud.services.db.$client
+      const rev = (rawDatabase(cloud.services).query("select max(rev) as rev from sync_documents").get() as { rev: number }).rev + 1;
+      rawDatabase(cloud.services)
         .query("update sync_documents set rev = ?, updated_at = ?, ciphertext = ? where id = ?")
         .run(rev, old.updated_at, old.ciphertext, old.id);
       const status = await b.services.sync.syncNow();

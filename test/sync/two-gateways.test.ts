@@ -35,7 +35,7 @@ async function json(res: Response | Promise<Response>): Promise<any> {
   return body;
 }
 
-const cloudRows = () => cloud.services.db.$client.query("SELECT * FROM sync_documents ORDER BY rev").all() as any[];
+const cloudRows = () => rawDatabase(cloud.services).query("SELECT * FROM sync_documents ORDER BY rev").all() as any[];
 const comboByName = (gw: TestGateway, name: string) => gw.services.combos.byName(name);
 
 function chat(gw: TestGateway, model: string) {
