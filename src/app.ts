@@ -54,9 +54,12 @@ export function createApp(services: Services) {
   // Before anything reads a body: one address cannot hold every connection (slowloris).
   app.use("*", capConnectionsPerAddress(services.config.maxConnectionsPerIp));
 
+  // Liveness: the process and its store answer. An unreachable PostgreSQL is /readyz's business (the instance keeps
+  // serving from memory, and a restart would not bring the database back), so it shows here but stays 200.
   app.get("/healthz", (c) => {
-    services.db.$client.query("select 1").get();
-    return c.json({ status: "ok" });
+    const store = services.storeProbe.last();
+    const dead = store.kind === "sqlite" && !store.reachable;
+    return c.json({ status: dead ? "error" : "ok", store: { kind: store.kind, reachable: store.reachable } }, dead ? 503 : 200);
   });
   app.get("/readyz", readyzHandler(services));
   app.get("/metrics", metricsHandler(services));

@@ -9,36 +9,45 @@ import { exportConfig } from "./config-file/export.ts";
 import { summarize } from "./config-file/file.ts";
 import { readConfigFile } from "./config-file/load.ts";
 import { ConfigFileError } from "./config-file/problems.ts";
-import { DB_FILENAME, DatabaseInUseError, closeDatabase, openDataDir } from "./db/client.ts";
+import { DB_FILENAME, DatabaseInUseError, closeDatabase } from "./db/client.ts";
+import { openStore, StoreUnavailableError } from "./db/open-store.ts";
+import { closePostgresStore } from "./db/pg-store.ts";
 import { setLogLevel } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
+import type { Store } from "./db/store.ts";
 
 /** A command that cannot run, with what to do instead. */
 class CommandError extends Error {}
 
 const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 
-/** Open the stopped gateway's data folder, run `task`, write what is pending and release the folder. */
+/**
+ * Open the gateway's store, run `task`, write what is pending and let the store go: the stopped gateway's data folder,
+ * or with DATABASE_URL the shared PostgreSQL (instances may run meanwhile: they hear of the change as of any other).
+ */
 async function withDataDir<T>(config: Config, whenRunning: string, task: (services: Services) => T | Promise<T>): Promise<T> {
-  let db;
+  let store: Store;
   try {
-    db = await openDataDir(config.dataDir);
+    store = await openStore(config);
   } catch (err) {
     if (err instanceof DatabaseInUseError)
       throw new CommandError(`OmniRoute is running on ${config.dataDir} (its database is in use): ${whenRunning}`);
+    if (err instanceof StoreUnavailableError) throw new CommandError(err.message);
     throw err;
   }
-  const services = await createServices(config, db);
+  const services = await createServices(config, store);
   try {
     return await task(services);
   } finally {
-    services.flush();
-    closeDatabase(db);
+    await services.flush();
+    await services.changes.close();
+    if (store.dialect === "sqlite") closeDatabase(store.sqlite);
+    else await closePostgresStore(store);
   }
 }
 
 function requireData(config: Config): void {
-  if (!existsSync(join(config.dataDir, DB_FILENAME)))
+  if (!config.database && !existsSync(join(config.dataDir, DB_FILENAME)))
     throw new CommandError(`No OmniRoute data in ${config.dataDir}: set DATA_DIR to the gateway's data folder.`);
 }
 

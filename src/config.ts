@@ -51,6 +51,10 @@ const EnvSchema = z.object({
     .default(3_600),
   RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, message: "must be a PostgreSQL URL such as postgres://user:password@db:5432/omniroute" })
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number({ message: "must be a number" }).int().min(2).max(1_000).default(10),
   CONFIG_FILE: z.string().min(1).optional(),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   METRICS_PUBLIC: bool.default(false),
@@ -122,6 +126,15 @@ export type EnvConfig = Readonly<{
   tracing?: TracingConfig;
   /** REDIS_URL: several instances share their hot state (limits, breakers, cooldowns, holds, cache...) there. */
   redisUrl?: string;
+  /** Set when DATABASE_URL is: PostgreSQL is the store, shared by every instance that names it (else SQLite in DATA_DIR). */
+  database?: DatabaseConfig;
+}>;
+
+export type DatabaseConfig = Readonly<{
+  /** postgres://user:password@host:5432/database (never logged: see describePostgresUrl). */
+  url: string;
+  /** The most connections this instance opens. */
+  poolMax: number;
 }>;
 
 export type TracingConfig = Readonly<{
@@ -271,6 +284,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
         timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
       })
     : undefined;
+  if (e.DATABASE_URL) requireSharedSecrets(e);
   const dataDir = resolve(e.DATA_DIR.startsWith("~") ? join(homedir(), e.DATA_DIR.slice(1)) : e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -304,7 +318,22 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     metricsPublic: e.METRICS_PUBLIC,
     tracing,
     redisUrl: e.REDIS_URL,
+    database: e.DATABASE_URL ? Object.freeze({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }) : undefined,
   });
+}
+
+/**
+ * Instances on one PostgreSQL open each other's sealed credentials, check each other's API keys and sessions: they
+ * need the same three secrets, which a per-instance DATA_DIR/secrets.json cannot give. So with DATABASE_URL they come
+ * from the environment (the database then checks every instance has the same ones: src/db/key-check.ts).
+ */
+function requireSharedSecrets(e: z.infer<typeof EnvSchema>): void {
+  const missing = (["JWT_SECRET", "API_KEY_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !e[name]);
+  if (missing.length)
+    throw new ConfigError(
+      `DATABASE_URL is set but ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not: every instance on one database must share the three secrets, ` +
+        `so set them in the environment of each (\`openssl rand -hex 32\` for a new cluster; moving an existing gateway, copy the values from its DATA_DIR/${SECRETS_FILENAME}).`,
+    );
 }
 
 /** OTEL_EXPORTER_OTLP_HEADERS: `name=value,name2=value2`, values percent-encoded (the OpenTelemetry spec's W3C Baggage form). */

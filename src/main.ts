@@ -8,7 +8,8 @@ import { applyConfig } from "./config-file/apply.ts";
 import { reapplyConfigFile, summarize } from "./config-file/file.ts";
 import { readConfigFile } from "./config-file/load.ts";
 import { ConfigFileError } from "./config-file/problems.ts";
-import { DatabaseInUseError, openDataDir } from "./db/client.ts";
+import { DatabaseInUseError } from "./db/client.ts";
+import { openStore, StoreUnavailableError } from "./db/open-store.ts";
 import { saveAndClose, startPeriodicSave } from "./db/state-saver.ts";
 import { log, logFormat, setLogFormat, setLogLevel } from "./log.ts";
 import { createServices } from "./services.ts";
@@ -24,10 +25,10 @@ async function start(config: Config) {
   setLogFormat(config.logFormat);
   // Read and validated before the database is touched: a file with problems stops startup naming every one.
   const configFile = config.configFile ? await readConfigFile(config.configFile) : undefined;
-  const db = await openDataDir(config.dataDir);
+  const store = await openStore(config);
   announceSecrets(config);
-  const services = await createServices(config, db);
-  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(applyConfig(services, configFile))}`);
+  const services = await createServices(config, store);
+  if (configFile) log.info(`configuration file ${configFile.source} applied: ${summarize(await applyConfig(services, configFile))}`);
   const app = createApp(services);
 
   const server = Bun.serve({
@@ -67,7 +68,8 @@ async function start(config: Config) {
     services.proxies.close();
     services.sharedState?.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
-    const lostRows = saveAndClose(() => services.flush(), services.usage, db);
+    await services.changes.close();
+    const lostRows = await saveAndClose(() => services.flush(), services.usage, store);
     if (!lostRows) log.info("stopped cleanly");
     process.exit(lostRows ? 1 : 0);
   }
@@ -77,7 +79,7 @@ async function start(config: Config) {
   if (configPath) process.on("SIGHUP", () => void reapplyConfigFile(services, configPath));
 
   log.info(
-    `OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${config.dataDir}, ready in ${Math.round(performance.now() - bootStarted)} ms)`,
+    `OmniRoute ${VERSION} listening on http://${server.hostname}:${server.port} (data in ${store.where}, ready in ${Math.round(performance.now() - bootStarted)} ms)`,
   );
   // Boot-only code (migrations, catalog and route set-up) never runs again: once idle, JSC drops its compiled
   // code and frees what start-up left behind, ~3 MB of an idle gateway. bun-types marks Bun.shrink deprecated
@@ -125,7 +127,12 @@ async function main(): Promise<void> {
 
 // Any startup failure (a bad variable or configuration file, a database in use or unreadable) stops the process with its message and exit code 1.
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseInUseError || err instanceof ConfigFileError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DatabaseInUseError ||
+    err instanceof ConfigFileError ||
+    err instanceof StoreUnavailableError
+  ) {
     stopLine(err.message);
     process.exit(1);
   }

@@ -7,9 +7,14 @@ import { createPasswordStore, type PasswordStore } from "./auth/password.ts";
 import { createSecretBox, type SecretBox } from "./auth/secret-box.ts";
 import { createSessionTokens, type SessionTokens } from "./auth/session.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
-import { createUsageWriter } from "./db/queries/usage.ts";
+import { localChangeFeed, postgresChangeFeed, type ChangeArea, type ChangeFeed } from "./db/change-feed.ts";
+import { createStoreProbe, type StoreProbe } from "./db/store-probe.ts";
+import type { Store } from "./db/store.ts";
+import { ambientStore } from "./db/ambient-store.ts";
+import { reloadOnChange } from "./db/reload-on-change.ts";
+import { createUsageWriter } from "./db/usage-writer.ts";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.ts";
+import { createCustomModels, type CustomModels } from "./providers/model-service.ts";
 import { createSettingsStore, type SettingsStore } from "./settings/store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage/recorder.ts";
 import { log } from "./log.ts";
@@ -46,10 +51,19 @@ import { connectSharedState, type SharedState } from "./cluster/shared-state.ts"
 
 export interface Services {
   config: Config;
-  db: Db;
+  /** Where everything the gateway keeps is read and written: SQLite, or PostgreSQL when DATABASE_URL is set. */
+  store: Store;
+  /** Tells the other instances on the same PostgreSQL which in-memory copy to reload (nothing to tell on SQLite). */
+  changes: ChangeFeed;
+  /** Whether the store answers (/readyz asks, /healthz and the Health page read the last answer). */
+  storeProbe: StoreProbe;
+  /** This process among the instances on one database (the change feed ignores its own notices by it). */
+  instanceId: string;
   secrets: SecretBox;
   settings: SettingsStore;
   providers: ProviderRegistry;
+  /** Custom models added to providers, in memory (listing models and media calls read no database). */
+  models: CustomModels;
   accounts: AccountPool;
   apiKeys: ApiKeyStore;
   password: PasswordStore;
@@ -101,8 +115,8 @@ export interface Services {
   startedAt: number;
   /** REDIS_URL: the hot state shared with the other instances (absent: all of it is this instance's own). */
   sharedState?: SharedState;
-  /** Write what is held in memory (last-used times, queued request logs) to the database and roll up usage. */
-  flush(): void;
+  /** Write what is held in memory (usage rows, last-used times, queued request logs) to the database and roll up usage. */
+  flush(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -114,33 +128,47 @@ export interface ServiceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function createServices(config: Config, db: Db, options: ServiceOptions = {}): Promise<Services> {
+export async function createServices(config: Config, given: Store, options: ServiceOptions = {}): Promise<Services> {
+  // Every service writes through this one: inside `store.transaction` (a configuration apply) their writes join it.
+  const { store, afterCommit } = ambientStore(given);
+  const instanceId = crypto.randomUUID();
+  // Listening before the copies load: a change committed meanwhile is heard, never missed between load and listen.
+  const changes = given.dialect === "postgres" ? await postgresChangeFeed(given.pg, instanceId) : localChangeFeed;
+  /** A write here: the other instances reload that copy (see the subscription below). */
+  const changed = (area: ChangeArea) => afterCommit(() => changes.publish(area));
   const secrets = createSecretBox(config.encryptionKey, config.olderSecrets.encryptionKey ? [config.olderSecrets.encryptionKey] : []);
-  const password = await createPasswordStore(db, { initialPassword: config.initialPassword, exposed: config.exposed });
-  const accounts = createAccountPool(db, secrets);
-  const apiKeys = createApiKeyStore(
-    db,
+  const password = await createPasswordStore(store, { initialPassword: config.initialPassword, exposed: config.exposed }, changed);
+  const accounts = await createAccountPool(store, secrets, changed);
+  const apiKeys = await createApiKeyStore(
+    store,
     createKeyHasher(config.apiKeySecret),
     config.olderSecrets.apiKeySecret ? createKeyHasher(config.olderSecrets.apiKeySecret) : undefined,
+    changed,
   );
-  const settings = createSettingsStore(db);
-  const providers = createProviderRegistry(db, secrets);
-  const combos = createComboStore(db);
+  const settings = await createSettingsStore(store, changed);
+  const providers = await createProviderRegistry(store, secrets, changed);
+  const models = await createCustomModels(store, changed);
+  const combos = await createComboStore(store, changed);
   const recentUsage = new RecentUsage();
   const sharedState = config.redisUrl ? await connectSharedState(config.redisUrl) : undefined;
-  const health = createHealth(db, Date.now(), sharedState?.health);
-  const resilience = createResilienceSettings(db);
-  const quotas = createQuotaStore(db, {
+  const health = await createHealth(store, Date.now(), sharedState?.health);
+  const resilience = await createResilienceSettings(store, changed);
+  const quotas = await createQuotaStore(store, {
     cooldowns: health.cooldowns,
     profile: (provider) => resilience.profile(provider),
     planLimits: (account) => accounts.accountsOf(account.provider).find((a) => a.id === account.id)?.limits?.quota,
   });
   const turns = new Map<string, number>();
-  const pricing = createPricing(db);
-  const budgets = createBudgets(db, sharedState?.budgetHolds);
+  const pricing = await createPricing(store, changed);
+  const budgets = await createBudgets(store, {
+    holds: sharedState?.budgetHolds,
+    changed,
+    onError: (err) => log.error("a budget's spend could not be read; counting on from memory", err),
+  });
+
   const latency = new LatencyWindow();
   const usageHistory = createUsageHistory({
-    db,
+    store: given,
     retentionDays: () => settings.get().usageRetentionDays,
     onError: (err) => log.error("usage rollup failed", err),
   });
@@ -171,11 +199,12 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       },
     },
   });
-  const proxies = createProxies(db, secrets);
+  const proxies = await createProxies(store, secrets, changed);
+  const sessions = await createSessionTokens(config.jwtSecret, store, changed);
   const homeDir = options.homeDir ?? homedir();
   const telemetry = await createTelemetry({
     config,
-    db,
+    models,
     providers,
     combos,
     settings: () => settings.get(),
@@ -187,10 +216,14 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
   const flowDeps = { proxies, endpointOverrides: options.endpointOverrides, homeDir, sleep: options.sleep };
   const services: Services = {
     config,
-    db,
+    store,
+    changes,
+    storeProbe: createStoreProbe(given),
+    instanceId,
     secrets,
     settings,
     providers,
+    models,
     combos,
     router,
     recentUsage,
@@ -201,12 +234,12 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     accounts,
     apiKeys,
     password,
-    sessions: createSessionTokens(config.jwtSecret, db),
+    sessions,
     loginThrottle: sharedState?.loginThrottle ?? createLoginThrottle(),
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({
-          writer: createUsageWriter(db),
+          writer: createUsageWriter(given),
           pricing,
           budgets,
           latency,
@@ -231,9 +264,10 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     sleep: options.sleep,
     adapters: createAdapters(),
     credentials: createCredentialKeeper({
-      db,
+      store,
       secrets,
-      reloadAccounts: () => accounts.reload(),
+      accountsChanged: () => accounts.changed(),
+      changed,
       flowContext: (provider) => flowContext(flowDeps, provider),
       refreshLock: sharedState?.refreshLock,
     }),
@@ -241,17 +275,17 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
     openAnswers: new OpenAnswers(),
     observer: telemetry.observer,
     telemetry,
-    sync: createCloudSync(config.cloudSync, db, () => services),
+    sync: await createCloudSync(config.cloudSync, store, () => services),
     startedAt: Date.now(),
     sharedState,
-    flush() {
-      this.usage.flush();
-      accounts.flush();
-      apiKeys.flush();
-      health.flush();
-      quotas.flush();
+    async flush() {
+      await this.usage.flush();
+      await accounts.flush();
+      await apiKeys.flush();
+      await health.flush();
+      await quotas.flush();
       try {
-        usageHistory.rollup();
+        await usageHistory.rollup();
       } catch (err) {
         log.error("usage rollup failed", err);
       }
@@ -262,5 +296,16 @@ export async function createServices(config: Config, db: Db, options: ServiceOpt
       }
     },
   };
+  // Another instance changed an area: reload this instance's copies of it ("*": the feed reconnected, reload all).
+  reloadOnChange(changes, {
+    connections: [accounts.reload],
+    nodes: [providers.reload],
+    models: [models.reload],
+    combos: [combos.reload],
+    settings: [settings.reload, password.reload, sessions.reload, resilience.reload, proxies.reload],
+    keys: [apiKeys.reload],
+    budgets: [budgets.reload],
+    pricing: [pricing.reload],
+  });
   return services;
 }

@@ -10,7 +10,7 @@ import {
   updateConnection,
   type ConnectionRow,
 } from "../db/queries/connections.ts";
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import type { SecretBox } from "../auth/secret-box.ts";
 import type { AccountPool } from "./pool.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
@@ -19,7 +19,7 @@ import { baseUrlSchema, withoutCredentials } from "../providers/base-url.ts";
 
 /** Where connections are kept and sealed, the pool that must hear of a change, and the catalog they name. */
 export interface ConnectionDeps {
-  db: Db;
+  store: Store;
   secrets: SecretBox;
   accounts: AccountPool;
   providers: ProviderRegistry;
@@ -116,17 +116,17 @@ export function connectionView(deps: ConnectionDeps, row: ConnectionRow): Connec
   };
 }
 
-export function listConnectionViews(deps: ConnectionDeps, provider?: string): ConnectionView[] {
-  return listConnections(deps.db, provider).map((row) => connectionView(deps, row));
+export async function listConnectionViews(deps: ConnectionDeps, provider?: string): Promise<ConnectionView[]> {
+  return (await listConnections(deps.store, provider)).map((row) => connectionView(deps, row));
 }
 
-export function requireConnection(deps: ConnectionDeps, id: string): ConnectionRow {
-  const row = getConnection(deps.db, id);
+export async function requireConnection(deps: ConnectionDeps, id: string): Promise<ConnectionRow> {
+  const row = await getConnection(deps.store, id);
   if (!row) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
   return row;
 }
 
-export function createConnection(deps: ConnectionDeps, input: z.infer<typeof ConnectionCreateSchema>): ConnectionView {
+export async function createConnection(deps: ConnectionDeps, input: z.infer<typeof ConnectionCreateSchema>): Promise<ConnectionView> {
   const spec = deps.providers.get(input.provider);
   if (!spec) {
     throw new GatewayError(
@@ -145,8 +145,8 @@ export function createConnection(deps: ConnectionDeps, input: z.infer<typeof Con
       { param: "apiKey" },
     );
   }
-  const existing = listConnections(deps.db, spec.id).length;
-  const row = insertConnection(deps.db, {
+  const existing = (await listConnections(deps.store, spec.id)).length;
+  const row = await insertConnection(deps.store, {
     id: Bun.randomUUIDv7(),
     provider: spec.id,
     name: input.name ?? (existing ? `${spec.name} ${existing + 1}` : spec.name),
@@ -158,12 +158,16 @@ export function createConnection(deps: ConnectionDeps, input: z.infer<typeof Con
     limits: input.limits ?? null,
     proxy: input.proxy ? deps.secrets.seal(JSON.stringify(input.proxy)) : null,
   });
-  deps.accounts.reload();
+  await deps.accounts.changed();
   return connectionView(deps, row);
 }
 
-export function updateConnectionById(deps: ConnectionDeps, id: string, input: z.infer<typeof ConnectionUpdateSchema>): ConnectionView {
-  const row = requireConnection(deps, id);
+export async function updateConnectionById(
+  deps: ConnectionDeps,
+  id: string,
+  input: z.infer<typeof ConnectionUpdateSchema>,
+): Promise<ConnectionView> {
+  const row = await requireConnection(deps, id);
   const patch: Parameters<typeof updateConnection>[2] = {};
   if (input.name !== undefined) patch.name = input.name;
   if (input.apiKey !== undefined) {
@@ -175,29 +179,30 @@ export function updateConnectionById(deps: ConnectionDeps, id: string, input: z.
   if (input.isActive !== undefined) patch.isActive = input.isActive;
   if (input.limits !== undefined) patch.limits = input.limits;
   if (input.proxy !== undefined) patch.proxy = input.proxy ? deps.secrets.seal(JSON.stringify(input.proxy)) : null;
-  const updated = updateConnection(deps.db, id, patch)!;
-  deps.accounts.reload();
+  const updated = await updateConnection(deps.store, id, patch);
+  if (!updated) throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
+  await deps.accounts.changed();
   return connectionView(deps, updated);
 }
 
-export function deleteConnectionById(deps: ConnectionDeps, id: string): void {
-  if (!deleteConnection(deps.db, id))
+export async function deleteConnectionById(deps: ConnectionDeps, id: string): Promise<void> {
+  if (!(await deleteConnection(deps.store, id)))
     throw new GatewayError("not_found", `No provider connection with id "${id}".`, { code: "connection_not_found" });
-  deps.accounts.reload();
+  await deps.accounts.changed();
 }
 
 /** A connection from a completed OAuth login (or an imported CLI credential file). */
-export function createOAuthConnection(
+export async function createOAuthConnection(
   deps: ConnectionDeps,
   provider: string,
   credentials: Record<string, unknown>,
   profile: Record<string, unknown>,
-): ConnectionView {
+): Promise<ConnectionView> {
   const spec = deps.providers.get(provider);
   if (!spec) throw new GatewayError("invalid_request", `Unknown provider "${provider}".`, { param: "provider" });
-  const existing = listConnections(deps.db, spec.id);
+  const existing = await listConnections(deps.store, spec.id);
   const label = typeof profile.email === "string" ? profile.email : typeof profile.name === "string" ? profile.name : undefined;
-  const row = insertConnection(deps.db, {
+  const row = await insertConnection(deps.store, {
     id: Bun.randomUUIDv7(),
     provider: spec.id,
     name: label ?? (existing.length ? `${spec.name} ${existing.length + 1}` : spec.name),
@@ -210,6 +215,6 @@ export function createOAuthConnection(
     proxy: null,
     metadata: { ...profile, connectedAt: Date.now() },
   });
-  deps.accounts.reload();
+  await deps.accounts.changed();
   return connectionView(deps, row);
 }

@@ -10,7 +10,7 @@ import type { SecretBox } from "../auth/secret-box.ts";
 import type { Adapters } from "../providers/adapters/index.ts";
 import type { AdapterDeps } from "../providers/adapters/context.ts";
 import type { ConnectionRow } from "../db/queries/connections.ts";
-import { listProviderModels } from "../db/queries/provider-models.ts";
+import type { CustomModels } from "../providers/model-service.ts";
 import { openConnectionProxy } from "../network/proxy-config.ts";
 import { openCredentials, type Account } from "./pool.ts";
 
@@ -18,6 +18,7 @@ import { openCredentials, type Account } from "./pool.ts";
 export interface ConnectionTestDeps extends AdapterDeps {
   accounts: AccountPool;
   providers: ProviderRegistry;
+  models: CustomModels;
   secrets: SecretBox;
   adapters: Adapters;
 }
@@ -32,7 +33,7 @@ export interface ConnectionTestResult {
 const TEST_TIMEOUT_MS = 20_000;
 
 function testModel(deps: ConnectionTestDeps, spec: ProviderSpec): string | undefined {
-  return spec.models.find((m) => m.type === "chat")?.id ?? listProviderModels(deps.db, spec.id).find((m) => m.type === "chat")?.modelId;
+  return spec.models.find((m) => m.type === "chat")?.id ?? deps.models.list(spec.id).find((m) => m.type === "chat")?.modelId;
 }
 
 export async function testConnection(deps: ConnectionTestDeps, row: ConnectionRow, model?: string): Promise<ConnectionTestResult> {
@@ -59,6 +60,7 @@ export async function testConnection(deps: ConnectionTestDeps, row: ConnectionRo
     credentials: openCredentials(deps.secrets, row.credentials),
     limits: row.limits,
     proxy: openConnectionProxy(deps.secrets, row.proxy),
+    metadata: row.metadata,
   };
   const call = upstreamCall(spec, account, format, chosen, false);
   const started = performance.now();

@@ -1,5 +1,5 @@
-// Live health of providers and accounts — breakers, cooldowns, limits — kept in memory and snapshotted to SQLite.
-import type { Db } from "../db/client.ts";
+// Live health of providers and accounts — breakers, cooldowns, limits — kept in memory and snapshotted to the store.
+import type { Store } from "../db/store.ts";
 import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
 import { MemoryBreakers, type BreakerState, type CircuitBreakers } from "./breaker.ts";
 import { MemoryCooldowns, type AccountCooldowns, type Cooldown } from "./cooldowns.ts";
@@ -19,7 +19,7 @@ export interface Health {
   cooldowns: AccountCooldowns;
   limiter: AccountLimiter;
   /** Write the snapshot now (also done shortly after every change, and at shutdown). */
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 /** In-memory parts a shared store (REDIS_URL) keeps as its local mirrors, and what it gives the gateway instead. */
@@ -29,16 +29,20 @@ export interface HealthMirrors {
 }
 export type SharedHealth = (mirrors: HealthMirrors) => Pick<Health, "breakers" | "cooldowns" | "limiter">;
 
-export function createHealth(db: Db, now = Date.now(), shared?: SharedHealth): Health {
-  const snapshot = createSnapshotWriter(() => {
+/**
+ * Restored from its last snapshot. With REDIS_URL, breakers and cooldowns are shared (`shared` wraps the in-memory
+ * ones as mirrors); several instances on one store restore the last snapshot any of them wrote.
+ */
+export async function createHealth(store: Store, now = Date.now(), shared?: SharedHealth): Promise<Health> {
+  const snapshot = createSnapshotWriter(async () => {
     const state: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
-    writeResilienceState(db, SNAPSHOT_KEY, state);
+    await writeResilienceState(store, SNAPSHOT_KEY, state);
   }, SNAPSHOT_DELAY_MS);
   const changed = snapshot.changed;
   const flush = snapshot.flush;
   const mirrors = { breakers: new MemoryBreakers(changed), cooldowns: new MemoryCooldowns(changed) };
   const health: Health = { ...mirrors, limiter: new MemoryAccountLimiter(), ...shared?.(mirrors), flush };
-  const saved = readResilienceState<Snapshot>(db, SNAPSHOT_KEY);
+  const saved = await readResilienceState<Snapshot>(store, SNAPSHOT_KEY);
   if (saved) {
     health.breakers.restore(saved.breakers.filter((b) => b.phase !== "closed" || b.failures > 0));
     health.cooldowns.restore(saved.cooldowns.filter((c) => c.until > now || c.failures > 0));

@@ -82,7 +82,7 @@ export async function completeLogin(deps: LoginDeps, provider: string, input: { 
   if (result.status === "pending") return result;
   deps.loginSessions.close(input.state);
   if (result.status === "failed") return result;
-  return { status: "connected", ...saveLogin(deps, flow.provider, result.credentials, result.profile) };
+  return { status: "connected", ...(await saveLogin(deps, flow.provider, result.credentials, result.profile)) };
 }
 
 /** The CLI's own credential file: `credentials` as pasted, or read from the home folder when undefined. */
@@ -118,21 +118,22 @@ function sameAccount(rows: ConnectionRow[], profile: AccountProfile): Connection
 }
 
 /** Store a completed login: renew the account's connection when it exists, else add one named by its email. */
-export function saveLogin(
+export async function saveLogin(
   deps: LoginDeps,
   provider: string,
   credentials: Credentials,
   profile: AccountProfile,
-): { connection: ConnectionView; renewed: boolean } {
-  const existing = sameAccount(listConnections(deps.db, provider), profile);
-  if (!existing) return { connection: createOAuthConnection(deps, provider, credentials, profile), renewed: false };
+): Promise<{ connection: ConnectionView; renewed: boolean }> {
+  const existing = sameAccount(await listConnections(deps.store, provider), profile);
+  if (!existing) return { connection: await createOAuthConnection(deps, provider, credentials, profile), renewed: false };
   const { needsLogin: _n, loginError: _e, loginErrorAt: _a, ...kept } = existing.metadata ?? {};
-  const row = updateConnection(deps.db, existing.id, {
+  const row = await updateConnection(deps.store, existing.id, {
     credentials: deps.secrets.seal(JSON.stringify(credentials)),
     metadata: { ...kept, ...profile, renewedAt: Date.now() },
-  })!;
+  });
+  if (!row) return { connection: await createOAuthConnection(deps, provider, credentials, profile), renewed: false };
   // The auth cooldown of the old credential no longer applies.
   deps.health.cooldowns.reset(new Set([existing.id]));
-  deps.accounts.reload();
+  await deps.accounts.changed();
   return { connection: connectionView(deps, row), renewed: true };
 }

@@ -1,8 +1,9 @@
 // The account pool in memory: active connections per provider with their opened credentials,
 // beside (not inside) their live state. Reloaded whenever a connection is written.
 import type { SecretBox } from "../auth/secret-box.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { listConnections, touchConnection, type ConnectionRow } from "../db/queries/connections.ts";
+import type { Store } from "../db/store.ts";
 import { openConnectionProxy, type ProxyServer } from "../network/proxy-config.ts";
 
 export interface Credentials {
@@ -23,6 +24,8 @@ export interface Account {
   limits: ConnectionRow["limits"];
   /** The connection's own outbound proxy (see src/network/proxy-resolve.ts for where it ranks). */
   proxy?: ProxyServer;
+  /** Non-secret facts kept with the connection (e.g. Gemini CLI's Code Assist project), as of the last load. */
+  metadata?: ConnectionRow["metadata"];
 }
 
 export interface AccountLiveState {
@@ -35,9 +38,12 @@ export interface AccountPool {
   accountsOf(provider: string): readonly Account[];
   live(accountId: string): AccountLiveState;
   markUsed(accountId: string, at: number): void;
-  reload(): void;
+  /** Re-read the connections (after a write here, or another instance's). */
+  reload(): Promise<void>;
+  /** A connection was written here: reload, then tell the other instances. */
+  changed(): Promise<void>;
   /** Write lastUsedAt of used accounts to the database (called periodically and at shutdown). */
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 export function openCredentials(secrets: SecretBox, sealed: string | null): Credentials {
@@ -50,16 +56,21 @@ export function openCredentials(secrets: SecretBox, sealed: string | null): Cred
   }
 }
 
-export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
+/** Loaded before it is returned; `changed` tells the other instances when a connection was written here. */
+export async function createAccountPool(
+  store: Store,
+  secrets: SecretBox,
+  changed: (area: ChangeArea) => void = () => {},
+): Promise<AccountPool> {
   let byProvider = new Map<string, Account[]>();
   const liveState = new Map<string, AccountLiveState>();
   const dirty = new Set<string>();
   /** Last-used times are kept strictly increasing so "least recently used" never ties within a millisecond. */
   let lastStamp = 0;
 
-  function reload() {
+  async function reload() {
     const next = new Map<string, Account[]>();
-    for (const row of listConnections(db)) {
+    for (const row of await listConnections(store)) {
       // Inactive accounts, and OAuth accounts whose refresh token was revoked, are not routed to.
       if (!row.isActive || row.metadata?.needsLogin === true) continue;
       const account: Account = {
@@ -71,6 +82,7 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
         credentials: openCredentials(secrets, row.credentials),
         limits: row.limits,
         proxy: openConnectionProxy(secrets, row.proxy),
+        metadata: row.metadata,
       };
       const list = next.get(row.provider) ?? [];
       list.push(account);
@@ -79,9 +91,9 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
     }
     byProvider = next;
   }
-  reload();
+  await reload();
 
-  return {
+  const pool: AccountPool = {
     accountsOf: (provider) => byProvider.get(provider) ?? [],
     live(accountId) {
       let state = liveState.get(accountId);
@@ -90,13 +102,24 @@ export function createAccountPool(db: Db, secrets: SecretBox): AccountPool {
     },
     markUsed(accountId, at) {
       lastStamp = Math.max(at, lastStamp + 1);
-      this.live(accountId).lastUsedAt = lastStamp;
+      pool.live(accountId).lastUsedAt = lastStamp;
       dirty.add(accountId);
     },
     reload,
-    flush() {
-      for (const id of dirty) touchConnection(db, id, liveState.get(id)?.lastUsedAt ?? Date.now());
+    async changed() {
+      await reload();
+      changed("connections");
+    },
+    async flush() {
+      const used = [...dirty];
       dirty.clear();
+      try {
+        for (const id of used) await touchConnection(store, id, liveState.get(id)?.lastUsedAt ?? Date.now());
+      } catch (err) {
+        for (const id of used) dirty.add(id); // written at the next flush
+        throw err;
+      }
     },
   };
+  return pool;
 }

@@ -1,7 +1,8 @@
 // Resilience profiles (breaker threshold, cooldowns, backoff) and default per-account limits, editable via /api/resilience.
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import type { Store } from "../db/store.ts";
 
 export const ProfileSchema = z.object({
   /** Consecutive failures that open a provider's breaker. */
@@ -80,38 +81,40 @@ const KEY = "resilience";
 export interface ResilienceSettings {
   get(): ResilienceConfig;
   profile(provider: string): Profile;
-  update(patch: z.infer<typeof ResiliencePatchSchema>): ResilienceConfig;
-  /** Re-read the stored configuration (after a database import). */
-  reload(): void;
+  update(patch: z.infer<typeof ResiliencePatchSchema>): Promise<ResilienceConfig>;
+  /** Re-read the stored configuration (another instance changed it, or a database import). */
+  reload(): Promise<void>;
 }
 
-export function createResilienceSettings(db: Db): ResilienceSettings {
-  const load = (): ResilienceConfig => {
-    const saved = readSetting<Partial<ResilienceConfig>>(db, KEY);
+export async function createResilienceSettings(store: Store, changed: (area: ChangeArea) => void = () => {}): Promise<ResilienceSettings> {
+  const load = async (): Promise<ResilienceConfig> => {
+    const saved = await readSetting<Partial<ResilienceConfig>>(store, KEY);
     const stored = ResilienceSchema.safeParse(
       saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } },
     );
     return stored.success ? stored.data : DEFAULT_RESILIENCE;
   };
-  let current = load();
+  let current = await load();
   return {
-    reload() {
-      current = load();
+    async reload() {
+      current = await load();
     },
     get: () => current,
     profile: (provider) => ({ ...current.defaults, ...current.providers[provider] }),
-    update(patch) {
+    async update(patch) {
       const providers = { ...current.providers };
       for (const [id, p] of Object.entries(patch.providers ?? {})) {
         if (p === null) delete providers[id];
         else providers[id] = { ...providers[id], ...p };
       }
-      current = ResilienceSchema.parse({
+      const next = ResilienceSchema.parse({
         defaults: { ...current.defaults, ...patch.defaults },
         providers,
         limits: { ...current.limits, ...patch.limits },
       });
-      writeSetting(db, KEY, current);
+      await writeSetting(store, KEY, next);
+      current = next;
+      changed("settings");
       return current;
     },
   };

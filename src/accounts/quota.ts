@@ -1,5 +1,5 @@
 // Quota windows per account (5-hour, weekly, daily, monthly), reported by the provider or counted locally; an exhausted window cools the account until it resets.
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import { readResilienceState, writeResilienceState } from "../db/queries/resilience-state.ts";
 import { createSnapshotWriter } from "../db/snapshot-writer.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
@@ -239,10 +239,10 @@ export class QuotaStore {
 }
 
 /** The store, restored from its last snapshot and written back shortly after every change. */
-export function createQuotaStore(db: Db, deps: QuotaDeps): QuotaStore & { flush(): void } {
-  const snapshot = createSnapshotWriter(() => writeResilienceState(db, SNAPSHOT_KEY, store.snapshot()), SNAPSHOT_DELAY_MS);
+export async function createQuotaStore(data: Store, deps: QuotaDeps): Promise<QuotaStore & { flush(): Promise<void> }> {
+  const snapshot = createSnapshotWriter(() => writeResilienceState(data, SNAPSHOT_KEY, store.snapshot()), SNAPSHOT_DELAY_MS);
   const store = Object.assign(new QuotaStore(deps, snapshot.changed), { flush: snapshot.flush });
-  const saved = readResilienceState<Record<string, TrackedWindow[]>>(db, SNAPSHOT_KEY);
+  const saved = await readResilienceState<Record<string, TrackedWindow[]>>(data, SNAPSHOT_KEY);
   if (saved) store.restore(saved);
   return store;
 }

@@ -13,7 +13,7 @@ import { validate } from "./validate.ts";
 
 export function configRoutes(services: Services) {
   return new Hono()
-    .get("/", (c) => c.body(exportConfig(services), 200, { "content-type": "application/yaml; charset=utf-8" }))
+    .get("/", async (c) => c.body(await exportConfig(services), 200, { "content-type": "application/yaml; charset=utf-8" }))
     .post("/apply", validate("query", z.object({ dryRun: z.enum(["true", "false"]).optional() })), async (c) => {
       const dryRun = c.req.valid("query").dryRun === "true";
       const tooLarge = () =>
@@ -31,7 +31,7 @@ export function configRoutes(services: Services) {
       }
       try {
         const loaded = text.trim() ? parseConfig(text, "in the request body") : await readConfigFile(file!);
-        const report = applyConfig(services, loaded, { dryRun });
+        const report = await applyConfig(services, loaded, { dryRun });
         if (!dryRun) log.info(`configuration ${loaded.source} applied: ${summarize(report)}`);
         return c.json(report);
       } catch (err) {

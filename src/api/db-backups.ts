@@ -13,7 +13,7 @@ export interface DbBackupOptions {
 export function dbBackupRoutes(services: Services, options: DbBackupOptions = {}) {
   const maxBytes = options.maxImportBytes ?? MAX_IMPORT_BYTES;
   return new Hono()
-    .get("/export", () => downloadResponse(exportDatabase(services)))
-    .get("/exportAll", () => downloadResponse(exportArchive(services)))
+    .get("/export", async () => downloadResponse(await exportDatabase(services)))
+    .get("/exportAll", async () => downloadResponse(await exportArchive(services)))
     .post("/import", async (c) => c.json(await importUpload(services, c.req.raw, { maxBytes })));
 }

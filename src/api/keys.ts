@@ -19,13 +19,13 @@ function keyView(row: ApiKeyRow) {
 export function keyRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.apiKeys.list().map(keyView)))
-    .post("/", validate("json", KeyCreateSchema), (c) => {
+    .post("/", validate("json", KeyCreateSchema), async (c) => {
       const { name, scopes } = c.req.valid("json");
-      const { row, key } = services.apiKeys.create(name, scopes ?? []);
+      const { row, key } = await services.apiKeys.create(name, scopes ?? []);
       return c.json({ ...keyView(row), key }, 201);
     })
-    .delete("/:id", (c) => {
-      if (!services.apiKeys.remove(c.req.param("id")))
+    .delete("/:id", async (c) => {
+      if (!(await services.apiKeys.remove(c.req.param("id"))))
         throw new GatewayError("not_found", `No API key with id "${c.req.param("id")}".`, { code: "key_not_found" });
       services.budgets.forgetKey(c.req.param("id"));
       return c.body(null, 204);

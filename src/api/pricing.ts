@@ -7,5 +7,5 @@ import { validate } from "./validate.ts";
 export function pricingRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.pricing.table()))
-    .put("/", validate("json", PricingPatchSchema), (c) => c.json(services.pricing.update(c.req.valid("json"))));
+    .put("/", validate("json", PricingPatchSchema), async (c) => c.json(await services.pricing.update(c.req.valid("json"))));
 }

@@ -1,7 +1,6 @@
 // /api/provider-models: custom model ids added to a provider, and /api/models/catalog: every model by provider.
 import { Hono } from "hono";
 import { z } from "zod";
-import { listProviderModels } from "../db/queries/provider-models.ts";
 import { CustomModelInputSchema, addCustomModel, listCustomModels, removeCustomModel } from "../providers/model-service.ts";
 import type { Services } from "../services.ts";
 import { validate } from "./validate.ts";
@@ -11,17 +10,17 @@ export function providerModelRoutes(services: Services) {
     .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) =>
       c.json(listCustomModels(services, c.req.valid("query").provider)),
     )
-    .post("/", validate("json", CustomModelInputSchema), (c) => c.json(addCustomModel(services, c.req.valid("json")), 201))
-    .delete("/", validate("query", z.object({ provider: z.string().min(1), model: z.string().min(1) })), (c) => {
+    .post("/", validate("json", CustomModelInputSchema), async (c) => c.json(await addCustomModel(services, c.req.valid("json")), 201))
+    .delete("/", validate("query", z.object({ provider: z.string().min(1), model: z.string().min(1) })), async (c) => {
       const { provider, model } = c.req.valid("query");
-      removeCustomModel(services, provider, model);
+      await removeCustomModel(services, provider, model);
       return c.body(null, 204);
     });
 }
 
 export function modelCatalogRoutes(services: Services) {
   return new Hono().get("/catalog", (c) => {
-    const custom = listProviderModels(services.db);
+    const custom = services.models.list();
     return c.json(
       services.providers.all().map((p) => ({
         provider: p.id,

@@ -15,12 +15,14 @@ import { validate } from "./validate.ts";
 
 export function providerNodeRoutes(services: Services) {
   return new Hono()
-    .get("/", (c) => c.json(listNodeViews(services)))
-    .post("/", validate("json", NodeInputSchema), (c) => c.json(createNode(services, c.req.valid("json")), 201))
-    .get("/:id", (c) => c.json(nodeView(services, requireNode(services, c.req.param("id")))))
-    .put("/:id", validate("json", NodeUpdateSchema), (c) => c.json(updateNodeById(services, c.req.param("id"), c.req.valid("json"))))
-    .delete("/:id", (c) => {
-      deleteNodeById(services, c.req.param("id"));
+    .get("/", async (c) => c.json(await listNodeViews(services)))
+    .post("/", validate("json", NodeInputSchema), async (c) => c.json(await createNode(services, c.req.valid("json")), 201))
+    .get("/:id", async (c) => c.json(nodeView(services, await requireNode(services, c.req.param("id")))))
+    .put("/:id", validate("json", NodeUpdateSchema), async (c) =>
+      c.json(await updateNodeById(services, c.req.param("id"), c.req.valid("json"))),
+    )
+    .delete("/:id", async (c) => {
+      await deleteNodeById(services, c.req.param("id"));
       return c.body(null, 204);
     });
 }

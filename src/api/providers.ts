@@ -33,18 +33,18 @@ export function providerRoutes(services: Services) {
         })),
       ),
     )
-    .get("/", validate("query", z.object({ provider: z.string().optional() })), (c) => {
+    .get("/", validate("query", z.object({ provider: z.string().optional() })), async (c) => {
       const provider = c.req.valid("query").provider;
       const spec = provider ? services.providers.get(provider) : undefined;
-      return c.json(listConnectionViews(services, spec?.id ?? provider));
+      return c.json(await listConnectionViews(services, spec?.id ?? provider));
     })
-    .post("/", validate("json", ConnectionCreateSchema), (c) => c.json(createConnection(services, c.req.valid("json")), 201))
-    .get("/:id", (c) => c.json(connectionView(services, requireConnection(services, c.req.param("id")))))
-    .put("/:id", validate("json", ConnectionUpdateSchema), (c) =>
-      c.json(updateConnectionById(services, c.req.param("id"), c.req.valid("json"))),
+    .post("/", validate("json", ConnectionCreateSchema), async (c) => c.json(await createConnection(services, c.req.valid("json")), 201))
+    .get("/:id", async (c) => c.json(connectionView(services, await requireConnection(services, c.req.param("id")))))
+    .put("/:id", validate("json", ConnectionUpdateSchema), async (c) =>
+      c.json(await updateConnectionById(services, c.req.param("id"), c.req.valid("json"))),
     )
-    .delete("/:id", (c) => {
-      deleteConnectionById(services, c.req.param("id"));
+    .delete("/:id", async (c) => {
+      await deleteConnectionById(services, c.req.param("id"));
       return c.body(null, 204);
     })
     .post(
@@ -57,6 +57,6 @@ export function providerRoutes(services: Services) {
           .optional()
           .default({}),
       ),
-      async (c) => c.json(await testConnection(services, requireConnection(services, c.req.param("id")), c.req.valid("json")?.model)),
+      async (c) => c.json(await testConnection(services, await requireConnection(services, c.req.param("id")), c.req.valid("json")?.model)),
     );
 }

@@ -8,14 +8,20 @@ import type { Services } from "../services.ts";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-export function readiness(services: Pick<Services, "db" | "usage">): Readiness {
-  // main.ts opens the port only after migrations; this keeps any other order from reporting ready too early.
-  if (!migrationsRan(services.db)) return { ready: false, reason: "the database migrations have not run yet" };
-  try {
-    services.db.$client.query("select 1").get();
-  } catch (err) {
-    return { ready: false, reason: `the database does not answer: ${err instanceof Error ? err.message : String(err)}` };
-  }
+export async function readiness(services: Pick<Services, "store" | "storeProbe" | "usage">): Promise<Readiness> {
+  // main.ts opens the port only after migrations (on PostgreSQL, openPostgresStore migrates before there is a store);
+  // this keeps any other order from reporting ready too early.
+  if (services.store.dialect === "sqlite" && !migrationsRan(services.store.sqlite))
+    return { ready: false, reason: "the database migrations have not run yet" };
+  const store = await services.storeProbe.check();
+  if (!store.reachable)
+    return {
+      ready: false,
+      reason:
+        store.kind === "postgresql"
+          ? `PostgreSQL at ${store.where} does not answer: ${store.error}. Requests are still served from memory; usage rows are held until it answers.`
+          : `the database does not answer: ${store.error}`,
+    };
   const usage = services.usage.status();
   if (usage.writing) return { ready: true };
   const since = usage.failingSince ? new Date(usage.failingSince).toISOString() : "now";
@@ -28,8 +34,8 @@ export function readiness(services: Pick<Services, "db" | "usage">): Readiness {
 }
 
 export function readyzHandler(services: Services) {
-  return function readyz(c: Context) {
-    const r = readiness(services);
+  return async function readyz(c: Context) {
+    const r = await readiness(services);
     // Redis away does not make the instance unready: it serves on its own state meanwhile; the body says so.
     const shared = services.sharedState?.status();
     const redis = shared && {

@@ -9,7 +9,7 @@ import { validate } from "./validate.ts";
 export function resilienceRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.resilience.get()))
-    .patch("/", validate("json", ResiliencePatchSchema), (c) => c.json(services.resilience.update(c.req.valid("json"))))
+    .patch("/", validate("json", ResiliencePatchSchema), async (c) => c.json(await services.resilience.update(c.req.valid("json"))))
     .post(
       "/reset",
       validate("json", z.object({ provider: z.string().min(1).optional(), connectionId: z.string().min(1).optional() }).strict()),

@@ -32,7 +32,9 @@ const ProxyTestSchema = z
 export function settingsProxyRoutes(services: Services) {
   return new Hono()
     .get("/", (c) => c.json(services.proxies.view()))
-    .put("/", validate("json", ProxyPatchSchema), (c) => c.json(services.proxies.update(normalizePatch(services, c.req.valid("json")))))
+    .put("/", validate("json", ProxyPatchSchema), async (c) =>
+      c.json(await services.proxies.update(normalizePatch(services, c.req.valid("json")))),
+    )
     .post("/test", validate("json", ProxyTestSchema), async (c) => {
       const body = c.req.valid("json");
       const server = body.proxy ? toServer(body.proxy) : storedServer(services, body.level, body.id);

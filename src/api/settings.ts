@@ -12,5 +12,5 @@ export function settingsRoutes(services: Services) {
         requireApiKeyEffective: services.settings.get().requireApiKey ?? services.config.requireApiKey,
       }),
     )
-    .put("/", validate("json", SettingsPatchSchema), (c) => c.json(services.settings.update(c.req.valid("json"))));
+    .put("/", validate("json", SettingsPatchSchema), async (c) => c.json(await services.settings.update(c.req.valid("json"))));
 }

@@ -11,23 +11,23 @@ export function syncRoutes(services: Services) {
   return (
     new Hono()
       // Cloud side: a device pulls the documents of its space written after the rev it last saw.
-      .get("/state", validate("query", PullQuerySchema), (c) => {
+      .get("/state", validate("query", PullQuerySchema), async (c) => {
         const { space, since, limit } = c.req.valid("query");
-        const rows = documentsSince(services.db, space, since, limit + 1);
+        const rows = await documentsSince(services.store, space, since, limit + 1);
         const documents = rows
           .slice(0, limit)
           .map((r) => ({ id: r.id, kind: r.kind, rev: r.rev, updatedAt: r.updatedAt, deleted: r.deleted, ciphertext: r.ciphertext }));
-        return c.json({ space, rev: latestRev(services.db, space), documents, more: rows.length > limit });
+        return c.json({ space, rev: await latestRev(services.store, space), documents, more: rows.length > limit });
       })
       // Cloud side: a device pushes documents; each is written only if nobody wrote it since the rev the device saw.
-      .put("/state", validate("json", PushRequestSchema), (c) => {
+      .put("/state", validate("json", PushRequestSchema), async (c) => {
         const { space, documents } = c.req.valid("json");
-        return c.json(writeDocuments(services.db, space, documents));
+        return c.json(await writeDocuments(services.store, space, documents));
       })
       // Cloud side: the space's random key-derivation salt, created (with its row) on first use.
-      .post("/space", validate("json", SpaceRequestSchema), (c) => {
+      .post("/space", validate("json", SpaceRequestSchema), async (c) => {
         const { space } = c.req.valid("json");
-        const { salt, created, dropped } = spaceSalt(services.db, space);
+        const { salt, created, dropped } = await spaceSalt(services.store, space);
         if (created && dropped)
           log.info(
             `sync space "${space}" got its salt; ${dropped} document(s) from an older OmniRoute were dropped and are sent again by each device`,

@@ -40,7 +40,7 @@ export function usageRoutes(services: Services) {
       ),
       async (c) => {
         const q = c.req.valid("query");
-        return c.json((await sumUsage(services.db, q)).map((r) => ({ ...r, costUsd: Math.round(r.costUsd * 1e6) / 1e6 })));
+        return c.json((await sumUsage(services.store, q)).map((r) => ({ ...r, costUsd: Math.round(r.costUsd * 1e6) / 1e6 })));
       },
     )
     .get(
@@ -49,9 +49,9 @@ export function usageRoutes(services: Services) {
         "query",
         z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.coerce.number().int().min(1).optional() }),
       ),
-      (c) => {
+      async (c) => {
         const { limit, cursor } = c.req.valid("query");
-        const rows = listUsageLogs(services.db, { limit, before: cursor });
+        const rows = await listUsageLogs(services.store, { limit, before: cursor });
         return c.json({ data: rows, nextCursor: rows.length === limit ? rows.at(-1)!.id : null });
       },
     )
@@ -72,17 +72,21 @@ export function usageRoutes(services: Services) {
       return c.json(entry);
     })
     .get("/budget", (c) => c.json(services.budgets.list()))
-    .post("/budget", validate("json", BudgetSchema), (c) => {
+    .post("/budget", validate("json", BudgetSchema), async (c) => {
       const input = c.req.valid("json");
       if (!services.apiKeys.list().some((k) => k.id === input.keyId)) {
         throw new GatewayError("invalid_request", `No API key with id "${input.keyId}".`, { param: "keyId" });
       }
-      return c.json(services.budgets.set(input.keyId, input.period, input.limit, input.warnAt), 201);
+      return c.json(await services.budgets.set(input.keyId, input.period, input.limit, input.warnAt), 201);
     })
-    .delete("/budget", validate("query", z.object({ keyId: z.string().min(1), period: z.enum(["daily", "weekly", "monthly"]) })), (c) => {
-      const { keyId, period } = c.req.valid("query");
-      if (!services.budgets.remove(keyId, period))
-        throw new GatewayError("not_found", `Key "${keyId}" has no ${period} budget.`, { code: "budget_not_found" });
-      return c.body(null, 204);
-    });
+    .delete(
+      "/budget",
+      validate("query", z.object({ keyId: z.string().min(1), period: z.enum(["daily", "weekly", "monthly"]) })),
+      async (c) => {
+        const { keyId, period } = c.req.valid("query");
+        if (!(await services.budgets.remove(keyId, period)))
+          throw new GatewayError("not_found", `Key "${keyId}" has no ${period} budget.`, { code: "budget_not_found" });
+        return c.body(null, 204);
+      },
+    );
 }

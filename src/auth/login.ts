@@ -88,6 +88,6 @@ export async function changePassword(c: Context, deps: LoginDeps, current: strin
     throw new GatewayError("authentication", "The current password is wrong.", { code: "wrong_password", param: "current" });
   }
   await deps.password.change(next);
-  deps.sessions.revokeAll();
+  await deps.sessions.revokeAll();
   await issueSession(c, deps);
 }

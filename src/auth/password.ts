@@ -2,8 +2,9 @@
 // Stored only as a Bun.password hash. An exposed gateway (production, or beyond loopback) never keeps 123456.
 import { randomBytes } from "node:crypto";
 import { DEFAULT_PASSWORD } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import type { Store } from "../db/store.ts";
 import { log } from "../log.ts";
 
 interface StoredPassword {
@@ -28,6 +29,8 @@ export interface PasswordStore {
   isDefault(): boolean;
   /** True while the password is the generated one printed in the log at first start. */
   isGenerated(): boolean;
+  /** Re-read the stored hash (another instance changed the password). */
+  reload(): Promise<void>;
 }
 
 export interface PasswordOptions {
@@ -49,8 +52,13 @@ function announce(password: string, why: string): void {
   );
 }
 
-export async function createPasswordStore(db: Db, options: PasswordOptions): Promise<PasswordStore> {
-  let stored = readSetting<StoredPassword>(db, KEY);
+/** `changed` tells the other instances after a change (services.ts passes the change feed's publish). */
+export async function createPasswordStore(
+  store: Store,
+  options: PasswordOptions,
+  changed: (area: ChangeArea) => void = () => {},
+): Promise<PasswordStore> {
+  let stored = await readSetting<StoredPassword>(store, KEY);
   const hashed = async (password: string, flags: Pick<StoredPassword, "isDefault" | "generated">): Promise<StoredPassword> => ({
     hash: await Bun.password.hash(password, HASH_OPTIONS),
     changedAt: stored?.changedAt ?? 0,
@@ -66,20 +74,25 @@ export async function createPasswordStore(db: Db, options: PasswordOptions): Pro
       stored = await hashed(password, { isDefault: false, generated: true });
       announce(password, "First start with no INITIAL_PASSWORD on an exposed gateway: a random password was generated.");
     }
-    writeSetting(db, KEY, stored);
+    await writeSetting(store, KEY, stored);
   } else if (stored.isDefault && options.exposed) {
     // Set up on loopback with 123456, now reachable from elsewhere: that password must not open it.
     const password = randomPassword();
     stored = await hashed(password, { isDefault: false, generated: true });
-    writeSetting(db, KEY, stored);
+    await writeSetting(store, KEY, stored);
     announce(password, `The password was still the default ${DEFAULT_PASSWORD} and this gateway is now exposed, so it was replaced.`);
   }
   let current = stored;
   return {
     verify: (password) => Bun.password.verify(password, current.hash),
     async change(next) {
-      current = { hash: await Bun.password.hash(next, HASH_OPTIONS), changedAt: Date.now(), isDefault: false };
-      writeSetting(db, KEY, current);
+      const changedTo: StoredPassword = { hash: await Bun.password.hash(next, HASH_OPTIONS), changedAt: Date.now(), isDefault: false };
+      await writeSetting(store, KEY, changedTo);
+      current = changedTo;
+      changed("settings");
+    },
+    async reload() {
+      current = (await readSetting<StoredPassword>(store, KEY)) ?? current;
     },
     changedAt: () => current.changedAt,
     isDefault: () => current.isDefault,

@@ -12,7 +12,7 @@ import { listConnections } from "../db/queries/connections.ts";
 import { listProviderNodes } from "../db/queries/provider-nodes.ts";
 import type { Services } from "../services.ts";
 import { VERSION } from "../version.ts";
-import { fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
+import { embeddedDatabase, fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
 
 export const SQLITE_CONTENT_TYPE = "application/vnd.sqlite3";
 export const ARCHIVE_CONTENT_TYPE = "application/gzip";
@@ -34,12 +34,12 @@ export const SECRETS_NOTE =
   `keep that gateway's ${SECRETS_FILENAME} (in its DATA_DIR), or the values set in its environment, with this backup. They are not in this archive.`;
 
 /** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
-export function exportDatabase(services: Services): ExportDownload {
-  services.flush();
+export async function exportDatabase(services: Services): Promise<ExportDownload> {
+  await services.flush();
   const dir = makeTempDir("export");
   try {
     const path = join(dir, DB_FILENAME);
-    snapshotDatabase(services.db, path);
+    snapshotDatabase(embeddedDatabase(services.store, "A database export"), path);
     return {
       filename: `omniroute-${fileTimestamp()}.sqlite`,
       contentType: SQLITE_CONTENT_TYPE,
@@ -52,15 +52,16 @@ export function exportDatabase(services: Services): ExportDownload {
 }
 
 /** What the archive holds besides the database, as readable JSON. Credentials and key hashes never appear. */
-export function exportDocuments(services: Services): Record<string, unknown> {
-  const db = services.db;
+export async function exportDocuments(services: Services): Promise<Record<string, unknown>> {
+  const s = services.store;
+  const [combos, connections, nodes, keys] = await Promise.all([listCombos(s), listConnections(s), listProviderNodes(s), listApiKeys(s)]);
   return {
     "settings.json": {
       settings: services.settings.get(),
       resilience: services.resilience.get(),
       pricingOverrides: services.pricing.overrides(),
     },
-    "combos.json": listCombos(db).map((c) => ({
+    "combos.json": combos.map((c) => ({
       id: c.id,
       name: c.name,
       strategy: c.strategy,
@@ -68,11 +69,11 @@ export function exportDocuments(services: Services): Record<string, unknown> {
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     })),
-    "providers.json": listConnections(db).map((row) => {
+    "providers.json": connections.map((row) => {
       const { apiKey: _masked, ...view } = connectionView(services, row);
       return { ...view, hasCredentials: row.credentials !== null };
     }),
-    "provider-nodes.json": listProviderNodes(db).map((n) => ({
+    "provider-nodes.json": nodes.map((n) => ({
       id: n.id,
       name: n.name,
       prefix: n.prefix,
@@ -82,7 +83,7 @@ export function exportDocuments(services: Services): Record<string, unknown> {
       createdAt: n.createdAt,
       updatedAt: n.updatedAt,
     })),
-    "api-keys.json": listApiKeys(db).map((k) => ({
+    "api-keys.json": keys.map((k) => ({
       id: k.id,
       name: k.name,
       prefix: k.keyPrefix,
@@ -94,12 +95,12 @@ export function exportDocuments(services: Services): Record<string, unknown> {
 }
 
 /** `.tar.gz` of the database and the JSON documents, streamed as tar writes it; the temp folder goes after. */
-export function exportArchive(services: Services): ExportDownload {
-  services.flush();
+export async function exportArchive(services: Services): Promise<ExportDownload> {
+  await services.flush();
   const dir = makeTempDir("export");
   try {
-    snapshotDatabase(services.db, join(dir, DB_FILENAME));
-    const documents = exportDocuments(services);
+    snapshotDatabase(embeddedDatabase(services.store, "A database export"), join(dir, DB_FILENAME));
+    const documents = await exportDocuments(services);
     const exportedAt = new Date();
     const manifest = {
       product: "OmniRoute",

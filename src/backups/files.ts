@@ -2,7 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GatewayError } from "../canonical/errors.ts";
 import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import { ensurePrivateFile } from "../db/private-file.ts";
 
 export const BACKUPS_FOLDER = "backups";
@@ -20,6 +22,17 @@ export function fileTimestamp(at = new Date()): string {
  * A consistent copy of the live database at `target` (which must not exist): `VACUUM INTO` reads one snapshot
  * of the database, WAL included, and writes a compact standalone file. Never a raw copy of a WAL database.
  */
+/**
+ * The embedded database of a gateway on SQLite, for what copies its file. On PostgreSQL these exports and imports
+ * are not available yet: a 503 that says so (issue 17).
+ */
+export function embeddedDatabase(store: Store, what: string): Db {
+  if (store.dialect === "sqlite") return store.sqlite;
+  throw new GatewayError("unavailable", `${what} is not available yet when the gateway runs on PostgreSQL (DATABASE_URL).`, {
+    code: "not_on_postgresql",
+  });
+}
+
 export function snapshotDatabase(db: Db, target: string): void {
   // VACUUM INTO writes into an empty file as it finds it: created 0600 first, the copy is never readable by others.
   ensurePrivateFile(target);

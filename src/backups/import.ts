@@ -9,7 +9,7 @@ import { swapDatabase } from "../db/swap.ts";
 import { log } from "../log.ts";
 import type { Services } from "../services.ts";
 import { databaseFromArchive, isGzip } from "./archive.ts";
-import { makeTempDir, removeDir, writeBackup } from "./files.ts";
+import { embeddedDatabase, makeTempDir, removeDir, writeBackup } from "./files.ts";
 import { MAX_IMPORT_BYTES, receiveUpload } from "./upload.ts";
 
 export interface ImportResult {
@@ -52,12 +52,13 @@ export async function importDatabaseFile(services: Services, path: string): Prom
     throw new GatewayError("conflict", "Another database import is running; try again when it has finished.", { code: "import_running" });
   importing.add(services);
   try {
-    const checked = await checkImport(path, services.db.$client, await migrationsFolder());
-    // From here on nothing awaits: the backup and the swap see the same database, and no request runs between them.
-    services.flush();
-    const backup = writeBackup(services.db, services.config.dataDir, "pre-import");
-    const tables = swapDatabase(services, path);
-    const warnings = credentialWarnings(services);
+    const live = embeddedDatabase(services.store, "A database import");
+    const checked = await checkImport(path, live.$client, await migrationsFolder());
+    await services.flush();
+    // From here on nothing awaits until the copy is in: the backup and the swap see the same database, and no request runs between them.
+    const backup = writeBackup(live, services.config.dataDir, "pre-import");
+    const tables = await swapDatabase(services, path);
+    const warnings = await credentialWarnings(services);
     log.info(`database imported (previous one saved as ${backup})${checked.migratedFrom ? `, migrated from ${checked.migratedFrom}` : ""}`);
     return { ok: true, backup, tables, ...(checked.migratedFrom ? { migratedFrom: checked.migratedFrom } : {}), warnings };
   } finally {
@@ -69,10 +70,10 @@ export async function importDatabaseFile(services: Services, path: string): Prom
  * Credentials are sealed with the ENCRYPTION_KEY of the gateway that wrote them: try to open each one, and
  * name the connections whose secrets this gateway cannot read.
  */
-function credentialWarnings(services: Services): string[] {
+async function credentialWarnings(services: Services): Promise<string[]> {
   const unreadable: string[] = [];
   let proxies = 0;
-  for (const row of listConnections(services.db)) {
+  for (const row of await listConnections(services.store)) {
     if (row.credentials && !opens(services, row.credentials)) unreadable.push(`${row.name} (${row.provider})`);
     if (row.proxy && !opens(services, row.proxy)) proxies++;
   }
@@ -85,7 +86,7 @@ function credentialWarnings(services: Services): string[] {
   }
   if (proxies)
     warnings.push(`${proxies} connection proxy setting(s) were sealed with another ENCRYPTION_KEY and are ignored until set again.`);
-  const nodes = listProviderNodes(services.db)
+  const nodes = (await listProviderNodes(services.store))
     .filter((n) => openNodeHeaders(services.secrets, n.headers) === undefined)
     .map((n) => n.prefix);
   if (nodes.length)

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DB_FILENAME } from "../db/client.ts";
 import { quoteId } from "../db/swap.ts";
 import type { Services } from "../services.ts";
-import { backupsDir } from "./files.ts";
+import { backupsDir, embeddedDatabase } from "./files.ts";
 
 /** The tables a person cares about, in the order the page shows them. */
 const MAIN_TABLES = [
@@ -71,7 +71,7 @@ export function listBackups(dataDir: string): BackupFile[] {
 export function storageFacts(services: Services): StorageFacts {
   const dataDir = services.config.dataDir;
   const dbPath = join(dataDir, DB_FILENAME);
-  const sqlite = services.db.$client;
+  const sqlite = embeddedDatabase(services.store, "The storage facts").$client;
   const present = new Set(
     (sqlite.query("SELECT name FROM main.sqlite_schema WHERE type = 'table'").values() as string[][]).map((r) => r[0]),
   );

@@ -5,7 +5,7 @@ import { normalizePatch } from "../api/settings-proxy.ts";
 import { GatewayError } from "../canonical/errors.ts";
 import { listConnections } from "../db/queries/connections.ts";
 import { replaceConfigFileObjects } from "../db/queries/config-file-objects.ts";
-import { listProviderModels } from "../db/queries/provider-models.ts";
+import { withSavepoint } from "../db/ambient-store.ts";
 import type { ProxyPatch } from "../network/proxy-config.ts";
 import { removeCustomModel } from "../providers/model-service.ts";
 import { deleteNodeById, listNodeViews } from "../providers/node-service.ts";
@@ -20,36 +20,40 @@ export type { ApplyReport, ConfigChange } from "./context.ts";
 
 const DRY_RUN = Symbol("dry run");
 
-/** Apply (or, with dryRun, only report) a configuration. Throws ConfigFileError listing every refusal; then nothing changed. */
-export function applyConfig(services: Services, loaded: LoadedConfig, options: { dryRun?: boolean } = {}): ApplyReport {
+/**
+ * Apply (or, with dryRun, only report) a configuration. Throws ConfigFileError listing every refusal; then nothing
+ * changed. One store transaction: the services' writes join it (ambient-store.ts), and the other instances hear of
+ * the changed areas only once it committed.
+ */
+export async function applyConfig(services: Services, loaded: LoadedConfig, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
   const dryRun = options.dryRun === true;
   const ctx = createContext(services, loaded.text, dryRun);
-  const sqlite = services.db.$client;
   try {
-    sqlite.transaction(() => {
-      applyAll(ctx, loaded.config);
+    await services.store.transaction(async (tx) => {
+      await applyAll(ctx, loaded.config);
       if (ctx.problems.length) throw new ConfigFileError(loaded.source, sortProblems(ctx.problems));
-      replaceConfigFileObjects(services.db, ctx.declared);
+      await replaceConfigFileObjects(tx, ctx.declared);
       if (dryRun) throw DRY_RUN;
-    })();
+    });
   } catch (err) {
     // Rolled back: every cache built from the rows goes back to what the database holds.
-    reloadConfiguration(services);
+    await reloadConfiguration(services);
     if (err === DRY_RUN) return ctx.report;
     throw err;
   }
   const { created, updated, removed } = ctx.report;
   if (created.length + updated.length + removed.length) {
-    reloadConfiguration(services);
+    await reloadConfiguration(services);
     services.sync.noteLocalChange();
   }
   return ctx.report;
 }
 
 /** Re-read what an apply writes (and nothing else: live breakers, sync state and usage stay as they are). */
-function reloadConfiguration(services: Services): void {
+async function reloadConfiguration(services: Services): Promise<void> {
   for (const service of [
     services.providers,
+    services.models,
     services.accounts,
     services.combos,
     services.settings,
@@ -59,23 +63,24 @@ function reloadConfiguration(services: Services): void {
     services.pricing,
     services.proxies,
   ]) {
-    service.reload();
+    // Awaited whether a service reloads synchronously yet or not (budgets move in the other half of issue 17).
+    await service.reload();
   }
   // Answers cached under the previous providers or combos are not replayed.
   services.cache.clear();
 }
 
-function applyAll(ctx: ApplyContext, config: ConfigFile): void {
+async function applyAll(ctx: ApplyContext, config: ConfigFile): Promise<void> {
   // Nodes before what names their prefix; settings (aliases) before combos that may name an alias; proxy entries last.
-  if (config.nodes) applyNodes(ctx, config.nodes);
-  if (config.models) applyModels(ctx, config.models);
-  if (config.providers) applyConnections(ctx, config.providers);
-  if (config.keys) applyKeys(ctx, config.keys);
-  if (config.settings) applySettings(ctx, config.settings);
-  if (config.combos) applyCombos(ctx, config.combos);
+  if (config.nodes) await applyNodes(ctx, config.nodes);
+  if (config.models) await applyModels(ctx, config.models);
+  if (config.providers) await applyConnections(ctx, config.providers);
+  if (config.keys) await applyKeys(ctx, config.keys);
+  if (config.settings) await applySettings(ctx, config.settings);
+  if (config.combos) await applyCombos(ctx, config.combos);
   const { services } = ctx;
   if (config.resilience)
-    applySection(
+    await applySection(
       ctx,
       "resilience",
       () => services.resilience.get(),
@@ -83,7 +88,7 @@ function applyAll(ctx: ApplyContext, config: ConfigFile): void {
       () => services.resilience.reload(),
     );
   if (config.pricing)
-    applySection(
+    await applySection(
       ctx,
       "pricing",
       () => services.pricing.overrides(),
@@ -91,21 +96,21 @@ function applyAll(ctx: ApplyContext, config: ConfigFile): void {
       () => services.pricing.reload(),
     );
   if (config.proxy)
-    applySection(
+    await applySection(
       ctx,
       "proxy",
       () => proxyByKeyName(services),
       () => services.proxies.update(proxyPatch(ctx, config.proxy!)),
       () => services.proxies.reload(),
     );
-  if (config.prune) prune(ctx, config);
+  if (config.prune) await prune(ctx, config);
 }
 
-function applySettings(ctx: ApplyContext, settings: NonNullable<ConfigFile["settings"]>): void {
-  ctx.attempt({ section: "settings", key: "settings" }, () => {
+async function applySettings(ctx: ApplyContext, settings: NonNullable<ConfigFile["settings"]>): Promise<void> {
+  await ctx.attempt({ section: "settings", key: "settings" }, async () => {
     const fields = changedFields(ctx.services.settings.get(), settings);
     if (!fields.length) return void ctx.report.unchanged++;
-    ctx.services.settings.update(pick(settings, fields));
+    await ctx.services.settings.update(pick(settings, fields));
     ctx.report.updated.push({ section: "settings", key: "settings", fields });
   });
 }
@@ -113,17 +118,23 @@ function applySettings(ctx: ApplyContext, settings: NonNullable<ConfigFile["sett
 const UNCHANGED = Symbol("unchanged");
 
 /** A section written through its own update (a merge, as its API does), kept only when it changes something. */
-function applySection(ctx: ApplyContext, section: Section, read: () => object, write: () => void, reload: () => void): void {
-  ctx.attempt({ section, key: section }, () => {
+async function applySection(
+  ctx: ApplyContext,
+  section: Section,
+  read: () => object,
+  write: () => Promise<unknown>,
+  reload: () => Promise<void>,
+): Promise<void> {
+  await ctx.attempt({ section, key: section }, async () => {
     const before = structuredClone(read());
     try {
       // A savepoint: an update that changes nothing leaves no write behind (nor a newer updated_at).
-      ctx.services.db.$client.transaction(() => {
-        write();
+      await withSavepoint(ctx.services.store, "config_section", async () => {
+        await write();
         if (same(before, read())) throw UNCHANGED;
-      })();
+      });
     } catch (err) {
-      reload();
+      await reload();
       if (err !== UNCHANGED) throw err;
       ctx.report.unchanged++;
       return;
@@ -173,41 +184,42 @@ function proxyPatch(ctx: ApplyContext, patch: ProxyPatch): ProxyPatch {
 }
 
 /** In each list section the file has, remove what it does not name (OAuth logins, which a file cannot declare, stay). */
-function prune(ctx: ApplyContext, config: ConfigFile): void {
+async function prune(ctx: ApplyContext, config: ConfigFile): Promise<void> {
   const { services } = ctx;
   const declared = new Set(ctx.declared.map((d) => `${d.kind}:${d.objectId}`));
-  const remove = (section: Section, key: string, del: () => void) =>
-    ctx.attempt({ section, key }, () => {
-      del();
+  const remove = (section: Section, key: string, del: () => Promise<unknown>) =>
+    ctx.attempt({ section, key }, async () => {
+      await del();
       ctx.report.removed.push({ section, key });
     });
   if (config.combos !== undefined) {
     for (const c of services.combos.list())
-      if (!declared.has(`combo:${c.id}`)) remove("combos", c.name, () => services.combos.remove(c.id));
+      if (!declared.has(`combo:${c.id}`)) await remove("combos", c.name, () => services.combos.remove(c.id));
   }
   if (config.keys !== undefined) {
     for (const k of services.apiKeys.list()) {
       if (!declared.has(`key:${k.id}`))
-        remove("keys", k.name, () => {
-          services.apiKeys.remove(k.id);
-          services.budgets.forgetKey(k.id);
+        await remove("keys", k.name, async () => {
+          await services.apiKeys.remove(k.id);
+          // Awaited whether budgets are synchronous yet or not (the other half of issue 17 moves them).
+          await services.budgets.forgetKey(k.id);
         });
     }
   }
   if (config.providers !== undefined) {
-    for (const r of listConnections(services.db)) {
+    for (const r of await listConnections(services.store)) {
       if (!declared.has(`connection:${r.id}`) && r.authType !== "oauth")
-        remove("providers", r.name, () => deleteConnectionById(services, r.id));
+        await remove("providers", r.name, () => deleteConnectionById(services, r.id));
     }
   }
   if (config.models !== undefined) {
-    for (const m of listProviderModels(services.db)) {
+    for (const m of [...services.models.list()]) {
       if (!declared.has(`model:${m.provider}/${m.modelId}`))
-        remove("models", `${m.provider}/${m.modelId}`, () => removeCustomModel(services, m.provider, m.modelId));
+        await remove("models", `${m.provider}/${m.modelId}`, () => removeCustomModel(services, m.provider, m.modelId));
     }
   }
   if (config.nodes !== undefined) {
-    for (const n of listNodeViews(services))
-      if (!declared.has(`node:${n.id}`)) remove("nodes", n.prefix, () => deleteNodeById(services, n.id));
+    for (const n of await listNodeViews(services))
+      if (!declared.has(`node:${n.id}`)) await remove("nodes", n.prefix, () => deleteNodeById(services, n.id));
   }
 }

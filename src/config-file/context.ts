@@ -30,7 +30,7 @@ export interface ApplyContext {
   problems: ConfigProblem[];
   declared: Array<{ kind: ConfigObjectKind; objectId: string }>;
   /** Run one item's writes; a refusal becomes a problem placed at the item (and the field the service named). */
-  attempt(at: { section: Section; index?: number; key: string }, write: () => void): void;
+  attempt(at: { section: Section; index?: number; key: string }, write: () => Promise<void>): Promise<void>;
 }
 
 export function createContext(services: Services, text: string, dryRun: boolean): ApplyContext {
@@ -39,9 +39,9 @@ export function createContext(services: Services, text: string, dryRun: boolean)
     report: { dryRun, created: [], updated: [], removed: [], unchanged: 0 },
     problems: [],
     declared: [],
-    attempt(at, write) {
+    async attempt(at, write) {
       try {
-        write();
+        await write();
       } catch (err) {
         const field = err instanceof GatewayError ? err.param : undefined;
         const fieldPath: Path = field ? field.split(".").map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];

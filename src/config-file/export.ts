@@ -2,7 +2,6 @@
 import { openCredentials } from "../accounts/pool.ts";
 import { SECRET_HEADER } from "../backups/export.ts";
 import { listConnections } from "../db/queries/connections.ts";
-import { listProviderModels } from "../db/queries/provider-models.ts";
 import { openConnectionProxy, type ProxyEntry } from "../network/proxy-config.ts";
 import { listNodesWithHeaders } from "../providers/node-service.ts";
 import type { Services } from "../services.ts";
@@ -70,46 +69,42 @@ function proxyEntry(
 }
 
 /** The whole configuration as YAML, with a header naming the variables to set before applying it elsewhere. */
-export function exportConfig(services: Services): string {
+export async function exportConfig(services: Services): Promise<string> {
   const name = createNamer();
   const skipped: string[] = [];
 
-  const nodes = listNodesWithHeaders(services)
-    .sort(byText((n) => n.prefix))
-    .map((n) => ({
-      name: n.name,
-      prefix: n.prefix,
-      apiType: n.apiType,
-      baseUrl: n.baseUrl,
-      headers: Object.keys(n.headers).length
-        ? Object.fromEntries(Object.entries(n.headers).map(([h, v]) => [h, SECRET_HEADER.test(h) ? name("NODE", n.prefix, h) : v]))
-        : undefined,
-    }));
+  const nodes = (await listNodesWithHeaders(services)).sort(byText((n) => n.prefix)).map((n) => ({
+    name: n.name,
+    prefix: n.prefix,
+    apiType: n.apiType,
+    baseUrl: n.baseUrl,
+    headers: Object.keys(n.headers).length
+      ? Object.fromEntries(Object.entries(n.headers).map(([h, v]) => [h, SECRET_HEADER.test(h) ? name("NODE", n.prefix, h) : v]))
+      : undefined,
+  }));
 
-  const providers = listConnections(services.db)
-    .sort(byText((r) => `${r.provider}\u0000${r.name}`))
-    .flatMap((r) => {
-      const creds = openCredentials(services.secrets, r.credentials);
-      if (r.authType === "oauth" && !creds.apiKey) {
-        skipped.push(`${r.provider} "${r.name}"`);
-        return [];
-      }
-      const proxy = openConnectionProxy(services.secrets, r.proxy);
-      return [
-        {
-          provider: r.provider,
-          name: r.name,
-          apiKey: creds.apiKey ? name(r.name, "API_KEY") : undefined,
-          baseUrl: r.baseUrl ?? undefined,
-          priority: r.priority,
-          isActive: r.isActive,
-          limits: r.limits ?? undefined,
-          proxy: proxy ? proxyEntry(proxy, () => name(r.name, "PROXY_PASSWORD")) : undefined,
-        },
-      ];
-    });
+  const providers = (await listConnections(services.store)).sort(byText((r) => `${r.provider}\u0000${r.name}`)).flatMap((r) => {
+    const creds = openCredentials(services.secrets, r.credentials);
+    if (r.authType === "oauth" && !creds.apiKey) {
+      skipped.push(`${r.provider} "${r.name}"`);
+      return [];
+    }
+    const proxy = openConnectionProxy(services.secrets, r.proxy);
+    return [
+      {
+        provider: r.provider,
+        name: r.name,
+        apiKey: creds.apiKey ? name(r.name, "API_KEY") : undefined,
+        baseUrl: r.baseUrl ?? undefined,
+        priority: r.priority,
+        isActive: r.isActive,
+        limits: r.limits ?? undefined,
+        proxy: proxy ? proxyEntry(proxy, () => name(r.name, "PROXY_PASSWORD")) : undefined,
+      },
+    ];
+  });
 
-  const models = listProviderModels(services.db).map((m) => ({
+  const models = services.models.list().map((m) => ({
     provider: m.provider,
     modelId: m.modelId,
     modelName: m.modelName,

@@ -107,7 +107,7 @@ export function cliToolPages(services: Services) {
         const parsed = validateForm(NewKeySchema, { newKeyName: choice.newKeyName });
         if (!parsed.ok)
           return c.html(<CliForm keys={services.apiKeys.list()} models={models} choice={choice} errors={parsed.errors} />, 422);
-        const { row, key } = services.apiKeys.create(parsed.data.newKeyName, []);
+        const { row, key } = await services.apiKeys.create(parsed.data.newKeyName, []);
         const next = { ...choice, keyId: row.id, apiKey: key };
         return c.html(
           <>

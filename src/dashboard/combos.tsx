@@ -16,18 +16,22 @@ import { serviceFieldErrors } from "./provider-data.ts";
 
 export function comboPages(services: Services) {
   const defaultStrategy = () => services.settings.get().comboDefaults.strategy;
-  const list = () => {
-    const marks = configFileMarks(services);
+  const list = async () => {
+    const marks = await configFileMarks(services);
     return services.combos.list().map((combo) => ({ ...comboView(combo), fromConfigFile: marks("combo", combo.id) }));
   };
-  const editing = (combo: { id: string; name: string }) => ({
+  const editing = async (combo: { id: string; name: string }) => ({
     id: combo.id,
     name: combo.name,
-    fromConfigFile: configFileMarks(services)("combo", combo.id),
+    fromConfigFile: (await configFileMarks(services))("combo", combo.id),
   });
 
   /** Validates the posted form and saves it with `save`; a refusal re-renders the form with the errors in place (422). */
-  const submit = async (c: Context, editing: { id: string; name: string } | undefined, save: (input: ComboInput) => { name: string }) => {
+  const submit = async (
+    c: Context,
+    editing: { id: string; name: string } | undefined,
+    save: (input: ComboInput) => Promise<{ name: string }>,
+  ) => {
     const form = await readForm(c);
     const { input, values, errors } = readComboForm(form, defaultStrategy());
     const refuse = (errs: FieldErrors, v: ComboFormValues = values) => {
@@ -39,21 +43,21 @@ export function comboPages(services: Services) {
     if (!parsed.ok) return refuse(parsed.errors);
     let saved;
     try {
-      saved = save(parsed.data);
+      saved = await save(parsed.data);
     } catch (err) {
       return refuse(serviceFieldErrors(err));
     }
     return c.html(
       <>
         <ComboForm ok={`Saved "${saved.name}". Call it as the model name, or press Test.`} defaultStrategy={defaultStrategy()} />
-        <ComboList combos={list()} oob />
+        <ComboList combos={await list()} oob />
       </>,
     );
   };
 
   return new Hono()
-    .get("/combos", (c) =>
-      c.html(<CombosPage combos={list()} defaultStrategy={defaultStrategy()} defaultPassword={services.password.isDefault()} />),
+    .get("/combos", async (c) =>
+      c.html(<CombosPage combos={await list()} defaultStrategy={defaultStrategy()} defaultPassword={services.password.isDefault()} />),
     )
     .get("/partials/combos/models", async (c) => {
       const models = await listModels(services);
@@ -61,17 +65,19 @@ export function comboPages(services: Services) {
     })
     .get("/partials/combos/new", (c) => c.html(<ComboForm defaultStrategy={defaultStrategy()} />))
     .post("/partials/combos", (c) => submit(c, undefined, (input) => createCombo(services, input)))
-    .get("/partials/combos/:id/edit", (c) => {
+    .get("/partials/combos/:id/edit", async (c) => {
       const combo = requireCombo(services, c.req.param("id"));
-      return c.html(<ComboForm editing={editing(combo)} values={comboFormValues(combo)} defaultStrategy={defaultStrategy()} autofocus />);
+      return c.html(
+        <ComboForm editing={await editing(combo)} values={comboFormValues(combo)} defaultStrategy={defaultStrategy()} autofocus />,
+      );
     })
-    .put("/partials/combos/:id", (c) => {
+    .put("/partials/combos/:id", async (c) => {
       const combo = requireCombo(services, c.req.param("id"));
-      return submit(c, editing(combo), (input) => updateComboById(services, combo.id, input));
+      return submit(c, await editing(combo), (input) => updateComboById(services, combo.id, input));
     })
-    .delete("/partials/combos/:id", (c) => {
-      services.combos.remove(c.req.param("id"));
-      return c.html(<ComboList combos={list()} />);
+    .delete("/partials/combos/:id", async (c) => {
+      await services.combos.remove(c.req.param("id"));
+      return c.html(<ComboList combos={await list()} />);
     })
     .post("/partials/combos/:id/test", async (c) => {
       const combo = requireCombo(services, c.req.param("id"));

@@ -5,7 +5,7 @@ import type { Services } from "../services.ts";
 export type ConfigFileMarks = (kind: ConfigObjectKind, id: string) => boolean;
 
 /** One read per render: a page asks it for each object it shows. */
-export function configFileMarks(services: Services): ConfigFileMarks {
-  const marked = listConfigFileObjects(services.db);
+export async function configFileMarks(services: Pick<Services, "store">): Promise<ConfigFileMarks> {
+  const marked = await listConfigFileObjects(services.store);
   return (kind, id) => marked.has(`${kind}:${id}`);
 }

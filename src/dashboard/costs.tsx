@@ -65,7 +65,7 @@ export function costPages(services: Services) {
       // The same check as POST /api/usage/budget: a budget needs an existing key.
       const key = keys.find((k) => k.id === keyId);
       if (!key) return c.html(<BudgetForm keys={keys} values={values} errors={{ keyId: "That key no longer exists" }} />, 422);
-      services.budgets.set(keyId, period, limit, warnAt / 100);
+      await services.budgets.set(keyId, period, limit, warnAt / 100);
       return c.html(
         <>
           <BudgetForm keys={keys} ok={`Saved: ${key.name}, ${period} budget of $${limit.toFixed(2)} (warns at ${warnAt}%).`} />
@@ -73,9 +73,9 @@ export function costPages(services: Services) {
         </>,
       );
     })
-    .delete("/partials/costs/budgets", (c) => {
+    .delete("/partials/costs/budgets", async (c) => {
       const ref = BudgetRef.safeParse(c.req.query());
-      if (!ref.success || !services.budgets.remove(ref.data.keyId, ref.data.period)) {
+      if (!ref.success || !(await services.budgets.remove(ref.data.keyId, ref.data.period))) {
         return c.html(table({ error: "That budget no longer exists." }), 404);
       }
       return c.html(table({ ok: `Removed the ${ref.data.period} budget.` }));
@@ -109,10 +109,10 @@ export function costPages(services: Services) {
         hasDefault: false,
       };
       if (!result.ok) return c.html(<PriceEditRow line={before} values={result.values} errors={result.errors} />, 422);
-      services.pricing.update(result.patch);
+      await services.pricing.update(result.patch);
       return c.html(<PriceRow line={pricingLine(services.pricing, provider, model)!} />);
     })
-    .delete("/partials/costs/pricing", (c) => {
+    .delete("/partials/costs/pricing", async (c) => {
       const provider = c.req.query("provider") ?? "";
       const model = c.req.query("model") ?? "";
       const parsed = validateForm(z.object({ provider: z.string().min(1).max(64), model: z.string().min(1).max(300) }), {
@@ -128,7 +128,7 @@ export function costPages(services: Services) {
           </tr>,
           422,
         );
-      services.pricing.update({ [provider]: { [model]: null } });
+      await services.pricing.update({ [provider]: { [model]: null } });
       // A model with a default shows it again; one that only had the user's price disappears.
       const line = pricingLine(services.pricing, provider, model);
       return c.html(line ? <PriceRow line={line} /> : "");

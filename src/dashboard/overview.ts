@@ -6,7 +6,7 @@ import type { OverviewData } from "../../views/pages/overview.tsx";
 export async function overviewData(services: Services, now = Date.now()): Promise<OverviewData> {
   const d = new Date(now);
   const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  const totals = await sumUsage(services.db, { groupBy: "day", from: today });
+  const totals = await sumUsage(services.store, { groupBy: "day", from: today });
   const sum = (pick: (t: (typeof totals)[number]) => number) => totals.reduce((n, t) => n + pick(t), 0);
   return {
     requestsToday: sum((t) => t.requests),

@@ -27,32 +27,34 @@ export const SETTINGS_LOCKOUTS = "settings-lockouts-body";
 
 export function corePages(services: Services) {
   const defaultPassword = () => services.password.isDefault();
-  const keyRows = () => {
-    const marks = configFileMarks(services);
+  const keyRows = async () => {
+    const marks = await configFileMarks(services);
     return services.apiKeys.list().map((k) => ({ ...k, fromConfigFile: marks("key", k.id) }));
   };
   return new Hono()
     .get("/", async (c) => c.html(<OverviewPage d={await overviewData(services)} defaultPassword={defaultPassword()} />))
     .get("/partials/overview", async (c) => c.html(<OverviewStats d={await overviewData(services)} />))
 
-    .get("/keys", (c) => c.html(<KeysPage keys={keyRows()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />))
+    .get("/keys", async (c) =>
+      c.html(<KeysPage keys={await keyRows()} budgets={services.budgets.list()} defaultPassword={defaultPassword()} />),
+    )
     .post("/partials/keys", async (c) => {
       const form = await readForm(c);
       const parsed = validateForm(KeyCreateForm, { name: form.get("name") ?? "" });
       if (!parsed.ok) return c.html(<KeyForm errors={parsed.errors} />, 422);
       const scopes = KEY_SCOPES.filter((scope) => form.get(scope));
-      const { row, key } = services.apiKeys.create(parsed.data.name, scopes);
+      const { row, key } = await services.apiKeys.create(parsed.data.name, scopes);
       return c.html(
         <>
           <KeyForm created={{ name: row.name, key }} />
-          <KeyTable keys={keyRows()} budgets={services.budgets.list()} oob />
+          <KeyTable keys={await keyRows()} budgets={services.budgets.list()} oob />
         </>,
       );
     })
-    .delete("/partials/keys/:id", (c) => {
-      if (!services.apiKeys.remove(c.req.param("id"))) throw new GatewayError("not_found", "That key no longer exists.");
+    .delete("/partials/keys/:id", async (c) => {
+      if (!(await services.apiKeys.remove(c.req.param("id")))) throw new GatewayError("not_found", "That key no longer exists.");
       services.budgets.forgetKey(c.req.param("id"));
-      return c.html(<KeyTable keys={keyRows()} budgets={services.budgets.list()} />);
+      return c.html(<KeyTable keys={await keyRows()} budgets={services.budgets.list()} />);
     })
     .post("/partials/budgets", async (c) => {
       const form = await readForm(c);
@@ -65,11 +67,11 @@ export function corePages(services: Services) {
       if (!parsed.ok) return c.html(<BudgetForm keys={keys} errors={parsed.errors} />, 422);
       if (!keys.some((k) => k.id === parsed.data.keyId))
         return c.html(<BudgetForm keys={keys} errors={{ keyId: "That key no longer exists" }} />, 422);
-      services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
+      await services.budgets.set(parsed.data.keyId, parsed.data.period, parsed.data.limit);
       return c.html(
         <>
           <BudgetForm keys={keys} ok={`Budget saved: $${parsed.data.limit.toFixed(2)} ${parsed.data.period}.`} />
-          <KeyTable keys={keyRows()} budgets={services.budgets.list()} oob />
+          <KeyTable keys={await keyRows()} budgets={services.budgets.list()} oob />
         </>,
       );
     })

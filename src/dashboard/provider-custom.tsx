@@ -31,9 +31,9 @@ function parseHeaders(text: string | undefined, errors: FieldErrors): Record<str
 }
 
 export function providerCustomPages(services: Services) {
-  const modelsBlock = (providerId: string, extra: { errors?: FieldErrors; values?: Record<string, string>; ok?: string } = {}) => {
+  const modelsBlock = async (providerId: string, extra: { errors?: FieldErrors; values?: Record<string, string>; ok?: string } = {}) => {
     const spec = requireSpec(services, providerId);
-    const models = customModelsOf(services, spec.id);
+    const models = await customModelsOf(services, spec.id);
     return (
       <>
         <CustomModels providerId={spec.id} alias={spec.alias} models={models} {...extra} />
@@ -59,20 +59,20 @@ export function providerCustomPages(services: Services) {
       if (!parsed.ok) return c.html(<NodeForm errors={parsed.errors} values={values} />, 422);
       let created;
       try {
-        created = createNode(services, parsed.data);
+        created = await createNode(services, parsed.data);
       } catch (err) {
         return c.html(<NodeForm errors={serviceFieldErrors(err)} values={values} />, 422);
       }
       return c.html(
         <>
           <NodeForm ok={`Added "${created.name}": connect an account below, then call it as ${created.prefix}/<model>.`} />
-          <CustomProviders entries={providersPageData(services).custom} openId={created.prefix} oob />
+          <CustomProviders entries={(await providersPageData(services)).custom} openId={created.prefix} oob />
         </>,
       );
     })
-    .delete("/partials/provider-nodes/:id", (c) => {
-      deleteNodeById(services, c.req.param("id"));
-      return c.html(<CustomProviders entries={providersPageData(services).custom} />);
+    .delete("/partials/provider-nodes/:id", async (c) => {
+      await deleteNodeById(services, c.req.param("id"));
+      return c.html(<CustomProviders entries={(await providersPageData(services)).custom} />);
     })
 
     .post("/partials/providers/:provider/models", async (c) => {
@@ -85,18 +85,18 @@ export function providerCustomPages(services: Services) {
         modelName: optional(form.get("modelName")),
         type: form.get("type") ?? "chat",
       });
-      if (!parsed.ok) return c.html(modelsBlock(spec.id, { errors: parsed.errors, values }), 422);
+      if (!parsed.ok) return c.html(await modelsBlock(spec.id, { errors: parsed.errors, values }), 422);
       try {
-        addCustomModel(services, parsed.data);
+        await addCustomModel(services, parsed.data);
       } catch (err) {
-        return c.html(modelsBlock(spec.id, { errors: serviceFieldErrors(err), values }), 422);
+        return c.html(await modelsBlock(spec.id, { errors: serviceFieldErrors(err), values }), 422);
       }
-      return c.html(modelsBlock(spec.id, { ok: `Added ${spec.alias}/${parsed.data.modelId}.` }));
+      return c.html(await modelsBlock(spec.id, { ok: `Added ${spec.alias}/${parsed.data.modelId}.` }));
     })
-    .delete("/partials/providers/:provider/models", (c) => {
+    .delete("/partials/providers/:provider/models", async (c) => {
       const spec = requireSpec(services, c.req.param("provider"));
       const model = c.req.query("model") ?? "";
-      removeCustomModel(services, spec.id, model);
-      return c.html(modelsBlock(spec.id, { ok: `Removed ${spec.alias}/${model}.` }));
+      await removeCustomModel(services, spec.id, model);
+      return c.html(await modelsBlock(spec.id, { ok: `Removed ${spec.alias}/${model}.` }));
     });
 }

@@ -1,7 +1,6 @@
 // What the Providers page shows, read once per render (one query per table), and the service error -> field mapping.
 import { listConnectionViews, type ConnectionView } from "../accounts/connection-service.ts";
 import { GatewayError } from "../canonical/errors.ts";
-import { listProviderModels } from "../db/queries/provider-models.ts";
 import { listNodeViews } from "../providers/node-service.ts";
 import type { ProviderSpec, ProviderTier } from "../providers/types.ts";
 import type { Services } from "../services.ts";
@@ -39,9 +38,9 @@ export function oauthInfo(providerId: string): OAuthInfo | undefined {
   return flow ? { kind: flow.kind, cliImport: Boolean(flow.importCli), ...(flow.methods ? { methods: flow.methods } : {}) } : undefined;
 }
 
-export function connectionsOf(services: Services, providerId: string): AccountRow[] {
-  const marks = configFileMarks(services);
-  return listConnectionViews(services, providerId).map((v) => withLiveLastUsed(services, v, marks));
+export async function connectionsOf(services: Services, providerId: string): Promise<AccountRow[]> {
+  const marks = await configFileMarks(services);
+  return (await listConnectionViews(services, providerId)).map((v) => withLiveLastUsed(services, v, marks));
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -54,17 +53,17 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
-export function providersPageData(services: Services): { groups: ProviderGroup[]; custom: ProviderEntry[] } {
-  const marks = configFileMarks(services);
+export async function providersPageData(services: Services): Promise<{ groups: ProviderGroup[]; custom: ProviderEntry[] }> {
+  const marks = await configFileMarks(services);
   const connections = groupBy(
-    listConnectionViews(services).map((v) => withLiveLastUsed(services, v, marks)),
+    (await listConnectionViews(services)).map((v) => withLiveLastUsed(services, v, marks)),
     (c) => c.provider,
   );
   const models = groupBy(
-    listProviderModels(services.db).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) })),
+    services.models.list().map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) })),
     (m) => m.provider,
   );
-  const nodes = new Map(listNodeViews(services).map((n) => [n.prefix, { ...n, fromConfigFile: marks("node", n.id) }]));
+  const nodes = new Map((await listNodeViews(services)).map((n) => [n.prefix, { ...n, fromConfigFile: marks("node", n.id) }]));
   const entry = (spec: ProviderSpec): ProviderEntry => ({
     spec,
     node: nodes.get(spec.id),
@@ -86,9 +85,9 @@ export function requireSpec(services: Services, name: string): ProviderSpec {
   return spec;
 }
 
-export function customModelsOf(services: Services, providerId: string): CustomModelRow[] {
-  const marks = configFileMarks(services);
-  return listProviderModels(services.db, providerId).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) }));
+export async function customModelsOf(services: Services, providerId: string): Promise<CustomModelRow[]> {
+  const marks = await configFileMarks(services);
+  return services.models.list(providerId).map((m) => ({ ...m, fromConfigFile: marks("model", `${m.provider}/${m.modelId}`) }));
 }
 
 /**

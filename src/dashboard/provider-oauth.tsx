@@ -19,8 +19,8 @@ function userFacing(err: unknown): GatewayError {
 
 export function providerOAuthPages(services: Services) {
   /** The outcome, and the provider's account list and count kept current out of band. */
-  const connected = (connection: ConnectionView, renewed: boolean) => {
-    const connections = connectionsOf(services, connection.provider);
+  const connected = async (connection: ConnectionView, renewed: boolean) => {
+    const connections = await connectionsOf(services, connection.provider);
     return (
       <>
         <ConnectedStep conn={connection} renewed={renewed} />
@@ -55,7 +55,7 @@ export function providerOAuthPages(services: Services) {
         // Still waiting: no content, so the poller keeps polling and nothing on the page changes.
         if (outcome.status === "pending") return c.body(null, 204);
         if (outcome.status === "failed") return c.html(<FailedStep providerId={spec.id} name={spec.name} error={outcome.error} />);
-        return c.html(connected(outcome.connection, outcome.renewed));
+        return c.html(await connected(outcome.connection, outcome.renewed));
       } catch (err) {
         const e = userFacing(err);
         return c.html(<FailedStep providerId={spec.id} name={spec.name} error={e.message} />, e.status as 400);
@@ -74,7 +74,7 @@ export function providerOAuthPages(services: Services) {
           }
         }
         const { connection, renewed } = await importLogin(services, spec.id, credentials);
-        return c.html(connected(connection, renewed));
+        return c.html(await connected(connection, renewed));
       } catch (err) {
         const e = userFacing(err);
         return c.html(

@@ -30,8 +30,8 @@ import { providerOAuthPages } from "./provider-oauth.tsx";
 import { connectionsOf, echoValues, providersPageData, requireSpec, serviceFieldErrors } from "./provider-data.ts";
 
 /** The provider's account list and the count in its summary line, after any change to its accounts. */
-function accountsChanged(services: Services, providerId: string) {
-  const connections = connectionsOf(services, providerId);
+async function accountsChanged(services: Services, providerId: string) {
+  const connections = await connectionsOf(services, providerId);
   return (
     <>
       <ConnectionList providerId={providerId} connections={connections} />
@@ -41,14 +41,14 @@ function accountsChanged(services: Services, providerId: string) {
 }
 
 export function providerPages(services: Services) {
-  const view = (id: string) => {
-    const v = connectionView(services, requireConnection(services, id));
-    return connectionsOf(services, v.provider).find((c) => c.id === id) ?? v;
+  const view = async (id: string) => {
+    const v = connectionView(services, await requireConnection(services, id));
+    return (await connectionsOf(services, v.provider)).find((c) => c.id === id) ?? v;
   };
 
   return new Hono()
-    .get("/providers", (c) => {
-      const data = providersPageData(services);
+    .get("/providers", async (c) => {
+      const data = await providersPageData(services);
       return c.html(<ProvidersPage groups={data.groups} custom={data.custom} defaultPassword={services.password.isDefault()} />);
     })
 
@@ -62,13 +62,13 @@ export function providerPages(services: Services) {
       if (!parsed.ok) return c.html(<ConnectForm spec={spec} errors={parsed.errors} values={values} />, 422);
       let created;
       try {
-        created = createConnection(services, parsed.data);
+        created = await createConnection(services, parsed.data);
       } catch (err) {
         const errors = serviceFieldErrors(err);
         if (spec.authType === "oauth" && errors.apiKey) errors.apiKey = `Paste an access token, or use "Connect with ${spec.name}" above.`;
         return c.html(<ConnectForm spec={spec} errors={errors} values={values} />, 422);
       }
-      const connections = connectionsOf(services, spec.id);
+      const connections = await connectionsOf(services, spec.id);
       return c.html(
         <>
           <ConnectForm spec={spec} ok={`Connected "${created.name}". Use Test to check the key.`} />
@@ -78,10 +78,10 @@ export function providerPages(services: Services) {
       );
     })
 
-    .get("/partials/connections/:id", (c) => c.html(<ConnectionItem conn={view(c.req.param("id"))} />))
-    .get("/partials/connections/:id/edit", (c) => c.html(<ConnectionEditForm conn={view(c.req.param("id"))} />))
+    .get("/partials/connections/:id", async (c) => c.html(<ConnectionItem conn={await view(c.req.param("id"))} />))
+    .get("/partials/connections/:id/edit", async (c) => c.html(<ConnectionEditForm conn={await view(c.req.param("id"))} />))
     .put("/partials/connections/:id", async (c) => {
-      const conn = view(c.req.param("id"));
+      const conn = await view(c.req.param("id"));
       const form = await readForm(c);
       const values = echoValues(form.raw);
       const { input, errors } = connectionFormInput(form, "update");
@@ -89,27 +89,27 @@ export function providerPages(services: Services) {
       const parsed = validateForm(ConnectionUpdateSchema, input);
       if (!parsed.ok) return c.html(<ConnectionEditForm conn={conn} errors={parsed.errors} values={values} />, 422);
       try {
-        updateConnectionById(services, conn.id, parsed.data);
+        await updateConnectionById(services, conn.id, parsed.data);
       } catch (err) {
         return c.html(<ConnectionEditForm conn={conn} errors={serviceFieldErrors(err)} values={values} />, 422);
       }
-      return c.html(accountsChanged(services, conn.provider));
+      return c.html(await accountsChanged(services, conn.provider));
     })
     .post("/partials/connections/:id/active", async (c) => {
-      const conn = view(c.req.param("id"));
+      const conn = await view(c.req.param("id"));
       const form = await readForm(c);
       const parsed = z.enum(["true", "false"]).safeParse(form.get("isActive"));
       if (!parsed.success) throw new GatewayError("invalid_request", "isActive must be true or false.", { param: "isActive" });
-      updateConnectionById(services, conn.id, { isActive: parsed.data === "true" });
-      return c.html(accountsChanged(services, conn.provider));
+      await updateConnectionById(services, conn.id, { isActive: parsed.data === "true" });
+      return c.html(await accountsChanged(services, conn.provider));
     })
-    .delete("/partials/connections/:id", (c) => {
-      const conn = view(c.req.param("id"));
-      deleteConnectionById(services, conn.id);
-      return c.html(accountsChanged(services, conn.provider));
+    .delete("/partials/connections/:id", async (c) => {
+      const conn = await view(c.req.param("id"));
+      await deleteConnectionById(services, conn.id);
+      return c.html(await accountsChanged(services, conn.provider));
     })
     .post("/partials/connections/:id/test", async (c) => {
-      const result = await testConnection(services, requireConnection(services, c.req.param("id")));
+      const result = await testConnection(services, await requireConnection(services, c.req.param("id")));
       return c.html(<TestResult result={result} />);
     })
 

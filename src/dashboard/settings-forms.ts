@@ -62,11 +62,15 @@ export function lines(value: string | undefined): string[] {
 }
 
 /** Validates the patch with SettingsPatchSchema (as PUT /api/settings does) and writes it only if it and the form's own checks pass. */
-export function saveSettings(services: Services, patch: Record<string, unknown>, formErrors: FieldErrors = {}): Saved<Settings> {
+export async function saveSettings(
+  services: Services,
+  patch: Record<string, unknown>,
+  formErrors: FieldErrors = {},
+): Promise<Saved<Settings>> {
   const parsed = validateForm(SettingsPatchSchema, patch);
   if (!parsed.ok || Object.keys(formErrors).length)
     return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
-  return { ok: true, value: services.settings.update(parsed.data) };
+  return { ok: true, value: await services.settings.update(parsed.data) };
 }
 
 export function accessPatch(form: Form) {
@@ -169,18 +173,18 @@ export function resiliencePatch(form: Form, errors: FieldErrors) {
  * Validates with ResiliencePatchSchema (as PATCH /api/resilience does) and saves. A provider row replaces that
  * provider's override whole (update() merges), so rows are cleared first and then written, after validation.
  */
-export function saveResilience(
+export async function saveResilience(
   services: Services,
   patch: ReturnType<typeof resiliencePatch>,
   formErrors: FieldErrors,
-): Saved<ResilienceConfig> {
+): Promise<Saved<ResilienceConfig>> {
   const parsed = validateForm(ResiliencePatchSchema, patch);
   if (!parsed.ok || Object.keys(formErrors).length)
     return { ok: false, errors: friendly({ ...(parsed.ok ? {} : parsed.errors), ...formErrors }) };
   const current = services.resilience.get();
   const clear = Object.keys(parsed.data.providers ?? {}).filter((id) => current.providers[id]);
-  if (clear.length) services.resilience.update({ providers: Object.fromEntries(clear.map((id) => [id, null])) });
-  return { ok: true, value: services.resilience.update(parsed.data) };
+  if (clear.length) await services.resilience.update({ providers: Object.fromEntries(clear.map((id) => [id, null])) });
+  return { ok: true, value: await services.resilience.update(parsed.data) };
 }
 
 /**
@@ -205,7 +209,11 @@ export function proxyPatch(form: Form, errors: FieldErrors) {
 }
 
 /** Validates with ProxyPatchSchema (as PUT /api/settings/proxy does) and saves; only global and noProxy are sent. */
-export function saveProxy(services: Services, patch: ReturnType<typeof proxyPatch>, formErrors: FieldErrors): Saved<ProxyConfigView> {
+export async function saveProxy(
+  services: Services,
+  patch: ReturnType<typeof proxyPatch>,
+  formErrors: FieldErrors,
+): Promise<Saved<ProxyConfigView>> {
   const parsed = validateForm(ProxyPatchSchema, patch);
   if (!parsed.ok || Object.keys(formErrors).length) {
     const errors = foldListErrors(parsed.ok ? {} : parsed.errors, "noProxy");
@@ -213,5 +221,5 @@ export function saveProxy(services: Services, patch: ReturnType<typeof proxyPatc
     if (Object.keys(formErrors).length) delete errors.global;
     return { ok: false, errors: friendly({ ...errors, ...formErrors }) };
   }
-  return { ok: true, value: services.proxies.update(parsed.data) };
+  return { ok: true, value: await services.proxies.update(parsed.data) };
 }

@@ -96,7 +96,7 @@ export function settingsPages(services: Services) {
         return c.html(<PasswordForm ok="Password changed. Other browsers signed in with the old one are signed out." />);
       })
       .post("/partials/settings/access", async (c) => {
-        const saved = saveSettings(services, accessPatch(await readForm(c)));
+        const saved = await saveSettings(services, accessPatch(await readForm(c)));
         const s = saved.ok ? saved.value : services.settings.get();
         return answer(
           c,
@@ -112,7 +112,7 @@ export function settingsPages(services: Services) {
       .post("/partials/settings/ip-filter", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveSettings(services, ipFilterPatch(form, errors), errors);
+        const saved = await saveSettings(services, ipFilterPatch(form, errors), errors);
         if (saved.ok) return c.html(<IpFilterForm s={saved.value} clientIp={clientIp(c)} ok={SAVED} />);
         return c.html(
           <IpFilterForm
@@ -127,7 +127,7 @@ export function settingsPages(services: Services) {
       })
       .post("/partials/settings/blocked-providers", async (c) => {
         const known = new Set(providers().map((p) => p.id));
-        const saved = saveSettings(services, {
+        const saved = await saveSettings(services, {
           blockedProviders: (await readForm(c)).all("blockedProviders").filter((id) => known.has(id)),
         });
         const s = saved.ok ? saved.value : services.settings.get();
@@ -153,7 +153,7 @@ export function settingsPages(services: Services) {
           listed.map((p) => p.id),
           errors,
         );
-        const saved = saveSettings(services, patch, errors);
+        const saved = await saveSettings(services, patch, errors);
         if (saved.ok) return c.html(<StrategyForm s={saved.value} providers={strategyProviders()} ok={SAVED} />);
         const submitted = {
           routingStrategy: patch.routingStrategy,
@@ -165,7 +165,7 @@ export function settingsPages(services: Services) {
       .get("/partials/settings/alias-row", (c) => c.html(<AliasRowInputs rowId={`n${++rowSeq}`} />))
       .post("/partials/settings/aliases", async (c) => {
         const rows = aliasRows(await readForm(c));
-        const saved = saveSettings(services, { wildcardAliases: rows });
+        const saved = await saveSettings(services, { wildcardAliases: rows });
         return answer(
           c,
           saved.ok,
@@ -175,7 +175,7 @@ export function settingsPages(services: Services) {
       .get("/partials/settings/chain-row", (c) => c.html(<ChainRowInputs rowId={`n${++rowSeq}`} />))
       .post("/partials/settings/chains", async (c) => {
         const rows = chainRows(await readForm(c));
-        const saved = saveSettings(services, { fallbackChains: rows });
+        const saved = await saveSettings(services, { fallbackChains: rows });
         return answer(
           c,
           saved.ok,
@@ -183,7 +183,7 @@ export function settingsPages(services: Services) {
         );
       })
       .post("/partials/settings/combo-defaults", async (c) => {
-        const saved = saveSettings(services, { comboDefaults: { strategy: (await readForm(c)).get("comboDefaults.strategy") } });
+        const saved = await saveSettings(services, { comboDefaults: { strategy: (await readForm(c)).get("comboDefaults.strategy") } });
         const s = saved.ok ? saved.value : services.settings.get();
         const errors = saved.ok ? undefined : foldListErrors(saved.errors, "comboDefaults.strategy");
         return answer(c, saved.ok, <ComboDefaultsForm s={s} errors={errors} ok={saved.ok ? SAVED : undefined} />);
@@ -211,7 +211,7 @@ export function settingsPages(services: Services) {
       .patch("/partials/settings/resilience", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveResilience(services, resiliencePatch(form, errors), errors);
+        const saved = await saveResilience(services, resiliencePatch(form, errors), errors);
         if (saved.ok) return c.html(<ResilienceView r={saved.value} ok={SAVED} />);
         const ids = [...new Set(form.all("override"))];
         return c.html(<ResilienceEditForm values={form.raw} overrideIds={ids} providers={providers()} errors={saved.errors} />, 422);
@@ -221,7 +221,7 @@ export function settingsPages(services: Services) {
       .post("/partials/settings/ai", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveSettings(services, aiPatch(form, errors), errors);
+        const saved = await saveSettings(services, aiPatch(form, errors), errors);
         if (saved.ok) return c.html(<AiForm s={saved.value} ok={SAVED} />);
         return c.html(
           <AiForm
@@ -236,7 +236,7 @@ export function settingsPages(services: Services) {
       .post("/partials/settings/cache", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveSettings(services, cachePatch(form, errors), errors);
+        const saved = await saveSettings(services, cachePatch(form, errors), errors);
         if (saved.ok) return c.html(<CacheForm s={saved.value} ok={SAVED} />);
         return c.html(
           <CacheForm
@@ -258,7 +258,7 @@ export function settingsPages(services: Services) {
       .put("/partials/settings/proxy", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveProxy(services, proxyPatch(form, errors), errors);
+        const saved = await saveProxy(services, proxyPatch(form, errors), errors);
         if (saved.ok) return c.html(<ProxyForm v={proxyFormValues(saved.value)} ok={SAVED} />);
         const stored = proxyFormValues(services.proxies.view());
         const v = {
@@ -274,7 +274,7 @@ export function settingsPages(services: Services) {
       .post("/partials/settings/retention", async (c) => {
         const form = await readForm(c);
         const errors: FieldErrors = {};
-        const saved = saveSettings(services, { usageRetentionDays: wholeNumber(form, "usageRetentionDays", errors) }, errors);
+        const saved = await saveSettings(services, { usageRetentionDays: wholeNumber(form, "usageRetentionDays", errors) }, errors);
         if (saved.ok) return c.html(<RetentionForm s={saved.value} ok={SAVED} />);
         return c.html(<RetentionForm s={services.settings.get()} days={form.get("usageRetentionDays")} errors={saved.errors} />, 422);
       })

@@ -98,7 +98,7 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
   if (spec.unit === "hour") {
     // The last 24 hours, the current (partial) hour last.
     const from = Math.floor(now / HOUR_MS) * HOUR_MS - (spec.buckets - 1) * HOUR_MS;
-    const byStart = new Map((await usageByHour(services.db, from, now)).map((b) => [b.start, b]));
+    const byStart = new Map((await usageByHour(services.store, from, now)).map((b) => [b.start, b]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * HOUR_MS;
       const b = byStart.get(start);
@@ -110,11 +110,11 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
           : {}),
       };
     });
-    breakdown = await usageBreakdown(services.db, from, now);
+    breakdown = await usageBreakdown(services.store, from, now);
   } else {
     // Whole UTC days, today last.
     const from = Math.floor(now / DAY_MS) * DAY_MS - (spec.buckets - 1) * DAY_MS;
-    const byDay = new Map((await usageByDays(services.db, "day", from, now)).map((t) => [t.group, t]));
+    const byDay = new Map((await usageByDays(services.store, "day", from, now)).map((t) => [t.group, t]));
     points = Array.from({ length: spec.buckets }, (_, i) => {
       const start = from + i * DAY_MS;
       const t = byDay.get(new Date(start).toISOString().slice(0, 10));
@@ -126,7 +126,7 @@ export async function usageCharts(services: Services, range: RangeId, now = Date
           : {}),
       };
     });
-    breakdown = await usageBreakdown(services.db, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
+    breakdown = await usageBreakdown(services.store, from, Math.floor(now / DAY_MS) * DAY_MS + DAY_MS - 1);
   }
   const totals = { ...EMPTY };
   for (const p of points) for (const k of Object.keys(EMPTY) as Array<keyof typeof EMPTY>) totals[k] += p[k];

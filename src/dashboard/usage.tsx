@@ -11,9 +11,9 @@ import { logQueryString, parseLogQuery, parseRange, usageCharts, type LogQueryPa
 /** Rows per page of the request log. */
 export const LOG_PAGE = 50;
 
-function logPage(services: Services, q: LogQueryParams) {
+async function logPage(services: Services, q: LogQueryParams) {
   const { cursor, ...filter } = q;
-  const page = listUsageLogsFiltered(services.db, { ...filter, before: cursor, limit: LOG_PAGE });
+  const page = await listUsageLogsFiltered(services.store, { ...filter, before: cursor, limit: LOG_PAGE });
   const next = page.next === null ? null : logQueryString(filter, page.next);
   // Fewer rows than a page but more to look through: the filter matched little among the requests searched so far.
   return { filter, rows: page.rows, next, short: next !== null && page.rows.length < LOG_PAGE };
@@ -25,7 +25,7 @@ export function usagePages(services: Services) {
   const keyNames = () => new Map(services.apiKeys.list().map((k) => [k.id, k.name]));
   return new Hono()
     .get("/usage", async (c) => {
-      const log = logPage(services, parseLogQuery(c.req.query()));
+      const log = await logPage(services, parseLogQuery(c.req.query()));
       return c.html(
         <UsagePage
           charts={await usageCharts(services, parseRange(c.req.query("range")))}
@@ -42,9 +42,9 @@ export function usagePages(services: Services) {
     .get("/partials/usage/charts", async (c) =>
       c.html(<UsageChartsPanel d={await usageCharts(services, parseRange(c.req.query("range")))} />),
     )
-    .get("/partials/usage/logs", (c) => {
+    .get("/partials/usage/logs", async (c) => {
       const q = parseLogQuery(c.req.query());
-      const log = logPage(services, q);
+      const log = await logPage(services, q);
       // A cursor means "Load more": only the next rows and a new last row, swapped in place of the old one.
       if (q.cursor !== undefined)
         return c.html(

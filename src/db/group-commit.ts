@@ -1,6 +1,7 @@
-// Group commit with a bounded backlog: rows queued in one event-loop turn commit together at its end; rows the
-// database cannot take now (disk full, I/O error) are held in memory, retried every second, written when it
-// takes them again, and the failure is logged at most once a minute and reported by status().
+// Group commit with a bounded backlog: rows queued in one event-loop turn commit together at its end (one commit at a
+// time: rows queued while one is under way go in the next); rows the database cannot take now (disk full, I/O error,
+// PostgreSQL unreachable) are held in memory, retried every second, written when it takes them again, and the
+// failure is logged at most once a minute and reported by status().
 import { log } from "../log.ts";
 import { describeStorageFault, storageFaultOf, type StorageFault } from "./storage-fault.ts";
 
@@ -28,8 +29,8 @@ export interface RowWriter<T> {
    * (status() says so): a client is served either way.
    */
   written(): Promise<void>;
-  /** Commit what is queued now, and try the held rows again (periodic flush, shutdown, tests). */
-  flush(): void;
+  /** Commit what is queued now, and try the held rows again (periodic flush, shutdown, tests); resolves when done. */
+  flush(): Promise<void>;
   status(): RowWriterStatus;
 }
 
@@ -49,7 +50,18 @@ const LOG_EVERY_MS = 60_000;
 /** Held rows are written back in transactions of this many, so a retry on a still-full disk stays cheap. */
 const RETRY_BATCH = 1_000;
 
-export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCommitOptions): RowWriter<T> {
+/** The driver's own words: drizzle wraps them in "Failed query: <the statement and every row's values>", which the log need not repeat. */
+function driverMessage(err: unknown): string {
+  let e = err;
+  for (let depth = 0; e instanceof Error && e.cause instanceof Error && depth < 5; depth++) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * `commit` writes its rows in one transaction (or one multi-row insert) or throws; it may be synchronous (bun:sqlite)
+ * or return a promise (PostgreSQL), which `written()` then waits for.
+ */
+export function createGroupCommit<T>(commit: (rows: T[]) => void | Promise<void>, opts: GroupCommitOptions): RowWriter<T> {
   const maxPending = opts.maxPending ?? DEFAULT_MAX_PENDING;
   const retryMs = opts.retryMs ?? RETRY_MS;
   const logEveryMs = opts.logEveryMs ?? LOG_EVERY_MS;
@@ -61,6 +73,10 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
   let dropped = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let lastLogAt = 0;
+  /** The commits and retries, one after another: the last one started (each waits for the one before). */
+  let chain: Promise<void> = Promise.resolve();
+  /** The last commit of queued rows started, until it is done (written() waits for it when nothing else is queued). */
+  let committing: Promise<void> | undefined;
   /** The database was closed under the writer (the end of shutdown): nothing can be written any more. */
   let closed = false;
 
@@ -76,7 +92,7 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
   };
 
   const fail = (fault: StorageFault, err: unknown) => {
-    const error = `${describeStorageFault(fault, opts.where)} (${err instanceof Error ? err.message : String(err)})`;
+    const error = `${describeStorageFault(fault, opts.where)} (${driverMessage(err)})`;
     const now = Date.now();
     if (!failing) {
       failing = { since: now, fault, error };
@@ -107,10 +123,10 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
   };
 
   /** Write `rows` one transaction each, dropping those the database refuses (a bug, not the disk); held on a storage fault. */
-  const writeOneByOne = (rows: T[], atFront: boolean) => {
+  const writeOneByOne = async (rows: T[], atFront: boolean) => {
     for (let i = 0; i < rows.length; i++) {
       try {
-        commit([rows[i]!]);
+        await commit([rows[i]!]);
       } catch (err) {
         const fault = storageFaultOf(err);
         if (fault === "closed") {
@@ -130,9 +146,9 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
   };
 
   /** Commit rows; on failure hold them (storage fault) or write them one by one (a row the database refuses). */
-  const write = (rows: T[], atFront: boolean) => {
+  const write = async (rows: T[], atFront: boolean) => {
     try {
-      commit(rows);
+      await commit(rows);
     } catch (err) {
       const fault = storageFaultOf(err);
       if (fault === "closed") {
@@ -141,16 +157,16 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
       } else if (fault) {
         hold(rows, atFront);
         fail(fault, err);
-      } else writeOneByOne(rows, atFront);
+      } else await writeOneByOne(rows, atFront);
     }
   };
 
   /** Write the held rows back, oldest first; stops at the first storage fault (they stay held). */
-  const drain = () => {
+  const drain = async () => {
     while (backlog.length) {
       const batch = backlog.slice(0, RETRY_BATCH);
       backlog = backlog.slice(batch.length);
-      write(batch, true);
+      await write(batch, true);
       if (closed) {
         dropped += backlog.length;
         backlog = [];
@@ -166,32 +182,53 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
     }
   };
 
+  /** Runs `step` after every commit and retry started before it; never rejects. */
+  const inTurn = (step: () => Promise<void>): Promise<void> => {
+    chain = chain.then(step).catch((err: unknown) => log.error(`${opts.what}: commit failed`, err));
+    return chain;
+  };
+
   function retry() {
     retryTimer = undefined;
-    // A timer's callback that threw would end the process: nothing here may.
-    try {
-      drain();
-    } catch (err) {
-      log.error(`${opts.what}: retry failed`, err);
-    }
-    if (failing) scheduleRetry();
+    // A timer's callback that threw would end the process: nothing here may (inTurn catches).
+    void inTurn(async () => {
+      await drain();
+      if (failing) scheduleRetry();
+    });
   }
 
-  /** The end of a turn: commit what it queued (or hold it while the database cannot take rows), then free the waiters. */
-  const commitTurn = () => {
-    const rows = queue;
-    const resolve = resolveDone;
-    queue = [];
-    done = resolveDone = undefined;
-    try {
-      if (rows.length) {
-        if (failing) hold(rows, false);
-        else write(rows, false);
-      }
-    } catch (err) {
-      log.error(`${opts.what}: commit failed`, err);
+  /**
+   * The end of a turn: commit what is queued (or hold it while the database cannot take rows), then free the waiters.
+   * The rows are taken when the commit starts, so rows queued while another commit is under way go in together.
+   * While the database is failing they are held at once: a client never waits behind a retry.
+   */
+  const commitTurn = (): Promise<void> => {
+    if (failing && queue.length) {
+      hold(queue, false);
+      queue = [];
+      resolveDone?.();
+      done = resolveDone = undefined;
+      return Promise.resolve();
     }
-    resolve?.();
+    const step = inTurn(async () => {
+      const rows = queue;
+      const resolve = resolveDone;
+      queue = [];
+      done = resolveDone = undefined;
+      try {
+        if (rows.length) {
+          if (failing) hold(rows, false);
+          else await write(rows, false);
+        }
+      } finally {
+        resolve?.();
+      }
+    });
+    committing = step;
+    void step.then(() => {
+      if (committing === step) committing = undefined;
+    });
+    return step;
   };
 
   return {
@@ -200,15 +237,15 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void, opts: GroupCom
       if (queue.length === 1) setImmediate(commitTurn);
     },
     written() {
-      if (!queue.length) return Promise.resolve();
+      if (!queue.length) return committing ?? Promise.resolve();
       done ??= new Promise<void>((resolve) => {
         resolveDone = resolve;
       });
       return done;
     },
-    flush() {
-      commitTurn();
-      if (failing && !closed) drain();
+    async flush() {
+      await commitTurn();
+      if (failing && !closed) await inTurn(drain);
     },
     status() {
       return {

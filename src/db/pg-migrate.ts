@@ -5,11 +5,10 @@ import { drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
 import { migrationsFolder } from "../assets.ts";
 
-/**
- * The key of the advisory lock every OmniRoute instance takes around its migrations: fixed, so all instances on
- * one database contend for the same lock ("OmniRout" in ASCII, a bigint as pg_advisory_lock takes).
- */
-export const MIGRATION_LOCK_KEY = 0x4f6d6e69526f7574n;
+// Every advisory lock key lives in pg-lock.ts, which loads no driver: the usage upkeep takes its keys from there without
+// loading the migrator into a gateway on SQLite.
+export { MIGRATION_LOCK_KEY } from "./pg-lock.ts";
+import { MIGRATION_LOCK_KEY } from "./pg-lock.ts";
 
 /** Where drizzle's PostgreSQL migrator writes what it applied (its defaults, named so tests and tools can read it). */
 export const PG_MIGRATIONS_SCHEMA = "drizzle";

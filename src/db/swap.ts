@@ -1,11 +1,12 @@
 // Swaps a checked database file into the live connection (same Db, requests in flight unharmed); services then re-read their caches.
+import { log } from "../log.ts";
 import type { Database } from "bun:sqlite";
-import type { Db } from "./client.ts";
+import type { Store } from "./store.ts";
 import { MIGRATIONS_TABLE } from "./migrations.ts";
 
 /** The live database and every service: each one with a `reload()` re-reads what it caches. */
 export interface SwapDeps {
-  db: Db;
+  store: Store;
   cache: { clear(): void };
 }
 
@@ -72,16 +73,16 @@ export function copyDatabaseInto(live: Database, path: string): Record<string, n
 
 /**
  * Every service that loads database state into memory re-reads it. The contract: a service that caches rows
- * exposes `reload(): void` (settings, resilience, pricing, providers, accounts, apiKeys, combos, budgets, ...)
- * and is found here by it, so a service added later is not left serving the old database.
+ * exposes `reload()` (settings, resilience, pricing, providers, models, accounts, apiKeys, combos, budgets, ...),
+ * awaited when it returns a promise, and is found here by it, so a service added later is not left serving the old database.
  */
-export function reloadCachedState(deps: SwapDeps): string[] {
+export async function reloadCachedState(deps: SwapDeps): Promise<string[]> {
   const reloaded: string[] = [];
   for (const [name, service] of Object.entries(deps)) {
-    if (name === "db" || name === "config" || typeof service !== "object" || service === null) continue;
+    if (name === "store" || name === "config" || typeof service !== "object" || service === null) continue;
     const reload = (service as { reload?: unknown }).reload;
     if (typeof reload !== "function") continue;
-    reload.call(service);
+    await reload.call(service);
     reloaded.push(name);
   }
   // Answers cached under the old configuration (other accounts, other combos) are not replayed.
@@ -90,8 +91,9 @@ export function reloadCachedState(deps: SwapDeps): string[] {
 }
 
 /** Swap the checked, migrated file at `path` into the live database and refresh every cache. */
-export function swapDatabase(deps: SwapDeps, path: string): Record<string, number> {
-  const counts = copyDatabaseInto(deps.db.$client, path);
-  reloadCachedState(deps);
+export async function swapDatabase(deps: SwapDeps, path: string): Promise<Record<string, number>> {
+  if (deps.store.dialect !== "sqlite") throw new Error("swapDatabase copies into the embedded SQLite database");
+  const counts = copyDatabaseInto(deps.store.sqlite.$client, path);
+  await reloadCachedState(deps);
   return counts;
 }

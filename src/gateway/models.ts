@@ -1,5 +1,4 @@
 // GET /v1/models: what the user can actually call — models of connected providers, custom models, combos.
-import { listProviderModels } from "../db/queries/provider-models.ts";
 import { upstreamFetchInit } from "../network/upstream-fetch.ts";
 import { discoverNodeModels } from "../providers/node-models.ts";
 import type { ProviderSpec } from "../providers/types.ts";
@@ -22,7 +21,7 @@ export async function listModels(services: Services): Promise<ModelEntry[]> {
     seen.add(id);
     out.push({ id, object: "model", created, owned_by: owner, ...(type ? { type } : {}) });
   };
-  const custom = listProviderModels(services.db);
+  const custom = services.models.list();
   const connected = services.providers.all().filter((spec) => services.accounts.accountsOf(spec.id).length > 0);
   const discover = (spec: ProviderSpec) => {
     const account = services.accounts.accountsOf(spec.id)[0]!;

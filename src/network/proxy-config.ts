@@ -1,8 +1,9 @@
 // Outbound proxy settings: their shape, the sealed form kept in the settings table, and the redacted view.
 import { z } from "zod";
 import type { SecretBox } from "../auth/secret-box.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import type { Store } from "../db/store.ts";
 
 const SETTING_KEY = "proxy";
 
@@ -92,9 +93,9 @@ interface StoredConfig {
 export interface ProxyStore {
   get(): ProxyConfig;
   view(): ProxyConfigView;
-  update(patch: ProxyPatch): ProxyConfigView;
-  /** Re-read the stored configuration (after an import, or a configuration file's apply rolled back). */
-  reload(): void;
+  update(patch: ProxyPatch): Promise<ProxyConfigView>;
+  /** Re-read the stored configuration (another instance changed it, an import, or a configuration file's apply rolled back). */
+  reload(): Promise<void>;
 }
 
 export function viewEntry(entry: ProxyEntry): ProxyEntryView {
@@ -121,7 +122,11 @@ export function openConnectionProxy(secrets: SecretBox, sealed: string | null | 
   }
 }
 
-export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
+export async function createProxyStore(
+  store: Store,
+  secrets: SecretBox,
+  changed: (area: ChangeArea) => void = () => {},
+): Promise<ProxyStore> {
   const seal = (entry: ProxyEntry): StoredEntry => {
     if (entry.type === "none") return { type: "none" };
     const { username, password } = entry;
@@ -151,8 +156,8 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
       }),
     );
 
-  const load = (): ProxyConfig => {
-    const stored = readSetting<StoredConfig>(db, SETTING_KEY) ?? {};
+  const load = async (): Promise<ProxyConfig> => {
+    const stored = (await readSetting<StoredConfig>(store, SETTING_KEY)) ?? {};
     const global = stored.global && open(stored.global);
     return Object.freeze({
       ...(global ? { global } : {}),
@@ -163,9 +168,9 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
     });
   };
 
-  let current = load();
+  let current = await load();
 
-  const write = (next: ProxyConfig) => {
+  const write = async (next: ProxyConfig) => {
     const sealMap = (m: Readonly<Record<string, ProxyEntry>>) => Object.fromEntries(Object.entries(m).map(([id, e]) => [id, seal(e)]));
     const stored: StoredConfig = {
       ...(next.global ? { global: seal(next.global) } : {}),
@@ -174,17 +179,18 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
       keys: sealMap(next.keys),
       noProxy: [...next.noProxy],
     };
-    writeSetting(db, SETTING_KEY, stored);
+    await writeSetting(store, SETTING_KEY, stored);
     current = Object.freeze(next);
+    changed("settings");
   };
 
   return {
     get: () => current,
     view: () => viewConfig(current),
-    reload() {
-      current = load();
+    async reload() {
+      current = await load();
     },
-    update(patch) {
+    async update(patch) {
       const next: ProxyConfig = {
         global: patch.global === undefined ? current.global : patch.global === null ? undefined : mergeEntry(current.global, patch.global),
         providers: mergeMap(current.providers, patch.providers),
@@ -193,7 +199,7 @@ export function createProxyStore(db: Db, secrets: SecretBox): ProxyStore {
         noProxy: patch.noProxy === undefined ? current.noProxy : (patch.noProxy ?? []),
       };
       if (!next.global) delete next.global;
-      write(next);
+      await write(next);
       return viewConfig(current);
     },
   };

@@ -1,6 +1,7 @@
 // Upstream fetches through the proxy their scope resolves to, always with an explicit `proxy` so Bun's env proxies never override a setting.
 import type { SecretBox } from "../auth/secret-box.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
+import type { Store } from "../db/store.ts";
 import { createProxyStore, type ProxyServer, type ProxyStore } from "./proxy-config.ts";
 import { proxyFor, urlHost, type Env, type ResolvedProxy } from "./proxy-resolve.ts";
 import { BRIDGE_ERROR_HEADER, createSocksBridge, type SocksBridge } from "./socks-bridge.ts";
@@ -13,12 +14,17 @@ export interface Proxies extends ProxyStore {
   close(): void;
 }
 
-export function createProxies(db: Db, secrets: SecretBox, env: Env = process.env): Proxies {
-  const store = createProxyStore(db, secrets);
+export async function createProxies(
+  store: Store,
+  secrets: SecretBox,
+  changed: (area: ChangeArea) => void = () => {},
+  env: Env = process.env,
+): Promise<Proxies> {
+  const settings = await createProxyStore(store, secrets, changed);
   const bridge = createSocksBridge();
   // The environment is read once: a running process's proxy variables do not change under it.
   const snapshot: Env = env === process.env ? { ...process.env } : env;
-  return { ...store, bridge, env: snapshot, close: () => bridge.close() };
+  return { ...settings, bridge, env: snapshot, close: () => bridge.close() };
 }
 
 /** Who an upstream call is for: the most specific setting among these applies. */

@@ -1,7 +1,7 @@
 // A custom node's extra headers (often `Authorization: Bearer ...`): sealed at rest with the SecretBox, masked in every answer.
 import type { SecretBox } from "../auth/secret-box.ts";
 import { maskSecret } from "../auth/secret-box.ts";
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import { listProviderNodes, setProviderNodeHeaders, type ProviderNodeRow } from "../db/queries/provider-nodes.ts";
 
 export type NodeHeaders = Record<string, string>;
@@ -43,11 +43,11 @@ export function mergeMaskedHeaders(next: NodeHeaders, stored: NodeHeaders): Node
 }
 
 /** Seal the headers of rows written before they were sealed (run when the registry loads); returns how many. */
-export function sealLegacyNodeHeaders(db: Db, secrets: SecretBox, rows: ProviderNodeRow[] = listProviderNodes(db)): number {
+export async function sealLegacyNodeHeaders(store: Store, secrets: SecretBox, rows?: ProviderNodeRow[]): Promise<number> {
   let sealed = 0;
-  for (const row of rows) {
+  for (const row of rows ?? (await listProviderNodes(store))) {
     if (row.headers === null || typeof row.headers === "string") continue;
-    setProviderNodeHeaders(db, row.id, sealNodeHeaders(secrets, row.headers));
+    await setProviderNodeHeaders(store, row.id, sealNodeHeaders(secrets, row.headers));
     sealed++;
   }
   return sealed;

@@ -11,16 +11,18 @@ import {
   updateProviderNode,
   type ProviderNodeRow,
 } from "../db/queries/provider-nodes.ts";
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import type { SecretBox } from "../auth/secret-box.ts";
+import type { CustomModels } from "./model-service.ts";
 import type { ProviderRegistry } from "./registry.ts";
 import { baseUrlSchema, withoutCredentials } from "./base-url.ts";
 import { maskNodeHeaders, mergeMaskedHeaders, openNodeHeaders, sealNodeHeaders } from "./node-headers.ts";
 
-/** What custom nodes are kept in, and the registry that must hear of a change. */
+/** What custom nodes are kept in, and the registry (and custom models) that must hear of a change. */
 export interface NodeDeps {
-  db: Db;
+  store: Store;
   providers: ProviderRegistry;
+  models: CustomModels;
   /** Seals header values at rest (they are often credentials). */
   secrets: SecretBox;
 }
@@ -75,30 +77,30 @@ export function nodeView(deps: NodeDeps, node: ProviderNodeRow): NodeView {
   };
 }
 
-export function listNodeViews(deps: NodeDeps): NodeView[] {
-  return listProviderNodes(deps.db).map((node) => nodeView(deps, node));
+export async function listNodeViews(deps: NodeDeps): Promise<NodeView[]> {
+  return (await listProviderNodes(deps.store)).map((node) => nodeView(deps, node));
 }
 
 /**
  * The nodes with their header values opened, for the configuration file only: its apply compares them with the
  * file's, and its export replaces the secret-looking ones by placeholders. Never for an answer to a client.
  */
-export function listNodesWithHeaders(deps: NodeDeps): NodeView[] {
-  return listProviderNodes(deps.db).map((node) => ({
+export async function listNodesWithHeaders(deps: NodeDeps): Promise<NodeView[]> {
+  return (await listProviderNodes(deps.store)).map((node) => ({
     ...nodeView(deps, node),
     headers: openNodeHeaders(deps.secrets, node.headers) ?? {},
   }));
 }
 
-export function requireNode(deps: NodeDeps, id: string): ProviderNodeRow {
-  const node = getProviderNode(deps.db, id);
+export async function requireNode(deps: NodeDeps, id: string): Promise<ProviderNodeRow> {
+  const node = await getProviderNode(deps.store, id);
   if (!node) throw new GatewayError("not_found", `No provider node with id "${id}".`, { code: "node_not_found" });
   return node;
 }
 
-function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): void {
+async function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): Promise<void> {
   const taken = deps.providers.get(prefix);
-  const own = exceptId ? getProviderNode(deps.db, exceptId)?.prefix.toLowerCase() === prefix.toLowerCase() : false;
+  const own = exceptId ? (await getProviderNode(deps.store, exceptId))?.prefix.toLowerCase() === prefix.toLowerCase() : false;
   if (taken && !own) {
     throw new GatewayError("conflict", `The prefix "${prefix}" is already used by provider "${taken.name}".`, {
       param: "prefix",
@@ -107,23 +109,23 @@ function assertPrefixFree(deps: NodeDeps, prefix: string, exceptId?: string): vo
   }
 }
 
-export function createNode(deps: NodeDeps, input: NodeInput): NodeView {
-  assertPrefixFree(deps, input.prefix);
-  const node = insertProviderNode(deps.db, {
+export async function createNode(deps: NodeDeps, input: NodeInput): Promise<NodeView> {
+  await assertPrefixFree(deps, input.prefix);
+  const node = await insertProviderNode(deps.store, {
     ...input,
     id: Bun.randomUUIDv7(),
     baseUrl: normalizeBaseUrl(input.baseUrl),
     headers: sealNodeHeaders(deps.secrets, input.headers),
   });
-  deps.providers.reload();
+  await deps.providers.changed();
   return nodeView(deps, node);
 }
 
-export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof NodeUpdateSchema>): NodeView {
-  const before = requireNode(deps, id);
+export async function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof NodeUpdateSchema>): Promise<NodeView> {
+  const before = await requireNode(deps, id);
   if (input.prefix && input.prefix !== before.prefix) {
-    assertPrefixFree(deps, input.prefix, id);
-    if (listConnections(deps.db, before.prefix).length) {
+    await assertPrefixFree(deps, input.prefix, id);
+    if ((await listConnections(deps.store, before.prefix)).length) {
       throw new GatewayError("conflict", `Provider node "${before.prefix}" has connections; delete them before renaming its prefix.`, {
         param: "prefix",
       });
@@ -134,22 +136,27 @@ export function updateNodeById(deps: NodeDeps, id: string, input: z.infer<typeof
     headers === undefined
       ? {}
       : { headers: sealNodeHeaders(deps.secrets, mergeMaskedHeaders(headers, openNodeHeaders(deps.secrets, before.headers) ?? {})) };
-  const node = updateProviderNode(deps.db, id, {
+  const node = await updateProviderNode(deps.store, id, {
     ...rest,
     ...sealed,
     ...(input.baseUrl ? { baseUrl: normalizeBaseUrl(input.baseUrl) } : {}),
-  })!;
-  deps.providers.reload();
+  });
+  if (!node) throw new GatewayError("not_found", `No provider node with id "${id}".`, { code: "node_not_found" });
+  await deps.providers.changed();
   return nodeView(deps, node);
 }
 
 /** A node with connections is refused (delete them first); its custom models go with it. */
-export function deleteNodeById(deps: NodeDeps, id: string): void {
-  const node = requireNode(deps, id);
-  if (listConnections(deps.db, node.prefix).length) {
+export async function deleteNodeById(deps: NodeDeps, id: string): Promise<void> {
+  const node = await requireNode(deps, id);
+  if ((await listConnections(deps.store, node.prefix)).length) {
     throw new GatewayError("conflict", `Provider node "${node.prefix}" still has connections; delete them first.`, { code: "node_in_use" });
   }
-  deleteProviderNode(deps.db, node.id);
-  deleteProviderModelsOf(deps.db, node.prefix);
-  deps.providers.reload();
+  // The node and its models go together, or neither does.
+  await deps.store.transaction(async (tx) => {
+    await deleteProviderNode(tx, node.id);
+    await deleteProviderModelsOf(tx, node.prefix);
+  });
+  await deps.providers.changed();
+  await deps.models.changed();
 }

@@ -1,6 +1,7 @@
 // All providers the gateway knows: the built-in catalog plus the user's custom provider nodes.
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { listProviderNodes, type ProviderNodeRow } from "../db/queries/provider-nodes.ts";
+import type { Store } from "../db/store.ts";
 import type { FormatId } from "../formats/types.ts";
 import { PROVIDER_CATALOG } from "./catalog.ts";
 import type { AuthHeader, ProviderSpec } from "./types.ts";
@@ -28,8 +29,10 @@ export interface ProviderRegistry {
   all(): ProviderSpec[];
   /** True for custom nodes: any model name passes through to them. */
   isCustom(id: string): boolean;
-  /** Re-read custom nodes after they change. */
-  reload(): void;
+  /** Re-read custom nodes (another instance changed them, or an import). */
+  reload(): Promise<void>;
+  /** A node was written here: reload, then tell the other instances. */
+  changed(): Promise<void>;
 }
 
 /** A node as a provider; `headers` opened from the sealed column (see node-headers.ts). */
@@ -49,31 +52,41 @@ export function nodeToSpec(node: ProviderNodeRow, headers: Record<string, string
   };
 }
 
-export function createProviderRegistry(db: Db, secrets: SecretBox): ProviderRegistry {
+/** Loaded before it is returned; `changed` tells the other instances when a node was written here. */
+export async function createProviderRegistry(
+  store: Store,
+  secrets: SecretBox,
+  changed: (area: ChangeArea) => void = () => {},
+): Promise<ProviderRegistry> {
   let byName = new Map<string, ProviderSpec>();
   let custom = new Set<string>();
   let all: ProviderSpec[] = [];
 
-  function reload() {
+  async function reload() {
     const next = new Map<string, ProviderSpec>();
     for (const spec of PROVIDER_CATALOG) {
       next.set(spec.id.toLowerCase(), spec);
       next.set(spec.alias.toLowerCase(), spec);
     }
     // Rows from before node headers were sealed are sealed now, on the first load after the upgrade (or an import).
-    if (sealLegacyNodeHeaders(db, secrets)) log.info("custom provider node headers sealed at rest");
-    const nodes = listProviderNodes(db).map((node) => nodeToSpec(node, openNodeHeaders(secrets, node.headers)));
+    const rows = await listProviderNodes(store);
+    if (await sealLegacyNodeHeaders(store, secrets, rows)) log.info("custom provider node headers sealed at rest");
+    const nodes = rows.map((node) => nodeToSpec(node, openNodeHeaders(secrets, node.headers)));
     for (const spec of nodes) next.set(spec.id.toLowerCase(), spec);
     byName = next;
     custom = new Set(nodes.map((n) => n.id));
     all = [...PROVIDER_CATALOG, ...nodes];
   }
-  reload();
+  await reload();
 
   return {
     get: (name) => byName.get(name.toLowerCase()),
     all: () => all,
     isCustom: (id) => custom.has(id),
     reload,
+    async changed() {
+      await reload();
+      changed("nodes");
+    },
   };
 }

@@ -50,12 +50,12 @@ export function assertMembersResolve(deps: ComboDeps, models: ComboInput["models
   });
 }
 
-export function createCombo(deps: ComboDeps, input: ComboInput): Combo {
+export function createCombo(deps: ComboDeps, input: ComboInput): Promise<Combo> {
   assertMembersResolve(deps, input.models, input.name);
   return deps.combos.create(input, deps.settings.get().comboDefaults.strategy);
 }
 
-export function updateComboById(deps: ComboDeps, id: string, input: Partial<ComboInput>): Combo {
+export function updateComboById(deps: ComboDeps, id: string, input: Partial<ComboInput>): Promise<Combo> {
   if (input.models) assertMembersResolve(deps, input.models, input.name ?? requireCombo(deps, id).name);
   return deps.combos.update(id, input);
 }

@@ -1,8 +1,9 @@
 // Combos as a service: validated, kept in memory for routing, cycles refused when saved.
 import { z } from "zod";
 import { GatewayError } from "../canonical/errors.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { deleteCombo, getCombo, insertCombo, listCombos, updateCombo, type ComboRow } from "../db/queries/combos.ts";
+import type { Store } from "../db/store.ts";
 import { COMBO_STRATEGIES } from "../settings/schema.ts";
 import type { ComboMember } from "./combo-strategies/index.ts";
 
@@ -36,10 +37,13 @@ export interface Combo {
 export interface ComboStore {
   byName(name: string): Combo | undefined;
   list(): Combo[];
-  create(input: ComboInput, defaultStrategy: Combo["strategy"]): Combo;
-  update(id: string, input: Partial<ComboInput>): Combo;
-  remove(id: string): void;
-  reload(): void;
+  create(input: ComboInput, defaultStrategy: Combo["strategy"]): Promise<Combo>;
+  update(id: string, input: Partial<ComboInput>): Promise<Combo>;
+  remove(id: string): Promise<void>;
+  /** Re-read the combos (another instance changed them, or an import). */
+  reload(): Promise<void>;
+  /** Combos were written here outside this store (sync): reload, then tell the other instances. */
+  changed(): Promise<void>;
 }
 
 function toCombo(row: ComboRow): Combo {
@@ -55,12 +59,17 @@ function normalizeMembers(models: ComboInput["models"]) {
   return models.map((m) => (typeof m === "string" ? { model: m } : m));
 }
 
-export function createComboStore(db: Db): ComboStore {
+/** Loaded before it is returned; `changed` tells the other instances when a combo was written here. */
+export async function createComboStore(store: Store, changed: (area: ChangeArea) => void = () => {}): Promise<ComboStore> {
   let byName = new Map<string, Combo>();
-  const reload = () => {
-    byName = new Map(listCombos(db).map((row) => [row.name.toLowerCase(), toCombo(row)]));
+  const reload = async () => {
+    byName = new Map((await listCombos(store)).map((row) => [row.name.toLowerCase(), toCombo(row)]));
   };
-  reload();
+  const wrote = async () => {
+    await reload();
+    changed("combos");
+  };
+  await reload();
 
   /** Refuse a combo that, through the combos it names, would name itself. */
   const assertNoCycle = (name: string, members: Array<{ model: string }>) => {
@@ -89,34 +98,36 @@ export function createComboStore(db: Db): ComboStore {
   return {
     byName: (name) => byName.get(name.toLowerCase()),
     list: () => [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    create(input, defaultStrategy) {
+    async create(input, defaultStrategy) {
       assertNameFree(input.name);
       const members = normalizeMembers(input.models);
       assertNoCycle(input.name, members);
-      const row = insertCombo(db, {
+      const row = await insertCombo(store, {
         id: Bun.randomUUIDv7(),
         name: input.name,
         strategy: input.strategy ?? defaultStrategy,
         models: members,
       });
-      reload();
+      await wrote();
       return toCombo(row);
     },
-    update(id, input) {
-      const before = getCombo(db, id);
+    async update(id, input) {
+      const before = await getCombo(store, id);
       if (!before) throw new GatewayError("not_found", `No combo with id "${id}".`, { code: "combo_not_found" });
       const name = input.name ?? before.name;
       if (input.name) assertNameFree(input.name, id);
       const members = input.models ? normalizeMembers(input.models) : before.models;
       assertNoCycle(name, members);
-      const row = updateCombo(db, id, { name, strategy: input.strategy ?? before.strategy, models: members })!;
-      reload();
+      const row = await updateCombo(store, id, { name, strategy: input.strategy ?? before.strategy, models: members });
+      if (!row) throw new GatewayError("not_found", `No combo with id "${id}".`, { code: "combo_not_found" });
+      await wrote();
       return toCombo(row);
     },
-    remove(id) {
-      if (!deleteCombo(db, id)) throw new GatewayError("not_found", `No combo with id "${id}".`, { code: "combo_not_found" });
-      reload();
+    async remove(id) {
+      if (!(await deleteCombo(store, id))) throw new GatewayError("not_found", `No combo with id "${id}".`, { code: "combo_not_found" });
+      await wrote();
     },
     reload,
+    changed: wrote,
   };
 }

@@ -22,7 +22,7 @@ function describe(err: unknown): string {
 }
 
 /** Runs the actions; each success writes its ledger entry, each failure is reported and leaves the ledger as it was. */
-export function applyPulled(services: SyncDeps, actions: PullAction[], ledger: Record<string, LedgerEntry>): ApplyResult {
+export async function applyPulled(services: SyncDeps, actions: PullAction[], ledger: Record<string, LedgerEntry>): Promise<ApplyResult> {
   const removals = actions.filter((a) => a.type === "remove").sort((a, b) => KIND_ORDER[b.kind] - KIND_ORDER[a.kind]);
   const upserts = actions
     .filter((a) => a.type === "upsert")
@@ -36,11 +36,11 @@ export function applyPulled(services: SyncDeps, actions: PullAction[], ledger: R
     if (!kind) continue;
     try {
       if (a.type === "remove") {
-        kind.remove(services, a.localId);
+        await kind.remove(services, a.localId);
         if (a.ledger) ledger[a.docId] = a.ledger;
         result.applied.push(a.docId);
       } else {
-        kind.upsert(services, a.doc.envelope.localId, a.doc.envelope.payload);
+        await kind.upsert(services, a.doc.envelope.localId, a.doc.envelope.payload);
         ledger[a.doc.id] = a.ledger;
         result.applied.push(a.doc.id);
       }
@@ -50,7 +50,7 @@ export function applyPulled(services: SyncDeps, actions: PullAction[], ledger: R
       result.failures.push({ rev: a.type === "remove" ? a.rev : a.doc.rev, message: `${what}: ${describe(err)}` });
     }
   }
-  for (const kind of SYNC_KINDS) if (touched.has(kind)) kind.reload(services);
+  for (const kind of SYNC_KINDS) if (touched.has(kind)) await kind.reload(services);
   // Answers cached under the old providers or combos are not replayed.
   if (touched.size) services.cache.clear();
   return result;

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { CloudSyncConfig } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import { log } from "../log.ts";
 import type { SyncDeps } from "./kinds/types.ts";
 import { deriveSyncKeys, type SyncKeys } from "./crypto.ts";
@@ -46,11 +46,11 @@ export interface CloudSync {
   /** A local write happened: sync shortly (only once started). */
   noteLocalChange(): void;
   /** The database was replaced (import): re-read the stored sync state, keeping this device's id. */
-  reload(): void;
+  reload(): Promise<void>;
 }
 
-export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, services: () => SyncDeps): CloudSync {
-  let state = loadState(db);
+export async function createCloudSync(config: CloudSyncConfig | undefined, store: Store, services: () => SyncDeps): Promise<CloudSync> {
+  let state = await loadState(store);
   if (!config) return disabledSync(state?.conflicts ?? []);
   const cfg = config;
   const me: Device = { id: state?.deviceId ?? randomUUID(), name: hostname() || "omniroute" };
@@ -124,7 +124,7 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
     } finally {
       // Saving the sync state may fail (a full disk): said like any sync failure, never thrown out of a timer.
       try {
-        if (current && isCurrent()) saveState(db, current);
+        if (current && isCurrent()) await saveState(store, current);
       } catch (err) {
         fail(`sync state not saved: ${err instanceof Error ? err.message : String(err)}`, err);
       }
@@ -190,9 +190,9 @@ export function createCloudSync(config: CloudSyncConfig | undefined, db: Db, ser
       debounce = setTimeout(() => void run(), DEBOUNCE_MS);
       debounce.unref();
     },
-    reload() {
+    async reload() {
       generation++;
-      const loaded = loadState(db);
+      const loaded = await loadState(store);
       state = loaded ? { ...loaded, deviceId: me.id } : undefined;
     },
   };
@@ -223,6 +223,6 @@ function disabledSync(conflicts: ConflictRecord[]): CloudSync {
       return status();
     },
     noteLocalChange() {},
-    reload() {},
+    async reload() {},
   };
 }

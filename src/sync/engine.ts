@@ -42,10 +42,10 @@ export interface ExchangeResult {
 }
 
 /** Every item here, keyed by its cloud document id. */
-export function takeSnapshot(services: SyncDeps, keys: SyncKeys): Snapshot {
+export async function takeSnapshot(services: SyncDeps, keys: SyncKeys): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
   for (const kind of SYNC_KINDS) {
-    for (const item of kind.list(services)) {
+    for (const item of await kind.list(services)) {
       const id = keys.documentId(kind.kind, item.localId);
       const digest = item.payload === undefined ? undefined : keys.digest(canonicalJson(item.payload));
       snapshot.set(id, { ...item, kind: kind.kind, id, digest });
@@ -113,12 +113,12 @@ async function pullAll(ctx: ExchangeContext): Promise<StoredDocument[]> {
 export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
   const { services, keys, state, me } = ctx;
   // Deletions get their time before the cloud is asked, so one made while it was down keeps the time it was made.
-  stampDeletions(takeSnapshot(services, keys), state.ledger, Date.now());
+  stampDeletions(await takeSnapshot(services, keys), state.ledger, Date.now());
   const stored = await pullAll(ctx);
   const pulled = openDocuments(keys, stored, ctx.space);
   const now = Date.now();
 
-  let snapshot = takeSnapshot(services, keys);
+  let snapshot = await takeSnapshot(services, keys);
   stampDeletions(snapshot, state.ledger, now);
   const plan = planPull({ docs: pulled, snapshot, ledger: state.ledger, me, now, digestOf: (p) => keys.digest(canonicalJson(p)) });
   Object.assign(state.ledger, plan.ledger);
@@ -128,7 +128,7 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
         `${plan.refused.map((r) => `${r.kind} ${r.localId}`).join(", ")}; this device's version is sent again`,
     );
   }
-  const applied = applyPulled(services, plan.actions, state.ledger);
+  const applied = await applyPulled(services, plan.actions, state.ledger);
   recordConflicts(state, plan.conflicts);
   const pulledTo = stored.reduce((max, d) => Math.max(max, d.rev), state.lastPulledRev);
   const failedAt = Math.min(...applied.failures.map((f) => f.rev));
@@ -136,7 +136,7 @@ export async function exchange(ctx: ExchangeContext): Promise<ExchangeResult> {
   state.lastPullAt = now;
 
   // What was applied is recorded as it reads here now, so it is not sent back.
-  snapshot = takeSnapshot(services, keys);
+  snapshot = await takeSnapshot(services, keys);
   for (const id of applied.applied) {
     const entry = state.ledger[id];
     const digest = snapshot.get(id)?.digest;

@@ -1,6 +1,6 @@
 // What a device remembers about sync (kept in the settings table): its id, the last rev pulled, what each item was when last synced, conflicts.
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import type { Store } from "../db/store.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
 
 const STATE_KEY = "sync.client";
@@ -54,12 +54,12 @@ export function freshState(deviceId: string, fingerprint: string, conflicts: Con
 }
 
 /** The stored state, or undefined when there is none (or it is unreadable: then sync starts over). */
-export function loadState(db: Db): SyncState | undefined {
-  return SyncStateSchema.safeParse(readSetting<unknown>(db, STATE_KEY)).data;
+export async function loadState(store: Store): Promise<SyncState | undefined> {
+  return SyncStateSchema.safeParse(await readSetting<unknown>(store, STATE_KEY)).data;
 }
 
-export function saveState(db: Db, state: SyncState): void {
-  writeSetting(db, STATE_KEY, state);
+export async function saveState(store: Store, state: SyncState): Promise<void> {
+  await writeSetting(store, STATE_KEY, state);
 }
 
 export function recordConflicts(state: SyncState, conflicts: ConflictRecord[]): void {

@@ -1,7 +1,6 @@
 // The `model` label of metrics: names from configuration (catalog and custom models, combos, fallback chains,
 // alias targets) keep their name; anything a client made up counts under "other", so series stay bounded.
-import type { Db } from "../db/client.ts";
-import { listProviderModels } from "../db/queries/provider-models.ts";
+import type { CustomModels } from "../providers/model-service.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { ComboStore } from "../routing/combos.ts";
 import type { Settings } from "../settings/schema.ts";
@@ -12,7 +11,7 @@ export const OTHER_MODEL = "other";
 const REFRESH_MS = 15_000;
 
 export interface ModelLabelDeps {
-  db: Db;
+  models: Pick<CustomModels, "list">;
   providers: Pick<ProviderRegistry, "all" | "get">;
   combos: Pick<ComboStore, "list">;
   settings: () => Pick<Settings, "fallbackChains" | "wildcardAliases">;
@@ -29,7 +28,7 @@ export function createModelLabels(deps: ModelLabelDeps, now: () => number = Date
   const rebuild = () => {
     const names = new Set<string>();
     for (const spec of deps.providers.all()) for (const m of spec.models) names.add(m.id);
-    for (const row of listProviderModels(deps.db)) names.add(row.modelId);
+    for (const row of deps.models.list()) names.add(row.modelId);
     for (const combo of deps.combos.list()) names.add(combo.name);
     const settings = deps.settings();
     for (const chain of settings.fallbackChains) names.add(chain.name);
@@ -45,7 +44,7 @@ export function createModelLabels(deps: ModelLabelDeps, now: () => number = Date
         try {
           rebuild();
         } catch {
-          // A database that cannot be read now: keep the names known so far.
+          // Configuration that cannot be read now: keep the names known so far.
         }
       }
       if (known.has(model)) return model;

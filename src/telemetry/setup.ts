@@ -3,7 +3,7 @@
 import type { Health } from "../accounts/health.ts";
 import type { AccountPool } from "../accounts/pool.ts";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import type { CustomModels } from "../providers/model-service.ts";
 import type { PipelineObserver, RequestWatch } from "../gateway/observer.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { ComboStore } from "../routing/combos.ts";
@@ -20,7 +20,7 @@ import { observedUsage } from "./usage-tap.ts";
 
 export interface TelemetryDeps {
   config: Pick<Config, "logFormat" | "tracing">;
-  db: Db;
+  models: CustomModels;
   providers: ProviderRegistry;
   combos: ComboStore;
   settings: () => Settings;

@@ -1,8 +1,9 @@
 // Budgets that stop spending: spend per key and period kept in memory, the likely cost of each call held before
 // it (at most what is left) and settled with the real cost after, so a burst overshoots a limit by one call at most.
 import { GatewayError } from "../canonical/errors.ts";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
 import { deleteBudget, listBudgets, spentSince, upsertBudget, type BudgetRow } from "../db/queries/budgets.ts";
+import type { Store } from "../db/store.ts";
 import { createMemoryBudgetHolds, type BudgetHolds } from "./budget-holds.ts";
 import { PERIOD_LABEL, periodEnd, periodStart, type Period } from "./periods.ts";
 
@@ -10,6 +11,11 @@ interface Book {
   row: BudgetRow;
   periodStart: number;
   spent: number;
+  /** What this instance counted by spend() in this period (only ever grows): what a read of the tables may have missed. */
+  counted: number;
+  /** When `spent` was last read from the tables (epoch ms); 0: it must be read before the next call is let through. */
+  readAt: number;
+  reading?: Promise<void>;
 }
 
 export interface Reservation {
@@ -30,9 +36,10 @@ export interface BudgetView {
 }
 
 export interface Budgets {
+  /** From memory: what each budget's spend was when last counted or read. */
   list(now?: number): BudgetView[];
-  set(keyId: string, period: Period, limitUsd: number, warnAt?: number): BudgetView;
-  remove(keyId: string, period: Period): boolean;
+  set(keyId: string, period: Period, limitUsd: number, warnAt?: number): Promise<BudgetView>;
+  remove(keyId: string, period: Period): Promise<boolean>;
   /**
    * Throws a 429 when a budget of this key is spent; else reserves the request's likely cost until released.
    * `modelKey` names what will serve it, so the cost of earlier calls to it can inform the estimate.
@@ -42,8 +49,17 @@ export interface Budgets {
   forgetKey(keyId: string): void;
   /** Count a request's real cost against the key's budgets (and learn what calls to `modelKey` cost). */
   spend(keyId: string | null, costUsd: number, at: number, modelKey?: string): void;
-  /** Re-read budgets and spend from the database (after an import); reservations in flight are kept. */
-  reload(): void;
+  /** Re-read budgets and spend from the database (after an import, or another instance's change); reservations in flight are kept. */
+  reload(): Promise<void>;
+}
+
+export interface BudgetOptions {
+  /** Where money is held by calls in flight: this instance's memory (issue 18 shares them through Redis). */
+  holds?: BudgetHolds;
+  /** Called after a budget was set or removed here, so the other instances reload theirs. */
+  changed?: (area: ChangeArea) => void;
+  /** A spend read in the background (list() on PostgreSQL) failed. */
+  onError?: (err: unknown) => void;
 }
 
 const NO_RESERVATION: Reservation = { release() {} };
@@ -55,28 +71,71 @@ const NO_RESERVATION: Reservation = { release() {} };
 const SETTLE_WAIT_MS = 30_000;
 /** Costs remembered per model to estimate the next call. */
 const COST_HISTORY = 20;
+/**
+ * PostgreSQL: how old a key's spend may be before its next call has it read again from the shared tables (every
+ * instance's rows), in the background. At most one read per key and period this often, never one per call.
+ */
+export const SHARED_SPEND_MAX_AGE_MS = 1_000;
 
-export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHolds()): Budgets {
-  const books = new Map<string, Book[]>();
+/**
+ * The spend comes from the database's tables: read when a budget is loaded and when its period turns, then counted
+ * here as this instance's calls settle. On PostgreSQL the tables hold every instance's calls, so a key's spend is read
+ * again when it is older than SHARED_SPEND_MAX_AGE_MS: exact across instances up to the calls of the last second or so.
+ * The money held by calls in flight (`holds`) stays per instance until issue 18 shares it: two instances may each let
+ * a call through on the same last dollar.
+ */
+export async function createBudgets(store: Store, opts: BudgetOptions = {}): Promise<Budgets> {
+  const holds = opts.holds ?? createMemoryBudgetHolds();
+  const changed = opts.changed ?? (() => {});
+  const shared = store.dialect === "postgres";
+  let books = new Map<string, Book[]>();
   const recentCosts = new Map<string, number[]>();
 
+  /** A new period starts at nothing spent; the tables are read before its first call is let through. */
   const roll = (book: Book, now: number) => {
     const start = periodStart(book.row.period, now);
-    if (start !== book.periodStart) {
+    if (start > book.periodStart) {
       book.periodStart = start;
-      book.spent = spentSince(db, book.row.keyId, start);
+      book.spent = 0;
+      book.counted = 0;
+      book.readAt = 0;
       holds.wake(book.row.keyId);
     }
   };
-  const load = (row: BudgetRow, now = Date.now()): Book => {
-    const start = periodStart(row.period, now);
-    return { row, periodStart: start, spent: spentSince(db, row.keyId, start) };
+  const stale = (book: Book, now: number) => book.readAt === 0 || (shared && now - book.readAt > SHARED_SPEND_MAX_AGE_MS);
+  /**
+   * Reads the spend from the tables (one read at a time per book), keeping what this instance counted meanwhile.
+   * When the database cannot answer (PostgreSQL unreachable) the spend counted here stands, and the read is tried
+   * again a second later: calls go on being served from memory.
+   */
+  const read = (book: Book): Promise<void> =>
+    (book.reading ??= (async () => {
+      const start = book.periodStart;
+      const countedBefore = book.counted;
+      try {
+        const spent = await spentSince(store, book.row.keyId, start);
+        if (book.periodStart !== start) return;
+        book.spent = spent + (book.counted - countedBefore);
+        book.readAt = Date.now();
+      } catch (err) {
+        if (book.periodStart === start) book.readAt = Date.now();
+        opts.onError?.(err);
+      } finally {
+        book.reading = undefined;
+      }
+    })());
+  const load = async (row: BudgetRow, now = Date.now()): Promise<Book> => {
+    const book: Book = { row, periodStart: periodStart(row.period, now), spent: 0, counted: 0, readAt: 0 };
+    await read(book);
+    return book;
   };
-  const loadAll = () => {
-    books.clear();
-    for (const row of listBudgets(db)) books.set(row.keyId, [...(books.get(row.keyId) ?? []), load(row)]);
+  const loadAll = async () => {
+    const next = new Map<string, Book[]>();
+    for (const row of await listBudgets(store)) next.set(row.keyId, [...(next.get(row.keyId) ?? []), await load(row)]);
+    books = next;
+    for (const keyId of next.keys()) holds.wake(keyId);
   };
-  loadAll();
+  await loadAll();
 
   const view = (book: Book, now: number): BudgetView => {
     roll(book, now);
@@ -97,23 +156,29 @@ export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHol
   return {
     reload: loadAll,
     list(now = Date.now()) {
-      return [...books.values()].flat().map((b) => view(b, now));
+      const all = [...books.values()].flat();
+      const views = all.map((b) => view(b, now));
+      // Shown from memory; a spend too old (another instance's calls) is read for the next look.
+      for (const b of all) if (stale(b, now)) void read(b);
+      return views;
     },
-    set(keyId, period, limitUsd, warnAt = 0.8) {
-      const row = upsertBudget(db, { keyId, period, limitUsd, warnAt });
+    async set(keyId, period, limitUsd, warnAt = 0.8) {
+      const row = await upsertBudget(store, { keyId, period, limitUsd, warnAt });
+      const book = await load(row);
       const others = (books.get(keyId) ?? []).filter((b) => b.row.period !== period);
-      const book = load(row);
       books.set(keyId, [...others, book]);
       holds.wake(keyId); // a raised limit lets waiting calls through at once
+      changed("budgets");
       return view(book, Date.now());
     },
-    remove(keyId, period) {
-      const removed = deleteBudget(db, keyId, period);
+    async remove(keyId, period) {
+      const removed = await deleteBudget(store, keyId, period);
       books.set(
         keyId,
         (books.get(keyId) ?? []).filter((b) => b.row.period !== period),
       );
       holds.wake(keyId);
+      if (removed) changed("budgets");
       return removed;
     },
     async reserve(keyId, keyName, sizeEstimate, modelKey) {
@@ -126,8 +191,13 @@ export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHol
         const now = Date.now();
         // Refused only once what was really spent reaches a limit: money held by calls in flight is not spent yet.
         let room = Number.POSITIVE_INFINITY;
+        for (const book of own) roll(book, now);
+        // A new period: its spend is read from the tables before its first call goes through. On PostgreSQL a
+        // spend older than a second is read again in the background: calls never wait on the database for it.
+        const unread = own.filter((b) => b.readAt === 0);
+        if (unread.length) await Promise.all(unread.map(read));
+        for (const b of own) if (stale(b, now)) void read(b);
         for (const book of own) {
-          roll(book, now);
           if (book.spent >= book.row.limitUsd) throw exceeded(book, keyName, now);
           room = Math.min(room, book.row.limitUsd - book.spent);
         }
@@ -164,7 +234,11 @@ export function createBudgets(db: Db, holds: BudgetHolds = createMemoryBudgetHol
       if (!keyId || costUsd <= 0) return;
       for (const book of books.get(keyId) ?? []) {
         roll(book, at);
-        if (at >= book.periodStart) book.spent += costUsd;
+        // A call that began before the period turned counts in the last one (whose total is no longer kept).
+        if (at >= book.periodStart) {
+          book.spent += costUsd;
+          book.counted += costUsd;
+        }
       }
     },
   };

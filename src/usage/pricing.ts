@@ -1,6 +1,7 @@
 // The pricing table in force: the defaults for every catalog model under the user's overrides (GET/PUT /api/pricing).
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import type { ChangeArea } from "../db/change-feed.ts";
+import type { Store } from "../db/store.ts";
 import { readSetting, writeSetting } from "../db/queries/settings.ts";
 import { DEFAULT_PRICING, type ModelPrice } from "./pricing-defaults.ts";
 
@@ -29,16 +30,16 @@ export interface Pricing {
   /** Defaults merged with overrides, as GET /api/pricing answers. */
   table(): Table;
   overrides(): Table;
-  update(patch: z.infer<typeof PricingPatchSchema>): Table;
-  /** Re-read the stored overrides (after a database import). */
-  reload(): void;
+  update(patch: z.infer<typeof PricingPatchSchema>): Promise<Table>;
+  /** Re-read the stored overrides (another instance changed them, or a database import). */
+  reload(): Promise<void>;
 }
 
-export function createPricing(db: Db): Pricing {
-  let overrides: Table = readSetting<Table>(db, KEY) ?? {};
-  return {
-    reload() {
-      overrides = readSetting<Table>(db, KEY) ?? {};
+export async function createPricing(store: Store, changed: (area: ChangeArea) => void = () => {}): Promise<Pricing> {
+  let overrides: Table = (await readSetting<Table>(store, KEY)) ?? {};
+  const pricing: Pricing = {
+    async reload() {
+      overrides = (await readSetting<Table>(store, KEY)) ?? {};
     },
     priceOf(provider, model) {
       return overrides[provider]?.[model] ?? DEFAULT_PRICING[provider]?.models[model];
@@ -53,7 +54,7 @@ export function createPricing(db: Db): Pricing {
       return out;
     },
     overrides: () => overrides,
-    update(patch) {
+    async update(patch) {
       const next: Table = structuredClone(overrides);
       for (const [provider, models] of Object.entries(patch)) {
         const current = (next[provider] ??= {});
@@ -63,11 +64,13 @@ export function createPricing(db: Db): Pricing {
         }
         if (Object.keys(current).length === 0) delete next[provider];
       }
-      writeSetting(db, KEY, next);
+      await writeSetting(store, KEY, next);
       overrides = next;
-      return this.table();
+      changed("pricing");
+      return pricing.table();
     },
   };
+  return pricing;
 }
 
 /** One number to rank models by price: the mean of input and output USD per 1M tokens. */

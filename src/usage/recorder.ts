@@ -1,6 +1,6 @@
 // Writes one usage row per proxied request, whatever its outcome.
 import type { Usage } from "../canonical/usage.ts";
-import type { UsageWriter, UsageWriterStatus } from "../db/queries/usage.ts";
+import type { UsageWriter, UsageWriterStatus } from "../db/usage-writer.ts";
 import type { Budgets } from "./budgets.ts";
 import { costOf } from "./cost.ts";
 import type { LatencyWindow } from "./latency.ts";
@@ -34,7 +34,7 @@ export interface UsageRecorder {
   /** Resolves once every row recorded so far is on disk: await it before a client sees the end of its answer. */
   written(): Promise<void>;
   /** Commit queued rows now, and try rows held by a failing database again (periodic flush, shutdown). */
-  flush(): void;
+  flush(): Promise<void>;
   /** Whether rows are being written, and how many are held in memory while they cannot be (a full disk). */
   status(): UsageWriterStatus;
 }
@@ -116,9 +116,9 @@ export function createUsageRecorder({ writer, pricing, budgets, latency, monitor
     written() {
       return writer.written().catch(onError);
     },
-    flush() {
+    async flush() {
       try {
-        writer.flush();
+        await writer.flush();
       } catch (err) {
         onError(err);
       }

@@ -31,7 +31,7 @@ const fakes: FakeUpstream[] = [];
 
 beforeAll(async () => {
   gw = await startGateway();
-  key = gw.services.apiKeys.create("agent", []).key;
+  key = (await gw.services.apiKeys.create("agent", [])).key;
 });
 afterAll(async () => {
   await gw.close();

@@ -52,7 +52,7 @@ describe("Codex CLI through the gateway", () => {
     async () => {
       fake = startAnthropicUpstream(toolThenAnswer(anthropicDialect, codexShellCall));
       const model = await connectFake(gw, fake, "anthropic");
-      const key = gw.services.apiKeys.create("agent", []).key;
+      const key = (await gw.services.apiKeys.create("agent", [])).key;
       const box = makeSandbox("codex");
       try {
         const codexHome = join(box.home, ".codex");

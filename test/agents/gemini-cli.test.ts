@@ -55,7 +55,7 @@ describe("Gemini CLI through the gateway", () => {
     async () => {
       fake = startOpenAIUpstream(toolThenAnswer(openaiChatDialect, shellCall));
       const model = await connectFake(gw, fake, "openai");
-      const key = gw.services.apiKeys.create("agent", []).key;
+      const key = (await gw.services.apiKeys.create("agent", [])).key;
       const box = makeSandbox("gemini");
       try {
         mkdirSync(join(box.home, ".gemini"), { recursive: true });

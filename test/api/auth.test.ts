@@ -1,6 +1,6 @@
 // /api/auth and the management guard: login, throttling, cookies, manage-scoped keys, CSRF.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -50,7 +50,7 @@ describe("dashboard login", () => {
   });
 
   test("an API key without the manage scope cannot use /api; one with it can", async () => {
-    const plain = gw.services.apiKeys.create("plain", []).key;
+    const plain = (await gw.services.apiKeys.create("plain", [])).key;
     const res = await fetch(`${gw.url}/api/keys`, { headers: { authorization: `Bearer ${plain}` } });
     expect(res.status).toBe(403);
     expect((await gw.api("/api/keys")).status).toBe(200);
@@ -117,7 +117,7 @@ describe("client API keys", () => {
     expect(created.key).toStartWith("sk-omni-");
     const listed = await (await gw.api("/api/keys")).json();
     expect(JSON.stringify(listed)).not.toContain(created.key);
-    const row = gw.services.db.$client.query("select key_hash from api_keys where id = ?").get(created.id) as { key_hash: string };
+    const row = rawDatabase(gw.services).query("select key_hash from api_keys where id = ?").get(created.id) as { key_hash: string };
     expect(row.key_hash).not.toContain(created.key);
     expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${created.key}` } })).status).toBe(200);
     expect((await fetch(`${gw.url}/v1/models`, { headers: { "x-api-key": created.key } })).status).toBe(200);

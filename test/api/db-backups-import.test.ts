@@ -10,7 +10,7 @@ import { reloadCachedState } from "../../src/db/swap.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { bearer, connectionNames, exportBytes, importRequest, sourceGateway as startSource } from "../support/db-backups.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { rawDatabase, startGateway, type TestGateway } from "../support/gateway.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "omniroute-dbtest-"));
 let upstream: FakeUpstream;
@@ -47,13 +47,13 @@ describe("import of a database from an older OmniRoute", () => {
       .run(JSON.stringify([{ model: "ds/deepseek-chat" }]));
     sqlite.close();
 
-    const res = await importRequest(gw.url, new Uint8Array(readFileSync(path)), bearer(gw));
+    const res = await importRequest(gw.url, new Uint8Array(readFileSync(path)), await bearer(gw));
     const result = await res.json();
     expect(res.status).toBe(200);
     expect(result.migratedFrom).toBe(first);
     expect(gw.services.combos.byName("old-combo")).toBeDefined();
     const ours = JSON.parse(readFileSync(join(import.meta.dir, "../../drizzle/meta/_journal.json"), "utf8")).entries.length;
-    expect(gw.services.db.$client.query("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: ours });
+    expect(rawDatabase(gw.services).query("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: ours });
   });
 });
 
@@ -62,7 +62,7 @@ describe("import of credentials sealed with another ENCRYPTION_KEY", () => {
     const b = await sourceGateway({ ENCRYPTION_KEY: "a-different-encryption-key-0123456789" });
     const a = await startGateway();
     try {
-      const res = await importRequest(a.url, await exportBytes(b.gw), bearer(a));
+      const res = await importRequest(a.url, await exportBytes(b.gw), await bearer(a));
       expect(res.status).toBe(200);
       const result = await res.json();
       expect(result.warnings).toHaveLength(1);
@@ -95,7 +95,7 @@ describe("import while a stream is in flight", () => {
       const decoder = new TextDecoder();
       let text = decoder.decode((await reader.read()).value);
 
-      const imported = await importRequest(a.url, exported, bearer(a));
+      const imported = await importRequest(a.url, exported, await bearer(a));
       expect(imported.status).toBe(200);
       expect(connectionNames(a)).toEqual(["from-b"]);
       expect(text).not.toContain("[DONE]"); // the swap happened mid-stream
@@ -109,10 +109,10 @@ describe("import while a stream is in flight", () => {
         .join("");
       expect(content).toBe("one two three four five six seven eight nine ten");
       await Bun.sleep(50);
-      const row = a.services.db.$client.query("select status, stream from usage_log where request_id = ?").get(requestId);
+      const row = rawDatabase(a.services).query("select status, stream from usage_log where request_id = ?").get(requestId);
       expect(row).toEqual({ status: 200, stream: 1 });
       // The imported history is there too.
-      expect(a.services.db.$client.query("select count(*) as n from usage_log").get()).toEqual({ n: 2 });
+      expect(rawDatabase(a.services).query("select count(*) as n from usage_log").get()).toEqual({ n: 2 });
     } finally {
       upstream.setScenario({ kind: "text", text: "hello" });
       await a.close();
@@ -170,7 +170,7 @@ describe("import of an exportAll archive", () => {
   }
 
   async function refusedArchive(bytes: Uint8Array, pattern: RegExp) {
-    const res = await importRequest(a.url, bytes, bearer(a), "evil.tar.gz");
+    const res = await importRequest(a.url, bytes, await bearer(a), "evil.tar.gz");
     const body = await res.json();
     expect({ status: res.status, message: body.error?.message }).toMatchObject({ status: 422, message: expect.stringMatching(pattern) });
     expect(connectionNames(a)).toEqual(["from-a"]);
@@ -213,7 +213,7 @@ describe("import of an exportAll archive", () => {
     const ok = await importRequest(
       a.url,
       craftedArchive([{ name: "notes.txt", data: new TextEncoder().encode("hi") }, good]),
-      bearer(a),
+      await bearer(a),
       "crafted.tar.gz",
     );
     expect(ok.status).toBe(200);
@@ -241,7 +241,7 @@ describe("reloadCachedState", () => {
   test("reaches every service that caches database state", async () => {
     const gw = await startGateway();
     try {
-      const reloaded = reloadCachedState(gw.services);
+      const reloaded = await reloadCachedState(gw.services);
       for (const name of ["settings", "resilience", "pricing", "providers", "accounts", "apiKeys", "combos", "budgets"])
         expect(reloaded).toContain(name);
     } finally {

@@ -159,8 +159,8 @@ describe("import of a good database from another gateway", () => {
 
   test("its connections, combos and keys appear at once; the previous database is in backups/", async () => {
     const cookie = await a.login();
-    const aKey = a.adminKey();
-    const res = await importRequest(a.url, await exportBytes(b.gw), bearer(a));
+    const aKey = await a.adminKey();
+    const res = await importRequest(a.url, await exportBytes(b.gw), await bearer(a));
     expect(res.status).toBe(200);
     const result = await res.json();
     expect(result.ok).toBe(true);
@@ -210,7 +210,7 @@ describe("import refuses a bad file and changes nothing", () => {
   afterAll(() => gw.close());
 
   async function refused(bytes: Uint8Array | string, status: number, pattern: RegExp) {
-    const res = await importRequest(gw.url, bytes, bearer(gw));
+    const res = await importRequest(gw.url, bytes, await bearer(gw));
     const body = await res.json();
     expect({ status: res.status, message: body.error?.message }).toMatchObject({ status, message: expect.stringMatching(pattern) });
     expect(body.error.field).toBe("file");
@@ -287,7 +287,7 @@ describe("import refuses a bad file and changes nothing", () => {
   test("no file field, or not multipart", async () => {
     const form = new FormData();
     form.append("other", "x");
-    const noFile = await fetch(`${gw.url}/api/db-backups/import`, { method: "POST", headers: bearer(gw), body: form });
+    const noFile = await fetch(`${gw.url}/api/db-backups/import`, { method: "POST", headers: await bearer(gw), body: form });
     expect(noFile.status).toBe(400);
     expect((await noFile.json()).error.message).toContain('field named "file"');
     const json = await gw.api("/api/db-backups/import", { body: { file: "x" } });

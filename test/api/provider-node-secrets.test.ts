@@ -6,7 +6,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 const TOKEN = "node-token-secret-1234567890";
 const BEARER = "Bearer sk-node-bearer-secret-0987654321";
@@ -55,11 +55,11 @@ describe("node headers", () => {
   });
 
   test("they are sealed in the database and in both exports; the archive's JSON masks them", async () => {
-    const row = gw.services.db.$client.query("select headers from provider_nodes where id = ?").get(nodeId) as { headers: string };
+    const row = rawDatabase(gw.services).query("select headers from provider_nodes where id = ?").get(nodeId) as { headers: string };
     expect(JSON.parse(row.headers)).toStartWith("v1.");
     clean(row.headers);
     // The database file itself, with everything written back from the WAL.
-    gw.services.db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    rawDatabase(gw.services).exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const file = readFileSync(join(gw.config.dataDir, "omniroute.sqlite")).toString("latin1");
     expect(file).toContain("Team vLLM");
     clean(file);
@@ -79,7 +79,7 @@ describe("node headers", () => {
 
   test("calls carry the real values; a PUT that sends the masks back keeps them", async () => {
     expect((await gw.api("/api/providers", { body: { provider: "team", apiKey: "conn-key" } })).status).toBe(201);
-    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.adminKey(), maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: await gw.adminKey(), maxRetries: 0 });
     await client.chat.completions.create({ model: "team/m", messages: [{ role: "user", content: "hi" }] });
     expect(upstream.requests.at(-1)!.headers["x-node-token"]).toBe(TOKEN);
 
@@ -96,7 +96,7 @@ describe("node headers", () => {
   });
 
   test("a row from before headers were sealed is sealed when the registry loads, and still sent", async () => {
-    gw.services.db.$client
+    rawDatabase(gw.services)
       .query(
         "insert into provider_nodes (id, name, prefix, api_type, base_url, headers, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
       )
@@ -110,8 +110,8 @@ describe("node headers", () => {
         Date.now(),
         Date.now(),
       );
-    gw.services.providers.reload();
-    const row = gw.services.db.$client.query("select headers from provider_nodes where id = 'legacy-node'").get() as { headers: string };
+    await gw.services.providers.reload();
+    const row = rawDatabase(gw.services).query("select headers from provider_nodes where id = 'legacy-node'").get() as { headers: string };
     clean(row.headers);
     expect(gw.services.providers.get("oldnode")!.headers).toEqual({ "X-Node-Token": TOKEN });
   });
@@ -132,10 +132,10 @@ describe("base URLs with credentials", () => {
   });
 
   test("one stored before they were refused never reaches a client: not in answers, not in error messages", async () => {
-    gw.services.db.$client
+    rawDatabase(gw.services)
       .query("insert into provider_nodes (id, name, prefix, api_type, base_url, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")
       .run("creds-node", "Creds", "credsnode", "openai", "http://svcuser:svc-pass@127.0.0.1:9/v1", Date.now(), Date.now());
-    gw.services.providers.reload();
+    await gw.services.providers.reload();
     expect((await gw.api("/api/providers", { body: { provider: "credsnode", apiKey: "k" } })).status).toBe(201);
     const view = await (await gw.api("/api/provider-nodes/creds-node")).json();
     expect(view.baseUrl).toBe("http://127.0.0.1:9/v1");

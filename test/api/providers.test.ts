@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { writeSetting } from "../../src/db/queries/settings.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 let gw: TestGateway;
 let upstream: FakeUpstream;
@@ -66,7 +66,7 @@ describe("provider connections", () => {
     const conn = await created.json();
     expect(conn.apiKey).toBe("sk-l…7890");
     expect(JSON.stringify(conn)).not.toContain("sk-live-1234567890");
-    const raw = gw.services.db.$client.query("select credentials from provider_connections where id = ?").get(conn.id) as {
+    const raw = rawDatabase(gw.services).query("select credentials from provider_connections where id = ?").get(conn.id) as {
       credentials: string;
     };
     expect(raw.credentials).not.toContain("sk-live");
@@ -128,7 +128,7 @@ describe("custom provider nodes and models", () => {
       (await gw.api("/api/provider-models", { body: { provider: "myllm", modelId: "qwen2.5-coder", modelName: "Qwen Coder" } })).status,
     ).toBe(201);
 
-    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.adminKey(), maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: await gw.adminKey(), maxRetries: 0 });
     const ids = (await client.models.list()).data.map((m) => m.id);
     expect(ids).toContain("myllm/qwen2.5-coder");
     expect(ids).toContain("myllm/fake-listed-model");
@@ -177,13 +177,13 @@ describe("settings", () => {
     expect(error.field).toBe("routingStrategy");
     expect(error.message).toContain("fill-first");
     // As an older version left it in the database, and as a device on an older version syncs it.
-    writeSetting(gw.services.db, "app", {
+    await writeSetting(gw.services.store, "app", {
       ...gw.services.settings.get(),
       routingStrategy: "cost-optimized",
       providerStrategies: { openai: "cost-optimized", ds: "p2c" },
       stickyRoundRobinLimit: 7,
     });
-    gw.services.settings.reload();
+    await gw.services.settings.reload();
     expect(gw.services.settings.get()).toMatchObject({
       routingStrategy: "fill-first",
       providerStrategies: { openai: "fill-first", ds: "p2c" },

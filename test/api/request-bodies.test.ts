@@ -13,8 +13,12 @@ afterAll(async () => {
   await gw.close();
 });
 
-function send(path: string, body: string | undefined, contentType = "application/json", method = "POST") {
-  return fetch(`${gw.url}${path}`, { method, headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": contentType }, body });
+async function send(path: string, body: string | undefined, contentType = "application/json", method = "POST") {
+  return fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": contentType },
+    body,
+  });
 }
 
 async function problem(res: Response, status: number): Promise<{ message: string; code: string; field?: string }> {

@@ -1,4 +1,5 @@
 // The secrets file: atomic, never overwritten when damaged; a folder from before it keeps opening what the public defaults sealed; data files 0600.
+import { sqliteOf } from "../support/sqlite-of.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { createSecretBox } from "../../src/auth/secret-box.ts";
 import { ConfigError, DEFAULT_API_KEY_SECRET, DEFAULT_ENCRYPTION_KEY } from "../../src/config.ts";
 import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { writeBackup } from "../../src/backups/files.ts";
-import { startGateway } from "../support/gateway.ts";
+import { startGateway, rawDatabase } from "../support/gateway.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -88,7 +89,7 @@ describe("a data folder from before generated secrets", () => {
       // New seals use the generated key only.
       expect(() => createSecretBox(DEFAULT_ENCRYPTION_KEY).open(gw.services.secrets.seal("x"))).toThrow();
       expect((await fetch(`${gw.url}/api/keys`, { headers: { authorization: `Bearer ${oldKey}` } })).status).toBe(200);
-      const row = gw.services.db.$client.query("select key_hash from api_keys where id = 'k1'").get() as { key_hash: string };
+      const row = rawDatabase(gw.services).query("select key_hash from api_keys where id = 'k1'").get() as { key_hash: string };
       expect(row.key_hash).toBe(createKeyHasher(gw.config.apiKeySecret)(oldKey));
     } finally {
       await gw.close();
@@ -106,7 +107,7 @@ describe("data files", () => {
       try {
         expect(mode(join(dataDir, "omniroute.sqlite"))).toBe(0o600);
         expect(mode(join(dataDir, "request-logs.sqlite"))).toBe(0o600);
-        const backup = writeBackup(gw.services.db, dataDir, "manual");
+        const backup = writeBackup(sqliteOf(gw.services.store), dataDir, "manual");
         expect(existsSync(backup)).toBe(true);
         expect(mode(backup)).toBe(0o600);
         expect(new Database(backup, { readonly: true }).query("select count(*) as n from api_keys").get()).toEqual({ n: 0 });

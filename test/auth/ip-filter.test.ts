@@ -58,7 +58,7 @@ describe("the middleware on client routes", () => {
   const models = () => fetch(`${gw.url}/v1/models`);
 
   test("deny list with the caller's address: 403 in OpenAI's shape on /v1", async () => {
-    gw.services.settings.update({ ipFilter: { mode: "deny", list: ["127.0.0.0/8", "::1"] } });
+    await gw.services.settings.update({ ipFilter: { mode: "deny", list: ["127.0.0.0/8", "::1"] } });
     const res = await models();
     expect(res.status).toBe(403);
     const body = await res.json();
@@ -67,7 +67,7 @@ describe("the middleware on client routes", () => {
   });
 
   test("the same refusal in Anthropic's and Gemini's shapes, and on the bare /responses path", async () => {
-    gw.services.settings.update({ ipFilter: { mode: "deny", list: ["127.0.0.1"] } });
+    await gw.services.settings.update({ ipFilter: { mode: "deny", list: ["127.0.0.1"] } });
     const anthropic = await fetch(`${gw.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(anthropic.status).toBe(403);
     expect((await anthropic.json()).type).toBe("error");
@@ -85,16 +85,16 @@ describe("the middleware on client routes", () => {
   });
 
   test("allow list that includes the caller lets it through; one that does not refuses it", async () => {
-    gw.services.settings.update({ ipFilter: { mode: "allow", list: ["127.0.0.1", "::1"] } });
+    await gw.services.settings.update({ ipFilter: { mode: "allow", list: ["127.0.0.1", "::1"] } });
     expect((await models()).status).toBe(200);
-    gw.services.settings.update({ ipFilter: { mode: "allow", list: ["10.0.0.0/8"] } });
+    await gw.services.settings.update({ ipFilter: { mode: "allow", list: ["10.0.0.0/8"] } });
     expect((await models()).status).toBe(403);
   });
 
   test("management and dashboard routes are not filtered", async () => {
-    gw.services.settings.update({ ipFilter: { mode: "allow", list: ["10.0.0.0/8"] } });
+    await gw.services.settings.update({ ipFilter: { mode: "allow", list: ["10.0.0.0/8"] } });
     expect((await gw.api("/api/settings")).status).toBe(200);
-    gw.services.settings.update({ ipFilter: { mode: "off", list: [] } });
+    await gw.services.settings.update({ ipFilter: { mode: "off", list: [] } });
     expect((await models()).status).toBe(200);
   });
 });

@@ -29,7 +29,7 @@ describe("foreign Host", () => {
     expect(body.error.message).toContain("ALLOWED_HOSTS");
     const key = await asHost("attacker.test:20128", "/api/keys", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}` },
       body: JSON.stringify({ name: "x", scopes: ["manage"] }),
     });
     expect(key.status).toBe(421);

@@ -1,4 +1,5 @@
 // The "history" scenario: a gateway over 10M usage rows; every usage, cost and budget view timed, and the proxy's latency while one runs.
+import { sqliteStore } from "../../src/db/store.ts";
 import { closeDatabase, DB_FILENAME, openDatabase } from "../../src/db/client.ts";
 import { rollupUsageBatch } from "../../src/db/queries/usage-history.ts";
 import { join } from "node:path";
@@ -73,7 +74,7 @@ export async function historyRows(o: HistoryOptions): Promise<Row[]> {
   fillUsageLog(db.$client, { rows: o.rows - recent, days: 90, now: now - 10 * 60_000, keyIds });
   const fillMs = performance.now() - t0;
   t0 = performance.now();
-  while (!rollupUsageBatch(db, 2_000_000).done) {
+  while (!(await rollupUsageBatch(sqliteStore(db), 2_000_000)).done) {
     /* all of it, as the minute job would over time */
   }
   const rollupMs = performance.now() - t0;

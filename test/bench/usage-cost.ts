@@ -3,14 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/client.ts";
-import { createUsageWriter } from "../../src/db/queries/usage.ts";
+import { sqliteStore } from "../../src/db/store.ts";
+import { createUsageWriter } from "../../src/db/usage-writer.ts";
 import type { Row } from "./report.ts";
 
 export async function usageRecordingRow(rows = 20_000): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "omniroute-bench-usage-"));
   try {
     const db = await openDatabase(join(dir, "usage.sqlite"));
-    const writer = createUsageWriter(db);
+    const writer = createUsageWriter(sqliteStore(db));
     const row = (i: number) => ({
       ts: Date.now(),
       requestId: `r${i}`,
@@ -32,12 +33,12 @@ export async function usageRecordingRow(rows = 20_000): Promise<Row> {
     // One row per commit: what a lone request pays (busy gateways group rows of one event-loop turn).
     for (let i = 0; i < 1000; i++) {
       writer.insert(row(i));
-      writer.flush();
+      await writer.flush();
     }
     const started = performance.now();
     for (let i = 0; i < rows; i++) {
       writer.insert(row(i));
-      writer.flush();
+      await writer.flush();
     }
     const perRowMs = (performance.now() - started) / rows;
     db.$client.close();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   gw = await startGateway();
   fake = startOpenAIUpstream({ kind: "text", text: ANSWER });
   model = await connectFake(gw, fake, "openai");
-  key = gw.services.apiKeys.create("cli-tools", []).key;
+  key = (await gw.services.apiKeys.create("cli-tools", [])).key;
 });
 afterAll(async () => {
   await gw.close();

@@ -51,7 +51,7 @@ describeWithRedis("shared cache and idempotency (two gateways, one Redis)", (red
       3_000,
     );
     expect(await second!.text()).toBe(firstText);
-    expect(listUsageLogs(b.services.db, { limit: 1 })[0]).toMatchObject({ cache: "hit", costUsd: 0, status: 200 });
+    expect((await listUsageLogs(b.services.store, { limit: 1 }))[0]).toMatchObject({ cache: "hit", costUsd: 0, status: 200 });
     const calls = up.requests.length;
     // Streams too, replayed as SSE from the other instance.
     const streamed = { ...body, stream: true, messages: [{ role: "user", content: "stream me" }] };

@@ -31,9 +31,10 @@ describeWithRedis("OAuth refresh lock (two refreshers, one Redis)", (redis) => {
   async function keeper(lock?: RefreshLock) {
     const flowDeps = { proxies: gw.services.proxies, endpointOverrides: { codex: oauth.endpoints }, homeDir: home.dir };
     return createCredentialKeeper({
-      db: gw.services.db,
+      store: gw.services.store,
       secrets: gw.services.secrets,
-      reloadAccounts: () => gw.services.accounts.reload(),
+      accountsChanged: () => gw.services.accounts.changed(),
+      changed: () => {},
       flowContext: (provider) => flowContext(flowDeps, provider),
       refreshLock: lock,
     });

@@ -38,8 +38,8 @@ export async function connectBoth(
   const res = await a.api("/api/providers", { body: { provider, apiKey, baseUrl: `${upstream.url}/v1`, name: apiKey, ...extra } });
   if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${await res.text()}`);
   const id: string = (await res.json()).id;
-  insertConnection(b.services.db, getConnection(a.services.db, id)!);
-  b.services.accounts.reload();
+  await insertConnection(b.services.store, (await getConnection(a.services.store, id))!);
+  await b.services.accounts.reload();
   return id;
 }
 
@@ -51,10 +51,14 @@ export async function configureBoth(pair: [TestGateway, TestGateway], path: stri
   }
 }
 
-export function chat(gw: TestGateway, model: string, init: { stream?: boolean; headers?: Record<string, string>; key?: string } = {}) {
+export async function chat(
+  gw: TestGateway,
+  model: string,
+  init: { stream?: boolean; headers?: Record<string, string>; key?: string } = {},
+) {
   return fetch(`${gw.url}/v1/chat/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? gw.adminKey()}`, ...init.headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? (await gw.adminKey())}`, ...init.headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...(init.stream ? { stream: true } : {}) }),
   });
 }
@@ -62,8 +66,8 @@ export function chat(gw: TestGateway, model: string, init: { stream?: boolean; h
 /** One API key on both gateways with the same id (created on A, its row copied into B's database). */
 export async function keyOnBoth(pair: [TestGateway, TestGateway], name: string): Promise<{ id: string; key: string }> {
   const [a, b] = pair;
-  const created = a.services.apiKeys.create(name, []);
-  insertApiKey(b.services.db, listApiKeys(a.services.db).find((k) => k.id === created.row.id)!);
-  b.services.apiKeys.reload();
+  const created = await a.services.apiKeys.create(name, []);
+  await insertApiKey(b.services.store, (await listApiKeys(a.services.store)).find((k) => k.id === created.row.id)!);
+  await b.services.apiKeys.reload();
   return { id: created.row.id, key: created.key };
 }

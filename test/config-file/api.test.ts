@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 import { CI_KEY, DS_KEY, chat, startConfigFixture, type ConfigFixture } from "./support.ts";
 
 let fx: ConfigFixture;
@@ -82,14 +82,14 @@ describe("a file with every section", () => {
     expect(fx.local.requests.at(-1)!.headers["x-api-token"]).toBe(fx.env.LOCAL_TOKEN);
     // The manage-scoped key from the file opens /api; it is stored hashed, never as given.
     expect((await fetch(`${gw.url}/api/keys`, { headers: { authorization: `Bearer ${fx.env.OPS_KEY}` } })).status).toBe(200);
-    const stored = gw.services.db.$client.query("select key_hash from api_keys").values().flat();
+    const stored = rawDatabase(gw.services).query("select key_hash from api_keys").values().flat();
     expect(stored).not.toContain(CI_KEY);
     expect(gw.services.budgets.list()).toEqual([expect.objectContaining({ limit: 50, period: "monthly" })]);
 
-    const before = gw.services.db.$client.query(STATE).values();
+    const before = rawDatabase(gw.services).query(STATE).values();
     const second = await apply(gw, cookie, fx.yaml);
     expect(second.body).toMatchObject({ created: [], updated: [], removed: [], unchanged: 12 });
-    expect(gw.services.db.$client.query(STATE).values()).toEqual(before);
+    expect(rawDatabase(gw.services).query(STATE).values()).toEqual(before);
     const dry = await apply(gw, cookie, fx.yaml, true);
     expect(dry.body).toMatchObject({ dryRun: true, created: [], updated: [], removed: [] });
 
@@ -269,7 +269,7 @@ describe("export", () => {
 
   test("a client key without the manage scope reads no configuration", async () => {
     const gw = await gateway();
-    const { key } = gw.services.apiKeys.create("client", []);
+    const { key } = await gw.services.apiKeys.create("client", []);
     const res = await fetch(`${gw.url}/api/config`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(403);
   });

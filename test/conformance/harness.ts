@@ -72,7 +72,7 @@ export async function startRig(): Promise<Rig> {
     if (conn.status !== 201) throw new Error(`provider connection ${prefix}: ${conn.status} ${await conn.text()}`);
     upstreams[format] = { format, fake, inspector: INSPECTORS[format], model: `${prefix}/conf-model` };
   }
-  const key = gw.services.apiKeys.create("conf", []).key;
+  const key = (await gw.services.apiKeys.create("conf", [])).key;
   const drivers: Record<FormatId, Driver> = {
     "openai-chat": openaiChatDriver(gw.url, key),
     anthropic: anthropicDriver(gw.url, key),

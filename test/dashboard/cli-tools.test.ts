@@ -47,7 +47,7 @@ describe("the page", () => {
 
 describe("snippets", () => {
   test("filled with the chosen key and model, in each tool's own format", async () => {
-    const { key } = gw.services.apiKeys.create("laptop", []);
+    const { key } = await gw.services.apiKeys.create("laptop", []);
     const res = await post(gw.url, "snippets", { keyId: "", apiKey: key, model: "cc/claude-sonnet-4-5" });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -64,7 +64,7 @@ describe("snippets", () => {
   });
 
   test("a pasted key that is not the chosen one, or no key of this gateway, is flagged", async () => {
-    const { row } = gw.services.apiKeys.create("ci", []);
+    const { row } = await gw.services.apiKeys.create("ci", []);
     let html = await (await post(gw.url, "snippets", { keyId: row.id, apiKey: "sk-something-else", model: "m" })).text();
     expect(html).toContain(`as &quot;ci&quot; does`);
     html = await (await post(gw.url, "snippets", { keyId: "", apiKey: "nope", model: "m" })).text();

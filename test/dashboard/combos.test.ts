@@ -16,7 +16,7 @@ beforeAll(async () => {
       ? { kind: "error", status: 503, message: "The model is overloaded" }
       : { kind: "text", text: "OK" },
   );
-  createConnection(gw.services, { provider: "ds", apiKey: "sk-ds-1234567890", baseUrl: `${upstream.url}/v1` });
+  await createConnection(gw.services, { provider: "ds", apiKey: "sk-ds-1234567890", baseUrl: `${upstream.url}/v1` });
   cookie = await gw.login();
 });
 afterAll(async () => {
@@ -49,7 +49,7 @@ function editorItems(html: string): Array<{ model: string; weight: number | stri
 
 describe("combos page", () => {
   test("lists combos with strategy and ordered models, and offers the strategies", async () => {
-    gw.services.combos.create(
+    await gw.services.combos.create(
       { name: "listed", strategy: "round-robin", models: ["ds/deepseek-chat", "ds/deepseek-reasoner"] },
       "priority",
     );
@@ -169,7 +169,7 @@ describe("combos page", () => {
   });
 
   test("Test shows the error when every model fails", async () => {
-    const only = gw.services.combos.create({ name: "doomed", models: ["ds/deepseek-reasoner"] }, "priority");
+    const only = await gw.services.combos.create({ name: "doomed", models: ["ds/deepseek-reasoner"] }, "priority");
     const html = await (await send("POST", `/dashboard/partials/combos/${only.id}/test`)).text();
     expect(html).toContain("failed");
     expect(html).toContain("The model is overloaded");

@@ -1,4 +1,5 @@
 // The Costs page: budgets (set, edit, remove, warnings) and the pricing table (filter, inline edit, restore), as a user sees them.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import { DEFAULT_PRICING } from "../../src/usage/pricing-defaults.ts";
@@ -12,8 +13,8 @@ let ci: ApiKeyRow;
 beforeAll(async () => {
   gw = await startGateway();
   cookie = await gw.login();
-  laptop = gw.services.apiKeys.create("laptop", []).row;
-  ci = gw.services.apiKeys.create("ci <bot>", []).row;
+  laptop = (await gw.services.apiKeys.create("laptop", [])).row;
+  ci = (await gw.services.apiKeys.create("ci <bot>", [])).row;
 });
 afterAll(() => gw.close());
 
@@ -31,7 +32,7 @@ function send(method: string, path: string, fields: Record<string, string> = {})
 /** Spend recorded the way the gateway records it: a usage row and the in-memory budget books. */
 function spend(keyId: string, usd: number) {
   const now = Date.now();
-  gw.services.db.$client
+  rawDatabase(gw.services)
     .prepare(
       `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, cost_usd, status) values (?, ?, ?, '/v1/chat/completions', 'openai', 'gpt-4o', ?, 200)`,
     )
@@ -218,7 +219,7 @@ describe("pricing", () => {
   });
 
   test("a price only the user set disappears on remove", async () => {
-    gw.services.pricing.update({ openai: { "my-finetune": { input: 3, output: 12 } } });
+    await gw.services.pricing.update({ openai: { "my-finetune": { input: 3, output: 12 } } });
     const html = await (await get("/dashboard/partials/costs/pricing?model=my-finetune")).text();
     expect(html).toContain(">Remove<");
     const res = await send("DELETE", "pricing?provider=openai&model=my-finetune");

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 let gw: TestGateway;
 let upstream: FakeUpstream;
@@ -32,7 +32,7 @@ function send(method: string, path: string, form: Record<string, string> = {}, o
   });
 }
 
-const rows = () => gw.services.db.$client.query("select * from provider_connections").all() as Array<Record<string, unknown>>;
+const rows = () => rawDatabase(gw.services).query("select * from provider_connections").all() as Array<Record<string, unknown>>;
 
 describe("the catalog", () => {
   test("is grouped as in the user guide, each provider with prefix, model count and connected accounts", async () => {

@@ -149,7 +149,7 @@ describe("security", () => {
     ]);
     expect(ok.status).toBe(200);
     expect(gw.services.settings.get().ipFilter).toEqual({ mode: "deny", list: ["10.0.0.0/8", "2001:db8::/32"] });
-    gw.services.settings.update({ ipFilter: { mode: "off", list: [] } });
+    await gw.services.settings.update({ ipFilter: { mode: "off", list: [] } });
   });
 
   test("blocked providers are the checked boxes", async () => {

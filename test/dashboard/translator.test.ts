@@ -1,4 +1,5 @@
 // The Translator page: playground, chat tester through the real pipeline, test bench, and the live monitor's SSE stream.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { compareRequests, runBench, BENCH_CASES } from "../../src/dashboard/translator-bench.ts";
 import { Hono } from "hono";
@@ -170,7 +171,7 @@ describe("chat tester", () => {
     expect(html).toContain("<code>x-omniroute-provider</code></td><td>deepseek</td>");
     expect(html).toContain("<code>x-omniroute-fallback-attempts</code></td><td>0</td>");
     expect(html).not.toContain("sk-fake-123456");
-    const row = gw.services.db.$client
+    const row = rawDatabase(gw.services)
       .query("select endpoint, status from usage_log where endpoint = 'dashboard.chat-tester' order by ts desc limit 1")
       .get();
     expect(row).toEqual({ endpoint: "dashboard.chat-tester", status: 200 });
@@ -331,7 +332,7 @@ describe("live monitor", () => {
     fake.setScenario({ kind: "text", text: "live" });
     const proxied = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] }),
     });
     expect(proxied.status).toBe(200);
@@ -345,7 +346,7 @@ describe("live monitor", () => {
     // A hostile model name is escaped in the row.
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "ds/<img src=x onerror=alert(1)>", messages: [{ role: "user", content: "hi" }] }),
     }).then((r) => r.text());
     const hostile = await readUntil(reader, "onerror");

@@ -4,6 +4,7 @@ import type { ApiKeyRow } from "../../src/db/queries/api-keys.ts";
 import { LOG_SCAN_IDS } from "../../src/db/queries/usage-series.ts";
 import { fillUsageLog } from "../bench/history-fill.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 let gw: TestGateway;
 let cookie: string;
@@ -35,11 +36,11 @@ interface Row {
 
 let seq = 0;
 function insert(rows: Row[]) {
-  const stmt = gw.services.db.$client.prepare(
+  const stmt = sqliteOf(gw.services.store).$client.prepare(
     `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, model_served, input_tokens, output_tokens,
        cost_usd, latency_ms, ttft_ms, status, error_class, cache) values (?, ?, ?, '/v1/chat/completions', ?, ?, ?, ?, ?, ?, 900, ?, ?, ?, ?)`,
   );
-  gw.services.db.$client.transaction(() => {
+  sqliteOf(gw.services.store).$client.transaction(() => {
     for (const r of rows) {
       stmt.run(
         r.ts,
@@ -66,8 +67,8 @@ const rowsOf = (html: string) => (html.match(/<time datetime=/g) ?? []).length;
 beforeAll(async () => {
   gw = await startGateway();
   cookie = await gw.login();
-  laptop = gw.services.apiKeys.create("laptop", []).row;
-  ci = gw.services.apiKeys.create("ci <runner>", []).row;
+  laptop = (await gw.services.apiKeys.create("laptop", [])).row;
+  ci = (await gw.services.apiKeys.create("ci <runner>", [])).row;
   // Oldest first, as a running gateway writes them (the log is newest first by id).
   insert([
     {
@@ -166,7 +167,7 @@ describe("charts", () => {
     );
     const html = await (await get("/dashboard/partials/usage/charts?range=24h")).text();
     expect(html).toContain('<th scope="row">other (4)</th>');
-    gw.services.db.$client.run("delete from usage_log where provider like 'p%' and provider != 'openai'");
+    sqliteOf(gw.services.store).$client.run("delete from usage_log where provider like 'p%' and provider != 'openai'");
   });
 });
 
@@ -252,13 +253,13 @@ describe("history", () => {
   test("totals stay the same once rows are rolled up into days and old raw rows pruned", async () => {
     // Runs after the log tests: pruning deletes the old raw rows they read.
     const before = await (await get("/dashboard/partials/usage/charts?range=30d")).text();
-    gw.services.settings.update({ usageRetentionDays: 1 });
+    await gw.services.settings.update({ usageRetentionDays: 1 });
     const { pruned } = await gw.services.usageHistory.maintain();
     expect(pruned).toBeGreaterThan(0);
     const after = await (await get("/dashboard/partials/usage/charts?range=30d")).text();
     expect(after).toContain("125 in total, 2 failed");
     expect(after).toBe(before);
-    gw.services.settings.update({ usageRetentionDays: 90 });
+    await gw.services.settings.update({ usageRetentionDays: 90 });
   });
 });
 
@@ -270,15 +271,15 @@ describe("with 100k usage rows", () => {
   beforeAll(async () => {
     big = await startGateway();
     bigCookie = await big.login();
-    keyId = big.services.apiKeys.create("busy", []).row.id;
-    const other = big.services.apiKeys.create("rare", []).row.id;
-    const stmt = big.services.db.$client.prepare(
+    keyId = (await big.services.apiKeys.create("busy", [])).row.id;
+    const other = (await big.services.apiKeys.create("rare", [])).row.id;
+    const stmt = sqliteOf(big.services.store).$client.prepare(
       `insert into usage_log (ts, request_id, key_id, endpoint, provider, model_requested, model_served, input_tokens, output_tokens,
          cost_usd, latency_ms, ttft_ms, status, cache) values (?, ?, ?, '/v1/chat/completions', ?, ?, ?, 1200, 300, 0.002, 800, 120, ?, ?)`,
     );
     const N = 100_000;
     const span = 30 * DAY;
-    big.services.db.$client.transaction(() => {
+    sqliteOf(big.services.store).$client.transaction(() => {
       for (let i = 0; i < N; i++) {
         stmt.run(
           NOW - span + Math.floor((i / N) * span),
@@ -295,7 +296,7 @@ describe("with 100k usage rows", () => {
     // What the minute job does in a running gateway: fold the rows into daily totals.
     await big.services.usageHistory.maintain();
     // A minute's worth not rolled up yet.
-    big.services.db.$client.transaction(() => {
+    sqliteOf(big.services.store).$client.transaction(() => {
       for (let i = 0; i < 200; i++) stmt.run(NOW - i * 300, `t${i}`, keyId, "provider-0", "model-0", null, 200, null);
     })();
   });
@@ -353,7 +354,7 @@ describe("a log longer than one page's search window", () => {
     const long = await startGateway();
     try {
       const longCookie = await long.login();
-      const sqlite = long.services.db.$client;
+      const sqlite = sqliteOf(long.services.store).$client;
       sqlite.run(
         `insert into usage_log (ts, request_id, endpoint, provider, model_requested, status) values (?, 'old-one', '/v1/chat/completions', 'rare-provider', 'gpt-4o', 200)`,
         [NOW - 60 * DAY],

@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseInUseError, closeDatabase, openDatabase } from "../../src/db/client.ts";
-import { createUsageWriter } from "../../src/db/queries/usage.ts";
+import { sqliteStore } from "../../src/db/store.ts";
+import { createUsageWriter } from "../../src/db/usage-writer.ts";
 import { useTempDatabases } from "./support.ts";
 
 const { tempDir, open } = useTempDatabases();
@@ -25,9 +26,9 @@ describe("the database file", () => {
   test("closed, it opens again at once, with what was committed, though prepared statements were left unfinalized", async () => {
     const path = join(tempDir(), "omniroute.sqlite");
     const first = await openDatabase(path);
-    const writer = createUsageWriter(first); // holds a prepared statement nobody finalizes
+    const writer = createUsageWriter(sqliteStore(first)); // holds a prepared statement nobody finalizes
     writer.insert({ ts: 1, requestId: "r1", endpoint: "chat.completions", modelRequested: "m", status: 200 });
-    writer.flush();
+    await writer.flush();
     closeDatabase(first);
     const again = await open(path);
     expect(again.$client.query("select request_id from usage_log").all()).toEqual([{ request_id: "r1" }]);

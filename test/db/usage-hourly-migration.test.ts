@@ -1,4 +1,5 @@
 // The usage_hourly migration: the table is created and backfilled from the raw rows already rolled up, so hours read like the raw rows.
+import { sqliteStore } from "../../src/db/store.ts";
 import { describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,7 +68,7 @@ describe("the usage_hourly migration", () => {
     const db = await open(path);
     expect(db.$client.query(HOURS).all()).toEqual(db.$client.query(HOURS_FROM_RAW).all(rolledUpTo, rawFrom));
     // The next rollup folds the rest into days and hours alike.
-    while (!rollupUsageBatch(db, 100).done) {
+    while (!(await rollupUsageBatch(sqliteStore(db), 100)).done) {
       /* all of it */
     }
     expect(db.$client.query(HOURS).all()).toEqual(db.$client.query(HOURS_FROM_RAW).all(n, rawFrom));

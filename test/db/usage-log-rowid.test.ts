@@ -5,7 +5,8 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { createUsageWriter } from "../../src/db/queries/usage.ts";
+import { sqliteStore } from "../../src/db/store.ts";
+import { createUsageWriter } from "../../src/db/usage-writer.ts";
 import { historyBounds } from "../../src/db/queries/usage-history.ts";
 import { useTempDatabases } from "./support.ts";
 
@@ -45,9 +46,9 @@ describe("migration 0004: usage_log ids become plain rowids", () => {
     expect(db.$client.query("select id from usage_log order by id").all()).toEqual([{ id: 1 }, { id: 2 }, { id: 7 }]);
     const indexes = db.$client.query("select name from sqlite_master where type = 'index' and tbl_name = 'usage_log' order by name").all();
     expect(indexes).toEqual([{ name: "usage_log_key_ts_idx" }, { name: "usage_log_ts_idx" }]);
-    const writer = createUsageWriter(db);
+    const writer = createUsageWriter(sqliteStore(db));
     writer.insert({ ts: 2, requestId: "next", endpoint: "chat.completions", modelRequested: "m", status: 200 });
-    writer.flush();
+    await writer.flush();
     expect(db.$client.query("select id from usage_log where request_id = 'next'").get()).toEqual({ id: 8 });
   });
 
@@ -60,7 +61,7 @@ describe("migration 0004: usage_log ids become plain rowids", () => {
     old.close();
 
     const db = await open(path);
-    expect(historyBounds(db).rolledUpTo).toBe(3);
+    expect((await historyBounds(sqliteStore(db))).rolledUpTo).toBe(3);
   });
 
   test("a watermark at or below the newest row is left alone", async () => {
@@ -71,6 +72,6 @@ describe("migration 0004: usage_log ids become plain rowids", () => {
     old.close();
 
     const db = await open(path);
-    expect(historyBounds(db).rolledUpTo).toBe(2);
+    expect((await historyBounds(sqliteStore(db))).rolledUpTo).toBe(2);
   });
 });

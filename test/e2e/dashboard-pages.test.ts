@@ -59,8 +59,8 @@ beforeAll(async () => {
   expect((await gw.api("/api/combos", { body: { name: "coding", models: ["ds/deepseek-chat", "ds/deepseek-reasoner"] } })).status).toBe(
     201,
   );
-  const { row, key } = gw.services.apiKeys.create("laptop", []);
-  gw.services.budgets.set(row.id, "monthly", 1);
+  const { row, key } = await gw.services.apiKeys.create("laptop", []);
+  await gw.services.budgets.set(row.id, "monthly", 1);
   const chat = (model: string) =>
     fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",

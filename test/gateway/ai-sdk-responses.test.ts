@@ -32,7 +32,7 @@ beforeAll(async () => {
   expect((await gw.api("/api/providers", { body: { provider: "resp", apiKey: "k" } })).status).toBe(201);
   claude = startAnthropicUpstream();
   expect((await gw.api("/api/providers", { body: { provider: "anthropic", apiKey: "k", baseUrl: claude.url } })).status).toBe(201);
-  key = gw.services.apiKeys.create("ai-sdk", []).key;
+  key = (await gw.services.apiKeys.create("ai-sdk", [])).key;
   provider = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: key });
 });
 afterAll(async () => {
@@ -174,7 +174,7 @@ describe("Responses state on any upstream", () => {
     expect(unknown.error).toMatchObject({ param: "previous_response_id", code: "previous_response_not_found" });
     expect(unknown.message).toContain(`previous_response_id "${third.id}" is unknown or expired`);
 
-    const other = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("other", []).key, maxRetries: 0 });
+    const other = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: (await gw.services.apiKeys.create("other", [])).key, maxRetries: 0 });
     const foreign = await other.responses.create({ model: "ds/deepseek-chat", input: "x", previous_response_id: first.id }).catch((e) => e);
     expect(foreign.status).toBe(400);
     const count = chat.requests.length;

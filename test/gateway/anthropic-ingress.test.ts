@@ -20,7 +20,7 @@ beforeAll(async () => {
     201,
   );
   expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "sk-ds", baseUrl: `${openai.url}/v1` } })).status).toBe(201);
-  client = new Anthropic({ baseURL: gw.url, apiKey: gw.services.apiKeys.create("claude", []).key, maxRetries: 0 });
+  client = new Anthropic({ baseURL: gw.url, apiKey: (await gw.services.apiKeys.create("claude", [])).key, maxRetries: 0 });
 });
 afterAll(async () => {
   await gw.close();
@@ -39,7 +39,7 @@ describe("Anthropic ingress", () => {
     expect(sent.headers["x-api-key"]).toBe("sk-ant-upstream");
     expect(sent.body.model).toBe("claude-sonnet-4-5-20250929");
     await Bun.sleep(20);
-    expect(listUsageLogs(gw.services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listUsageLogs(gw.services.store, { limit: 1 }))[0]).toMatchObject({
       provider: "anthropic",
       inputTokens: 30,
       cacheReadTokens: 10,
@@ -110,7 +110,7 @@ describe("models that cannot think", () => {
       await gw.api("/api/providers", { body: { provider: "openai", apiKey: "sk-openai", baseUrl: `${gpt.url}/v1` } });
       const res = await fetch(`${gw.url}/v1/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+        headers: { "content-type": "application/json", "x-api-key": await gw.adminKey(), "anthropic-version": "2023-06-01" },
         body: JSON.stringify({
           model: "openai/gpt-4o",
           max_tokens: 200,
@@ -137,10 +137,10 @@ describe("models that cannot think", () => {
     );
     try {
       await gw.api("/api/providers", { body: { provider: "groq", apiKey: "sk-groq", baseUrl: `${strict.url}/v1` } });
-      const ask = () =>
+      const ask = async () =>
         fetch(`${gw.url}/v1/messages`, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+          headers: { "content-type": "application/json", "x-api-key": await gw.adminKey(), "anthropic-version": "2023-06-01" },
           body: JSON.stringify({
             model: "groq/brand-new-model",
             max_tokens: 200,
@@ -169,7 +169,7 @@ describe("models that cannot think", () => {
       await gw.api("/api/providers", { body: { provider: "mistral", apiKey: "sk-m", baseUrl: `${picky.url}/v1` } });
       const res = await fetch(`${gw.url}/v1/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": gw.adminKey(), "anthropic-version": "2023-06-01" },
+        headers: { "content-type": "application/json", "x-api-key": await gw.adminKey(), "anthropic-version": "2023-06-01" },
         body: JSON.stringify({
           model: "mistral/some-model",
           max_tokens: 200,

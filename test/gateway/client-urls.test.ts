@@ -17,7 +17,7 @@ beforeAll(async () => {
   gw = await startGateway();
   openai = startOpenAIUpstream({ kind: "text", text: "Hello there", usage: { input: 9, output: 2 } });
   expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${openai.url}/v1` } })).status).toBe(201);
-  key = gw.services.apiKeys.create("client", []).key;
+  key = (await gw.services.apiKeys.create("client", [])).key;
 });
 afterAll(async () => {
   await gw.close();
@@ -99,7 +99,7 @@ describe("Settings -> Security: a key for the model list, apart from calls", () 
     });
 
   test("on: the list needs a key while calls stay open", async () => {
-    gw.services.settings.update({ requireApiKey: false, requireApiKeyForModels: true });
+    await gw.services.settings.update({ requireApiKey: false, requireApiKeyForModels: true });
     const list = await noKey("/v1/models");
     expect(list.status).toBe(401);
     expect((await list.json()).error.code).toBe("missing_api_key");
@@ -109,11 +109,11 @@ describe("Settings -> Security: a key for the model list, apart from calls", () 
   });
 
   test("off: the list is open while calls need a key; unset follows calls", async () => {
-    gw.services.settings.update({ requireApiKey: true, requireApiKeyForModels: false });
+    await gw.services.settings.update({ requireApiKey: true, requireApiKeyForModels: false });
     expect((await noKey("/v1/models")).status).toBe(200);
     expect((await chat()).status).toBe(401);
-    gw.services.settings.update({ requireApiKeyForModels: null });
+    await gw.services.settings.update({ requireApiKeyForModels: null });
     expect((await noKey("/v1/models")).status).toBe(401);
-    gw.services.settings.update({ requireApiKey: null });
+    await gw.services.settings.update({ requireApiKey: null });
   });
 });

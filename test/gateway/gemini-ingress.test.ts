@@ -17,7 +17,7 @@ beforeAll(async () => {
   gemini = startGeminiUpstream({ kind: "text", text: "Native Gemini", usage: { input: 7, output: 2 } });
   await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${openai.url}/v1` } });
   await gw.api("/api/providers", { body: { provider: "gemini", apiKey: "g-key", baseUrl: gemini.url } });
-  ai = new GoogleGenAI({ apiKey: gw.services.apiKeys.create("genai", []).key, httpOptions: { baseUrl: gw.url } });
+  ai = new GoogleGenAI({ apiKey: (await gw.services.apiKeys.create("genai", [])).key, httpOptions: { baseUrl: gw.url } });
 });
 afterAll(async () => {
   await gw.close();

@@ -30,13 +30,13 @@ afterAll(async () => {
 
 const rowOf = async (res: Response) => {
   await gw.services.usage.written();
-  return listUsageLogs(gw.services.db, { limit: 50 }).find((r) => r.requestId === res.headers.get("x-omniroute-request-id"));
+  return (await listUsageLogs(gw.services.store, { limit: 50 })).find((r) => r.requestId === res.headers.get("x-omniroute-request-id"));
 };
 
 async function post(path: string, body: Record<string, unknown>) {
   return fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}`, "anthropic-version": "2023-06-01" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}`, "anthropic-version": "2023-06-01" },
     body: JSON.stringify(body),
   });
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
   claude = startAnthropicUpstream();
   await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${up.url}/v1` } });
   await gw.api("/api/providers", { body: { provider: "anthropic", apiKey: "k", baseUrl: claude.url } });
-  key = gw.services.apiKeys.create("intel", []).key;
+  key = (await gw.services.apiKeys.create("intel", [])).key;
 });
 afterAll(async () => {
   await gw.close();
@@ -50,7 +50,7 @@ describe("response cache", () => {
     expect(second.headers.get("x-omniroute-cache")).toBe("HIT");
     expect(await second.text()).toBe(firstText);
     expect(up.requests.length).toBe(1);
-    const row = listUsageLogs(gw.services.db, { limit: 1 })[0]!;
+    const row = (await listUsageLogs(gw.services.store, { limit: 1 }))[0]!;
     expect(row).toMatchObject({ cache: "hit", costUsd: 0, status: 200 });
     expect((await (await gw.api("/api/health")).json()).cache.hits).toBeGreaterThanOrEqual(1);
   });
@@ -108,7 +108,7 @@ describe("idempotency", () => {
   });
 
   test("keys are scoped: another API key with the same Idempotency-Key is a separate request", async () => {
-    const other = gw.services.apiKeys.create("other", []).key;
+    const other = (await gw.services.apiKeys.create("other", [])).key;
     const body = { model: "ds/deepseek-chat", messages: [{ role: "user", content: "scoped" }] };
     await (await post(body, { "idempotency-key": "shared" })).text();
     await (

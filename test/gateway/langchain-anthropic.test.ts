@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   expect(node.status).toBe(201);
   expect((await gw.api("/api/providers", { body: { provider: "resp", apiKey: "k" } })).status).toBe(201);
-  key = gw.services.apiKeys.create("langchain", []).key;
+  key = (await gw.services.apiKeys.create("langchain", [])).key;
 });
 afterAll(async () => {
   await gw.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await connect(gw, "openai", `${openai.url}/v1`, "key-a");
   await connect(gw, "gemini", gemini.url, "goog-key");
   await connect(gw, "cohere", `${cohere.url}/compatibility/v1`, "co-key");
-  client = sdk(gw);
+  client = await sdk(gw);
 });
 afterAll(async () => {
   await gw.close();
@@ -40,10 +40,10 @@ beforeEach(() => {
 /** float32 rounding, as vectors that travelled as base64 come back. */
 const f32 = (v: number[]) => Array.from(new Float32Array(v));
 
-const post = (path: string, body: unknown, key = gw.adminKey()) =>
+const post = async (path: string, body: unknown, key?: string) =>
   fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key ?? (await gw.adminKey())}` },
     body: JSON.stringify(body),
   });
 
@@ -56,7 +56,7 @@ describe("OpenAI-compatible upstreams: passed through", () => {
     expect(sent.path).toBe("/v1/embeddings");
     expect(sent.headers.authorization).toBe("Bearer key-a");
     expect(sent.body).toMatchObject({ model: "text-embedding-3-small", encoding_format: "base64" });
-    expect(lastRow(gw)).toMatchObject({
+    expect(await lastRow(gw)).toMatchObject({
       endpoint: "embeddings",
       provider: "openai",
       modelRequested: "openai/text-embedding-3-small",
@@ -67,7 +67,7 @@ describe("OpenAI-compatible upstreams: passed through", () => {
       attempt: 1,
     });
     const price = DEFAULT_PRICING.openai!.models["text-embedding-3-small"]!;
-    expect(lastRow(gw).costUsd).toBeCloseTo((7 * price.input) / 1e6, 12);
+    expect((await lastRow(gw)).costUsd).toBeCloseTo((7 * price.input) / 1e6, 12);
   });
 
   test("encoding_format float: numbers; dimensions and user pass through", async () => {
@@ -120,7 +120,7 @@ describe("Gemini: translated both ways", () => {
       { model: "models/gemini-embedding-001", content: { parts: [{ text: "first text" }] }, outputDimensionality: 4 },
       { model: "models/gemini-embedding-001", content: { parts: [{ text: "second" }] }, outputDimensionality: 4 },
     ]);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "embeddings", provider: "gemini", inputTokens: 5, status: 200 });
+    expect(await lastRow(gw)).toMatchObject({ endpoint: "embeddings", provider: "gemini", inputTokens: 5, status: 200 });
   });
 
   test("explicit float and base64 in raw HTTP; the estimate is flagged; `user` is reported dropped", async () => {
@@ -155,7 +155,7 @@ describe("Gemini: translated both ways", () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(8);
     expect((await res.json()).error.message).toContain("Resource has been exhausted");
-    expect(lastRow(gw)).toMatchObject({ endpoint: "embeddings", status: 429 });
+    expect(await lastRow(gw)).toMatchObject({ endpoint: "embeddings", status: 429 });
   });
 });
 
@@ -172,7 +172,7 @@ describe("resilience, budgets, pinning", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("x-omniroute-fallback-attempts")).toBe("1");
       expect(openai.requests.map(bearer)).toEqual(["key-a", "key-b"]);
-      expect(lastRow(gw)).toMatchObject({ endpoint: "embeddings", attempt: 2, connectionId: second, status: 200 });
+      expect(await lastRow(gw)).toMatchObject({ endpoint: "embeddings", attempt: 2, connectionId: second, status: 200 });
       expect(gw.services.health.cooldowns.active().some((c) => c.model === "text-embedding-3-small")).toBe(true);
       // The cooled account is skipped on the next call.
       await post("/v1/embeddings", { model: "openai/text-embedding-3-small", input: "again" });
@@ -236,7 +236,7 @@ describe("resilience, budgets, pinning", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-omniroute-provider")).toBe("openai");
     expect(openai.requests[0]!.body.model).toBe("text-embedding-3-small");
-    expect(lastRow(gw)).toMatchObject({ endpoint: "providers.embeddings", modelRequested: "openai/text-embedding-3-small" });
+    expect(await lastRow(gw)).toMatchObject({ endpoint: "providers.embeddings", modelRequested: "openai/text-embedding-3-small" });
     const other = await post("/v1/providers/openai/embeddings", { model: "gemini/gemini-embedding-001", input: "x" });
     expect(other.status).toBe(400);
     expect((await other.json()).error.code).toBe("provider_mismatch");

@@ -21,7 +21,7 @@ beforeAll(async () => {
   fireworks = startFireworksImagesUpstream();
   await connect(gw, "openai", `${openai.url}/v1`, "sk-img");
   await connect(gw, "fireworks", `${fireworks.url}/inference/v1`, "fw-a");
-  client = sdk(gw);
+  client = await sdk(gw);
 });
 afterAll(async () => {
   await gw.close();
@@ -36,10 +36,10 @@ beforeEach(() => {
   }
 });
 
-const post = (path: string, body: unknown, key = gw.adminKey()) =>
+const post = async (path: string, body: unknown, key?: string) =>
   fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key ?? (await gw.adminKey())}` },
     body: JSON.stringify(body),
   });
 
@@ -53,7 +53,7 @@ describe("OpenAI-compatible upstreams: passed through", () => {
     expect(sent.headers.authorization).toBe("Bearer sk-img");
     expect(sent.body).toEqual({ model: "gpt-image-1", prompt: "a red fox", n: 2, size: "1024x1024" });
     const price = DEFAULT_PRICING.openai!.models["gpt-image-1"]!;
-    const row = lastRow(gw);
+    const row = await lastRow(gw);
     expect(row).toMatchObject({
       endpoint: "images.generations",
       provider: "openai",
@@ -68,7 +68,7 @@ describe("OpenAI-compatible upstreams: passed through", () => {
   test("dall-e-3 is priced per image, which the pricing table cannot say: the row costs 0", async () => {
     const res = await client.images.generate({ model: "openai/dall-e-3", prompt: "a lighthouse", response_format: "url" });
     expect(res.data![0]!.url).toBe(`${openai.url}/files/image-0.png`);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "images.generations", modelServed: "dall-e-3", costUsd: 0, status: 200 });
+    expect(await lastRow(gw)).toMatchObject({ endpoint: "images.generations", modelServed: "dall-e-3", costUsd: 0, status: 200 });
   });
 });
 
@@ -90,7 +90,7 @@ describe("Fireworks FLUX: the workflow API, translated", () => {
       expect(sent.headers.accept).toBe("application/json");
       expect(sent.body).toEqual({ prompt: "a wide valley", aspect_ratio: "16:9" });
     }
-    expect(lastRow(gw)).toMatchObject({
+    expect(await lastRow(gw)).toMatchObject({
       endpoint: "images.generations",
       provider: "fireworks",
       modelServed: FLUX,
@@ -132,7 +132,7 @@ describe("Fireworks FLUX: the workflow API, translated", () => {
       const res = await client.images.generate({ model: `fireworks/${FLUX}`, prompt: "retry me" });
       expect(res.data).toEqual([{ b64_json: PNG_B64 }]);
       expect(fireworks.requests.map(bearer)).toEqual(["fw-a", "fw-b"]);
-      expect(lastRow(gw)).toMatchObject({ endpoint: "images.generations", attempt: 2, connectionId: second, status: 200 });
+      expect(await lastRow(gw)).toMatchObject({ endpoint: "images.generations", attempt: 2, connectionId: second, status: 200 });
     } finally {
       await gw.api(`/api/providers/${second}`, { method: "DELETE" });
     }
@@ -169,7 +169,7 @@ describe("budgets, pinning, bad input", () => {
     const res = await post("/v1/providers/fireworks/images/generations", { model: FLUX, prompt: "pinned" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-omniroute-model")).toBe(`fireworks/${FLUX}`);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "providers.images.generations", modelRequested: `fireworks/${FLUX}` });
+    expect(await lastRow(gw)).toMatchObject({ endpoint: "providers.images.generations", modelRequested: `fireworks/${FLUX}` });
     const unknown = await post("/v1/providers/nowhere/images/generations", { model: FLUX, prompt: "x" });
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe("provider_not_found");

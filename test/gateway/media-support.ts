@@ -11,8 +11,8 @@ export async function connect(gw: TestGateway, provider: string, baseUrl: string
   return (await res.json()).id;
 }
 
-export function sdk(gw: TestGateway, key = gw.services.apiKeys.create("media", []).key): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+export async function sdk(gw: TestGateway, key?: string): Promise<OpenAI> {
+  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key ?? (await gw.services.apiKeys.create("media", [])).key, maxRetries: 0 });
 }
 
 /** A client key with a monthly budget of `limit` USD. */
@@ -23,8 +23,8 @@ export async function keyWithBudget(gw: TestGateway, name: string, limit: number
   return created;
 }
 
-export const lastRow = (gw: TestGateway) => listUsageLogs(gw.services.db, { limit: 1 })[0]!;
-export const rows = (gw: TestGateway) => listUsageLogs(gw.services.db, { limit: 500 });
+export const lastRow = async (gw: TestGateway) => (await listUsageLogs(gw.services.store, { limit: 1 }))[0]!;
+export const rows = (gw: TestGateway) => listUsageLogs(gw.services.store, { limit: 500 });
 
 /** Which account served a recorded request, by its credential in whichever header the provider uses. */
 export const bearer = (r: MediaRequest) => r.headers.authorization?.replace(/^(Bearer|Token) /, "");

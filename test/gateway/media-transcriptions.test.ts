@@ -19,7 +19,7 @@ beforeAll(async () => {
   assembly = startAssemblyAIUpstream();
   await connect(gw, "deepgram", deepgram.url, "dg-a");
   await connect(gw, "assemblyai", assembly.url, "aai-key");
-  client = sdk(gw);
+  client = await sdk(gw);
   // The real schedule starts at 500 ms and grows to 5 s; the fake answers at once.
   POLL.firstMs = 20;
   POLL.maxMs = 40;
@@ -43,13 +43,17 @@ beforeEach(() => {
 const file = (name = "hello.wav", type = "audio/wav", bytes: Uint8Array<ArrayBuffer> = wav) => toFile(bytes, name, { type });
 
 /** A raw multipart POST, for what the SDK will not send. */
-function postForm(fields: Record<string, string | Blob | [Blob, string]>, key = gw.adminKey()) {
+async function postForm(fields: Record<string, string | Blob | [Blob, string]>, key?: string) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) {
     if (Array.isArray(v)) form.append(k, v[0], v[1]);
     else form.append(k, v);
   }
-  return fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  return fetch(`${gw.url}/v1/audio/transcriptions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key ?? (await gw.adminKey())}` },
+    body: form,
+  });
 }
 
 describe("Deepgram: POST /v1/listen with the raw audio", () => {
@@ -69,7 +73,7 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
     expect(sent.headers.authorization).toBe("Token dg-a");
     expect(sent.headers["content-type"]).toBe("audio/wav");
     expect(Buffer.from(sent.bytes).equals(Buffer.from(wav))).toBe(true);
-    expect(lastRow(gw)).toMatchObject({
+    expect(await lastRow(gw)).toMatchObject({
       endpoint: "audio.transcriptions",
       provider: "deepgram",
       modelServed: "nova-3",
@@ -129,7 +133,7 @@ describe("Deepgram: POST /v1/listen with the raw audio", () => {
       const res = await client.audio.transcriptions.create({ file: await file(), model: "deepgram/nova-3" });
       expect(res.text).toBe(SPOKEN_TEXT);
       expect(deepgram.requests.map(bearer)).toEqual(["dg-a", "dg-b"]);
-      expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", attempt: 2, connectionId: second, status: 200 });
+      expect(await lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", attempt: 2, connectionId: second, status: 200 });
     } finally {
       await gw.api(`/api/providers/${second}`, { method: "DELETE" });
     }
@@ -166,7 +170,12 @@ describe("AssemblyAI: upload, transcript, poll", () => {
       format_text: true,
     });
     expect(polls.map((p) => p.method)).toEqual(["GET", "GET", "GET"]);
-    expect(lastRow(gw)).toMatchObject({ endpoint: "audio.transcriptions", provider: "assemblyai", modelServed: "universal", status: 200 });
+    expect(await lastRow(gw)).toMatchObject({
+      endpoint: "audio.transcriptions",
+      provider: "assemblyai",
+      modelServed: "universal",
+      status: 200,
+    });
   });
 
   test("srt cues are built from the word timings (milliseconds on the wire); no language: detection is asked for", async () => {
@@ -226,7 +235,7 @@ describe("AssemblyAI: upload, transcript, poll", () => {
     const polled = assembly.requests.length;
     await Bun.sleep(300); // polls come every 40 ms here: several would have been made
     expect(assembly.requests.length).toBe(polled);
-    expect(rows(gw).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({
+    expect((await rows(gw)).find((r) => r.endpoint === "audio.transcriptions" && r.status === 499)).toMatchObject({
       provider: "assemblyai",
       errorClass: "client_closed",
     });
@@ -287,7 +296,7 @@ describe("budget and bad input", () => {
   test("not multipart: a 415 that says how to send it", async () => {
     const res = await fetch(`${gw.url}/v1/audio/transcriptions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
       body: "{}",
     });
     expect(res.status).toBe(415);

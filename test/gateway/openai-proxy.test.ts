@@ -15,7 +15,7 @@ beforeAll(async () => {
   upstream = startOpenAIUpstream();
   const res = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "sk-upstream-secret", baseUrl: `${upstream.url}/v1` } });
   expect(res.status).toBe(201);
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("sdk", []).key, maxRetries: 0 });
+  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: (await gw.services.apiKeys.create("sdk", [])).key, maxRetries: 0 });
 });
 
 afterAll(async () => {
@@ -31,11 +31,11 @@ beforeEach(() => {
   upstream.setScenario({ kind: "text", text: "Hello from the fake upstream.", usage: { input: 21, output: 9, cacheRead: 5 } });
 });
 
-const usageRows = () => listUsageLogs(gw.services.db, { limit: 100 });
+const usageRows = () => listUsageLogs(gw.services.store, { limit: 100 });
 
 describe("OpenAI chat through the gateway", () => {
   test("non-streaming: answer, upstream auth and model, usage row", async () => {
-    const before = usageRows().length;
+    const before = (await usageRows()).length;
     const completion = await client.chat.completions.create({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "hi" }] });
     expect(completion.choices[0]!.message.content).toBe("Hello from the fake upstream.");
     expect(completion.usage?.prompt_tokens).toBe(21);
@@ -46,7 +46,7 @@ describe("OpenAI chat through the gateway", () => {
     expect(sent.body.model).toBe("deepseek-chat");
     expect(sent.body.stream).toBeUndefined();
 
-    const rows = usageRows();
+    const rows = await usageRows();
     expect(rows.length).toBe(before + 1);
     expect(rows[0]).toMatchObject({
       provider: "deepseek",
@@ -69,8 +69,8 @@ describe("OpenAI chat through the gateway", () => {
     expect(upstream.requests[0]!.body.stream_options).toEqual({ include_usage: true });
     expect(chunks.some((c: any) => c.choices.length === 0)).toBe(false);
     await Bun.sleep(20);
-    expect(usageRows()[0]).toMatchObject({ stream: true, inputTokens: 21, outputTokens: 9, status: 200 });
-    expect(usageRows()[0]!.ttftMs).not.toBeNull();
+    expect((await usageRows())[0]).toMatchObject({ stream: true, inputTokens: 21, outputTokens: 9, status: 200 });
+    expect((await usageRows())[0]!.ttftMs).not.toBeNull();
   });
 
   test("streaming with include_usage asked by the client passes the usage chunk through", async () => {
@@ -140,7 +140,7 @@ describe("OpenAI chat through the gateway", () => {
     expect(err.status).toBe(429);
     expect(err.message).toContain("DeepSeek");
     expect(err.message).toContain("Rate limit reached for requests");
-    expect(usageRows()[0]).toMatchObject({ status: 429 });
+    expect((await usageRows())[0]).toMatchObject({ status: 429 });
   });
 
   test("an unreachable upstream is a 502 with the reason", async () => {
@@ -183,7 +183,7 @@ describe("OpenAI chat through the gateway", () => {
   for (const stream of [true, false]) {
     test(`a client that disconnects before the answer (${stream ? "stream" : "unstreamed"}) aborts the upstream call; its usage row says 499`, async () => {
       upstream.setScenario({ kind: "hang" });
-      const lastRow = usageRows()[0]?.id;
+      const lastRow = (await usageRows())[0]?.id;
       const controller = new AbortController();
       const pending = fetch(`${gw.url}/v1/chat/completions`, {
         method: "POST",
@@ -197,8 +197,8 @@ describe("OpenAI chat through the gateway", () => {
       await pending;
       for (let i = 0; i < 100 && upstream.aborted === abortedBefore; i++) await Bun.sleep(10);
       expect(upstream.aborted).toBeGreaterThan(abortedBefore);
-      for (let i = 0; i < 100 && usageRows()[0]?.id === lastRow; i++) await Bun.sleep(10);
-      expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream });
+      for (let i = 0; i < 100 && (await usageRows())[0]?.id === lastRow; i++) await Bun.sleep(10);
+      expect((await usageRows())[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream });
     });
   }
 
@@ -218,8 +218,8 @@ describe("OpenAI chat through the gateway", () => {
     for (let i = 0; i < 100 && upstream.aborted === before; i++) await Bun.sleep(10);
     expect(upstream.aborted).toBeGreaterThan(before);
     await gw.services.usage.written();
-    for (let i = 0; i < 100 && usageRows()[0]?.status !== 499; i++) await Bun.sleep(10);
-    expect(usageRows()[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream: true });
+    for (let i = 0; i < 100 && (await usageRows())[0]?.status !== 499; i++) await Bun.sleep(10);
+    expect((await usageRows())[0]).toMatchObject({ status: 499, errorClass: "client_closed", stream: true });
   });
 
   test("an upstream cut mid-stream reaches the client as an error, not a silent end", async () => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   gw = await startGateway();
   claude = startAnthropicUpstream({ kind: "text", text: "A long answer", usage: { input: 12, output: 3 } });
   expect((await gw.api("/api/providers", { body: { provider: "anthropic", apiKey: "sk-ant", baseUrl: claude.url } })).status).toBe(201);
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("limits", []).key, maxRetries: 0 });
+  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: (await gw.services.apiKeys.create("limits", [])).key, maxRetries: 0 });
 });
 afterAll(async () => {
   await gw.close();

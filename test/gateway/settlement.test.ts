@@ -14,8 +14,8 @@ let upstream: FakeUpstream;
 let accountId: string;
 let key: { id: string; key: string };
 
-function newKey(name: string) {
-  const made = gw.services.apiKeys.create(name, []);
+async function newKey(name: string) {
+  const made = await gw.services.apiKeys.create(name, []);
   return { id: made.row.id, key: made.key };
 }
 
@@ -25,16 +25,17 @@ beforeAll(async () => {
   upstream = startOpenAIUpstream({ kind: "text", text: "a long answer in many small pieces", chunks: 30, delayMs: 15 });
   // One call at a time on the account: a slot never given back would refuse every later request.
   accountId = await connect(gw, "ds", upstream, "key-a", { limits: { maxConcurrent: 1 } });
-  key = newKey("budgeted");
+  key = await newKey("budgeted");
   // A budget with no history reserves all its headroom for one call: a reservation never settled would hold the next call back.
-  gw.services.budgets.set(key.id, "daily", 5);
+  await gw.services.budgets.set(key.id, "daily", 5);
 });
 afterAll(async () => {
   await gw.close();
   await upstream.close();
 });
 
-const rowsOf = (requestId: string) => listUsageLogs(gw.services.db, { limit: 500 }).filter((r) => r.requestId === requestId);
+const rowsOf = async (requestId: string) =>
+  (await listUsageLogs(gw.services.store, { limit: 500 })).filter((r) => r.requestId === requestId);
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await Bun.sleep(10);
@@ -69,7 +70,7 @@ describe("a throw at any step settles the request once", () => {
         const callsBefore = upstream.requests.length;
         await expect(request(id, stream, step)).rejects.toThrow(`injected at ${step}`);
         await gw.services.usage.written();
-        expect(rowsOf(id)).toMatchObject([{ status: 500, errorClass: "internal" }]);
+        expect(await rowsOf(id)).toMatchObject([{ status: 500, errorClass: "internal" }]);
         expect(gw.services.health.limiter.inFlight(accountId)).toBe(0);
         // A stream the client never got is cancelled upstream, not left to run.
         const called = upstream.requests.length > callsBefore;
@@ -81,7 +82,7 @@ describe("a throw at any step settles the request once", () => {
         await next.text();
         expect(performance.now() - started).toBeLessThan(3_000);
         await gw.services.usage.written();
-        expect(rowsOf(`${id}-next`)).toMatchObject([{ status: 200 }]);
+        expect(await rowsOf(`${id}-next`)).toMatchObject([{ status: 200 }]);
       }, 15_000);
     }
   }
@@ -115,7 +116,7 @@ describe("a request's own fault never counts against the provider", () => {
     expect(gw.services.health.breakers.list().filter((b) => b.provider === "deepseek")).toEqual([]);
     expect(gw.services.health.limiter.inFlight(accountId)).toBe(0);
     await gw.services.usage.written();
-    expect(rowsOf("own-fault-7")).toMatchObject([{ status: 400, errorClass: "request_not_serializable" }]);
+    expect(await rowsOf("own-fault-7")).toMatchObject([{ status: 400, errorClass: "request_not_serializable" }]);
   });
 
   test("an unstreamed answer cut short is a 502 naming the cause, with its row", async () => {
@@ -131,7 +132,7 @@ describe("a request's own fault never counts against the provider", () => {
       // Cut before or after fetch resolved its headers: either way the reason is said.
       expect((await res.json()).error.message).toMatch(/Groq (cut its answer short|could not be reached)/);
       await gw.services.usage.written();
-      expect(rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status: 502, provider: "groq" }]);
+      expect(await rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status: 502, provider: "groq" }]);
       expect(gw.services.health.limiter.inFlight(id)).toBe(0);
     } finally {
       await cut.close();
@@ -152,7 +153,7 @@ describe("client text never breaks a response header", () => {
       await res.text();
       const requestId = res.headers.get("x-omniroute-request-id")!;
       await gw.services.usage.written();
-      expect(rowsOf(requestId)).toMatchObject([{ status: 200, modelServed: "deepseek-chat-ü-模型" }]);
+      expect(await rowsOf(requestId)).toMatchObject([{ status: 200, modelServed: "deepseek-chat-ü-模型" }]);
       expect(gw.services.health.limiter.inFlight(accountId)).toBe(0);
     });
   }
@@ -160,8 +161,8 @@ describe("client text never breaks a response header", () => {
 
 describe("every refusal leaves its row", () => {
   test("a spent budget: 429 and one row saying so", async () => {
-    const spent = newKey("spent");
-    gw.services.budgets.set(spent.id, "daily", 0.000001);
+    const spent = await newKey("spent");
+    await gw.services.budgets.set(spent.id, "daily", 0.000001);
     gw.services.budgets.spend(spent.id, 1, Date.now());
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
@@ -170,7 +171,7 @@ describe("every refusal leaves its row", () => {
     });
     expect(res.status).toBe(429);
     const requestId = res.headers.get("x-omniroute-request-id")!;
-    expect(rowsOf(requestId)).toMatchObject([{ status: 429, errorClass: "budget_exceeded", costUsd: 0 }]);
+    expect(await rowsOf(requestId)).toMatchObject([{ status: 429, errorClass: "budget_exceeded", costUsd: 0 }]);
   });
 
   test("a malformed body, a bad model name, a model nothing serves, an unknown pinned provider: each its status and one row", async () => {
@@ -201,7 +202,7 @@ describe("every refusal leaves its row", () => {
       const res = await send(path, body);
       expect({ path, status: res.status }).toEqual({ path, status });
       await gw.services.usage.written();
-      expect(rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status, errorClass, costUsd: 0 }]);
+      expect(await rowsOf(res.headers.get("x-omniroute-request-id")!)).toMatchObject([{ status, errorClass, costUsd: 0 }]);
     }
   });
 
@@ -218,7 +219,7 @@ describe("every refusal leaves its row", () => {
     expect(second.headers.get("x-omniroute-idempotent")).toBe("true");
     expect(await second.text()).toBe(firstBody);
     await gw.services.usage.written();
-    const replayed = rowsOf(second.headers.get("x-omniroute-request-id")!);
+    const replayed = await rowsOf(second.headers.get("x-omniroute-request-id")!);
     expect(replayed).toMatchObject([{ status: 200, cache: "replay", costUsd: 0, attempt: 0 }]);
   });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const created = await gw.api("/api/providers", { body: { provider: "ds", apiKey: "sk-upstream", baseUrl: `${upstream.url}/v1` } });
   connectionId = ((await created.json()) as any).id;
   expect((await gw.api("/api/combos", { body: { name: "team", models: ["ds/deepseek-chat"] } })).status).toBe(201);
-  const key = gw.services.apiKeys.create("proxied", []);
+  const key = await gw.services.apiKeys.create("proxied", []);
   keyId = key.row.id;
   keySecret = key.key;
   // Every request must reach the upstream (no cached answers).

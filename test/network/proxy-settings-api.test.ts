@@ -5,7 +5,7 @@ import { createSecretBox } from "../../src/auth/secret-box.ts";
 import { createProxyStore } from "../../src/network/proxy-config.ts";
 import { startHttpProxy, type FakeHttpProxy } from "../fakes/http-proxy.ts";
 import { startSocks5Proxy, type FakeSocks5Proxy } from "../fakes/socks5-proxy.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 let gw: TestGateway;
 let http: FakeHttpProxy;
@@ -15,12 +15,12 @@ let closedPort: number;
 
 const put = async (body: unknown) => gw.api("/api/settings/proxy", { method: "PUT", body });
 const view = async () => (await (await gw.api("/api/settings/proxy")).json()) as any;
-const rawStored = () => (gw.services.db.$client.query("select value from settings where key = 'proxy'").get() as { value: string }).value;
+const rawStored = () => (rawDatabase(gw.services).query("select value from settings where key = 'proxy'").get() as { value: string }).value;
 const runTest = async (body: unknown) => {
   // Over the socket: the test's target is this gateway's own /healthz, at the address the request came to.
   const res = await fetch(`${gw.url}/api/settings/proxy/test`, {
     method: "POST",
-    headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -68,19 +68,19 @@ describe("GET/PUT /api/settings/proxy", () => {
     expect(stored).toMatch(/"auth":"v1\.[\w-]+\.[\w-]+\.[\w-]+"/);
 
     // Opened again from the database (as after a restart), the credentials are whole; under another key, unusable.
-    expect(createProxyStore(gw.services.db, gw.services.secrets).get().global).toEqual({
+    expect((await createProxyStore(gw.services.store, gw.services.secrets)).get().global).toEqual({
       type: "socks5",
       host: "10.0.0.5",
       port: 1080,
       username: "alice-user",
       password: "s3cret-pass",
     });
-    expect(createProxyStore(gw.services.db, createSecretBox("another-encryption-key-entirely")).get().global).toBeUndefined();
+    expect((await createProxyStore(gw.services.store, createSecretBox("another-encryption-key-entirely"))).get().global).toBeUndefined();
   });
 
   test("PUT merges entries; null removes one; provider aliases become ids; combos and keys by name and id", async () => {
     expect((await gw.api("/api/combos", { body: { name: "Team", models: ["ds/deepseek-chat"] } })).status).toBe(201);
-    const key = gw.services.apiKeys.create("k", []);
+    const key = await gw.services.apiKeys.create("k", []);
     await put({ providers: { ds: { type: "http", host: "p1", port: 3128 } } });
     await put({
       providers: { openai: { type: "https", host: "p2", port: 443 } },

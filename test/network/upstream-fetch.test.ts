@@ -39,8 +39,8 @@ afterAll(async () => {
   target.stop(true);
   tlsTarget.stop(true);
 });
-beforeEach(() => {
-  gw.services.proxies.update({ global: null, providers: null, combos: null, keys: null, noProxy: null });
+beforeEach(async () => {
+  await gw.services.proxies.update({ global: null, providers: null, combos: null, keys: null, noProxy: null });
   gw.services.proxies.env = {};
   httpsProxy.reset();
   guarded.reset();
@@ -62,7 +62,7 @@ describe("upstreamFetch", () => {
   });
 
   test("an https proxy: TLS to the proxy itself (its certificate is checked)", async () => {
-    gw.services.proxies.update({ global: { type: "https", host: "localhost", port: httpsProxy.port } });
+    await gw.services.proxies.update({ global: { type: "https", host: "localhost", port: httpsProxy.port } });
     const res = await upstreamFetch(gw.services.proxies, `http://127.0.0.1:${target.port}/via-tls-proxy`, trustTestCa, {
       provider: "openai",
     });
@@ -77,7 +77,7 @@ describe("upstreamFetch", () => {
   });
 
   test("https targets tunnel with CONNECT through an HTTP proxy with Basic auth, and through SOCKS5", async () => {
-    gw.services.proxies.update({
+    await gw.services.proxies.update({
       providers: { openai: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "pw" } },
     });
     const res = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/secure`, trustTestCa, { provider: "openai" });
@@ -86,7 +86,7 @@ describe("upstreamFetch", () => {
       { kind: "connect", target: `localhost:${tlsTarget.port}`, proxyAuthorization: `Basic ${btoa("bob:pw")}` },
     ]);
 
-    gw.services.proxies.update({ providers: { openai: { type: "socks5", host: "127.0.0.1", port: socks.port } } });
+    await gw.services.proxies.update({ providers: { openai: { type: "socks5", host: "127.0.0.1", port: socks.port } } });
     const viaSocks = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/socks`, trustTestCa, {
       provider: "openai",
     });
@@ -95,7 +95,7 @@ describe("upstreamFetch", () => {
   });
 
   test("a CONNECT refused for wrong credentials is a ProxyFailure naming the proxy and the setting", async () => {
-    gw.services.proxies.update({ global: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "bad" } });
+    await gw.services.proxies.update({ global: { type: "http", host: "127.0.0.1", port: guarded.port, username: "bob", password: "bad" } });
     const err = await upstreamFetch(gw.services.proxies, `https://localhost:${tlsTarget.port}/x`, trustTestCa, {}).then(
       () => undefined,
       (e: Error) => e,
@@ -107,14 +107,14 @@ describe("upstreamFetch", () => {
 
   test("upstreamFetchInit: an explicit proxy option, and `false` (never the environment) when direct", async () => {
     gw.services.proxies.env = { HTTP_PROXY: "http://127.0.0.1:9" };
-    gw.services.proxies.update({ keys: {}, global: { type: "none" } });
+    await gw.services.proxies.update({ keys: {}, global: { type: "none" } });
     expect(upstreamFetchInit(gw.services.proxies, `http://127.0.0.1:${target.port}/`, {})).toEqual({ proxy: false });
-    gw.services.proxies.update({ global: { type: "http", host: "proxy.test", port: 3128, username: "u", password: "p" } });
+    await gw.services.proxies.update({ global: { type: "http", host: "proxy.test", port: 3128, username: "u", password: "p" } });
     expect(upstreamFetchInit(gw.services.proxies, "https://api.example.com/", {})).toEqual({
       proxy: { url: "http://proxy.test:3128", headers: { "proxy-authorization": `Basic ${btoa("u:p")}` }, respectNoProxy: false },
     });
     // Direct really is direct, even with HTTP_PROXY in the environment Bun's fetch reads by itself.
-    gw.services.proxies.update({ global: null });
+    await gw.services.proxies.update({ global: null });
     gw.services.proxies.env = {};
     const saved = process.env.HTTP_PROXY;
     process.env.HTTP_PROXY = "http://127.0.0.1:9";

@@ -93,7 +93,7 @@ describe("Connect with Claude Code", () => {
   });
 
   test("a dead login shows 'needs login — reconnect', and reconnecting renews the same account", async () => {
-    gw.services.credentials.markNeedsLogin(id, "Anthropic refused the refresh token: invalid_grant");
+    await gw.services.credentials.markNeedsLogin(id, "Anthropic refused the refresh token: invalid_grant");
     let html = await page();
     const row = html.slice(html.indexOf(`id="conn-${id}"`), html.indexOf("</li>", html.indexOf(`id="conn-${id}"`)));
     expect(row).toContain("needs login");

@@ -165,7 +165,7 @@ describe("calls through Code Assist", () => {
 
   test("Gemini clients (fast path): @google/genai reads plain Gemini answers, streamed and not", async () => {
     await connectAccount();
-    const ai = new GoogleGenAI({ apiKey: gw.services.apiKeys.create("genai", []).key, httpOptions: { baseUrl: gw.url } });
+    const ai = new GoogleGenAI({ apiKey: (await gw.services.apiKeys.create("genai", [])).key, httpOptions: { baseUrl: gw.url } });
     const res = await ai.models.generateContent({ model: "gc/gemini-2.5-flash", contents: "hi" });
     expect(res.text).toBe("Hello from Code Assist.");
     expect(res.usageMetadata?.promptTokenCount).toBe(9);
@@ -202,7 +202,7 @@ describe("calls through Code Assist", () => {
     for (const token of google.refreshTokens()) google.revokeRefreshToken(token);
     const res = await chat(gw, "free");
     expect(await answerText(res)).toBe("from the backup");
-    const row = getConnection(gw.services.db, connection.id)!;
+    const row = (await getConnection(gw.services.store, connection.id))!;
     expect(row.metadata).toMatchObject({ needsLogin: true });
     expect(String(row.metadata!.loginError)).toContain("expired or revoked");
     // Routed around from now on: the Code Assist fake is not called again.

@@ -148,7 +148,7 @@ describe("chat through Copilot", () => {
     await connectAccount();
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}` },
       body: JSON.stringify({
         model: "gh/gpt-4.1",
         messages: [
@@ -192,7 +192,7 @@ describe("chat through Copilot", () => {
     await gw.api("/api/combos", { body: { name: "work", models: ["gh/gpt-4.1", "ds/deepseek-chat"] } });
     for (const token of github.githubTokens()) github.revokeGithubToken(token);
     expect(await answerText(await chat(gw, "work"))).toBe("from the backup");
-    const row = getConnection(gw.services.db, connection.id)!;
+    const row = (await getConnection(gw.services.store, connection.id))!;
     expect(row.metadata).toMatchObject({ needsLogin: true });
     expect(String(row.metadata!.loginError)).toContain("no longer accepts");
     expect(copilot.requests).toHaveLength(0);

@@ -149,7 +149,7 @@ describe("calls", () => {
     for (const t of auth.refreshTokens()) auth.revokeRefreshToken(t);
     auth.rotateApiKey();
     expect(await content(await chat(gw, "free"))).toBe("from the backup");
-    expect(getConnection(gw.services.db, connection.id)!.metadata).toMatchObject({ needsLogin: true });
+    expect((await getConnection(gw.services.store, connection.id))!.metadata).toMatchObject({ needsLogin: true });
   });
 });
 

@@ -34,7 +34,7 @@ beforeEach(async () => {
   );
   backup = startOpenAIUpstream({ kind: "text", text: "from the backup" });
   gw = await startGateway({}, { endpointOverrides: { kiro: kiroEndpoints(auth, kiro.url) }, homeDir: home.dir });
-  claude = new Anthropic({ baseURL: gw.url, authToken: gw.services.apiKeys.create("claude-code", []).key, maxRetries: 0 });
+  claude = new Anthropic({ baseURL: gw.url, authToken: (await gw.services.apiKeys.create("claude-code", [])).key, maxRetries: 0 });
 });
 afterEach(async () => {
   await gw.close();
@@ -252,7 +252,7 @@ describe("a Kiro event stream decoded into an Anthropic stream for Claude Code",
     expect(kiroBody().conversationState.currentMessage.userInputMessage.modelId).toBe("claude-haiku-4.5");
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}` },
       body: JSON.stringify({ model: "kr/claude-sonnet-4.5", temperature: 0.3, messages: [{ role: "user", content: "hi" }] }),
     });
     expect((await res.json()).choices[0].message.content).toBe("Hello from Kiro.");
@@ -324,7 +324,7 @@ describe("tokens", () => {
     for (const token of auth.refreshTokens()) auth.revokeRefreshToken(token);
     const message = await claude.messages.create({ model: "free", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
     expect(message.content[0]).toMatchObject({ text: "from the backup" });
-    const row = getConnection(gw.services.db, connection.id)!;
+    const row = (await getConnection(gw.services.store, connection.id))!;
     expect(row.metadata).toMatchObject({ needsLogin: true });
     expect(String(row.metadata!.loginError)).toContain("AWS Builder ID refused the refresh token");
     expect(gw.services.accounts.accountsOf("kiro")).toHaveLength(0);

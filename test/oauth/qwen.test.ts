@@ -120,7 +120,7 @@ describe("calls", () => {
     await gw.api("/api/combos", { body: { name: "free", models: ["qw/qwen3-coder-plus", "ds/deepseek-chat"] } });
     for (const t of auth.refreshTokens()) auth.revokeRefreshToken(t);
     expect(await content(await chat(gw, "free"))).toBe("from the backup");
-    const row = getConnection(gw.services.db, connection.id)!;
+    const row = (await getConnection(gw.services.store, connection.id))!;
     expect(row.metadata).toMatchObject({ needsLogin: true });
     expect(String(row.metadata!.loginError)).toContain("Qwen refused the refresh token");
     expect(await content(await chat(gw, "free"))).toBe("from the backup");

@@ -1,4 +1,5 @@
 // Shared set-up for the Claude Code and Codex login tests: a temp home folder, the stored (sealed) credentials, client calls.
+import { rawDatabase } from "../support/gateway.ts";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -29,7 +30,7 @@ export function stored(
   gw: TestGateway,
   id: string,
 ): { row: Record<string, unknown>; credentials: Record<string, unknown>; metadata: Record<string, unknown> } {
-  const row = gw.services.db.$client.query("select * from provider_connections where id = ?").get(id) as Record<string, unknown>;
+  const row = rawDatabase(gw.services).query("select * from provider_connections where id = ?").get(id) as Record<string, unknown>;
   return {
     row,
     credentials: JSON.parse(gw.services.secrets.open(String(row.credentials))),
@@ -41,7 +42,7 @@ export function stored(
 export async function callGateway(gw: TestGateway, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}`, ...headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}`, ...headers },
     body: JSON.stringify(body),
   });
 }

@@ -87,7 +87,7 @@ describe("process lifecycle", () => {
       });
     const { proc, url } = await boot([binary], runDir, {}, runDir);
     try {
-      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok", store: { kind: "sqlite", reachable: true } });
       const login = await fetch(`${url}/api/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },

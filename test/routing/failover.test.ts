@@ -38,7 +38,12 @@ describe("combo failover", () => {
     expect(res.headers.get("x-omniroute-provider")).toBe("groq");
     expect(res.headers.get("x-omniroute-fallback-attempts")).toBe("1");
     expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
-    expect(listUsageLogs(gw.services.db, { limit: 1 })[0]).toMatchObject({ combo: "main", attempt: 2, provider: "groq", status: 200 });
+    expect((await listUsageLogs(gw.services.store, { limit: 1 }))[0]).toMatchObject({
+      combo: "main",
+      attempt: 2,
+      provider: "groq",
+      status: 200,
+    });
   });
 
   test("429 with Retry-After cools the account until then: it is not called again, /api/health shows it, reset clears it", async () => {

@@ -137,7 +137,7 @@ describe("combo strategies", () => {
 
   test("combos are listed in /v1/models as owned_by combo", async () => {
     await gw.api("/api/combos", { body: { name: "listed", models: ["ds/deepseek-chat"] } });
-    const list = await (await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${gw.adminKey()}` } })).json();
+    const list = await (await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${await gw.adminKey()}` } })).json();
     expect(list.data.find((m: any) => m.id === "listed")).toMatchObject({ owned_by: "combo" });
   });
 });

@@ -15,8 +15,8 @@ export async function connect(
   return (await res.json()).id;
 }
 
-export function sdk(gw: TestGateway): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.services.apiKeys.create("routing", []).key, maxRetries: 0 });
+export async function sdk(gw: TestGateway): Promise<OpenAI> {
+  return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: (await gw.services.apiKeys.create("routing", [])).key, maxRetries: 0 });
 }
 
 /** The upstream key a recorded request was sent with: tells which account served it. */
@@ -25,7 +25,7 @@ export const keyOf = (r: RecordedRequest) => r.headers.authorization?.replace(/^
 export async function chat(gw: TestGateway, model: string, init: { stream?: boolean; headers?: Record<string, string> } = {}) {
   return fetch(`${gw.url}/v1/chat/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${gw.adminKey()}`, ...init.headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${await gw.adminKey()}`, ...init.headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...(init.stream ? { stream: true } : {}) }),
   });
 }

@@ -1,7 +1,7 @@
 // Helpers for the database export/import tests: a source gateway with data, exports, multipart imports.
 import { expect } from "bun:test";
 import type { FakeUpstream } from "../fakes/scenario.ts";
-import { startGateway, type TestGateway } from "./gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "./gateway.ts";
 
 /** Another gateway with a connection, a combo, a manage key and a usage row: the source of an import. */
 export async function sourceGateway(upstream: FakeUpstream, env: Record<string, string> = {}) {
@@ -35,7 +35,7 @@ export function importRequest(url: string, bytes: Uint8Array | string, auth: Rec
   return fetch(`${url}/api/db-backups/import`, { method: "POST", headers: auth, body: form });
 }
 
-export const bearer = (gw: TestGateway) => ({ authorization: `Bearer ${gw.adminKey()}` });
+export const bearer = async (gw: TestGateway) => ({ authorization: `Bearer ${await gw.adminKey()}` });
 
 export const connectionNames = (gw: TestGateway) =>
-  (gw.services.db.$client.query("select name from provider_connections order by name").values() as string[][]).map((r) => r[0]);
+  (rawDatabase(gw.services).query("select name from provider_connections order by name").values() as string[][]).map((r) => r[0]);

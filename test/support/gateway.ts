@@ -6,6 +6,9 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { closeDatabase, openDataDir } from "../../src/db/client.ts";
 import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
+import { sqliteStore } from "../../src/db/store.ts";
+import { sqliteOf } from "./sqlite-of.ts";
+import type { Database } from "bun:sqlite";
 
 export interface TestGateway {
   url: string;
@@ -14,8 +17,8 @@ export interface TestGateway {
   config: Config;
   /** Sign in and return the cookie header value. */
   login(password?: string): Promise<string>;
-  /** A manage-scoped API key for /api calls. */
-  adminKey(): string;
+  /** A manage-scoped API key for /api calls (created at the first call). */
+  adminKey(): Promise<string>;
   /** A call to /api with the admin key and a JSON body, made through `app.request()` (no socket). */
   api(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
   /** Stop serving, flush and close the database; the data folder goes too unless `keepData` (a restart). Once only. */
@@ -43,7 +46,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
     ...env,
   });
   const db = await openDataDir(config.dataDir);
-  const services = await createServices(config, db, options);
+  const services = await createServices(config, sqliteStore(db), options);
   const app = createApp(services);
   const server = Bun.serve({
     port: 0,
@@ -52,7 +55,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
     fetch: (req, server) => app.fetch(req, { server }),
   });
   const url = `http://127.0.0.1:${server.port}`;
-  let key: string | undefined;
+  let key: Promise<string> | undefined;
   let closed = false;
   const gw: TestGateway = {
     url,
@@ -69,14 +72,14 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
       return res.headers.get("set-cookie")!.split(";")[0]!;
     },
     adminKey() {
-      key ??= services.apiKeys.create("test-admin", ["manage"]).key;
+      key ??= services.apiKeys.create("test-admin", ["manage"]).then((created) => created.key);
       return key;
     },
     async api(path, init = {}) {
       // Through the app itself, no socket: a management call needs none (tests that need one fetch gw.url).
       return app.request(path, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-        headers: { authorization: `Bearer ${gw.adminKey()}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${await gw.adminKey()}`, "content-type": "application/json" },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
     },
@@ -87,10 +90,15 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
       // Spans still batched go out (tracing on), as at a process's SIGTERM.
       await services.telemetry.shutdown();
       services.sharedState?.close();
-      services.flush();
+      await services.flush();
       closeDatabase(db);
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return gw;
+}
+
+/** The SQLite database under a test gateway (startGateway runs on SQLite), for tests that look at what is stored raw. */
+export function rawDatabase(services: Pick<Services, "store">): Database {
+  return sqliteOf(services.store).$client;
 }

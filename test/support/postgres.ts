@@ -11,8 +11,15 @@ export interface TestPostgres {
   port: number;
   /** The temp folder holding the cluster, its socket and its log; removed by `stop()`. */
   folder: string;
-  /** A new empty database on this server, for a test that needs a clean one; returns its URL. */
-  createDatabase(): Promise<string>;
+  /** A new database on this server (empty, or a copy of `template`), for a test that needs a clean one; returns its URL. */
+  createDatabase(template?: string): Promise<string>;
+  /**
+   * An outage: the server stops (`pg_ctl stop -m fast`: connections cut, what was committed kept; `immediate` would lose
+   * commits, since the test server runs with synchronous_commit and fsync off), its data kept.
+   */
+  pause(): Promise<void>;
+  /** The server back on the same port with the same data, after `pause()`. */
+  resume(): Promise<void>;
   /** Fast shutdown (`pg_ctl stop -m fast`), then the folder goes. Once only. */
   stop(): Promise<void>;
 }
@@ -153,7 +160,14 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       await waitUntil(`PostgreSQL on port ${port}`, () => acceptsQueries(url), 30_000);
-      return server(url, port, folder, async () => {
+      const outage = {
+        pause: () => run(as([pgCtl, "stop", "-D", data, "-m", "fast", "-w"]), folder, "pg_ctl stop"),
+        resume: async () => {
+          await run(as([pgCtl, "start", "-D", data, "-w", "-t", "60", "-l", log, "-o", options]), folder, "pg_ctl start");
+          await waitUntil(`PostgreSQL back on port ${port}`, () => acceptsQueries(url), 30_000);
+        },
+      };
+      return server(url, port, folder, outage, async () => {
         running.delete(stopNow);
         try {
           await run(as([pgCtl, "stop", "-D", data, "-m", "fast", "-w"]), folder, "pg_ctl stop");
@@ -181,18 +195,25 @@ async function acceptsQueries(url: string): Promise<boolean> {
   }
 }
 
-function server(url: string, port: number, folder: string, shutdown: () => Promise<void>): TestPostgres {
+function server(
+  url: string,
+  port: number,
+  folder: string,
+  outage: Pick<TestPostgres, "pause" | "resume">,
+  shutdown: () => Promise<void>,
+): TestPostgres {
   let databases = 0;
   let stopped = false;
   return {
     url,
     port,
     folder,
-    async createDatabase() {
+    ...outage,
+    async createDatabase(template?: string) {
       const name = `test_${++databases}`;
       const admin = new SQL(url, { max: 1 });
       try {
-        await admin.unsafe(`create database ${name}`);
+        await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ""}`);
       } finally {
         await admin.close();
       }

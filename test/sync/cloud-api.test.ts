@@ -1,4 +1,5 @@
 // The cloud side of the sync API: sync- or manage-scoped keys, a random salt per space, documents stored as given, stale or older writes refused.
+import { rawDatabase } from "../support/gateway.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -22,7 +23,7 @@ const put = (documents: unknown[], space = "default") => cloud.api("/api/sync/st
 describe("/api/sync/state", () => {
   test("needs a sync- or manage-scoped API key; a sync key opens nothing else", async () => {
     expect((await fetch(`${cloud.url}/api/sync/state`)).status).toBe(401);
-    const clientKey = cloud.services.apiKeys.create("client only", []).key;
+    const clientKey = (await cloud.services.apiKeys.create("client only", [])).key;
     const res = await fetch(`${cloud.url}/api/sync/state`, { headers: { authorization: `Bearer ${clientKey}` } });
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toContain('"sync" or "manage" scope');
@@ -98,11 +99,11 @@ describe("/api/sync/state", () => {
     expect(a1).toMatch(/^[\w-]{43}$/);
     expect(await salt("alpha")).toBe(a1);
     expect(await salt("beta")).not.toBe(a1);
-    expect(cloud.services.db.$client.query("select salt from sync_spaces where space = 'alpha'").get()).toEqual({ salt: a1 });
+    expect(rawDatabase(cloud.services).query("select salt from sync_spaces where space = 'alpha'").get()).toEqual({ salt: a1 });
   });
 
   test("documents a space held from before it had a salt (unreadable to every upgraded device) go when it gets one", async () => {
-    cloud.services.db.$client
+    rawDatabase(cloud.services)
       .query(
         "insert into sync_documents (space, id, kind, rev, updated_at, deleted, ciphertext, received_at) values ('legacy', 'legacy-document-eeeeeeee', 'combo', 4, 1, 0, 's1.x.y.z', 1)",
       )

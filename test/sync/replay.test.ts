@@ -1,7 +1,7 @@
 // A replayed older sync document never rolls a device back: the cloud refuses it, a device refuses it, a re-dated one does not open.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { setLogLevel } from "../../src/log.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 const PASSPHRASE = "correct horse battery staple";
 const OLD_KEY = "sk-revoked-key-111111";
@@ -19,7 +19,7 @@ async function device(): Promise<TestGateway> {
 beforeAll(async () => {
   cloud = await startGateway();
   // A device needs only the `sync` scope on its cloud.
-  syncKey = cloud.services.apiKeys.create("devices", ["sync"]).key;
+  syncKey = (await cloud.services.apiKeys.create("devices", ["sync"])).key;
   a = await device();
   b = await device();
 });
@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 type Row = { id: string; kind: string; rev: number; updated_at: number; deleted: number; ciphertext: string };
-const connectionRow = () => cloud.services.db.$client.query("select * from sync_documents where kind = 'connection'").get() as Row;
+const connectionRow = () => rawDatabase(cloud.services).query("select * from sync_documents where kind = 'connection'").get() as Row;
 const keyOn = (gw: TestGateway) => {
-  const row = gw.services.db.$client.query("select credentials from provider_connections where provider = 'deepseek'").get() as {
+  const row = rawDatabase(gw.services).query("select credentials from provider_connections where provider = 'deepseek'").get() as {
     credentials: string;
   };
   return (JSON.parse(gw.services.secrets.open(row.credentials)) as { apiKey: string }).apiKey;
@@ -79,8 +79,8 @@ describe("a rotated provider key cannot be rolled back by replaying the old docu
   test("a cloud that serves it anyway: the device refuses the regression, keeps the new key and sends it again", async () => {
     setLogLevel("silent");
     try {
-      const rev = (cloud.services.db.$client.query("select max(rev) as rev from sync_documents").get() as { rev: number }).rev + 1;
-      cloud.services.db.$client
+      const rev = (rawDatabase(cloud.services).query("select max(rev) as rev from sync_documents").get() as { rev: number }).rev + 1;
+      rawDatabase(cloud.services)
         .query("update sync_documents set rev = ?, updated_at = ?, ciphertext = ? where id = ?")
         .run(rev, old.updated_at, old.ciphertext, old.id);
       const status = await b.services.sync.syncNow();

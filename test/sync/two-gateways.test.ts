@@ -4,7 +4,7 @@ import { reloadCachedState } from "../../src/db/swap.ts";
 import { setLogLevel } from "../../src/log.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway, rawDatabase } from "../support/gateway.ts";
 
 const PASSPHRASE = "correct horse battery staple";
 const UPSTREAM_KEY = "sk-upstream-secret-4f9a2c";
@@ -19,7 +19,7 @@ const opened: TestGateway[] = [];
 async function device(env: Record<string, string> = {}): Promise<TestGateway> {
   const gw = await startGateway({
     CLOUD_URL: cloud.url,
-    CLOUD_API_KEY: cloud.adminKey(),
+    CLOUD_API_KEY: await cloud.adminKey(),
     CLOUD_SYNC_KEY: PASSPHRASE,
     CLOUD_SYNC_INTERVAL_SECONDS: "3600",
     ...env,
@@ -35,7 +35,7 @@ async function json(res: Response | Promise<Response>): Promise<any> {
   return body;
 }
 
-const cloudRows = () => cloud.services.db.$client.query("SELECT * FROM sync_documents ORDER BY rev").all() as any[];
+const cloudRows = () => rawDatabase(cloud.services).query("SELECT * FROM sync_documents ORDER BY rev").all() as any[];
 const comboByName = (gw: TestGateway, name: string) => gw.services.combos.byName(name);
 
 function chat(gw: TestGateway, model: string) {
@@ -111,8 +111,8 @@ describe("cloud sync between two gateways", () => {
     const listA: any[] = await json(a.api("/api/providers"));
     expect(list.map((p) => p.id).sort()).toEqual(listA.map((p) => p.id).sort());
     // Re-sealed under B's own ENCRYPTION_KEY.
-    const rowA = a.services.db.$client.query("SELECT credentials FROM provider_connections WHERE provider = 'deepseek'").get() as any;
-    const rowB = b.services.db.$client.query("SELECT credentials FROM provider_connections WHERE provider = 'deepseek'").get() as any;
+    const rowA = rawDatabase(a.services).query("SELECT credentials FROM provider_connections WHERE provider = 'deepseek'").get() as any;
+    const rowB = rawDatabase(b.services).query("SELECT credentials FROM provider_connections WHERE provider = 'deepseek'").get() as any;
     expect(rowB.credentials).not.toBe(rowA.credentials);
     expect(JSON.parse(b.services.secrets.open(rowB.credentials))).toEqual({ apiKey: UPSTREAM_KEY });
     expect(() => a.services.secrets.open(rowB.credentials)).toThrow();
@@ -268,7 +268,7 @@ describe("cloud sync between two gateways", () => {
   test("after a database import (caches reloaded), the device keeps its id and syncs on", async () => {
     const deviceId = b.services.sync.status().device!.id;
     const rev = cloudRows().at(-1).rev;
-    reloadCachedState(b.services);
+    await reloadCachedState(b.services);
     const status = await b.services.sync.syncNow();
     expect(status.lastError).toBeNull();
     expect(status.device!.id).toBe(deviceId);

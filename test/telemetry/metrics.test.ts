@@ -70,10 +70,10 @@ beforeAll(async () => {
   await gw.api("/api/providers", { body: { provider: "openai", apiKey: "k", baseUrl: `${openai.url}/v1` } });
   await gw.api("/api/combos", { body: { name: "team", models: ["ds/deepseek-chat", "openai/gpt-5"] } });
   await gw.api("/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });
-  const created = gw.services.apiKeys.create("metrics-client", []);
+  const created = await gw.services.apiKeys.create("metrics-client", []);
   key = created.key;
   keyId = created.row.id;
-  gw.services.budgets.set(keyId, "daily", 100);
+  await gw.services.budgets.set(keyId, "daily", 100);
 });
 afterAll(async () => {
   await gw.close();
@@ -89,7 +89,7 @@ function statusOf(call: Promise<unknown>): Promise<number> {
 }
 
 async function scrape(): Promise<Sample[]> {
-  const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${gw.adminKey()}` } });
+  const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${await gw.adminKey()}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("text/plain");
   return parseExposition(await res.text());
@@ -133,7 +133,7 @@ describe("GET /metrics", () => {
     ).toBeGreaterThanOrEqual(400);
     await gw.services.usage.written();
 
-    const rows = listUsageLogs(gw.services.db, { limit: 100 });
+    const rows = await listUsageLogs(gw.services.store, { limit: 100 });
     expect(rows.length).toBe(9);
     const samples = await scrape();
     const provider = (r: UsageRow) => r.provider ?? "none";
@@ -219,7 +219,7 @@ describe("GET /metrics", () => {
     const used = new Set(
       exprs.flatMap((e) => e.match(/\b(?:omniroute|process|nodejs)_\w+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, "")),
     );
-    const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${gw.adminKey()}` } });
+    const res = await gw.app.request("/metrics", { headers: { authorization: `Bearer ${await gw.adminKey()}` } });
     const declared = new Set([...(await res.text()).matchAll(/^# TYPE (\w+) /gm)].map((m) => m[1]!));
     expect(used.size).toBeGreaterThan(10);
     expect([...used].filter((n) => !declared.has(n))).toEqual([]);

@@ -5,6 +5,8 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import { readiness } from "../../src/api/readiness.ts";
 import type { Db } from "../../src/db/client.ts";
 import * as schema from "../../src/db/schema.ts";
+import { createStoreProbe } from "../../src/db/store-probe.ts";
+import { sqliteStore } from "../../src/db/store.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gw: TestGateway;
@@ -23,12 +25,16 @@ describe("health probes", () => {
     expect(await ready.json()).toEqual({ status: "ready" });
   });
 
-  test("a database whose migrations have not run is not ready, with the reason", () => {
-    const unmigrated = drizzle({ client: new Database(":memory:"), schema }) as Db;
-    expect(readiness({ db: unmigrated, usage: gw.services.usage })).toEqual({
+  test("a database whose migrations have not run is not ready, with the reason", async () => {
+    const unmigrated = sqliteStore(drizzle({ client: new Database(":memory:"), schema }) as Db);
+    expect(await readiness({ store: unmigrated, storeProbe: createStoreProbe(unmigrated), usage: gw.services.usage })).toEqual({
       ready: false,
       reason: "the database migrations have not run yet",
     });
-    expect(readiness({ db: gw.services.db, usage: gw.services.usage })).toEqual({ ready: true });
+    expect(await readiness(gw.services)).toEqual({ ready: true });
+  });
+
+  test("/healthz names the store and that it answers", async () => {
+    expect(await (await gw.app.request("/healthz")).json()).toEqual({ status: "ok", store: { kind: "sqlite", reachable: true } });
   });
 });

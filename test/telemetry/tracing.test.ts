@@ -43,7 +43,7 @@ for (const protocol of ["http/json", "http/protobuf"] as const) {
       await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${deepseek.url}/v1` } });
       await gw.api("/api/providers", { body: { provider: "openai", apiKey: "k", baseUrl: `${openai.url}/v1` } });
       await gw.api("/api/combos", { body: { name: "team", models: ["ds/deepseek-chat", "openai/gpt-5"] } });
-      key = gw.services.apiKeys.create("tracing", []).key;
+      key = (await gw.services.apiKeys.create("tracing", [])).key;
     });
     afterAll(async () => {
       await gw.close();

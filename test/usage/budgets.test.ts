@@ -41,7 +41,7 @@ describe("cost", () => {
     expect((await ask(key)).status).toBe(200);
     const price = DEFAULT_PRICING.deepseek!.models["deepseek-chat"]!;
     const expected = (150_000 * price.input + 50_000 * (price.cached ?? price.input) + 100_000 * price.output) / 1e6;
-    const row = listUsageLogs(gw.services.db, { limit: 1 })[0]!;
+    const row = (await listUsageLogs(gw.services.store, { limit: 1 }))[0]!;
     expect(row.costUsd).toBeCloseTo(expected, 6);
     expect(expected).toBeGreaterThan(0.01);
   });
@@ -52,7 +52,7 @@ describe("cost", () => {
     expect(put.status).toBe(200);
     expect((await put.json()).deepseek["deepseek-chat"]).toEqual({ input: 10, output: 20 });
     await ask(key);
-    expect(listUsageLogs(gw.services.db, { limit: 1 })[0]!.costUsd).toBeCloseTo((200_000 * 10 + 100_000 * 20) / 1e6, 6);
+    expect((await listUsageLogs(gw.services.store, { limit: 1 }))[0]!.costUsd).toBeCloseTo((200_000 * 10 + 100_000 * 20) / 1e6, 6);
     await gw.api("/api/pricing", { method: "PUT", body: { deepseek: { "deepseek-chat": null } } });
     expect((await (await gw.api("/api/pricing")).json()).deepseek["deepseek-chat"]).toEqual(
       DEFAULT_PRICING.deepseek!.models["deepseek-chat"],
@@ -60,7 +60,7 @@ describe("cost", () => {
   });
 
   test("groupBy sums equal the rows", async () => {
-    const rows = listUsageLogs(gw.services.db, { limit: 500 });
+    const rows = await listUsageLogs(gw.services.store, { limit: 500 });
     for (const groupBy of ["provider", "model", "key", "day"]) {
       const groups = await (await gw.api(`/api/usage?groupBy=${groupBy}`)).json();
       expect(groups.reduce((n: number, g: any) => n + g.requests, 0)).toBe(rows.length);

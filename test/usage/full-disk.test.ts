@@ -7,6 +7,7 @@ import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { CAN_MOUNT_SMALL_DISK, mountSmallDisk, type SmallDisk } from "../support/small-disk.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 if (!CAN_MOUNT_SMALL_DISK) console.warn("full-disk tests skipped: this machine does not let the tests mount a tmpfs (needs root)");
 
@@ -31,7 +32,7 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
 
   /** Fill the disk; the WAL is emptied first so that the next commit must grow it, as on a disk that filled up over time. */
   const fillDisk = () => {
-    gw.services.db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    sqliteOf(gw.services.store).$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     disk.fill();
   };
   const chat = (stream: boolean) =>
@@ -49,7 +50,7 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
 
   test("requests are served; /readyz, /api/health and the Health page say rows are held; they are written when space returns", async () => {
     expect(await (await fetch(`${gw.url}/readyz`)).json()).toEqual({ status: "ready" });
-    const rowsBefore = listUsageLogs(gw.services.db, { limit: 1000 }).length;
+    const rowsBefore = (await listUsageLogs(gw.services.store, { limit: 1000 })).length;
     fillDisk();
 
     const answers = await Promise.all(
@@ -82,14 +83,14 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
 
     disk.free();
     await untilReady();
-    const rows = listUsageLogs(gw.services.db, { limit: 1000 });
+    const rows = await listUsageLogs(gw.services.store, { limit: 1000 });
     expect(rows.length).toBe(rowsBefore + 20);
     const held = rows.filter((r) => answers.some((a) => a.id === r.requestId));
     expect(held.length).toBe(20);
     expect(held.every((r) => r.status === 200 && r.outputTokens === 4)).toBe(true);
     expect((await (await gw.api("/api/health")).json()).storage).toMatchObject({ usageRows: "writing", pending: 0, dropped: 0 });
     expect(await (await fetch(`${gw.url}/dashboard/partials/health/system`, { headers: { cookie } })).text()).toContain("written");
-    expect(gw.services.db.$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
+    expect(sqliteOf(gw.services.store).$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
   });
 
   test("management writes answer 507 in the API's error format (HTML in the dashboard) and change nothing", async () => {
@@ -128,6 +129,6 @@ describe.skipIf(!CAN_MOUNT_SMALL_DISK)("a full disk", () => {
     expect((await (await gw.api("/api/settings")).json()).systemPrompt).not.toBe("written on a full disk");
     // And the same writes succeed now that there is room.
     expect((await gw.api("/api/combos", { body: { name: "full-combo", models: ["ds/deepseek-chat"] } })).status).toBe(201);
-    expect(gw.services.db.$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
+    expect(sqliteOf(gw.services.store).$client.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
   });
 });

@@ -3,9 +3,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { openDatabase } from "../../src/db/client.ts";
 import { spentSince } from "../../src/db/queries/budgets.ts";
-import { createUsageWriter, type NewUsageRow } from "../../src/db/queries/usage.ts";
+import type { NewUsageRow } from "../../src/db/queries/usage.ts";
+import { first, sqliteStore } from "../../src/db/store.ts";
+import { createUsageWriter } from "../../src/db/usage-writer.ts";
 import { advanceRawFrom, historyBounds, pruneUsageBatch } from "../../src/db/queries/usage-history.ts";
 import { createBudgets } from "../../src/usage/budgets.ts";
 import { createUsageHistory } from "../../src/usage/history.ts";
@@ -34,11 +37,12 @@ afterEach(async () => {
   await gw.close();
 });
 
-const count = (where = "1") =>
-  (gw.services.db.$client.query(`select count(*) as n from usage_log where ${where}`).get() as { n: number }).n;
+/** The first row of a statement on the gateway's store (counts and sums the API does not show). */
+const one = async (text: string) => first(await gw.services.store.rows<any>(sql.raw(text)));
+const count = async (where = "1") => Number((await one(`select count(*) as n from usage_log where ${where}`)).n);
 
-function insert(rows: Array<Partial<NewUsageRow> & { ts: number }>) {
-  const writer = createUsageWriter(gw.services.db);
+async function insert(rows: Array<Partial<NewUsageRow> & { ts: number }>) {
+  const writer = createUsageWriter(gw.services.store);
   for (const [i, r] of rows.entries()) {
     writer.insert({
       requestId: `synthetic-${r.ts}-${i}`,
@@ -48,11 +52,11 @@ function insert(rows: Array<Partial<NewUsageRow> & { ts: number }>) {
       ...r,
     });
   }
-  writer.flush();
+  await writer.flush();
 }
 
 /** Rows over 200 days: every kind of missing value, errors, cache hits, several a day for the same group. */
-function seedHistory() {
+async function seedHistory() {
   const rows: Array<Partial<NewUsageRow> & { ts: number }> = [];
   for (const daysAgo of [200, 120, 95, 60, 31, 30, 29, 10, 2, 1, 0]) {
     for (let i = 0; i < 4; i++) {
@@ -71,7 +75,7 @@ function seedHistory() {
       });
     }
   }
-  insert(rows);
+  await insert(rows);
 }
 
 async function totals(groupBy: string, range = "") {
@@ -102,7 +106,7 @@ async function ask(n: number) {
 
 describe("rollups and retention", () => {
   test("totals are the same before a rollup, after it, and after retention pruned the raw rows", async () => {
-    seedHistory();
+    await seedHistory();
     await ask(3);
     const ranges = [
       "",
@@ -111,20 +115,19 @@ describe("rollups and retention", () => {
       `&from=${NOW - 10 * DAY - 2 * 3_600_000 + 1}&to=${NOW - DAY}`,
     ];
     const before = await snapshot(ranges);
-    const rawRows = count();
+    const rawRows = await count();
     expect((before.day as any[]).reduce((n, g) => n + g.requests, 0)).toBe(rawRows);
     const keys = ["key-1", "key-2"];
     const sinces = [0, midnight(NOW - 100 * DAY), midnight(NOW - 30 * DAY), midnight(NOW - 5 * DAY)];
-    const spentBefore = keys.flatMap((k) => sinces.map((s) => spentSince(gw.services.db, k, s)));
+    const spentAll = () => Promise.all(keys.flatMap((k) => sinces.map((s) => spentSince(gw.services.store, k, s))));
+    const spentBefore = await spentAll();
     expect(spentBefore.every((n) => n > 0)).toBe(true);
 
-    expect(gw.services.usageHistory.rollup()).toBe(rawRows);
-    const daily = gw.services.db.$client
-      .query("select sum(requests) as r, sum(errors) as e, sum(cache_hits) as h, count(*) as n from usage_daily")
-      .get() as any;
+    expect(await gw.services.usageHistory.rollup()).toBe(rawRows);
+    const daily = await one("select sum(requests) as r, sum(errors) as e, sum(cache_hits) as h, count(*) as n from usage_daily");
     expect(daily.r).toBe(rawRows);
-    expect(daily.e).toBe(count("status >= 400"));
-    expect(daily.h).toBe(count("cache = 'hit'"));
+    expect(daily.e).toBe(await count("status >= 400"));
+    expect(daily.h).toBe(await count("cache = 'hit'"));
     expect(daily.n).toBeLessThan(rawRows);
     expect(await snapshot(ranges)).toEqual(before);
 
@@ -132,28 +135,26 @@ describe("rollups and retention", () => {
     expect(put.status).toBe(200);
     const { pruned } = await gw.services.usageHistory.maintain(NOW);
     const cutoff = midnight(NOW) - 30 * DAY;
-    expect(pruned).toBe(rawRows - count());
+    expect(pruned).toBe(rawRows - (await count()));
     expect(pruned).toBeGreaterThan(0);
-    expect(count(`ts < ${cutoff}`)).toBe(0);
-    expect(count(`ts >= ${cutoff}`)).toBe(count());
-    expect(historyBounds(gw.services.db).rawFrom).toBe(cutoff);
+    expect(await count(`ts < ${cutoff}`)).toBe(0);
+    expect(await count(`ts >= ${cutoff}`)).toBe(await count());
+    expect((await historyBounds(gw.services.store)).rawFrom).toBe(cutoff);
 
     expect(await snapshot(ranges)).toEqual(before);
-    expect(keys.flatMap((k) => sinces.map((s) => spentSince(gw.services.db, k, s)))).toEqual(
-      spentBefore.map((n) => expect.closeTo(n, 9)) as any,
-    );
+    expect(await spentAll()).toEqual(spentBefore.map((n) => expect.closeTo(n, 9)) as any);
   });
 
   test("rows not rolled up yet are never pruned, and count once whether raw or rolled", async () => {
-    seedHistory();
+    await seedHistory();
     await gw.services.usageHistory.maintain(NOW); // default 90 days: rolls everything, prunes what is older
     const before = await snapshot([""]);
     // A late row from long ago (a request whose row was written after the last rollup).
-    insert([{ ts: NOW - 150 * DAY, keyId: "key-1", provider: "ds", modelServed: "deepseek-chat", costUsd: 0.5, inputTokens: 7 }]);
-    const late = count(`ts < ${NOW - 149 * DAY}`);
+    await insert([{ ts: NOW - 150 * DAY, keyId: "key-1", provider: "ds", modelServed: "deepseek-chat", costUsd: 0.5, inputTokens: 7 }]);
+    const late = await count(`ts < ${NOW - 149 * DAY}`);
     expect(late).toBe(1);
-    expect(pruneUsageBatch(gw.services.db, 5_000)).toBe(0);
-    expect(count(`ts < ${NOW - 149 * DAY}`)).toBe(1);
+    expect(await pruneUsageBatch(gw.services.store, 5_000)).toBe(0);
+    expect(await count(`ts < ${NOW - 149 * DAY}`)).toBe(1);
 
     const withLate = await totals("day");
     const day = new Date(NOW - 150 * DAY).toISOString().slice(0, 10);
@@ -161,31 +162,33 @@ describe("rollups and retention", () => {
     expect(withLate.reduce((n, g) => n + g.requests, 0)).toBe((before.day as any[]).reduce((n, g) => n + g.requests, 0) + 1);
 
     await gw.services.usageHistory.maintain(NOW);
-    expect(count(`ts < ${NOW - 149 * DAY}`)).toBe(0);
+    expect(await count(`ts < ${NOW - 149 * DAY}`)).toBe(0);
     expect(await totals("day")).toEqual(withLate);
   });
 
   test("totals stay exact while a prune is half done (days moved to the rollups, raw rows not all deleted yet)", async () => {
-    seedHistory();
+    await seedHistory();
     const ranges = ["", `&from=${midnight(NOW - 61 * DAY)}&to=${NOW - 20 * DAY}`];
     const before = await snapshot(ranges);
-    gw.services.usageHistory.rollup();
-    advanceRawFrom(gw.services.db, midnight(NOW) - 30 * DAY);
+    await gw.services.usageHistory.rollup();
+    await advanceRawFrom(gw.services.store, midnight(NOW) - 30 * DAY);
     expect(await snapshot(ranges)).toEqual(before);
-    expect(pruneUsageBatch(gw.services.db, 5)).toBe(5);
+    expect(await pruneUsageBatch(gw.services.store, 5)).toBe(5);
     expect(await snapshot(ranges)).toEqual(before);
-    while (pruneUsageBatch(gw.services.db, 5) > 0) {
+    while ((await pruneUsageBatch(gw.services.store, 5)) > 0) {
       /* the rest */
     }
-    expect(count(`ts < ${midnight(NOW) - 30 * DAY}`)).toBe(0);
+    expect(await count(`ts < ${midnight(NOW) - 30 * DAY}`)).toBe(0);
     expect(await snapshot(ranges)).toEqual(before);
   });
 
   test("a rollup adds to the daily counters already there", async () => {
     const ts = midnight(NOW) + 1_000;
-    insert([{ ts, keyId: null, provider: null, modelServed: null, modelRequested: "x", costUsd: 0.25, inputTokens: 10, status: 500 }]);
-    gw.services.usageHistory.rollup();
-    insert([
+    await insert([
+      { ts, keyId: null, provider: null, modelServed: null, modelRequested: "x", costUsd: 0.25, inputTokens: 10, status: 500 },
+    ]);
+    await gw.services.usageHistory.rollup();
+    await insert([
       {
         ts: ts + 1,
         keyId: null,
@@ -199,8 +202,8 @@ describe("rollups and retention", () => {
       },
       { ts: ts + 2, keyId: "k", provider: "ds", modelServed: null, modelRequested: "x", costUsd: 1, inputTokens: 1 },
     ]);
-    gw.services.usageHistory.rollup();
-    const rows = gw.services.db.$client.query("select * from usage_daily order by key_id").all() as any[];
+    await gw.services.usageHistory.rollup();
+    const rows = await gw.services.store.rows<any>(sql`select * from usage_daily order by key_id`);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       key_id: "",
@@ -213,23 +216,18 @@ describe("rollups and retention", () => {
       cache_hits: 1,
     });
     expect(rows[1]).toMatchObject({ key_id: "k", provider: "ds", model: "x", requests: 1 });
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe(
-      (gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m,
-    );
+    expect((await historyBounds(gw.services.store)).rolledUpTo).toBe((await one("select max(id) as m from usage_log")).m);
   });
 
   test("retention deletes in batches and a shorter budget period stays exact after it", async () => {
-    const keyId = gw.services.apiKeys.create("budgeted", []).row.id;
-    insert(Array.from({ length: 23 }, (_, i) => ({ ts: NOW - (i % 6) * DAY, keyId, costUsd: 0.01 })));
-    gw.services.budgets.set(keyId, "monthly", 100);
-    const spent = () =>
-      createBudgets(gw.services.db)
-        .list()
-        .find((b) => b.keyId === keyId)!.spent;
-    const before = spent();
+    const keyId = (await gw.services.apiKeys.create("budgeted", [])).row.id;
+    await insert(Array.from({ length: 23 }, (_, i) => ({ ts: NOW - (i % 6) * DAY, keyId, costUsd: 0.01 })));
+    await gw.services.budgets.set(keyId, "monthly", 100);
+    const spent = async () => (await createBudgets(gw.services.store)).list().find((b) => b.keyId === keyId)!.spent;
+    const before = await spent();
     await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: 1 } });
     const history = createUsageHistory({
-      db: gw.services.db,
+      store: gw.services.store,
       retentionDays: () => gw.services.settings.get().usageRetentionDays,
       onError: (e) => {
         throw e;
@@ -241,38 +239,36 @@ describe("rollups and retention", () => {
     const result = await history.maintain(NOW);
     expect(result.rolled).toBe(23);
     expect(result.pruned).toBe(15); // the rows 2..5 days old; batches of 4 rows each
-    expect(count()).toBe(8);
-    expect(count(`ts < ${midnight(NOW) - DAY}`)).toBe(0);
-    expect(spent()).toBeCloseTo(before, 9);
-    expect(spentSince(gw.services.db, keyId, midnight(NOW - 7 * DAY))).toBeCloseTo(0.23, 9);
+    expect(await count()).toBe(8);
+    expect(await count(`ts < ${midnight(NOW) - DAY}`)).toBe(0);
+    expect(await spent()).toBeCloseTo(before, 9);
+    expect(await spentSince(gw.services.store, keyId, midnight(NOW - 7 * DAY))).toBeCloseTo(0.23, 9);
   });
 
   test("after a quiet spell longer than the retention window prunes every row, the next requests still count", async () => {
-    insert(Array.from({ length: 5 }, (_, i) => ({ ts: NOW - (40 + i) * DAY, keyId: "key-1", costUsd: 0.01 })));
+    await insert(Array.from({ length: 5 }, (_, i) => ({ ts: NOW - (40 + i) * DAY, keyId: "key-1", costUsd: 0.01 })));
     await gw.api("/api/settings", { method: "PUT", body: { usageRetentionDays: 30 } });
     const first = await gw.services.usageHistory.maintain(NOW);
-    expect(first).toEqual({ rolled: 5, pruned: 5 });
-    expect(count()).toBe(0);
+    expect(first).toEqual({ rolled: 5, pruned: 5, skipped: false });
+    expect(await count()).toBe(0);
     // Ids are rowids: with the table empty the next row takes id 1, so the watermark must not stay at 5.
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);
+    expect((await historyBounds(gw.services.store)).rolledUpTo).toBe(0);
 
     await ask(2);
     const rawTotal = (await totals("day")).reduce((n, g) => n + g.requests, 0);
     expect(rawTotal).toBe(7);
     expect((await gw.services.usageHistory.maintain(NOW)).rolled).toBe(2);
-    const daily = gw.services.db.$client.query("select sum(requests) as r from usage_daily").get() as { r: number };
+    const daily = await one("select sum(requests) as r from usage_daily");
     expect(daily.r).toBe(7);
     expect((await totals("day")).reduce((n, g) => n + g.requests, 0)).toBe(7);
   });
 
   test("flush() (shutdown) rolls up every row written so far", async () => {
     await ask(2);
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe(0);
-    gw.services.flush();
-    expect(historyBounds(gw.services.db).rolledUpTo).toBe(
-      (gw.services.db.$client.query("select max(id) as m from usage_log").get() as any).m,
-    );
-    const rolled = gw.services.db.$client.query("select sum(requests) as r from usage_daily").get() as any;
+    expect((await historyBounds(gw.services.store)).rolledUpTo).toBe(0);
+    await gw.services.flush();
+    expect((await historyBounds(gw.services.store)).rolledUpTo).toBe((await one("select max(id) as m from usage_log")).m);
+    const rolled = await one("select sum(requests) as r from usage_daily");
     expect(rolled.r).toBe(2);
   });
 
@@ -289,13 +285,14 @@ describe("the rollup timer", () => {
     const dir = mkdtempSync(join(tmpdir(), "omniroute-history-"));
     try {
       const db = await openDatabase(join(dir, "db.sqlite"));
-      const writer = createUsageWriter(db);
+      const store = sqliteStore(db);
+      const writer = createUsageWriter(store);
       writer.insert({ ts: NOW, requestId: "r", endpoint: "e", modelRequested: "m", status: 200 });
-      writer.flush();
+      await writer.flush();
       const errors: unknown[] = [];
-      const history = createUsageHistory({ db, retentionDays: () => 90, onError: (e) => errors.push(e), intervalMs: 20 });
+      const history = createUsageHistory({ store, retentionDays: () => 90, onError: (e) => errors.push(e), intervalMs: 20 });
       await Bun.sleep(80);
-      expect(historyBounds(db).rolledUpTo).toBe(1);
+      expect((await historyBounds(store)).rolledUpTo).toBe(1);
       db.$client.close();
       await Bun.sleep(80);
       expect(errors).toEqual([]);

@@ -10,6 +10,7 @@ import { logExchange } from "../../src/usage/request-logs/tap.ts";
 import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -27,7 +28,7 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
   let clientKey: string;
   beforeAll(async () => {
     gw = await startGateway({ ENABLE_REQUEST_LOGS: "true" });
-    clientKey = gw.services.apiKeys.create("client", []).key;
+    clientKey = (await gw.services.apiKeys.create("client", [])).key;
     up = startOpenAIUpstream({ kind: "text", text: "Hello there, friend.", chunks: 4 });
     await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: `${up.url}/v1` } });
   });
@@ -81,7 +82,9 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
     const raw = JSON.stringify(json);
     for (const secret of [clientKey, "sk-in-body", "sk-header", "g-header"]) expect(raw).not.toContain(secret);
     // Same id as the usage row.
-    const row = gw.services.db.$client.query("select status from usage_log where request_id = ?").get(requestId) as { status: number };
+    const row = sqliteOf(gw.services.store).$client.query("select status from usage_log where request_id = ?").get(requestId) as {
+      status: number;
+    };
     expect(row.status).toBe(200);
   });
 
@@ -125,7 +128,7 @@ describe("with ENABLE_REQUEST_LOGS=true", () => {
     const db = new Database(path, { readonly: true });
     expect((db.query("select count(*) as n from request_logs").get() as { n: number }).n).toBeGreaterThanOrEqual(4);
     db.close();
-    expect(gw.services.db.$client.query("select name from sqlite_master where name = 'request_logs'").get()).toBeNull();
+    expect(sqliteOf(gw.services.store).$client.query("select name from sqlite_master where name = 'request_logs'").get()).toBeNull();
     const missing = await gw.api("/api/usage/logs/nope/body");
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe("request_log_not_found");

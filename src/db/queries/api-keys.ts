@@ -1,35 +1,42 @@
 // Queries for api_keys. Only hashes are stored.
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "../client.ts";
-import { apiKeys } from "../schema.ts";
+import type { apiKeys } from "../schema.ts";
+import { first, type Store } from "../store.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export function listApiKeys(db: Db): ApiKeyRow[] {
-  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt)).all();
+export async function listApiKeys(s: Store): Promise<ApiKeyRow[]> {
+  const k = s.t.apiKeys;
+  return await s.db.select().from(k).orderBy(asc(k.createdAt));
 }
 
-export function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert): ApiKeyRow {
-  return db.insert(apiKeys).values(row).returning().get();
+export async function insertApiKey(s: Store, row: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
+  const inserted = first(await s.db.insert(s.t.apiKeys).values(row).returning());
+  if (!inserted) throw new Error("the API key was not stored");
+  return inserted;
 }
 
-export function updateApiKey(
-  db: Db,
+export async function updateApiKey(
+  s: Store,
   id: string,
   patch: Partial<Pick<ApiKeyRow, "name" | "keyHash" | "keyPrefix" | "scopes">>,
-): ApiKeyRow | undefined {
-  return db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
+): Promise<ApiKeyRow | undefined> {
+  const k = s.t.apiKeys;
+  return first(await s.db.update(k).set(patch).where(eq(k.id, id)).returning());
 }
 
-export function deleteApiKey(db: Db, id: string): boolean {
-  return db.delete(apiKeys).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id }).all().length > 0;
+export async function deleteApiKey(s: Store, id: string): Promise<boolean> {
+  const k = s.t.apiKeys;
+  return (await s.db.delete(k).where(eq(k.id, id)).returning({ id: k.id })).length > 0;
 }
 
-export function touchApiKey(db: Db, id: string, at: number): void {
-  db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)).run();
+export async function touchApiKey(s: Store, id: string, at: number): Promise<void> {
+  const k = s.t.apiKeys;
+  await s.db.update(k).set({ lastUsedAt: at }).where(eq(k.id, id));
 }
 
 /** Re-store a key under another hash (a key from before API_KEY_SECRET was generated, upgraded on its first use). */
-export function updateApiKeyHash(db: Db, id: string, keyHash: string): void {
-  db.update(apiKeys).set({ keyHash }).where(eq(apiKeys.id, id)).run();
+export async function updateApiKeyHash(s: Store, id: string, keyHash: string): Promise<void> {
+  const k = s.t.apiKeys;
+  await s.db.update(k).set({ keyHash }).where(eq(k.id, id));
 }

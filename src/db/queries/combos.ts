@@ -1,32 +1,39 @@
 // Queries for combos.
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "../client.ts";
-import { combos } from "../schema.ts";
+import type { combos } from "../schema.ts";
+import { first, type Store } from "../store.ts";
 
 export type ComboRow = typeof combos.$inferSelect;
 export type NewComboRow = typeof combos.$inferInsert;
 
-export function listCombos(db: Db): ComboRow[] {
-  return db.select().from(combos).orderBy(asc(combos.name)).all();
+export async function listCombos(s: Store): Promise<ComboRow[]> {
+  const c = s.t.combos;
+  return await s.db.select().from(c).orderBy(asc(c.name));
 }
 
-export function getCombo(db: Db, id: string): ComboRow | undefined {
-  return db.select().from(combos).where(eq(combos.id, id)).get();
+export async function getCombo(s: Store, id: string): Promise<ComboRow | undefined> {
+  const c = s.t.combos;
+  return first(await s.db.select().from(c).where(eq(c.id, id)));
 }
 
-export function insertCombo(db: Db, row: NewComboRow): ComboRow {
-  return db.insert(combos).values(row).returning().get();
+export async function insertCombo(s: Store, row: NewComboRow): Promise<ComboRow> {
+  const inserted = first(await s.db.insert(s.t.combos).values(row).returning());
+  if (!inserted) throw new Error("the combo was not stored");
+  return inserted;
 }
 
-export function updateCombo(db: Db, id: string, patch: Partial<NewComboRow>): ComboRow | undefined {
-  return db
-    .update(combos)
-    .set({ ...patch, updatedAt: Date.now() })
-    .where(eq(combos.id, id))
-    .returning()
-    .get();
+export async function updateCombo(s: Store, id: string, patch: Partial<NewComboRow>): Promise<ComboRow | undefined> {
+  const c = s.t.combos;
+  return first(
+    await s.db
+      .update(c)
+      .set({ ...patch, updatedAt: Date.now() })
+      .where(eq(c.id, id))
+      .returning(),
+  );
 }
 
-export function deleteCombo(db: Db, id: string): boolean {
-  return db.delete(combos).where(eq(combos.id, id)).returning({ id: combos.id }).all().length > 0;
+export async function deleteCombo(s: Store, id: string): Promise<boolean> {
+  const c = s.t.combos;
+  return (await s.db.delete(c).where(eq(c.id, id)).returning({ id: c.id })).length > 0;
 }

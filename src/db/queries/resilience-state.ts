@@ -1,17 +1,17 @@
 // Queries for resilience_state: the persisted snapshot of breakers and cooldowns.
 import { eq } from "drizzle-orm";
-import type { Db } from "../client.ts";
-import { resilienceState } from "../schema.ts";
+import { first, type Store } from "../store.ts";
 
-export function readResilienceState<T>(db: Db, key: string): T | undefined {
-  return db.select({ value: resilienceState.value }).from(resilienceState).where(eq(resilienceState.key, key)).get()?.value as
-    | T
-    | undefined;
+export async function readResilienceState<T>(s: Store, key: string): Promise<T | undefined> {
+  const r = s.t.resilienceState;
+  return first(await s.db.select({ value: r.value }).from(r).where(eq(r.key, key)))?.value as T | undefined;
 }
 
-export function writeResilienceState(db: Db, key: string, value: unknown): void {
-  db.insert(resilienceState)
-    .values({ key, value, updatedAt: Date.now() })
-    .onConflictDoUpdate({ target: resilienceState.key, set: { value, updatedAt: Date.now() } })
-    .run();
+export async function writeResilienceState(s: Store, key: string, value: unknown): Promise<void> {
+  const r = s.t.resilienceState;
+  const at = Date.now();
+  await s.db
+    .insert(r)
+    .values({ key, value, updatedAt: at })
+    .onConflictDoUpdate({ target: r.key, set: { value, updatedAt: at } });
 }

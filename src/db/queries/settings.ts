@@ -1,21 +1,24 @@
 // Queries for the settings table: JSON values by key.
 import { eq } from "drizzle-orm";
-import type { Db } from "../client.ts";
-import { settings } from "../schema.ts";
+import { first, type Store } from "../store.ts";
 
-export function readSetting<T>(db: Db, key: string): T | undefined {
-  const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
+export async function readSetting<T>(s: Store, key: string): Promise<T | undefined> {
+  const t = s.t.settings;
+  const row = first(await s.db.select({ value: t.value }).from(t).where(eq(t.key, key)));
   return row?.value as T | undefined;
 }
 
-export function writeSetting(db: Db, key: string, value: unknown): void {
-  db.insert(settings)
-    .values({ key, value, updatedAt: Date.now() })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: Date.now() } })
-    .run();
+export async function writeSetting(s: Store, key: string, value: unknown): Promise<void> {
+  const t = s.t.settings;
+  const at = Date.now();
+  await s.db
+    .insert(t)
+    .values({ key, value, updatedAt: at })
+    .onConflictDoUpdate({ target: t.key, set: { value, updatedAt: at } });
 }
 
 /** When the value under `key` was last written (ms), or undefined when nothing is stored under it. */
-export function settingUpdatedAt(db: Db, key: string): number | undefined {
-  return db.select({ updatedAt: settings.updatedAt }).from(settings).where(eq(settings.key, key)).get()?.updatedAt;
+export async function settingUpdatedAt(s: Store, key: string): Promise<number | undefined> {
+  const t = s.t.settings;
+  return first(await s.db.select({ updatedAt: t.updatedAt }).from(t).where(eq(t.key, key)))?.updatedAt;
 }

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Usage } from "../../canonical/usage.ts";
 import type { AppEnv } from "../../context.ts";
-import { listProviderModels } from "../../db/queries/provider-models.ts";
 import { scopedFetch } from "../../network/upstream-fetch.ts";
 import type { AdapterResult, MediaUpstream } from "../../providers/media-call.ts";
 import type { ModelType, ProviderSpec } from "../../providers/types.ts";
@@ -54,7 +53,7 @@ export interface MediaCall<A> extends MediaBase {
   reply(answer: A, target: Target): MediaReply;
 }
 
-export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "usage" | "proxies" | "db" | "observer">;
+export type MediaDeps = CandidateDeps & Pick<Services, "router" | "budgets" | "usage" | "proxies" | "models" | "observer">;
 
 /** The same straight line as chat's (resolve -> reserve -> candidates -> attempt -> settle), for one media call. */
 export async function serveMedia<A>(deps: MediaDeps, call: MediaCall<A>): Promise<Response> {
@@ -188,9 +187,9 @@ function eligibleTargets<A>(services: MediaDeps, call: MediaCall<A>): Target[] {
 }
 
 /** The type the catalog or the user's custom models give this model, if any. */
-function modelTypeOf(services: Pick<Services, "db">, target: Target): ModelType | undefined {
+function modelTypeOf(services: Pick<Services, "models">, target: Target): ModelType | undefined {
   const known = target.provider.models.find((m) => m.id === target.model)?.type;
   if (known) return known;
-  const custom = listProviderModels(services.db, target.provider.id).find((m) => m.modelId === target.model)?.type;
+  const custom = services.models.list(target.provider.id).find((m) => m.modelId === target.model)?.type;
   return custom === "chat" || custom === "embedding" || custom === "image" || custom === "audio" ? custom : undefined;
 }

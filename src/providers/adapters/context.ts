@@ -1,8 +1,8 @@
 // What a provider adapter gets for one call, built from the gateway's parts: never the gateway itself.
-import type { Account } from "../../accounts/pool.ts";
+import type { Account, AccountPool } from "../../accounts/pool.ts";
 import type { QuotaStore } from "../../accounts/quota.ts";
-import type { Db } from "../../db/client.ts";
 import { getConnection, updateConnection } from "../../db/queries/connections.ts";
+import type { Store } from "../../db/store.ts";
 import { scopedFetch, type UpstreamScope } from "../../network/upstream-fetch.ts";
 import type { AdapterContext } from "./types.ts";
 import { flowContext, type FlowDeps } from "../oauth/flow-context.ts";
@@ -10,7 +10,9 @@ import type { CredentialKeeper } from "../oauth/tokens.ts";
 import type { ProviderSpec } from "../types.ts";
 
 export interface AdapterDeps extends FlowDeps {
-  db: Db;
+  store: Store;
+  /** Re-read after a connection's metadata changed here (and tell the other instances). */
+  accounts: AccountPool;
   credentials: CredentialKeeper;
   quotas: Pick<QuotaStore, "report">;
 }
@@ -38,10 +40,15 @@ export function adapterContext(deps: AdapterDeps, call: AdapterCall): AdapterCon
     flow: flowContext(deps, spec.id, call.signal),
     reportQuota: (windows, now) => deps.quotas.report(account, windows, now),
     metadata: {
-      read: () => getConnection(deps.db, account.id)?.metadata ?? undefined,
-      update: (change) => {
-        const row = getConnection(deps.db, account.id);
-        if (row) updateConnection(deps.db, account.id, { metadata: change(row.metadata ?? {}) });
+      // From the pool's copy, opened with the credentials: no database read on the request path.
+      read: () => account.metadata ?? undefined,
+      update: async (change) => {
+        const row = await getConnection(deps.store, account.id);
+        if (!row) return;
+        const metadata = change(row.metadata ?? {});
+        await updateConnection(deps.store, account.id, { metadata });
+        account.metadata = metadata;
+        await deps.accounts.changed();
       },
     },
   };

@@ -18,8 +18,8 @@ export interface AccountCredentials {
 /** The connection's stored metadata (e.g. Gemini CLI's Code Assist project), kept with the connection. */
 export interface ConnectionMetadata {
   read(): Record<string, unknown> | undefined;
-  /** Replace it with what `change` makes of the current value. */
-  update(change: (current: Record<string, unknown>) => Record<string, unknown>): void;
+  /** Replace it with what `change` makes of the stored value. */
+  update(change: (current: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
 }
 
 /** Everything an adapter may use for one call, and nothing of the gateway around it. */

@@ -41,7 +41,7 @@ async function projectOf(state: ProjectCache, ctx: AdapterContext, base: string,
     running = (async () => {
       try {
         const project = await setupCodeAssist({ base, accessToken, signal: ctx.signal, sleep: ctx.flow.sleep });
-        ctx.metadata.update(({ setupError: _old, ...metadata }) => ({
+        await ctx.metadata.update(({ setupError: _old, ...metadata }) => ({
           ...metadata,
           projectId: project.projectId,
           tierId: project.tierId,

@@ -3,8 +3,9 @@
 import { GatewayError } from "../../canonical/errors.ts";
 import type { Account, Credentials } from "../../accounts/pool.ts";
 import type { SecretBox } from "../../auth/secret-box.ts";
-import type { Db } from "../../db/client.ts";
+import type { ChangeArea } from "../../db/change-feed.ts";
 import { getConnection, updateConnection } from "../../db/queries/connections.ts";
+import type { Store } from "../../db/store.ts";
 import { RefreshRevokedError, type FlowContext, type OAuthFlow } from "./types.ts";
 
 /** Refresh this long before the access token expires. */
@@ -13,10 +14,10 @@ export const REFRESH_AHEAD_MS = 5 * 60_000;
 export interface CredentialKeeper {
   /** The account's credentials, refreshed first when they expire soon (or when `force`, after a 401). */
   fresh(account: Account, flow: OAuthFlow, opts?: { force?: boolean }): Promise<Credentials>;
-  /** Seal and store new credentials, and use them at once for the account in memory. */
-  save(account: Account, credentials: Credentials): void;
+  /** Seal and store new credentials, and use them at once for the account in memory (the other instances reload). */
+  save(account: Account, credentials: Credentials): Promise<void>;
   /** The refresh token no longer works: keep the connection, skip it in routing, say why in the dashboard. */
-  markNeedsLogin(connectionId: string, reason: string): void;
+  markNeedsLogin(connectionId: string, reason: string): Promise<void>;
 }
 
 /**
@@ -32,10 +33,12 @@ export interface RefreshLock {
 }
 
 export interface CredentialKeeperDeps {
-  db: Db;
+  store: Store;
   secrets: SecretBox;
-  /** Re-read the account pool after a connection changed. */
-  reloadAccounts(): void;
+  /** Re-read the account pool after a connection changed here, and tell the other instances. */
+  accountsChanged(): Promise<void>;
+  /** Tell the other instances a connection changed (its credentials were refreshed here). */
+  changed(area: ChangeArea): void;
   flowContext(provider: string): FlowContext;
   /** Shared by several instances (REDIS_URL); absent: this process's single flight is enough. */
   refreshLock?: RefreshLock;
@@ -53,13 +56,13 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
       if (running) return running;
       const refreshNow = async () => {
         const next = { ...account.credentials, ...(await flow.refresh(deps.flowContext(flow.provider), account.credentials)) };
-        keeper.save(account, next);
+        await keeper.save(account, next);
         return next;
       };
       // Another instance refreshed while this one waited: its tokens are in the database (a rotated refresh token
       // must not be used twice). Refresh here only when it left nothing newer.
       const afterOther = async () => {
-        const sealed = getConnection(deps.db, account.id)?.credentials;
+        const sealed = (await getConnection(deps.store, account.id))?.credentials;
         const stored = sealed ? (JSON.parse(deps.secrets.open(sealed)) as Credentials) : {};
         if (stored.accessToken && stored.accessToken !== account.credentials.accessToken) {
           account.credentials = stored;
@@ -72,7 +75,7 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
           return await (deps.refreshLock ? deps.refreshLock.exclusive(account.id, refreshNow, afterOther) : refreshNow());
         } catch (err) {
           if (err instanceof RefreshRevokedError) {
-            keeper.markNeedsLogin(account.id, err.message);
+            await keeper.markNeedsLogin(account.id, err.message);
             throw new GatewayError(
               "authentication",
               `Account "${account.name}" needs a new login (${err.message}). Reconnect it in the dashboard: Providers.`,
@@ -87,17 +90,18 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
       inFlight.set(account.id, refresh);
       return refresh;
     },
-    save(account, credentials) {
-      updateConnection(deps.db, account.id, { credentials: deps.secrets.seal(JSON.stringify(credentials)) });
+    async save(account, credentials) {
+      await updateConnection(deps.store, account.id, { credentials: deps.secrets.seal(JSON.stringify(credentials)) });
       account.credentials = credentials;
+      deps.changed("connections");
     },
-    markNeedsLogin(connectionId, reason) {
-      const row = getConnection(deps.db, connectionId);
+    async markNeedsLogin(connectionId, reason) {
+      const row = await getConnection(deps.store, connectionId);
       if (!row) return;
-      updateConnection(deps.db, connectionId, {
+      await updateConnection(deps.store, connectionId, {
         metadata: { ...row.metadata, needsLogin: true, loginError: reason, loginErrorAt: Date.now() },
       });
-      deps.reloadAccounts();
+      await deps.accountsChanged();
     },
   };
   return keeper;

@@ -19,8 +19,8 @@ const ComboPayload = z.object({
 
 export const comboKind: SyncKind = {
   kind: "combo",
-  list: (services) =>
-    listCombos(services.db).map((c) => ({
+  list: async (services) =>
+    (await listCombos(services.store)).map((c) => ({
       localId: c.id,
       label: c.name,
       updatedAt: c.updatedAt,
@@ -28,13 +28,13 @@ export const comboKind: SyncKind = {
       payload: { name: c.name, strategy: c.strategy, models: c.models },
     })),
   uniqueKeyOf: (payload) => ComboPayload.safeParse(payload).data?.name.toLowerCase(),
-  upsert(services, localId, payload) {
+  async upsert(services, localId, payload) {
     const combo = ComboPayload.parse(payload);
-    if (getCombo(services.db, localId)) updateCombo(services.db, localId, combo);
-    else insertCombo(services.db, { id: localId, ...combo });
+    if (await getCombo(services.store, localId)) await updateCombo(services.store, localId, combo);
+    else await insertCombo(services.store, { id: localId, ...combo });
   },
-  remove(services, localId) {
-    deleteCombo(services.db, localId);
+  async remove(services, localId) {
+    await deleteCombo(services.store, localId);
   },
-  reload: (services) => services.combos.reload(),
+  reload: (services) => services.combos.changed(),
 };

@@ -60,8 +60,8 @@ function toItem(services: SyncDeps, row: ConnectionRow): LocalItem {
 
 export const connectionKind: SyncKind = {
   kind: "connection",
-  list: (services) => listConnections(services.db).map((row) => toItem(services, row)),
-  upsert(services, localId, payload) {
+  list: async (services) => (await listConnections(services.store)).map((row) => toItem(services, row)),
+  async upsert(services, localId, payload) {
     const p = ConnectionPayload.parse(payload);
     if (!services.providers.get(p.provider)) throw new Error(`provider "${p.provider}" is not known on this gateway`);
     const row = {
@@ -76,11 +76,11 @@ export const connectionKind: SyncKind = {
       proxy: p.proxy ? services.secrets.seal(JSON.stringify(p.proxy)) : null,
       metadata: p.metadata,
     };
-    if (getConnection(services.db, localId)) updateConnection(services.db, localId, row);
-    else insertConnection(services.db, { id: localId, ...row });
+    if (await getConnection(services.store, localId)) await updateConnection(services.store, localId, row);
+    else await insertConnection(services.store, { id: localId, ...row });
   },
-  remove(services, localId) {
-    deleteConnection(services.db, localId);
+  async remove(services, localId) {
+    await deleteConnection(services.store, localId);
   },
-  reload: (services) => services.accounts.reload(),
+  reload: (services) => services.accounts.changed(),
 };

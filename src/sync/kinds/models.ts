@@ -1,6 +1,5 @@
 // Custom models as sync items: identified by provider and model id; applied through the custom model service.
 import { z } from "zod";
-import { deleteProviderModel, listProviderModels } from "../../db/queries/provider-models.ts";
 import { addCustomModel, MODEL_TYPES } from "../../providers/model-service.ts";
 import type { SyncKind } from "./types.ts";
 
@@ -16,24 +15,24 @@ const localIdOf = (provider: string, modelId: string) => `${provider}/${modelId}
 
 export const modelKind: SyncKind = {
   kind: "model",
-  list: (services) =>
-    listProviderModels(services.db).map((m) => ({
+  list: async (services) =>
+    services.models.list().map((m) => ({
       localId: localIdOf(m.provider, m.modelId),
       label: localIdOf(m.provider, m.modelId),
       updatedAt: m.createdAt,
       payload: { provider: m.provider, modelId: m.modelId, modelName: m.modelName, type: m.type },
     })),
-  upsert(services, localId, payload) {
+  async upsert(services, localId, payload) {
     const model = ModelPayload.parse(payload);
     if (localIdOf(model.provider, model.modelId) !== localId)
       throw new Error(`model document ${localId} holds ${localIdOf(model.provider, model.modelId)}`);
-    addCustomModel(services, model);
+    await addCustomModel(services, model);
   },
-  remove(services, localId) {
+  async remove(services, localId) {
     const slash = localId.indexOf("/");
-    deleteProviderModel(services.db, localId.slice(0, slash), localId.slice(slash + 1));
+    await services.models.remove(localId.slice(0, slash), localId.slice(slash + 1));
   },
-  reload() {
-    /* read from the database on each use */
+  async reload() {
+    /* the custom models' copy reloads (and tells the other instances) at each write */
   },
 };

@@ -15,8 +15,8 @@ const NodePayload = z.object({
 
 export const nodeKind: SyncKind = {
   kind: "node",
-  list: (services) =>
-    listProviderNodes(services.db).map((n) => {
+  list: async (services) =>
+    (await listProviderNodes(services.store)).map((n) => {
       // Headers sealed with another ENCRYPTION_KEY (an imported database) cannot be read here: the node is left alone.
       const headers = openNodeHeaders(services.secrets, n.headers);
       return {
@@ -37,17 +37,17 @@ export const nodeKind: SyncKind = {
       };
     }),
   uniqueKeyOf: (payload) => NodePayload.safeParse(payload).data?.prefix.toLowerCase(),
-  upsert(services, localId, payload) {
+  async upsert(services, localId, payload) {
     const parsed = NodePayload.parse(payload);
     const node = { ...parsed, headers: sealNodeHeaders(services.secrets, parsed.headers) };
-    if (getProviderNode(services.db, localId)) updateProviderNode(services.db, localId, node);
-    else insertProviderNode(services.db, { id: localId, ...node });
+    if (await getProviderNode(services.store, localId)) await updateProviderNode(services.store, localId, node);
+    else await insertProviderNode(services.store, { id: localId, ...node });
     // Connections and models pulled in the same batch name this prefix.
-    services.providers.reload();
+    await services.providers.reload();
   },
-  remove(services, localId) {
+  async remove(services, localId) {
     // Refused while connections here still use it: they are named in the sync status and it is retried.
-    if (getProviderNode(services.db, localId)) deleteNodeById(services, localId);
+    if (await getProviderNode(services.store, localId)) await deleteNodeById(services, localId);
   },
-  reload: (services) => services.providers.reload(),
+  reload: (services) => services.providers.changed(),
 };

@@ -18,24 +18,24 @@ const SyncedSettings = SettingsSchema.omit({
 
 export const settingsKind: SyncKind = {
   kind: "settings",
-  list(services) {
+  async list(services) {
     // Until something is saved, a gateway runs on defaults and has nothing to offer the others.
-    const updatedAt = settingUpdatedAt(services.db, SETTINGS_KEY);
+    const updatedAt = await settingUpdatedAt(services.store, SETTINGS_KEY);
     if (updatedAt === undefined) return [];
     const synced: Record<string, unknown> = { ...services.settings.get() };
     for (const key of DEVICE_SETTINGS) delete synced[key];
     return [{ localId: SETTINGS_KEY, label: "settings", updatedAt, payload: synced }];
   },
-  upsert(services, localId, payload) {
+  async upsert(services, localId, payload) {
     if (localId !== SETTINGS_KEY) throw new Error(`unknown settings document "${localId}"`);
     // A device on an older version may still send names this one reads differently.
     const upgraded = payload && typeof payload === "object" && !Array.isArray(payload) ? upgradeStoredSettings({ ...payload }) : payload;
-    services.settings.update(SyncedSettings.parse(upgraded));
+    await services.settings.update(SyncedSettings.parse(upgraded));
   },
-  remove() {
+  async remove() {
     /* settings are never deleted */
   },
-  reload() {
-    /* the settings store updates its copy when written */
+  async reload() {
+    /* the settings store updates its copy (and tells the other instances) when written */
   },
 };

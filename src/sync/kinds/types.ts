@@ -1,7 +1,8 @@
 // What each kind of synced item (provider node, custom model, connection, combo, settings) tells the sync engine.
 import type { AccountPool } from "../../accounts/pool.ts";
 import type { SecretBox } from "../../auth/secret-box.ts";
-import type { Db } from "../../db/client.ts";
+import type { Store } from "../../db/store.ts";
+import type { CustomModels } from "../../providers/model-service.ts";
 import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { ComboStore } from "../../routing/combos.ts";
 import type { SettingsStore } from "../../settings/store.ts";
@@ -23,7 +24,8 @@ export interface LocalItem {
 
 /** What synced kinds read and write: the database, sealed secrets, and the in-memory copies that hear of a change. */
 export interface SyncDeps {
-  db: Db;
+  store: Store;
+  models: CustomModels;
   secrets: SecretBox;
   settings: SettingsStore;
   providers: ProviderRegistry;
@@ -35,13 +37,13 @@ export interface SyncDeps {
 
 export interface SyncKind {
   kind: SyncKindName;
-  list(deps: SyncDeps): LocalItem[];
+  list(deps: SyncDeps): Promise<LocalItem[]>;
   /** Create or replace the item `localId` from a pulled payload (validated here; a bad one throws). */
-  upsert(deps: SyncDeps, localId: string, payload: unknown): void;
+  upsert(deps: SyncDeps, localId: string, payload: unknown): Promise<void>;
   /** Delete it here; gone already is fine. */
-  remove(deps: SyncDeps, localId: string): void;
+  remove(deps: SyncDeps, localId: string): Promise<void>;
   /** The unique key a pulled payload would take. */
   uniqueKeyOf?(payload: unknown): string | undefined;
-  /** Re-read the caches built from this kind's rows, once after a batch. */
-  reload(deps: SyncDeps): void;
+  /** Re-read the caches built from this kind's rows once after a batch, and tell the other instances. */
+  reload(deps: SyncDeps): Promise<void>;
 }

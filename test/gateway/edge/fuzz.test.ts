@@ -144,7 +144,7 @@ interface Failure {
 async function send(method: string, path: string, body: string | undefined, failures: Failure[], route: string): Promise<void> {
   const res = await rig.gw.app.request(path, {
     method,
-    headers: { authorization: `Bearer ${rig.gw.adminKey()}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${await rig.gw.adminKey()}`, "content-type": "application/json" },
     body,
   });
   const answer = await res.text();
