@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   CONFIG_FILE: z.string().min(1).optional(),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   METRICS_PUBLIC: bool.default(false),
+  REDIS_URL: z
+    .string()
+    .regex(/^(redis|rediss|valkey|valkeys):\/\/[^\s/]+/, "must be a redis:// or rediss:// URL such as redis://redis:6379")
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" })
     .optional(),
@@ -120,6 +124,8 @@ export type EnvConfig = Readonly<{
   metricsPublic: boolean;
   /** Set when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces variant) is: where and how spans are exported. */
   tracing?: TracingConfig;
+  /** REDIS_URL: several instances share their hot state (limits, breakers, cooldowns, holds, cache...) there. */
+  redisUrl?: string;
   /** Set when DATABASE_URL is: PostgreSQL is the store, shared by every instance that names it (else SQLite in DATA_DIR). */
   database?: DatabaseConfig;
 }>;
@@ -311,6 +317,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     logFormat: e.LOG_FORMAT,
     metricsPublic: e.METRICS_PUBLIC,
     tracing,
+    redisUrl: e.REDIS_URL,
     database: e.DATABASE_URL ? Object.freeze({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }) : undefined,
   });
 }

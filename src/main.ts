@@ -66,6 +66,7 @@ async function start(config: Config) {
     // Spans still batched are sent before the process goes (a no-op without tracing).
     await services.telemetry.shutdown();
     services.proxies.close();
+    services.sharedState?.close();
     // Exit 1 only when usage rows could not be written (the disk is still full): they are lost with the process.
     await services.changes.close();
     const lostRows = await saveAndClose(() => services.flush(), services.usage, store);

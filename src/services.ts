@@ -47,6 +47,7 @@ import type { ModelQuirks } from "./gateway/attempt.ts";
 import { OpenAnswers } from "./gateway/open-answers.ts";
 import type { PipelineObserver } from "./gateway/observer.ts";
 import { createTelemetry, type Telemetry } from "./telemetry/setup.ts";
+import { connectSharedState, type SharedState } from "./cluster/shared-state.ts";
 
 export interface Services {
   config: Config;
@@ -112,6 +113,8 @@ export interface Services {
   /** Background sync of providers, combos and settings with CLOUD_URL (inert when it is not set). */
   sync: CloudSync;
   startedAt: number;
+  /** REDIS_URL: the hot state shared with the other instances (absent: all of it is this instance's own). */
+  sharedState?: SharedState;
   /** Write what is held in memory (usage rows, last-used times, queued request logs) to the database and roll up usage. */
   flush(): Promise<void>;
 }
@@ -147,7 +150,8 @@ export async function createServices(config: Config, given: Store, options: Serv
   const models = await createCustomModels(store, changed);
   const combos = await createComboStore(store, changed);
   const recentUsage = new RecentUsage();
-  const health = await createHealth(store);
+  const sharedState = config.redisUrl ? await connectSharedState(config.redisUrl) : undefined;
+  const health = await createHealth(store, Date.now(), sharedState?.health);
   const resilience = await createResilienceSettings(store, changed);
   const quotas = await createQuotaStore(store, {
     cooldowns: health.cooldowns,
@@ -157,6 +161,7 @@ export async function createServices(config: Config, given: Store, options: Serv
   const turns = new Map<string, number>();
   const pricing = await createPricing(store, changed);
   const budgets = await createBudgets(store, {
+    holds: sharedState?.budgetHolds,
     changed,
     onError: (err) => log.error("a budget's spend could not be read; counting on from memory", err),
   });
@@ -230,7 +235,7 @@ export async function createServices(config: Config, given: Store, options: Serv
     apiKeys,
     password,
     sessions,
-    loginThrottle: createLoginThrottle(),
+    loginThrottle: sharedState?.loginThrottle ?? createLoginThrottle(),
     usage: telemetry.observe(
       countingQuotas(
         createUsageRecorder({
@@ -247,9 +252,9 @@ export async function createServices(config: Config, given: Store, options: Serv
     pricing,
     budgets,
     latency,
-    cache: new MemoryResponseCache(),
+    cache: sharedState?.cache ?? new MemoryResponseCache(),
     monitor,
-    idempotency: new MemoryIdempotency(),
+    idempotency: sharedState?.idempotency ?? new MemoryIdempotency(),
     usageHistory,
     requestLogs,
     proxies,
@@ -264,6 +269,7 @@ export async function createServices(config: Config, given: Store, options: Serv
       accountsChanged: () => accounts.changed(),
       changed,
       flowContext: (provider) => flowContext(flowDeps, provider),
+      refreshLock: sharedState?.refreshLock,
     }),
     modelQuirks: { refusesReasoning: new Set() },
     openAnswers: new OpenAnswers(),
@@ -271,6 +277,7 @@ export async function createServices(config: Config, given: Store, options: Serv
     telemetry,
     sync: await createCloudSync(config.cloudSync, store, () => services),
     startedAt: Date.now(),
+    sharedState,
     async flush() {
       await this.usage.flush();
       await accounts.flush();

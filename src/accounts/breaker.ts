@@ -94,6 +94,11 @@ export class MemoryBreakers implements CircuitBreakers {
     return [...this.states.values()];
   }
 
+  /** One provider's raw state, if it has one. */
+  peek(provider: string): BreakerState | undefined {
+    return this.states.get(provider);
+  }
+
   restore(states: BreakerState[]): void {
     for (const s of states) this.states.set(s.provider, { ...s, probeInFlight: false });
   }

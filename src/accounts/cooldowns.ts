@@ -96,6 +96,18 @@ export class MemoryCooldowns implements AccountCooldowns {
     for (const e of entries) this.entries.set(key(e.accountId, e.model), e);
   }
 
+  /** The entry for this account (and model, or the whole account), if any. */
+  entry(accountId: string, model: string | null): Cooldown | undefined {
+    return this.entries.get(key(accountId, model));
+  }
+
+  /** Drop one entry (another instance's success ended it); true when there was one. */
+  forget(accountId: string, model: string | null): boolean {
+    const gone = this.entries.delete(key(accountId, model));
+    if (gone) this.onChange();
+    return gone;
+  }
+
   /** Clear all, or those of the given accounts. */
   reset(accountIds?: ReadonlySet<string>): number {
     let n = 0;

@@ -22,23 +22,26 @@ export interface Health {
   flush(): Promise<void>;
 }
 
+/** In-memory parts a shared store (REDIS_URL) keeps as its local mirrors, and what it gives the gateway instead. */
+export interface HealthMirrors {
+  breakers: MemoryBreakers;
+  cooldowns: MemoryCooldowns;
+}
+export type SharedHealth = (mirrors: HealthMirrors) => Pick<Health, "breakers" | "cooldowns" | "limiter">;
+
 /**
- * Restored from its last snapshot. Breakers and cooldowns are this instance's own (issue 18 shares them): with
- * several instances on one store, each restores the last snapshot any of them wrote.
+ * Restored from its last snapshot. With REDIS_URL, breakers and cooldowns are shared (`shared` wraps the in-memory
+ * ones as mirrors); several instances on one store restore the last snapshot any of them wrote.
  */
-export async function createHealth(store: Store, now = Date.now()): Promise<Health> {
+export async function createHealth(store: Store, now = Date.now(), shared?: SharedHealth): Promise<Health> {
   const snapshot = createSnapshotWriter(async () => {
     const state: Snapshot = { breakers: health.breakers.all(), cooldowns: health.cooldowns.all() };
     await writeResilienceState(store, SNAPSHOT_KEY, state);
   }, SNAPSHOT_DELAY_MS);
   const changed = snapshot.changed;
   const flush = snapshot.flush;
-  const health: Health = {
-    breakers: new MemoryBreakers(changed),
-    cooldowns: new MemoryCooldowns(changed),
-    limiter: new MemoryAccountLimiter(),
-    flush,
-  };
+  const mirrors = { breakers: new MemoryBreakers(changed), cooldowns: new MemoryCooldowns(changed) };
+  const health: Health = { ...mirrors, limiter: new MemoryAccountLimiter(), ...shared?.(mirrors), flush };
   const saved = await readResilienceState<Snapshot>(store, SNAPSHOT_KEY);
   if (saved) {
     health.breakers.restore(saved.breakers.filter((b) => b.phase !== "closed" || b.failures > 0));

@@ -15,6 +15,7 @@ export function healthSnapshot(services: Services, now = Date.now()) {
     memory: { rss: memory.rss, heapUsed: memory.heapUsed },
     dataDir: services.config.dataDir,
     storage: storageHealth(services),
+    sharedState: sharedStateHealth(services),
     providers: services.health.breakers.list(now).map((b) => ({
       provider: b.provider,
       state: b.phase,
@@ -54,6 +55,13 @@ export function healthSnapshot(services: Services, now = Date.now()) {
     cache: services.cache.stats(),
     latency: services.latency.stats(),
   };
+}
+
+/** REDIS_URL set: whether hot state is shared through Redis now, or this instance's own while Redis is away. */
+function sharedStateHealth(services: Services) {
+  const status = services.sharedState?.status();
+  if (!status) return null;
+  return { state: status.state, redis: status.url, since: new Date(status.since).toISOString(), reason: status.reason ?? null };
 }
 
 /** Whether usage rows are written: a full disk shows here, on /readyz and on the Health page. */

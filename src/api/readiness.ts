@@ -36,6 +36,14 @@ export async function readiness(services: Pick<Services, "store" | "storeProbe" 
 export function readyzHandler(services: Services) {
   return async function readyz(c: Context) {
     const r = await readiness(services);
-    return r.ready ? c.json({ status: "ready" }) : c.json({ status: "not_ready", reason: r.reason }, 503);
+    // Redis away does not make the instance unready: it serves on its own state meanwhile; the body says so.
+    const shared = services.sharedState?.status();
+    const redis = shared && {
+      redis:
+        shared.state === "shared"
+          ? "connected"
+          : `unreachable since ${new Date(shared.since).toISOString()} (${shared.reason}); serving on this instance's own state`,
+    };
+    return r.ready ? c.json({ status: "ready", ...redis }) : c.json({ status: "not_ready", reason: r.reason, ...redis }, 503);
   };
 }

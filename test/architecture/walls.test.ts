@@ -66,6 +66,16 @@ describe("module walls", () => {
     expect(edges.filter((e) => inside(e.to, "src/telemetry") && !wiring(e.from)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 
+  test("cluster (REDIS_URL) implements the hot-state interfaces from below: it imports no route, page or wiring, and only the wiring imports it", () => {
+    expect(
+      crossing("src/cluster", (to) =>
+        inside(to, "src/api", "src/dashboard", "views", "src/telemetry", "src/services.ts", "src/app.ts", "src/main.ts"),
+      ),
+    ).toEqual([]);
+    const wiring = (from: string) => inside(from, "src/cluster", "src/services.ts", "src/main.ts");
+    expect(edges.filter((e) => inside(e.to, "src/cluster") && !wiring(e.from)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
   test("no two modules import each other at runtime", () => {
     expect(runtimeCycles(edges)).toEqual([]);
   });

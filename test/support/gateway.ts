@@ -89,6 +89,7 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
       await server.stop(true);
       // Spans still batched go out (tracing on), as at a process's SIGTERM.
       await services.telemetry.shutdown();
+      services.sharedState?.close();
       await services.flush();
       closeDatabase(db);
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });

@@ -32,7 +32,33 @@ export function SystemCard({ s }: { s: Snapshot }) {
       <dd>
         <UsageRowsState s={s} />
       </dd>
+      {s.sharedState ? (
+        <>
+          <dt>Shared state</dt>
+          <dd>
+            <SharedStateView shared={s.sharedState} />
+          </dd>
+        </>
+      ) : (
+        ""
+      )}
     </dl>
+  );
+}
+
+/** REDIS_URL: limits, breakers, cooldowns, holds, cache... shared with the other instances, or this one's own while Redis is away. */
+function SharedStateView({ shared }: { shared: NonNullable<Snapshot["sharedState"]> }) {
+  if (shared.state === "shared")
+    return (
+      <span>
+        <Badge kind="ok">shared</Badge> through Redis at <code>{shared.redis}</code>
+      </span>
+    );
+  return (
+    <span role="alert">
+      <Badge kind="warn">Redis unreachable</Badge> since {new Date(shared.since).toLocaleTimeString()} ({shared.reason}): requests are
+      served on this instance's own limits, cooldowns, cache and holds; shared state resumes when Redis answers again.
+    </span>
   );
 }
 

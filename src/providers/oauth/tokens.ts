@@ -20,6 +20,18 @@ export interface CredentialKeeper {
   markNeedsLogin(connectionId: string, reason: string): Promise<void>;
 }
 
+/**
+ * One refresh per account at a time across every gateway that shares the lock (REDIS_URL). Without it, the single
+ * flight below is the lock: one refresh per account in this process.
+ */
+export interface RefreshLock {
+  /**
+   * Runs `refresh` holding the account's lock (it lapses after a timeout should this process die). When another
+   * instance holds it, waits for its release (at most that timeout) and runs `afterOther` instead.
+   */
+  exclusive<T>(accountId: string, refresh: () => Promise<T>, afterOther: () => Promise<T>): Promise<T>;
+}
+
 export interface CredentialKeeperDeps {
   store: Store;
   secrets: SecretBox;
@@ -28,6 +40,8 @@ export interface CredentialKeeperDeps {
   /** Tell the other instances a connection changed (its credentials were refreshed here). */
   changed(area: ChangeArea): void;
   flowContext(provider: string): FlowContext;
+  /** Shared by several instances (REDIS_URL); absent: this process's single flight is enough. */
+  refreshLock?: RefreshLock;
 }
 
 /** One per gateway: refreshes in flight are shared by the calls of that gateway's accounts only. */
@@ -40,11 +54,25 @@ export function createCredentialKeeper(deps: CredentialKeeperDeps): CredentialKe
       if (!due) return account.credentials;
       const running = inFlight.get(account.id);
       if (running) return running;
+      const refreshNow = async () => {
+        const next = { ...account.credentials, ...(await flow.refresh(deps.flowContext(flow.provider), account.credentials)) };
+        await keeper.save(account, next);
+        return next;
+      };
+      // Another instance refreshed while this one waited: its tokens are in the database (a rotated refresh token
+      // must not be used twice). Refresh here only when it left nothing newer.
+      const afterOther = async () => {
+        const sealed = (await getConnection(deps.store, account.id))?.credentials;
+        const stored = sealed ? (JSON.parse(deps.secrets.open(sealed)) as Credentials) : {};
+        if (stored.accessToken && stored.accessToken !== account.credentials.accessToken) {
+          account.credentials = stored;
+          return stored;
+        }
+        return refreshNow();
+      };
       const refresh = (async () => {
         try {
-          const next = { ...account.credentials, ...(await flow.refresh(deps.flowContext(flow.provider), account.credentials)) };
-          await keeper.save(account, next);
-          return next;
+          return await (deps.refreshLock ? deps.refreshLock.exclusive(account.id, refreshNow, afterOther) : refreshNow());
         } catch (err) {
           if (err instanceof RefreshRevokedError) {
             await keeper.markNeedsLogin(account.id, err.message);
