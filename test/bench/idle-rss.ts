@@ -40,7 +40,6 @@ async function bundle(dir: string, plugins: BunPlugin[]): Promise<string> {
     splitting: true,
     naming: { chunk: "[name].[ext]" },
     minify: { whitespace: true, syntax: true },
-    external: ["gpt-tokenizer"],
     plugins,
   });
   if (!out.success) throw new Error(out.logs.join("\n"));
