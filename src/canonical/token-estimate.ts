@@ -3,7 +3,7 @@ import type { CanonicalRequest } from "./request.ts";
 
 /** Flat cost of one image, roughly what providers charge for a mid-size picture. */
 const IMAGE_TOKENS = 1_000;
-/** Text up to this many characters is estimated piece by piece (~0.05 ms per KB); the rest is extrapolated from it. */
+/** Text up to this many characters is estimated piece by piece (~0.02 ms per KB); the rest is extrapolated from it. */
 const COUNTED_CHARS = 16_384;
 
 /**
@@ -58,7 +58,8 @@ export function estimateTokens(req: CanonicalRequest): number {
 export function estimateTextTokens(text: string): number {
   const counted = text.length > COUNTED_CHARS ? text.slice(0, COUNTED_CHARS) : text;
   let tokens = 0;
-  for (const match of counted.matchAll(PIECE)) tokens += pieceTokens(match[0]);
+  PIECE.lastIndex = 0;
+  for (let match = PIECE.exec(counted); match; match = PIECE.exec(counted)) tokens += pieceTokens(match[0]);
   if (counted.length < text.length) tokens = (tokens * text.length) / counted.length;
   return text.length === 0 ? 0 : Math.max(1, Math.round(tokens));
 }
