@@ -20,14 +20,16 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
   let data: string[] = [];
   let sawCr = false;
 
-  function* takeLines(final: boolean): Generator<SseEvent> {
+  /** The events the buffered text completes, into `ready` (a plain loop: a generator per read cost more than its lines). */
+  const ready: SseEvent[] = [];
+  function takeLines(final: boolean): void {
     let start = 0;
     if (!sawCr && buffer.indexOf("\r") === -1) {
       // No CR buffered (nor one pending): every line ends at a \n, found natively rather than a character at a time.
       for (let end = buffer.indexOf("\n"); end !== -1; end = buffer.indexOf("\n", start)) {
         const out = processLine(buffer.slice(start, end));
         start = end + 1;
-        if (out) yield out;
+        if (out) ready.push(out);
       }
     } else {
       for (let i = 0; i < buffer.length; i++) {
@@ -47,17 +49,17 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
         }
         start = i + 1;
         const out = processLine(line);
-        if (out) yield out;
+        if (out) ready.push(out);
       }
     }
     buffer = start === 0 ? buffer : buffer.slice(start);
     if (final && buffer.length > 0) {
       const out = processLine(buffer);
       buffer = "";
-      if (out) yield out;
+      if (out) ready.push(out);
     }
     if (final && data.length > 0) {
-      yield { event, data: joined(data), id };
+      ready.push({ event, data: joined(data), id });
       data = [];
     }
   }
@@ -91,15 +93,20 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       const { value, done } = await reader.read();
       if (done) break;
       onChunk?.();
-      buffer += decoder.decode(value, { stream: true });
-      yield* takeLines(false);
+      buffer += decoder.decode(value, STREAMING);
+      takeLines(false);
+      for (let i = 0; i < ready.length; i++) yield ready[i]!;
+      ready.length = 0;
     }
     buffer += decoder.decode();
-    yield* takeLines(true);
+    takeLines(true);
+    yield* ready;
   } finally {
     reader.releaseLock();
   }
 }
+
+const STREAMING = { stream: true };
 
 /** An event's data lines joined with \n (most events have one). */
 function joined(data: string[]): string {
