@@ -12,8 +12,7 @@ const staging = join(ROOT, `.dist-${process.pid}`);
 mkdirSync(dist, { recursive: true });
 let exitCode = 1;
 try {
-  // The tokenizer stays in node_modules/ beside dist/ (the binary carries it as a chunk): no 7 MB rewritten at every start.
-  const args = ["build", ENTRY, "--target=bun", ...BUNDLE_FLAGS, "--sourcemap=linked", "--external=gpt-tokenizer", "--outdir", staging];
+  const args = ["build", ENTRY, "--target=bun", ...BUNDLE_FLAGS, "--sourcemap=linked", "--outdir", staging];
   const proc = Bun.spawnSync([process.execPath, ...args], {
     cwd: ROOT,
     // The bundler's per-file report is noise at every start; its errors still reach the terminal.

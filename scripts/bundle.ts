@@ -2,7 +2,7 @@
 //
 // Why bundle at all: the bundle is tree-shaken (zod's 40 locales, most of drizzle and jose never load) and
 // needs no TypeScript transpiling at boot, which takes ~10 MB off the idle process and ~50 ms off startup.
-// Splitting keeps code loaded by `import()` (the 2.7 MB tokenizer behind count_tokens) out of the entry chunk
+// Splitting keeps code loaded by `import()` (OpenTelemetry tracing, parts used rarely) out of the entry chunk
 // until first use. Identifiers are kept (and each build writes a source map), so stack traces stay readable.
 export const BUNDLE_FLAGS = [
   "--minify-whitespace",

@@ -35,12 +35,27 @@ export function isKnownHost(host: string, names: ReadonlySet<string>): boolean {
   return names.has(host);
 }
 
+/** Host header values whose verdict is remembered: a gateway sees a handful; a flood of made-up ones only refills it. */
+const REMEMBERED_HOSTS = 256;
+
 export function requireKnownHost(config: Pick<EnvConfig, "baseUrl" | "allowedHosts" | "hostname">): MiddlewareHandler {
   const names = knownHostNames(config);
+  // Header value -> its host when that host may not be answered, null when it may: parsing it (regexes, an IPv6
+  // check) once per value rather than once per request.
+  const verdicts = new Map<string, string | null>();
+  const refusedHost = (header: string): string | null => {
+    let verdict = verdicts.get(header);
+    if (verdict === undefined) {
+      const host = hostOf(header);
+      verdict = isKnownHost(host, names) ? null : host;
+      if (verdicts.size >= REMEMBERED_HOSTS) verdicts.clear();
+      verdicts.set(header, verdict);
+    }
+    return verdict;
+  };
   return async function requireKnownHost(c, next) {
-    const header = c.req.header("host") ?? new URL(c.req.url).host;
-    const host = hostOf(header);
-    if (!isKnownHost(host, names)) {
+    const host = refusedHost(c.req.header("host") ?? new URL(c.req.url).host);
+    if (host !== null) {
       throw new GatewayError(
         "permission",
         `This gateway does not answer to the host name "${host}". If that is its own address, add it to ALLOWED_HOSTS (or set BASE_URL to the URL people use) and restart.`,

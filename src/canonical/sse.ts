@@ -20,35 +20,46 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
   let data: string[] = [];
   let sawCr = false;
 
-  function* takeLines(final: boolean): Generator<SseEvent> {
+  /** The events the buffered text completes, into `ready` (a plain loop: a generator per read cost more than its lines). */
+  const ready: SseEvent[] = [];
+  function takeLines(final: boolean): void {
     let start = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      const ch = buffer.charCodeAt(i);
-      if (ch !== 10 && ch !== 13) continue;
-      if (ch === 10 && sawCr && i === start) {
-        // The \n of a \r\n pair split across reads.
-        sawCr = false;
+    if (!sawCr && buffer.indexOf("\r") === -1) {
+      // No CR buffered (nor one pending): every line ends at a \n, found natively rather than a character at a time.
+      for (let end = buffer.indexOf("\n"); end !== -1; end = buffer.indexOf("\n", start)) {
+        const out = processLine(buffer.slice(start, end));
+        start = end + 1;
+        if (out) ready.push(out);
+      }
+    } else {
+      for (let i = 0; i < buffer.length; i++) {
+        const ch = buffer.charCodeAt(i);
+        if (ch !== 10 && ch !== 13) continue;
+        if (ch === 10 && sawCr && i === start) {
+          // The \n of a \r\n pair split across reads.
+          sawCr = false;
+          start = i + 1;
+          continue;
+        }
+        const line = buffer.slice(start, i);
+        sawCr = ch === 13;
+        if (sawCr && buffer.charCodeAt(i + 1) === 10) {
+          i++;
+          sawCr = false;
+        }
         start = i + 1;
-        continue;
+        const out = processLine(line);
+        if (out) ready.push(out);
       }
-      const line = buffer.slice(start, i);
-      sawCr = ch === 13;
-      if (sawCr && buffer.charCodeAt(i + 1) === 10) {
-        i++;
-        sawCr = false;
-      }
-      start = i + 1;
-      const out = processLine(line);
-      if (out) yield out;
     }
-    buffer = buffer.slice(start);
+    buffer = start === 0 ? buffer : buffer.slice(start);
     if (final && buffer.length > 0) {
       const out = processLine(buffer);
       buffer = "";
-      if (out) yield out;
+      if (out) ready.push(out);
     }
     if (final && data.length > 0) {
-      yield { event, data: data.join("\n"), id };
+      ready.push({ event, data: joined(data), id });
       data = [];
     }
   }
@@ -59,19 +70,19 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
         event = undefined;
         return undefined;
       }
-      const out: SseEvent = { event, data: data.join("\n"), id };
+      const out: SseEvent = { event, data: joined(data), id };
       event = undefined;
       data = [];
       return out;
     }
     if (line.charCodeAt(0) === 58) return undefined; // ':' comment
     const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") data.push(value);
-    else if (field === "event") event = value;
-    else if (field === "id") id = value;
+    // The field is compared in place: no slice for it.
+    const fieldLength = colon === -1 ? line.length : colon;
+    const valueStart = colon === -1 ? line.length : line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+    if (fieldLength === 4 && line.startsWith("data")) data.push(line.slice(valueStart));
+    else if (fieldLength === 5 && line.startsWith("event")) event = line.slice(valueStart);
+    else if (fieldLength === 2 && line.startsWith("id")) id = line.slice(valueStart);
     return undefined;
   }
 
@@ -82,14 +93,24 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       const { value, done } = await reader.read();
       if (done) break;
       onChunk?.();
-      buffer += decoder.decode(value, { stream: true });
-      yield* takeLines(false);
+      buffer += decoder.decode(value, STREAMING);
+      takeLines(false);
+      for (let i = 0; i < ready.length; i++) yield ready[i]!;
+      ready.length = 0;
     }
     buffer += decoder.decode();
-    yield* takeLines(true);
+    takeLines(true);
+    yield* ready;
   } finally {
     reader.releaseLock();
   }
+}
+
+const STREAMING = { stream: true };
+
+/** An event's data lines joined with \n (most events have one). */
+function joined(data: string[]): string {
+  return data.length === 1 ? data[0]! : data.join("\n");
 }
 
 /** One SSE frame: `event:` line when named, the data (split on newlines), and the blank line. */

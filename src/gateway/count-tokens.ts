@@ -1,4 +1,4 @@
-// POST /v1/messages/count_tokens: the upstream's own count when it speaks Anthropic, else a local o200k estimate.
+// POST /v1/messages/count_tokens: the upstream's own count when it speaks Anthropic, else the gateway's own estimate (o200k-like).
 import { GatewayError } from "../canonical/errors.ts";
 import { estimateTokens } from "../canonical/token-estimate.ts";
 import { selectAccount } from "../accounts/select.ts";
@@ -39,5 +39,5 @@ export async function countTokens(services: Services, body: Record<string, unkno
       // Fall back to the local estimate below.
     }
   }
-  return { input_tokens: await estimateTokens(canonical) };
+  return { input_tokens: estimateTokens(canonical) };
 }

@@ -92,7 +92,7 @@ export function geminiRoutes(services: Services) {
           // countTokens takes {contents} or {generateContentRequest: {...}}.
           const request = (body.generateContentRequest as Record<string, unknown> | undefined) ?? body;
           const canonical = getFormat("gemini").decodeRequest(request, { model, stream: false });
-          return c.json({ totalTokens: await estimateTokens(canonical) });
+          return c.json({ totalTokens: estimateTokens(canonical) });
         }
         default:
           throw new GatewayError(

@@ -15,6 +15,7 @@ import type { UsageRecord } from "../usage/recorder.ts";
 import type { AttemptEnd, PipelineObserver, RequestWatch } from "../gateway/observer.ts";
 import { formatOfEndpoint } from "./endpoint-format.ts";
 import type { ModelLabels } from "./model-labels.ts";
+import { createRowCounter } from "./row-counts.ts";
 
 /** From a cache hit (tens of ms) to a long agentic answer (minutes). */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -65,19 +66,26 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     help: "Client requests by wire format, provider, model and status (one per usage row).",
     labelNames: ["format", "provider", "model", "status"] as const,
     registers,
+    // The rows' increments wait in plain maps until a scrape (row-counts.ts).
+    collect: () => rows.flush(),
   });
   const tokens = new Counter({
     name: "omniroute_tokens_total",
     help: "Tokens by provider, model and type (input, output, cached, cache_write, reasoning).",
     labelNames: ["provider", "model", "type"] as const,
     registers,
+    // The rows' increments wait in plain maps until a scrape (row-counts.ts).
+    collect: () => rows.flush(),
   });
   const cost = new Counter({
     name: "omniroute_cost_usd_total",
     help: "Cost charged in US dollars by provider and model.",
     labelNames: ["provider", "model"] as const,
     registers,
+    // The rows' increments wait in plain maps until a scrape (row-counts.ts).
+    collect: () => rows.flush(),
   });
+  const rows = createRowCounter({ requests, tokens, cost });
   const duration = new Histogram({
     name: "omniroute_request_duration_seconds",
     help: "Time from a request's arrival to its end (answers from the cache and idempotent replays excluded).",
@@ -172,16 +180,21 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     countRow(r, costUsd) {
       const provider = r.provider ?? NO_PROVIDER;
       const model = deps.models.of(r.modelServed ?? r.modelRequested);
-      requests.inc({ format: formatOfEndpoint(r.endpoint), provider, model, status: String(r.status) });
       const u = r.usage;
-      if (u) {
-        if (u.inputTokens) tokens.inc({ provider, model, type: "input" }, u.inputTokens);
-        if (u.outputTokens) tokens.inc({ provider, model, type: "output" }, u.outputTokens);
-        if (u.cacheReadTokens) tokens.inc({ provider, model, type: "cached" }, u.cacheReadTokens);
-        if (u.cacheWriteTokens) tokens.inc({ provider, model, type: "cache_write" }, u.cacheWriteTokens);
-        if (u.reasoningTokens) tokens.inc({ provider, model, type: "reasoning" }, u.reasoningTokens);
-      }
-      if (costUsd > 0) cost.inc({ provider, model }, costUsd);
+      rows.add({
+        format: formatOfEndpoint(r.endpoint),
+        provider,
+        model,
+        status: r.status,
+        tokens: {
+          input: u?.inputTokens,
+          output: u?.outputTokens,
+          cached: u?.cacheReadTokens,
+          cache_write: u?.cacheWriteTokens,
+          reasoning: u?.reasoningTokens,
+        },
+        cost: costUsd,
+      });
       if (r.cache) cacheRequests.inc({ result: r.cache });
       if (r.cache === "hit" || r.cache === "replay") return;
       if (r.attempt > 1) fallbacks.inc(r.attempt - 1);

@@ -1,9 +1,11 @@
 // `bun run test/bench/idle-rss.ts`: what each rarely used part costs an idle gateway. The bundle is built once whole and
 // once per part with that part's mount replaced by an empty one; each is booted on a fresh DATA_DIR and its RSS read.
-import { mkdirSync, rmSync } from "node:fs";
+// Then what Bun itself needs here (a timer, Bun.serve, bun:sqlite and fetch; each also with --smol), the gateway's
+// modules evaluated with nothing started, and the whole gateway with --smol.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BunPlugin } from "bun";
-import { installCleanup, killAll, ROOT, rssMb, startGateway, stopChild, tempDir } from "./procs.ts";
+import { installCleanup, killAll, ROOT, rssMb, spawnTracked, startGateway, stopChild, tempDir, waitForLine } from "./procs.ts";
 import { median } from "./report.ts";
 
 const EMPTY_ROUTES = (name: string) => `import { Hono } from "hono";\nexport function ${name}() { return new Hono(); }\n`;
@@ -31,33 +33,104 @@ function without(file: RegExp, stub: string): BunPlugin {
 
 /** The bundle `bun run build` makes (scripts/bundle.ts), into a folder at dist/'s depth so it finds drizzle/ and static/. */
 async function bundle(dir: string, plugins: BunPlugin[]): Promise<string> {
+  return bundleEntry(join(ROOT, "src/main.ts"), dir, plugins);
+}
+
+async function bundleEntry(entry: string, dir: string, plugins: BunPlugin[] = []): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const out = await Bun.build({
-    entrypoints: [join(ROOT, "src/main.ts")],
+    entrypoints: [entry],
     outdir: dir,
     target: "bun",
     splitting: true,
     naming: { chunk: "[name].[ext]" },
     minify: { whitespace: true, syntax: true },
-    external: ["gpt-tokenizer"],
     plugins,
   });
   if (!out.success) throw new Error(out.logs.join("\n"));
-  return join(dir, "main.js");
+  return join(
+    dir,
+    out.outputs
+      .find((o) => o.kind === "entry-point")!
+      .path.split("/")
+      .pop()!,
+  );
 }
 
 /** Median idle RSS of `boots` fresh boots, read once listening settled (Bun.shrink has run). */
-async function idleRss(entry: string, boots: number): Promise<number> {
+async function idleRss(entry: string, boots: number, bunArgs: string[] = []): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < boots; i++) {
-    const gw = await startGateway(tempDir("omniroute-idle-"), { via: "bundle", entry });
+    const gw = await startGateway(tempDir("omniroute-idle-"), { via: "bundle", entry, bunArgs });
     await fetch(`${gw.url}/healthz`).then((r) => r.arrayBuffer());
     await Bun.sleep(1000);
     samples.push(rssMb(gw.child.pid));
     await stopChild(gw.child, 5000);
   }
   return median(samples);
+}
+
+/**
+ * What Bun itself needs here, for comparison: scripts that print a "listening on" line and idle. Each adds one thing:
+ * Bun.serve, then bun:sqlite with a query, then one fetch (the gateway uses all three).
+ */
+const BUN_FLOOR: Record<string, string> = {
+  "Bun alone (a timer)": `console.error("listening on http://none"); setInterval(() => {}, 1e6);`,
+  "Bun.serve hello world": `const s = Bun.serve({ port: 0, fetch: () => new Response("hi") }); console.error("listening on " + s.url);`,
+  "Bun.serve + bun:sqlite + one fetch": `import { Database } from "bun:sqlite"; new Database(":memory:").query("select 1").get();
+    await fetch("http://127.0.0.1:9/").catch(() => {});
+    const s = Bun.serve({ port: 0, fetch: () => new Response("hi") }); console.error("listening on " + s.url);`,
+};
+
+/** The gateway's modules evaluated (everything main.ts imports), nothing opened or started. */
+const MODULES_ONLY = `import { createApp } from "../src/app.ts";
+import { runCommand } from "../src/cli.ts";
+import { openDataDir } from "../src/db/client.ts";
+import { createServices } from "../src/services.ts";
+(globalThis as Record<string, unknown>).kept = [createApp, runCommand, openDataDir, createServices];
+console.error("listening on http://none");
+setTimeout(() => Bun.shrink(), 500);
+setInterval(() => {}, 1e6);
+`;
+
+/** Median RSS of `boots` runs of a script, 1 s after its "listening" line. */
+async function scriptRss(file: string, boots: number, bunArgs: string[]): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < boots; i++) {
+    const child = spawnTracked([process.execPath, ...bunArgs, file], { stdout: "ignore" });
+    await waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on/, 10_000).match;
+    await Bun.sleep(1000);
+    samples.push(rssMb(child.pid));
+    await stopChild(child);
+  }
+  return median(samples);
+}
+
+async function floorLines(boots: number, whole: string): Promise<string[]> {
+  const dir = tempDir("omniroute-idle-floor-");
+  const lines: string[] = [];
+  for (const [label, code] of Object.entries(BUN_FLOOR)) {
+    const file = join(dir, `${lines.length}.ts`);
+    writeFileSync(file, code);
+    const plain = await scriptRss(file, boots, []);
+    const smol = await scriptRss(file, boots, ["--smol"]);
+    lines.push(`| ${label} | ${plain.toFixed(1)} MB | ${smol.toFixed(1)} MB |`);
+  }
+  // Bundled beside the gateway's bundle so its relative imports resolve from the repository's root.
+  const modulesDir = join(ROOT, ".idle-rss-modules");
+  mkdirSync(modulesDir, { recursive: true });
+  writeFileSync(join(modulesDir, "entry.ts"), MODULES_ONLY);
+  try {
+    const modules = await bundleEntry(join(modulesDir, "entry.ts"), join(modulesDir, "out"));
+    lines.push(`| the gateway's modules evaluated, nothing started | ${(await scriptRss(modules, boots, [])).toFixed(1)} MB | |`);
+  } finally {
+    rmSync(modulesDir, { recursive: true, force: true });
+  }
+  const gateway = await idleRss(whole, boots);
+  const gatewaySmol = await idleRss(whole, boots, ["--smol"]);
+  lines.push(`| the whole gateway, listening | ${gateway.toFixed(1)} MB | ${gatewaySmol.toFixed(1)} MB |`);
+  return lines;
 }
 
 async function main() {
@@ -67,9 +140,12 @@ async function main() {
   const whole = join(ROOT, ".idle-rss-whole");
   const part = join(ROOT, ".idle-rss-part");
   const lines: string[] = [];
+  let floor: string[] = [];
   try {
-    const all = await idleRss(await bundle(whole, []), boots);
+    const wholeEntry = await bundle(whole, []);
+    const all = await idleRss(wholeEntry, boots);
     lines.push(`| whole gateway | ${all.toFixed(1)} MB | |`);
+    floor = await floorLines(boots, wholeEntry);
     for (const [label, { file, stub }] of Object.entries(PARTS)) {
       const rss = await idleRss(await bundle(part, [without(file, stub)]), boots);
       lines.push(`| without ${label} | ${rss.toFixed(1)} MB | ${(all - rss).toFixed(1)} MB |`);
@@ -80,6 +156,7 @@ async function main() {
   process.stdout.write(
     `Idle RSS (VmRSS, median of ${boots} boots on a fresh DATA_DIR, 1 s after listening)\n\n| bundle | idle RSS | the part costs |\n|---|---:|---:|\n${lines.join("\n")}\n`,
   );
+  process.stdout.write(`\nWhat Bun itself needs (same median)\n\n| process | RSS | with --smol |\n|---|---:|---:|\n${floor.join("\n")}\n`);
 }
 
 try {

@@ -1,6 +1,6 @@
 // The common measure function: one metric of one scenario, direct and through the gateway, as table rows.
 import { alternate, timeFirstByte, timeRequest, type Endpoint, type LoadClient, type ThroughputResult } from "./load.ts";
-import { percentile, type Row } from "./report.ts";
+import { median, percentile, type Row } from "./report.ts";
 import { DEFAULT_TARGETS, type BenchContext, type BenchScenario, type Metric } from "./scenarios.ts";
 
 export interface MeasureOptions {
@@ -42,6 +42,12 @@ async function sequential(
 /** The run with the median requests/s (its latency and CPU figures come with it). */
 function medianRun(runs: ThroughputResult[]): ThroughputResult {
   return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]!;
+}
+
+/** CPU µs per request of the proxy under load: the gateway, or the floor proxy when it is the one measured (the busier). */
+function proxyCpuUs(r: ThroughputResult): number {
+  const busiest = Math.max(r.cpu.gateway ?? 0, r.cpu.floor ?? 0);
+  return ((busiest / 100) * 1e6) / r.rps;
 }
 
 function cpuNote(r: ThroughputResult): string {
@@ -123,6 +129,8 @@ export async function measure(s: BenchScenario, metric: Metric, ctx: BenchContex
           gateway: gateway.rps,
           target: target(s, "throughput"),
           note,
+          // Steadier than requests/s on a shared machine: CPU time per request barely depends on how much CPU was had.
+          proxyCpuUs: median(gatewayRuns.map(proxyCpuUs)),
         },
       ];
     }

@@ -81,5 +81,22 @@ export function ratioRows(rows: Row[]): Row[] {
       `fast path ${fmt(streamRps, "req/s")}, translated ${fmt(translatedRps, "req/s")}`,
     ),
   );
+  // CPU per request: what the throughput ratios tend to when the proxy is the bottleneck, and steadier than them on a
+  // shared machine (a throughput ratio of 0.8 needs the gateway at most 1.25x the floor's CPU per request).
+  const cpu = (s: string) => tput(s)?.proxyCpuUs ?? NaN;
+  out.push(
+    ratio(
+      "non-stream CPU per request under load, gateway / floor",
+      cpu(NON_STREAM) / cpu(FLOOR),
+      null,
+      `gateway ${fmt(cpu(NON_STREAM), "µs")}, floor ${fmt(cpu(FLOOR), "µs")}`,
+    ),
+    ratio(
+      "translated stream CPU per request under load / fast path's",
+      cpu(TRANSLATED) / cpu(STREAM),
+      null,
+      `translated ${fmt(cpu(TRANSLATED), "µs")}, fast path ${fmt(cpu(STREAM), "µs")}`,
+    ),
+  );
   return out;
 }

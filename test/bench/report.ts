@@ -11,6 +11,8 @@ export interface Row {
   digits: number;
   target?: Target | null;
   note?: string;
+  /** Throughput rows: CPU µs the proxy (the gateway, or the floor in its rows) spent per request, median of the runs. */
+  proxyCpuUs?: number;
 }
 
 export function percentile(samples: number[], p: number): number {

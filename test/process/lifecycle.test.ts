@@ -26,7 +26,7 @@ describe("process lifecycle", () => {
         body: JSON.stringify({ provider: "ds", apiKey: "k", baseUrl: `${upstream.url}/v1` }),
       });
       expect(conn.status).toBe(201);
-      // The tokenizer is loaded on first use, from outside the bundle.
+      // count_tokens against an OpenAI-format provider: the gateway's own estimate, inside the bundle.
       const counted = await fetch(`${url}/v1/messages/count_tokens`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -96,7 +96,7 @@ describe("process lifecycle", () => {
       expect(login.status).toBe(200);
       const models = await fetch(`${url}/v1/models`);
       expect((await models.json()).object).toBe("list");
-      // The tokenizer is a chunk of its own inside the binary, loaded on first use.
+      // count_tokens against an OpenAI-format provider: the gateway's own estimate, inside the binary.
       const counted = await fetch(`${url}/v1/messages/count_tokens`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -291,17 +291,15 @@ function errorFrame(err: GatewayError): string {
 
 export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
   const writer = new AnthropicStreamWriter(req.model);
-  // An upstream of another format tells input tokens at the end (or never): message_start carries an estimate. It is
-  // counted while the upstream is still thinking, not after its first event arrives, so it adds nothing to the wait.
-  const estimate = estimateTokens(req);
-  estimate.catch(() => {});
+  // An upstream of another format tells input tokens at the end (or never): message_start carries an estimate
+  // (no vocabulary table: well under a millisecond for a long prompt).
   let first = true;
   try {
     for await (const event of events) {
       if (first) {
         first = false;
         if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined))
-          writer.inputEstimate = await estimate;
+          writer.inputEstimate = estimateTokens(req);
       }
       for (const f of writer.push(event)) yield f;
       if (writer.done) return;

@@ -8,7 +8,6 @@ beforeAll(async () => {
   gw = await startGateway();
   // An OpenAI-format provider: count_tokens resolves the model but counts locally (only Anthropic upstreams count for us).
   expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "k", baseUrl: "http://127.0.0.1:9/v1" } })).status).toBe(201);
-  // The tokenizer module loads on the first count after start (once, ~1 s): measured here is every count after it.
   expect((await countAnthropic("warm up")).status).toBe(200);
 });
 afterAll(async () => {
@@ -25,7 +24,7 @@ function countAnthropic(content: string | unknown[]): Promise<Response> {
 
 const WORDS = "the quick brown fox jumps over the lazy dog while the gateway counts tokens for every request".split(" ");
 
-/** ~2 MB of ordinary words, a run of 200,000 CJK letters (slow for o200k as one piece) and runs of spaces and punctuation. */
+/** ~2 MB of ordinary words, a run of 200,000 CJK letters (one piece for o200k's pre-tokenizer) and runs of spaces and punctuation. */
 function hostileText(): string {
   const words: string[] = [];
   for (let i = 0; words.length < 300_000; i++) words.push(WORDS[(i * 7) % WORDS.length]!);
@@ -60,7 +59,7 @@ test("a 2 MB Anthropic count_tokens request leaves /healthz answering within mil
   // The ordinary words alone are ~300,000 tokens: an estimate, within reason, not an exact count.
   expect(input_tokens).toBeGreaterThan(250_000);
   expect(input_tokens).toBeLessThan(2_500_000);
-  // Counted exactly, this text held the event loop for minutes; bounded, a few ms per MB (generous for a shared machine).
+  // Counted exactly by o200k, this text held the event loop for minutes; bounded, a few ms (generous for a shared machine).
   expect(slowestMs).toBeLessThan(250);
 }, 30_000);
 
@@ -78,7 +77,7 @@ test("a 2 MB Gemini countTokens request too", async () => {
   expect(slowestMs).toBeLessThan(250);
 }, 30_000);
 
-test("a short text is still counted exactly as o200k counts it", async () => {
+test("a short text's count is o200k's", async () => {
   const res = await countAnthropic("count these few words please");
   const { countTokens } = await import("gpt-tokenizer/encoding/o200k_base");
   // The text, plus three tokens per message.
