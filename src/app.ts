@@ -109,7 +109,7 @@ export function createApp(services: Services) {
         ? new GatewayError(kindForStatus(thrown.status), thrown.message, { status: thrown.status })
         : thrown;
     // A write the database could not take (a full disk) is a 507/503 saying so, not a 500 (logged by the writers).
-    const storage = storageError(err, c.req.path, services.config.dataDir);
+    const storage = storageError(err, c.req.path, services.store.dialect === "sqlite" ? services.config.dataDir : services.store.where);
     if (!(err instanceof GatewayError) && !storage) log.error(`${c.req.method} ${c.req.path} failed`, err);
     // A failed request's usage row is on disk before its answer leaves, like a successful one's.
     await services.usage.written();

@@ -82,6 +82,10 @@ describeWithPostgres("two instances on one PostgreSQL", (postgres) => {
         await within(15_000, "/readyz to report the store", async () => (await fetch(`${a.url}/readyz`)).status === 503);
         const ready = (await (await fetch(`${a.url}/readyz`)).json()) as { reason: string };
         expect(ready.reason).toMatch(/PostgreSQL|database/);
+        // A change cannot be saved: the API says so and where, and nothing half-happens.
+        const write = await a.api("/api/keys", { body: { name: "during the outage" } });
+        expect(write.status).toBe(503);
+        expect(await write.text()).toContain("This change was not saved: the database server (127.0.0.1:");
       } finally {
         await postgres().resume();
       }
