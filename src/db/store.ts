@@ -42,6 +42,12 @@ export interface SqliteStore extends StoreBase {
   readonly dialect: "sqlite";
   /** The embedded database itself, for what only it does: copying its file (backups), the prepared hot-path insert. */
   readonly sqlite: Db;
+  /**
+   * Resolves once no store transaction is open or waiting. A writer outside the store (the usage rows' group
+   * commit) that finds one open waits for this: on the one connection its rows would otherwise land inside that
+   * transaction, and go with it if it rolls back (a dry-run configuration apply).
+   */
+  settled(): Promise<void>;
 }
 
 export interface PostgresStore extends StoreBase {
@@ -79,11 +85,20 @@ export function sqliteStore(db: Db): SqliteStore {
     },
   };
 
+  const settled = async (): Promise<void> => {
+    // Transactions queued meanwhile extend the chain: wait until it stops growing.
+    for (let last = queue; ; last = queue) {
+      await last;
+      if (queue === last) return;
+    }
+  };
+
   // Inside a transaction, a nested one is the same transaction (SQLite has one writer; savepoints buy nothing here).
-  const inside: SqliteStore = { ...base, transaction: (fn) => fn(inside) };
+  const inside: SqliteStore = { ...base, settled, transaction: (fn) => fn(inside) };
 
   const store: SqliteStore = {
     ...base,
+    settled,
     transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       const run = async (): Promise<T> => {
         client.exec("BEGIN IMMEDIATE");

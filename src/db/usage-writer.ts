@@ -1,9 +1,8 @@
 // The hot-path writer of usage rows: group commit over a bun:sqlite statement prepared once, or one multi-row insert per commit on PostgreSQL.
 import { dirname } from "node:path";
-import type { Db } from "./client.ts";
 import { createGroupCommit, type GroupCommitOptions, type RowWriter, type RowWriterStatus } from "./group-commit.ts";
 import type { NewUsageRow } from "./queries/usage.ts";
-import type { PostgresStore, Store } from "./store.ts";
+import type { PostgresStore, SqliteStore, Store } from "./store.ts";
 
 /** The hot-path writer of usage rows (see createUsageWriter). */
 export type UsageWriter = RowWriter<NewUsageRow>;
@@ -18,7 +17,7 @@ export type UsageWriterStatus = RowWriterStatus;
  */
 export function createUsageWriter(store: Store, opts: Partial<GroupCommitOptions> = {}): UsageWriter {
   if (store.dialect === "sqlite") {
-    return createGroupCommit(sqliteCommit(store.sqlite), { what: "usage rows", where: dirname(store.sqlite.$client.filename), ...opts });
+    return createGroupCommit(sqliteCommit(store), { what: "usage rows", where: dirname(store.sqlite.$client.filename), ...opts });
   }
   return createGroupCommit(postgresCommit(store), { what: "usage rows", where: store.where, ...opts });
 }
@@ -27,7 +26,8 @@ export function createUsageWriter(store: Store, opts: Partial<GroupCommitOptions
  * SQLite: plain bun:sqlite, a statement prepared once and one transaction per commit (building the statement
  * through drizzle per row cost twice as much).
  */
-function sqliteCommit(db: Db): (rows: NewUsageRow[]) => void {
+function sqliteCommit(store: SqliteStore): (rows: NewUsageRow[]) => void | Promise<void> {
+  const db = store.sqlite;
   const stmt = db.$client.prepare(
     `insert into usage_log (ts, request_id, key_id, endpoint, provider, connection_id, model_requested, model_served, combo,
        attempt, stream, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd,
@@ -62,10 +62,15 @@ function sqliteCommit(db: Db): (rows: NewUsageRow[]) => void {
   const transaction = db.$client.transaction((rows: NewUsageRow[]) => {
     for (const r of rows) run(r);
   });
-  return (rows) => {
+  const write = (rows: NewUsageRow[]) => {
     if (rows.length === 1) run(rows[0]!);
     else transaction(rows);
   };
+  // A store transaction is open on the one connection (awaiting between its statements): these rows wait for it
+  // to end rather than commit or roll back with it.
+  const commit = (rows: NewUsageRow[]): void | Promise<void> =>
+    db.$client.inTransaction ? store.settled().then(() => commit(rows)) : write(rows);
+  return commit;
 }
 
 /** Rows per insert statement: 22 columns each, under PostgreSQL's 65,535 parameters a statement. */

@@ -40,6 +40,30 @@ const idsIn = async (s: Store, limit = 10) => (await listUsageLogs(s, { limit })
 const ids = () => idsIn(sqliteStore(db));
 
 describe("usage writer", () => {
+  test("rows that finish while a store transaction is open wait for it, and outlive its rollback (a dry-run apply)", async () => {
+    const store = sqliteStore(db);
+    const w = createUsageWriter(store);
+    let inside!: () => void;
+    const opened = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const rolledBack = store
+      .transaction(async (tx) => {
+        await tx.db.insert(tx.t.settings).values({ key: "dry-run", value: 1, updatedAt: 1 });
+        inside();
+        await Bun.sleep(30); // a real wait inside the transaction: other turns of the event loop run meanwhile
+        throw new Error("dry run: roll back");
+      })
+      .catch((err: Error) => err.message);
+    await opened;
+    w.insert(row("during"));
+    const written = w.written();
+    expect(await rolledBack).toBe("dry run: roll back");
+    await written;
+    expect(await ids()).toEqual(["during"]);
+    expect(await store.db.select().from(store.t.settings)).toEqual([]);
+  });
+
   test("rows queued in one turn are committed together at its end; written() waits for that", async () => {
     writer.insert(row("a"));
     writer.insert(row("b"));
