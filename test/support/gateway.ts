@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { closeDatabase, openDataDir } from "../../src/db/client.ts";
+import { closeDatabase } from "../../src/db/client.ts";
+import { openStore } from "../../src/db/open-store.ts";
+import { closePostgresStore } from "../../src/db/pg-store.ts";
 import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
-import { sqliteStore } from "../../src/db/store.ts";
 import { sqliteOf } from "./sqlite-of.ts";
 import type { Database } from "bun:sqlite";
 
@@ -45,8 +46,9 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
     ...TEST_SECRETS,
     ...env,
   });
-  const db = await openDataDir(config.dataDir);
-  const services = await createServices(config, sqliteStore(db), options);
+  // DATABASE_URL in `env`: the gateway runs on that PostgreSQL, as `main.ts` would (several in one test share it).
+  const store = await openStore(config);
+  const services = await createServices(config, store, options);
   const app = createApp(services);
   const server = Bun.serve({
     port: 0,
@@ -91,7 +93,9 @@ export async function startGateway(env: Record<string, string> = {}, options: Se
       await services.telemetry.shutdown();
       services.sharedState?.close();
       await services.flush();
-      closeDatabase(db);
+      await services.changes.close();
+      if (store.dialect === "sqlite") closeDatabase(store.sqlite);
+      else await closePostgresStore(store);
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
