@@ -42,6 +42,13 @@ export interface GroupCommitOptions {
   maxPending?: number;
   retryMs?: number;
   logEveryMs?: number;
+  /**
+   * A commit without an answer after this long (a database behind a network partition: nothing fails, nothing
+   * arrives) counts as the database unreachable: its waiters are released, rows queued meanwhile are held, and the
+   * commit itself goes on (written when it is answered, held if it fails: never sent twice). Unset: no bound
+   * (bun:sqlite answers synchronously).
+   */
+  stallMs?: number;
 }
 
 export const DEFAULT_MAX_PENDING = 20_000;
@@ -203,32 +210,65 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void | Promise<void>
    * While the database is failing they are held at once: a client never waits behind a retry.
    */
   const commitTurn = (): Promise<void> => {
-    if (failing && queue.length) {
+    if (failing) {
       hold(queue, false);
       queue = [];
       resolveDone?.();
       done = resolveDone = undefined;
       return Promise.resolve();
     }
+    let released!: () => void;
+    /** Resolves when this commit's rows are in, held, or stalled (what its waiters wait for). */
+    const settled = new Promise<void>((resolve) => {
+      released = resolve;
+    });
     const step = inTurn(async () => {
       const rows = queue;
       const resolve = resolveDone;
       queue = [];
       done = resolveDone = undefined;
+      let stallTimer: ReturnType<typeof setTimeout> | undefined;
       try {
         if (rows.length) {
           if (failing) hold(rows, false);
-          else await write(rows, false);
+          else {
+            if (opts.stallMs !== undefined)
+              stallTimer = setTimeout(() => {
+                stalled(opts.stallMs!);
+                resolve?.();
+                released();
+              }, opts.stallMs);
+            await write(rows, false);
+          }
         }
       } finally {
+        clearTimeout(stallTimer);
         resolve?.();
+        released();
+        // A commit that stalled, answered at last: the rows held meanwhile go at the next retry, which ends the outage.
+        if (failing) scheduleRetry();
       }
     });
-    committing = step;
-    void step.then(() => {
-      if (committing === step) committing = undefined;
+    committing = settled;
+    void settled.then(() => {
+      if (committing === settled) committing = undefined;
     });
-    return step;
+    return settled;
+  };
+
+  /** A commit has had no answer for `ms`: count the database unreachable until it answers (see `stallMs`). */
+  const stalled = (ms: number) => {
+    if (failing) return;
+    failing = {
+      since: Date.now(),
+      fault: "unreachable",
+      error: `${describeStorageFault("unreachable", opts.where)} (no answer within ${ms} ms)`,
+    };
+    lastLogAt = failing.since;
+    log.error(
+      `${opts.what} cannot be written: ${failing.error}. Requests are still served; the rows are held in memory (at most ` +
+        `${maxPending.toLocaleString("en-US")}) and written when the database answers again.`,
+    );
   };
 
   return {
@@ -245,7 +285,11 @@ export function createGroupCommit<T>(commit: (rows: T[]) => void | Promise<void>
     },
     async flush() {
       await commitTurn();
-      if (failing && !closed) await inTurn(drain);
+      if (!failing || closed) return;
+      const drained = inTurn(drain);
+      // Behind a commit without an answer (a partition), a flush (at shutdown, say) waits no longer than it did.
+      if (opts.stallMs === undefined) await drained;
+      else await Promise.race([drained, Bun.sleep(opts.stallMs)]);
     },
     status() {
       return {

@@ -19,7 +19,7 @@ export function createUsageWriter(store: Store, opts: Partial<GroupCommitOptions
   if (store.dialect === "sqlite") {
     return createGroupCommit(sqliteCommit(store), { what: "usage rows", where: dirname(store.sqlite.$client.filename), ...opts });
   }
-  return createGroupCommit(postgresCommit(store), { what: "usage rows", where: store.where, ...opts });
+  return createGroupCommit(postgresCommit(store), { what: "usage rows", where: store.where, stallMs: PG_STALL_MS, ...opts });
 }
 
 /**
@@ -72,6 +72,12 @@ function sqliteCommit(store: SqliteStore): (rows: NewUsageRow[]) => void | Promi
     db.$client.inTransaction ? store.settled().then(() => commit(rows)) : write(rows);
   return commit;
 }
+
+/**
+ * How long an answer's end waits for its row's commit on PostgreSQL before the database counts as unreachable (a
+ * partition answers nothing and closes nothing): past it the client is served, and later rows are held until it answers.
+ */
+export const PG_STALL_MS = 3_000;
 
 /** Rows per insert statement: 22 columns each, under PostgreSQL's 65,535 parameters a statement. */
 const PG_ROWS_PER_INSERT = 2_000;

@@ -20,6 +20,7 @@ import {
   type Gateway,
 } from "./procs.ts";
 import { ratioRows } from "./ratios.ts";
+import { postgresAvailability, postgresRows } from "./postgres.ts";
 import { redisRows } from "./redis.ts";
 import { streamsRows } from "./streams.ts";
 import { median, report, type Row } from "./report.ts";
@@ -32,7 +33,7 @@ const IDLE_RSS_TARGET = { on: "gateway" as const, atMost: 50, label: "< 50 MB" }
 const LOADED_RSS_TARGET = { on: "gateway" as const, atMost: 120, label: "< 120 MB" };
 
 /**
- * Flags: `--only=load,history,streams,startup,redis` runs those parts only (redis: skipped without redis-server); `--skip-history` leaves out the 10M-row fill
+ * Flags: `--only=load,history,streams,startup,redis,postgres` runs those parts only (redis, postgres: skipped without their servers); `--skip-history` leaves out the 10M-row fill
  * (about two minutes); `--history-rows=N` and `--streams=N` change the sizes. README figures come from a full run.
  */
 const args = new Map(
@@ -42,7 +43,7 @@ const args = new Map(
   }),
 );
 const only = args.get("only")?.split(",");
-const runs = (part: "startup" | "load" | "history" | "streams" | "redis") =>
+const runs = (part: "startup" | "load" | "history" | "streams" | "redis" | "postgres") =>
   only ? only.includes(part) : part !== "history" || !args.has("skip-history");
 const HISTORY_ROWS = Number(args.get("history-rows") ?? 10_000_000);
 const STREAMS = Number(args.get("streams") ?? 1000);
@@ -222,6 +223,11 @@ async function main() {
   if (runs("redis")) {
     if (Bun.which("redis-server")) rows.push(...(await redisRows(common)));
     else log("redis: skipped, redis-server is not installed (Debian's redis-server package)");
+  }
+  if (runs("postgres")) {
+    const pg = postgresAvailability();
+    if (pg.ok) rows.push(...(await postgresRows(common)));
+    else log(`postgres: skipped, ${pg.reason}`);
   }
   if (runs("history")) rows.push(...(await historyRows({ ...common, rows: HISTORY_ROWS })));
 

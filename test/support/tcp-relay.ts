@@ -1,4 +1,5 @@
-// A TCP relay on a loopback port in front of a real server, which a test can cut (connections dropped, new ones refused) and restore: a database going away.
+// A TCP relay on a loopback port in front of a real server, which a test can cut (connections dropped, new ones refused),
+// silence (a network partition: nothing arrives, nothing closes) and restore: a database going away.
 import type { Socket, TCPSocketListener } from "bun";
 import { freeLoopbackPort } from "./real-servers.ts";
 
@@ -6,7 +7,12 @@ export interface TcpRelay {
   port: number;
   /** Drop every connection through the relay and refuse new ones. */
   cut(): void;
-  /** Accept connections again, on the same port. */
+  /**
+   * A partition: connections stay open but no byte gets through either way (they are kept, not lost, as TCP keeps
+   * retransmitting) until `restore()` delivers them.
+   */
+  silence(): void;
+  /** Accept connections again, on the same port; after `silence()`, deliver what was kept and pass bytes again. */
   restore(): void;
   close(): void;
 }
@@ -22,6 +28,15 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
   const port = await freeLoopbackPort();
   const open = new Set<Pair>();
   let listener: TCPSocketListener<Pair> | undefined;
+  /** While silenced: the writes to make once the partition heals, in order. */
+  let kept: Array<() => void> | undefined;
+  const pass = (to: Socket<Pair> | undefined, chunk: Uint8Array) => {
+    if (!to) return;
+    if (kept) {
+      const copy = new Uint8Array(chunk);
+      kept.push(() => to.write(copy));
+    } else to.write(chunk);
+  };
 
   const listen = () => {
     listener = Bun.listen<Pair>({
@@ -42,7 +57,7 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
                 for (const chunk of pair.early.splice(0)) upstream.write(chunk);
               },
               data(_upstream, chunk) {
-                pair.client?.write(chunk);
+                pass(pair.client, chunk);
               },
               close() {
                 pair.client?.end();
@@ -56,7 +71,7 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
         },
         data(client, chunk) {
           const pair = client.data;
-          if (pair.upstream) pair.upstream.write(chunk);
+          if (pair.upstream) pass(pair.upstream, chunk);
           else pair.early.push(new Uint8Array(chunk));
         },
         close(client) {
@@ -82,8 +97,14 @@ export async function startTcpRelay(targetPort: number): Promise<TcpRelay> {
       }
       open.clear();
     },
+    silence() {
+      kept ??= [];
+    },
     restore() {
       if (!listener) listen();
+      const deliver = kept ?? [];
+      kept = undefined;
+      for (const write of deliver) write();
     },
     close() {
       relay.cut();

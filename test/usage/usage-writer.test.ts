@@ -239,4 +239,36 @@ describeWithPostgres("usage writer on PostgreSQL", (postgres) => {
       await closePostgresStore(store);
     }
   }, 30_000);
+
+  test("behind a partition (no answer, nothing closed) clients wait at most stallMs; every row is written once when it heals", async () => {
+    const url = new URL(await postgres().createDatabase());
+    const relay = await startTcpRelay(Number(url.port));
+    url.port = String(relay.port);
+    const { store } = await openPostgresStore(url.toString(), { poolMax: 2, connectTimeoutS: 2 });
+    try {
+      const pg = createUsageWriter(store, { retryMs: 50, logEveryMs: 60_000, stallMs: 300 });
+      pg.insert(row("before"));
+      await pg.written();
+      relay.silence();
+      for (let i = 0; i < 3; i++) pg.insert(row(`stuck-${i}`));
+      const started = performance.now();
+      await pg.written(); // the commit is sent and never answered: the clients are served after stallMs
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(pg.status()).toMatchObject({ writing: false, fault: "unreachable" });
+      expect(pg.status().error).toContain("no answer within 300 ms");
+      pg.insert(row("held"));
+      const heldAt = performance.now();
+      await pg.written(); // held at once: no client waits behind the stalled commit
+      expect(performance.now() - heldAt).toBeLessThan(100);
+      expect(pg.status().pending).toBe(1);
+      await pg.flush(); // bounded too (a shutdown behind a partition)
+      relay.restore(); // the partition heals: the stalled insert is answered, the held row follows
+      await waitUntil("the rows to be written", async () => pg.status().writing, 15_000);
+      expect(pg.status()).toMatchObject({ pending: 0, dropped: 0, fault: null });
+      expect(await idsIn(store)).toEqual(["before", "held", "stuck-0", "stuck-1", "stuck-2"]);
+    } finally {
+      relay.close();
+      await closePostgresStore(store);
+    }
+  }, 30_000);
 });
