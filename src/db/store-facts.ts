@@ -31,7 +31,7 @@ function sizeOf(path: string): number {
 }
 
 /** Rows of each of `names` the store has (missing tables left out), and its size. */
-export async function storeSize(store: Store, names: readonly string[]): Promise<StoreSize> {
+export async function storeSize(store: Store, names: readonly string[], estimateFrom = ESTIMATE_FROM_ROWS): Promise<StoreSize> {
   if (store.dialect === "sqlite") {
     const sqlite = store.sqlite.$client;
     const present = new Set(
@@ -55,7 +55,7 @@ export async function storeSize(store: Store, names: readonly string[]): Promise
           await store.rows<{ n: string | number }>(sql`select reltuples::bigint as n from pg_class where oid = to_regclass('usage_log')`),
         )?.n ?? -1,
       );
-      if (estimate >= ESTIMATE_FROM_ROWS) {
+      if (estimate >= estimateFrom) {
         tables.push({ name, rows: estimate, estimated: true });
         continue;
       }
