@@ -1,4 +1,4 @@
-// Exports: the database as one consistent SQLite file, or a .tar.gz of it with readable JSON beside (no secrets).
+// Exports: the store (SQLite or PostgreSQL) as one consistent SQLite file, or a .tar.gz of it with readable JSON beside (no secrets).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create as createTar } from "tar";
@@ -10,9 +10,10 @@ import { listApiKeys } from "../db/queries/api-keys.ts";
 import { listCombos } from "../db/queries/combos.ts";
 import { listConnections } from "../db/queries/connections.ts";
 import { listProviderNodes } from "../db/queries/provider-nodes.ts";
+import type { Store } from "../db/store.ts";
 import type { Services } from "../services.ts";
 import { VERSION } from "../version.ts";
-import { embeddedDatabase, fileTimestamp, makeTempDir, removeDir, snapshotDatabase, streamThenRemove } from "./files.ts";
+import { fileTimestamp, makeTempDir, removeDir, snapshotStore, streamThenRemove } from "./files.ts";
 
 export const SQLITE_CONTENT_TYPE = "application/vnd.sqlite3";
 export const ARCHIVE_CONTENT_TYPE = "application/gzip";
@@ -33,13 +34,23 @@ export const SECRETS_NOTE =
   `Credentials and custom node headers in ${DB_FILENAME} are sealed with the ENCRYPTION_KEY of the gateway that exported it, and API keys are stored under its API_KEY_SECRET: ` +
   `keep that gateway's ${SECRETS_FILENAME} (in its DATA_DIR), or the values set in its environment, with this backup. They are not in this archive.`;
 
-/** A consistent copy of the live database, streamed from a temp file that is removed once sent. */
+/** What the manifest says of the database file: which store it was taken from, and that it imports into either. */
+export function databaseNote(store: Store): string {
+  return store.dialect === "sqlite"
+    ? `${DB_FILENAME} is a snapshot of this gateway's SQLite database. It imports into a gateway on SQLite or on PostgreSQL.`
+    : `${DB_FILENAME} is a SQLite copy of every table of the PostgreSQL database at ${store.where}, read as one snapshot. It imports into a gateway on SQLite or on PostgreSQL.`;
+}
+
+/**
+ * A consistent copy of the store as one SQLite file (on PostgreSQL every table copied into a new one), streamed from a
+ * temp file that is removed once sent.
+ */
 export async function exportDatabase(services: Services): Promise<ExportDownload> {
   await services.flush();
   const dir = makeTempDir("export");
   try {
     const path = join(dir, DB_FILENAME);
-    snapshotDatabase(embeddedDatabase(services.store, "A database export"), path);
+    await snapshotStore(services.store, path);
     return {
       filename: `omniroute-${fileTimestamp()}.sqlite`,
       contentType: SQLITE_CONTENT_TYPE,
@@ -99,14 +110,17 @@ export async function exportArchive(services: Services): Promise<ExportDownload>
   await services.flush();
   const dir = makeTempDir("export");
   try {
-    snapshotDatabase(embeddedDatabase(services.store, "A database export"), join(dir, DB_FILENAME));
+    await snapshotStore(services.store, join(dir, DB_FILENAME));
     const documents = await exportDocuments(services);
     const exportedAt = new Date();
     const manifest = {
       product: "OmniRoute",
       version: VERSION,
       exportedAt: exportedAt.toISOString(),
+      /** The store the gateway ran on: "sqlite" or "postgres" (DATABASE_URL). */
+      store: services.store.dialect,
       files: [DB_FILENAME, ...Object.keys(documents)],
+      database: databaseNote(services.store),
       secrets: SECRETS_NOTE,
     };
     for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {

@@ -1,9 +1,9 @@
-// Files of backups: consistent snapshots of the live database, the backups folder, temp folders that clean up.
+// Files of backups: consistent snapshots of the store (SQLite or PostgreSQL) as SQLite files, the backups folder, temp folders that clean up.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GatewayError } from "../canonical/errors.ts";
 import type { Db } from "../db/client.ts";
+import { writePortableCopy } from "../db/portable-copy.ts";
 import type { Store } from "../db/store.ts";
 import { ensurePrivateFile } from "../db/private-file.ts";
 
@@ -22,30 +22,45 @@ export function fileTimestamp(at = new Date()): string {
  * A consistent copy of the live database at `target` (which must not exist): `VACUUM INTO` reads one snapshot
  * of the database, WAL included, and writes a compact standalone file. Never a raw copy of a WAL database.
  */
-/**
- * The embedded database of a gateway on SQLite, for what copies its file. On PostgreSQL these exports and imports
- * are not available yet: a 503 that says so (issue 17).
- */
-export function embeddedDatabase(store: Store, what: string): Db {
-  if (store.dialect === "sqlite") return store.sqlite;
-  throw new GatewayError("unavailable", `${what} is not available yet when the gateway runs on PostgreSQL (DATABASE_URL).`, {
-    code: "not_on_postgresql",
-  });
-}
-
 export function snapshotDatabase(db: Db, target: string): void {
   // VACUUM INTO writes into an empty file as it finds it: created 0600 first, the copy is never readable by others.
   ensurePrivateFile(target);
   db.$client.query("VACUUM INTO ?").run(target);
 }
 
+/**
+ * The store as one consistent SQLite file at `target` (which must not exist): the embedded database's snapshot,
+ * or on PostgreSQL every table copied into a new SQLite database from one repeatable-read snapshot. Either opens
+ * in any OmniRoute and imports into either dialect. A copy that fails half-way leaves no file.
+ */
+export async function snapshotStore(store: Store, target: string): Promise<void> {
+  if (store.dialect === "sqlite") return snapshotDatabase(store.sqlite, target);
+  try {
+    await writePortableCopy(store, target);
+  } catch (err) {
+    for (const leftover of [target, `${target}-wal`, `${target}-journal`]) rmSync(leftover, { force: true });
+    throw err;
+  }
+}
+
 /** Snapshot into `${dataDir}/backups/<prefix>-<timestamp>.sqlite`; returns the path. */
 export function writeBackup(db: Db, dataDir: string, prefix: string): string {
-  const dir = backupsDir(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${prefix}-${fileTimestamp()}.sqlite`);
+  const path = backupPath(dataDir, prefix);
   snapshotDatabase(db, path);
   return path;
+}
+
+/** The store's snapshot (`snapshotStore`) into `${dataDir}/backups/<prefix>-<timestamp>.sqlite`; returns the path. */
+export async function backupStore(store: Store, dataDir: string, prefix: string): Promise<string> {
+  const path = backupPath(dataDir, prefix);
+  await snapshotStore(store, path);
+  return path;
+}
+
+function backupPath(dataDir: string, prefix: string): string {
+  const dir = backupsDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return join(dir, `${prefix}-${fileTimestamp()}.sqlite`);
 }
 
 export function makeTempDir(purpose: string): string {

@@ -1,10 +1,10 @@
-// Facts about where and how big the data is: data folder, database and WAL sizes, rows per table, the backups kept.
+// Facts about where and how big the data is: the store (SQLite file or PostgreSQL), its size, rows per table, the backups kept.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DB_FILENAME } from "../db/client.ts";
-import { quoteId } from "../db/swap.ts";
+import { storeSize, type TableRows } from "../db/store-facts.ts";
+import type { Dialect } from "../db/store.ts";
 import type { Services } from "../services.ts";
-import { backupsDir, embeddedDatabase } from "./files.ts";
+import { backupsDir } from "./files.ts";
 
 /** The tables a person cares about, in the order the page shows them. */
 const MAIN_TABLES = [
@@ -28,22 +28,19 @@ export interface BackupFile {
 
 export interface StorageFacts {
   dataDir: string;
-  dbPath: string;
+  /** SQLite (the file in the data folder) or PostgreSQL (DATABASE_URL, shared by every instance). */
+  dialect: Dialect;
+  /** The SQLite file, or host:port/database (never a password). */
+  where: string;
+  /** The database file, or the whole PostgreSQL database (pg_database_size). */
   dbBytes: number;
-  walBytes: number;
-  tables: Array<{ name: string; rows: number }>;
+  /** SQLite's write-ahead log; none on PostgreSQL (the server keeps its own). */
+  walBytes?: number;
+  tables: TableRows[];
   backupsDir: string;
   backups: BackupFile[];
   /** How many backups there are in all (the list shows the newest MAX_BACKUPS_LISTED). */
   backupCount: number;
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** The backups folder, newest first. */
@@ -68,24 +65,18 @@ export function listBackups(dataDir: string): BackupFile[] {
   return files.sort((a, b) => b.modifiedAt - a.modifiedAt);
 }
 
-export function storageFacts(services: Services): StorageFacts {
+/** What the System page shows about the store; on PostgreSQL the backups are this instance's (its own DATA_DIR). */
+export async function storageFacts(services: Services): Promise<StorageFacts> {
   const dataDir = services.config.dataDir;
-  const dbPath = join(dataDir, DB_FILENAME);
-  const sqlite = embeddedDatabase(services.store, "The storage facts").$client;
-  const present = new Set(
-    (sqlite.query("SELECT name FROM main.sqlite_schema WHERE type = 'table'").values() as string[][]).map((r) => r[0]),
-  );
-  const tables = MAIN_TABLES.filter((t) => present.has(t)).map((name) => ({
-    name,
-    rows: Number((sqlite.query(`SELECT count(*) FROM main.${quoteId(name)}`).values()[0] ?? [0])[0]),
-  }));
+  const size = await storeSize(services.store, MAIN_TABLES);
   const backups = listBackups(dataDir);
   return {
     dataDir,
-    dbPath,
-    dbBytes: sizeOf(dbPath),
-    walBytes: sizeOf(`${dbPath}-wal`),
-    tables,
+    dialect: services.store.dialect,
+    where: services.store.where,
+    dbBytes: size.bytes,
+    ...(size.walBytes === undefined ? {} : { walBytes: size.walBytes }),
+    tables: size.tables,
     backupsDir: backupsDir(dataDir),
     backups: backups.slice(0, MAX_BACKUPS_LISTED),
     backupCount: backups.length,

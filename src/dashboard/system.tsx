@@ -19,17 +19,17 @@ export function systemPages(services: Services, options: SystemPageOptions = {})
   const maxMb = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
   return (
     new Hono()
-      .get("/system", (c) =>
+      .get("/system", async (c) =>
         c.html(
           <SystemPage
-            facts={storageFacts(services)}
+            facts={await storageFacts(services)}
             maxMb={maxMb}
             defaultPassword={services.password.isDefault()}
             sync={services.sync.status()}
           />,
         ),
       )
-      .get("/partials/system/storage", (c) => c.html(<StoragePanel facts={storageFacts(services)} />))
+      .get("/partials/system/storage", async (c) => c.html(<StoragePanel facts={await storageFacts(services)} />))
       // Same as POST /api/sync/now; each call to the cloud is bounded by CLOUD_SYNC_TIMEOUT_MS.
       .post("/partials/system/sync", async (c) => c.html(<CloudSyncPanel status={await services.sync.syncNow()} />))
       .post("/partials/system/import", async (c) => {
@@ -38,7 +38,7 @@ export function systemPages(services: Services, options: SystemPageOptions = {})
           return c.html(
             <>
               <ImportForm result={result} maxMb={maxMb} />
-              <StoragePanel facts={storageFacts(services)} oob />
+              <StoragePanel facts={await storageFacts(services)} oob />
             </>,
           );
         } catch (err) {

@@ -19,6 +19,12 @@ export const USAGE_UPKEEP_LOCK_KEY = MIGRATION_LOCK_KEY + 1n;
 export const USAGE_FOLD_LOCK_KEY = MIGRATION_LOCK_KEY + 2n;
 
 /**
+ * The key a database import holds from its pre-import backup to its commit (`pg_advisory_lock`, waiting): two imports
+ * started on two instances run one after the other, never interleaved.
+ */
+export const IMPORT_LOCK_KEY = MIGRATION_LOCK_KEY + 3n;
+
+/**
  * Runs `fn` while this instance holds `pg_try_advisory_lock(key)` on a connection reserved for it; when another
  * instance holds the lock, skips `fn` at once (`ran: false`). The lock is the session's: an instance killed meanwhile
  * drops it with its connection, and the next round elsewhere takes it.
@@ -30,6 +36,24 @@ export async function whileLocked<T>(pool: BunSQL, key: bigint, fn: () => Promis
     if (!row?.locked) return { ran: false };
     try {
       return { ran: true, value: await fn() };
+    } finally {
+      await connection`select pg_advisory_unlock(${key.toString()}::bigint)`.catch(() => undefined);
+    }
+  } finally {
+    connection.release();
+  }
+}
+
+/**
+ * Runs `fn` while this instance holds `pg_advisory_lock(key)` on a connection reserved for it, waiting while another
+ * holds it. The lock is the session's: an instance killed meanwhile drops it with its connection.
+ */
+export async function whileLockedWaiting<T>(pool: BunSQL, key: bigint, fn: () => Promise<T>): Promise<T> {
+  const connection = await pool.reserve();
+  try {
+    await connection`select pg_advisory_lock(${key.toString()}::bigint)`;
+    try {
+      return await fn();
     } finally {
       await connection`select pg_advisory_unlock(${key.toString()}::bigint)`.catch(() => undefined);
     }

@@ -117,10 +117,23 @@ export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolea
             <dd>
               <code class="secret">{facts.dataDir}</code>
             </dd>
-            <dt>Database file</dt>
-            <dd>{bytes(facts.dbBytes)}</dd>
-            <dt>Write-ahead log (WAL)</dt>
-            <dd>{bytes(facts.walBytes)}</dd>
+            {facts.dialect === "postgres" ? (
+              <>
+                <dt>Database</dt>
+                <dd>
+                  PostgreSQL at <code class="secret">{facts.where}</code>, shared by every instance (DATABASE_URL)
+                </dd>
+                <dt>Database size</dt>
+                <dd>{bytes(facts.dbBytes)}</dd>
+              </>
+            ) : (
+              <>
+                <dt>Database file</dt>
+                <dd>{bytes(facts.dbBytes)}</dd>
+                <dt>Write-ahead log (WAL)</dt>
+                <dd>{bytes(facts.walBytes ?? 0)}</dd>
+              </>
+            )}
           </dl>
         </article>
         <article>
@@ -139,7 +152,15 @@ export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolea
                     <td>
                       <code>{t.name}</code>
                     </td>
-                    <td>{formatNumber(t.rows)}</td>
+                    <td>
+                      {t.estimated ? (
+                        <span title="PostgreSQL's estimate (pg_class.reltuples); counting every row would take long">
+                          ≈ {formatNumber(t.rows)}
+                        </span>
+                      ) : (
+                        formatNumber(t.rows)
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -149,7 +170,8 @@ export function StoragePanel({ facts, oob }: { facts: StorageFacts; oob?: boolea
       </div>
       <h3>Backups</h3>
       <p class="muted">
-        Kept in <code class="secret">{facts.backupsDir}</code>. An import saves the database there first.
+        Kept in <code class="secret">{facts.backupsDir}</code>
+        {facts.dialect === "postgres" ? " (this instance's data folder)" : ""}. An import saves the database there first.
       </p>
       {facts.backups.length ? (
         <div class="table-wrap">
