@@ -76,3 +76,58 @@ describe("deploy/compose.host.yaml", () => {
     for (const v of binds) expect(v.source).toBe(v.target.replace("/home/bun", "${HOME}"));
   });
 });
+
+describe("deploy/compose.yaml (several instances)", () => {
+  const read = async () => Bun.YAML.parse(await Bun.file(join(ROOT, "deploy/compose.yaml")).text()) as any;
+  /** Compose's `${NAME:?message}` and `${NAME:-default}` filled in as `docker compose --env-file` would. */
+  const fill = (value: string, vars: Record<string, string>) =>
+    value.replace(/\$\{(\w+)(?::[?-][^}]*)?\}/g, (_, name: string) => vars[name] ?? "");
+
+  test("every replica runs the gateway on the shared PostgreSQL and Redis, with the secrets required and the per-address cap off", async () => {
+    const compose = await read();
+    const replicas = Object.keys(compose.services).filter((name) => name.startsWith("omniroute-"));
+    expect(replicas.sort()).toEqual(["omniroute-1", "omniroute-2"]);
+    for (const name of replicas) {
+      const env = compose.services[name].environment;
+      expect(env.DATABASE_URL).toContain("@postgres:5432/");
+      expect(env.REDIS_URL).toBe("redis://redis:6379");
+      for (const secret of ["JWT_SECRET", "API_KEY_SECRET", "ENCRYPTION_KEY", "POSTGRES_PASSWORD"])
+        expect(JSON.stringify(env)).toContain(`\${${secret}:?`);
+      expect(env.MAX_CONNECTIONS_PER_IP).toBe("0");
+      expect(compose.services[name].depends_on.postgres.condition).toBe("service_healthy");
+    }
+  });
+
+  test("its environment, filled from the example env file, is one the gateway starts with", async () => {
+    const { parseEnv } = await import("../../src/config.ts");
+    const compose = await read();
+    const example = await Bun.file(join(ROOT, "deploy/cluster/.env.example")).text();
+    const vars: Record<string, string> = {};
+    for (const line of example.split("\n")) {
+      const m = /^(\w+)=(.*)$/.exec(line);
+      if (m) vars[m[1]!] = m[2] || `${m[1]!.toLowerCase()}-0123456789abcdef`;
+    }
+    const image = (await Bun.file(join(ROOT, "Dockerfile")).text()).split("FROM oven/bun:1-slim")[1]!;
+    const env = Object.fromEntries(
+      Object.entries(compose.services["omniroute-1"].environment as Record<string, string>).map(([k, v]) => [k, fill(String(v), vars)]),
+    );
+    const config = parseEnv({ NODE_ENV: "production", HOSTNAME: "0.0.0.0", ...env });
+    expect(image).toContain("NODE_ENV=production");
+    expect(config.database?.url).toStartWith("postgres://omniroute:");
+    expect(config.redisUrl).toBe("redis://redis:6379");
+  });
+
+  test("nginx in front sends to exactly the replicas, unbuffered, and never passes a POST on to a second one", async () => {
+    const compose = await read();
+    const conf = await Bun.file(join(ROOT, "deploy/cluster/nginx.conf")).text();
+    const servers = [...conf.matchAll(/server (omniroute-\d+):20128/g)].map((m) => m[1]);
+    expect(servers.sort()).toEqual(
+      Object.keys(compose.services)
+        .filter((n) => n.startsWith("omniroute-"))
+        .sort(),
+    );
+    expect(conf).toContain("proxy_buffering off;");
+    expect(conf).not.toContain("non_idempotent");
+    expect(compose.services.proxy.volumes).toContain("./cluster/nginx.conf:/etc/nginx/nginx.conf:ro");
+  });
+});
