@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { DEFAULT_PASSWORD } from "../config.ts";
 import type { ChangeArea } from "../db/change-feed.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { insertSettingIfAbsent, readSetting, writeSetting } from "../db/queries/settings.ts";
 import type { Store } from "../db/store.ts";
 import { log } from "../log.ts";
 
@@ -65,16 +65,24 @@ export async function createPasswordStore(
     ...flags,
   });
   if (!stored) {
+    let generated: string | undefined;
+    let first: StoredPassword;
     if (options.initialPassword) {
-      stored = await hashed(options.initialPassword, { isDefault: options.initialPassword === DEFAULT_PASSWORD });
+      first = await hashed(options.initialPassword, { isDefault: options.initialPassword === DEFAULT_PASSWORD });
     } else if (!options.exposed) {
-      stored = await hashed(DEFAULT_PASSWORD, { isDefault: true });
+      first = await hashed(DEFAULT_PASSWORD, { isDefault: true });
     } else {
-      const password = randomPassword();
-      stored = await hashed(password, { isDefault: false, generated: true });
-      announce(password, "First start with no INITIAL_PASSWORD on an exposed gateway: a random password was generated.");
+      generated = randomPassword();
+      first = await hashed(generated, { isDefault: false, generated: true });
     }
-    await writeSetting(store, KEY, stored);
+    // Instances started together on one new database: one first password is kept, and only its instance prints it.
+    if (await insertSettingIfAbsent(store, KEY, first)) {
+      stored = first;
+      if (generated) announce(generated, "First start with no INITIAL_PASSWORD on an exposed gateway: a random password was generated.");
+    } else {
+      stored = (await readSetting<StoredPassword>(store, KEY)) ?? first;
+      if (generated) log.info("another instance on this database set the first dashboard password: look for it in that instance's log");
+    }
   } else if (stored.isDefault && options.exposed) {
     // Set up on loopback with 123456, now reachable from elsewhere: that password must not open it.
     const password = randomPassword();

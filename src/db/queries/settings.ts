@@ -17,6 +17,17 @@ export async function writeSetting(s: Store, key: string, value: unknown): Promi
     .onConflictDoUpdate({ target: t.key, set: { value, updatedAt: at } });
 }
 
+/** Stores `value` under `key` unless something is there already; true when this call stored it (of racing instances, one). */
+export async function insertSettingIfAbsent(s: Store, key: string, value: unknown): Promise<boolean> {
+  const t = s.t.settings;
+  const inserted = await s.db
+    .insert(t)
+    .values({ key, value, updatedAt: Date.now() })
+    .onConflictDoNothing({ target: t.key })
+    .returning({ key: t.key });
+  return inserted.length > 0;
+}
+
 /** When the value under `key` was last written (ms), or undefined when nothing is stored under it. */
 export async function settingUpdatedAt(s: Store, key: string): Promise<number | undefined> {
   const t = s.t.settings;
