@@ -2,7 +2,7 @@
 // A token counts only while its id is live here: signing out ends that session, a password change ends them all.
 import { jwtVerify, SignJWT } from "jose";
 import type { ChangeArea } from "../db/change-feed.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { readSetting, readSettingForUpdate, writeSetting } from "../db/queries/settings.ts";
 import type { Store } from "../db/store.ts";
 
 export const SESSION_COOKIE = "auth_token";
@@ -45,7 +45,7 @@ export async function createSessionTokens(
   let live = await load();
   const rewrite = async (edit: (table: Map<string, number>) => boolean) => {
     const next = await store.transaction(async (tx) => {
-      const table = tableOf(await readSetting<SessionTable>(tx, SESSIONS_SETTING));
+      const table = tableOf(await readSettingForUpdate<SessionTable>(tx, SESSIONS_SETTING));
       if (edit(table)) await writeSetting(tx, SESSIONS_SETTING, Object.fromEntries(table));
       return table;
     });

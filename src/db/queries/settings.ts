@@ -1,5 +1,5 @@
 // Queries for the settings table: JSON values by key.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { first, type Store } from "../store.ts";
 
 export async function readSetting<T>(s: Store, key: string): Promise<T | undefined> {
@@ -7,6 +7,19 @@ export async function readSetting<T>(s: Store, key: string): Promise<T | undefin
   const row = first(await s.db.select({ value: t.value }).from(t).where(eq(t.key, key)));
   return row?.value as T | undefined;
 }
+
+/**
+ * The value under `key`, read to be rewritten in the caller's transaction: on PostgreSQL the transaction first takes
+ * a lock on the key (an advisory transaction lock), so two instances rewriting it at once take turns and neither
+ * loses the other's change; SQLite's transactions already take turns.
+ */
+export async function readSettingForUpdate<T>(tx: Store, key: string): Promise<T | undefined> {
+  if (tx.dialect === "postgres") await tx.rows(sql`select pg_advisory_xact_lock(${SETTING_LOCK_CLASS}, hashtext(${key}))`);
+  return readSetting<T>(tx, key);
+}
+
+/** The first half of the two-part advisory keys of settings rows ("Omns"), apart from src/db/pg-lock.ts's bigint keys. */
+const SETTING_LOCK_CLASS = 0x4f6d6e73;
 
 export async function writeSetting(s: Store, key: string, value: unknown): Promise<void> {
   const t = s.t.settings;
