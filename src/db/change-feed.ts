@@ -37,7 +37,10 @@ const isArea = (value: unknown): value is ChangeArea => (CHANGE_AREAS as readonl
  */
 export async function postgresChangeFeed(pool: BunSQL, instanceId: string): Promise<ChangeFeed> {
   const subscribers: Array<(area: ChangeArea | "*") => void> = [];
+  /** Notices heard before anyone subscribed (the copies were loading): told to the first subscriber. */
+  const early = new Set<ChangeArea | "*">();
   const tell = (area: ChangeArea | "*") => {
+    if (!subscribers.length) early.add(area);
     for (const onChange of subscribers) {
       try {
         onChange(area);
@@ -76,6 +79,8 @@ export async function postgresChangeFeed(pool: BunSQL, instanceId: string): Prom
     },
     subscribe(onChange) {
       subscribers.push(onChange);
+      if (subscribers.length === 1) for (const area of early) tell(area);
+      early.clear();
     },
     async close() {
       await subscription.unlisten().catch(() => undefined);

@@ -76,6 +76,14 @@ describeWithPostgres("configuration change feed", (postgres) => {
       await a.pg`select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%' and pid <> pg_backend_pid() and application_name = ''`;
       await waitUntil("B to reload all after its feed reconnected", async () => seenB.includes("*"), 15_000);
       expect(seenA.filter((x) => x !== "*")).toEqual([]);
+      // An instance whose copies are still loading (nobody subscribed yet) hears what changed meanwhile once it subscribes.
+      const feedC = await postgresChangeFeed(b.pg, "instance-c");
+      feedA.publish("combos");
+      await waitUntil("B to hear of the combo change", async () => seenB.includes("combos"), 5_000);
+      const seenC: Array<ChangeArea | "*"> = [];
+      feedC.subscribe((area) => seenC.push(area));
+      expect(seenC).toEqual(["combos"]);
+      await feedC.close();
     } finally {
       await feedA.close();
       await feedB.close();
