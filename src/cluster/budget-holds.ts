@@ -1,6 +1,8 @@
 // Budget holds shared by every instance: one Lua script decides each hold against what every instance's calls in
 // flight hold, so a burst spread over the cluster overshoots a limit by one call at most, as on one instance. Holds
-// are leases (a killed instance's lapse); a release is published so waiting calls on any instance look again.
+// are leases (a killed instance's lapse); a release is published so waiting calls on any instance look again. A settle
+// (a release once the call's usage row is committed) is also counted per instance, and each hold answers what the
+// others settled, so a budget on PostgreSQL reads its spend again after another instance's call is in the tables.
 import { createMemoryBudgetHolds, type BudgetHold, type BudgetHolds } from "../usage/budget-holds.ts";
 import type { Leases } from "./leases.ts";
 import { LuaScript, UNAVAILABLE, type RedisLink } from "./link.ts";
@@ -10,10 +12,18 @@ const CHANNEL = "budget-released";
 const LOOK_AGAIN_MS = 1_000;
 
 /**
- * KEYS: amounts (hash hold -> USD), leases (zset hold -> end), capped (the hold that took "what was left").
- * ARGV: estimate (-1: unknown), room, hold id, lease. Returns {amount or "", total held after}.
+ * KEYS: amounts (hash hold -> USD), leases (zset hold -> end), capped (the hold that took "what was left"), settled
+ * (hash instance -> settles, and ".epoch", made anew with the hash). ARGV: estimate (-1: unknown), room, hold id,
+ * lease, instance id. Returns {amount or "", total held after, "epoch:settles by the other instances"}.
  */
 const HOLD = new LuaScript(`
+local all = redis.call('HGETALL', KEYS[4])
+local epoch, others = '', 0
+for i = 1, #all, 2 do
+  if all[i] == '.epoch' then epoch = all[i + 1]
+  elseif all[i] ~= ARGV[5] then others = others + tonumber(all[i + 1]) end
+end
+local settled = epoch .. ':' .. others
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -30,18 +40,23 @@ if estimate >= 0 and estimate <= free then amount = estimate
 elseif free > 1e-12 and not capped then
   amount = free
   redis.call('SET', KEYS[3], ARGV[3], 'PX', lease * 2)
-else return {'', string.format('%.17g', total)} end
+else return {'', string.format('%.17g', total), settled} end
 redis.call('HSET', KEYS[1], ARGV[3], string.format('%.17g', amount))
 redis.call('ZADD', KEYS[2], now + lease, ARGV[3])
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], lease * 2) end
-return {string.format('%.17g', amount), string.format('%.17g', total + amount)}
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], lease * 2) end
+return {string.format('%.17g', amount), string.format('%.17g', total + amount), settled}
 `);
 
-/** KEYS: amounts, leases, capped. ARGV: hold id, channel, key id. */
+/** KEYS: amounts, leases, capped, settled. ARGV: hold id, channel, key id, instance id ("": nothing spent), lease. */
 const RELEASE = new LuaScript(`
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+if ARGV[4] ~= '' then
+  redis.call('HSETNX', KEYS[4], '.epoch', ARGV[1])
+  redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
+  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]) * 2)
+end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `);
@@ -59,11 +74,13 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
   const local = createMemoryBudgetHolds();
   /** USD held per key across the cluster, as Redis last said. */
   const seen = new Map<string, number>();
+  /** Per key, what the other instances settled, as Redis last said. */
+  const settledSeen = new Map<string, string>();
   const waiters = new Map<string, Set<() => void>>();
   const channel = link.prefix + CHANNEL;
   const keysOf = (keyId: string) => {
     const base = `${link.prefix}budget:${keyId}`;
-    return [`${base}:amounts`, `${base}:leases`, `${base}:capped`];
+    return [`${base}:amounts`, `${base}:leases`, `${base}:capped`, `${base}:settled`];
   };
   const wakeHere = (keyId: string) => {
     const list = waiters.get(keyId);
@@ -77,25 +94,25 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
     async hold(keyId, estimate, room) {
       const keys = keysOf(keyId);
       const id = crypto.randomUUID();
-      const args = [Number.isFinite(estimate) ? estimate : -1, room, id, leases.ms];
+      const args = [Number.isFinite(estimate) ? estimate : -1, room, id, leases.ms, link.instanceId];
       const reply = await link.eval(HOLD, keys, args);
       if (reply === UNAVAILABLE) return local.hold(keyId, estimate, room);
-      const [amount, total] = reply as [string, string];
+      const [amount, total, settled] = reply as [string, string, string];
       seen.set(keyId, Number(total));
+      settledSeen.set(keyId, settled);
       if (amount === "") return undefined;
       leases.keep(id, () => link.eval(RENEW, keys, [id, leases.ms], { background: true }));
       let done = false;
-      const hold: BudgetHold = {
-        amount: Number(amount),
-        release() {
-          if (done) return;
-          done = true;
-          leases.drop(id);
-          seen.set(keyId, Math.max(0, (seen.get(keyId) ?? 0) - hold.amount));
-          wakeHere(keyId);
-          void link.eval(RELEASE, keys, [id, channel, keyId], { background: true });
-        },
+      const giveBack = (spent: boolean) => {
+        if (done) return;
+        done = true;
+        leases.drop(id);
+        seen.set(keyId, Math.max(0, (seen.get(keyId) ?? 0) - hold.amount));
+        wakeHere(keyId);
+        const args = [id, channel, keyId, spent ? link.instanceId : "", leases.ms];
+        void link.eval(RELEASE, keys, args, { background: true });
       };
+      const hold: BudgetHold = { amount: Number(amount), release: () => giveBack(false), settle: () => giveBack(true) };
       return hold;
     },
     released(keyId, ms) {
@@ -127,9 +144,13 @@ export function createRedisBudgetHolds(link: RedisLink, leases: Leases): BudgetH
     held(keyId) {
       return Math.max(seen.get(keyId) ?? 0, local.held(keyId));
     },
+    settled(keyId) {
+      return settledSeen.get(keyId) ?? "";
+    },
     forget(keyId) {
       local.forget(keyId);
       seen.delete(keyId);
+      settledSeen.delete(keyId);
       wakeHere(keyId);
       void link.call(
         async (client) => {

@@ -1,9 +1,10 @@
-// "The request is over": the one place that frees the account's slot, settles the budget reservation, writes the
-// usage row and tells the layers around the pipeline (cache, idempotency). Whatever path a request takes, once.
+// "The request is over": the one place that frees the account's slot, writes the usage row, settles the budget
+// reservation once that row is committed and tells the layers around the pipeline (cache, idempotency). Whatever path a
+// request takes, once.
 import { GatewayError } from "../canonical/errors.ts";
 import type { FinishReason, Usage } from "../canonical/usage.ts";
 import type { AccountSlot } from "../accounts/limits.ts";
-import type { Reservation } from "../usage/budgets.ts";
+import { NO_RESERVATION, type Reservation } from "../usage/budgets.ts";
 import type { UsageRecorder } from "../usage/recorder.ts";
 import type { Candidate } from "./candidates.ts";
 import { NO_OBSERVER, type RequestWatch } from "./observer.ts";
@@ -45,7 +46,7 @@ export class Settlement {
   private done = false;
 
   constructor(
-    private readonly usage: Pick<UsageRecorder, "record">,
+    private readonly usage: Pick<UsageRecorder, "record" | "written">,
     private readonly row: RequestRow,
     private readonly onComplete?: (status: number) => void,
     /** Whoever watches the request (traces): told how it ended, once. */
@@ -61,9 +62,9 @@ export class Settlement {
     return performance.now() - this.row.startedAt;
   }
 
-  /** The budget reservation this request holds until it is over. */
+  /** The budget reservation this request holds until it is over (and its row committed). */
   holdReservation(reservation: Reservation): void {
-    this.reservation = reservation;
+    if (reservation !== NO_RESERVATION) this.reservation = reservation;
   }
 
   /** A call starts on `candidate`, holding `slot` until it fails or the request is over. */
@@ -90,9 +91,8 @@ export class Settlement {
     if (this.done) return;
     this.done = true;
     this.releaseSlot();
-    this.reservation?.release();
     const c = this.candidate;
-    this.usage.record({
+    const cost = this.usage.record({
       requestId: this.row.requestId,
       keyId: this.row.keyId,
       endpoint: this.row.endpoint,
@@ -107,6 +107,12 @@ export class Settlement {
       combo: c?.target.combo,
       ...outcome,
     });
+    // The spend is counted here at once; the hold is given back once the row is in the tables, so an instance that
+    // reads them (PostgreSQL) never sees the call neither held nor spent.
+    const reservation = this.reservation;
+    this.reservation = undefined;
+    if (reservation && cost > 0) void this.usage.written().then(() => reservation.settle());
+    else reservation?.release();
     this.onComplete?.(outcome.status);
     this.watch.end(outcome, c, this.calls);
     for (const fn of this.onFinish) fn();

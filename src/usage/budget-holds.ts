@@ -4,8 +4,13 @@
 export interface BudgetHold {
   /** What this call holds (USD): its likely cost, or what was left when that did not fit. */
   readonly amount: number;
-  /** Give the hold back (once; later calls do nothing) and wake the calls waiting on this key. */
+  /** Give the hold back with nothing spent (once; later calls do nothing) and wake the calls waiting on this key. */
   release(): void;
+  /**
+   * The call's usage row is committed: give the hold back (once, as `release`) and count a settle of this key, so
+   * the other instances see that their spend read before it misses a call (`settled`).
+   */
+  settle(): void;
 }
 
 export interface BudgetHolds {
@@ -26,6 +31,12 @@ export interface BudgetHolds {
   held(keyId: string): number;
   /** A deleted key: drop its holds (releasing one later does nothing) and wake its waiters. */
   forget(keyId: string): void;
+  /**
+   * The calls of `keyId` other instances have settled, as a token that changes with each (as last seen by `hold`,
+   * in its own round trip): a spend read from the shared tables before the token changed may miss one. Only
+   * this instance's holds in memory: no other instance, so it never changes.
+   */
+  settled(keyId: string): string;
 }
 
 interface KeyHolds {
@@ -63,20 +74,18 @@ export function createMemoryBudgetHolds(): BudgetHolds {
       state.capped ||= capped;
       keys.set(keyId, state);
       let done = false;
-      return {
-        amount,
-        release() {
-          if (done) return;
-          done = true;
-          // The key's state may have been forgotten (key deleted) and made anew since: give back only to the same one.
-          if (keys.get(keyId) === state) {
-            state.total -= amount;
-            if (capped) state.capped = false;
-            if (state.total <= EPSILON && !state.capped) keys.delete(keyId);
-          }
-          wake(keyId);
-        },
+      const release = () => {
+        if (done) return;
+        done = true;
+        // The key's state may have been forgotten (key deleted) and made anew since: give back only to the same one.
+        if (keys.get(keyId) === state) {
+          state.total -= amount;
+          if (capped) state.capped = false;
+          if (state.total <= EPSILON && !state.capped) keys.delete(keyId);
+        }
+        wake(keyId);
       };
+      return { amount, release, settle: release };
     },
     released(keyId, ms) {
       return new Promise<boolean>((resolve) => {
@@ -104,5 +113,6 @@ export function createMemoryBudgetHolds(): BudgetHolds {
       keys.delete(keyId);
       wake(keyId);
     },
+    settled: () => "",
   };
 }

@@ -15,12 +15,17 @@ interface Book {
   counted: number;
   /** When `spent` was last read from the tables (epoch ms); 0: it must be read before the next call is let through. */
   readAt: number;
-  reading?: Promise<void>;
+  /** What the other instances had settled of this key (`BudgetHolds.settled`) when `spent` was read. */
+  settled: string;
+  /** The read under way, and what the others had settled when it began (the rows it is sure to see). */
+  reading?: { settled: string; done: Promise<void> };
 }
 
 export interface Reservation {
-  /** Give the reserved estimate back (the real cost is counted when the usage row is written). */
+  /** Give the reserved estimate back with nothing spent (no usage row, or one that cost nothing). */
   release(): void;
+  /** The call's usage row is committed (its real cost counted here and in the tables): give the estimate back. */
+  settle(): void;
 }
 
 export interface BudgetView {
@@ -62,7 +67,8 @@ export interface BudgetOptions {
   onError?: (err: unknown) => void;
 }
 
-const NO_RESERVATION: Reservation = { release() {} };
+/** What a call of a key without a budget holds: nothing to give back, so settling it waits for nothing. */
+export const NO_RESERVATION: Reservation = { release() {}, settle() {} };
 
 /**
  * How long a call waits, near a budget's limit, for calls in flight to settle before it is refused as
@@ -76,13 +82,20 @@ const COST_HISTORY = 20;
  * instance's rows), in the background. At most one read per key and period this often, never one per call.
  */
 export const SHARED_SPEND_MAX_AGE_MS = 1_000;
+/**
+ * PostgreSQL: the most times one call reads its key's spend again because another instance settled a call meanwhile.
+ * Past it (settles elsewhere faster than reads), the call is decided on the spend it read last.
+ */
+const MAX_SETTLED_READS = 3;
 
 /**
  * The spend comes from the database's tables: read when a budget is loaded and when its period turns, then counted
  * here as this instance's calls settle. On PostgreSQL the tables hold every instance's calls, so a key's spend is read
- * again when it is older than SHARED_SPEND_MAX_AGE_MS: exact across instances up to the calls of the last second or so.
- * The money held by calls in flight (`holds`) stays per instance until issue 18 shares it: two instances may each let
- * a call through on the same last dollar.
+ * again when it is older than SHARED_SPEND_MAX_AGE_MS. With holds shared (Redis), a call gives its hold back only once
+ * its usage row is committed, and counts a settle there; a hold that reports a settle elsewhere since the spend was
+ * read is given back while the spend is read again: no call is decided on a spend older than the last settle of its
+ * key on any instance, and the database is read only after another instance settled one. With holds per instance
+ * (no Redis), two instances may each let a call through on the same last dollar.
  */
 export async function createBudgets(store: Store, opts: BudgetOptions = {}): Promise<Budgets> {
   const holds = opts.holds ?? createMemoryBudgetHolds();
@@ -108,8 +121,13 @@ export async function createBudgets(store: Store, opts: BudgetOptions = {}): Pro
    * When the database cannot answer (PostgreSQL unreachable) the spend counted here stands, and the read is tried
    * again a second later: calls go on being served from memory.
    */
-  const read = (book: Book): Promise<void> =>
-    (book.reading ??= (async () => {
+  const read = (book: Book): Promise<void> => {
+    const settled = holds.settled(book.row.keyId);
+    // A read under way that began before the last settle elsewhere was heard of may miss its row: read again after it.
+    if (book.reading) return book.reading.settled === settled ? book.reading.done : book.reading.done.then(() => read(book));
+    const reading: NonNullable<Book["reading"]> = { settled, done: Promise.resolve() };
+    book.reading = reading;
+    reading.done = (async () => {
       const start = book.periodStart;
       const countedBefore = book.counted;
       try {
@@ -117,15 +135,21 @@ export async function createBudgets(store: Store, opts: BudgetOptions = {}): Pro
         if (book.periodStart !== start) return;
         book.spent = spent + (book.counted - countedBefore);
         book.readAt = Date.now();
+        book.settled = settled;
       } catch (err) {
-        if (book.periodStart === start) book.readAt = Date.now();
+        if (book.periodStart === start) {
+          book.readAt = Date.now();
+          book.settled = settled;
+        }
         opts.onError?.(err);
       } finally {
-        book.reading = undefined;
+        if (book.reading === reading) book.reading = undefined;
       }
-    })());
+    })();
+    return reading.done;
+  };
   const load = async (row: BudgetRow, now = Date.now()): Promise<Book> => {
-    const book: Book = { row, periodStart: periodStart(row.period, now), spent: 0, counted: 0, readAt: 0 };
+    const book: Book = { row, periodStart: periodStart(row.period, now), spent: 0, counted: 0, readAt: 0, settled: "" };
     await read(book);
     return book;
   };
@@ -187,6 +211,7 @@ export async function createBudgets(store: Store, opts: BudgetOptions = {}): Pro
       if (!own?.length) return NO_RESERVATION;
       const deadline = Date.now() + SETTLE_WAIT_MS;
       let estimate: number | undefined;
+      let settledReads = 0;
       while (true) {
         const now = Date.now();
         // Refused only once what was really spent reaches a limit: money held by calls in flight is not spent yet.
@@ -207,6 +232,18 @@ export async function createBudgets(store: Store, opts: BudgetOptions = {}): Pro
         estimate ??= history?.length ? Math.max(sizeEstimate(), ...history) : Number.POSITIVE_INFINITY;
         if (estimate <= 0) return NO_RESERVATION; // an unpriced model: it costs nothing
         const hold = await holds.hold(keyId, estimate, room);
+        // PostgreSQL: another instance settled a call of this key since its spend was read here; its hold is gone and
+        // its row is in the tables. Give this hold back, read the spend again (one read per book), and look again.
+        if (shared && settledReads < MAX_SETTLED_READS) {
+          const settled = holds.settled(keyId);
+          const behind = own.filter((b) => b.settled !== settled);
+          if (behind.length) {
+            hold?.release();
+            settledReads++;
+            await Promise.all(behind.map(read));
+            continue;
+          }
+        }
         if (hold) return hold;
         // All that is left is held by calls in flight: wait for one to settle, then look again.
         const left = deadline - Date.now();
