@@ -1,7 +1,7 @@
 // Resilience profiles (breaker threshold, cooldowns, backoff) and default per-account limits, editable via /api/resilience.
 import { z } from "zod";
 import type { ChangeArea } from "../db/change-feed.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { readSetting, readSettingForUpdate, writeSetting } from "../db/queries/settings.ts";
 import type { Store } from "../db/store.ts";
 
 export const ProfileSchema = z.object({
@@ -87,13 +87,13 @@ export interface ResilienceSettings {
 }
 
 export async function createResilienceSettings(store: Store, changed: (area: ChangeArea) => void = () => {}): Promise<ResilienceSettings> {
-  const load = async (): Promise<ResilienceConfig> => {
-    const saved = await readSetting<Partial<ResilienceConfig>>(store, KEY);
+  const parse = (saved: Partial<ResilienceConfig> | undefined): ResilienceConfig => {
     const stored = ResilienceSchema.safeParse(
       saved && { ...DEFAULT_RESILIENCE, ...saved, defaults: { ...DEFAULT_RESILIENCE.defaults, ...saved.defaults } },
     );
     return stored.success ? stored.data : DEFAULT_RESILIENCE;
   };
+  const load = async () => parse(await readSetting<Partial<ResilienceConfig>>(store, KEY));
   let current = await load();
   return {
     async reload() {
@@ -102,18 +102,22 @@ export async function createResilienceSettings(store: Store, changed: (area: Cha
     get: () => current,
     profile: (provider) => ({ ...current.defaults, ...current.providers[provider] }),
     async update(patch) {
-      const providers = { ...current.providers };
-      for (const [id, p] of Object.entries(patch.providers ?? {})) {
-        if (p === null) delete providers[id];
-        else providers[id] = { ...providers[id], ...p };
-      }
-      const next = ResilienceSchema.parse({
-        defaults: { ...current.defaults, ...patch.defaults },
-        providers,
-        limits: { ...current.limits, ...patch.limits },
+      // The patch goes on what is stored now, not on this copy: another instance's change a moment ago is kept.
+      current = await store.transaction(async (tx) => {
+        const latest = parse(await readSettingForUpdate<Partial<ResilienceConfig>>(tx, KEY));
+        const providers = { ...latest.providers };
+        for (const [id, p] of Object.entries(patch.providers ?? {})) {
+          if (p === null) delete providers[id];
+          else providers[id] = { ...providers[id], ...p };
+        }
+        const next = ResilienceSchema.parse({
+          defaults: { ...latest.defaults, ...patch.defaults },
+          providers,
+          limits: { ...latest.limits, ...patch.limits },
+        });
+        await writeSetting(tx, KEY, next);
+        return next;
       });
-      await writeSetting(store, KEY, next);
-      current = next;
       changed("settings");
       return current;
     },

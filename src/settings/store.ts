@@ -1,6 +1,6 @@
 // Settings held in memory for the hot path, written through to the store.
 import type { ChangeArea } from "../db/change-feed.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { readSetting, readSettingForUpdate, writeSetting } from "../db/queries/settings.ts";
 import type { Store } from "../db/store.ts";
 import { DEFAULT_SETTINGS, SettingsSchema, upgradeStoredSettings, type Settings } from "./schema.ts";
 
@@ -15,18 +15,23 @@ export interface SettingsStore {
 
 /** `changed` tells the other instances after a write (services.ts passes the change feed's publish). */
 export async function createSettingsStore(store: Store, changed: (area: ChangeArea) => void = () => {}): Promise<SettingsStore> {
-  async function load(): Promise<Settings> {
-    const stored = (await readSetting<Partial<Settings>>(store, KEY)) ?? {};
-    const merged = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...upgradeStoredSettings(stored) });
+  const parse = (stored: Partial<Settings> | undefined): Settings => {
+    const merged = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...upgradeStoredSettings(stored ?? {}) });
     return Object.freeze(merged.success ? merged.data : DEFAULT_SETTINGS);
-  }
+  };
+  const load = async () => parse(await readSetting<Partial<Settings>>(store, KEY));
   let current = await load();
 
   return {
     get: () => current,
     async update(patch) {
-      const next = SettingsSchema.parse({ ...current, ...patch });
-      await writeSetting(store, KEY, next);
+      // The patch goes on what is stored now, not on this copy: another instance's change a moment ago is kept.
+      const next = await store.transaction(async (tx) => {
+        const latest = parse(await readSettingForUpdate<Partial<Settings>>(tx, KEY));
+        const merged = SettingsSchema.parse({ ...latest, ...patch });
+        await writeSetting(tx, KEY, merged);
+        return merged;
+      });
       current = Object.freeze(next);
       changed("settings");
       return current;

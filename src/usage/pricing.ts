@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ChangeArea } from "../db/change-feed.ts";
 import type { Store } from "../db/store.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { readSetting, readSettingForUpdate, writeSetting } from "../db/queries/settings.ts";
 import { DEFAULT_PRICING, type ModelPrice } from "./pricing-defaults.ts";
 
 const price = z.number().min(0).max(100_000);
@@ -55,17 +55,20 @@ export async function createPricing(store: Store, changed: (area: ChangeArea) =>
     },
     overrides: () => overrides,
     async update(patch) {
-      const next: Table = structuredClone(overrides);
-      for (const [provider, models] of Object.entries(patch)) {
-        const current = (next[provider] ??= {});
-        for (const [model, p] of Object.entries(models)) {
-          if (p === null) delete current[model];
-          else current[model] = p;
+      // The patch goes on what is stored now, not on this copy: another instance's change a moment ago is kept.
+      overrides = await store.transaction(async (tx) => {
+        const next: Table = (await readSettingForUpdate<Table>(tx, KEY)) ?? {};
+        for (const [provider, models] of Object.entries(patch)) {
+          const current = (next[provider] ??= {});
+          for (const [model, p] of Object.entries(models)) {
+            if (p === null) delete current[model];
+            else current[model] = p;
+          }
+          if (Object.keys(current).length === 0) delete next[provider];
         }
-        if (Object.keys(current).length === 0) delete next[provider];
-      }
-      await writeSetting(store, KEY, next);
-      overrides = next;
+        await writeSetting(tx, KEY, next);
+        return next;
+      });
       changed("pricing");
       return pricing.table();
     },
