@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { SecretBox } from "../auth/secret-box.ts";
 import type { ChangeArea } from "../db/change-feed.ts";
-import { readSetting, writeSetting } from "../db/queries/settings.ts";
+import { readSetting, readSettingForUpdate, writeSetting } from "../db/queries/settings.ts";
 import type { Store } from "../db/store.ts";
 
 const SETTING_KEY = "proxy";
@@ -156,8 +156,7 @@ export async function createProxyStore(
       }),
     );
 
-  const load = async (): Promise<ProxyConfig> => {
-    const stored = (await readSetting<StoredConfig>(store, SETTING_KEY)) ?? {};
+  const opened = (stored: StoredConfig): ProxyConfig => {
     const global = stored.global && open(stored.global);
     return Object.freeze({
       ...(global ? { global } : {}),
@@ -167,21 +166,19 @@ export async function createProxyStore(
       noProxy: stored.noProxy ?? [],
     });
   };
+  const load = async () => opened((await readSetting<StoredConfig>(store, SETTING_KEY)) ?? {});
 
   let current = await load();
 
-  const write = async (next: ProxyConfig) => {
+  const sealed = (next: ProxyConfig): StoredConfig => {
     const sealMap = (m: Readonly<Record<string, ProxyEntry>>) => Object.fromEntries(Object.entries(m).map(([id, e]) => [id, seal(e)]));
-    const stored: StoredConfig = {
+    return {
       ...(next.global ? { global: seal(next.global) } : {}),
       providers: sealMap(next.providers),
       combos: sealMap(next.combos),
       keys: sealMap(next.keys),
       noProxy: [...next.noProxy],
     };
-    await writeSetting(store, SETTING_KEY, stored);
-    current = Object.freeze(next);
-    changed("settings");
   };
 
   return {
@@ -191,15 +188,22 @@ export async function createProxyStore(
       current = await load();
     },
     async update(patch) {
-      const next: ProxyConfig = {
-        global: patch.global === undefined ? current.global : patch.global === null ? undefined : mergeEntry(current.global, patch.global),
-        providers: mergeMap(current.providers, patch.providers),
-        combos: mergeMap(current.combos, patch.combos),
-        keys: mergeMap(current.keys, patch.keys),
-        noProxy: patch.noProxy === undefined ? current.noProxy : (patch.noProxy ?? []),
-      };
-      if (!next.global) delete next.global;
-      await write(next);
+      // The patch goes on what is stored now, not on this copy: another instance's change a moment ago is kept.
+      const next = await store.transaction(async (tx) => {
+        const latest = opened((await readSettingForUpdate<StoredConfig>(tx, SETTING_KEY)) ?? {});
+        const merged: ProxyConfig = {
+          global: patch.global === undefined ? latest.global : patch.global === null ? undefined : mergeEntry(latest.global, patch.global),
+          providers: mergeMap(latest.providers, patch.providers),
+          combos: mergeMap(latest.combos, patch.combos),
+          keys: mergeMap(latest.keys, patch.keys),
+          noProxy: patch.noProxy === undefined ? latest.noProxy : (patch.noProxy ?? []),
+        };
+        if (!merged.global) delete merged.global;
+        await writeSetting(tx, SETTING_KEY, sealed(merged));
+        return merged;
+      });
+      current = Object.freeze(next);
+      changed("settings");
       return viewConfig(current);
     },
   };
