@@ -70,7 +70,7 @@ export async function createApiKeyStore(
     changed("keys");
   };
   await reload();
-  return {
+  const keys: ApiKeyStore = {
     authenticate(secret) {
       let key = byHash.get(hashKey(secret));
       if (!key && legacyHash) {
@@ -84,7 +84,10 @@ export async function createApiKeyStore(
           updateApiKeyHash(store, id, hashKey(secret))
             .then(wrote)
             .catch((err: unknown) =>
-              log.warn("an API key's upgraded hash was not stored; retried at its next use", { id, error: String(err) }),
+              log.warn("an API key's upgraded hash was not stored; tried again after the next reload or restart", {
+                id,
+                error: String(err),
+              }),
             );
         }
       }
@@ -103,9 +106,7 @@ export async function createApiKeyStore(
     nameOf: (id) => names.get(id),
     async create(name, scopes) {
       const key = generateApiKey();
-      const row = await insertApiKey(store, { id: Bun.randomUUIDv7(), name, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), scopes });
-      await wrote();
-      return { row, key };
+      return { row: await keys.createWithKey(name, scopes, key), key };
     },
     async createWithKey(name, scopes, key) {
       const row = await insertApiKey(store, { id: Bun.randomUUIDv7(), name, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), scopes });
@@ -139,4 +140,5 @@ export async function createApiKeyStore(
     },
     reload,
   };
+  return keys;
 }
