@@ -21,9 +21,7 @@ import { syncAfterWrites } from "./sync/notify.ts";
 import { requireManagement } from "./auth/manage-auth.ts";
 import { HTTPException } from "hono/http-exception";
 import { GatewayError, kindForStatus } from "./canonical/errors.ts";
-import { capConnectionsPerAddress } from "./gateway/edge/connection-cap.ts";
-import { requireKnownHost } from "./auth/known-hosts.ts";
-import { securityHeaders } from "./dashboard/security-headers.ts";
+import { edge } from "./gateway/edge/edge.ts";
 import type { AppEnv } from "./context.ts";
 import { errorResponse } from "./gateway/error-response.ts";
 import { readyzHandler } from "./api/readiness.ts";
@@ -40,19 +38,8 @@ export function createApp(services: Services) {
   // Routing sees the path with the base-URL variants clients use folded in (client-paths.ts).
   const app = new Hono<AppEnv>({ getPath: routedPath });
 
-  app.use("*", async function assignRequestId(c, next) {
-    const id = Bun.randomUUIDv7();
-    c.set("requestId", id);
-    c.set("services", services);
-    await next();
-    // On the response itself: c.header() once the handler has answered rebuilds the Response around its body.
-    c.res.headers.set("x-omniroute-request-id", id);
-  });
-  // Before any route: a foreign Host (DNS rebinding) reaches nothing; every answer carries the browser security headers.
-  app.use("*", securityHeaders());
-  app.use("*", requireKnownHost(services.config));
-  // Before anything reads a body: one address cannot hold every connection (slowloris).
-  app.use("*", capConnectionsPerAddress(services.config.maxConnectionsPerIp));
+  // Before any route: request id, known host, per-address cap; every answer leaves with the security headers.
+  app.use("*", edge(services));
 
   // Liveness: the process and its store answer. An unreachable PostgreSQL is /readyz's business (the instance keeps
   // serving from memory, and a restart would not bring the database back), so it shows here but stays 200.

@@ -1,13 +1,14 @@
-// Authenticates client calls (/v1, /v1beta): Bearer, x-api-key, x-goog-api-key or ?key=.
+// Admits client calls (/v1, /v1beta): the IP filter, then the key (Bearer, x-api-key, x-goog-api-key or ?key=).
 // An invalid key is always a 401; a missing one is anonymous unless keys are required.
 import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import type { ApiKeyStore } from "./key-store.ts";
 import type { SettingsStore } from "../settings/store.ts";
+import { ipCheck, type IpFilterDeps } from "./ip-filter.ts";
 import type { Config } from "../config.ts";
 
-/** What decides whether a client needs a key, and checks it. */
-export interface ClientAuthDeps {
+/** What decides whether a client may call (its address) and needs a key, and checks it. */
+export interface ClientAuthDeps extends IpFilterDeps {
   apiKeys: ApiKeyStore;
   settings: Pick<SettingsStore, "get">;
   config: Pick<Config, "requireApiKey">;
@@ -31,8 +32,15 @@ export function presentedKey(headers: Headers, url: string): string | undefined 
 /** "call": every client route; "models": the model lists, which Settings -> Security can open or close on their own. */
 export type ClientRouteKind = "call" | "models";
 
-export function requireClientKey(deps: ClientAuthDeps, kind: ClientRouteKind = "call"): MiddlewareHandler {
-  return async function requireClientKey(c, next) {
+/**
+ * The gate of every client route, in one step: the IP filter (403), then the API key (401 when invalid, or missing
+ * while keys are required); the key found (or null) is set as `apiKey`. Not async: it adds no step to the chain.
+ */
+export function requireClient(deps: ClientAuthDeps, kind: ClientRouteKind = "call"): MiddlewareHandler {
+  const refusedIp = ipCheck(deps);
+  return function requireClient(c, next) {
+    const ipRefusal = refusedIp(c);
+    if (ipRefusal) throw ipRefusal;
     const secret = presentedKey(c.req.raw.headers, c.req.url);
     if (secret) {
       const key = deps.apiKeys.authenticate(secret);
@@ -54,6 +62,6 @@ export function requireClientKey(deps: ClientAuthDeps, kind: ClientRouteKind = "
       }
       c.set("apiKey", null);
     }
-    await next();
+    return next();
   };
 }

@@ -1,6 +1,6 @@
 // The IP allow/deny list (settings.ipFilter) for client routes: exact addresses or CIDR ranges, IPv4 and IPv6.
 import { BlockList, isIP } from "node:net";
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
 import { assertNever } from "../canonical/response.ts";
 import type { SettingsStore } from "../settings/store.ts";
@@ -78,21 +78,17 @@ export function ipAllowed(mode: Settings["ipFilter"]["mode"], blocks: BlockList,
   }
 }
 
-export function requireAllowedIp(deps: IpFilterDeps): MiddlewareHandler {
+/** The check of every client route: the 403 to answer when the IP filter refuses the caller, or undefined. */
+export function ipCheck(deps: IpFilterDeps): (c: Context) => GatewayError | undefined {
   // Settings are replaced whole on every update, so the list's identity says when to recompile.
   const compiled = new WeakMap<readonly string[], BlockList>();
-  return async function requireAllowedIp(c, next) {
+  return (c) => {
     const { mode, list } = deps.settings.get().ipFilter;
-    if (mode !== "off") {
-      let blocks = compiled.get(list);
-      if (!blocks) compiled.set(list, (blocks = compileIpList(list)));
-      const ip = clientIp(c);
-      if (!ipAllowed(mode, blocks, ip)) {
-        throw new GatewayError("permission", `Requests from ${ip} are not allowed by this gateway's IP filter.`, {
-          code: "ip_not_allowed",
-        });
-      }
-    }
-    await next();
+    if (mode === "off") return undefined;
+    let blocks = compiled.get(list);
+    if (!blocks) compiled.set(list, (blocks = compileIpList(list)));
+    const ip = clientIp(c);
+    if (ipAllowed(mode, blocks, ip)) return undefined;
+    return new GatewayError("permission", `Requests from ${ip} are not allowed by this gateway's IP filter.`, { code: "ip_not_allowed" });
   };
 }

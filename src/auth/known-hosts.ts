@@ -1,5 +1,4 @@
 // DNS-rebinding guard: the gateway answers only the host names it is known by; any other Host is a 421 on every route.
-import type { MiddlewareHandler } from "hono";
 import { isIP } from "node:net";
 import { GatewayError } from "../canonical/errors.ts";
 import type { EnvConfig } from "../config.ts";
@@ -38,30 +37,26 @@ export function isKnownHost(host: string, names: ReadonlySet<string>): boolean {
 /** Host header values whose verdict is remembered: a gateway sees a handful; a flood of made-up ones only refills it. */
 const REMEMBERED_HOSTS = 256;
 
-export function requireKnownHost(config: Pick<EnvConfig, "baseUrl" | "allowedHosts" | "hostname">): MiddlewareHandler {
+/**
+ * The check every request passes first: given the Host header (or the URL's host), the 421 to answer when this gateway
+ * is not known by that name, or undefined when it is.
+ */
+export function hostCheck(config: Pick<EnvConfig, "baseUrl" | "allowedHosts" | "hostname">): (header: string) => GatewayError | undefined {
   const names = knownHostNames(config);
-  // Header value -> its host when that host may not be answered, null when it may: parsing it (regexes, an IPv6
-  // check) once per value rather than once per request.
   const verdicts = new Map<string, string | null>();
-  const refusedHost = (header: string): string | null => {
-    let verdict = verdicts.get(header);
-    if (verdict === undefined) {
+  return (header) => {
+    let refused = verdicts.get(header);
+    if (refused === undefined) {
       const host = hostOf(header);
-      verdict = isKnownHost(host, names) ? null : host;
+      refused = isKnownHost(host, names) ? null : host;
       if (verdicts.size >= REMEMBERED_HOSTS) verdicts.clear();
-      verdicts.set(header, verdict);
+      verdicts.set(header, refused);
     }
-    return verdict;
-  };
-  return async function requireKnownHost(c, next) {
-    const host = refusedHost(c.req.header("host") ?? new URL(c.req.url).host);
-    if (host !== null) {
-      throw new GatewayError(
-        "permission",
-        `This gateway does not answer to the host name "${host}". If that is its own address, add it to ALLOWED_HOSTS (or set BASE_URL to the URL people use) and restart.`,
-        { status: 421, code: "misdirected_request" },
-      );
-    }
-    await next();
+    if (refused === null) return undefined;
+    return new GatewayError(
+      "permission",
+      `This gateway does not answer to the host name "${refused}". If that is its own address, add it to ALLOWED_HOSTS (or set BASE_URL to the URL people use) and restart.`,
+      { status: 421, code: "misdirected_request" },
+    );
   };
 }

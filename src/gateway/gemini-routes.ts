@@ -1,8 +1,7 @@
 // The Gemini API paths (/v1beta) the @google/genai SDK and Gemini CLI call: models/{model}:{method}, and the model list.
 import { Hono, type Context } from "hono";
 import { GatewayError } from "../canonical/errors.ts";
-import { requireClientKey } from "../auth/client-auth.ts";
-import { requireAllowedIp } from "../auth/ip-filter.ts";
+import { requireClient } from "../auth/client-auth.ts";
 import { getFormat } from "../formats/registry.ts";
 import type { AppEnv } from "../context.ts";
 import type { Services } from "../services.ts";
@@ -57,14 +56,13 @@ export async function geminiModelList(services: Services) {
 }
 
 export function geminiRoutes(services: Services) {
-  const ip = requireAllowedIp(services);
-  const auth = requireClientKey(services);
-  const listAuth = requireClientKey(services, "models");
+  const client = requireClient(services);
+  const listClient = requireClient(services, "models");
   const generate = chatHandler(services, "gemini", "gemini.generateContent", (c) => ({ model: modelAndMethod(c).model, stream: false }));
   const stream = chatHandler(services, "gemini", "gemini.streamGenerateContent", (c) => ({ model: modelAndMethod(c).model, stream: true }));
   return new Hono<AppEnv>()
-    .get("/models", ip, listAuth, async (c) => c.json(await geminiModelList(services)))
-    .get("/models/*", ip, listAuth, async (c) => {
+    .get("/models", listClient, async (c) => c.json(await geminiModelList(services)))
+    .get("/models/*", listClient, async (c) => {
       const { model } = modelAndMethod(c);
       const found = (await listModels(services)).find((m) => m.id === model);
       if (!found)
@@ -73,7 +71,7 @@ export function geminiRoutes(services: Services) {
       if (c.req.path.startsWith("/v1/") && !isGeminiClient(c)) return c.json(found);
       return c.json(modelEntry(found.id, found.type));
     })
-    .post("/models/*", ip, auth, async (c) => {
+    .post("/models/*", client, async (c) => {
       // A path whose model cannot be read is refused here, with its row, before any method runs.
       const { model, method } = await rowOnRefusal(
         services,

@@ -1,9 +1,7 @@
 // At most N requests in progress per client address (MAX_CONNECTIONS_PER_IP): a client that opens connections and
 // trickles their bodies (slowloris) holds its own N, not the gateway's every socket. Over HTTP/1.1 a connection
 // carries one request at a time, so requests in progress are the connections an address keeps busy.
-import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../../canonical/errors.ts";
-import type { AppEnv } from "../../context.ts";
 
 /** Requests in progress per address. In memory: connections belong to this process, whatever store the rest uses. */
 export interface OpenRequestCounter {
@@ -31,23 +29,12 @@ export function inMemoryOpenRequests(max: number): OpenRequestCounter {
 
 /**
  * A request counts from its arrival until its answer starts (its body read, its upstream's first byte or its
- * whole answer in hand); a stream then flowing is no longer counted. `max` 0 turns the cap off.
+ * whole answer in hand); a stream then flowing is no longer counted. The edge (edge.ts) enters and leaves.
  */
-export function capConnectionsPerAddress(max: number, counter: OpenRequestCounter = inMemoryOpenRequests(max)): MiddlewareHandler<AppEnv> {
-  return async function capConnectionsPerAddress(c, next) {
-    const address = max > 0 ? c.env?.server?.requestIP(c.req.raw)?.address : undefined;
-    if (!address) return next();
-    if (!counter.enter(address)) {
-      throw new GatewayError(
-        "rate_limit",
-        `Too many requests in progress from ${address} (at most ${max}, MAX_CONNECTIONS_PER_IP); retry when one has finished.`,
-        { code: "too_many_connections", retryAfter: 1 },
-      );
-    }
-    try {
-      await next();
-    } finally {
-      counter.leave(address);
-    }
-  };
+export function tooManyConnections(address: string, max: number): GatewayError {
+  return new GatewayError(
+    "rate_limit",
+    `Too many requests in progress from ${address} (at most ${max}, MAX_CONNECTIONS_PER_IP); retry when one has finished.`,
+    { code: "too_many_connections", retryAfter: 1 },
+  );
 }

@@ -47,14 +47,14 @@ function jsonMedia<A>(
   };
 }
 
-/** Mounted under /v1 behind the same guards as chat (`ip`: the IP filter, `auth`: the client key). */
-export function mediaRoutes(services: Services, ip: MiddlewareHandler, auth: MiddlewareHandler) {
+/** Mounted under /v1 behind the same gate as chat (`client`: the IP filter, then the client key). */
+export function mediaRoutes(services: Services, client: MiddlewareHandler) {
   return new Hono<AppEnv>()
-    .post("/embeddings", ip, auth, jsonMedia(services, "embeddings", embeddingsCall))
-    .post("/images/generations", ip, auth, jsonMedia(services, "images.generations", imagesCall))
-    .post("/providers/:provider/embeddings", ip, auth, jsonMedia(services, "providers.embeddings", embeddingsCall))
-    .post("/providers/:provider/images/generations", ip, auth, jsonMedia(services, "providers.images.generations", imagesCall))
-    .post("/audio/transcriptions", ip, auth, async (c) => {
+    .post("/embeddings", client, jsonMedia(services, "embeddings", embeddingsCall))
+    .post("/images/generations", client, jsonMedia(services, "images.generations", imagesCall))
+    .post("/providers/:provider/embeddings", client, jsonMedia(services, "providers.embeddings", embeddingsCall))
+    .post("/providers/:provider/images/generations", client, jsonMedia(services, "providers.images.generations", imagesCall))
+    .post("/audio/transcriptions", client, async (c) => {
       // The upload is read under the normal idle timeout (IDLE_TIMEOUT_SECONDS); serveMedia lifts it for the answer.
       const parsed = await parseTranscriptionForm(c);
       return serveMedia(services, transcriptionCall(parsed, { c, endpoint: "audio.transcriptions" }));
