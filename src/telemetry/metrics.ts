@@ -100,11 +100,18 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     buckets: TTFT_BUCKETS,
     registers,
   });
-  const attempts = new Counter({
+  new Counter({
     name: "omniroute_upstream_attempts_total",
     help: "Upstream calls by provider and outcome.",
     labelNames: ["provider", "outcome"] as const,
     registers,
+    collect() {
+      for (const entry of attemptCounts.values()) {
+        if (!entry.count) continue;
+        this.inc({ provider: entry.provider, outcome: entry.outcome }, entry.count);
+        entry.count = 0;
+      }
+    },
   });
   const fallbacks = new Counter({
     name: "omniroute_fallbacks_total",
@@ -117,7 +124,14 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     labelNames: ["result"] as const,
     registers,
   });
-  const inflight = new Gauge({ name: "omniroute_inflight_requests", help: "Client requests routed and not yet over.", registers });
+  new Gauge({
+    name: "omniroute_inflight_requests",
+    help: "Client requests routed and not yet over.",
+    registers,
+    collect() {
+      this.set(open);
+    },
+  });
   new Gauge({
     name: "omniroute_circuit_breaker_state",
     help: "Circuit breaker per provider with accounts: 0 closed, 1 half-open, 2 open.",
@@ -157,21 +171,28 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     },
   });
 
+  // Per request, plain counts: the attempts by provider and outcome, and the requests in flight, reach prom-client
+  // when /metrics is read (its label hashing and checks per call cost more than the rest of the row's counting).
+  const attemptCounts = new Map<string, { provider: string; outcome: string; count: number }>();
   const attemptWatch = (provider: string) => ({
     end(how: AttemptEnd) {
-      attempts.inc({ provider, outcome: attemptOutcome(how) });
+      const outcome = attemptOutcome(how);
+      const key = `${provider}\n${outcome}`;
+      const entry = attemptCounts.get(key);
+      if (entry) entry.count++;
+      else attemptCounts.set(key, { provider, outcome, count: 1 });
     },
   });
   let open = 0;
   const watch: RequestWatch = {
     attempt: (candidate) => attemptWatch(candidate.target.provider.id),
     end() {
-      inflight.set(--open);
+      open--;
     },
   };
   const observer: PipelineObserver = {
     request() {
-      inflight.set(++open);
+      open++;
       return watch;
     },
   };

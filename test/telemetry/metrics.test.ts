@@ -213,6 +213,23 @@ describe("GET /metrics", () => {
     expect(gauge("process_resident_memory_bytes")).toBeGreaterThan(0);
   });
 
+  test("a stream still open counts in flight, and no longer once it ended", async () => {
+    const inflight = async () => (await scrape()).find((s) => s.name === "omniroute_inflight_requests")?.value;
+    // Six frames 150 ms apart: the answer is open while the first has arrived and the last has not.
+    deepseek.setScenario({ kind: "text", text: "slow answer in parts", chunks: 6, delayMs: 150 });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: "ds/deepseek-chat", stream: true, messages: [{ role: "user", content: "slowly" }] }),
+    });
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    expect(await inflight()).toBe(1);
+    while (!(await reader.read()).done) {}
+    await gw.services.usage.written();
+    expect(await inflight()).toBe(0);
+  });
+
   test("the Grafana dashboard reads only metrics the gateway exports", async () => {
     const dashboard = await Bun.file(`${import.meta.dir}/../../deploy/grafana/omniroute.json`).json();
     const exprs: string[] = JSON.stringify(dashboard).match(/"expr":"(?:[^"\\]|\\.)*"/g) ?? [];
