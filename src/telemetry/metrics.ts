@@ -4,7 +4,6 @@
 import collectDefaultMetrics from "prom-client/lib/defaultMetrics";
 import Counter from "prom-client/lib/counter";
 import Gauge from "prom-client/lib/gauge";
-import Histogram from "prom-client/lib/histogram";
 import Registry from "prom-client/lib/registry";
 import type { FailureKind } from "../accounts/failure.ts";
 import type { Health } from "../accounts/health.ts";
@@ -16,6 +15,7 @@ import type { AttemptEnd, PipelineObserver, RequestWatch } from "../gateway/obse
 import { formatOfEndpoint } from "./endpoint-format.ts";
 import type { ModelLabels } from "./model-labels.ts";
 import { createRowCounter } from "./row-counts.ts";
+import { SeriesHistogram } from "./series-histogram.ts";
 
 /** From a cache hit (tens of ms) to a long agentic answer (minutes). */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -86,19 +86,19 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     collect: () => rows.flush(),
   });
   const rows = createRowCounter({ requests, tokens, cost });
-  const duration = new Histogram({
+  // Observed on every proxied request: counted in plain arrays, written out beside the registry's text (see
+  // series-histogram.ts).
+  const duration = new SeriesHistogram({
     name: "omniroute_request_duration_seconds",
     help: "Time from a request's arrival to its end (answers from the cache and idempotent replays excluded).",
     labelNames: ["provider", "model"] as const,
     buckets: DURATION_BUCKETS,
-    registers,
   });
-  const ttft = new Histogram({
+  const ttft = new SeriesHistogram({
     name: "omniroute_time_to_first_token_seconds",
     help: "Time from a request's arrival to the first byte of its answer (answers from the cache and replays excluded).",
     labelNames: ["provider", "model"] as const,
     buckets: TTFT_BUCKETS,
-    registers,
   });
   new Counter({
     name: "omniroute_upstream_attempts_total",
@@ -224,7 +224,8 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     },
     observer,
     async render() {
-      return { body: `${await processWide.metrics()}\n${await registry.metrics()}`, contentType: registry.contentType };
+      const histograms = `${duration.text()}\n\n${ttft.text()}\n`;
+      return { body: `${await processWide.metrics()}\n${await registry.metrics()}\n${histograms}`, contentType: registry.contentType };
     },
   };
 }
