@@ -43,6 +43,8 @@ const REMEMBERED_HOSTS = 256;
  */
 export function hostCheck(config: Pick<EnvConfig, "baseUrl" | "allowedHosts" | "hostname">): (header: string) => GatewayError | undefined {
   const names = knownHostNames(config);
+  // Header value -> its host when that host may not be answered, null when it may: parsing it (regexes, an IPv6
+  // check) once per value rather than once per request.
   const verdicts = new Map<string, string | null>();
   return (header) => {
     let refused = verdicts.get(header);
