@@ -44,7 +44,7 @@ async function bundleEntry(entry: string, dir: string, plugins: BunPlugin[] = []
     outdir: dir,
     target: "bun",
     splitting: true,
-    naming: { chunk: "[name].[ext]" },
+    naming: { chunk: "chunk-[name].[ext]" },
     minify: { whitespace: true, syntax: true },
     plugins,
   });
