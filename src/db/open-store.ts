@@ -7,7 +7,7 @@ import { sqliteStore, type Store } from "./store.ts";
 
 export async function openStore(config: Config): Promise<Store> {
   if (!config.database) return sqliteStore(await openDataDir(config.dataDir));
-  // Loaded only here: an SQLite gateway never evaluates drizzle's pg-core and the PostgreSQL schema (~3 MB idle).
+  // Loaded only here: an SQLite gateway never evaluates drizzle's pg-core and the PostgreSQL schema (1-2 MB idle).
   const { describePostgresUrl, openPostgresStore } = await import("./pg-store.ts");
   const { store, migrations } = await openPostgresStore(config.database.url, { poolMax: config.database.poolMax }).catch(
     (error: unknown) => {
