@@ -8,8 +8,9 @@ export const BUNDLE_FLAGS = [
   "--minify-whitespace",
   "--minify-syntax",
   "--splitting",
-  // Fixed chunk names: a rebuild overwrites the previous chunks instead of piling up hashed ones.
-  "--chunk-naming=[name].[ext]",
+  // Fixed chunk names: a rebuild overwrites the previous chunks instead of piling up hashed ones. The prefix keeps
+  // the chunk of code shared by the entry and its lazily loaded parts (named after main.ts) apart from main.js.
+  "--chunk-naming=chunk-[name].[ext]",
 ] as const;
 
 export const ENTRY = "src/main.ts";

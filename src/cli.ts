@@ -11,7 +11,6 @@ import { readConfigFile } from "./config-file/load.ts";
 import { ConfigFileError } from "./config-file/problems.ts";
 import { DB_FILENAME, DatabaseInUseError, closeDatabase } from "./db/client.ts";
 import { openStore, StoreUnavailableError } from "./db/open-store.ts";
-import { closePostgresStore } from "./db/pg-store.ts";
 import { setLogLevel } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
 import type { Store } from "./db/store.ts";
@@ -42,7 +41,7 @@ async function withDataDir<T>(config: Config, whenRunning: string, task: (servic
     await services.flush();
     await services.changes.close();
     if (store.dialect === "sqlite") closeDatabase(store.sqlite);
-    else await closePostgresStore(store);
+    else await (await import("./db/pg-store.ts")).closePostgresStore(store);
   }
 }
 

@@ -12,70 +12,78 @@ export const DEFAULT_API_KEY_SECRET = "endpoint-proxy-api-key-secret";
 export const DEFAULT_ENCRYPTION_KEY = "omniroute-default-encryption-key-change-me";
 export const DEFAULT_PASSWORD = "123456";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+/**
+ * The environment's schema, made when it is read and garbage after: parsing happens once at start, and ~160 zod
+ * schema objects kept for the whole life of the process would hold ~0.3 MB of an idle gateway's memory.
+ */
+function envSchema() {
+  const bool = z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const EnvSchema = z.object({
-  PORT: z.coerce.number({ message: "must be a number" }).int().min(0).max(65535).default(20128),
-  HOSTNAME: z.string().min(1).default("127.0.0.1"),
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATA_DIR: z.string().min(1).default(join(homedir(), ".omniroute")),
-  BASE_URL: z.url({ message: "must be a URL such as http://localhost:20128" }).optional(),
-  CLOUD_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://omniroute.example.com" }).optional(),
-  CLOUD_API_KEY: z.string().min(1).optional(),
-  CLOUD_SYNC_KEY: z.string().min(12, "must be at least 12 characters (a passphrase every device shares)").optional(),
-  CLOUD_SYNC_SPACE: z
-    .string()
-    .regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
-    .default("default"),
-  CLOUD_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(60),
-  CLOUD_SYNC_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(120_000).default(5_000),
-  ALLOWED_HOSTS: z.string().optional(),
-  JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  INITIAL_PASSWORD: z.string().min(1).optional(),
-  API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  ENCRYPTION_KEY: z.string().min(16, "must be at least 16 characters").optional(),
-  REQUIRE_API_KEY: bool.default(false),
-  ENABLE_REQUEST_LOGS: bool.default(false),
-  AUTH_COOKIE_SECURE: bool.default(false),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
-  MAX_REQUEST_BODY_MB: z.coerce.number({ message: "must be a number" }).positive().max(100).default(32),
-  MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
-  IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
-  RESPONSES_STORE_TTL_SECONDS: z.coerce
-    .number({ message: "must be a number" })
-    .int()
-    .min(0)
-    .max(30 * 86_400)
-    .default(3_600),
-  RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, message: "must be a PostgreSQL URL such as postgres://user:password@db:5432/omniroute" })
-    .optional(),
-  DATABASE_POOL_MAX: z.coerce.number({ message: "must be a number" }).int().min(2).max(1_000).default(10),
-  CONFIG_FILE: z.string().min(1).optional(),
-  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
-  METRICS_PUBLIC: bool.default(false),
-  REDIS_URL: z
-    .string()
-    .regex(/^(redis|rediss|valkey|valkeys):\/\/[^\s/]+/, "must be a redis:// or rediss:// URL such as redis://redis:6379")
-    .optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" })
-    .optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" })
-    .optional(),
-  OTEL_EXPORTER_OTLP_PROTOCOL: z
-    .enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" })
-    .default("http/protobuf"),
-  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
-  OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
-  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
-  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1).default(10_000),
-});
+  return z.object({
+    PORT: z.coerce.number({ message: "must be a number" }).int().min(0).max(65535).default(20128),
+    HOSTNAME: z.string().min(1).default("127.0.0.1"),
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATA_DIR: z.string().min(1).default(join(homedir(), ".omniroute")),
+    BASE_URL: z.url({ message: "must be a URL such as http://localhost:20128" }).optional(),
+    CLOUD_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://omniroute.example.com" }).optional(),
+    CLOUD_API_KEY: z.string().min(1).optional(),
+    CLOUD_SYNC_KEY: z.string().min(12, "must be at least 12 characters (a passphrase every device shares)").optional(),
+    CLOUD_SYNC_SPACE: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
+      .default("default"),
+    CLOUD_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(60),
+    CLOUD_SYNC_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(120_000).default(5_000),
+    ALLOWED_HOSTS: z.string().optional(),
+    JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    INITIAL_PASSWORD: z.string().min(1).optional(),
+    API_KEY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    ENCRYPTION_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    REQUIRE_API_KEY: bool.default(false),
+    ENABLE_REQUEST_LOGS: bool.default(false),
+    AUTH_COOKIE_SECURE: bool.default(false),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+    MAX_REQUEST_BODY_MB: z.coerce.number({ message: "must be a number" }).positive().max(100).default(32),
+    MAX_CONNECTIONS_PER_IP: z.coerce.number({ message: "must be a number" }).int().min(0).default(128),
+    IDLE_TIMEOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(255).default(30),
+    RESPONSES_STORE_TTL_SECONDS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(3_600),
+    RESPONSES_STORE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(65_536).default(64),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, message: "must be a PostgreSQL URL such as postgres://user:password@db:5432/omniroute" })
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number({ message: "must be a number" }).int().min(2).max(1_000).default(10),
+    CONFIG_FILE: z.string().min(1).optional(),
+    LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+    METRICS_PUBLIC: bool.default(false),
+    REDIS_URL: z
+      .string()
+      .regex(/^(redis|rediss|valkey|valkeys):\/\/[^\s/]+/, "must be a redis:// or rediss:// URL such as redis://redis:6379")
+      .optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318" })
+      .optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL such as http://otel-collector:4318/v1/traces" })
+      .optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z
+      .enum(["http/protobuf", "http/json"], { message: "must be http/protobuf or http/json (grpc is not supported)" })
+      .default("http/protobuf"),
+    OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default("omniroute"),
+    OTEL_BSP_SCHEDULE_DELAY: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).default(5_000),
+    OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1).default(10_000),
+  });
+}
+
+type EnvValues = z.infer<ReturnType<typeof envSchema>>;
 
 /** The three secrets: each from the environment, or else generated once and kept in DATA_DIR/secrets.json. */
 export type SecretName = "jwtSecret" | "apiKeySecret" | "encryptionKey";
@@ -204,7 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The public defaults an exposed gateway refuses, and what to do instead. */
-function refuseDefaults(e: z.infer<typeof EnvSchema>, where: string): void {
+function refuseDefaults(e: EnvValues, where: string): void {
   const publicValues: Array<[string, string | undefined, string]> = [
     ["JWT_SECRET", e.JWT_SECRET, DEFAULT_JWT_SECRET],
     ["API_KEY_SECRET", e.API_KEY_SECRET, DEFAULT_API_KEY_SECRET],
@@ -239,7 +247,7 @@ function parseAllowedHosts(list: string | undefined): string[] {
 /** Parse the environment alone (no file is read or written). Throws ConfigError naming every bad variable. */
 export function parseEnv(env: Record<string, string | undefined> = process.env): EnvConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = envSchema().safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`);
     throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
@@ -327,7 +335,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
  * need the same three secrets, which a per-instance DATA_DIR/secrets.json cannot give. So with DATABASE_URL they come
  * from the environment (the database then checks every instance has the same ones: src/db/key-check.ts).
  */
-function requireSharedSecrets(e: z.infer<typeof EnvSchema>): void {
+function requireSharedSecrets(e: EnvValues): void {
   const missing = (["JWT_SECRET", "API_KEY_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !e[name]);
   if (missing.length)
     throw new ConfigError(

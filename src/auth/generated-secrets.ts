@@ -14,7 +14,6 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../config-error.ts";
@@ -33,7 +32,9 @@ const StoredSecretsSchema = z.object({
 });
 export type StoredSecrets = z.infer<typeof StoredSecretsSchema>;
 
-const randomSecret = () => randomBytes(32).toString("hex");
+// WebCrypto's random values, not node:crypto: no boot loads that module just for random bytes.
+const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+const randomSecret = () => randomHex(32);
 
 /**
  * The data folder, created 0700. An existing one more open is tightened when it is ours and holds nothing but
@@ -67,7 +68,7 @@ function syncFolder(path: string): void {
 
 /** The whole of `text` in a fresh 0600 temp file beside `path`, on disk. */
 function writeTemp(path: string, text: string): string {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temp = `${path}.${process.pid}.${randomHex(4)}.tmp`;
   const fd = openSync(temp, "wx", 0o600);
   try {
     writeSync(fd, text);

@@ -1,6 +1,5 @@
 // The dashboard password: INITIAL_PASSWORD, the guide's 123456 on loopback in development, or a random one printed once in the log.
 // Stored only as a Bun.password hash. An exposed gateway (production, or beyond loopback) never keeps 123456.
-import { randomBytes } from "node:crypto";
 import { DEFAULT_PASSWORD } from "../config.ts";
 import type { ChangeArea } from "../db/change-feed.ts";
 import { insertSettingIfAbsent, readSetting, writeSetting } from "../db/queries/settings.ts";
@@ -42,7 +41,7 @@ export interface PasswordOptions {
 
 /** A password a person can copy from the log: 20 characters of base64url (120 bits). */
 function randomPassword(): string {
-  return randomBytes(15).toString("base64url");
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(15))).toString("base64url");
 }
 
 function announce(password: string, why: string): void {

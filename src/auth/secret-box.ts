@@ -1,5 +1,5 @@
 // AES-256-GCM encryption of secrets at rest (provider credentials, proxy passwords), key derived from ENCRYPTION_KEY.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
 
 const VERSION = "v1";
 
@@ -8,10 +8,21 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
-const deriveKey = (secret: string) => Buffer.from(hkdfSync("sha256", secret, "omniroute", "provider-credentials", 32));
+/**
+ * node:crypto (its AES-GCM) is loaded at the first seal or open, not at boot: the module is a large part of Bun's
+ * built-in JavaScript, and a gateway without a stored credential never needs it. Bun's `require` loads it synchronously.
+ */
+let nodeCrypto: typeof NodeCrypto | undefined;
+const cipherModule = (): typeof NodeCrypto => (nodeCrypto ??= require("node:crypto") as typeof NodeCrypto);
+
+const hmacSha256 = (key: string | Uint8Array, data: string | Uint8Array) =>
+  new Bun.CryptoHasher("sha256", key).update(data).digest() as Buffer;
+
+/** HKDF-SHA256 (RFC 5869) of `secret`, salt "omniroute", info "provider-credentials", 32 bytes: one HMAC block. */
+const deriveKey = (secret: string) => hmacSha256(hmacSha256("omniroute", secret), "provider-credentials\x01");
 
 function openWith(key: Buffer, iv: string, tag: string, data: string): string {
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+  const decipher = cipherModule().createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
 }
@@ -25,8 +36,8 @@ export function createSecretBox(secret: string, older: readonly string[] = []): 
   const olderKeys = older.map(deriveKey);
   return {
     seal(plaintext) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const iv = Buffer.from(crypto.getRandomValues(new Uint8Array(12)));
+      const cipher = cipherModule().createCipheriv("aes-256-gcm", key, iv);
       const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(".");
     },

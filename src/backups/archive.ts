@@ -1,7 +1,7 @@
 // Takes the database out of an uploaded exportAll .tar.gz: one regular file by its known name, nothing else, never outside the folder.
 import { createReadStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Unpack, type ReadEntry } from "tar";
+import type { ReadEntry, Unpack } from "tar";
 import { GatewayError } from "../canonical/errors.ts";
 import { DB_FILENAME } from "../db/client.ts";
 
@@ -38,6 +38,8 @@ export async function databaseFromArchive(archive: string, dir: string, maxBytes
   let found = false;
   let oversized = false;
   let declared = 0;
+  // Loaded at the first import, not at boot (tar brings node:zlib and node:stream).
+  const { Unpack } = await import("tar");
   const unpack: Unpack = new Unpack({
     cwd: target,
     strict: true,

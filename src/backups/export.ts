@@ -1,7 +1,6 @@
 // Exports: the store (SQLite or PostgreSQL) as one consistent SQLite file, or a .tar.gz of it with readable JSON beside (no secrets).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { create as createTar } from "tar";
 import { connectionView } from "../accounts/connection-service.ts";
 import { maskNodeHeaders, openNodeHeaders } from "../providers/node-headers.ts";
 import { DB_FILENAME } from "../db/client.ts";
@@ -126,6 +125,8 @@ export async function exportArchive(services: Services): Promise<ExportDownload>
     for (const [name, value] of Object.entries({ ...documents, "manifest.json": manifest })) {
       writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     }
+    // tar (with node:zlib and node:stream under it) loads at the first archive, not at boot (idle memory: README, Performance).
+    const { create: createTar } = await import("tar");
     const pack = createTar({ gzip: true, cwd: dir, portable: true }, ["manifest.json", ...manifest.files]);
     return {
       filename: `omniroute-${fileTimestamp(exportedAt)}.tar.gz`,

@@ -1,5 +1,4 @@
 // The migrations this build ships, and how a database's drizzle history compares with them (older, same, newer, foreign).
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -25,7 +24,8 @@ export type HistoryVerdict =
   | { kind: "newer"; detail: string }
   | { kind: "unknown"; detail: string };
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+// Bun's hasher, not node:crypto: no boot loads that module just to hash the migrations.
+const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
 export function shippedMigrations(folder: string): ShippedMigration[] {
   const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as {

@@ -3,7 +3,6 @@
 import type { UsageRecorder } from "../usage/recorder.ts";
 import { log } from "../log.ts";
 import { closeDatabase } from "./client.ts";
-import { closePostgresStore } from "./pg-store.ts";
 import type { Store } from "./store.ts";
 
 const LOG_EVERY_MS = 60_000;
@@ -47,7 +46,7 @@ export async function saveAndClose(save: () => Promise<void>, usage: Pick<UsageR
   const lost = usage.status().pending;
   try {
     if (store.dialect === "sqlite") closeDatabase(store.sqlite);
-    else await closePostgresStore(store);
+    else await (await import("./pg-store.ts")).closePostgresStore(store);
   } catch (err) {
     // What was committed is in the write-ahead log beside the database file; SQLite reads it at the next start.
     log.warn("database closed without its final checkpoint; its write-ahead log is applied at the next start", err);

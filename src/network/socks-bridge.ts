@@ -1,5 +1,4 @@
 // A loopback HTTP proxy for Bun's fetch (which cannot speak SOCKS5) that carries each request through the SOCKS5 server its headers name.
-import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Socket, TCPSocketListener } from "bun";
 import { Outbox } from "./outbox.ts";
 import { openSocks5Tunnel, type Socks5Server, type Socks5Tunnel } from "./socks5-client.ts";
@@ -51,13 +50,13 @@ interface ParsedHead {
  * this process's random token is refused with 407, so other local processes cannot use it as an open proxy.
  */
 export function createSocksBridge(options: { handshakeTimeoutMs?: number } = {}): SocksBridge {
-  const token = randomBytes(24).toString("base64url");
+  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
   const tokenBytes = Buffer.from(token);
   let listener: TCPSocketListener<Conn> | undefined;
 
   const authorized = (value: string | undefined) => {
     const given = Buffer.from(value ?? "");
-    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+    return given.length === tokenBytes.length && crypto.timingSafeEqual(given, tokenBytes);
   };
 
   function start(): TCPSocketListener<Conn> {

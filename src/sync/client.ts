@@ -1,5 +1,4 @@
 // Cloud sync in the background: at startup, every interval and shortly after a local change; one exchange at a time; failures reported once, retried next time.
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { CloudSyncConfig } from "../config.ts";
 import type { Store } from "../db/store.ts";
@@ -53,7 +52,7 @@ export async function createCloudSync(config: CloudSyncConfig | undefined, store
   let state = await loadState(store);
   if (!config) return disabledSync(state?.conflicts ?? []);
   const cfg = config;
-  const me: Device = { id: state?.deviceId ?? randomUUID(), name: hostname() || "omniroute" };
+  const me: Device = { id: state?.deviceId ?? crypto.randomUUID(), name: hostname() || "omniroute" };
   /** Keys derived for the salt the cloud gave (derived again only if it gives another). */
   let keys: { salt: string; derived: Promise<SyncKeys> } | undefined;
   let abort = new AbortController();

@@ -1,5 +1,4 @@
 // End-to-end keys of cloud sync: derived from the shared passphrase and the space's random salt; the cloud sees only opaque ids and AES-256-GCM ciphertext.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt } from "node:crypto";
 import { DOCUMENT_FORMAT } from "./protocol.ts";
 
 /** scrypt cost: ~100 ms once per start, so guessing passphrases from a stolen copy is slow. */
@@ -27,7 +26,8 @@ export interface SyncKeys {
   fingerprint(cloudUrl: string): string;
 }
 
-function deriveMaster(passphrase: string, salt: string): Promise<Buffer> {
+async function deriveMaster(passphrase: string, salt: string): Promise<Buffer> {
+  const { scrypt } = await import("node:crypto");
   return new Promise((resolve, reject) => {
     scrypt(passphrase.normalize("NFC"), salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
   });
@@ -36,6 +36,8 @@ function deriveMaster(passphrase: string, salt: string): Promise<Buffer> {
 /** Keys for one sync space: `salt` is the space's random salt the cloud keeps (POST /api/sync/space), the same for every device. */
 export async function deriveSyncKeys(passphrase: string, space: string, salt: string): Promise<SyncKeys> {
   const master = await deriveMaster(passphrase, `omniroute-sync/v2/${space}/${salt}`);
+  // node:crypto loads once sync is configured, not at every boot.
+  const { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } = await import("node:crypto");
   const subkey = (info: string) => Buffer.from(hkdfSync("sha256", master, "", info, 32));
   const encKey = subkey("omniroute-sync document encryption");
   const idKey = subkey("omniroute-sync document ids");

@@ -1,8 +1,10 @@
 // `bun run test/bench/idle-rss.ts`: what each rarely used part costs an idle gateway. The bundle is built once whole and
-// once per part with that part's mount replaced by an empty one; each is booted on a fresh DATA_DIR and its RSS read.
-// Then what Bun itself needs here (a timer, Bun.serve, bun:sqlite and fetch; each also with --smol), the gateway's
-// modules evaluated with nothing started, and the whole gateway with --smol.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+// once per part with that part's mount replaced by an empty one (then with all of them at once, and without prom-client's
+// process metrics); each is booted on a fresh DATA_DIR and its RSS read. Then where the whole gateway's memory comes
+// from as it boots (RssAnon and RssFile after each step of src/main.ts), what Bun itself needs here (a timer, Bun.serve,
+// bun:sqlite and fetch; each also with --smol), the gateway's modules evaluated with nothing started, and the whole
+// gateway with --smol.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BunPlugin } from "bun";
 import { installCleanup, killAll, ROOT, rssMb, spawnTracked, startGateway, stopChild, tempDir, waitForLine } from "./procs.ts";
@@ -20,6 +22,12 @@ const PARTS: Record<string, { file: RegExp; stub: string }> = {
   "backups (/api/db-backups: export, import, archives)": { file: /src\/api\/db-backups\.ts$/, stub: EMPTY_ROUTES("dbBackupRoutes") },
   "cloud sync, server side (/api/sync)": { file: /src\/api\/sync\.ts$/, stub: EMPTY_ROUTES("syncRoutes") },
   "media (embeddings, images, transcriptions)": { file: /src\/gateway\/media\/routes\.ts$/, stub: EMPTY_ROUTES("mediaRoutes") },
+};
+
+/** prom-client's process_* and nodejs_* metrics (collectDefaultMetrics) left out: what they cost, not a variant to ship. */
+const NO_DEFAULT_METRICS = {
+  file: /prom-client\/lib\/defaultMetrics\.js$/,
+  stub: "module.exports = function collectDefaultMetrics() {};\n",
 };
 
 function without(file: RegExp, stub: string): BunPlugin {
@@ -44,7 +52,7 @@ async function bundleEntry(entry: string, dir: string, plugins: BunPlugin[] = []
     outdir: dir,
     target: "bun",
     splitting: true,
-    naming: { chunk: "[name].[ext]" },
+    naming: { chunk: "chunk-[name].[ext]" },
     minify: { whitespace: true, syntax: true },
     plugins,
   });
@@ -69,6 +77,82 @@ async function idleRss(entry: string, boots: number, bunArgs: string[] = []): Pr
     await stopChild(gw.child, 5000);
   }
   return median(samples);
+}
+
+/** RssAnon and RssFile of a process in MB: the memory it allocated, and the pages of files (Bun's executable) it touched. */
+function rssParts(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
+  return { anon: mb("RssAnon"), file: mb("RssFile") };
+}
+
+/**
+ * Where in src/main.ts's start-up to read the memory: each statement, and whether the reading goes before or after it.
+ * A statement no longer found stops the bench (main.ts changed: update this list), rather than report a wrong step.
+ */
+const PHASES: { label: string; statement: string; at: "before" | "after" }[] = [
+  { label: "modules evaluated (every import)", statement: "const FLUSH_INTERVAL_MS", at: "before" },
+  { label: "configuration and secrets loaded", statement: "const store = await openStore(config);", at: "before" },
+  { label: "database opened and migrated", statement: "const store = await openStore(config);", at: "after" },
+  { label: "services created", statement: "const services = await createServices(config, store);", at: "after" },
+  { label: "app and its routes made", statement: "const app = createApp(services);", at: "after" },
+  { label: "Bun.serve listening", statement: "const saver = startPeriodicSave(", at: "before" },
+];
+
+/** src/main.ts printing RssAnon and RssFile at each of PHASES (lines "IDLE-PHASE <index> <anon kB> <file kB>" on stderr). */
+const withPhases: BunPlugin = {
+  name: "boot-phases",
+  setup(build) {
+    build.onLoad({ filter: /src\/main\.ts$/ }, async (args) => {
+      let source = await Bun.file(args.path).text();
+      PHASES.forEach(({ statement, at }, i) => {
+        const where = source.indexOf(statement);
+        if (where < 0) throw new Error(`src/main.ts no longer has "${statement}": update PHASES in test/bench/idle-rss.ts`);
+        const end = at === "before" ? where : source.indexOf("\n", where) + 1;
+        source = `${source.slice(0, end)}idlePhase(${i});\n${source.slice(end)}`;
+      });
+      const probe = `function idlePhase(i: number) {
+  const status = require("node:fs").readFileSync("/proc/self/status", "utf8") as string;
+  const kb = (field: string) => new RegExp(field + ":\\\\s+(\\\\d+) kB").exec(status)?.[1];
+  process.stderr.write("IDLE-PHASE " + i + " " + kb("RssAnon") + " " + kb("RssFile") + "\\n");
+}
+`;
+      return { contents: source + probe, loader: "ts" };
+    });
+  },
+};
+
+/** The whole gateway's memory after each step of its start-up, then once idle (median of each over `boots` boots). */
+async function phaseLines(boots: number): Promise<string[]> {
+  const dir = join(ROOT, ".idle-rss-phases");
+  const samples: { anon: number; file: number }[][] = [];
+  try {
+    const entry = await bundle(dir, [withPhases]);
+    for (let b = 0; b < boots; b++) {
+      const gw = await startGateway(tempDir("omniroute-idle-"), { via: "bundle", entry });
+      await fetch(`${gw.url}/healthz`).then((r) => r.arrayBuffer());
+      await Bun.sleep(1000);
+      const idle = rssParts(gw.child.pid);
+      const steps: { anon: number; file: number }[] = [];
+      for (const line of gw.tail().split("\n")) {
+        const m = /IDLE-PHASE (\d+) (\d+) (\d+)/.exec(line);
+        if (m) steps[Number(m[1])] = { anon: Number(m[2]) / 1024, file: Number(m[3]) / 1024 };
+      }
+      samples.push([...steps, idle]);
+      await stopChild(gw.child, 5000);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const labels = [...PHASES.map((p) => p.label), "idle: first /healthz answered, then 1 s (Bun.shrink has run)"];
+  let previous: number | undefined;
+  return labels.map((label, i) => {
+    const anon = median(samples.map((s) => s[i]?.anon ?? NaN));
+    const file = median(samples.map((s) => s[i]?.file ?? NaN));
+    const added = previous === undefined ? "" : `${anon + file - previous >= 0 ? "+" : ""}${(anon + file - previous).toFixed(1)} MB`;
+    previous = anon + file;
+    return `| ${label} | ${(anon + file).toFixed(1)} MB | ${anon.toFixed(1)} MB | ${file.toFixed(1)} MB | ${added} |`;
+  });
 }
 
 /**
@@ -141,6 +225,7 @@ async function main() {
   const part = join(ROOT, ".idle-rss-part");
   const lines: string[] = [];
   let floor: string[] = [];
+  let phases: string[] = [];
   try {
     const wholeEntry = await bundle(whole, []);
     const all = await idleRss(wholeEntry, boots);
@@ -150,11 +235,22 @@ async function main() {
       const rss = await idleRss(await bundle(part, [without(file, stub)]), boots);
       lines.push(`| without ${label} | ${rss.toFixed(1)} MB | ${(all - rss).toFixed(1)} MB |`);
     }
+    const allParts = Object.values(PARTS).map(({ file, stub }) => without(file, stub));
+    const withoutAll = await idleRss(await bundle(part, allParts), boots);
+    lines.push(`| without all five parts above at once | ${withoutAll.toFixed(1)} MB | ${(all - withoutAll).toFixed(1)} MB |`);
+    const noDefaults = await idleRss(await bundle(part, [without(NO_DEFAULT_METRICS.file, NO_DEFAULT_METRICS.stub)]), boots);
+    lines.push(
+      `| without prom-client's process_* and nodejs_* metrics | ${noDefaults.toFixed(1)} MB | ${(all - noDefaults).toFixed(1)} MB |`,
+    );
+    phases = await phaseLines(boots);
   } finally {
     for (const dir of [whole, part]) rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(
     `Idle RSS (VmRSS, median of ${boots} boots on a fresh DATA_DIR, 1 s after listening)\n\n| bundle | idle RSS | the part costs |\n|---|---:|---:|\n${lines.join("\n")}\n`,
+  );
+  process.stdout.write(
+    `\nThe whole gateway as it starts (src/main.ts; each step's figure as it stands then, garbage included; same median)\n\n| after | RSS | RssAnon | RssFile | added |\n|---|---:|---:|---:|---:|\n${phases.join("\n")}\n`,
   );
   process.stdout.write(`\nWhat Bun itself needs (same median)\n\n| process | RSS | with --smol |\n|---|---:|---:|\n${floor.join("\n")}\n`);
 }

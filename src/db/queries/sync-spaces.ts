@@ -1,5 +1,4 @@
 // Queries for sync_spaces (the cloud side of sync): each space's random key-derivation salt, created on first use.
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { first, type Store } from "../store.ts";
 
@@ -10,7 +9,7 @@ import { first, type Store } from "../store.ts";
  * second's insert does nothing and it returns the first's salt.
  */
 export async function spaceSalt(s: Store, space: string): Promise<{ salt: string; created: boolean; dropped: number }> {
-  const fresh = randomBytes(32).toString("base64url");
+  const fresh = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   const createdAt = Date.now();
   return s.transaction(async (tx) => {
     const { syncSpaces, syncDocuments } = tx.t;
