@@ -1,5 +1,6 @@
 // The bundle `bun run start` serves keeps what boot never needs out of the code it loads at boot (idle memory, README
-// "Performance"): tar with node:zlib and node:stream, and the PostgreSQL store; each still works from its lazily loaded chunk.
+// "Performance"): tar with node:zlib and node:stream, the PostgreSQL store, prom-client's process metrics; each still works
+// from its lazily loaded chunk.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ function bootChunks(): Map<string, string> {
 }
 
 describe("what the bundle loads at boot", () => {
-  test("no tar, node:zlib, node:stream or PostgreSQL store at boot; an archive export loads tar and works", async () => {
+  test("no tar, node:zlib, node:stream, PostgreSQL store or process metrics at boot; each loads at first use and works", async () => {
     const build = Bun.spawnSync([process.execPath, "run", "build"], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     expect(build.exitCode, build.stderr.toString()).toBe(0);
 
@@ -37,11 +38,13 @@ describe("what the bundle loads at boot", () => {
     expect(everything).not.toContain("TAR_BAD_ARCHIVE");
     expect(everything).not.toContain("migratePostgres");
     expect(everything).not.toMatch(/\bpgTable\(/);
+    // prom-client's process metrics (their event-loop monitor among them) wait for the first scrape.
+    expect(everything).not.toContain("nodejs_eventloop_lag");
     // ...all still in the bundle, behind import().
     expect(readFileSync(join(DIST, "main.js"), "utf8")).toMatch(/import\("\.\/chunk-[^"]+"\)/);
 
     const dataDir = tempDir();
-    const { proc, url } = await boot([process.execPath, join(DIST, "main.js")], dataDir);
+    const { proc, url } = await boot([process.execPath, join(DIST, "main.js")], dataDir, { METRICS_PUBLIC: "true" });
     try {
       const cookie = await signIn(url);
       const res = await fetch(`${url}/api/db-backups/exportAll`, { headers: { cookie } });
@@ -52,6 +55,12 @@ describe("what the bundle loads at boot", () => {
       const tar = Bun.gunzipSync(bytes);
       // A ustar header names the first entry: the manifest.
       expect(new TextDecoder().decode(tar.subarray(0, 100))).toContain("manifest.json");
+      // The first scrape loads the process metrics and shows them.
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(text).toContain("omniroute_requests_total");
     } finally {
       proc.kill("SIGTERM");
       await proc.exited;
