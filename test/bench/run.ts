@@ -155,6 +155,8 @@ async function loadRows(ctx: BenchContext, gw: Gateway, upstreamPid: number, flo
       rows.push(...(await measure(s, metric, ctx, options)));
     }
   }
+  process.stderr.write("[bench] ratios: the floor and the gateway, the fast path and the translated stream, side by side\n");
+  rows.push(...(await ratioRows(ctx, options)));
   return rows;
 }
 
@@ -216,7 +218,6 @@ async function main() {
       target: LOADED_RSS_TARGET,
     },
   );
-  if (runs("load")) rows.push(...ratioRows(rows));
 
   const common = { upstreamUrl: upstream.url, floorUrl: floor.url, log, waitHealthy };
   if (runs("streams")) rows.push(...(await streamsRows({ ...common, count: STREAMS, settleMs: 60_000 })));
@@ -242,7 +243,7 @@ async function main() {
       "Separate processes: the fake OpenAI upstream (test/bench/upstream-process.ts), the gateway (`bun dist/main.js`, the bundle `bun run start` builds and serves; LOG_LEVEL=info, temp DATA_DIR), and the bench client.",
       "Latency and time to first byte: sequential Bun fetch calls from the bench process, direct and via the gateway alternating in batches after a warm-up.",
       `Throughput: ${pickLoadClient().name}, 64 connections, 5 s after a 1 s warm-up, 3 runs of each (direct and gateway alternating), the median run reported; CPU is % of one core over the run; "others" is what processes outside the bench used meanwhile (when high, the figures are noisy: run again on a quiet machine).`,
-      "The floor: a do-nothing Bun proxy (Bun.serve + fetch + a direct stream, test/bench/floor-proxy.ts) in front of the same upstream, measured like the gateway; the Ratios rows divide the gateway's figures by its own.",
+      "The floor: a do-nothing Bun proxy (Bun.serve + fetch + a direct stream, test/bench/floor-proxy.ts) in front of the same upstream, measured like the gateway. The Ratios rows are measured apart, each pair side by side (test/bench/ratios.ts): latency with the two endpoints' requests alternating in batches with the direct call's, throughput as 5 rounds of 3 s each side alternating, the median round's ratio reported (the rounds are listed).",
     ],
     notes: [
       "Direct = the same request sent to the fake upstream itself; through gateway = to /v1/chat/completions with model ds/deepseek-chat (provider ds connected to the fake).",
