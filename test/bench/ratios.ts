@@ -78,7 +78,12 @@ export async function ratioRows(ctx: BenchContext, o: MeasureOptions): Promise<R
 
   const lat = await pairedLatency(direct(NON_STREAM), gateway(FLOOR), gateway(NON_STREAM), o.latency);
   out.push(
-    ratio("non-stream added latency p50, gateway / floor", lat.b / lat.a, { atMost: 1.5, label: "≤ 1.5x" }, `gateway +${ms(lat.b)}, floor +${ms(lat.a)}`),
+    ratio(
+      "non-stream added latency p50, gateway / floor",
+      lat.b / lat.a,
+      { atMost: 1.5, label: "≤ 1.5x" },
+      `gateway +${ms(lat.b)}, floor +${ms(lat.a)}`,
+    ),
   );
   const streamLat = await pairedLatency(direct(STREAM), gateway(FLOOR_STREAM), gateway(STREAM), o.latency);
   out.push(
