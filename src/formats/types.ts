@@ -61,6 +61,34 @@ export interface StreamProgress {
   elapsedMs: number;
 }
 
+/**
+ * A stream decoder fed by hand: the translated path pushes each upstream read's SSE events through it synchronously
+ * (no async step per event). One decoder per stream; it keeps the stream's state between pushes.
+ */
+export interface StreamDecoder {
+  /** The canonical events this SSE event makes, in order (none, one or several). Ignored (returns []) once `done`. */
+  push(event: SseEvent): CanonicalEvent[];
+  /** The stream is over for this decoder (its end marker, or an error event it decoded): stop reading the upstream. */
+  readonly done: boolean;
+  /**
+   * The upstream's events ended (or `done` was reached): the events that closes the stream with (a finish held for
+   * the usage after it; an error event when the stream ended before it finished). [] after an error was decoded.
+   */
+  end(): CanonicalEvent[];
+}
+
+/** A stream encoder fed by hand, one canonical event at a time (see StreamDecoder). One encoder per stream. */
+export interface StreamEncoder {
+  /** The frames this event makes, in order (complete `event:`/`data:` frames; none, one or several). */
+  push(event: CanonicalEvent): string[];
+  /** Nothing more may be written (the stream's last frame or an error frame went out): stop feeding it. */
+  readonly done: boolean;
+  /** The events ended: the closing frames (an error frame when the stream never finished). [] once `done`. */
+  end(): string[];
+  /** The events broke off with `err` (the upstream failed mid-stream): the error frame(s). [] once `done`. */
+  fail(err: GatewayError): string[];
+}
+
 export interface WireFormat {
   readonly id: FormatId;
 
@@ -78,6 +106,10 @@ export interface WireFormat {
   decodeStream(events: AsyncIterable<SseEvent>): AsyncIterable<CanonicalEvent>;
   /** Canonical events as this format's SSE frames (complete `event:`/`data:` frames), one or more per event. */
   encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncIterable<string>;
+  /** The same decoding, fed one SSE event at a time (decodeStream is this over an async iterable). */
+  streamDecoder(): StreamDecoder;
+  /** The same encoding, fed one canonical event at a time (encodeStream is this over an async iterable). */
+  streamEncoder(req: CanonicalRequest): StreamEncoder;
 
   /** An error body in this format (the HTTP status is err.status). */
   encodeError(err: GatewayError): unknown;

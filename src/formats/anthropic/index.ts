@@ -4,7 +4,7 @@ import { decodeErrorMessage, encodeError } from "./errors.ts";
 import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
-import { decodeStream } from "./stream-decode.ts";
+import { createAnthropicStreamDecoder, decodeStream } from "./stream-decode.ts";
 import { encodeStream } from "./stream-encode.ts";
 
 /** "https://api.anthropic.com", ".../v1" or with a trailing slash -> ".../v1/messages" (as the official SDK builds it). */
@@ -20,6 +20,7 @@ export const anthropicFormat: WireFormat = {
   decodeResponse,
   encodeResponse,
   decodeStream,
+  streamDecoder: createAnthropicStreamDecoder,
   encodeStream,
   encodeError,
   decodeErrorMessage,

@@ -4,7 +4,7 @@ import { decodeGeminiErrorMessage, encodeGeminiError } from "./errors.ts";
 import { decodeGeminiRequest } from "./request-decode.ts";
 import { encodeGeminiRequest } from "./request-encode.ts";
 import { decodeGeminiResponse, encodeGeminiResponse } from "./response.ts";
-import { decodeGeminiStream } from "./stream-decode.ts";
+import { createGeminiStreamDecoder, decodeGeminiStream } from "./stream-decode.ts";
 import { encodeGeminiStream } from "./stream-encode.ts";
 import { geminiUpstreamUrl } from "./url.ts";
 
@@ -15,6 +15,7 @@ export const geminiFormat: WireFormat = {
   decodeResponse: decodeGeminiResponse,
   encodeResponse: encodeGeminiResponse,
   decodeStream: decodeGeminiStream,
+  streamDecoder: createGeminiStreamDecoder,
   encodeStream: encodeGeminiStream,
   encodeError: encodeGeminiError,
   decodeErrorMessage: decodeGeminiErrorMessage,

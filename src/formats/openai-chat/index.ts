@@ -4,7 +4,7 @@ import { decodeErrorMessage, encodeError } from "./errors.ts";
 import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
-import { decodeStream } from "./stream-decode.ts";
+import { createChatStreamDecoder, decodeStream } from "./stream-decode.ts";
 import { encodeStream } from "./stream-encode.ts";
 
 /** `baseUrl` as the OpenAI SDK takes it ("https://api.openai.com/v1"); a full endpoint URL is kept as it is. */
@@ -20,6 +20,7 @@ export const openaiChatFormat: WireFormat = {
   decodeResponse,
   encodeResponse,
   decodeStream,
+  streamDecoder: createChatStreamDecoder,
   encodeStream,
   encodeError,
   decodeErrorMessage,

@@ -4,7 +4,7 @@ import { decodeErrorMessage, encodeError } from "./errors.ts";
 import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
-import { decodeStream } from "./stream-decode.ts";
+import { createResponsesStreamDecoder, decodeStream } from "./stream-decode.ts";
 import { encodeStream } from "./stream-encode.ts";
 
 /** `https://api.openai.com/v1` (as the OpenAI SDK takes it) -> `https://api.openai.com/v1/responses`. */
@@ -19,6 +19,7 @@ export const responsesFormat: WireFormat = {
   decodeResponse,
   encodeResponse,
   decodeStream,
+  streamDecoder: createResponsesStreamDecoder,
   encodeStream,
   encodeError,
   decodeErrorMessage,
