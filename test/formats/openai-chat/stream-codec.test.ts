@@ -38,7 +38,7 @@ describe("openai-chat streamEncoder", () => {
   test("parallel tool calls: the same frames as encodeStream, ending with usage and [DONE]", async () => {
     const byHand = feedByHand(chat.streamEncoder(req), PARALLEL);
     expect(byHand).toEqual(await feedAsync(encodeStream, PARALLEL));
-    const data = dataOf(byHand) as Array<{ choices: Array<{ delta: unknown; finish_reason: string | null }>; usage?: unknown }>;
+    const data = dataOf(byHand);
     expect(data.at(-1)).toBe("[DONE]");
     expect(data.at(-2)).toMatchObject({ choices: [], usage: { prompt_tokens: 21, completion_tokens: 9 } });
     expect(data.at(-3)).toMatchObject({ choices: [{ delta: {}, finish_reason: "tool_calls" }] });
