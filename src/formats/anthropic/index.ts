@@ -5,7 +5,7 @@ import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
 import { createAnthropicStreamDecoder, decodeStream } from "./stream-decode.ts";
-import { encodeStream } from "./stream-encode.ts";
+import { createAnthropicStreamEncoder, encodeStream } from "./stream-encode.ts";
 
 /** "https://api.anthropic.com", ".../v1" or with a trailing slash -> ".../v1/messages" (as the official SDK builds it). */
 export function anthropicMessagesUrl(baseUrl: string): string {
@@ -22,6 +22,7 @@ export const anthropicFormat: WireFormat = {
   decodeStream,
   streamDecoder: createAnthropicStreamDecoder,
   encodeStream,
+  streamEncoder: createAnthropicStreamEncoder,
   encodeError,
   decodeErrorMessage,
   upstreamUrl: (baseUrl) => anthropicMessagesUrl(baseUrl),

@@ -1,11 +1,13 @@
 // Canonical stream events -> Anthropic SSE frames in the official order (start, ping, one block at a time, delta, stop).
-import { GatewayError, toGatewayError } from "../../canonical/errors.ts";
+import { GatewayError } from "../../canonical/errors.ts";
 import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
 import { estimateTokens } from "../../canonical/token-estimate.ts";
 import { thinkingSignatureForCall } from "../../canonical/tool-call-signature.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
+import { encodeStreamWith } from "../stream-codecs.ts";
+import type { StreamEncoder } from "../types.ts";
 import { anthropicErrorType } from "./errors.ts";
 import { encodeStopReason } from "./stop-reason.ts";
 import { encodeInputUsage } from "./usage.ts";
@@ -289,24 +291,31 @@ function errorFrame(err: GatewayError): string {
   return frame("error", { type: "error", error: { type: anthropicErrorType(err.status), message: err.message } });
 }
 
-export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
+/**
+ * The Anthropic push encoder for one stream. An upstream of another format tells input tokens at the end (or never):
+ * message_start carries the gateway's estimate, made at the first event unless it is an error or a start that
+ * reports input tokens (no vocabulary table: well under a millisecond for a long prompt).
+ */
+export function createAnthropicStreamEncoder(req: CanonicalRequest): StreamEncoder {
   const writer = new AnthropicStreamWriter(req.model);
-  // An upstream of another format tells input tokens at the end (or never): message_start carries an estimate
-  // (no vocabulary table: well under a millisecond for a long prompt).
   let first = true;
-  try {
-    for await (const event of events) {
+  return {
+    push(event) {
       if (first) {
         first = false;
         if (event.type !== "error" && (event.type !== "start" || event.usage?.inputTokens === undefined))
           writer.inputEstimate = estimateTokens(req);
       }
-      for (const f of writer.push(event)) yield f;
-      if (writer.done) return;
-    }
-  } catch (err) {
-    for (const f of writer.fail(toGatewayError(err))) yield f;
-    return;
-  }
-  for (const f of writer.end()) yield f;
+      return writer.push(event);
+    },
+    get done() {
+      return writer.done;
+    },
+    end: () => writer.end(),
+    fail: (err) => writer.fail(err),
+  };
+}
+
+export function encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
+  return encodeStreamWith(createAnthropicStreamEncoder(req), events);
 }

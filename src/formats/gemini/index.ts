@@ -5,7 +5,7 @@ import { decodeGeminiRequest } from "./request-decode.ts";
 import { encodeGeminiRequest } from "./request-encode.ts";
 import { decodeGeminiResponse, encodeGeminiResponse } from "./response.ts";
 import { createGeminiStreamDecoder, decodeGeminiStream } from "./stream-decode.ts";
-import { encodeGeminiStream } from "./stream-encode.ts";
+import { createGeminiStreamEncoder, encodeGeminiStream } from "./stream-encode.ts";
 import { geminiUpstreamUrl } from "./url.ts";
 
 export const geminiFormat: WireFormat = {
@@ -17,6 +17,7 @@ export const geminiFormat: WireFormat = {
   decodeStream: decodeGeminiStream,
   streamDecoder: createGeminiStreamDecoder,
   encodeStream: encodeGeminiStream,
+  streamEncoder: createGeminiStreamEncoder,
   encodeError: encodeGeminiError,
   decodeErrorMessage: decodeGeminiErrorMessage,
   upstreamUrl: geminiUpstreamUrl,

@@ -11,6 +11,8 @@ import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
+import { encodeStreamWith } from "../stream-codecs.ts";
+import type { StreamEncoder } from "../types.ts";
 import { encodeGeminiError } from "./errors.ts";
 import { argsObject } from "./response.ts";
 import { encodeFinishReason } from "./stop-reason.ts";
@@ -31,76 +33,104 @@ function callPart(call: PendingCall): GeminiPart {
   };
 }
 
-export async function* encodeGeminiStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
-  let id = "";
-  let model = req.model;
-  let usage: Partial<Usage> = {};
-  let finish: FinishReason | undefined;
-  const pending = new Map<number, PendingCall>();
+/** Nothing to send for this event (shared; callers only read the arrays a codec returns). */
+const NONE: string[] = [];
 
-  const chunk = (parts: GeminiPart[], last?: FinishReason): string => {
-    const body: GeminiResponse = {
-      candidates: [{ content: { parts, role: "model" }, ...(last ? { finishReason: encodeFinishReason(last) } : {}), index: 0 }],
-      ...(last ? { usageMetadata: encodeUsage(usage) } : {}),
-      modelVersion: model,
-      responseId: id || (id = newResponseId()),
-    };
-    return sseFrame(JSON.stringify(body));
-  };
-  const errorFrame = (err: GatewayError): string => sseFrame(JSON.stringify(encodeGeminiError(err)));
+class GeminiStreamEncoder implements StreamEncoder {
+  done = false;
+  private id = "";
+  private model: string;
+  private usage: Partial<Usage> = {};
+  private finish: FinishReason | undefined;
+  private readonly pending = new Map<number, PendingCall>();
 
-  for await (const event of events) {
+  constructor(req: CanonicalRequest) {
+    this.model = req.model;
+  }
+
+  push(event: CanonicalEvent): string[] {
     switch (event.type) {
       case "start":
-        id = event.id || id;
-        model = event.model || model;
-        usage = { ...usage, ...event.usage };
-        break;
+        this.id = event.id || this.id;
+        this.model = event.model || this.model;
+        this.usage = { ...this.usage, ...event.usage };
+        return NONE;
       case "text-delta":
-        if (event.text && !finish) yield chunk([{ text: event.text }]);
-        break;
+        return event.text && !this.finish ? [this.chunk([{ text: event.text }])] : NONE;
       case "reasoning-delta":
-        if (event.text && !finish) yield chunk([{ text: event.text, thought: true }]);
-        break;
+        return event.text && !this.finish ? [this.chunk([{ text: event.text, thought: true }])] : NONE;
       case "reasoning-signature":
-        if (!finish) yield chunk([{ text: "", thought: true, thoughtSignature: event.signature }]);
-        break;
+        return this.finish ? NONE : [this.chunk([{ text: "", thought: true, thoughtSignature: event.signature }])];
       case "redacted-reasoning":
-        break;
+        return NONE;
       case "tool-call-start":
-        pending.set(event.index, { id: event.id, name: event.name, signature: event.signature, args: "" });
-        break;
+        this.pending.set(event.index, { id: event.id, name: event.name, signature: event.signature, args: "" });
+        return NONE;
       case "tool-args-delta": {
-        const call = pending.get(event.index);
+        const call = this.pending.get(event.index);
         if (call) call.args += event.delta;
-        break;
+        return NONE;
       }
       case "tool-call-end": {
-        const call = pending.get(event.index);
-        pending.delete(event.index);
-        if (call && !finish) yield chunk([callPart(call)]);
-        break;
+        const call = this.pending.get(event.index);
+        this.pending.delete(event.index);
+        return call && !this.finish ? [this.chunk([callPart(call)])] : NONE;
       }
       case "usage":
-        usage = { ...usage, ...event.usage };
-        break;
+        this.usage = { ...this.usage, ...event.usage };
+        return NONE;
       case "finish":
-        finish ??= event.reason;
-        usage = { ...usage, ...event.usage };
-        break;
+        this.finish ??= event.reason;
+        this.usage = { ...this.usage, ...event.usage };
+        return NONE;
       case "error":
-        if (finish) break;
-        yield errorFrame(event.error);
-        return;
+        // After finish the answer is whole: the last chunk still goes out at the end.
+        if (this.finish) return NONE;
+        const frames = [errorFrame(event.error)];
+        this.done = true;
+        return frames;
       default:
-        assertNever(event, "stream event");
+        return assertNever(event, "stream event");
     }
   }
 
-  if (!finish) {
-    yield errorFrame(new GatewayError("upstream", "The upstream stream ended before the answer finished"));
-    return;
+  /** The last chunk (finishReason, usage, calls never ended), or the error frame when the answer never finished. */
+  end(): string[] {
+    if (this.done) return NONE;
+    this.done = true;
+    if (!this.finish) return [errorFrame(new GatewayError("upstream", "The upstream stream ended before the answer finished"))];
+    const parts = [...this.pending.values()].map(callPart);
+    return [this.chunk(parts.length ? parts : [{ text: "" }], this.finish)];
   }
-  const parts = [...pending.values()].map(callPart);
-  yield chunk(parts.length ? parts : [{ text: "" }], finish);
+
+  /** As an error event then the end: after finish the last chunk, else the error frame. */
+  fail(err: GatewayError): string[] {
+    if (this.done) return NONE;
+    if (this.finish) return this.end();
+    this.done = true;
+    return [errorFrame(err)];
+  }
+
+  private chunk(parts: GeminiPart[], last?: FinishReason): string {
+    const body: GeminiResponse = {
+      candidates: [{ content: { parts, role: "model" }, ...(last ? { finishReason: encodeFinishReason(last) } : {}), index: 0 }],
+      ...(last ? { usageMetadata: encodeUsage(this.usage) } : {}),
+      modelVersion: this.model,
+      responseId: this.id || (this.id = newResponseId()),
+    };
+    return sseFrame(JSON.stringify(body));
+  }
+}
+
+function errorFrame(err: GatewayError): string {
+  return sseFrame(JSON.stringify(encodeGeminiError(err)));
+}
+
+/** The Gemini push encoder for one stream (see the top of this file). */
+export function createGeminiStreamEncoder(req: CanonicalRequest): StreamEncoder {
+  return new GeminiStreamEncoder(req);
+}
+
+export function encodeGeminiStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
+  return encodeStreamWith(createGeminiStreamEncoder(req), events);
 }

@@ -5,7 +5,7 @@ import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
 import { createChatStreamDecoder, decodeStream } from "./stream-decode.ts";
-import { encodeStream } from "./stream-encode.ts";
+import { createChatStreamEncoder, encodeStream } from "./stream-encode.ts";
 
 /** `baseUrl` as the OpenAI SDK takes it ("https://api.openai.com/v1"); a full endpoint URL is kept as it is. */
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -22,6 +22,7 @@ export const openaiChatFormat: WireFormat = {
   decodeStream,
   streamDecoder: createChatStreamDecoder,
   encodeStream,
+  streamEncoder: createChatStreamEncoder,
   encodeError,
   decodeErrorMessage,
   upstreamUrl: (baseUrl) => chatCompletionsUrl(baseUrl),

@@ -5,7 +5,7 @@ import { decodeRequest } from "./request-decode.ts";
 import { encodeRequest } from "./request-encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
 import { createResponsesStreamDecoder, decodeStream } from "./stream-decode.ts";
-import { encodeStream } from "./stream-encode.ts";
+import { createResponsesStreamEncoder, encodeStream } from "./stream-encode.ts";
 
 /** `https://api.openai.com/v1` (as the OpenAI SDK takes it) -> `https://api.openai.com/v1/responses`. */
 export function responsesUrl(baseUrl: string): string {
@@ -21,6 +21,7 @@ export const responsesFormat: WireFormat = {
   decodeStream,
   streamDecoder: createResponsesStreamDecoder,
   encodeStream,
+  streamEncoder: createResponsesStreamEncoder,
   encodeError,
   decodeErrorMessage,
   upstreamUrl: (baseUrl) => responsesUrl(baseUrl),

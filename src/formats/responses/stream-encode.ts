@@ -5,6 +5,8 @@ import type { CanonicalRequest } from "../../canonical/request.ts";
 import { assertNever, type CanonicalEvent } from "../../canonical/response.ts";
 import { sseFrame } from "../../canonical/sse.ts";
 import type { FinishReason, Usage } from "../../canonical/usage.ts";
+import { encodeStreamWith } from "../stream-codecs.ts";
+import type { StreamEncoder } from "../types.ts";
 import { customToolNames } from "./custom-tools.ts";
 import { responseError } from "./errors.ts";
 import { newId, responseId } from "./ids.ts";
@@ -40,7 +42,11 @@ interface OpenCall {
   done: boolean;
 }
 
-class StreamEncoder {
+/** Nothing to send for this event (shared; callers only read the arrays a codec returns). */
+const NONE: string[] = [];
+
+class ResponsesStreamEncoder implements StreamEncoder {
+  done = false;
   private seq = 0;
   private response: WireResponse | undefined;
   private readonly output: OutputItem[] = [];
@@ -49,17 +55,71 @@ class StreamEncoder {
   private readonly calls = new Map<number, OpenCall>();
   private readonly customTools: Set<string>;
   private usage: Partial<Usage> = {};
-  finished: FinishReason | undefined;
+  private finished: FinishReason | undefined;
 
   constructor(private readonly req: CanonicalRequest) {
     this.customTools = customToolNames(req);
+  }
+
+  push(event: CanonicalEvent): string[] {
+    if (this.finished !== undefined) {
+      // Only late usage still counts once the answer has finished.
+      if (event.type === "usage") this.addUsage(event.usage);
+      return NONE;
+    }
+    switch (event.type) {
+      case "start":
+        return this.start(event.id, event.model, event.created, event.usage);
+      case "text-delta":
+        return this.textDelta(event.text);
+      case "reasoning-delta":
+        return this.reasoningDelta(event.text);
+      case "reasoning-signature":
+        return this.reasoningSignature(event.signature);
+      case "redacted-reasoning":
+        return this.redactedReasoning(event.data);
+      case "tool-call-start":
+        return this.toolStart(event.index, idWithSignature(event.id, event.signature), event.name);
+      case "tool-args-delta":
+        return this.toolArgs(event.index, event.delta);
+      case "tool-call-end":
+        return this.toolEnd(event.index);
+      case "usage":
+        this.addUsage(event.usage);
+        return NONE;
+      case "finish":
+        return this.finish(event.reason, event.usage);
+      case "error": {
+        const frames = this.failed(event.error);
+        this.done = true;
+        return frames;
+      }
+      default:
+        return assertNever(event, "stream event");
+    }
+  }
+
+  /** The terminal event once the answer finished; response.failed when it never did. */
+  end(): string[] {
+    if (this.done) return NONE;
+    this.done = true;
+    if (this.finished !== undefined) return this.complete();
+    return this.failed(new GatewayError("upstream", "The upstream stream ended before the response was complete."));
+  }
+
+  /** A break after the answer finished loses nothing: the response completes as it would at the end. */
+  fail(err: GatewayError): string[] {
+    if (this.done) return NONE;
+    if (this.finished !== undefined) return this.end();
+    this.done = true;
+    return this.failed(err);
   }
 
   private frame(type: string, payload: Record<string, unknown>): string {
     return sseFrame(JSON.stringify({ type, sequence_number: this.seq++, ...payload }), type);
   }
 
-  start(id: string, model: string, created: number, usage?: Partial<Usage>): string[] {
+  private start(id: string, model: string, created: number, usage?: Partial<Usage>): string[] {
     if (this.response) return [];
     if (usage) this.addUsage(usage);
     this.response = baseResponse(this.req, responseId(id), model || this.req.model, created);
@@ -70,7 +130,7 @@ class StreamEncoder {
     return this.response ? [] : this.start(newId("resp"), this.req.model, Math.floor(Date.now() / 1000));
   }
 
-  addUsage(usage: Partial<Usage>): void {
+  private addUsage(usage: Partial<Usage>): void {
     this.usage = { ...this.usage, ...usage };
   }
 
@@ -114,7 +174,7 @@ class StreamEncoder {
     return [...this.closeText(), ...this.closeReasoning()];
   }
 
-  textDelta(delta: string): string[] {
+  private textDelta(delta: string): string[] {
     if (!delta) return [];
     const frames = this.ensureStarted();
     if (!this.text) {
@@ -143,7 +203,7 @@ class StreamEncoder {
     return frames;
   }
 
-  reasoningDelta(delta: string): string[] {
+  private reasoningDelta(delta: string): string[] {
     if (!delta) return [];
     const frames = this.ensureStarted();
     // A signature ends a thinking block: text after it belongs to a new reasoning item.
@@ -169,7 +229,7 @@ class StreamEncoder {
     return frames;
   }
 
-  reasoningSignature(signature: string): string[] {
+  private reasoningSignature(signature: string): string[] {
     const frames = this.ensureStarted();
     if (!this.reasoning || this.reasoning.signature !== undefined) {
       // Encrypted reasoning with no summary text: the item exists only to carry it.
@@ -179,7 +239,7 @@ class StreamEncoder {
     return frames;
   }
 
-  redactedReasoning(data: string): string[] {
+  private redactedReasoning(data: string): string[] {
     const frames = [...this.ensureStarted(), ...this.closeSequential()];
     const item: ReasoningItem = { type: "reasoning", summary: [], ...redactedItemForClient(data) };
     const { index, frame } = this.add(item);
@@ -187,7 +247,7 @@ class StreamEncoder {
     return frames;
   }
 
-  toolStart(index: number, callId: string, name: string): string[] {
+  private toolStart(index: number, callId: string, name: string): string[] {
     const frames = this.ensureStarted();
     if (this.calls.has(index)) return frames;
     frames.push(...this.closeSequential());
@@ -198,7 +258,7 @@ class StreamEncoder {
     return frames;
   }
 
-  toolArgs(index: number, delta: string): string[] {
+  private toolArgs(index: number, delta: string): string[] {
     const call = this.calls.get(index);
     if (!call || call.done || !delta) return [];
     const at = { item_id: call.item.id, output_index: call.index, delta };
@@ -210,7 +270,7 @@ class StreamEncoder {
     return [this.frame("response.function_call_arguments.delta", at)];
   }
 
-  toolEnd(index: number): string[] {
+  private toolEnd(index: number): string[] {
     const call = this.calls.get(index);
     if (!call || call.done) return [];
     call.done = true;
@@ -223,7 +283,7 @@ class StreamEncoder {
     return [done, this.frame("response.output_item.done", { output_index: call.index, item: call.item })];
   }
 
-  finish(reason: FinishReason, usage?: Partial<Usage>): string[] {
+  private finish(reason: FinishReason, usage?: Partial<Usage>): string[] {
     const frames = [...this.ensureStarted(), ...this.closeSequential()];
     const open = [...this.calls.entries()].filter(([, c]) => !c.done).sort(([, a], [, b]) => a.index - b.index);
     for (const [index] of open) frames.push(...this.toolEnd(index));
@@ -233,9 +293,9 @@ class StreamEncoder {
   }
 
   /** The terminal event: completed, incomplete, or failed when the finish reason is an error. */
-  complete(): string[] {
+  private complete(): string[] {
     const { status, incomplete } = encodeFinishReason(this.finished ?? "error");
-    if (status === "failed") return this.fail(new GatewayError("upstream", "The upstream ended the response with an error."));
+    if (status === "failed") return this.failed(new GatewayError("upstream", "The upstream ended the response with an error."));
     const response: WireResponse = {
       ...this.response!,
       status,
@@ -248,7 +308,7 @@ class StreamEncoder {
   }
 
   /** response.failed with what was produced so far; items still open are marked incomplete. */
-  fail(err: GatewayError): string[] {
+  private failed(err: GatewayError): string[] {
     const frames = this.ensureStarted();
     for (const item of this.output) {
       if (item.type !== "reasoning" && item.status === "in_progress") item.status = "incomplete";
@@ -276,65 +336,10 @@ class StreamEncoder {
  * calls whose argument deltas interleave each stream under their own output_index and item_id
  * (the official SDK routes every event by output_index, so this is accepted).
  */
-export async function* encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
-  const enc = new StreamEncoder(req);
-  try {
-    for await (const event of events) {
-      if (enc.finished !== undefined) {
-        // Only late usage still counts once the answer has finished.
-        if (event.type === "usage") enc.addUsage(event.usage);
-        continue;
-      }
-      switch (event.type) {
-        case "start":
-          yield* enc.start(event.id, event.model, event.created, event.usage);
-          break;
-        case "text-delta":
-          yield* enc.textDelta(event.text);
-          break;
-        case "reasoning-delta":
-          yield* enc.reasoningDelta(event.text);
-          break;
-        case "reasoning-signature":
-          yield* enc.reasoningSignature(event.signature);
-          break;
-        case "redacted-reasoning":
-          yield* enc.redactedReasoning(event.data);
-          break;
-        case "tool-call-start":
-          yield* enc.toolStart(event.index, idWithSignature(event.id, event.signature), event.name);
-          break;
-        case "tool-args-delta":
-          yield* enc.toolArgs(event.index, event.delta);
-          break;
-        case "tool-call-end":
-          yield* enc.toolEnd(event.index);
-          break;
-        case "usage":
-          enc.addUsage(event.usage);
-          break;
-        case "finish":
-          yield* enc.finish(event.reason, event.usage);
-          break;
-        case "error":
-          yield* enc.fail(event.error);
-          return;
-        default:
-          assertNever(event, "stream event");
-      }
-    }
-  } catch (err) {
-    if (enc.finished === undefined) {
-      const error =
-        err instanceof GatewayError
-          ? err
-          : new GatewayError("upstream", `The upstream stream broke off: ${err instanceof Error ? err.message : String(err)}`, {
-              cause: err,
-            });
-      yield* enc.fail(error);
-      return;
-    }
-  }
-  if (enc.finished !== undefined) yield* enc.complete();
-  else yield* enc.fail(new GatewayError("upstream", "The upstream stream ended before the response was complete."));
+export function createResponsesStreamEncoder(req: CanonicalRequest): StreamEncoder {
+  return new ResponsesStreamEncoder(req);
+}
+
+export function encodeStream(events: AsyncIterable<CanonicalEvent>, req: CanonicalRequest): AsyncGenerator<string> {
+  return encodeStreamWith(createResponsesStreamEncoder(req), events);
 }
