@@ -7,27 +7,51 @@ export interface SseEvent {
 }
 
 /**
- * Parse an SSE byte stream into events, per the WHATWG event-stream rules: lines end in \n, \r\n
- * or \r; `data:` lines join with \n; a blank line dispatches; comment lines (`:`) are skipped.
- * Events without data are not dispatched. Nothing is buffered beyond the current incomplete line.
- * `onChunk` hears every read, pings and comments included (an idle timeout counts them as life).
+ * An SSE byte stream's parser, fed read by read, per the WHATWG event-stream rules: lines end in \n, \r\n or \r;
+ * `data:` lines join with \n; a blank line dispatches; comment lines (`:`) are skipped. Events without data are not
+ * dispatched. Nothing is buffered beyond the current incomplete line (and an incomplete UTF-8 sequence).
  */
-export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal, onChunk?: () => void): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let event: string | undefined;
-  let id: string | undefined;
-  let data: string[] = [];
-  let sawCr = false;
+export class SseParser {
+  private readonly decoder = new TextDecoder();
+  private buffer = "";
+  private event: string | undefined;
+  private id: string | undefined;
+  private data: string[] = [];
+  private sawCr = false;
+
+  /** The events this read completes, in order. */
+  push(bytes: Uint8Array): SseEvent[] {
+    this.buffer += this.decoder.decode(bytes, STREAMING);
+    const ready: SseEvent[] = [];
+    this.takeLines(ready);
+    return ready;
+  }
+
+  /** The body ended: what its last line and event held. */
+  end(): SseEvent[] {
+    this.buffer += this.decoder.decode();
+    const ready: SseEvent[] = [];
+    this.takeLines(ready);
+    if (this.buffer.length > 0) {
+      const out = this.processLine(this.buffer);
+      this.buffer = "";
+      if (out) ready.push(out);
+    }
+    if (this.data.length > 0) {
+      ready.push({ event: this.event, data: joined(this.data), id: this.id });
+      this.data = [];
+    }
+    return ready;
+  }
 
   /** The events the buffered text completes, into `ready` (a plain loop: a generator per read cost more than its lines). */
-  const ready: SseEvent[] = [];
-  function takeLines(final: boolean): void {
+  private takeLines(ready: SseEvent[]): void {
+    const buffer = this.buffer;
     let start = 0;
-    if (!sawCr && buffer.indexOf("\r") === -1) {
+    if (!this.sawCr && buffer.indexOf("\r") === -1) {
       // No CR buffered (nor one pending): every line ends at a \n, found natively rather than a character at a time.
       for (let end = buffer.indexOf("\n"); end !== -1; end = buffer.indexOf("\n", start)) {
-        const out = processLine(buffer.slice(start, end));
+        const out = this.processLine(buffer.slice(start, end));
         start = end + 1;
         if (out) ready.push(out);
       }
@@ -35,44 +59,35 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       for (let i = 0; i < buffer.length; i++) {
         const ch = buffer.charCodeAt(i);
         if (ch !== 10 && ch !== 13) continue;
-        if (ch === 10 && sawCr && i === start) {
+        if (ch === 10 && this.sawCr && i === start) {
           // The \n of a \r\n pair split across reads.
-          sawCr = false;
+          this.sawCr = false;
           start = i + 1;
           continue;
         }
         const line = buffer.slice(start, i);
-        sawCr = ch === 13;
-        if (sawCr && buffer.charCodeAt(i + 1) === 10) {
+        this.sawCr = ch === 13;
+        if (this.sawCr && buffer.charCodeAt(i + 1) === 10) {
           i++;
-          sawCr = false;
+          this.sawCr = false;
         }
         start = i + 1;
-        const out = processLine(line);
+        const out = this.processLine(line);
         if (out) ready.push(out);
       }
     }
-    buffer = start === 0 ? buffer : buffer.slice(start);
-    if (final && buffer.length > 0) {
-      const out = processLine(buffer);
-      buffer = "";
-      if (out) ready.push(out);
-    }
-    if (final && data.length > 0) {
-      ready.push({ event, data: joined(data), id });
-      data = [];
-    }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
   }
 
-  function processLine(line: string): SseEvent | undefined {
+  private processLine(line: string): SseEvent | undefined {
     if (line === "") {
-      if (data.length === 0) {
-        event = undefined;
+      if (this.data.length === 0) {
+        this.event = undefined;
         return undefined;
       }
-      const out: SseEvent = { event, data: joined(data), id };
-      event = undefined;
-      data = [];
+      const out: SseEvent = { event: this.event, data: joined(this.data), id: this.id };
+      this.event = undefined;
+      this.data = [];
       return out;
     }
     if (line.charCodeAt(0) === 58) return undefined; // ':' comment
@@ -80,12 +95,19 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
     // The field is compared in place: no slice for it.
     const fieldLength = colon === -1 ? line.length : colon;
     const valueStart = colon === -1 ? line.length : line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
-    if (fieldLength === 4 && line.startsWith("data")) data.push(line.slice(valueStart));
-    else if (fieldLength === 5 && line.startsWith("event")) event = line.slice(valueStart);
-    else if (fieldLength === 2 && line.startsWith("id")) id = line.slice(valueStart);
+    if (fieldLength === 4 && line.startsWith("data")) this.data.push(line.slice(valueStart));
+    else if (fieldLength === 5 && line.startsWith("event")) this.event = line.slice(valueStart);
+    else if (fieldLength === 2 && line.startsWith("id")) this.id = line.slice(valueStart);
     return undefined;
   }
+}
 
+/**
+ * The events of an SSE byte stream, as they arrive (an SseParser over the body's reads).
+ * `onChunk` hears every read, pings and comments included (an idle timeout counts them as life).
+ */
+export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal, onChunk?: () => void): AsyncGenerator<SseEvent> {
+  const parser = new SseParser();
   const reader = body.getReader();
   try {
     while (true) {
@@ -93,14 +115,9 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
       const { value, done } = await reader.read();
       if (done) break;
       onChunk?.();
-      buffer += decoder.decode(value, STREAMING);
-      takeLines(false);
-      for (let i = 0; i < ready.length; i++) yield ready[i]!;
-      ready.length = 0;
+      for (const event of parser.push(value)) yield event;
     }
-    buffer += decoder.decode();
-    takeLines(true);
-    yield* ready;
+    for (const event of parser.end()) yield event;
   } finally {
     reader.releaseLock();
   }

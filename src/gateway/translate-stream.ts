@@ -1,41 +1,104 @@
-// The translated path's stream: upstream SSE -> canonical events -> the client's SSE, event by event.
+// The translated path's stream: upstream SSE -> canonical events -> the client's SSE. Each upstream read goes through
+// the SSE parser, the upstream format's decoder and the client format's encoder synchronously (push codecs, no async
+// step per event), and the frames it made leave as one write.
 import { GatewayError } from "../canonical/errors.ts";
 import type { CanonicalRequest } from "../canonical/request.ts";
 import type { CanonicalEvent } from "../canonical/response.ts";
-import { parseSse } from "../canonical/sse.ts";
+import { SseParser, type SseEvent } from "../canonical/sse.ts";
 import type { GatewayFormat } from "../formats/registry.ts";
-import type { StreamProgress, WireFormat } from "../formats/types.ts";
+import type { StreamDecoder, StreamEncoder, StreamProgress, WireFormat } from "../formats/types.ts";
 import { directStream } from "./direct-stream.ts";
 import { createProgressTicker } from "./progress.ts";
 import type { IdleLimit } from "./attempt.ts";
 import { UpstreamIdleError, watchIdle } from "./idle-watch.ts";
 import { brokenStream, type StreamOutcome } from "./passthrough-stream.ts";
 
-/** Upstream events, with a broken connection turned into a canonical error event, and usage observed. */
-async function* observe(events: AsyncIterable<CanonicalEvent>, outcome: StreamOutcome): AsyncGenerator<CanonicalEvent> {
-  try {
-    for await (const event of events) {
-      switch (event.type) {
-        case "start":
-        case "usage":
-          if (event.usage) Object.assign(outcome.usage, event.usage);
-          break;
-        case "finish":
-          if (event.usage) Object.assign(outcome.usage, event.usage);
-          outcome.finishReason = event.reason;
-          break;
-        case "error":
-          outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
-          break;
-        default:
-          break;
-      }
-      yield event;
+/** What the usage row learns from an upstream event on its way to the client. */
+function observe(event: CanonicalEvent, outcome: StreamOutcome): void {
+  switch (event.type) {
+    case "start":
+    case "usage":
+      if (event.usage) Object.assign(outcome.usage, event.usage);
+      break;
+    case "finish":
+      if (event.usage) Object.assign(outcome.usage, event.usage);
+      outcome.finishReason = event.reason;
+      break;
+    case "error":
+      outcome.error ??= { status: event.error.status, errorClass: "upstream_stream_error" };
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * One stream's translation, fed read by read. The upstream side (reading, parsing, decoding) failing is a broken
+ * upstream: the client gets the upstream error event in its format. The encoder failing is the gateway's own fault,
+ * thrown for the caller to answer as a translation error.
+ */
+class Translation {
+  /** The decoder has nothing more to give (its end marker, an error, or the body ended): read no more. */
+  upstreamOver = false;
+  private readonly parser = new SseParser();
+  private readonly decoder: StreamDecoder;
+  private readonly encoder: StreamEncoder;
+
+  constructor(
+    from: WireFormat,
+    to: WireFormat,
+    request: CanonicalRequest,
+    private readonly outcome: StreamOutcome,
+  ) {
+    this.decoder = from.streamDecoder();
+    this.encoder = to.streamEncoder(request);
+  }
+
+  /** Nothing more may be written to the client. */
+  get clientOver(): boolean {
+    return this.encoder.done;
+  }
+
+  /** The frames one upstream read makes (`bytes` undefined: the body ended). */
+  read(bytes: Uint8Array | undefined): string[] {
+    const frames: string[] = [];
+    let events: CanonicalEvent[];
+    try {
+      events = this.decode(bytes === undefined ? this.parser.end() : this.parser.push(bytes), bytes === undefined);
+    } catch (err) {
+      return this.broken(err);
     }
-  } catch (err) {
+    for (const event of events) {
+      observe(event, this.outcome);
+      for (const frame of this.encoder.push(event)) frames.push(frame);
+      if (this.encoder.done) break;
+    }
+    if (this.upstreamOver && !this.encoder.done) for (const frame of this.encoder.end()) frames.push(frame);
+    return frames;
+  }
+
+  /** The upstream broke off (a cut connection, the idle limit, a shutdown): the client is told in its format. */
+  broken(err: unknown): string[] {
     const { failure, error } = brokenStream(err);
-    outcome.error = error;
-    yield { type: "error", error: failure };
+    this.outcome.error = error;
+    this.upstreamOver = true;
+    if (this.encoder.done) return [];
+    const frames = this.encoder.push({ type: "error", error: failure });
+    return this.encoder.done ? frames : [...frames, ...this.encoder.end()];
+  }
+
+  private decode(sse: SseEvent[], bodyEnded: boolean): CanonicalEvent[] {
+    if (this.upstreamOver) return [];
+    const out: CanonicalEvent[] = [];
+    for (const event of sse) {
+      for (const decoded of this.decoder.push(event)) out.push(decoded);
+      if (this.decoder.done) break;
+    }
+    if (this.decoder.done || bodyEnded) {
+      this.upstreamOver = true;
+      for (const decoded of this.decoder.end()) out.push(decoded);
+    }
+    return out;
   }
 }
 
@@ -58,9 +121,8 @@ export function translateStream(
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
   const idle = opts.idle;
   const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
-  const frames = to
-    .encodeStream(observe(from.decodeStream(parseSse(upstream, opts.signal, watch?.touch)), outcome), request)
-    [Symbol.asyncIterator]();
+  const translation = new Translation(from, to, request, outcome);
+  const reader = upstream.getReader();
   let framesSent = 0;
   let finished = false;
   const finish = () => {
@@ -72,23 +134,36 @@ export function translateStream(
   return directStream({
     type: "direct",
     async pull(controller) {
+      const send = (frames: string[]) => {
+        if (frames.length === 0) return;
+        outcome.firstByteAt ??= performance.now() - opts.startedAt;
+        controller.write(frames.length === 1 ? frames[0]! : frames.join(""));
+        framesSent += frames.length;
+        ticker?.tick((bytes) => controller.write(bytes), frames.length);
+      };
       try {
-        while (true) {
-          const { value, done } = await frames.next();
-          if (done) {
-            // The usage row is on disk before the client can see the end of the stream.
-            finish();
-            await opts.settle?.();
-            controller.close();
-            return;
+        while (!translation.upstreamOver && !translation.clientOver) {
+          // A client gone is the cancel below's business; a stopped read ends the stream as the body ending would.
+          if (opts.signal.aborted) {
+            send(translation.read(undefined));
+            break;
           }
-          outcome.firstByteAt ??= performance.now() - opts.startedAt;
-          controller.write(value);
-          framesSent++;
-          ticker?.tick((bytes) => controller.write(bytes), 1);
-          // Each frame leaves now; waits while the client reads slower than the upstream sends.
+          let read: ReadableStreamReadResult<Uint8Array>;
+          try {
+            read = await reader.read();
+          } catch (err) {
+            send(translation.broken(err));
+            break;
+          }
+          if (!read.done) watch?.touch();
+          send(translation.read(read.done ? undefined : read.value));
+          // Waits while the client reads slower than the upstream sends.
           await controller.flush(true);
         }
+        // The usage row is on disk before the client can see the end of the stream.
+        finish();
+        await opts.settle?.();
+        controller.close();
       } catch (err) {
         // The client is told in its own format, as for a broken upstream, never left with a cut connection.
         outcome.error = { status: 500, errorClass: "translation_error" };
@@ -100,13 +175,16 @@ export function translateStream(
         finish();
         await opts.settle?.();
         controller.close();
+      } finally {
+        // An upstream still sending (the client's side ended first, or the translation failed) is let go at once.
+        if (translation.upstreamOver) reader.releaseLock();
+        else void reader.cancel().catch(() => {});
       }
     },
-    async cancel() {
+    async cancel(reason) {
       outcome.error ??= { status: 499, errorClass: "client_closed" };
       finish();
-      await frames.return?.(undefined);
-      await upstream.cancel().catch(() => {});
+      await reader.cancel(reason).catch(() => {});
     },
   });
 }
