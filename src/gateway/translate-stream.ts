@@ -148,7 +148,7 @@ export function translateStream(
             send(translation.read(undefined));
             break;
           }
-          let read: ReadableStreamReadResult<Uint8Array>;
+          let read: Awaited<ReturnType<typeof reader.read>>;
           try {
             read = await reader.read();
           } catch (err) {

@@ -47,12 +47,15 @@ describe("translated stream", () => {
   test("a translation that throws mid-stream ends with the client format's error event and is recorded as translation_error", async () => {
     const broken: typeof anthropic = {
       ...anthropic,
-      async *encodeStream(events) {
-        for await (const event of events) {
+      streamEncoder: () => ({
+        done: false,
+        push(event) {
           if (event.type === "text-delta") throw new Error("encoder bug");
-          yield `event: ping\ndata: {"type":"ping"}\n\n`;
-        }
-      },
+          return [`event: ping\ndata: {"type":"ping"}\n\n`];
+        },
+        end: () => [],
+        fail: () => [],
+      }),
     };
     let outcome: StreamOutcome | undefined;
     const out = translateStream(upstream(UPSTREAM), openai, broken, request, {
