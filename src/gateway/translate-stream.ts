@@ -59,14 +59,17 @@ class Translation {
     return this.encoder.done;
   }
 
-  /** The frames one upstream read makes (`bytes` undefined: the body ended). */
-  read(bytes: Uint8Array | undefined): string[] {
-    const frames: string[] = [];
+  /**
+   * Adds to `frames` what one upstream read makes (`bytes` undefined: the body ended). An encoder that throws leaves
+   * in `frames` what it made before, for the client to get ahead of the error.
+   */
+  read(bytes: Uint8Array | undefined, frames: string[]): void {
     let events: CanonicalEvent[];
     try {
       events = this.decode(bytes === undefined ? this.parser.end() : this.parser.push(bytes), bytes === undefined);
     } catch (err) {
-      return this.broken(err);
+      this.broken(err, frames);
+      return;
     }
     for (const event of events) {
       observe(event, this.outcome);
@@ -74,17 +77,16 @@ class Translation {
       if (this.encoder.done) break;
     }
     if (this.upstreamOver && !this.encoder.done) for (const frame of this.encoder.end()) frames.push(frame);
-    return frames;
   }
 
   /** The upstream broke off (a cut connection, the idle limit, a shutdown): the client is told in its format. */
-  broken(err: unknown): string[] {
+  broken(err: unknown, frames: string[]): void {
     const { failure, error } = brokenStream(err);
     this.outcome.error = error;
     this.upstreamOver = true;
-    if (this.encoder.done) return [];
-    const frames = this.encoder.push({ type: "error", error: failure });
-    return this.encoder.done ? frames : [...frames, ...this.encoder.end()];
+    if (this.encoder.done) return;
+    for (const frame of this.encoder.push({ type: "error", error: failure })) frames.push(frame);
+    if (!this.encoder.done) for (const frame of this.encoder.end()) frames.push(frame);
   }
 
   private decode(sse: SseEvent[], bodyEnded: boolean): CanonicalEvent[] {
@@ -134,6 +136,15 @@ export function translateStream(
   return directStream({
     type: "direct",
     async pull(controller) {
+      /** Runs one step of the translation and sends what it made, even when it then throws. */
+      const step = (translate: (frames: string[]) => void) => {
+        const frames: string[] = [];
+        try {
+          translate(frames);
+        } finally {
+          send(frames);
+        }
+      };
       const send = (frames: string[]) => {
         if (frames.length === 0) return;
         outcome.firstByteAt ??= performance.now() - opts.startedAt;
@@ -145,18 +156,18 @@ export function translateStream(
         while (!translation.upstreamOver && !translation.clientOver) {
           // A client gone is the cancel below's business; a stopped read ends the stream as the body ending would.
           if (opts.signal.aborted) {
-            send(translation.read(undefined));
+            step((frames) => translation.read(undefined, frames));
             break;
           }
           let read: Awaited<ReturnType<typeof reader.read>>;
           try {
             read = await reader.read();
           } catch (err) {
-            send(translation.broken(err));
+            step((frames) => translation.broken(err, frames));
             break;
           }
           if (!read.done) watch?.touch();
-          send(translation.read(read.done ? undefined : read.value));
+          step((frames) => translation.read(read.done ? undefined : read.value, frames));
           // Waits while the client reads slower than the upstream sends.
           await controller.flush(true);
         }
