@@ -86,9 +86,8 @@ class GeminiStreamEncoder implements StreamEncoder {
       case "error":
         // After finish the answer is whole: the last chunk still goes out at the end.
         if (this.finish) return NONE;
-        const frames = [errorFrame(event.error)];
         this.done = true;
-        return frames;
+        return [errorFrame(event.error)];
       default:
         return assertNever(event, "stream event");
     }
