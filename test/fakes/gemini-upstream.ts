@@ -62,6 +62,8 @@ function partGroups(scenario: Scenario): { groups: Part[][]; finish: string } {
     case "cut":
     case "stall":
       return { groups: splitText(scenario.text, scenario.afterChunks + 2).map((text) => [{ text }]), finish: "STOP" };
+    case "truncated":
+      throw new Error("the Gemini fake has no truncated scenario (the Responses fake has)");
     case "thinking": {
       const thoughts: Part[][] = splitText(scenario.thinking, 2).map((text) => [{ text, thought: true }]);
       thoughts[thoughts.length - 1][0].thoughtSignature = scenario.signature;

@@ -75,7 +75,7 @@ const message = (id: string, text: string, status = "completed") => ({
 
 /** The finished output items of a scenario, with their ids fixed up front so stream and body agree. */
 function outputItems(scenario: Scenario): any[] {
-  if (scenario.kind === "text" || scenario.kind === "cut") return [message(rid("msg"), scenario.text)];
+  if (scenario.kind === "text" || scenario.kind === "cut" || scenario.kind === "truncated") return [message(rid("msg"), scenario.text)];
   if (scenario.kind === "thinking") {
     return [
       {
@@ -105,7 +105,14 @@ function streamFrames(scenario: Scenario, response: any, items: any[]): string[]
   emit("response.created", { response });
   emit("response.in_progress", { response });
   const pieces = (text: string) =>
-    splitText(text, scenario.kind === "text" ? (scenario.chunks ?? 3) : scenario.kind === "cut" ? scenario.afterChunks + 2 : 2);
+    splitText(
+      text,
+      scenario.kind === "text"
+        ? (scenario.chunks ?? 3)
+        : scenario.kind === "cut" || scenario.kind === "truncated"
+          ? scenario.afterChunks + 2
+          : 2,
+    );
 
   items.forEach((item, output_index) => {
     const at = { item_id: item.id, output_index };
@@ -188,7 +195,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   };
 
   if (!body.stream) {
-    if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "cut" || scenario.kind === "truncated") return new Response("", { status: 200 });
     return Response.json(final);
   }
   const frames = streamFrames(scenario, response, items);
@@ -197,6 +204,8 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
     // created, in_progress, output_item.added, content_part.added, then `afterChunks` deltas.
     return new Response(cutStream(frames.slice(0, 4 + scenario.afterChunks)), { headers });
   }
+  // The same frames, then a clean end of the body: no response.completed, no error.
+  if (scenario.kind === "truncated") return new Response(frameStream(frames.slice(0, 4 + scenario.afterChunks)), { headers });
   const type = length ? "response.incomplete" : "response.completed";
   frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: frames.length, response: final })}\n\n`);
   return new Response(frameStream(frames, { delayMs: scenario.kind === "text" ? scenario.delayMs : undefined }), { headers });

@@ -30,6 +30,8 @@ export type Scenario =
   | { kind: "hang" }
   /** Stream `afterChunks` text pieces of `text`, then cut the connection. */
   | { kind: "cut"; text: string; afterChunks: number }
+  /** Responses fake only: stream `afterChunks` text pieces of `text`, then end the body cleanly without the terminal event. */
+  | { kind: "truncated"; text: string; afterChunks: number }
   /** Send the headers and `afterChunks` text pieces of `text` (unstreamed: the first bytes of the body), then nothing more, the connection left open. */
   | { kind: "stall"; text: string; afterChunks: number };
 

@@ -22,7 +22,8 @@ const NOTHING: CanonicalEvent[] = [];
 
 /**
  * Per-stream state: which output index is which tool call, and what has already been forwarded. A stream that ends
- * without response.completed/incomplete ends without a finish (as decodeStream always did).
+ * without its terminal event (response.completed/incomplete/failed, or an error) ends in an error, as the other
+ * formats' decoders do: the answer is incomplete, and the client and the usage row are told so.
  */
 class ResponsesStreamDecoder implements StreamDecoder {
   done = false;
@@ -78,10 +79,16 @@ class ResponsesStreamDecoder implements StreamDecoder {
     return out;
   }
 
-  /** Nothing closes a Responses stream at its end: its finish or error came in an event (or never came). */
+  /** A Responses stream's finish or error comes in an event: a stream that ends without one was cut short. */
   end(): CanonicalEvent[] {
+    if (this.done) return NOTHING;
     this.done = true;
-    return NOTHING;
+    return [
+      {
+        type: "error",
+        error: new GatewayError("upstream", "The upstream stream ended before response.completed: the answer is incomplete"),
+      },
+    ];
   }
 
   private start(data: Json, out: CanonicalEvent[]): void {

@@ -1,5 +1,6 @@
 // responses' push StreamDecoder fed by hand: the same events as decodeStream, done at the terminal event or an error.
 import { describe, expect, test } from "bun:test";
+import type { CanonicalEvent } from "../../../src/canonical/response.ts";
 import { responsesFormat } from "../../../src/formats/responses/index.ts";
 import { feedByHand, sseEvents, stable, viaDecodeStream } from "../stream-decoder-support.ts";
 
@@ -118,7 +119,7 @@ describe("createResponsesStreamDecoder", () => {
     }
   });
 
-  test("[DONE] does not end it, and a stream cut before the completion ends with no finish (as decodeStream always did)", async () => {
+  test("[DONE] does not end it, and a stream that ends before its terminal event ends in an upstream error", async () => {
     const events = await sseEvents(
       "data: [DONE]\n\n" +
         sse([
@@ -130,11 +131,16 @@ describe("createResponsesStreamDecoder", () => {
     expect(stable(hand.events)).toEqual(stable(await viaDecodeStream(responsesFormat, events)));
     expect(hand.doneAt).toBe(-1);
     expect(hand.doneAfterEnd).toBe(true);
-    expect(stable(hand.events)).toEqual([
+    expect(stable(hand.events.slice(0, 3))).toEqual([
       { type: "start", id: "", model: "", created: 0 },
       { type: "text-delta", text: "no created first" },
       { type: "text-delta", text: " and cut" },
     ]);
-    expect(hand.fromEnd).toEqual([]);
+    expect(hand.fromEnd).toHaveLength(1);
+    const [ended] = hand.fromEnd as [Extract<CanonicalEvent, { type: "error" }>];
+    expect(ended.type).toBe("error");
+    expect(ended.error.kind).toBe("upstream");
+    expect(ended.error.message).toContain("ended before response.completed");
+    expect(hand.afterEnd).toEqual([]);
   });
 });
