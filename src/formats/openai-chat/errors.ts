@@ -26,9 +26,9 @@ export function encodeError(err: GatewayError): ChatErrorBody {
 }
 
 /**
- * The `error` object of a stream chunk (or of a 200 body) as an "upstream" GatewayError. No HTTP status
- * came with it, so the status is guessed from type/code (or a numeric code, as some providers send),
- * else the "upstream" default (502).
+ * The `error` object of a stream chunk (or of a 200 body) as a GatewayError. No HTTP status came with it, so the
+ * status is guessed from type/code (or a numeric code, as some providers send), else the "upstream" default (502).
+ * A rate limit is kind "rate_limit", as the Anthropic and Responses decoders read theirs; anything else "upstream".
  */
 export function gatewayErrorFrom(error: unknown): GatewayError {
   const e = isRecord(error) ? error : {};
@@ -37,7 +37,7 @@ export function gatewayErrorFrom(error: unknown): GatewayError {
   const param = typeof e.param === "string" ? e.param : undefined;
   const type = typeof e.type === "string" ? e.type : undefined;
   const status = typeof e.code === "number" && e.code >= 400 && e.code < 600 ? e.code : statusForType(type, code);
-  return new GatewayError("upstream", message, { status, code: code ?? type, param });
+  return new GatewayError(status === 429 ? "rate_limit" : "upstream", message, { status, code: code ?? type, param });
 }
 
 function statusForType(type: string | undefined, code: string | undefined): number | undefined {

@@ -174,6 +174,7 @@ describe("decodeStream", () => {
     expect(events.map((e) => e.type)).toEqual(["start", "text-delta", "error"]);
     const err = events[2].type === "error" ? events[2].error : undefined;
     expect(err?.message).toBe("Rate limit reached");
+    expect(err?.kind).toBe("rate_limit");
     expect(err?.status).toBe(429);
     expect(err?.code).toBe("rate_limit_exceeded");
   });

@@ -70,7 +70,7 @@ describe("createChatStreamDecoder", () => {
     const hand = feedByHand(chat, sse);
     expect(stable(hand.events)).toEqual(stable(await viaDecodeStream(chat, sse)));
     expect(hand.doneAt).toBe(1);
-    expect(stable(hand.events.slice(2))).toEqual([{ type: "error", kind: "upstream", status: 429, message: "Rate limit reached" }]);
+    expect(stable(hand.events.slice(2))).toEqual([{ type: "error", kind: "rate_limit", status: 429, message: "Rate limit reached" }]);
     expect(hand.fromEnd).toEqual([]);
     expect(hand.afterEnd).toEqual([]);
   });
