@@ -79,7 +79,9 @@ describeWithRedis("shared limits and resilience (two gateways, one Redis)", (red
     const [a, b] = pair;
     await configureBoth(pair, "/api/resilience", {
       method: "PATCH",
-      body: { providers: { deepseek: { failureThreshold: 2, breakerCooldownMs: 400 } } },
+      // Long enough that both instances still read "open" after B hears of it through Redis on a loaded machine
+      // (at 400 ms the breaker was sometimes half-open on A before the check ran), short enough to wait out below.
+      body: { providers: { deepseek: { failureThreshold: 2, breakerCooldownMs: 1500 } } },
     });
     await connectBoth(pair, "ds", up, "key-1");
     up.setScenario({ kind: "error", status: 500, message: "down" });

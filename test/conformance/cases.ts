@@ -2,26 +2,9 @@
 import { expect } from "bun:test";
 import type { FormatId } from "../../src/formats/types.ts";
 import type { FakeToolCall, Scenario } from "../fakes/scenario.ts";
-import type { Ask, Driver, ToolSpec, Turn } from "./drivers/types.ts";
-import { capture, type Rig, type Upstream } from "./harness.ts";
-
-export interface Cell {
-  rig: Rig;
-  driver: Driver;
-  up: Upstream;
-  stream: boolean;
-}
-
-export interface Case {
-  name: string;
-  /** Only for streamed or only for non-streamed requests (both when unset). */
-  only?: "stream" | "non-stream";
-  /** Only against these upstream formats (all when unset). */
-  upstreams?: FormatId[];
-  /** Only from these client formats (all when unset). */
-  ingresses?: FormatId[];
-  run(cell: Cell): Promise<void>;
-}
+import type { ToolSpec } from "./drivers/types.ts";
+import { ask, type Case, type Cell, ok, single } from "./case-support.ts";
+import { capture } from "./harness.ts";
 
 /** A 1x1 PNG. */
 export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -46,24 +29,6 @@ const TIME_CALL: FakeToolCall = { id: "call_time_2", name: "get_time", arguments
 
 /** Upstream formats whose thinking carries an opaque signature the client must get back in some form. */
 const SIGNS_THINKING: FormatId[] = ["anthropic", "gemini", "responses"];
-
-const ask = (cell: Cell, a: Omit<Ask, "model" | "stream">): Ask => ({ model: cell.up.model, stream: cell.stream, ...a });
-
-/** Fails with the client's error in view, instead of a bare "expected undefined". */
-function ok(turn: Turn): Turn {
-  if (turn.error)
-    throw new Error(
-      `the client got an error: ${JSON.stringify({ ...turn.error, raw: String(JSON.stringify(turn.error.raw)).slice(0, 600) })}`,
-    );
-  return turn;
-}
-
-/** The one upstream request a client call should have caused, streamed as the client asked. */
-function single(cell: Cell, requests: Array<{ path: string; body: any }>): any {
-  expect(requests.length).toBe(1);
-  expect(cell.up.inspector.streamed(requests[0]!)).toBe(cell.stream);
-  return requests[0]!.body;
-}
 
 /** Answer with tool calls until the request carries tool results, then with text. */
 function toolsThenText(cell: Cell, calls: FakeToolCall[], final: Scenario): (req: { body: any }) => Scenario {
