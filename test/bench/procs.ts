@@ -133,7 +133,12 @@ export async function startUpstreamProcess(): Promise<Upstream> {
 
 /** The floor: a do-nothing Bun proxy in front of the upstream (test/bench/floor-proxy.ts). */
 export async function startFloorProxy(upstreamUrl: string): Promise<Upstream> {
-  const child = spawnTracked([process.execPath, "run", "test/bench/floor-proxy.ts", upstreamUrl], { stderr: "inherit" });
+  // The same in-flight fetch cap as the gateway's (`bun run start` sets it): with Bun's default of 256 the floor
+  // would queue the streams scenario's 1,000 upstream calls.
+  const child = spawnTracked([process.execPath, "run", "test/bench/floor-proxy.ts", upstreamUrl], {
+    env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" },
+    stderr: "inherit",
+  });
   const m = await waitForLine(child.stdout as ReadableStream<Uint8Array>, /^FLOOR (\S+)/, 10_000).match;
   return { url: m[1]!, child };
 }

@@ -1,5 +1,5 @@
 // The "1,000 streams" scenario: that many streamed calls open at once through the gateway; its memory per open stream,
-// /healthz latency throughout, and its memory a minute after they ended.
+// /healthz latency throughout (beside the floor's under the same burst), and its memory a minute after they ended.
 import { BENCH_PASSWORD, rssMb, spawnTracked, startGateway, stopChild, tempDir, waitForLine } from "./procs.ts";
 import { percentile, type Row } from "./report.ts";
 import { connectGateway } from "./scenarios.ts";
@@ -40,29 +40,37 @@ function probeHealth(url: string, everyMs: number) {
   };
 }
 
+/** The streamed chat call the scenario opens, at `url` (the gateway's or the floor's /v1/chat/completions). */
+function streamsEndpoint(url: string) {
+  return {
+    url,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "Say something. bench:hold" }], stream: true }),
+    stream: true,
+  };
+}
+
+/** `count` streams opened at once from a client process; resolves once all ended (`onOpen` when each has its first bytes). */
+async function openStreams(ep: ReturnType<typeof streamsEndpoint>, count: number, onOpen?: () => void) {
+  const child = spawnTracked([process.execPath, "run", "test/bench/streams-client.ts", JSON.stringify({ ep, count })], {
+    env: { BUN_CONFIG_MAX_HTTP_REQUESTS: String(count + 64) },
+    stderr: "inherit",
+  });
+  const lines = waitForLine(child.stdout as ReadableStream<Uint8Array>, /^OPEN (\d+)/, 120_000);
+  const openMs = Number((await lines.match)[1]);
+  onOpen?.();
+  await child.exited;
+  const done = /DONE (\d+) (\d+)/.exec(lines.tail());
+  return { openMs, ok: Number(done?.[1] ?? 0), errors: Number(done?.[2] ?? count) };
+}
+
 export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
   const scenario = `${o.count.toLocaleString("en-US")} concurrent streams (each 40 chunks, 250 ms apart: ~10 s)`;
   const gw = await startGateway(tempDir("omniroute-bench-streams-"), { via: "bundle" });
   await o.waitHealthy(gw.url);
   const ctx = await connectGateway(gw.url, o.upstreamUrl, o.floorUrl, BENCH_PASSWORD);
-  const ep = {
-    url: `${gw.url}/v1/chat/completions`,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "ds/deepseek-chat", messages: [{ role: "user", content: "Say something. bench:hold" }], stream: true }),
-    stream: true,
-  };
-  const run = async (count: number, onOpen?: () => void) => {
-    const child = spawnTracked([process.execPath, "run", "test/bench/streams-client.ts", JSON.stringify({ ep, count })], {
-      env: { BUN_CONFIG_MAX_HTTP_REQUESTS: String(count + 64) },
-      stderr: "inherit",
-    });
-    const lines = waitForLine(child.stdout as ReadableStream<Uint8Array>, /^OPEN (\d+)/, 120_000);
-    const openMs = Number((await lines.match)[1]);
-    onOpen?.();
-    await child.exited;
-    const done = /DONE (\d+) (\d+)/.exec(lines.tail());
-    return { openMs, ok: Number(done?.[1] ?? 0), errors: Number(done?.[2] ?? count) };
-  };
+  const ep = streamsEndpoint(`${gw.url}/v1/chat/completions`);
+  const run = (count: number, onOpen?: () => void) => openStreams(ep, count, onOpen);
   // Warm-up: every code path of a stream compiled once, so what follows is the streams' own memory.
   await run(64);
   await Bun.sleep(2000);
@@ -86,6 +94,15 @@ export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
   const settled = rssMb(gw.child.pid);
   await ctx.manage("GET", "/api/health");
   await stopChild(gw.child, 5000);
+  // The same burst through the floor (a do-nothing Bun proxy), probed the same way: what opening that many streams
+  // at once holds up in Bun itself. Its probe is proxied to the upstream (the floor has no routes of its own).
+  o.log(`streams: the same ${o.count} through the floor`);
+  const floorEp = streamsEndpoint(`${o.floorUrl}/v1/chat/completions`);
+  await openStreams(floorEp, 64);
+  await Bun.sleep(2000);
+  const floorHealth = probeHealth(o.floorUrl, 20);
+  await openStreams(floorEp, o.count);
+  await floorHealth.stop();
   const perStream = ((open - idle) * 1024) / o.count;
   return [
     {
@@ -113,7 +130,9 @@ export async function streamsRows(o: StreamsOptions): Promise<Row[]> {
       unit: "ms",
       digits: 1,
       target: { on: "gateway", atMost: 50, label: "< 50 ms" },
-      note: `p50 ${percentile(health.samples, 50).toFixed(1)} ms, max ${Math.max(...health.samples).toFixed(1)} ms`,
+      note:
+        `p50 ${percentile(health.samples, 50).toFixed(1)} ms, max ${Math.max(...health.samples).toFixed(1)} ms; the floor under the ` +
+        `same burst: p99 ${percentile(floorHealth.samples, 99).toFixed(1)} ms, max ${Math.max(...floorHealth.samples).toFixed(1)} ms`,
     },
     {
       scenario,
