@@ -37,6 +37,11 @@ export interface Passthrough {
   /** True when this frame reports an error (so the request is logged as failed). */
   isErrorFrame(data: unknown, event?: string): boolean;
   /**
+   * Byte patterns found only in the stream frames that carry usage or the finish (or end the stream), so the fast
+   * path's tap parses those and passes the others by (error frames it finds itself).
+   */
+  streamMarkers: readonly string[];
+  /**
    * The frame(s) that tell a client of this format the stream failed after it started. `sent`: how many
    * frames of this stream the client already got (Responses numbers its events from 0, so the error is `sent`).
    */

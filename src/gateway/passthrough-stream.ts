@@ -1,5 +1,6 @@
 // The fast path's stream: upstream bytes go to the client as they come, frame by frame, while a tap
-// reads usage; a usage frame the client did not ask for is hidden, and a cut upstream becomes an error frame.
+// reads usage and the finish; a usage frame the client did not ask for is hidden, and a cut upstream, or one whose
+// body ends before its answer finished, gets an error frame after what it sent.
 import { GatewayError } from "../canonical/errors.ts";
 import type { FinishReason, Usage } from "../canonical/usage.ts";
 import type { Passthrough, StreamProgress } from "../formats/types.ts";
@@ -15,7 +16,7 @@ export interface StreamOutcome {
   firstByteAt?: number;
   /** Set when the stream failed: upstream error frame, cut connection or client gone. */
   error?: { status: number; errorClass: string };
-  /** Why the answer ended, when the stream was decoded (translated). */
+  /** Why the answer ended: decoded (translated path) or read off the frames the tap parses (fast path). */
   finishReason?: FinishReason;
 }
 
@@ -34,34 +35,35 @@ function frameEnd(buf: Uint8Array, from: number): number {
 
 const decoder = new TextDecoder();
 
-/** Byte patterns of a frame worth parsing: a usage object (not `"usage":null`), a finish reason (not null) or an error. Searched natively. */
-const MARKERS = [
-  '"usage":{',
-  '"usage": {',
-  '"usageMetadata":{',
-  '"usageMetadata": {',
-  '"finish_reason":"',
-  '"finish_reason": "',
-  '"error"',
-  "event: error",
-  "event:error",
-].map((m) => Buffer.from(m));
+/** Byte patterns of an error frame, in any format. */
+const ERROR_MARKERS = ['"error"', "event: error", "event:error"];
+
+/** Each format's markers (its usage, finish and end frames', then the error frames'), made into bytes once. */
+const MARKERS = new WeakMap<Passthrough, Buffer[]>();
+function markersOf(format: Passthrough): Buffer[] {
+  let markers = MARKERS.get(format);
+  if (!markers) {
+    markers = [...format.streamMarkers, ...ERROR_MARKERS].map((m) => Buffer.from(m));
+    MARKERS.set(format, markers);
+  }
+  return markers;
+}
 
 /**
- * Where markers start in `bytes`, ascending. Searched once per chunk read, not once per frame: most chunks
- * have none, and a stream's usage or error frame is one among many.
+ * Where markers start in `bytes`, ascending: the frames worth parsing. Searched natively once per chunk read, not
+ * once per frame: most chunks have none, and a stream's usage, finish or error frame is one among many.
  */
-function markerOffsets(bytes: Uint8Array): number[] {
+function markerOffsets(bytes: Uint8Array, markers: Buffer[]): number[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found: number[] = [];
-  for (const marker of MARKERS) {
+  for (const marker of markers) {
     for (let at = buf.indexOf(marker); at !== -1; at = buf.indexOf(marker, at + marker.length)) found.push(at);
   }
   return found.sort((a, b) => a - b);
 }
 
-/** The `data` JSON and `event` name of one frame (one that holds a marker). */
-function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
+/** The `data` JSON and `event` name of one frame (one that holds a marker); `done` for the Chat stream's `data: [DONE]`. */
+function readFrame(bytes: Uint8Array): { event?: string; data?: unknown; done?: true } {
   const text = decoder.decode(bytes);
   let event: string | undefined;
   const data: string[] = [];
@@ -69,13 +71,18 @@ function readFrame(bytes: Uint8Array): { event?: string; data?: unknown } {
     if (line.startsWith("data:")) data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
     else if (line.startsWith("event:")) event = line.slice(6).trim();
   }
-  if (!data.length || data[0] === "[DONE]") return { event };
+  if (data[0] === "[DONE]") return { event, done: true };
+  if (!data.length) return { event };
   try {
     return { event, data: JSON.parse(data.join("\n")) };
   } catch {
     return { event };
   }
 }
+
+const ENDED_EARLY = "The upstream stream ended before its answer finished: the answer is incomplete";
+const BLANK = Buffer.from("\n");
+const FRAME_END = Buffer.from("\n\n");
 
 export function passthroughStream(
   upstream: ReadableStream<Uint8Array>,
@@ -94,9 +101,23 @@ export function passthroughStream(
   const idle = opts.idle;
   const watch = idle && watchIdle(idle.ms, () => idle.giveUp(new UpstreamIdleError(idle.ms)));
   const ticker = opts.progress && createProgressTicker(opts.progress, opts.startedAt);
+  const formatMarkers = markersOf(format);
   let pending: Uint8Array | undefined;
   let framesSent = 0;
   let finished = false;
+  /** The Chat stream's `data: [DONE]` came (it ends a stream whose finish_reason never came, as the decoder reads it). */
+  let sawDone = false;
+  /** What a frame holding a marker tells the usage row; true when it is a usage frame to hide from the client. */
+  const observe = ({ event, data, done }: ReturnType<typeof readFrame>): boolean => {
+    if (done) sawDone = true;
+    if (data === undefined) return false;
+    const usage = format.frameUsage(data);
+    if (usage) Object.assign(outcome.usage, usage);
+    const finishReason = format.frameFinish(data);
+    if (finishReason) outcome.finishReason = finishReason;
+    if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
+    return opts.hideUsageFrame && format.isUsageOnlyFrame(data);
+  };
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -113,7 +134,24 @@ export function passthroughStream(
           const { value, done } = await reader.read();
           watch?.touch();
           if (done) {
-            if (pending?.length) controller.write(pending);
+            let tail = pending;
+            const last = tail && readFrame(tail);
+            if (tail && last && (last.data !== undefined || last.done)) {
+              // A whole last frame without its blank line: read like the others, and ended so the client's parser
+              // dispatches it (an SSE parser drops an event the body ends in the middle of).
+              if (!observe(last)) controller.write(concat(tail, tail.at(-1) === LF ? BLANK : FRAME_END));
+              framesSent++;
+              tail = undefined;
+            }
+            // A body that ends before the answer finished (no finish, no error, no [DONE]) is an incomplete answer:
+            // the client is told in its format, as the translated path's decoders tell it. A partial frame before
+            // that is left out (the client's parser would drop it, and it would run into the error event).
+            if (outcome.finishReason === undefined && outcome.error === undefined && !sawDone) {
+              outcome.error = { status: 502, errorClass: "upstream_stream_error" };
+              controller.write(format.streamErrorFrames(new GatewayError("upstream", ENDED_EARLY), framesSent));
+            } else if (tail?.length) {
+              controller.write(tail);
+            }
             // The usage row is on disk before the client can see the end of the stream.
             finish();
             await opts.settle?.();
@@ -121,7 +159,7 @@ export function passthroughStream(
             return;
           }
           const buf = pending ? concat(pending, value) : value;
-          const markers = markerOffsets(buf);
+          const markers = markerOffsets(buf, formatMarkers);
           let nextMarker = 0;
           let start = 0;
           // Complete frames go out as one write; only a hidden frame splits it.
@@ -134,14 +172,7 @@ export function passthroughStream(
             frames++;
             while (nextMarker < markers.length && markers[nextMarker]! < frameStart) nextMarker++;
             if (nextMarker === markers.length || markers[nextMarker]! >= end) continue;
-            const { event, data } = readFrame(buf.subarray(frameStart, end));
-            if (data === undefined) continue;
-            const usage = format.frameUsage(data);
-            if (usage) Object.assign(outcome.usage, usage);
-            const finish = format.frameFinish(data);
-            if (finish) outcome.finishReason = finish;
-            if (format.isErrorFrame(data, event)) outcome.error ??= { status: 502, errorClass: "upstream_stream_error" };
-            if (opts.hideUsageFrame && format.isUsageOnlyFrame(data)) {
+            if (observe(readFrame(buf.subarray(frameStart, end)))) {
               if (frameStart > runStart) {
                 controller.write(buf.subarray(runStart, frameStart));
                 sent = true;

@@ -39,4 +39,3 @@ export function single(cell: Cell, requests: Array<{ path: string; body: any }>)
   expect(cell.up.inspector.streamed(requests[0]!)).toBe(cell.stream);
   return requests[0]!.body;
 }
-

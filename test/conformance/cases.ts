@@ -319,6 +319,23 @@ const cut: Case = {
   },
 };
 
+/** The upstream's body ends cleanly before the answer finished: an error in the client's format, never a clean end. */
+const endsEarly: Case = {
+  name: "upstream ends before its answer finished",
+  async run(cell) {
+    cell.up.fake.setScenario({ kind: "truncated", text: "This answer ends before its finish.", afterChunks: 1 });
+    try {
+      const turn = await cell.driver.send(ask(cell, { prompt: "Tell me something." }));
+      expect(turn.error).toBeDefined();
+      expect(turn.error!.shaped).toBe(true);
+      if (!cell.stream) expect(turn.error!.status).toBe(502);
+    } finally {
+      cell.up.fake.setScenario({ kind: "text", text: "ok" });
+      cell.rig.clearHealth();
+    }
+  },
+};
+
 /**
  * Responses state kept by the gateway, whatever the upstream: turn 2 names turn 1 by previous_response_id, or names
  * its output items by item_reference, and the upstream still gets the whole conversation.
@@ -372,6 +389,7 @@ export const CASES: Case[] = [
   upstreamError(429, "Rate limit reached for conformance"),
   upstreamError(500, "The fake upstream exploded"),
   cut,
+  endsEarly,
   statefulFollowUp("previous_response_id", "sendWithPrevious"),
   statefulFollowUp("item_reference", "sendWithReferences"),
 ];

@@ -79,6 +79,7 @@ function blocksFor(scenario: Scenario): { blocks: Block[]; stopReason: string } 
       return { blocks: [{ type: "text", text: scenario.text }], stopReason: scenario.finish === "length" ? "max_tokens" : "end_turn" };
     case "cut":
     case "stall":
+    case "truncated":
       return { blocks: [{ type: "text", text: scenario.text }], stopReason: "end_turn" };
     case "thinking":
       return {
@@ -116,7 +117,7 @@ function streamFrames(blocks: Block[], scenario: Scenario): string[] {
       const pieces =
         scenario.kind === "text"
           ? splitText(block.text, scenario.chunks ?? 3)
-          : scenario.kind === "cut" || scenario.kind === "stall"
+          : scenario.kind === "cut" || scenario.kind === "stall" || scenario.kind === "truncated"
             ? splitText(block.text, scenario.afterChunks + 2)
             : splitText(block.text, 2);
       for (const text of pieces)
@@ -179,7 +180,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const { blocks, stopReason } = blocksFor(scenario);
 
   if (!body.stream) {
-    if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "cut" || scenario.kind === "truncated") return new Response("", { status: 200 });
     if (scenario.kind === "stall")
       return new Response(frameStream(['{"id": '], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     return Response.json({
@@ -206,6 +207,12 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
     // message_start, content_block_start, ping, then `afterChunks` text deltas before the cut; the small
     // delay lets those frames reach the client before the connection drops, as on a real network.
     return new Response(frameStream(frames, { cutAfter: 3 + scenario.afterChunks, delayMs: 2 }), {
+      headers: { "content-type": "text/event-stream" },
+    });
+  }
+  if (scenario.kind === "truncated") {
+    // The same frames, then the body ends: no message_delta, no message_stop.
+    return new Response(frameStream(frames, { endAfter: 3 + scenario.afterChunks }), {
       headers: { "content-type": "text/event-stream" },
     });
   }

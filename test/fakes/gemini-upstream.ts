@@ -61,9 +61,8 @@ function partGroups(scenario: Scenario): { groups: Part[][]; finish: string } {
       };
     case "cut":
     case "stall":
-      return { groups: splitText(scenario.text, scenario.afterChunks + 2).map((text) => [{ text }]), finish: "STOP" };
     case "truncated":
-      throw new Error("the Gemini fake has no truncated scenario (the Responses fake has)");
+      return { groups: splitText(scenario.text, scenario.afterChunks + 2).map((text) => [{ text }]), finish: "STOP" };
     case "thinking": {
       const thoughts: Part[][] = splitText(scenario.thinking, 2).map((text) => [{ text, thought: true }]);
       thoughts[thoughts.length - 1][0].thoughtSignature = scenario.signature;
@@ -111,7 +110,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const { groups, finish } = partGroups(scenario);
 
   if (!stream) {
-    if (scenario.kind === "cut") return new Response("", { status: 200 });
+    if (scenario.kind === "cut" || scenario.kind === "truncated") return new Response("", { status: 200 });
     if (scenario.kind === "stall")
       return new Response(frameStream(['{"id": '], { stallAfter: 1 }), { headers: { "content-type": "application/json" } });
     return Response.json({
@@ -123,7 +122,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
 
   const chunks = groups.map((parts, i) => {
-    const last = i === groups.length - 1 && scenario.kind !== "cut" && scenario.kind !== "stall";
+    const last = i === groups.length - 1 && scenario.kind !== "cut" && scenario.kind !== "stall" && scenario.kind !== "truncated";
     return JSON.stringify({
       candidates: [{ content: { parts, role: "model" }, ...(last ? { finishReason: finish } : {}), index: 0 }],
       usageMetadata: last ? usageMetadata(usage) : runningUsage(usage),
@@ -134,12 +133,14 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   // A cut waits a little between frames, or Bun drops the frames written just before the reset.
   const cutAfter = scenario.kind === "cut" ? scenario.afterChunks : undefined;
   const stallAfter = scenario.kind === "stall" ? scenario.afterChunks : undefined;
+  // Truncated: the chunks before the finish, then the body ends (no finishReason; no closing "]" without alt=sse).
+  const endAfter = scenario.kind === "truncated" ? scenario.afterChunks : undefined;
   const delayMs = scenario.kind === "cut" ? 2 : scenario.kind === "text" ? scenario.delayMs : undefined;
   if (sse) {
     return new Response(
       frameStream(
         chunks.map((c) => `data: ${c}\r\n\r\n`),
-        { cutAfter, stallAfter, delayMs },
+        { cutAfter, stallAfter, endAfter, delayMs },
       ),
       {
         headers: { "content-type": "text/event-stream" },
@@ -148,7 +149,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
   const pieces = chunks.map((c, i) => `${i === 0 ? "[" : ",\r\n"}${c}`);
   pieces.push("]");
-  return new Response(frameStream(pieces, { cutAfter, stallAfter, delayMs }), {
+  return new Response(frameStream(pieces, { cutAfter, stallAfter, endAfter, delayMs }), {
     headers: { "content-type": "application/json; charset=UTF-8" },
   });
 }

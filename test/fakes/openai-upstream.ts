@@ -82,11 +82,11 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   const usage = ("usage" in scenario && scenario.usage) || DEFAULT_USAGE;
 
   if (!body.stream) {
-    // The start of a real answer, then the connection drops.
-    if (scenario.kind === "cut")
+    // The start of a real answer, then the connection drops (cut) or the body ends there (truncated).
+    if (scenario.kind === "cut" || scenario.kind === "truncated")
       return new Response(
         frameStream([`{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"`], {
-          cutAfter: 1,
+          ...(scenario.kind === "cut" ? { cutAfter: 1 } : { endAfter: 1 }),
           delayMs: 2,
         }),
         { headers: { "content-type": "application/json" } },
@@ -133,7 +133,7 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
 
   chunk({ role: "assistant", content: "", refusal: null });
   let finish = "stop";
-  if (scenario.kind === "text" || scenario.kind === "cut" || scenario.kind === "stall") {
+  if (scenario.kind === "text" || scenario.kind === "cut" || scenario.kind === "stall" || scenario.kind === "truncated") {
     for (const piece of splitText(scenario.text, scenario.kind === "text" ? (scenario.chunks ?? 3) : scenario.afterChunks + 2))
       chunk({ content: piece });
     if (scenario.kind === "text") finish = scenario.finish ?? "stop";
@@ -150,6 +150,12 @@ function answer(scenario: Scenario, req: RecordedRequest, signal: AbortSignal): 
   }
   if (scenario.kind === "cut") {
     return new Response(frameStream(frames, { cutAfter: scenario.afterChunks + 1, delayMs: 2 }), {
+      headers: { "content-type": "text/event-stream" },
+    });
+  }
+  if (scenario.kind === "truncated") {
+    // No finish_reason chunk, no [DONE]: the body just ends.
+    return new Response(frameStream(frames, { endAfter: scenario.afterChunks + 1 }), {
       headers: { "content-type": "text/event-stream" },
     });
   }

@@ -30,7 +30,7 @@ export type Scenario =
   | { kind: "hang" }
   /** Stream `afterChunks` text pieces of `text`, then cut the connection. */
   | { kind: "cut"; text: string; afterChunks: number }
-  /** Responses fake only: stream `afterChunks` text pieces of `text`, then end the body cleanly without the terminal event. */
+  /** Stream `afterChunks` text pieces of `text`, then end the body cleanly, without the format's finish or end event. */
   | { kind: "truncated"; text: string; afterChunks: number }
   /** Send the headers and `afterChunks` text pieces of `text` (unstreamed: the first bytes of the body), then nothing more, the connection left open. */
   | { kind: "stall"; text: string; afterChunks: number };
@@ -143,7 +143,7 @@ export function startFake(
 /** A streamed body from frames, optionally cut (connection closed with an error) after some frames. */
 export function frameStream(
   frames: string[],
-  opts: { cutAfter?: number; stallAfter?: number; delayMs?: number } = {},
+  opts: { cutAfter?: number; stallAfter?: number; endAfter?: number; delayMs?: number } = {},
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let i = 0;
@@ -159,7 +159,7 @@ export function frameStream(
         controller.error(new Error("fake upstream cut the connection"));
         return;
       }
-      if (i >= frames.length) {
+      if (i >= frames.length || (opts.endAfter !== undefined && i >= opts.endAfter)) {
         controller.close();
         return;
       }

@@ -54,6 +54,8 @@ export const anthropicPassthrough: Passthrough = {
     return undefined;
   },
   isUsageOnlyFrame: () => false,
+  // message_start's and message_delta's usage; message_delta's stop_reason (not message_start's null).
+  streamMarkers: ['"usage":{', '"usage": {', '"stop_reason":"', '"stop_reason": "'],
   isErrorFrame: (data, event) => event === "error" || (isRecord(data) && data.type === "error"),
   streamErrorFrames: (err) => sseFrame(JSON.stringify(encodeError(err)), "error"),
   responseUsage: (body) => (isRecord(body) ? decodeUsage(body.usage) : undefined),

@@ -31,6 +31,7 @@ export const geminiPassthrough: Passthrough = {
   // Every chunk carries usageMetadata, so the tap parses the last one, which has the finishReason.
   frameFinish: (data) => candidateFinish(data),
   responseFinish: (body) => candidateFinish(body),
+  streamMarkers: ['"usageMetadata":{', '"usageMetadata": {', '"finishReason"'],
   isErrorFrame(data) {
     return isRecord(data) && isRecord(data.error);
   },

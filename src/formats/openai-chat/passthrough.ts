@@ -57,6 +57,8 @@ export const openaiChatPassthrough: Passthrough = {
   isUsageOnlyFrame(data) {
     return isRecord(data) && Array.isArray(data.choices) && data.choices.length === 0 && isRecord(data.usage);
   },
+  // A usage object (not `"usage":null`), a finish_reason (not null), the closing [DONE].
+  streamMarkers: ['"usage":{', '"usage": {', '"finish_reason":"', '"finish_reason": "', "[DONE]"],
   isErrorFrame(data) {
     return isRecord(data) && data.error !== undefined && data.error !== null;
   },

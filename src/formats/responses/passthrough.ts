@@ -44,6 +44,8 @@ export const responsesPassthrough: Passthrough = {
   frameFinish: (data) =>
     isRecord(data) && typeof data.type === "string" && TERMINAL.has(data.type) ? responseFinish(data.response) : undefined,
   responseFinish: (body) => responseFinish(body),
+  // The terminal events (response.failed has its error), also when their usage is null.
+  streamMarkers: ['"response.completed"', '"response.incomplete"'],
   isErrorFrame(data, event) {
     const type = isRecord(data) ? data.type : undefined;
     return type === "error" || type === "response.failed" || event === "error" || event === "response.failed";
