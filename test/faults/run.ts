@@ -57,6 +57,13 @@ async function main() {
     add("Broken streams", "refused before the stream started", broken.refusedBeforeStart, "0");
     add("Broken streams", "usage rows written / saying 200", `${broken.rows} / ${broken.rowsSaying200}`, `${broken.streams} / 0`);
 
+    const ended = await timed("streams whose upstream body ends before the finish", () => brokenStreams(gw, rig, SIZE.broken, "truncated"));
+    const endedWhat = "streams whose upstream body ended before the finish (4 x 4 formats)";
+    add("Ended early", endedWhat, ended.streams, `${SIZE.broken}`);
+    add("Ended early", "ended with the format's error event", ended.ends.error_event, `${SIZE.broken}`);
+    add("Ended early", "silent truncations / presented as complete", `${ended.ends.silent} / ${ended.ends.completed}`, "0 / 0");
+    add("Ended early", "usage rows written / saying 200", `${ended.rows} / ${ended.rowsSaying200}`, `${ended.streams} / 0`);
+
     const killed = await timed("clients leaving mid-stream", () => clientKilledStreams(gw, rig, SIZE.killed));
     add("Clients leaving", "streams left after the first bytes", killed.streams, `${SIZE.killed}`);
     add("Clients leaving", "upstream calls cancelled", killed.upstreamCancelled, `${killed.streams}`);

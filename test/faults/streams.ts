@@ -1,5 +1,5 @@
-// Broken streams: upstreams that cut a stream mid-way (every client format x every upstream format), clients that
-// leave mid-stream, non-stream bodies cut mid-way, and an upstream that sends headers and then nothing.
+// Broken streams: upstreams that cut a stream mid-way or end its body before the answer finished (every client
+// format x every upstream format), clients that leave mid-stream, non-stream bodies cut mid-way, and an upstream that sends headers and then nothing.
 import {
   FORMATS,
   expectStatus,
@@ -23,9 +23,17 @@ export interface BrokenStreams {
   rowsSaying200: number;
 }
 
-/** `n` streams, each cut by its upstream after two pieces; a client must see its format's error event every time. */
-export async function brokenStreams(gw: GatewayProcess, up: Upstreams, n: number): Promise<BrokenStreams> {
-  for (const f of FORMATS) up.fakes[f].setScenario({ kind: "cut", text: LONG_TEXT, afterChunks: 2 });
+/**
+ * `n` streams, each broken by its upstream after two pieces: the connection cut ("cut"), or the body ended cleanly
+ * without the finish ("truncated"). A client must see its format's error event every time.
+ */
+export async function brokenStreams(
+  gw: GatewayProcess,
+  up: Upstreams,
+  n: number,
+  kind: "cut" | "truncated" = "cut",
+): Promise<BrokenStreams> {
+  for (const f of FORMATS) up.fakes[f].setScenario({ kind, text: LONG_TEXT, afterChunks: 2 });
   const result: BrokenStreams = {
     streams: 0,
     refusedBeforeStart: 0,
