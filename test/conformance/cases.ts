@@ -302,39 +302,27 @@ function upstreamError(status: number, message: string): Case {
   };
 }
 
-/** The upstream breaks off mid-answer: the client must get an error in its own format, never a clean-looking end. */
-const cut: Case = {
-  name: "upstream cut mid-answer",
-  async run(cell) {
-    cell.up.fake.setScenario({ kind: "cut", text: "This answer will be cut off before its end.", afterChunks: 1 });
-    try {
-      const turn = await cell.driver.send(ask(cell, { prompt: "Tell me something." }));
-      expect(turn.error).toBeDefined();
-      expect(turn.error!.shaped).toBe(true);
-      if (!cell.stream) expect(turn.error!.status).toBe(502);
-    } finally {
-      cell.up.fake.setScenario({ kind: "text", text: "ok" });
-      cell.rig.clearHealth();
-    }
-  },
-};
-
-/** The upstream's body ends cleanly before the answer finished: an error in the client's format, never a clean end. */
-const endsEarly: Case = {
-  name: "upstream ends before its answer finished",
-  async run(cell) {
-    cell.up.fake.setScenario({ kind: "truncated", text: "This answer ends before its finish.", afterChunks: 1 });
-    try {
-      const turn = await cell.driver.send(ask(cell, { prompt: "Tell me something." }));
-      expect(turn.error).toBeDefined();
-      expect(turn.error!.shaped).toBe(true);
-      if (!cell.stream) expect(turn.error!.status).toBe(502);
-    } finally {
-      cell.up.fake.setScenario({ kind: "text", text: "ok" });
-      cell.rig.clearHealth();
-    }
-  },
-};
+/**
+ * The upstream's answer breaks: its connection cut mid-answer ("cut"), or its body ended cleanly before the answer
+ * finished ("truncated"). The client must get an error in its own format, never a clean-looking end.
+ */
+function brokenAnswer(name: string, kind: "cut" | "truncated"): Case {
+  return {
+    name,
+    async run(cell) {
+      cell.up.fake.setScenario({ kind, text: "This answer will break off before its end.", afterChunks: 1 });
+      try {
+        const turn = await cell.driver.send(ask(cell, { prompt: "Tell me something." }));
+        expect(turn.error).toBeDefined();
+        expect(turn.error!.shaped).toBe(true);
+        if (!cell.stream) expect(turn.error!.status).toBe(502);
+      } finally {
+        cell.up.fake.setScenario({ kind: "text", text: "ok" });
+        cell.rig.clearHealth();
+      }
+    },
+  };
+}
 
 /**
  * Responses state kept by the gateway, whatever the upstream: turn 2 names turn 1 by previous_response_id, or names
@@ -388,8 +376,8 @@ export const CASES: Case[] = [
   image,
   upstreamError(429, "Rate limit reached for conformance"),
   upstreamError(500, "The fake upstream exploded"),
-  cut,
-  endsEarly,
+  brokenAnswer("upstream cut mid-answer", "cut"),
+  brokenAnswer("upstream ends before its answer finished", "truncated"),
   statefulFollowUp("previous_response_id", "sendWithPrevious"),
   statefulFollowUp("item_reference", "sendWithReferences"),
 ];
