@@ -1,5 +1,6 @@
 // Cooldowns shared by every instance: reads stay in a local mirror (no Redis on the request path); each change is
-// written through to a Redis hash and published, and the other instances apply it to their mirrors.
+// written through to a Redis hash and published, and the other instances apply it to their mirrors. A change made
+// while Redis was away is kept and sent when it returns: what this instance learned alone reaches the others.
 import type { AccountCooldowns, Cooldown, MemoryCooldowns } from "../accounts/cooldowns.ts";
 import type { Failure } from "../accounts/failure.ts";
 import type { Profile } from "../accounts/profiles.ts";
@@ -23,6 +24,10 @@ const field = (accountId: string, model: string | null) => `${accountId}\u0000${
 
 export class RedisCooldowns implements AccountCooldowns {
   private readonly hash: string;
+  /** Per field, the last change whose write found Redis away; sent again, ahead of Redis's entries, when it returns. */
+  private readonly unsent = new Map<string, Change>();
+  /** A reset made while Redis was away (undefined accountIds: all of them), done again on Redis when it returns. */
+  private unsentReset: { accountIds?: Set<string> } | undefined;
 
   constructor(
     private readonly link: RedisLink,
@@ -30,7 +35,8 @@ export class RedisCooldowns implements AccountCooldowns {
   ) {
     this.hash = `${link.prefix}cooldowns`;
     link.subscribe(CHANNEL, (message) => this.heard(message));
-    // After a (re)connection: Redis's entries win (this instance missed what was published meanwhile).
+    // After a (re)connection: what this instance changed while Redis was away goes first, then Redis's entries win
+    // for the rest (this instance missed what was published meanwhile).
     link.onConnect(() => this.load());
   }
 
@@ -69,30 +75,49 @@ export class RedisCooldowns implements AccountCooldowns {
   }
 
   reset(accountIds?: ReadonlySet<string>): number {
-    const gone = this.mirror.all().filter((e) => !accountIds || accountIds.has(e.accountId));
     const n = this.mirror.reset(accountIds);
+    // A reset covers what this instance had not sent yet.
+    for (const [name, change] of this.unsent) {
+      const accountId = change.op === "set" ? change.entry.accountId : change.op === "forget" ? change.accountId : undefined;
+      if (!accountIds || (accountId !== undefined && accountIds.has(accountId))) this.unsent.delete(name);
+    }
+    void this.sendReset(accountIds).then((sent) => {
+      if (sent) return;
+      // Kept for Redis's return: a reset of everything covers any other; resets of some accounts add up.
+      if (!accountIds || (this.unsentReset && !this.unsentReset.accountIds)) this.unsentReset = {};
+      else this.unsentReset = { accountIds: new Set([...(this.unsentReset?.accountIds ?? []), ...accountIds]) };
+    });
+    return n;
+  }
+
+  /** Clears the hash (or these accounts' fields) and tells the others; false when Redis is away. */
+  private async sendReset(accountIds?: ReadonlySet<string>): Promise<boolean> {
     const message = JSON.stringify({ from: this.link.instanceId, op: "reset", accountIds: accountIds && [...accountIds] } satisfies Change);
-    void this.link.call(
+    const result = await this.link.call(
       async (client) => {
-        const fields = accountIds ? gone.map((e) => field(e.accountId, e.model)) : [];
         if (!accountIds) await client.del(this.hash);
-        else if (fields.length) await client.send("HDEL", [this.hash, ...fields]);
+        else {
+          // Every field of these accounts in Redis, also those this instance never had.
+          const fields = (await client.hkeys(this.hash)).filter((name) => accountIds.has(name.slice(0, name.indexOf("\u0000"))));
+          if (fields.length) await client.send("HDEL", [this.hash, ...fields]);
+        }
         return client.publish(this.link.prefix + CHANNEL, message);
       },
       { background: true },
     );
-    return n;
+    return result !== UNAVAILABLE;
   }
 
   private write(name: string, entry: Cooldown | undefined, change: Change): void {
-    void this.link.eval(
-      WRITE,
-      [this.hash],
-      [name, entry ? JSON.stringify(entry) : "", this.link.prefix + CHANNEL, JSON.stringify(change)],
-      {
+    void this.link
+      .eval(WRITE, [this.hash], [name, entry ? JSON.stringify(entry) : "", this.link.prefix + CHANNEL, JSON.stringify(change)], {
         background: true,
-      },
-    );
+      })
+      .then((result) => {
+        // The latest change to a field is the one kept (a later one that went through replaces an earlier kept one).
+        if (result === UNAVAILABLE) this.unsent.set(name, change);
+        else if (this.unsent.get(name) === change) this.unsent.delete(name);
+      });
   }
 
   private heard(message: string): void {
@@ -116,8 +141,34 @@ export class RedisCooldowns implements AccountCooldowns {
   }
 
   private async load(): Promise<void> {
+    const reset = this.unsentReset;
+    if (reset) {
+      this.unsentReset = undefined;
+      if (!(await this.sendReset(reset.accountIds))) {
+        this.unsentReset ??= reset;
+        return;
+      }
+    }
     const all = await this.link.call((client) => client.hgetall(this.hash));
     if (all === UNAVAILABLE) return;
-    this.mirror.restore(Object.values(all).map((json) => JSON.parse(json) as Cooldown));
+    // Fields this instance changed while Redis was away keep its own version; Redis's entries win for the rest.
+    const unsent = [...this.unsent];
+    this.unsent.clear();
+    const pending = new Set(unsent.map(([name]) => name));
+    this.mirror.restore(
+      Object.entries(all)
+        .filter(([name]) => !pending.has(name))
+        .map(([, json]) => JSON.parse(json) as Cooldown),
+    );
+    const now = Date.now();
+    for (const [name, change] of unsent) {
+      if (change.op === "set") {
+        // Only a cooldown still running is worth telling (the mirror's entry: a later penalty may have raised it).
+        const entry = this.mirror.entry(change.entry.accountId, change.entry.model);
+        if (entry && entry.until > now) this.write(name, entry, { ...change, entry });
+      } else if (change.op === "forget") {
+        this.write(name, undefined, change);
+      }
+    }
   }
 }

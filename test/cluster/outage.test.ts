@@ -20,7 +20,12 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
   afterEach(async () => {
     await Promise.all(pair.map((gw) => gw.close()));
     await up.close();
+    // A test that failed while Redis was down leaves it down: the next one starts with it up again.
+    await redis()
+      .restart()
+      .catch(() => {});
   });
+  const text = async (res: Response) => (await res.json()).choices[0].message.content;
 
   test("killed and restarted mid-load: every request is served, readyz and the Health page say where state lives, sharing resumes", async () => {
     const [a, b] = pair;
@@ -79,6 +84,40 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
     expect(served.map((r) => r.status)).toEqual([200, 200, 429]);
     expect(up.requests.length - calls).toBe(2);
   }, 60_000);
+
+  test("a cooldown and a reset made while Redis was away reach the other instance when it returns", async () => {
+    const [a, b] = pair;
+    await connectBoth(pair, "ds", up, "key-1");
+    await connectBoth(pair, "ds", up, "key-2");
+    up.setScenario((req) =>
+      keyOf(req) === "key-1"
+        ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } }
+        : { kind: "text", text: `${keyOf(req)}` },
+    );
+    await redis().kill();
+    await waitUntil("both instances to notice", async () => !connected(a) && !connected(b), 5_000);
+    // A alone learns that key-1 is rate limited (whichever account it tries first, key-1 ends up cooling).
+    for (let i = 0; i < 2 && !up.requests.some((r) => keyOf(r) === "key-1"); i++)
+      expect(await text(await chat(a, "ds/deepseek-chat"))).toBe("key-2");
+    expect(a.services.health.cooldowns.active()).toHaveLength(1);
+    expect(b.services.health.cooldowns.active()).toHaveLength(0);
+
+    await redis().restart();
+    await waitUntil("both instances back on Redis", async () => connected(a) && connected(b), 10_000);
+    await waitUntil("B to hear of A's cooldown", async () => b.services.health.cooldowns.active().length === 1, 3_000);
+    const calls = up.requests.filter((r) => keyOf(r) === "key-1").length;
+    for (let i = 0; i < 3; i++) expect(await text(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
+    expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(calls);
+
+    // B resets while Redis is away: when it returns, A's copy of the cooldown goes too.
+    await redis().kill();
+    await waitUntil("both instances to notice", async () => !connected(a) && !connected(b), 5_000);
+    expect((await b.api("/api/resilience/reset", { body: {} })).status).toBe(200);
+    expect(a.services.health.cooldowns.active()).toHaveLength(1);
+    await redis().restart();
+    await waitUntil("both instances back on Redis", async () => connected(a) && connected(b), 10_000);
+    await waitUntil("A to hear of B's reset", async () => a.services.health.cooldowns.active().length === 0, 3_000);
+  }, 30_000);
 
   test("Redis unreachable at start (a port that never answers): the gateway starts at once and serves on its own state", async () => {
     // A port that accepts connections and never answers: the worst kind of dead Redis.
