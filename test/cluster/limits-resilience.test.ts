@@ -6,7 +6,7 @@ import type { TestGateway } from "../support/gateway.ts";
 import { waitUntil } from "../support/real-servers.ts";
 import { describeWithRedis } from "../support/redis.ts";
 import { keyOf } from "../routing/support.ts";
-import { chat, configureBoth, connectBoth, flushRedis, startPair } from "./support.ts";
+import { answerText, chat, configureBoth, connectBoth, coolFirstAccount, flushRedis, secondAccountOnly, startPair } from "./support.ts";
 
 describeWithRedis("shared limits and resilience (two gateways, one Redis)", (redis) => {
   let pair: [TestGateway, TestGateway];
@@ -20,15 +20,14 @@ describeWithRedis("shared limits and resilience (two gateways, one Redis)", (red
     await Promise.all(pair.map((gw) => gw.close()));
     await up.close();
   });
-  const text = async (res: Response) => (await res.json()).choices[0].message.content;
 
   test("rpm 1 per account holds across instances: B's request goes to the other account, a third is refused", async () => {
     const [a, b] = pair;
     await configureBoth(pair, "/api/resilience", { method: "PATCH", body: { limits: { rpm: 1 } } });
     await connectBoth(pair, "ds", up, "key-1");
     await connectBoth(pair, "ds", up, "key-2");
-    const first = await text(await chat(a, "ds/deepseek-chat"));
-    const second = await text(await chat(b, "ds/deepseek-chat"));
+    const first = await answerText(await chat(a, "ds/deepseek-chat"));
+    const second = await answerText(await chat(b, "ds/deepseek-chat"));
     expect([first, second].sort()).toEqual(["key-1", "key-2"]);
     const third = await chat(a, "ds/deepseek-chat");
     expect(third.status).toBe(429);
@@ -53,19 +52,10 @@ describeWithRedis("shared limits and resilience (two gateways, one Redis)", (red
 
   test("a 429 with Retry-After seen by A cools the account on B too: B does not call it", async () => {
     const [a, b] = pair;
-    await connectBoth(pair, "ds", up, "key-1");
-    await connectBoth(pair, "ds", up, "key-2");
-    up.setScenario((req) =>
-      keyOf(req) === "key-1"
-        ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } }
-        : { kind: "text", text: `${keyOf(req)}` },
-    );
-    // Whichever account A tries first, key-1 ends up cooling (A falls over to key-2 when key-1 refuses).
-    for (let i = 0; i < 2 && !up.requests.some((r) => keyOf(r) === "key-1"); i++)
-      expect(await text(await chat(a, "ds/deepseek-chat"))).toBe("key-2");
-    expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(1);
+    await secondAccountOnly(pair, up);
+    await coolFirstAccount(a, up);
     await waitUntil("B to hear of the cooldown", async () => b.services.health.cooldowns.active().length === 1, 3_000);
-    for (let i = 0; i < 3; i++) expect(await text(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
+    for (let i = 0; i < 3; i++) expect(await answerText(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
     expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(1);
     const health = await (await b.api("/api/health")).json();
     expect(health.rateLimits[0]).toMatchObject({ provider: "deepseek" });

@@ -7,7 +7,17 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { waitUntil } from "../support/real-servers.ts";
 import { describeWithRedis } from "../support/redis.ts";
 import { keyOf } from "../routing/support.ts";
-import { chat, configureBoth, connectBoth, connected, flushRedis, startPair } from "./support.ts";
+import {
+  answerText,
+  chat,
+  configureBoth,
+  connectBoth,
+  connected,
+  coolFirstAccount,
+  flushRedis,
+  secondAccountOnly,
+  startPair,
+} from "./support.ts";
 
 describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
   let pair: [TestGateway, TestGateway];
@@ -25,7 +35,6 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
       .restart()
       .catch(() => {});
   });
-  const text = async (res: Response) => (await res.json()).choices[0].message.content;
 
   test("killed and restarted mid-load: every request is served, readyz and the Health page say where state lives, sharing resumes", async () => {
     const [a, b] = pair;
@@ -87,18 +96,11 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
 
   test("a cooldown and a reset made while Redis was away reach the other instance when it returns", async () => {
     const [a, b] = pair;
-    await connectBoth(pair, "ds", up, "key-1");
-    await connectBoth(pair, "ds", up, "key-2");
-    up.setScenario((req) =>
-      keyOf(req) === "key-1"
-        ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } }
-        : { kind: "text", text: `${keyOf(req)}` },
-    );
+    await secondAccountOnly(pair, up);
     await redis().kill();
     await waitUntil("both instances to notice", async () => !connected(a) && !connected(b), 5_000);
-    // A alone learns that key-1 is rate limited (whichever account it tries first, key-1 ends up cooling).
-    for (let i = 0; i < 2 && !up.requests.some((r) => keyOf(r) === "key-1"); i++)
-      expect(await text(await chat(a, "ds/deepseek-chat"))).toBe("key-2");
+    // A alone learns that key-1 is rate limited.
+    await coolFirstAccount(a, up);
     expect(a.services.health.cooldowns.active()).toHaveLength(1);
     expect(b.services.health.cooldowns.active()).toHaveLength(0);
 
@@ -106,7 +108,7 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
     await waitUntil("both instances back on Redis", async () => connected(a) && connected(b), 10_000);
     await waitUntil("B to hear of A's cooldown", async () => b.services.health.cooldowns.active().length === 1, 3_000);
     const calls = up.requests.filter((r) => keyOf(r) === "key-1").length;
-    for (let i = 0; i < 3; i++) expect(await text(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
+    for (let i = 0; i < 3; i++) expect(await answerText(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
     expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(calls);
 
     // B resets while Redis is away: when it returns, A's copy of the cooldown goes too.

@@ -4,6 +4,7 @@ import { RedisClient } from "bun";
 import { insertApiKey, listApiKeys } from "../../src/db/queries/api-keys.ts";
 import { getConnection, insertConnection } from "../../src/db/queries/connections.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
+import { keyOf } from "../routing/support.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { waitUntil } from "../support/real-servers.ts";
 
@@ -61,6 +62,29 @@ export async function chat(
     headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? (await gw.adminKey())}`, ...init.headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...(init.stream ? { stream: true } : {}) }),
   });
+}
+
+/** The answer's text of a non-streamed chat call. */
+export const answerText = async (res: Response): Promise<string> => (await res.json()).choices[0].message.content;
+
+/** Accounts key-1 and key-2 of "ds" on both gateways; key-1 answers 429 with Retry-After 30, key-2 its key's name. */
+export async function secondAccountOnly(pair: [TestGateway, TestGateway], up: FakeUpstream): Promise<void> {
+  await connectBoth(pair, "ds", up, "key-1");
+  await connectBoth(pair, "ds", up, "key-2");
+  up.setScenario((req) =>
+    keyOf(req) === "key-1"
+      ? { kind: "error", status: 429, message: "Rate limit reached", headers: { "retry-after": "30" } }
+      : { kind: "text", text: `${keyOf(req)}` },
+  );
+}
+
+/** Calls through `gw` until key-1 has been tried once, so it cools (whichever account comes first, key-2 answers). */
+export async function coolFirstAccount(gw: TestGateway, up: FakeUpstream): Promise<void> {
+  for (let i = 0; i < 2 && !up.requests.some((r) => keyOf(r) === "key-1"); i++) {
+    const text = await answerText(await chat(gw, "ds/deepseek-chat"));
+    if (text !== "key-2") throw new Error(`expected key-2 to answer, got ${text}`);
+  }
+  if (up.requests.filter((r) => keyOf(r) === "key-1").length !== 1) throw new Error("key-1 was not tried exactly once");
 }
 
 /** One API key on both gateways with the same id (created on A, its row copied into B's database). */
