@@ -24,8 +24,11 @@ const field = (accountId: string, model: string | null) => `${accountId}\u0000${
 
 export class RedisCooldowns implements AccountCooldowns {
   private readonly hash: string;
-  /** Per field, the last change whose write found Redis away; sent again, ahead of Redis's entries, when it returns. */
-  private readonly unsent = new Map<string, Change>();
+  /**
+   * The fields whose last write found Redis away (by name: their account and model, and whether that write ended a
+   * cooldown). When it returns, this instance's state of each is sent ahead of Redis's entries.
+   */
+  private readonly unsent = new Map<string, { accountId: string; model: string | null; ended: boolean }>();
   /** A reset made while Redis was away (undefined accountIds: all of them), done again on Redis when it returns. */
   private unsentReset: { accountIds?: Set<string> } | undefined;
 
@@ -77,10 +80,7 @@ export class RedisCooldowns implements AccountCooldowns {
   reset(accountIds?: ReadonlySet<string>): number {
     const n = this.mirror.reset(accountIds);
     // A reset covers what this instance had not sent yet.
-    for (const [name, change] of this.unsent) {
-      const accountId = change.op === "set" ? change.entry.accountId : change.op === "forget" ? change.accountId : undefined;
-      if (!accountIds || (accountId !== undefined && accountIds.has(accountId))) this.unsent.delete(name);
-    }
+    for (const [name, { accountId }] of this.unsent) if (!accountIds || accountIds.has(accountId)) this.unsent.delete(name);
     void this.sendReset(accountIds).then((sent) => {
       if (sent) return;
       // Kept for Redis's return: a reset of everything covers any other; resets of some accounts add up.
@@ -114,9 +114,11 @@ export class RedisCooldowns implements AccountCooldowns {
         background: true,
       })
       .then((result) => {
-        // The latest change to a field is the one kept (a later one that went through replaces an earlier kept one).
-        if (result === UNAVAILABLE) this.unsent.set(name, change);
-        else if (this.unsent.get(name) === change) this.unsent.delete(name);
+        // Which field, not what: what is sent when Redis returns is the mirror's state then.
+        if (result === UNAVAILABLE && change.op === "set")
+          this.unsent.set(name, { accountId: change.entry.accountId, model: change.entry.model, ended: false });
+        else if (result === UNAVAILABLE && change.op === "forget")
+          this.unsent.set(name, { accountId: change.accountId, model: change.model, ended: true });
       });
   }
 
@@ -161,14 +163,13 @@ export class RedisCooldowns implements AccountCooldowns {
         .map(([, json]) => JSON.parse(json) as Cooldown),
     );
     const now = Date.now();
-    for (const [name, change] of unsent) {
-      if (change.op === "set") {
-        // Only a cooldown still running is worth telling (the mirror's entry: a later penalty may have raised it).
-        const entry = this.mirror.entry(change.entry.accountId, change.entry.model);
-        if (entry && entry.until > now) this.write(name, entry, { ...change, entry });
-      } else if (change.op === "forget") {
-        this.write(name, undefined, change);
-      }
+    for (const [name, { accountId, model, ended }] of unsent) {
+      const entry = this.mirror.entry(accountId, model);
+      const from = this.link.instanceId;
+      // A cooldown still running is told; one this instance's success ended is ended everywhere; one that merely ran
+      // out meanwhile says nothing (another instance may have set a newer one).
+      if (entry && entry.until > now) this.write(name, entry, { from, op: "set", entry });
+      else if (ended && !entry) this.write(name, undefined, { from, op: "forget", accountId, model });
     }
   }
 }
