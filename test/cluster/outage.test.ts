@@ -1,35 +1,15 @@
 // Redis away: each instance keeps serving on its own state (nothing waits on a dead Redis longer than a short timeout),
 // says so on /readyz (still 200) and the Health page, and goes back to shared state by itself when Redis returns.
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
-import type { FakeUpstream } from "../fakes/scenario.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { afterEach, expect, test } from "bun:test";
+import { startGateway } from "../support/gateway.ts";
 import { waitUntil } from "../support/real-servers.ts";
 import { describeWithRedis } from "../support/redis.ts";
 import { keyOf } from "../routing/support.ts";
-import {
-  answerText,
-  chat,
-  configureBoth,
-  connectBoth,
-  connected,
-  coolFirstAccount,
-  flushRedis,
-  secondAccountOnly,
-  startPair,
-} from "./support.ts";
+import { answerText, chat, configureBoth, connectBoth, connected, coolFirstAccount, secondAccountOnly, usePairOn } from "./support.ts";
 
 describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
-  let pair: [TestGateway, TestGateway];
-  let up: FakeUpstream;
-  beforeEach(async () => {
-    await flushRedis(redis().url);
-    pair = await startPair(redis().url);
-    up = startOpenAIUpstream((req) => ({ kind: "text", text: `${keyOf(req)}` }));
-  });
+  const rig = usePairOn(() => redis().url);
   afterEach(async () => {
-    await Promise.all(pair.map((gw) => gw.close()));
-    await up.close();
     // A test that failed while Redis was down leaves it down: the next one starts with it up again.
     await redis()
       .restart()
@@ -37,11 +17,11 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
   });
 
   test("killed and restarted mid-load: every request is served, readyz and the Health page say where state lives, sharing resumes", async () => {
-    const [a, b] = pair;
-    await connectBoth(pair, "ds", up, "key-1");
-    await connectBoth(pair, "ds", up, "key-2");
-    await configureBoth(pair, "/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });
-    await configureBoth(pair, "/api/resilience", { method: "PATCH", body: { limits: { maxConcurrent: 8 } } });
+    const [a, b] = rig.pair;
+    await connectBoth(rig.pair, "ds", rig.up, "key-1");
+    await connectBoth(rig.pair, "ds", rig.up, "key-2");
+    await configureBoth(rig.pair, "/api/settings", { method: "PUT", body: { cache: { enabled: true, ttlSeconds: 60 } } });
+    await configureBoth(rig.pair, "/api/resilience", { method: "PATCH", body: { limits: { maxConcurrent: 8 } } });
 
     // Load on both instances the whole time: 4 clients, each request timed.
     let running = true;
@@ -84,32 +64,32 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
     expect((await (await fetch(`${b.url}/readyz`)).json()).redis).toBe("connected");
 
     // Shared again: rpm 1 per account holds across the instances.
-    await configureBoth(pair, "/api/resilience", { method: "PATCH", body: { limits: { rpm: 1, maxConcurrent: 0 } } });
-    const calls = up.requests.length;
+    await configureBoth(rig.pair, "/api/resilience", { method: "PATCH", body: { limits: { rpm: 1, maxConcurrent: 0 } } });
+    const calls = rig.up.requests.length;
     await redis().kill();
     await redis().restart();
     await waitUntil("both instances back on Redis", async () => connected(a) && connected(b), 10_000);
     const served = [await chat(a, "ds/deepseek-chat"), await chat(b, "ds/deepseek-chat"), await chat(a, "ds/deepseek-chat")];
     expect(served.map((r) => r.status)).toEqual([200, 200, 429]);
-    expect(up.requests.length - calls).toBe(2);
+    expect(rig.up.requests.length - calls).toBe(2);
   }, 60_000);
 
   test("a cooldown and a reset made while Redis was away reach the other instance when it returns", async () => {
-    const [a, b] = pair;
-    await secondAccountOnly(pair, up);
+    const [a, b] = rig.pair;
+    await secondAccountOnly(rig.pair, rig.up);
     await redis().kill();
     await waitUntil("both instances to notice", async () => !connected(a) && !connected(b), 5_000);
     // A alone learns that key-1 is rate limited.
-    await coolFirstAccount(a, up);
+    await coolFirstAccount(a, rig.up);
     expect(a.services.health.cooldowns.active()).toHaveLength(1);
     expect(b.services.health.cooldowns.active()).toHaveLength(0);
 
     await redis().restart();
     await waitUntil("both instances back on Redis", async () => connected(a) && connected(b), 10_000);
     await waitUntil("B to hear of A's cooldown", async () => b.services.health.cooldowns.active().length === 1, 3_000);
-    const calls = up.requests.filter((r) => keyOf(r) === "key-1").length;
+    const calls = rig.up.requests.filter((r) => keyOf(r) === "key-1").length;
     for (let i = 0; i < 3; i++) expect(await answerText(await chat(b, "ds/deepseek-chat"))).toBe("key-2");
-    expect(up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(calls);
+    expect(rig.up.requests.filter((r) => keyOf(r) === "key-1")).toHaveLength(calls);
 
     // B resets while Redis is away: when it returns, A's copy of the cooldown goes too.
     await redis().kill();
@@ -129,7 +109,7 @@ describeWithRedis("Redis outage (two gateways, one Redis)", (redis) => {
     try {
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(connected(gw)).toBe(false);
-      expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "key-1", baseUrl: `${up.url}/v1` } })).status).toBe(201);
+      expect((await gw.api("/api/providers", { body: { provider: "ds", apiKey: "key-1", baseUrl: `${rig.up.url}/v1` } })).status).toBe(201);
       const t = performance.now();
       const res = await chat(gw, "ds/deepseek-chat");
       expect(res.status).toBe(200);

@@ -3,10 +3,30 @@
 import { RedisClient } from "bun";
 import { insertApiKey, listApiKeys } from "../../src/db/queries/api-keys.ts";
 import { getConnection, insertConnection } from "../../src/db/queries/connections.ts";
+import { afterEach, beforeEach } from "bun:test";
+import { startOpenAIUpstream } from "../fakes/openai-upstream.ts";
 import type { FakeUpstream } from "../fakes/scenario.ts";
 import { keyOf } from "../routing/support.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { waitUntil } from "../support/real-servers.ts";
+
+/**
+ * Before each test: Redis emptied, two gateways on it, and an OpenAI-compatible upstream that answers with the key it
+ * was called with; after it, all closed. Read the fields inside tests.
+ */
+export function usePairOn(redisUrl: () => string): { pair: [TestGateway, TestGateway]; up: FakeUpstream } {
+  const rig = {} as { pair: [TestGateway, TestGateway]; up: FakeUpstream };
+  beforeEach(async () => {
+    await flushRedis(redisUrl());
+    rig.pair = await startPair(redisUrl());
+    rig.up = startOpenAIUpstream((req) => ({ kind: "text", text: `${keyOf(req)}` }));
+  });
+  afterEach(async () => {
+    await Promise.all(rig.pair.map((gw) => gw.close()));
+    await rig.up.close();
+  });
+  return rig;
+}
 
 export async function startPair(redisUrl: string, env: Record<string, string> = {}): Promise<[TestGateway, TestGateway]> {
   const a = await startGateway({ REDIS_URL: redisUrl, ...env });
