@@ -81,13 +81,14 @@ export class RedisCooldowns implements AccountCooldowns {
     const n = this.mirror.reset(accountIds);
     // A reset covers what this instance had not sent yet.
     for (const [name, { accountId }] of this.unsent) if (!accountIds || accountIds.has(accountId)) this.unsent.delete(name);
-    void this.sendReset(accountIds).then((sent) => {
-      if (sent) return;
-      // Kept for Redis's return: a reset of everything covers any other; resets of some accounts add up.
-      if (!accountIds || (this.unsentReset && !this.unsentReset.accountIds)) this.unsentReset = {};
-      else this.unsentReset = { accountIds: new Set([...(this.unsentReset?.accountIds ?? []), ...accountIds]) };
-    });
+    void this.sendReset(accountIds).then((sent) => sent || this.keepReset(accountIds));
     return n;
+  }
+
+  /** A reset kept for Redis's return: a reset of everything covers any other; resets of some accounts add up. */
+  private keepReset(accountIds?: ReadonlySet<string>): void {
+    if (!accountIds || (this.unsentReset && !this.unsentReset.accountIds)) this.unsentReset = {};
+    else this.unsentReset = { accountIds: new Set([...(this.unsentReset?.accountIds ?? []), ...accountIds]) };
   }
 
   /** Clears the hash (or these accounts' fields) and tells the others; false when Redis is away. */
@@ -115,10 +116,9 @@ export class RedisCooldowns implements AccountCooldowns {
       })
       .then((result) => {
         // Which field, not what: what is sent when Redis returns is the mirror's state then.
-        if (result === UNAVAILABLE && change.op === "set")
-          this.unsent.set(name, { accountId: change.entry.accountId, model: change.entry.model, ended: false });
-        else if (result === UNAVAILABLE && change.op === "forget")
-          this.unsent.set(name, { accountId: change.accountId, model: change.model, ended: true });
+        if (result !== UNAVAILABLE || change.op === "reset") return;
+        const { accountId, model } = change.op === "set" ? change.entry : change;
+        this.unsent.set(name, { accountId, model, ended: change.op === "forget" });
       });
   }
 
@@ -147,7 +147,7 @@ export class RedisCooldowns implements AccountCooldowns {
     if (reset) {
       this.unsentReset = undefined;
       if (!(await this.sendReset(reset.accountIds))) {
-        this.unsentReset ??= reset;
+        this.keepReset(reset.accountIds);
         return;
       }
     }
