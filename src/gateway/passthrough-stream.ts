@@ -134,14 +134,13 @@ export function passthroughStream(
           const { value, done } = await reader.read();
           watch?.touch();
           if (done) {
-            let tail = pending;
-            const last = tail && readFrame(tail);
-            if (tail && last && (last.data !== undefined || last.done)) {
+            const last = pending?.length ? readFrame(pending) : undefined;
+            const whole = last !== undefined && (last.data !== undefined || last.done === true);
+            if (pending && last && whole) {
               // A whole last frame without its blank line: read like the others, and ended so the client's parser
               // dispatches it (an SSE parser drops an event the body ends in the middle of).
-              if (!observe(last)) controller.write(concat(tail, tail.at(-1) === LF ? BLANK : FRAME_END));
+              if (!observe(last)) controller.write(concat(pending, pending.at(-1) === LF ? BLANK : FRAME_END));
               framesSent++;
-              tail = undefined;
             }
             // A body that ends before the answer finished (no finish, no error, no [DONE]) is an incomplete answer:
             // the client is told in its format, as the translated path's decoders tell it. A partial frame before
@@ -149,8 +148,8 @@ export function passthroughStream(
             if (outcome.finishReason === undefined && outcome.error === undefined && !sawDone) {
               outcome.error = { status: 502, errorClass: "upstream_stream_error" };
               controller.write(format.streamErrorFrames(new GatewayError("upstream", ENDED_EARLY), framesSent));
-            } else if (tail?.length) {
-              controller.write(tail);
+            } else if (pending && last && !whole) {
+              controller.write(pending);
             }
             // The usage row is on disk before the client can see the end of the stream.
             finish();
